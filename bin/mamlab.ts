@@ -1,0 +1,71 @@
+#!/usr/bin/env -S npx tsx
+// The mamlab command line: `run` a scenario into the output contract, `validate` a scenario.
+// Bad input prints one screen naming file, JSON path, line and expectation, and exits 2.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { humanAmount } from '../reports/html.js';
+import { OUTPUT_FILES, runToDirectory } from '../reports/run.js';
+import { InputError } from '../sim/input-error.js';
+import { loadScenario } from '../sim/scenario.js';
+
+const EXIT_BAD_INPUT = 2;
+
+function guard(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`${e.render()}\n`);
+      process.exit(EXIT_BAD_INPUT);
+    }
+    const err = e as Error;
+    process.stderr.write(`mamlab: internal error: ${err.message}\n`);
+    if (process.env.MAMLAB_DEBUG) process.stderr.write(`${err.stack}\n`);
+    else process.stderr.write('(set MAMLAB_DEBUG=1 for the stack trace, and please report it)\n');
+    process.exit(1);
+  }
+}
+
+await yargs(hideBin(process.argv))
+  .scriptName('mamlab')
+  .usage('$0 <command> [options]')
+  .command(
+    'run <scenario>',
+    'run a scenario and write summary.json, journal.csv, trades.csv, equity.csv, events.csv, executions.csv and report.html',
+    (y) => y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.json or .yaml)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'output directory (replaced atomically)' })
+      .option('seed', { type: 'number', describe: "override the scenario's seed" })
+      .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' }),
+    (argv) => guard(() => {
+      if (argv.seed !== undefined && (!Number.isInteger(argv.seed) || argv.seed < 0)) throw new InputError('--seed', '', 'expected a non-negative integer');
+      const r = runToDirectory(argv.scenario, argv.out, { seed: argv.seed });
+      if (argv.quiet) return;
+      const s = r.summary;
+      const lines = [
+        `${s.scenario.name}: ${s.counts.trades} trade rows, ${s.counts.journal} journal entries, ${s.counts.events} events (${s.counts.rejections} rejections)`,
+        `manager total ${humanAmount(s.manager.total!)} (fee account ${humanAmount(s.manager.feeAccount!)})`,
+        ...s.investors.map((i) => `  ${String(i.id).padEnd(14)} ${String(i.model).padEnd(4)} equity ${humanAmount(String(i.equity)).padStart(16)}  fees ${humanAmount(String(i.performanceFees)).padStart(12)}`),
+        `wrote ${OUTPUT_FILES.join(', ')} to ${argv.out}`,
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+    }),
+  )
+  .command(
+    'validate <file>',
+    'check a scenario file (schema, references, prices) without running it',
+    (y) => y.positional('file', { type: 'string', demandOption: true }),
+    (argv) => guard(() => {
+      const s = loadScenario(argv.file);
+      process.stdout.write(`ok: ${s.name} (${s.instruments.size} instruments, ${s.ticks.length} quotes, ${s.orders.length} orders, ${s.investors.length} investors, ${s.flows.length} flows)\n`);
+    }),
+  )
+  .demandCommand(1, 'name a command: run or validate')
+  .strict()
+  .fail((msg, err) => {
+    if (err) throw err;
+    process.stderr.write(`error: ${msg}\nrun "mamlab --help" for usage\n`);
+    process.exit(EXIT_BAD_INPUT);
+  })
+  .help()
+  .parseAsync();

@@ -1,0 +1,65 @@
+// What the engine reports besides journal entries: notable events (with reasons), closed
+// trade tickets and external executions. Sinks receive them in order; nothing is dropped.
+import type { ExternalOrder } from './executive.js';
+import type { Side } from './instrument.js';
+import type { ServerTime } from './time.js';
+import type { Money, Price, Units, Volume } from './values.js';
+
+export const EVENT_KINDS = [
+  'master-open', 'master-close', 'order-rejected',
+  'allocation-residual', 'allocation-skip',
+  'join', 'deposit', 'withdrawal', 'leave', 'request-rejected', 'request-queued', 'request-deferred',
+  'units-issued', 'units-redeemed', 'positions-reduced', 'positions-copied', 'pool-reallocated',
+  'period-end', 'performance-fee',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface EngineEvent {
+  readonly time: ServerTime;
+  readonly kind: EventKind;
+  readonly account?: string;
+  readonly investor?: string;
+  readonly ticket?: string;
+  readonly symbol?: string;
+  readonly volume?: Volume;
+  readonly amount?: Money;
+  readonly units?: Units;
+  readonly price?: Price;
+  readonly reason: string;
+}
+
+/** Why a position (or part of one) was closed. */
+export type CloseCause = 'master-close' | 'withdrawal' | 'leave' | 'reallocate';
+
+export interface ClosedTrade {
+  readonly account: string;
+  readonly ticket: number;
+  readonly masterTicket: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly volume: Volume;
+  readonly openTime: ServerTime;
+  readonly openPrice: Price;
+  readonly closeTime: ServerTime;
+  readonly closePrice: Price;
+  readonly profit: Money;
+  readonly commission: Money;
+  readonly swap: Money;
+  readonly cause: CloseCause;
+}
+
+export interface EngineSink {
+  event(e: EngineEvent): void;
+  trade(t: ClosedTrade): void;
+  execution(time: ServerTime, x: ExternalOrder): void;
+}
+
+/** A sink that keeps everything in memory: for tests and small runs. */
+export class MemorySink implements EngineSink {
+  readonly events: EngineEvent[] = [];
+  readonly trades: ClosedTrade[] = [];
+  readonly executions: Array<{ time: ServerTime; order: ExternalOrder }> = [];
+  event(e: EngineEvent): void { this.events.push(e); }
+  trade(t: ClosedTrade): void { this.trades.push(t); }
+  execution(time: ServerTime, order: ExternalOrder): void { this.executions.push({ time, order }); }
+}

@@ -1,0 +1,58 @@
+// The PAMM pool's unit register (DOMAIN §2): investors own units; deposits buy units and
+// withdrawals redeem them at NAV per unit = pool equity / units outstanding, so flows under
+// open positions never shift results between members.
+import { Dec } from './decimal.js';
+import { type Quantum, ceilToQuantum, truncToQuantum } from './quantum.js';
+import { type ResidualRule, splitAmount } from './split.js';
+import { Money, Units } from './values.js';
+
+export class UnitRegister {
+  private readonly units = new Map<string, Units>();
+
+  constructor(readonly initialNav: Dec, private readonly q: Quantum) {}
+
+  get total(): Units { return Units.sum(this.units.values()); }
+  holding(investor: string): Units { return this.units.get(investor) ?? Units.zero; }
+  /** Members with units, in the order they first subscribed. */
+  members(): string[] { return [...this.units.keys()].filter((k) => this.units.get(k)!.isPositive()); }
+
+  /** NAV per unit at a pool equity; the initial NAV while no units are outstanding. */
+  nav(poolEquity: Money): Dec {
+    const u = this.total;
+    return u.isZero() ? this.initialNav : poolEquity.value.div(u.value);
+  }
+
+  /** Units bought by `amount` at the current NAV, floored to the quantum (the sub-unit rest stays with the pool). */
+  unitsFor(amount: Money, poolEquity: Money): Units {
+    const u = this.total;
+    const raw = u.isZero() ? amount.value.div(this.initialNav) : amount.value.times(u.value).div(poolEquity.value);
+    return new Units(truncToQuantum(raw, this.q));
+  }
+
+  /** Units to redeem to pay `amount` at NAV, rounded up so the other members never pay for it; capped at the holding. */
+  unitsToRedeem(investor: string, amount: Money, poolEquity: Money): Units {
+    const raw = amount.value.times(this.total.value).div(poolEquity.value);
+    const need = new Units(ceilToQuantum(raw, this.q));
+    return need.min(this.holding(investor));
+  }
+
+  issue(investor: string, u: Units): void {
+    this.units.set(investor, this.holding(investor).plus(u));
+  }
+
+  redeem(investor: string, u: Units): void {
+    const left = this.holding(investor).minus(u);
+    if (left.isNegative()) throw new Error(`pamm: ${investor} redeems more units than held`);
+    this.units.set(investor, left);
+  }
+
+  /** Each member's share of pool equity: a conserving split by units, summing to the equity exactly. */
+  values(poolEquity: Money, rule: ResidualRule): Map<string, Money> {
+    const ids = this.members();
+    const out = new Map<string, Money>();
+    if (ids.length === 0) return out;
+    const s = splitAmount(poolEquity.value, ids.map((id) => this.holding(id).value), this.q, rule);
+    ids.forEach((id, i) => out.set(id, new Money(s.parts[i]!)));
+    return out;
+  }
+}

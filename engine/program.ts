@@ -1,0 +1,596 @@
+// One managed program: master account, MAM sub-accounts, PAMM pool, executive, fee and house
+// accounts. Applies an ordered stream of events (quotes, master orders, investor flows, period
+// ends) and books every consequence in the journal. Pure: no I/O, no clock, no randomness.
+import { Dec } from './decimal.js';
+import { allocate, proportionalPart, type Follower } from './allocation.js';
+import type { ClosedTrade, CloseCause, EngineEvent, EngineSink } from './events.js';
+import { netLegs } from './executive.js';
+import { type Instrument, type Side, opposite, quoteProfit } from './instrument.js';
+import { Journal, type AccountKind, type AccountRef } from './journal.js';
+import { UnitRegister } from './pamm.js';
+import { afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal, type HighWaterMark } from './performance-fee.js';
+import { type AllocationMethod, type Policies, type Structure, allocationFamily } from './policies.js';
+import { type Quantum } from './quantum.js';
+import { type Conversion, type Quote, QuoteBook, findConversion, markPrice } from './quotes.js';
+import { splitAmount } from './split.js';
+import { type ServerTime, formatServerTime } from './time.js';
+import { Money, Price, Units, Volume } from './values.js';
+
+export const ACCOUNT_CURRENCY = 'USD';
+/** Fixed ids of the program's own accounts. */
+export const SYSTEM_ACCOUNTS = { master: 'master', executive: 'executive', fees: 'fees', house: 'house', external: 'external', market: 'market' } as const;
+
+export interface ProgramConfig {
+  readonly structure: Structure;
+  readonly allocation: AllocationMethod;
+  readonly quantum: Quantum;
+  readonly policies: Policies;
+  readonly instruments: ReadonlyMap<string, Instrument>;
+  /** Performance fee rate (0.2 = 20%) charged to every investor but the manager. */
+  readonly performanceFeeRate: Dec;
+  /** The PAMM pool, if the program has one. */
+  readonly pool?: { readonly id: string; readonly initialNav: Dec };
+}
+
+export type InvestmentModel = 'mam' | 'pamm';
+
+interface Investor {
+  readonly id: string;
+  readonly model: InvestmentModel;
+  readonly account: string;
+  readonly manager: boolean;
+  hwm: HighWaterMark;
+  active: boolean;
+}
+
+export interface Position {
+  readonly ticket: number;
+  readonly account: string;
+  readonly masterTicket: string;
+  readonly symbol: string;
+  readonly side: Side;
+  volume: Volume;
+  readonly openPrice: Price;
+  readonly openTime: ServerTime;
+}
+
+interface MasterTrade {
+  readonly ticket: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly openTime: ServerTime;
+}
+
+interface TradingAccount {
+  readonly id: string;
+  readonly kind: 'master' | 'mam' | 'pamm';
+  /** Open positions in the order they were opened. */
+  positions: Position[];
+  active: boolean;
+}
+
+type Leg =
+  | { readonly kind: 'open'; readonly account: string; readonly masterTicket: string; readonly symbol: string; readonly side: Side; readonly volume: Volume }
+  | { readonly kind: 'close'; readonly position: Position; readonly volume: Volume; readonly cause: CloseCause };
+
+export interface AccountSnapshot {
+  readonly id: string;
+  readonly kind: AccountKind;
+  readonly balance: Money;
+  readonly equity: Money;
+  readonly floating: Money;
+  readonly openVolume: Volume;
+}
+
+export interface InvestorSnapshot {
+  readonly id: string;
+  readonly model: InvestmentModel;
+  readonly manager: boolean;
+  readonly active: boolean;
+  readonly equity: Money;
+  readonly mark: Money;
+  readonly units?: Units;
+}
+
+export class Program {
+  readonly journal: Journal;
+  readonly quotes = new QuoteBook();
+  private readonly q: Quantum;
+  private readonly conversions = new Map<string, Conversion>();
+  private readonly accounts = new Map<string, TradingAccount>();
+  /** Every account with its kind, in opening order (the order of all outputs). */
+  private readonly accountKinds = new Map<string, AccountKind>();
+  private readonly investors = new Map<string, Investor>();
+  private readonly masterTrades = new Map<string, MasterTrade>();
+  private readonly units?: UnitRegister;
+  private pending: Leg[] = [];
+  private pendingTime: ServerTime | undefined;
+  private nextTicket = 1;
+
+  constructor(readonly config: ProgramConfig, private readonly sink: EngineSink) {
+    this.q = config.quantum;
+    for (const inst of config.instruments.values()) {
+      const conv = findConversion(inst.quote, ACCOUNT_CURRENCY, config.instruments);
+      if (!conv) throw new Error(`no instrument converts ${inst.quote} (profit currency of ${inst.symbol}) to ${ACCOUNT_CURRENCY}`);
+      this.conversions.set(inst.symbol, conv);
+    }
+    const refs: AccountRef[] = [
+      { id: SYSTEM_ACCOUNTS.master, kind: 'master' },
+      { id: SYSTEM_ACCOUNTS.executive, kind: 'executive' },
+      { id: SYSTEM_ACCOUNTS.fees, kind: 'fees' },
+      { id: SYSTEM_ACCOUNTS.house, kind: 'house' },
+      { id: SYSTEM_ACCOUNTS.external, kind: 'external' },
+      { id: SYSTEM_ACCOUNTS.market, kind: 'market' },
+    ];
+    this.journal = new Journal(refs);
+    for (const r of refs) this.accountKinds.set(r.id, r.kind);
+    this.accounts.set(SYSTEM_ACCOUNTS.master, { id: SYSTEM_ACCOUNTS.master, kind: 'master', positions: [], active: true });
+    if (config.pool) {
+      this.units = new UnitRegister(config.pool.initialNav, this.q);
+      this.openAccount(config.pool.id, 'pamm');
+    }
+  }
+
+  private openAccount(id: string, kind: 'mam' | 'pamm'): TradingAccount {
+    const acc: TradingAccount = { id, kind, positions: [], active: true };
+    this.accounts.set(id, acc);
+    this.accountKinds.set(id, kind);
+    this.journal.open({ id, kind });
+    return acc;
+  }
+
+  private emit(e: EngineEvent): void { this.sink.event(e); }
+
+  // ---------------------------------------------------------------- valuation
+
+  private instrument(symbol: string): Instrument {
+    const inst = this.config.instruments.get(symbol);
+    if (!inst) throw new Error(`unknown instrument ${symbol}`);
+    return inst;
+  }
+
+  /** Open P&L of one position at the current quote, in account currency. */
+  floating(p: Position): Money {
+    const quote = this.quotes.require(p.symbol);
+    const profit = quoteProfit(this.instrument(p.symbol), p.side, p.volume, p.openPrice, markPrice(quote, p.side));
+    return this.quotes.toAccount(profit, this.conversions.get(p.symbol)!, this.q);
+  }
+
+  private floatingOf(acc: TradingAccount): Money {
+    return Money.sum(acc.positions.map((p) => this.floating(p)));
+  }
+
+  equity(accountId: string): Money {
+    const acc = this.accounts.get(accountId);
+    const bal = this.journal.balance(accountId);
+    return acc ? bal.plus(this.floatingOf(acc)) : bal;
+  }
+
+  private memberValues(): Map<string, Money> {
+    if (!this.units || !this.config.pool) return new Map();
+    return this.units.values(this.equity(this.config.pool.id), this.config.policies.residualRule);
+  }
+
+  investorEquity(id: string): Money {
+    const inv = this.investors.get(id);
+    if (!inv || !inv.active) return Money.zero;
+    if (inv.model === 'mam') return this.equity(inv.account);
+    return this.memberValues().get(id) ?? Money.zero;
+  }
+
+  /** Followers in account order: MAM sub-accounts in joining order, then the PAMM pool. */
+  private followers(): TradingAccount[] {
+    const out: TradingAccount[] = [];
+    for (const acc of this.accounts.values()) if (acc.kind === 'mam' && acc.active) out.push(acc);
+    if (this.config.pool && this.units && this.units.total.isPositive()) out.push(this.accounts.get(this.config.pool.id)!);
+    return out;
+  }
+
+  private masterEquity(): Money {
+    if (this.config.structure === 'signal') return this.equity(SYSTEM_ACCOUNTS.master);
+    return Money.sum(this.followers().map((a) => this.equity(a.id)));
+  }
+
+  private positionsOf(masterTicket: string, accountId?: string): Position[] {
+    const out: Position[] = [];
+    for (const acc of this.accounts.values()) {
+      if (accountId !== undefined && acc.id !== accountId) continue;
+      for (const p of acc.positions) if (p.masterTicket === masterTicket) out.push(p);
+    }
+    return out;
+  }
+
+  private heldVolume(masterTicket: string, accountId: string): Volume {
+    return Volume.sum(this.positionsOf(masterTicket, accountId).map((p) => p.volume));
+  }
+
+  /** The master trade's open volume: the master's own position (signal) or the sum of its parts (block). */
+  masterVolume(masterTicket: string): Volume {
+    if (this.config.structure === 'signal') return this.heldVolume(masterTicket, SYSTEM_ACCOUNTS.master);
+    return Volume.sum(this.positionsOf(masterTicket).map((p) => p.volume));
+  }
+
+  // ---------------------------------------------------------------- quotes and execution
+
+  onQuote(symbol: string, quote: Quote): void {
+    this.flush();
+    this.quotes.set(symbol, quote);
+  }
+
+  private queue(time: ServerTime, leg: Leg): void {
+    if (this.pendingTime !== undefined && this.pendingTime !== time) this.flush();
+    this.pendingTime = time;
+    this.pending.push(leg);
+  }
+
+  /** Nets the legs of the current instant per instrument and fills every leg at the net's price. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const time = this.pendingTime!;
+    const legs = this.pending;
+    this.pending = [];
+    this.pendingTime = undefined;
+    const symbols: string[] = [];
+    for (const l of legs) {
+      const s = l.kind === 'open' ? l.symbol : l.position.symbol;
+      if (!symbols.includes(s)) symbols.push(s);
+    }
+    for (const symbol of symbols) {
+      const mine = legs.filter((l) => (l.kind === 'open' ? l.symbol : l.position.symbol) === symbol);
+      const order = netLegs(symbol, mine.map((l) => ({ side: l.kind === 'open' ? l.side : opposite(l.position.side), volume: l.volume })), this.quotes.require(symbol));
+      this.sink.execution(time, order);
+      for (const l of mine) this.fill(time, l, order.price);
+    }
+  }
+
+  private fill(time: ServerTime, leg: Leg, price: Price): void {
+    if (leg.kind === 'open') {
+      const acc = this.accounts.get(leg.account)!;
+      acc.positions.push({ ticket: this.nextTicket++, account: leg.account, masterTicket: leg.masterTicket, symbol: leg.symbol, side: leg.side, volume: leg.volume, openPrice: price, openTime: time });
+      return;
+    }
+    const p = leg.position;
+    const profit = this.quotes.toAccount(quoteProfit(this.instrument(p.symbol), p.side, leg.volume, p.openPrice, price), this.conversions.get(p.symbol)!, this.q);
+    p.volume = p.volume.minus(leg.volume);
+    if (p.volume.isZero()) {
+      const acc = this.accounts.get(p.account)!;
+      acc.positions = acc.positions.filter((x) => x !== p);
+    }
+    this.journal.post(time, SYSTEM_ACCOUNTS.market, p.account, profit, 'realized-pnl', String(p.ticket));
+    const t: ClosedTrade = {
+      account: p.account, ticket: p.ticket, masterTicket: p.masterTicket, symbol: p.symbol, side: p.side,
+      volume: leg.volume, openTime: p.openTime, openPrice: p.openPrice, closeTime: time, closePrice: price,
+      profit, commission: Money.zero, swap: Money.zero, cause: leg.cause,
+    };
+    this.sink.trade(t);
+  }
+
+  /** Queues closes of `volume` from positions (oldest first). */
+  private closeVolume(time: ServerTime, positions: readonly Position[], volume: Volume, cause: CloseCause): void {
+    let left = volume;
+    for (const p of positions) {
+      if (!left.isPositive()) break;
+      const v = p.volume.min(left);
+      if (v.isPositive()) this.queue(time, { kind: 'close', position: p, volume: v, cause });
+      left = left.minus(v);
+    }
+  }
+
+  // ---------------------------------------------------------------- master orders
+
+  /** Opens a master market order and its allocated legs; every leg fills at the executive price. */
+  masterOpen(time: ServerTime, ticket: string, symbol: string, side: Side, volume: Volume): void {
+    if (this.masterTrades.has(ticket)) return this.rejectOrder(time, ticket, symbol, `ticket ${ticket} already used`);
+    if (!this.config.instruments.has(symbol)) return this.rejectOrder(time, ticket, symbol, `unknown instrument ${symbol}`);
+    if (!this.quotes.get(symbol)) return this.rejectOrder(time, ticket, symbol, `no price for ${symbol} yet`);
+    if (!volume.isPositive()) return this.rejectOrder(time, ticket, symbol, 'volume must be positive');
+    this.flush();
+    const followers = this.followers().map<Follower>((a) => ({ account: a.id, equity: this.equity(a.id) }));
+    const alloc = allocate(this.config.allocation, volume, this.masterEquity(), followers, this.q, this.config.policies.residualRule);
+    for (const s of alloc.skipped) this.emit({ time, kind: 'allocation-skip', account: s.account, ticket, symbol, reason: s.reason });
+    for (const a of alloc.residualTo) this.emit({ time, kind: 'allocation-residual', account: a, ticket, symbol, volume: new Volume(this.q.step), reason: `one leftover quantum by ${this.config.policies.residualRule}` });
+    const parts = alloc.parts.filter((p) => {
+      if (p.volume.isPositive()) return true;
+      this.emit({ time, kind: 'allocation-skip', account: p.account, ticket, symbol, reason: 'allocated volume is below the quantum' });
+      return false;
+    });
+    if (this.config.structure === 'block' && parts.length === 0) return this.rejectOrder(time, ticket, symbol, 'no follower with positive equity to take the block');
+    this.masterTrades.set(ticket, { ticket, symbol, side, openTime: time });
+    if (this.config.structure === 'signal') this.queue(time, { kind: 'open', account: SYSTEM_ACCOUNTS.master, masterTicket: ticket, symbol, side, volume });
+    for (const p of parts) this.queue(time, { kind: 'open', account: p.account, masterTicket: ticket, symbol, side, volume: p.volume });
+    this.emit({ time, kind: 'master-open', ticket, symbol, volume, reason: `${side} ${volume.toString()} allocated to ${parts.length} follower(s) by ${this.config.allocation}` });
+  }
+
+  /** Closes `volume` (default: all) of a master trade; each part closes in the ratio frozen at open. */
+  masterClose(time: ServerTime, ticket: string, volume?: Volume): void {
+    const trade = this.masterTrades.get(ticket);
+    if (!trade) return this.rejectOrder(time, ticket, undefined, `no open master trade ${ticket}`);
+    this.flush();
+    const open = this.masterVolume(ticket);
+    const v = volume ?? open;
+    if (!v.isPositive() || v.gt(open)) return this.rejectOrder(time, ticket, trade.symbol, `close volume ${v.toString()} must be positive and at most the open ${open.toString()}`);
+    const full = v.eq(open);
+    const holders = this.holdersOf(ticket);
+    if (full) {
+      for (const acc of holders) this.closeVolume(time, this.positionsOf(ticket, acc), this.heldVolume(ticket, acc), 'master-close');
+      this.masterTrades.delete(ticket);
+    } else if (this.config.structure === 'signal') {
+      // Each follower closes the share of what it holds that v is of the master's open volume.
+      this.closeVolume(time, this.positionsOf(ticket, SYSTEM_ACCOUNTS.master), v, 'master-close');
+      for (const acc of holders.filter((a) => a !== SYSTEM_ACCOUNTS.master)) {
+        const held = this.heldVolume(ticket, acc);
+        this.closeVolume(time, this.positionsOf(ticket, acc), proportionalPart(held, v.value, open.value, this.q), 'master-close');
+      }
+    } else {
+      // Block: the closed volume is split over what each part holds, so parts keep the frozen ratio.
+      const held = holders.map((a) => this.heldVolume(ticket, a));
+      const s = splitAmount(v.value, held.map((h) => h.value), this.q, this.config.policies.residualRule);
+      holders.forEach((a, i) => this.closeVolume(time, this.positionsOf(ticket, a), new Volume(s.parts[i]!), 'master-close'));
+    }
+    this.emit({ time, kind: 'master-close', ticket, symbol: trade.symbol, volume: v, reason: full ? 'full close' : `partial close of ${v.toString()} of ${open.toString()}` });
+  }
+
+  private holdersOf(ticket: string): string[] {
+    const out: string[] = [];
+    for (const acc of this.accounts.values()) if (acc.positions.some((p) => p.masterTicket === ticket)) out.push(acc.id);
+    return out;
+  }
+
+  private rejectOrder(time: ServerTime, ticket: string, symbol: string | undefined, reason: string): void {
+    this.emit({ time, kind: 'order-rejected', ticket, symbol, reason });
+  }
+
+  /** A master order refused before reaching the engine's rules (for example outside market hours). */
+  rejectMasterOrder(time: ServerTime, ticket: string, symbol: string | undefined, reason: string): void {
+    this.flush();
+    this.rejectOrder(time, ticket, symbol, reason);
+  }
+
+  // ---------------------------------------------------------------- investor flows
+
+  /** Funds the manager's own master account (signal structure). */
+  fundMaster(time: ServerTime, amount: Money): void {
+    this.flush();
+    this.journal.post(time, SYSTEM_ACCOUNTS.external, SYSTEM_ACCOUNTS.master, amount, 'deposit', 'manager');
+    this.emit({ time, kind: 'deposit', account: SYSTEM_ACCOUNTS.master, amount, reason: 'manager funds the master account' });
+  }
+
+  private rejectRequest(time: ServerTime, investor: string, reason: string): void {
+    this.emit({ time, kind: 'request-rejected', investor, reason });
+  }
+
+  /** A request that waits for its execution time (calendar rules), recorded when placed. */
+  requestPlaced(time: ServerTime, investor: string, what: string, executesAt: ServerTime, why: string): void {
+    this.emit({ time, kind: 'request-queued', investor, reason: `${what}: executes at ${formatServerTime(executesAt)}; ${why}` });
+  }
+
+  /** A request whose execution time falls after the end of the run. */
+  requestExpired(time: ServerTime, investor: string, what: string, executesAt: string): void {
+    this.emit({ time, kind: 'request-rejected', investor, reason: `${what}: would execute at ${executesAt}, after the end of the run` });
+  }
+
+  /** A new investor joins with a first deposit (MAM: own sub-account; PAMM: units in the pool). */
+  join(time: ServerTime, id: string, model: InvestmentModel, amount: Money, manager: boolean): void {
+    this.flush();
+    if (this.investors.has(id)) return this.rejectRequest(time, id, `investor ${id} already joined`);
+    if (!amount.isPositive()) return this.rejectRequest(time, id, 'a join needs a positive deposit');
+    if (model === 'pamm' && !this.config.pool) return this.rejectRequest(time, id, 'the program has no PAMM pool');
+    const account = model === 'mam' ? `mam:${id}` : this.config.pool!.id;
+    const rate = manager ? new Dec(0) : this.config.performanceFeeRate;
+    const inv: Investor = { id, model, account, manager, hwm: { mark: Money.zero, rate }, active: true };
+    this.investors.set(id, inv);
+    if (model === 'mam') this.openAccount(account, 'mam');
+    this.emit({ time, kind: 'join', investor: id, account, amount, reason: `${model.toUpperCase()} investor joins${manager ? ' (manager capital, no fee)' : ''}` });
+    this.depositInto(time, inv, amount);
+    if (model === 'mam') this.copyOpenTrades(time, inv.account);
+  }
+
+  deposit(time: ServerTime, id: string, amount: Money): void {
+    this.flush();
+    const inv = this.activeInvestor(time, id);
+    if (!inv) return;
+    if (!amount.isPositive()) return this.rejectRequest(time, id, 'a deposit must be positive');
+    this.depositInto(time, inv, amount);
+  }
+
+  private depositInto(time: ServerTime, inv: Investor, amount: Money): void {
+    if (inv.model === 'pamm') {
+      const poolEquity = this.equity(inv.account);
+      if (this.units!.total.isPositive() && !poolEquity.isPositive()) return this.rejectRequest(time, inv.id, `pool equity ${poolEquity.toString()} is not positive: no NAV to buy units at`);
+      const u = this.units!.unitsFor(amount, poolEquity);
+      const nav = this.units!.nav(poolEquity);
+      this.units!.issue(inv.id, u);
+      this.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
+      this.emit({ time, kind: 'units-issued', investor: inv.id, account: inv.account, amount, units: u, reason: `bought at NAV ${nav.toString()}` });
+      if (allocationFamily(this.config.allocation) === 'copy') this.reallocatePool(time);
+    } else {
+      this.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
+    }
+    inv.hwm = afterDeposit(inv.hwm, amount);
+    this.emit({ time, kind: 'deposit', investor: inv.id, account: inv.account, amount, reason: 'deposit executed; high-water mark raised by the amount' });
+  }
+
+  /** Copy family: a MAM account joining under open trades gets them copied at the current price. */
+  private copyOpenTrades(time: ServerTime, accountId: string): void {
+    if (allocationFamily(this.config.allocation) !== 'copy') return;
+    const equity = this.equity(accountId);
+    const masterEquity = this.masterEquity();
+    for (const t of this.masterTrades.values()) {
+      const mv = this.masterVolume(t.ticket);
+      const alloc = allocate(this.config.allocation, mv, masterEquity, [{ account: accountId, equity }], this.q, this.config.policies.residualRule);
+      const v = alloc.parts[0]?.volume;
+      if (!v || !v.isPositive()) continue;
+      this.queue(time, { kind: 'open', account: accountId, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: v });
+      this.emit({ time, kind: 'positions-copied', account: accountId, ticket: t.ticket, symbol: t.symbol, volume: v, reason: 'open master trade copied at the current price on joining' });
+    }
+    this.flush();
+  }
+
+  /** `pammDeposit: reallocate` (copy family): the pool's open positions are resized to the master's proportion at the current price. */
+  private reallocatePool(time: ServerTime): void {
+    const pool = this.config.pool!.id;
+    const poolEquity = this.equity(pool);
+    const masterEquity = this.masterEquity();
+    for (const t of this.masterTrades.values()) {
+      const mv = this.masterVolume(t.ticket);
+      const alloc = allocate(this.config.allocation, mv, masterEquity, [{ account: pool, equity: poolEquity }], this.q, this.config.policies.residualRule);
+      const target = alloc.parts[0]?.volume ?? Volume.zero;
+      const held = this.heldVolume(t.ticket, pool);
+      if (target.eq(held)) continue;
+      if (target.gt(held)) this.queue(time, { kind: 'open', account: pool, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: target.minus(held) });
+      else this.closeVolume(time, this.positionsOf(t.ticket, pool), held.minus(target), 'reallocate');
+      this.emit({ time, kind: 'pool-reallocated', account: pool, ticket: t.ticket, symbol: t.symbol, volume: target, reason: `pool resized from ${held.toString()} to ${target.toString()} lots` });
+    }
+    this.flush();
+  }
+
+  /** Closes the fraction `amount / of` of every open position of an account, so its other holders' results stay as they were. */
+  private reducePositions(time: ServerTime, accountId: string, amount: Dec, of: Dec, cause: CloseCause): void {
+    const acc = this.accounts.get(accountId)!;
+    for (const p of [...acc.positions]) {
+      const v = proportionalPart(p.volume, amount, of, this.q);
+      if (v.isPositive()) this.queue(time, { kind: 'close', position: p, volume: v, cause });
+    }
+    this.flush();
+    this.emit({ time, kind: 'positions-reduced', account: accountId, reason: `closed ${amount.div(of).toSignificantDigits(10).toString()} of each open position (${cause})` });
+  }
+
+  withdraw(time: ServerTime, id: string, amount: Money): void {
+    this.flush();
+    const inv = this.activeInvestor(time, id);
+    if (!inv) return;
+    const equity = this.investorEquity(id);
+    if (!amount.isPositive() || amount.gt(equity)) return this.rejectRequest(time, id, `withdrawal ${amount.toString()} must be positive and at most the equity ${equity.toString()}`);
+    const outcome = crystallizeWithdrawal(inv.hwm, equity, amount, this.q);
+    if (inv.model === 'mam') {
+      this.reducePositions(time, inv.account, amount.value, equity.value, 'withdrawal');
+      this.payOut(time, inv, amount, outcome.fee, 'partial withdrawal (pro-rata)');
+    } else {
+      const pool = inv.account;
+      this.reducePositions(time, pool, amount.value, this.equity(pool).value, 'withdrawal');
+      const u = this.units!.unitsToRedeem(id, amount, this.equity(pool));
+      this.units!.redeem(id, u);
+      this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount, units: u, reason: 'withdrawal at NAV' });
+      this.payOut(time, inv, amount, outcome.fee, 'partial withdrawal (pro-rata)');
+    }
+    inv.hwm = outcome.next;
+  }
+
+  /** Pays `gross` out of the investor's account: `fee` to the fee account, the rest to the investor. */
+  private payOut(time: ServerTime, inv: Investor, gross: Money, fee: Money, what: string): void {
+    if (fee.isPositive()) {
+      this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, 'performance-fee', inv.id);
+      this.emit({ time, kind: 'performance-fee', investor: inv.id, account: inv.account, amount: fee, reason: `crystallized on ${what}` });
+    }
+    const net = gross.minus(fee);
+    this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.external, net, 'withdrawal', inv.id);
+    this.emit({ time, kind: 'withdrawal', investor: inv.id, account: inv.account, amount: net, reason: `${what}: ${gross.toString()} less fee ${fee.toString()}` });
+  }
+
+  /** Full exit (`onLeave: close`): the investor's part of every position closes, the fee crystallizes, the rest is paid out. */
+  leave(time: ServerTime, id: string): void {
+    this.flush();
+    const inv = this.activeInvestor(time, id);
+    if (!inv) return;
+    if (inv.model === 'mam') {
+      const acc = this.accounts.get(inv.account)!;
+      for (const p of [...acc.positions]) this.queue(time, { kind: 'close', position: p, volume: p.volume, cause: 'leave' });
+      this.flush();
+      const equity = this.equity(inv.account);
+      const outcome = crystallizeExit(inv.hwm, equity, this.q);
+      this.payOut(time, inv, equity, outcome.fee, 'exit');
+      acc.active = false;
+    } else {
+      const pool = inv.account;
+      const held = this.units!.holding(id);
+      this.reducePositions(time, pool, held.value, this.units!.total.value, 'leave');
+      const equity = this.memberValues().get(id) ?? Money.zero;
+      const outcome = crystallizeExit(inv.hwm, equity, this.q);
+      this.units!.redeem(id, held);
+      this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: equity, units: held, reason: 'exit: all units at NAV' });
+      this.payOut(time, inv, equity, outcome.fee, 'exit');
+    }
+    inv.active = false;
+    inv.hwm = { ...inv.hwm, mark: Money.zero };
+    this.emit({ time, kind: 'leave', investor: id, account: inv.account, reason: 'investor left the program' });
+  }
+
+  private activeInvestor(time: ServerTime, id: string): Investor | undefined {
+    const inv = this.investors.get(id);
+    if (!inv || !inv.active) {
+      this.rejectRequest(time, id, inv ? `investor ${id} has left` : `investor ${id} has not joined`);
+      return undefined;
+    }
+    return inv;
+  }
+
+  // ---------------------------------------------------------------- fee periods
+
+  /** Period end: every investor above its mark pays the performance fee into the fee account. */
+  periodEnd(time: ServerTime, label: string): void {
+    this.flush();
+    this.emit({ time, kind: 'period-end', reason: `fee period ${label} ends` });
+    const values = this.memberValues();
+    const due: Array<{ inv: Investor; fee: Money; equity: Money }> = [];
+    for (const inv of this.investors.values()) {
+      if (!inv.active) continue;
+      const equity = inv.model === 'mam' ? this.equity(inv.account) : values.get(inv.id) ?? Money.zero;
+      const outcome = crystallizePeriod(inv.hwm, equity, this.q);
+      inv.hwm = outcome.next;
+      if (outcome.fee.isPositive()) due.push({ inv, fee: outcome.fee, equity });
+    }
+    // Values were all taken before any fee moved, so one member's fee never changes another's base.
+    for (const { inv, fee } of due) {
+      if (inv.model === 'pamm') {
+        const u = this.units!.unitsToRedeem(inv.id, fee, this.equity(inv.account));
+        this.units!.redeem(inv.id, u);
+        this.emit({ time, kind: 'units-redeemed', investor: inv.id, account: inv.account, amount: fee, units: u, reason: `performance fee ${label} at NAV` });
+      }
+      this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, 'performance-fee', `${inv.id}@${label}`);
+      this.emit({ time, kind: 'performance-fee', investor: inv.id, account: inv.account, amount: fee, reason: `period ${label}: ${inv.hwm.rate.times(100).toString()}% of the gain above the mark` });
+    }
+  }
+
+  // ---------------------------------------------------------------- views
+
+  accountSnapshots(): AccountSnapshot[] {
+    this.flush();
+    const out: AccountSnapshot[] = [];
+    for (const [id, kind] of this.accountKinds) {
+      const acc = this.accounts.get(id);
+      const balance = this.journal.balance(id);
+      const floating = acc ? this.floatingOf(acc) : Money.zero;
+      const openVolume = acc ? Volume.sum(acc.positions.map((p) => p.volume)) : Volume.zero;
+      out.push({ id, kind, balance, equity: balance.plus(floating), floating, openVolume });
+    }
+    return out;
+  }
+
+  investorSnapshots(): InvestorSnapshot[] {
+    this.flush();
+    const values = this.memberValues();
+    return [...this.investors.values()].map((inv) => ({
+      id: inv.id, model: inv.model, manager: inv.manager, active: inv.active,
+      equity: !inv.active ? Money.zero : inv.model === 'mam' ? this.equity(inv.account) : values.get(inv.id) ?? Money.zero,
+      mark: inv.hwm.mark,
+      units: inv.model === 'pamm' ? this.units!.holding(inv.id) : undefined,
+    }));
+  }
+
+  openPositions(): Position[] {
+    this.flush();
+    return [...this.accounts.values()].flatMap((a) => a.positions);
+  }
+
+  /** PAMM NAV per unit now, if the program has a pool. */
+  nav(): Dec | undefined {
+    if (!this.units || !this.config.pool) return undefined;
+    return this.units.nav(this.equity(this.config.pool.id));
+  }
+
+  poolUnits(): Units | undefined { return this.units?.total; }
+
+  openMasterTickets(): string[] { return [...this.masterTrades.keys()]; }
+
+  accountIds(): string[] { return [...this.accountKinds.keys()]; }
+}

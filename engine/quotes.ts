@@ -1,0 +1,71 @@
+// The current bid/ask of every instrument, the fill price of a side, and the conversion of
+// quote-currency profit into the account currency (DOMAIN §1 `conversionSide`).
+import { Dec } from './decimal.js';
+import type { Instrument, Side } from './instrument.js';
+import type { ServerTime } from './time.js';
+import type { Price } from './values.js';
+import { Money } from './values.js';
+import { type Quantum, roundToQuantum } from './quantum.js';
+
+export interface Quote {
+  readonly time: ServerTime;
+  readonly bid: Price;
+  readonly ask: Price;
+}
+
+export type ConversionSide = 'mid';
+export const CONVERSION_SIDES: readonly ConversionSide[] = ['mid'];
+
+/** How a quote currency turns into the account currency: via which pair, multiplied or divided. */
+export type Conversion =
+  | { readonly kind: 'identity' }
+  | { readonly kind: 'multiply' | 'divide'; readonly symbol: string };
+
+export function mid(q: Quote): Dec {
+  return q.bid.value.plus(q.ask.value).div(2);
+}
+
+/** Buy fills at ask, sell at bid. */
+export function fillPrice(q: Quote, side: Side): Price {
+  return side === 'buy' ? q.ask : q.bid;
+}
+
+/** A position is valued at the price that would close it: longs at bid, shorts at ask. */
+export function markPrice(q: Quote, side: Side): Price {
+  return side === 'buy' ? q.bid : q.ask;
+}
+
+/**
+ * Finds the pair that converts `currency` into `accountCurrency`: CCY/USD (multiply by its
+ * rate) or USD/CCY (divide by it). Returns undefined when no instrument offers either.
+ */
+export function findConversion(currency: string, accountCurrency: string, instruments: ReadonlyMap<string, Instrument>): Conversion | undefined {
+  if (currency === accountCurrency) return { kind: 'identity' };
+  for (const inst of instruments.values()) {
+    if (inst.base === currency && inst.quote === accountCurrency) return { kind: 'multiply', symbol: inst.symbol };
+  }
+  for (const inst of instruments.values()) {
+    if (inst.base === accountCurrency && inst.quote === currency) return { kind: 'divide', symbol: inst.symbol };
+  }
+  return undefined;
+}
+
+export class QuoteBook {
+  private readonly quotes = new Map<string, Quote>();
+
+  set(symbol: string, q: Quote): void { this.quotes.set(symbol, q); }
+  get(symbol: string): Quote | undefined { return this.quotes.get(symbol); }
+  require(symbol: string): Quote {
+    const q = this.quotes.get(symbol);
+    if (!q) throw new Error(`no price yet for ${symbol}`);
+    return q;
+  }
+
+  /** Converts an exact quote-currency amount to account money, rounded half-up to the quantum. */
+  toAccount(amount: Dec, conv: Conversion, q: Quantum): Money {
+    if (conv.kind === 'identity') return new Money(roundToQuantum(amount, q));
+    const rate = mid(this.require(conv.symbol));
+    const v = conv.kind === 'multiply' ? amount.times(rate) : amount.div(rate);
+    return new Money(roundToQuantum(v, q));
+  }
+}

@@ -1,0 +1,52 @@
+// CSV text: RFC 4180 quoting, and spreadsheet-formula neutralization of every cell that is
+// not a plain number (a cell starting with = + - @ tab or CR gets a leading apostrophe).
+import { closeSync, openSync, writeSync } from 'node:fs';
+
+const NUMBER_RE = /^-?\d+(\.\d+)?$/;
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvCell(v: string | number | boolean | undefined | null): string {
+  if (v === undefined || v === null) return '';
+  let s = String(v);
+  if (FORMULA_START.test(s) && !NUMBER_RE.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLine(cells: ReadonlyArray<string | number | boolean | undefined | null>): string {
+  return cells.map(csvCell).join(',') + '\n';
+}
+
+/** A CSV file written as rows arrive (buffered), so memory does not grow with history. */
+export class CsvWriter {
+  private readonly fd: number;
+  private buf: string[] = [];
+  private size = 0;
+  rows = 0;
+
+  constructor(path: string, header: readonly string[]) {
+    this.fd = openSync(path, 'w');
+    this.push(csvLine(header));
+  }
+
+  row(cells: ReadonlyArray<string | number | boolean | undefined | null>): void {
+    this.rows++;
+    this.push(csvLine(cells));
+  }
+
+  private push(line: string): void {
+    this.buf.push(line);
+    this.size += line.length;
+    if (this.size > 1 << 16) this.drain();
+  }
+
+  private drain(): void {
+    if (this.buf.length) writeSync(this.fd, this.buf.join(''));
+    this.buf = [];
+    this.size = 0;
+  }
+
+  close(): void {
+    this.drain();
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,91 @@
+// report.html: one self-contained page (no scripts, no external assets) with the run's
+// figures, the equity chart and the events worth reading. Every interpolated string is escaped.
+import type { Summary } from './summary.js';
+
+export function esc(v: unknown): string {
+  return String(v ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** Money for people: thousands separators, at least 2 decimals, every significant quantum digit kept. */
+export function humanAmount(text: string): string {
+  const neg = text.startsWith('-');
+  const [int = '0', frac = ''] = text.replace('-', '').split('.');
+  const trimmed = frac.replace(/0+$/, '').padEnd(2, '0');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${neg ? '-' : ''}${grouped}.${trimmed}`;
+}
+
+function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>, numeric: ReadonlySet<number> = new Set()): string {
+  const th = headers.map((h) => `<th>${esc(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('\n');
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+export interface ReportEvent {
+  readonly time: string;
+  readonly kind: string;
+  readonly subject: string;
+  readonly reason: string;
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+
+export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[]): string {
+  const sc = s.scenario;
+  const accounts = s.accounts.filter((a) => a.kind !== 'external' && a.kind !== 'market');
+  const accountRows = accounts.map((a) => [a.id, a.kind, humanAmount(a.balance!), humanAmount(a.equity!), humanAmount(a.floatingPnl!), humanAmount(a.deposits!), humanAmount(a.withdrawals!), humanAmount(a.realizedPnl!), humanAmount(a.performanceFeesPaid!), humanAmount(a.performanceFeesEarned!)]);
+  const investorRows = s.investors.map((i) => [
+    i.id, `${String(i.model).toUpperCase()}${i.manager ? ' (manager)' : ''}${i.active ? '' : ' (left)'}`,
+    humanAmount(String(i.deposits)), humanAmount(String(i.withdrawals)), humanAmount(String(i.performanceFees)), humanAmount(String(i.equity)),
+    humanAmount(String(i.highWaterMark)), i.units === null ? '' : humanAmount(String(i.units)), humanAmount(String(i.netResult)),
+    pct(Number(i.timeWeightedReturn)), pct(Number(i.maxDrawdown)),
+  ]);
+  const policies = JSON.stringify(s.policies, null, 2);
+  const eventRows = notable.map((e) => [e.time, e.kind, e.subject, e.reason]);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(sc.name)} · mamlab report</title>
+<style>
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1b1f24}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
+.meta{color:#57606a}table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{padding:.3rem .5rem;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}
+th{background:#f6f8fa;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #d0d7de;border-radius:6px;padding:.6rem .9rem;min-width:12rem}
+.card b{display:block;font-size:1.2rem;font-variant-numeric:tabular-nums}pre{background:#f6f8fa;padding:.6rem;overflow:auto}
+svg{max-width:100%;height:auto}
+</style>
+</head>
+<body>
+<h1>${esc(sc.name)}</h1>
+<p>${esc(s.scenario.description ?? '')}</p>
+<p class="meta">Server time ${esc(sc.start)} → ${esc(sc.end)} (${esc(sc.serverTime)}) · seed ${esc(sc.seed)} · precision ${esc(sc.precision)} · scenario ${esc(sc.file)} sha256 ${esc(String(sc.hash).slice(0, 16))}… · mamlab ${esc(s.mamlab.version)}</p>
+<div class="cards">
+<div class="card">Manager total<b>${esc(humanAmount(s.manager.total!))}</b>fees ${esc(humanAmount(s.manager.feeAccount!))} + own capital ${esc(humanAmount(s.manager.ownCapitalInProgram!))}${s.program.structure === 'signal' ? ` + master ${esc(humanAmount(s.manager.masterAccountEquity!))}` : ''}</div>
+<div class="card">Deposits<b>${esc(humanAmount(s.totals.deposits!))}</b>withdrawals ${esc(humanAmount(s.totals.withdrawals!))}</div>
+<div class="card">Realized P&amp;L<b>${esc(humanAmount(s.totals.realizedPnl!))}</b>floating ${esc(humanAmount(s.totals.floatingPnl!))}</div>
+${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${esc(humanAmount(s.pool.units!))} units</div>` : ''}
+</div>
+<h2>Investors</h2>
+${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'equity', 'high-water mark', 'units', 'net result', 'TWR', 'max drawdown'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
+<h2>Accounts</h2>
+${table(['account', 'kind', 'balance', 'equity', 'floating P&L', 'deposits', 'withdrawals', 'realized P&L', 'fees paid', 'fees earned'], accountRows, new Set([2, 3, 4, 5, 6, 7, 8, 9]))}
+<h2>Equity</h2>
+<figure>${chartSvg}</figure>
+<h2>Events worth reading</h2>
+${eventRows.length ? table(['time', 'kind', 'subject', 'reason'], eventRows) : '<p>None.</p>'}
+<p class="meta">Every event is in events.csv; every booking in journal.csv.</p>
+<h2>Conventions in force</h2>
+<p class="meta">Program: ${esc(s.program.structure)} structure, ${esc(s.program.allocation)} allocation, performance fee ${esc(s.program.performanceFee)}${s.program.preset ? `, preset ${esc(s.program.preset)}` : ''}.</p>
+<pre>${esc(policies)}</pre>
+</body>
+</html>
+`;
+}

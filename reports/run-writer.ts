@@ -1,0 +1,218 @@
+// Streams a run into the output contract's CSV files (journal, trades, equity, events,
+// executions) and keeps the per-account and per-investor tallies the summary needs.
+import { join } from 'node:path';
+import type { ClosedTrade, EngineEvent, EngineSink } from '../engine/events.js';
+import type { ExternalOrder } from '../engine/executive.js';
+import type { JournalEntry } from '../engine/journal.js';
+import { type Program, SYSTEM_ACCOUNTS } from '../engine/program.js';
+import { type Quantum, formatQ } from '../engine/quantum.js';
+import { type ServerTime, formatServerTime } from '../engine/time.js';
+import type { Instrument } from '../engine/instrument.js';
+import { Money, type Price, Volume } from '../engine/values.js';
+import { CsvWriter } from './csv.js';
+import type { ReportEvent } from './html.js';
+
+export const OUTPUT_COLUMNS = {
+  journal: ['seq', 'time', 'from', 'to', 'amount', 'reason', 'ref'],
+  trades: ['account', 'ticket', 'master_ticket', 'symbol', 'side', 'volume', 'open_time', 'open_price', 'close_time', 'close_price', 'profit', 'commission', 'swap', 'status', 'cause'],
+  equity: ['time', 'subject', 'kind', 'balance', 'equity', 'floating', 'open_volume', 'units', 'nav'],
+  events: ['seq', 'time', 'kind', 'account', 'investor', 'ticket', 'symbol', 'volume', 'amount', 'units', 'price', 'reason'],
+  executions: ['time', 'symbol', 'side', 'volume', 'price', 'legs', 'gross_buy', 'gross_sell'],
+} as const;
+
+export interface AccountTally {
+  deposits: Money;
+  withdrawals: Money;
+  realized: Money;
+  feesPaid: Money;
+  feesEarned: Money;
+  closedVolume: Volume;
+}
+
+export interface InvestorTally {
+  deposits: Money;
+  withdrawals: Money;
+  fees: Money;
+  /** Time-weighted return index (float analytics, chain-linked at every flow) and its drawdown. */
+  index: number;
+  peak: number;
+  maxDrawdown: number;
+  lastEquity: number;
+  pendingFlow: number;
+}
+
+/** A point of the equity chart: float, for drawing only. */
+export interface ChartPoint {
+  readonly time: number;
+  readonly subject: string;
+  readonly equity: number;
+}
+
+const MAX_CHART_POINTS = 4000;
+const MAX_NOTABLE = 200;
+const NOTABLE = new Set<EngineEvent['kind']>(['order-rejected', 'request-rejected', 'request-queued', 'allocation-skip', 'join', 'deposit', 'withdrawal', 'leave', 'performance-fee', 'positions-copied', 'pool-reallocated']);
+
+export class RunWriter implements EngineSink {
+  readonly accounts = new Map<string, AccountTally>();
+  readonly investors = new Map<string, InvestorTally>();
+  readonly chart: ChartPoint[] = [];
+  private chartEvery = 1;
+  private instant = 0;
+  private readonly files: { [K in keyof typeof OUTPUT_COLUMNS]: CsvWriter };
+  private eventSeq = 0;
+  rejections = 0;
+  /** Events a reader of the report wants first (bounded): rejections, skips, flows and fees. */
+  readonly notable: ReportEvent[] = [];
+
+  constructor(dir: string, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>) {
+    this.files = {
+      journal: new CsvWriter(join(dir, 'journal.csv'), OUTPUT_COLUMNS.journal),
+      trades: new CsvWriter(join(dir, 'trades.csv'), OUTPUT_COLUMNS.trades),
+      equity: new CsvWriter(join(dir, 'equity.csv'), OUTPUT_COLUMNS.equity),
+      events: new CsvWriter(join(dir, 'events.csv'), OUTPUT_COLUMNS.events),
+      executions: new CsvWriter(join(dir, 'executions.csv'), OUTPUT_COLUMNS.executions),
+    };
+  }
+
+  counts(): Record<keyof typeof OUTPUT_COLUMNS, number> {
+    return {
+      journal: this.files.journal.rows, trades: this.files.trades.rows, equity: this.files.equity.rows,
+      events: this.files.events.rows, executions: this.files.executions.rows,
+    };
+  }
+
+  private m(x: Money | undefined): string | undefined { return x === undefined ? undefined : formatQ(x.value, this.q); }
+  private v(x: Volume | undefined): string | undefined { return x === undefined ? undefined : formatQ(x.value, this.q); }
+  /** Prices at the instrument's digits (a mid between two quotes may carry one more). */
+  private px(symbol: string | undefined, x: Price | undefined): string | undefined {
+    if (x === undefined) return undefined;
+    const digits = symbol ? this.instruments.get(symbol)?.digits : undefined;
+    return digits === undefined ? x.toString() : x.value.toFixed(Math.max(digits, x.value.decimalPlaces()));
+  }
+
+  account(id: string): AccountTally {
+    let t = this.accounts.get(id);
+    if (!t) {
+      t = { deposits: Money.zero, withdrawals: Money.zero, realized: Money.zero, feesPaid: Money.zero, feesEarned: Money.zero, closedVolume: Volume.zero };
+      this.accounts.set(id, t);
+    }
+    return t;
+  }
+
+  investor(id: string): InvestorTally {
+    let t = this.investors.get(id);
+    if (!t) {
+      t = { deposits: Money.zero, withdrawals: Money.zero, fees: Money.zero, index: 1, peak: 1, maxDrawdown: 0, lastEquity: 0, pendingFlow: 0 };
+      this.investors.set(id, t);
+    }
+    return t;
+  }
+
+  /** Journal listener: every entry is a row, and feeds the per-account tallies. */
+  entry(e: JournalEntry): void {
+    this.files.journal.row([e.seq, formatServerTime(e.time), e.from, e.to, this.m(e.amount), e.reason, e.ref]);
+    if (e.reason === 'deposit') this.account(e.to).deposits = this.account(e.to).deposits.plus(e.amount);
+    if (e.reason === 'withdrawal') this.account(e.from).withdrawals = this.account(e.from).withdrawals.plus(e.amount);
+    if (e.reason === 'performance-fee') {
+      this.account(e.from).feesPaid = this.account(e.from).feesPaid.plus(e.amount);
+      this.account(e.to).feesEarned = this.account(e.to).feesEarned.plus(e.amount);
+    }
+  }
+
+  event(e: EngineEvent): void {
+    this.files.events.row([
+      ++this.eventSeq, formatServerTime(e.time), e.kind, e.account, e.investor, e.ticket, e.symbol,
+      this.v(e.volume), this.m(e.amount), e.units ? formatQ(e.units.value, this.q) : undefined, this.px(e.symbol, e.price), e.reason,
+    ]);
+    if (e.kind.endsWith('-rejected')) this.rejections++;
+    if (NOTABLE.has(e.kind) && this.notable.length < MAX_NOTABLE) {
+      const subject = [e.investor, e.account, e.ticket].filter(Boolean).join(' · ');
+      const amount = e.amount ? ` (${formatQ(e.amount.value, this.q)})` : '';
+      this.notable.push({ time: formatServerTime(e.time), kind: e.kind, subject, reason: `${e.reason}${amount}` });
+    }
+    if (!e.investor || !e.amount) return;
+    const t = this.investor(e.investor);
+    if (e.kind === 'deposit') { t.deposits = t.deposits.plus(e.amount); t.pendingFlow += Number(e.amount.value); }
+    if (e.kind === 'withdrawal') { t.withdrawals = t.withdrawals.plus(e.amount); t.pendingFlow -= Number(e.amount.value); }
+    if (e.kind === 'performance-fee') {
+      t.fees = t.fees.plus(e.amount);
+      // A fee crystallized on a withdrawal leaves the investor together with the payout.
+      if (e.reason.startsWith('crystallized on')) t.pendingFlow -= Number(e.amount.value);
+    }
+  }
+
+  trade(t: ClosedTrade): void {
+    this.files.trades.row([
+      t.account, t.ticket, t.masterTicket, t.symbol, t.side, this.v(t.volume), formatServerTime(t.openTime), this.px(t.symbol, t.openPrice),
+      formatServerTime(t.closeTime), this.px(t.symbol, t.closePrice), this.m(t.profit), this.m(t.commission), this.m(t.swap), 'closed', t.cause,
+    ]);
+    const a = this.account(t.account);
+    a.realized = a.realized.plus(t.profit);
+    a.closedVolume = a.closedVolume.plus(t.volume);
+  }
+
+  execution(time: ServerTime, x: ExternalOrder): void {
+    this.files.executions.row([formatServerTime(time), x.symbol, x.side, this.v(x.volume), this.px(x.symbol, x.price), x.legs, this.v(x.grossBuy), this.v(x.grossSell)]);
+  }
+
+  /** Equity rows for every trading account and investor after one instant; also the chart and return index. */
+  snapshot(time: ServerTime, p: Program): void {
+    const ts = formatServerTime(time);
+    const nav = p.nav();
+    const keepForChart = this.instant++ % this.chartEvery === 0;
+    for (const a of p.accountSnapshots()) {
+      if (a.kind === 'external' || a.kind === 'market' || a.kind === 'executive' || a.kind === 'house') continue;
+      if (a.kind === 'master' && p.config.structure === 'block') continue;
+      if (a.kind === 'mam' && a.balance.isZero() && a.openVolume.isZero()) continue;
+      this.files.equity.row([ts, a.id, a.kind, this.m(a.balance), this.m(a.equity), this.m(a.floating), this.v(a.openVolume), undefined, a.kind === 'pamm' && nav ? nav.toFixed(10) : undefined]);
+    }
+    for (const i of p.investorSnapshots()) {
+      const t = this.investor(i.id);
+      const e = Number(i.equity.value);
+      if (t.lastEquity > 0) {
+        t.index *= (e - t.pendingFlow) / t.lastEquity;
+        t.peak = Math.max(t.peak, t.index);
+        t.maxDrawdown = Math.max(t.maxDrawdown, 1 - t.index / t.peak);
+      }
+      t.lastEquity = e;
+      t.pendingFlow = 0;
+      if (!i.active && e === 0 && !this.justLeft(i.id)) continue;
+      this.files.equity.row([ts, i.id, `investor-${i.model}`, undefined, this.m(i.equity), undefined, undefined, i.units ? formatQ(i.units.value, this.q) : undefined, i.model === 'pamm' && nav ? nav.toFixed(10) : undefined]);
+      if (keepForChart) this.chart.push({ time, subject: i.id, equity: e });
+    }
+    if (keepForChart && p.config.structure === 'signal') this.chart.push({ time, subject: SYSTEM_ACCOUNTS.master, equity: Number(p.equity(SYSTEM_ACCOUNTS.master).value) });
+    if (this.chart.length > MAX_CHART_POINTS) this.thinChart();
+  }
+
+  private readonly leftAt = new Set<string>();
+  /** An investor who left gets one last zero row, then none. */
+  private justLeft(id: string): boolean {
+    if (this.leftAt.has(id)) return false;
+    this.leftAt.add(id);
+    return true;
+  }
+
+  /** Keeps every other instant when the chart grows too long: deterministic and bounded. */
+  private thinChart(): void {
+    const times = [...new Set(this.chart.map((c) => c.time))];
+    const keep = new Set(times.filter((_, i) => i % 2 === 0));
+    const kept = this.chart.filter((c) => keep.has(c.time));
+    this.chart.length = 0;
+    this.chart.push(...kept);
+    this.chartEvery *= 2;
+  }
+
+  close(): void {
+    for (const f of Object.values(this.files)) f.close();
+  }
+
+  /** Open positions at the end of the run, as open rows of trades.csv with their floating profit. */
+  writeOpenPositions(p: Program): void {
+    for (const pos of p.openPositions()) {
+      this.files.trades.row([
+        pos.account, pos.ticket, pos.masterTicket, pos.symbol, pos.side, this.v(pos.volume), formatServerTime(pos.openTime), this.px(pos.symbol, pos.openPrice),
+        undefined, undefined, this.m(p.floating(pos)), this.m(Money.zero), this.m(Money.zero), 'open', undefined,
+      ]);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// One run end to end: load the scenario, run it, and write the whole output contract
+// (summary.json, journal.csv, trades.csv, equity.csv, events.csv, executions.csv,
+// report.html) into a staged directory that is renamed into place only when complete.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runScenario } from '../sim/runner.js';
+import { type LoadOptions, type Scenario, loadScenario } from '../sim/scenario.js';
+import { stageDir } from './atomic.js';
+import { equityChartSvg } from './chart.js';
+import { renderReport } from './html.js';
+import { RunWriter } from './run-writer.js';
+import { type Summary, buildSummary } from './summary.js';
+
+export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'report.html'] as const;
+
+export interface RunResult {
+  readonly scenario: Scenario;
+  readonly summary: Summary;
+  readonly outDir: string;
+}
+
+export function runToDirectory(scenarioFile: string, outDir: string, opts: LoadOptions = {}): RunResult {
+  const scenario = loadScenario(scenarioFile, opts);
+  const staged = stageDir(outDir);
+  try {
+    const writer = new RunWriter(staged.path, scenario.quantum, scenario.instruments);
+    const program = runScenario(scenario, writer, {
+      afterInstant: (time, p) => writer.snapshot(time, p),
+    }, (p) => p.journal.onEntry((e) => writer.entry(e)));
+    writer.writeOpenPositions(program);
+    writer.close();
+    const summary = buildSummary(scenario, program, writer);
+    writeFileSync(join(staged.path, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    writeFileSync(join(staged.path, 'report.html'), renderReport(summary, equityChartSvg(writer.chart), writer.notable));
+    staged.commit();
+    return { scenario, summary, outDir };
+  } catch (e) {
+    staged.abort();
+    throw e;
+  }
+}

@@ -1,0 +1,91 @@
+// summary.json: final figures per account and investor as exact decimal strings, analytics
+// as numbers, the policies in force, seed, scenario hash and engine version.
+import { readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { Program } from '../engine/program.js';
+import { SYSTEM_ACCOUNTS } from '../engine/program.js';
+import { formatQ } from '../engine/quantum.js';
+import { formatServerTime } from '../engine/time.js';
+import { Money } from '../engine/values.js';
+import type { Scenario } from '../sim/scenario.js';
+import type { RunWriter } from './run-writer.js';
+
+const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
+export const VERSION: string = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+export interface Summary {
+  readonly mamlab: { readonly version: string };
+  readonly scenario: Record<string, string | number>;
+  readonly program: Record<string, unknown>;
+  readonly policies: unknown;
+  readonly manager: Record<string, string>;
+  readonly pool: Record<string, string> | null;
+  readonly accounts: Array<Record<string, string>>;
+  readonly investors: Array<Record<string, string | number | boolean | null>>;
+  readonly totals: Record<string, string>;
+  readonly counts: Record<string, number>;
+  readonly openMasterTrades: string[];
+}
+
+/** Analytics are floats: rounded to 10 decimals so the text is stable and readable. */
+function num(x: number): number {
+  return Number(x.toFixed(10));
+}
+
+export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
+  const q = s.quantum;
+  const m = (x: Money): string => formatQ(x.value, q);
+  // A block master is only the sum of its parts: it holds no money of its own to report.
+  const accounts = p.accountSnapshots().filter((a) => !(a.kind === 'master' && s.structure === 'block'));
+  const investors = p.investorSnapshots();
+  const feeBalance = p.journal.balance(SYSTEM_ACCOUNTS.fees);
+  const managerCapital = Money.sum(investors.filter((i) => i.manager).map((i) => i.equity));
+  const masterEquity = s.structure === 'signal' ? p.equity(SYSTEM_ACCOUNTS.master) : Money.zero;
+  const inside = accounts.filter((a) => a.kind !== 'external' && a.kind !== 'market');
+  const nav = p.nav();
+  const units = p.poolUnits();
+  return {
+    mamlab: { version: VERSION },
+    scenario: {
+      name: s.name, description: s.description, file: basename(s.file), hash: s.hash, seed: s.seed,
+      start: formatServerTime(s.start), end: formatServerTime(s.end), serverTime: s.zone, precision: q.step.toFixed(q.dp),
+    },
+    program: {
+      structure: s.structure, allocation: s.allocation, masterDeposit: m(s.masterDeposit), performanceFee: s.performanceFee.toString(),
+      pamm: s.pool ? { id: s.pool.id, initialNav: s.pool.initialNav.toString() } : null, preset: s.preset ?? null,
+    },
+    policies: s.policies,
+    manager: {
+      feeAccount: m(feeBalance), ownCapitalInProgram: m(managerCapital), masterAccountEquity: m(masterEquity),
+      total: m(feeBalance.plus(managerCapital).plus(masterEquity)),
+    },
+    pool: s.pool && nav && units ? { id: s.pool.id, equity: m(p.equity(s.pool.id)), units: formatQ(units.value, q), nav: nav.toFixed(10) } : null,
+    accounts: accounts.map((a) => {
+      const t = w.account(a.id);
+      return {
+        id: a.id, kind: a.kind, balance: m(a.balance), equity: m(a.equity), floatingPnl: m(a.floating), openVolume: formatQ(a.openVolume.value, q),
+        deposits: m(t.deposits), withdrawals: m(t.withdrawals), realizedPnl: m(t.realized), closedVolume: formatQ(t.closedVolume.value, q),
+        performanceFeesPaid: m(t.feesPaid), performanceFeesEarned: m(t.feesEarned),
+      };
+    }),
+    investors: investors.map((i) => {
+      const t = w.investor(i.id);
+      const net = i.equity.plus(t.withdrawals).minus(t.deposits);
+      return {
+        id: i.id, model: i.model, manager: i.manager, active: i.active,
+        deposits: m(t.deposits), withdrawals: m(t.withdrawals), performanceFees: m(t.fees), equity: m(i.equity),
+        highWaterMark: m(i.mark), units: i.units ? formatQ(i.units.value, q) : null, netResult: m(net),
+        timeWeightedReturn: num(t.index - 1), maxDrawdown: num(t.maxDrawdown),
+      };
+    }),
+    totals: {
+      deposits: m(Money.sum(inside.map((a) => w.account(a.id).deposits))),
+      withdrawals: m(Money.sum(inside.map((a) => w.account(a.id).withdrawals))),
+      realizedPnl: m(Money.sum(inside.map((a) => w.account(a.id).realized))),
+      floatingPnl: m(Money.sum(inside.map((a) => a.floating))),
+      equity: m(Money.sum(inside.map((a) => a.equity))),
+    },
+    counts: { ...w.counts(), rejections: w.rejections },
+    openMasterTrades: p.openMasterTickets(),
+  };
+}

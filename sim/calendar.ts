@@ -1,0 +1,124 @@
+// The broker's server calendar (DOMAIN §10): server time zones (New York + 7 h, default, or
+// Europe/Athens), the trading week, the daily rollover and the trading month. DST rules are
+// written out (US since 2007, EU since 1996) so results never depend on the host's tz data.
+import { type ServerTime, serverTime } from '../engine/time.js';
+
+export const SERVER_TIME_ZONES = ['ny+7', 'Europe/Athens'] as const;
+export type ServerTimeZone = (typeof SERVER_TIME_ZONES)[number];
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const DAY = 24 * HOUR;
+
+/** UTC ms of the n-th (1-based) Sunday of a month, or the last Sunday when n = -1, at `hourUtc`. */
+function sunday(year: number, month: number, n: number, hourUtc: number): number {
+  if (n > 0) {
+    const first = Date.UTC(year, month, 1);
+    const dow = new Date(first).getUTCDay();
+    return first + (((7 - dow) % 7) + 7 * (n - 1)) * DAY + hourUtc * HOUR;
+  }
+  const last = Date.UTC(year, month + 1, 0);
+  const dow = new Date(last).getUTCDay();
+  return last - dow * DAY + hourUtc * HOUR;
+}
+
+/** Offset of New York local time from UTC, in hours, at a UTC instant (EDT 2nd Sunday of March 2:00 EST – 1st Sunday of November 2:00 EDT). */
+export function newYorkOffset(utcMs: number): number {
+  const y = new Date(utcMs).getUTCFullYear();
+  const start = sunday(y, 2, 2, 7); // 02:00 EST = 07:00 UTC
+  const end = sunday(y, 10, 1, 6); // 02:00 EDT = 06:00 UTC
+  return utcMs >= start && utcMs < end ? -4 : -5;
+}
+
+/** Offset of Athens local time from UTC, in hours (EEST from the last Sunday of March to the last Sunday of October, 01:00 UTC). */
+export function athensOffset(utcMs: number): number {
+  const y = new Date(utcMs).getUTCFullYear();
+  const start = sunday(y, 2, -1, 1);
+  const end = sunday(y, 9, -1, 1);
+  return utcMs >= start && utcMs < end ? 3 : 2;
+}
+
+/** Server offset from UTC in hours at a UTC instant. */
+export function serverOffset(zone: ServerTimeZone, utcMs: number): number {
+  return zone === 'ny+7' ? newYorkOffset(utcMs) + 7 : athensOffset(utcMs);
+}
+
+export function utcToServer(zone: ServerTimeZone, utcMs: number): ServerTime {
+  return serverTime(utcMs + serverOffset(zone, utcMs) * HOUR);
+}
+
+const TIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * Parses a timestamp. Without a zone it is server wall time; with `Z` or an offset it is an
+ * instant converted to server time by the zone's rules. Returns undefined when malformed.
+ */
+export function parseTime(text: string, zone: ServerTimeZone): ServerTime | undefined {
+  const m = TIME_RE.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0', tz] = m;
+  const wall = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s, +ms.padEnd(3, '0'));
+  const back = new Date(wall);
+  if (back.getUTCFullYear() !== +y! || back.getUTCMonth() !== +mo! - 1 || back.getUTCDate() !== +d! || +h > 23 || +mi > 59 || +s > 59) return undefined;
+  if (!tz) return serverTime(wall);
+  const offsetMin = tz === 'Z' ? 0 : (tz[0] === '-' ? -1 : 1) * (+tz.slice(1, 3) * 60 + +tz.slice(4, 6));
+  return utcToServer(zone, wall - offsetMin * MINUTE);
+}
+
+/** The trading week (seed 001): Monday 00:05 to Friday 23:50 server time. */
+export interface TradingWeek {
+  readonly openMinute: number; // minutes after Monday 00:00
+  readonly closeMinute: number; // minutes after Monday 00:00
+}
+export const DEFAULT_TRADING_WEEK: TradingWeek = { openMinute: 5, closeMinute: 4 * 1440 + 23 * 60 + 50 };
+
+/** Minutes since Monday 00:00 of the server week containing t. */
+function weekMinute(t: ServerTime): number {
+  const d = new Date(t);
+  const dow = (d.getUTCDay() + 6) % 7; // Monday = 0
+  return dow * 1440 + d.getUTCHours() * 60 + d.getUTCMinutes() + (d.getUTCSeconds() * 1000 + d.getUTCMilliseconds()) / MINUTE;
+}
+
+export function isMarketOpen(t: ServerTime, w: TradingWeek = DEFAULT_TRADING_WEEK): boolean {
+  const m = weekMinute(t);
+  return m >= w.openMinute && m < w.closeMinute;
+}
+
+/** The next market open at or after t. */
+export function nextMarketOpen(t: ServerTime, w: TradingWeek = DEFAULT_TRADING_WEEK): ServerTime {
+  if (isMarketOpen(t, w)) return t;
+  const m = weekMinute(t);
+  const mondayStart = t - m * MINUTE;
+  const open = mondayStart + w.openMinute * MINUTE;
+  return serverTime(m < w.openMinute ? open : open + 7 * DAY);
+}
+
+/** PAMM execution window (DOMAIN §6): the daily rollover, Monday–Saturday 00:00–00:15 server time. */
+export const PAMM_WINDOW_MINUTES = 15;
+
+/** When a PAMM request placed at t executes: at once inside a window, else at the next window's start. */
+export function nextPammWindow(t: ServerTime): ServerTime {
+  const dayStart = Math.floor(t / DAY) * DAY;
+  if (new Date(dayStart).getUTCDay() !== 0 && t - dayStart < PAMM_WINDOW_MINUTES * MINUTE) return t;
+  let day = dayStart + DAY;
+  while (new Date(day).getUTCDay() === 0) day += DAY;
+  return serverTime(day);
+}
+
+/** Trading-month boundaries (00:05 server time on the 1st) in (from, to], with the label of the month that ends. */
+export function monthEnds(from: ServerTime, to: ServerTime): Array<{ time: ServerTime; label: string }> {
+  const out: Array<{ time: ServerTime; label: string }> = [];
+  const d = new Date(from);
+  let y = d.getUTCFullYear(), mo = d.getUTCMonth();
+  for (;;) {
+    const boundary = Date.UTC(y, mo, 1, 0, 5);
+    if (boundary > to) break;
+    if (boundary > from) {
+      const prev = new Date(Date.UTC(y, mo - 1, 1));
+      out.push({ time: serverTime(boundary), label: `${prev.getUTCFullYear()}-${String(prev.getUTCMonth() + 1).padStart(2, '0')}` });
+    }
+    mo += 1;
+    if (mo === 12) { mo = 0; y += 1; }
+  }
+  return out;
+}

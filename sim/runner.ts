@@ -1,0 +1,124 @@
+// Drives a scenario through the engine: turns investor requests into executions by the
+// calendar rules, merges them with quotes, master orders and fee-period ends into one
+// deterministic order, and applies them to a Program.
+import type { EngineSink } from '../engine/events.js';
+import { Program } from '../engine/program.js';
+import type { ServerTime } from '../engine/time.js';
+import { formatServerTime } from '../engine/time.js';
+import { isMarketOpen, monthEnds, nextMarketOpen, nextPammWindow } from './calendar.js';
+import type { PriceTick } from './prices.js';
+import type { Scenario } from './scenario.js';
+
+/**
+ * Order of events at the same instant: quotes first (everything after sees the new price),
+ * then the start-of-run funding, fee-period ends (the period closes before anything new),
+ * requests being placed, executed investor flows, and master orders last.
+ */
+const PRIORITY = { start: 1, periodEnd: 2, placed: 3, flow: 4, order: 5 } as const;
+
+interface Action {
+  readonly time: ServerTime;
+  readonly priority: number;
+  readonly seq: number;
+  readonly label: string;
+  readonly apply: (p: Program) => void;
+}
+
+export interface RunHooks {
+  /** After every quote or action, with a label saying what it was (invariant checks in tests). */
+  afterEach?(label: string, time: ServerTime, p: Program): void;
+  /** After all events of one instant. */
+  afterInstant?(time: ServerTime, p: Program): void;
+}
+
+function programFor(s: Scenario, sink: EngineSink): Program {
+  return new Program({
+    structure: s.structure,
+    allocation: s.allocation,
+    quantum: s.quantum,
+    policies: s.policies,
+    instruments: s.instruments,
+    performanceFeeRate: s.performanceFee,
+    pool: s.pool,
+  }, sink);
+}
+
+/** Every scripted action with the time it takes effect, in a deterministic order. */
+export function scheduleActions(s: Scenario): Action[] {
+  const actions: Action[] = [];
+  let seq = 0;
+  const add = (time: ServerTime, priority: number, label: string, apply: Action['apply']): void => {
+    actions.push({ time, priority, seq: seq++, label, apply });
+  };
+  const model = new Map(s.investors.map((i) => [i.id, i.model]));
+
+  if (s.structure === 'signal') add(s.start, PRIORITY.start, 'master funded', (p) => p.fundMaster(s.start, s.masterDeposit));
+
+  /** MAM requests execute at once in market hours, else at the next open; PAMM requests at the next rollover window. */
+  const request = (at: ServerTime, investor: string, what: string, exec: (p: Program, t: ServerTime) => void): void => {
+    const when = model.get(investor) === 'pamm' ? nextPammWindow(at) : nextMarketOpen(at);
+    if (when !== at) {
+      const why = model.get(investor) === 'pamm' ? 'PAMM requests execute in the rollover window (Mon–Sat 00:00–00:15 server time)' : 'market closed: MAM requests execute at the next open';
+      add(at, PRIORITY.placed, `${what} placed`, (p) => p.requestPlaced(at, investor, what, when, why));
+    }
+    if (when > s.end) {
+      add(s.end, PRIORITY.flow, `${what} not executed`, (p) => p.requestExpired(s.end, investor, what, formatServerTime(when)));
+      return;
+    }
+    add(when, PRIORITY.flow, what, (p) => exec(p, when));
+  };
+
+  for (const inv of s.investors) {
+    const join = (p: Program, t: ServerTime): void => p.join(t, inv.id, inv.model, inv.deposit, inv.manager);
+    if (inv.at === undefined) add(s.start, PRIORITY.start, `${inv.id} founding join`, (p) => join(p, s.start));
+    else request(inv.at, inv.id, `${inv.id} join`, join);
+  }
+  for (const f of s.flows) {
+    const label = `${f.investor} ${f.type}`;
+    if (f.type === 'deposit') request(f.at, f.investor, label, (p, t) => p.deposit(t, f.investor, f.amount!));
+    else if (f.type === 'withdraw') request(f.at, f.investor, label, (p, t) => p.withdraw(t, f.investor, f.amount!));
+    else request(f.at, f.investor, label, (p, t) => p.leave(t, f.investor));
+  }
+  for (const o of s.orders) {
+    const label = `order ${o.action} ${o.ticket}`;
+    if (!isMarketOpen(o.at)) {
+      add(o.at, PRIORITY.order, label, (p) => p.rejectMasterOrder(o.at, o.ticket, o.symbol, 'market closed (trading week Monday 00:05 – Friday 23:50 server time)'));
+    } else if (o.action === 'open') {
+      add(o.at, PRIORITY.order, label, (p) => p.masterOpen(o.at, o.ticket, o.symbol!, o.side!, o.volume!));
+    } else {
+      add(o.at, PRIORITY.order, label, (p) => p.masterClose(o.at, o.ticket, o.volume));
+    }
+  }
+  for (const pe of monthEnds(s.start, s.end)) add(pe.time, PRIORITY.periodEnd, `period end ${pe.label}`, (p) => p.periodEnd(pe.time, pe.label));
+
+  return actions.sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
+}
+
+/** Runs the scenario to its end and returns the final program state; `attach` sees the program before the first event. */
+export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {}, attach?: (p: Program) => void): Program {
+  const p = programFor(s, sink);
+  attach?.(p);
+  const actions = scheduleActions(s);
+  const ticks: readonly PriceTick[] = s.ticks;
+  let ti = 0, ai = 0;
+  while (ti < ticks.length || ai < actions.length) {
+    const nextTick = ti < ticks.length ? ticks[ti]!.time : Infinity;
+    const nextAction = ai < actions.length ? actions[ai]!.time : Infinity;
+    const now = Math.min(nextTick, nextAction) as ServerTime;
+    if (now > s.end) break;
+    while (ti < ticks.length && ticks[ti]!.time === now) {
+      const t = ticks[ti++]!;
+      p.onQuote(t.symbol, { time: t.time, bid: t.bid, ask: t.ask });
+      hooks.afterEach?.(`quote ${t.symbol}`, now, p);
+    }
+    while (ai < actions.length && actions[ai]!.time === now) {
+      const a = actions[ai++]!;
+      a.apply(p);
+      p.flush();
+      hooks.afterEach?.(a.label, now, p);
+    }
+    p.flush();
+    if (now >= s.start) hooks.afterInstant?.(now, p);
+  }
+  return p;
+}

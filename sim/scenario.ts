@@ -1,0 +1,382 @@
+// Loads a scenario file (JSON or YAML): parses it keeping line numbers, validates it against
+// schemas/scenario.schema.json with defaults filled in, checks what a schema cannot (cross
+// references, quanta, times), and returns the normalized scenario the runner executes.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { LineCounter, parseDocument, visit } from 'yaml';
+import { Dec } from '../engine/decimal.js';
+import { type Instrument, INSTRUMENT_CLASSES, type InstrumentClass, type Side } from '../engine/instrument.js';
+import { DEFAULT_POLICIES, type AllocationMethod, type Policies, type Structure } from '../engine/policies.js';
+import { type Quantum, isOnQuantum, makeQuantum } from '../engine/quantum.js';
+import { findConversion } from '../engine/quotes.js';
+import type { ServerTime } from '../engine/time.js';
+import { Money, Volume } from '../engine/values.js';
+import { type ServerTimeZone, parseTime } from './calendar.js';
+import { InputError, pointer } from './input-error.js';
+import { type PriceSourceInput, type PriceTick, loadPriceSource, mergeTicks } from './prices.js';
+
+const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
+export const SCHEMA_PATH = resolve(ROOT, 'schemas/scenario.schema.json');
+const PRESET_DIR = resolve(ROOT, 'scenarios/presets');
+
+type Path = Array<string | number>;
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Obj = { [k: string]: Json };
+
+export interface InvestorSpec {
+  readonly id: string;
+  readonly model: 'mam' | 'pamm';
+  readonly deposit: Money;
+  /** When the join request is placed; undefined for a founding investor. */
+  readonly at?: ServerTime;
+  readonly manager: boolean;
+}
+
+export interface FlowSpec {
+  readonly at: ServerTime;
+  readonly investor: string;
+  readonly type: 'deposit' | 'withdraw' | 'leave';
+  readonly amount?: Money;
+}
+
+export interface OrderSpec {
+  readonly at: ServerTime;
+  readonly action: 'open' | 'close';
+  readonly ticket: string;
+  readonly symbol?: string;
+  readonly side?: Side;
+  readonly volume?: Volume;
+}
+
+export interface Scenario {
+  readonly file: string;
+  readonly name: string;
+  readonly description: string;
+  readonly seed: number;
+  readonly quantum: Quantum;
+  readonly zone: ServerTimeZone;
+  readonly start: ServerTime;
+  readonly end: ServerTime;
+  readonly instruments: ReadonlyMap<string, Instrument>;
+  readonly ticks: readonly PriceTick[];
+  readonly structure: Structure;
+  readonly allocation: AllocationMethod;
+  readonly masterDeposit: Money;
+  readonly performanceFee: Dec;
+  readonly pool?: { readonly id: string; readonly initialNav: Dec };
+  readonly preset?: string;
+  readonly policies: Policies;
+  readonly investors: readonly InvestorSpec[];
+  readonly flows: readonly FlowSpec[];
+  readonly orders: readonly OrderSpec[];
+  /** The validated document with every default filled in: what the run echoes. */
+  readonly normalized: Obj;
+  /** SHA-256 of the normalized document and every price file it reads. */
+  readonly hash: string;
+}
+
+// ------------------------------------------------------------------ parsing with positions
+
+interface Parsed {
+  readonly data: Json;
+  readonly lineOf: (path: ReadonlyArray<string | number>) => number | undefined;
+}
+
+const MAX_EXACT_DIGITS = 15;
+
+function parseText(text: string, file: string): Parsed {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const line = lineCounter.linePos(e.pos[0]).line;
+    throw new InputError(file, '', `cannot parse the file: ${e.message.split('\n')[0]}`, line);
+  }
+  const lineOf = (path: ReadonlyArray<string | number>): number | undefined => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  // A JSON number with more significant digits than a double keeps would silently change.
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'number' || !node.source) return;
+      const digits = node.source.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '');
+      if (digits.length > MAX_EXACT_DIGITS) {
+        const line = node.range ? lineCounter.linePos(node.range[0]).line : undefined;
+        throw new InputError(file, '', `the number ${node.source} has more than ${MAX_EXACT_DIGITS} significant digits and would lose precision: write it as a string, "${node.source}"`, line);
+      }
+    },
+  });
+  return { data: doc.toJS({ maxAliasCount: 100 }) as Json, lineOf };
+}
+
+// ------------------------------------------------------------------ schema validation
+
+let validator: ValidateFunction | undefined;
+
+function validate(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+  }
+  return validator;
+}
+
+const KIND_RANK: Record<string, number> = { additionalProperties: 0, required: 1, enum: 2, type: 3, pattern: 4 };
+
+function explain(e: ErrorObject): { path: string; text: string } {
+  const p = e.params as Record<string, unknown>;
+  const schema = e.parentSchema as { description?: string; properties?: Record<string, unknown> } | undefined;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const allowed = schema?.properties ? Object.keys(schema.properties).join(', ') : '';
+      return { path: `${e.instancePath}/${String(p.additionalProperty)}`, text: `unknown field "${String(p.additionalProperty)}"${allowed ? `; expected one of: ${allowed}` : ''}` };
+    }
+    case 'required':
+      return { path: `${e.instancePath}/${String(p.missingProperty)}`, text: 'is required but missing' };
+    case 'enum':
+      return { path: e.instancePath, text: `expected one of: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'type':
+      return { path: e.instancePath, text: `expected ${String(p.type).replace(',', ' or ')}` };
+    case 'pattern':
+      return { path: e.instancePath, text: `expected ${schema?.description ?? `text matching ${String(p.pattern)}`}` };
+    case 'oneOf':
+      return { path: e.instancePath, text: `expected exactly one of the allowed forms${schema?.description ? ` (${schema.description})` : ''}` };
+    default:
+      return { path: e.instancePath, text: e.message ?? 'is invalid' };
+  }
+}
+
+/** The most specific schema errors first: deepest path, then unknown fields, missing fields, enums, types. */
+function schemaError(errors: readonly ErrorObject[], file: string, lineOf: Parsed['lineOf']): InputError {
+  const depth = (e: ErrorObject): number => e.instancePath.split('/').length + (e.keyword === 'required' || e.keyword === 'additionalProperties' ? 1 : 0);
+  const ranked = [...errors].sort((a, b) => depth(b) - depth(a) || (KIND_RANK[a.keyword] ?? 9) - (KIND_RANK[b.keyword] ?? 9));
+  const seen = new Set<string>();
+  const lines: Array<{ path: string; text: string }> = [];
+  for (const e of ranked) {
+    const x = explain(e);
+    if (seen.has(x.path)) continue;
+    seen.add(x.path);
+    lines.push(x);
+  }
+  const first = lines[0]!;
+  const toPath = (ptr: string): Path => ptr.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+  return new InputError(file, first.path, first.text, lineOf(toPath(first.path)), lines.slice(1, 5).map((l) => `${l.path}: ${l.text}`));
+}
+
+// ------------------------------------------------------------------ semantic reading
+
+class Reader {
+  constructor(readonly file: string, readonly lineOf: Parsed['lineOf']) {}
+
+  fail(path: Path, expected: string): never {
+    throw new InputError(this.file, pointer(path), expected, this.lineOf(path));
+  }
+
+  decimal(v: Json | undefined, path: Path): Dec {
+    if (typeof v !== 'string' && typeof v !== 'number') this.fail(path, 'expected a decimal number');
+    return new Dec(typeof v === 'number' ? String(v) : v);
+  }
+
+  /** A decimal on the quantum; `positive` or `nonNegative` as asked. */
+  amount(v: Json | undefined, path: Path, q: Quantum, sign: 'positive' | 'nonNegative'): Dec {
+    const d = this.decimal(v, path);
+    if (sign === 'positive' && !(d.isPositive() && !d.isZero())) this.fail(path, `expected a positive amount, got ${d.toString()}`);
+    if (sign === 'nonNegative' && d.isNegative() && !d.isZero()) this.fail(path, `expected a non-negative amount, got ${d.toString()}`);
+    if (!isOnQuantum(d, q)) this.fail(path, `${d.toString()} is finer than the precision ${q.step.toString()}`);
+    return d;
+  }
+
+  time(v: Json | undefined, path: Path, zone: ServerTimeZone): ServerTime {
+    const t = typeof v === 'string' ? parseTime(v, zone) : undefined;
+    if (t === undefined) this.fail(path, `expected a valid time like 2024-03-04T10:00:00, got ${JSON.stringify(v)}`);
+    return t;
+  }
+}
+
+function loadJson(path: string): Obj {
+  return JSON.parse(readFileSync(path, 'utf8')) as Obj;
+}
+
+function instrumentFrom(o: Obj, r: Reader, path: Path, minLotByClass?: Obj): Instrument {
+  const cls = o.class as InstrumentClass;
+  if (!INSTRUMENT_CLASSES.includes(cls)) r.fail([...path, 'class'], `expected one of ${INSTRUMENT_CLASSES.join(', ')}`);
+  const digits = o.digits as number;
+  const point = new Dec(10).pow(-digits);
+  const pipSize = o.pipSize !== undefined ? r.decimal(o.pipSize, [...path, 'pipSize']) : digits === 3 || digits === 5 ? point.times(10) : point;
+  const contractSize = r.decimal(o.contractSize, [...path, 'contractSize']);
+  if (!contractSize.isPositive() || contractSize.isZero()) r.fail([...path, 'contractSize'], 'expected a positive contract size');
+  const presetMin = minLotByClass ? (minLotByClass[cls] ?? minLotByClass.default) : undefined;
+  const lot = (k: 'minLot' | 'lotStep' | 'maxLot', dflt: string): Volume => {
+    const v = r.decimal((k === 'minLot' && presetMin !== undefined ? presetMin : o[k]) ?? dflt, [...path, k]);
+    if (!v.isPositive() || v.isZero()) r.fail([...path, k], `expected a positive ${k}`);
+    return new Volume(v);
+  };
+  return {
+    symbol: o.symbol as string, class: cls, base: o.base as string, quote: o.quote as string,
+    contractSize, digits, pipSize,
+    minLot: lot('minLot', '0.01'), lotStep: lot('lotStep', '0.01'), maxLot: lot('maxLot', '100'),
+    marginMode: (o.marginMode as 'forex' | 'cfd' | undefined) ?? 'forex',
+  };
+}
+
+function canonical(v: Json): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k]!)}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+export interface LoadOptions {
+  /** Replaces the scenario's seed (from `mamlab run --seed`). */
+  readonly seed?: number;
+}
+
+/** Reads, validates and normalizes a scenario; throws InputError on anything wrong. */
+export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(file, '', 'cannot read the scenario file (does it exist?)');
+  }
+  return parseScenario(text, file, opts);
+}
+
+export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Scenario {
+  const parsed = parseText(text, file);
+  const data = parsed.data;
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(file, '', 'expected a JSON/YAML object at the top level');
+  const v = validate();
+  if (!v(data)) throw schemaError(v.errors ?? [], file, parsed.lineOf);
+  const doc = data as Obj;
+  const r: Reader = new Reader(file, parsed.lineOf);
+  if (opts.seed !== undefined) doc.seed = opts.seed;
+
+  const precision = r.decimal(doc.precision, ['precision']);
+  let quantum: Quantum;
+  try {
+    if (!precision.isPositive() || precision.gt(1)) throw new RangeError('');
+    quantum = makeQuantum(precision);
+  } catch {
+    r.fail(['precision'], `expected a power of ten at most 1, such as "0.0000001", got ${precision.toString()}`);
+  }
+  const zone = doc.serverTime as ServerTimeZone;
+  const start = r.time(doc.start, ['start'], zone);
+  const end = r.time(doc.end, ['end'], zone);
+  if (end <= start) r.fail(['end'], 'expected the end to be after the start');
+  const within = (t: ServerTime, path: Path): ServerTime => {
+    if (t < start || t > end) r.fail(path, 'expected a time between the scenario start and end');
+    return t;
+  };
+
+  // Program and preset
+  const program = doc.program as Obj;
+  const presetName = program.preset as string | undefined;
+  const preset = presetName ? loadJson(resolve(PRESET_DIR, `${presetName}.json`)) : undefined;
+
+  // Instruments
+  const library = new Map<string, Obj>();
+  for (const i of (loadJson(resolve(PRESET_DIR, 'instruments.json')).instruments as Obj[])) library.set(i.symbol as string, i);
+  const instruments = new Map<string, Instrument>();
+  (doc.instruments as Json[]).forEach((item, i) => {
+    const def = typeof item === 'string' ? library.get(item) : (item as Obj);
+    if (!def) r.fail(['instruments', i], `unknown instrument ${JSON.stringify(item)}; bundled: ${[...library.keys()].join(', ')}, or give a full definition`);
+    const inst = instrumentFrom(def, r, typeof item === 'string' ? ['instruments', i] : ['instruments', i], preset?.minLot as Obj | undefined);
+    if (instruments.has(inst.symbol)) r.fail(['instruments', i], `instrument ${inst.symbol} is listed twice`);
+    instruments.set(inst.symbol, inst);
+  });
+  [...instruments.values()].forEach((inst, i) => {
+    if (!findConversion(inst.quote, 'USD', instruments)) {
+      r.fail(['instruments', i], `profits of ${inst.symbol} are in ${inst.quote}: list an instrument that converts it to USD (${inst.quote}USD or USD${inst.quote})`);
+    }
+  });
+
+  // Prices
+  const prices = doc.prices as Obj;
+  for (const sym of Object.keys(prices)) if (!instruments.has(sym)) r.fail(['prices', sym], `prices given for ${sym}, which is not in instruments`);
+  const baseDir = dirname(resolve(file));
+  const seed = doc.seed as number;
+  const hash = createHash('sha256');
+  const streams: PriceTick[][] = [];
+  for (const inst of instruments.values()) {
+    const src = prices[inst.symbol] as PriceSourceInput | undefined;
+    if (!src) r.fail(['prices'], `no price source for ${inst.symbol}`);
+    if ('csv' in src) {
+      try { hash.update(readFileSync(resolve(baseDir, src.csv))); } catch { /* reported with its path by the price loader */ }
+    }
+    streams.push(loadPriceSource(src, inst, { file, baseDir, zone, seed, lineOf: parsed.lineOf }));
+  }
+  const ticks = mergeTicks(streams);
+
+  // Program terms
+  const structure = program.structure as Structure;
+  const allocation = program.allocation as AllocationMethod;
+  const masterDeposit = r.amount(program.masterDeposit, ['program', 'masterDeposit'], quantum, 'nonNegative');
+  if (structure === 'signal' && masterDeposit.isZero()) r.fail(['program', 'masterDeposit'], 'a signal program needs the manager\'s own funds in the master account (a positive masterDeposit)');
+  if (structure === 'block' && !masterDeposit.isZero()) r.fail(['program', 'masterDeposit'], 'a block master holds only client funds: masterDeposit must be 0');
+  const performanceFee = r.decimal(program.performanceFee, ['program', 'performanceFee']);
+  if (performanceFee.isNegative() || performanceFee.gte(1)) r.fail(['program', 'performanceFee'], 'expected a fraction from 0 up to (not including) 1, such as 0.2 for 20%');
+  const poolObj = program.pamm as Obj | undefined;
+  const pool = poolObj ? { id: poolObj.id as string, initialNav: r.decimal(poolObj.initialNav, ['program', 'pamm', 'initialNav']) } : undefined;
+  if (pool && !(pool.initialNav.isPositive() && !pool.initialNav.isZero())) r.fail(['program', 'pamm', 'initialNav'], 'expected a positive NAV');
+
+  const pol = doc.policies as Obj;
+  const policies: Policies = { ...DEFAULT_POLICIES, ...(pol as object), performanceFee: { ...DEFAULT_POLICIES.performanceFee, ...(pol.performanceFee as object) } } as Policies;
+
+  // Investors, flows, orders
+  const ids = new Set<string>();
+  const investors: InvestorSpec[] = (doc.investors as Obj[]).map((o, i) => {
+    const path: Path = ['investors', i];
+    const id = o.id as string;
+    if (ids.has(id)) r.fail([...path, 'id'], `investor id ${id} is used twice`);
+    if (pool && id === pool.id) r.fail([...path, 'id'], `investor id ${id} is the pool's id`);
+    ids.add(id);
+    const model = o.model as 'mam' | 'pamm';
+    if (model === 'pamm' && !pool) r.fail([...path, 'model'], 'a PAMM investor needs a pool: add "pamm": {} to program');
+    return {
+      id, model,
+      deposit: new Money(r.amount(o.deposit, [...path, 'deposit'], quantum, 'positive')),
+      at: o.at === undefined ? undefined : within(r.time(o.at, [...path, 'at'], zone), [...path, 'at']),
+      manager: o.manager as boolean,
+    };
+  });
+  const flows: FlowSpec[] = (doc.flows as Obj[]).map((o, i) => {
+    const path: Path = ['flows', i];
+    if (!ids.has(o.investor as string)) r.fail([...path, 'investor'], `unknown investor ${JSON.stringify(o.investor)}; declared: ${[...ids].join(', ') || 'none'}`);
+    const type = o.type as FlowSpec['type'];
+    if (type === 'leave' && o.amount !== undefined) r.fail([...path, 'amount'], 'a leave takes everything: no amount');
+    if (type !== 'leave' && o.amount === undefined) r.fail([...path, 'amount'], `a ${type} needs an amount`);
+    return {
+      at: within(r.time(o.at, [...path, 'at'], zone), [...path, 'at']),
+      investor: o.investor as string, type,
+      amount: type === 'leave' ? undefined : new Money(r.amount(o.amount, [...path, 'amount'], quantum, 'positive')),
+    };
+  });
+  const orders: OrderSpec[] = (doc.orders as Obj[]).map((o, i) => {
+    const path: Path = ['orders', i];
+    const at = within(r.time(o.at, [...path, 'at'], zone), [...path, 'at']);
+    if (o.action === 'open') {
+      for (const k of ['symbol', 'side', 'volume']) if (o[k] === undefined) r.fail([...path, k], 'is required to open an order');
+      if (!instruments.has(o.symbol as string)) r.fail([...path, 'symbol'], `unknown instrument ${JSON.stringify(o.symbol)}; the scenario has: ${[...instruments.keys()].join(', ')}`);
+    } else {
+      if (o.symbol !== undefined || o.side !== undefined) r.fail([...path, o.symbol !== undefined ? 'symbol' : 'side'], 'a close names only the ticket (and optionally the volume)');
+    }
+    return {
+      at, action: o.action as 'open' | 'close', ticket: o.ticket as string,
+      symbol: o.symbol as string | undefined, side: o.side as Side | undefined,
+      volume: o.volume === undefined ? undefined : new Volume(r.amount(o.volume, [...path, 'volume'], quantum, 'positive')),
+    };
+  });
+
+  hash.update(canonical(doc));
+  return {
+    file, name: doc.name as string, description: doc.description as string, seed, quantum, zone, start, end,
+    instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, pool,
+    preset: presetName, policies, investors, flows, orders, normalized: doc, hash: hash.digest('hex'),
+  };
+}
