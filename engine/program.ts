@@ -92,6 +92,15 @@ export interface InvestorSnapshot {
   readonly units?: Units;
 }
 
+/** The master's own order is a real platform order: within the instrument's lot limits and on its lot step. */
+function masterLotRule(inst: Instrument, volume: Volume): string | undefined {
+  if (!volume.isPositive()) return 'volume must be positive';
+  if (volume.lt(inst.minLot)) return `volume ${volume.toString()} is below the minimum lot ${inst.minLot.toString()} of ${inst.symbol}`;
+  if (volume.gt(inst.maxLot)) return `volume ${volume.toString()} is above the maximum lot ${inst.maxLot.toString()} of ${inst.symbol}`;
+  if (!volume.value.mod(inst.lotStep.value).isZero()) return `volume ${volume.toString()} is not a multiple of the lot step ${inst.lotStep.toString()} of ${inst.symbol}`;
+  return undefined;
+}
+
 export class Program {
   readonly journal: Journal;
   readonly quotes = new QuoteBook();
@@ -283,7 +292,8 @@ export class Program {
     if (this.masterTrades.has(ticket)) return this.rejectOrder(time, ticket, symbol, `ticket ${ticket} already used`);
     if (!this.config.instruments.has(symbol)) return this.rejectOrder(time, ticket, symbol, `unknown instrument ${symbol}`);
     if (!this.quotes.get(symbol)) return this.rejectOrder(time, ticket, symbol, `no price for ${symbol} yet`);
-    if (!volume.isPositive()) return this.rejectOrder(time, ticket, symbol, 'volume must be positive');
+    const lotRule = masterLotRule(this.instrument(symbol), volume);
+    if (lotRule) return this.rejectOrder(time, ticket, symbol, lotRule);
     this.flush();
     const followers = this.followers().map<Follower>((a) => ({ account: a.id, equity: this.equity(a.id) }));
     const alloc = allocate(this.config.allocation, volume, this.masterEquity(), followers, this.q, this.config.policies.residualRule);
@@ -310,6 +320,8 @@ export class Program {
     const v = volume ?? open;
     if (!v.isPositive() || v.gt(open)) return this.rejectOrder(time, ticket, trade.symbol, `close volume ${v.toString()} must be positive and at most the open ${open.toString()}`);
     const full = v.eq(open);
+    const step = this.instrument(trade.symbol).lotStep;
+    if (!full && !v.value.mod(step.value).isZero()) return this.rejectOrder(time, ticket, trade.symbol, `partial close volume ${v.toString()} is not a multiple of the lot step ${step.toString()}`);
     const holders = this.holdersOf(ticket);
     if (full) {
       for (const acc of holders) this.closeVolume(time, this.positionsOf(ticket, acc), this.heldVolume(ticket, acc), 'master-close');
