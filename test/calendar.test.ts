@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { formatServerTime, serverTime } from '../engine/time.js';
+import { athensOffset, isMarketOpen, monthEnds, newYorkOffset, nextMarketOpen, nextPammWindow, parseTime } from '../sim/calendar.js';
+import { stream } from '../sim/rng.js';
+
+const st = (text: string) => parseTime(text, 'ny+7')!;
+const fmt = (t: number | undefined) => (t === undefined ? undefined : formatServerTime(serverTime(t)));
+
+describe('server time zones (DOMAIN §10)', () => {
+  it('follows the US rule: EDT from the 2nd Sunday of March 02:00 to the 1st Sunday of November 02:00', () => {
+    // 2024: 10 March 07:00 UTC and 3 November 06:00 UTC
+    expect(newYorkOffset(Date.UTC(2024, 2, 10, 6, 59, 59))).toBe(-5);
+    expect(newYorkOffset(Date.UTC(2024, 2, 10, 7))).toBe(-4);
+    expect(newYorkOffset(Date.UTC(2024, 10, 3, 5, 59, 59))).toBe(-4);
+    expect(newYorkOffset(Date.UTC(2024, 10, 3, 6))).toBe(-5);
+    // 2025: 9 March / 2 November; 2026: 8 March / 1 November; 2027: 14 March / 7 November
+    for (const [y, m, d] of [[2025, 2, 9], [2026, 2, 8], [2027, 2, 14]] as const) {
+      expect(newYorkOffset(Date.UTC(y, m, d, 6, 59))).toBe(-5);
+      expect(newYorkOffset(Date.UTC(y, m, d, 7))).toBe(-4);
+    }
+    for (const [y, m, d] of [[2025, 10, 2], [2026, 10, 1], [2027, 10, 7]] as const) {
+      expect(newYorkOffset(Date.UTC(y, m, d, 5, 59))).toBe(-4);
+      expect(newYorkOffset(Date.UTC(y, m, d, 6))).toBe(-5);
+    }
+  });
+
+  it('follows the EU rule: EEST from the last Sunday of March to the last Sunday of October, 01:00 UTC', () => {
+    for (const [y, mar, oct] of [[2024, 31, 27], [2025, 30, 26], [2026, 29, 25], [2027, 28, 31]] as const) {
+      expect(athensOffset(Date.UTC(y, 2, mar, 0, 59))).toBe(2);
+      expect(athensOffset(Date.UTC(y, 2, mar, 1))).toBe(3);
+      expect(athensOffset(Date.UTC(y, 9, oct, 0, 59))).toBe(3);
+      expect(athensOffset(Date.UTC(y, 9, oct, 1))).toBe(2);
+    }
+  });
+
+  it('puts the New York 17:00 rollover at 00:00 server time all year under ny+7', () => {
+    expect(fmt(st('2024-07-01T17:00:00-04:00'))).toBe('2024-07-02T00:00:00');
+    expect(fmt(st('2024-01-15T17:00:00-05:00'))).toBe('2024-01-16T00:00:00');
+  });
+
+  it('differs from Athens only in the weeks between the US and EU switches', () => {
+    const both = (utc: string) => [fmt(parseTime(utc, 'ny+7')), fmt(parseTime(utc, 'Europe/Athens'))];
+    expect(both('2024-01-15T12:00:00Z')).toEqual(['2024-01-15T14:00:00', '2024-01-15T14:00:00']);
+    expect(both('2024-03-15T12:00:00Z')).toEqual(['2024-03-15T15:00:00', '2024-03-15T14:00:00']); // EDT, still EET
+    expect(both('2024-07-01T12:00:00Z')).toEqual(['2024-07-01T15:00:00', '2024-07-01T15:00:00']);
+    expect(both('2024-10-30T12:00:00Z')).toEqual(['2024-10-30T15:00:00', '2024-10-30T14:00:00']); // EDT, already EET
+    expect(both('2024-11-05T12:00:00Z')).toEqual(['2024-11-05T14:00:00', '2024-11-05T14:00:00']);
+  });
+
+  it('reads zone-less times as server wall time and rejects impossible ones', () => {
+    expect(fmt(st('2024-03-04T10:00'))).toBe('2024-03-04T10:00:00');
+    expect(fmt(st('2024-03-04 10:00:00.250'))).toBe('2024-03-04T10:00:00.250');
+    expect(parseTime('2024-02-30T10:00:00', 'ny+7')).toBeUndefined();
+    expect(parseTime('2024-03-04T24:00:00', 'ny+7')).toBeUndefined();
+    expect(parseTime('yesterday', 'ny+7')).toBeUndefined();
+  });
+});
+
+describe('trading week, rollover window and trading month', () => {
+  it('opens Monday 00:05 and closes Friday 23:50 server time', () => {
+    expect(isMarketOpen(st('2024-03-04T00:04:59'))).toBe(false); // Monday
+    expect(isMarketOpen(st('2024-03-04T00:05:00'))).toBe(true);
+    expect(isMarketOpen(st('2024-03-08T23:49:59'))).toBe(true); // Friday
+    expect(isMarketOpen(st('2024-03-08T23:50:00'))).toBe(false);
+    expect(isMarketOpen(st('2024-03-09T12:00:00'))).toBe(false); // Saturday
+    expect(fmt(nextMarketOpen(st('2024-03-09T12:00:00')))).toBe('2024-03-11T00:05:00');
+    expect(fmt(nextMarketOpen(st('2024-03-11T00:01:00')))).toBe('2024-03-11T00:05:00');
+    expect(fmt(nextMarketOpen(st('2024-03-12T10:00:00')))).toBe('2024-03-12T10:00:00');
+  });
+
+  it('executes PAMM requests in the Monday–Saturday 00:00–00:15 window', () => {
+    expect(fmt(nextPammWindow(st('2024-03-14T16:20:00')))).toBe('2024-03-15T00:00:00');
+    expect(fmt(nextPammWindow(st('2024-03-15T00:10:00')))).toBe('2024-03-15T00:10:00'); // inside a window
+    expect(fmt(nextPammWindow(st('2024-03-09T00:07:00')))).toBe('2024-03-09T00:07:00'); // Saturday window
+    expect(fmt(nextPammWindow(st('2024-03-09T10:00:00')))).toBe('2024-03-11T00:00:00'); // no Sunday window
+    expect(fmt(nextPammWindow(st('2024-03-10T00:05:00')))).toBe('2024-03-11T00:00:00');
+  });
+
+  it('ends trading months at 00:05 on the 1st', () => {
+    expect(monthEnds(st('2024-03-01T00:05'), st('2024-04-01T00:05'))).toEqual([{ time: st('2024-04-01T00:05'), label: '2024-03' }]);
+    expect(monthEnds(st('2024-01-15'), st('2024-03-10')).map((m) => [fmt(m.time), m.label])).toEqual([
+      ['2024-02-01T00:05:00', '2024-01'], ['2024-03-01T00:05:00', '2024-02'],
+    ]);
+    expect(monthEnds(st('2024-12-10'), st('2025-01-02')).map((m) => m.label)).toEqual(['2024-12']);
+    expect(monthEnds(st('2024-03-01T00:05'), st('2024-04-01T00:04'))).toEqual([]);
+  });
+});
+
+describe('seeded random streams', () => {
+  const draws = (seed: number, name: string, n: number) => Array.from({ length: n }, ((s) => () => s.next())(stream(seed, name)));
+  it('repeats for the same seed and name, and differs for another seed or name', () => {
+    expect(draws(7, 'prices:EURUSD', 5)).toEqual(draws(7, 'prices:EURUSD', 5));
+    expect(draws(7, 'prices:EURUSD', 5)).not.toEqual(draws(8, 'prices:EURUSD', 5));
+    expect(draws(7, 'prices:EURUSD', 5)).not.toEqual(draws(7, 'prices:USDJPY', 5));
+  });
+  it('keeps each consumer independent: drawing from one stream never shifts another', () => {
+    const a1 = stream(1, 'a');
+    const alone = [a1.next(), a1.next(), a1.next()];
+    const a2 = stream(1, 'a');
+    const b = stream(1, 'b');
+    const interleaved = [a2.next(), (b.next(), b.next(), a2.next()), a2.next()];
+    expect(interleaved).toEqual(alone);
+  });
+});
