@@ -407,14 +407,18 @@ export class Program {
 
   private depositInto(time: ServerTime, inv: Investor, amount: Money): void {
     if (inv.model === 'pamm') {
-      const poolEquity = this.equity(inv.account);
-      if (this.units!.total.isPositive() && !poolEquity.isPositive()) return this.rejectRequest(time, inv.id, `pool equity ${poolEquity.toString()} is not positive: no NAV to buy units at`);
-      const u = this.units!.unitsFor(amount, poolEquity);
-      const nav = this.units!.nav(poolEquity);
-      this.units!.issue(inv.id, u);
+      const reg = this.units!;
+      const before = this.equity(inv.account);
+      if (reg.total.isPositive() && !before.isPositive()) return this.rejectRequest(time, inv.id, `pool equity ${before.toString()} is not positive: no NAV to buy units at`);
+      const nav = reg.nav(before);
       this.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
-      this.emit({ time, kind: 'units-issued', investor: inv.id, account: inv.account, amount, units: u, reason: `bought at NAV ${nav.toString()}` });
+      // Resizing the pool's open positions for the new money costs the spread; the depositor
+      // bears it (units are bought with what is left), so the NAV of everyone else is unchanged.
       if (allocationFamily(this.config.allocation) === 'copy') this.reallocatePool(time);
+      const cost = before.plus(amount).minus(this.equity(inv.account));
+      const u = reg.unitsFor(amount.minus(cost), before);
+      reg.issue(inv.id, u);
+      this.emit({ time, kind: 'units-issued', investor: inv.id, account: inv.account, amount, units: u, reason: `bought at NAV ${nav.toSignificantDigits(12).toString()}${cost.isZero() ? '' : ` after the reallocation cost ${cost.toString()}`}` });
     } else {
       this.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
     }
