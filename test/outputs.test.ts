@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { csvCell, csvLine } from '../reports/csv.js';
+import { esc, humanAmount } from '../reports/html.js';
+import { runToDirectory } from '../reports/run.js';
+import { OUTPUT_COLUMNS } from '../reports/run-writer.js';
+import { scenarioPath } from './helpers.js';
+
+describe('CSV cells', () => {
+  it('neutralizes spreadsheet formulas but leaves numbers alone', () => {
+    expect(csvCell('=SUM(A1:A9)')).toBe("'=SUM(A1:A9)");
+    expect(csvCell('+cmd')).toBe("'+cmd");
+    expect(csvCell('@x')).toBe("'@x");
+    expect(csvCell('-1+2')).toBe("'-1+2");
+    expect(csvCell('-12.5000000')).toBe('-12.5000000');
+    expect(csvCell('\tx')).toBe("'\tx");
+  });
+  it('quotes separators, quotes and line breaks', () => {
+    expect(csvLine(['a,b', 'say "hi"', 'two\nlines', undefined, 3])).toBe('"a,b","say ""hi""","two\nlines",,3\n');
+  });
+});
+
+describe('report.html', () => {
+  it('escapes every user-supplied string and stays self-contained', () => {
+    const s = JSON.parse(readFileSync(scenarioPath('seed001-profit-distribution.json'), 'utf8'));
+    s.name = '<script>alert("x")</script> & <b>bold</b>';
+    s.description = '<img src=x onerror=alert(1)> =HYPERLINK("http://evil")';
+    const dir = mkdtempSync(join(tmpdir(), 'mamlab-html-'));
+    const file = join(dir, 'evil.json');
+    writeFileSync(file, JSON.stringify(s));
+    runToDirectory(file, join(dir, 'out'));
+    const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;');
+    expect(html).not.toMatch(/<link|src="http/);
+    expect(html).toMatch(/<svg[^>]*>/); // the chart is inline SVG
+    expect(html).toContain('13,800.00');
+  });
+  it('formats amounts for people without losing quantum digits', () => {
+    expect(humanAmount('13800.0000000')).toBe('13,800.00');
+    expect(humanAmount('-1234567.0012345')).toBe('-1,234,567.0012345');
+    expect(humanAmount('0.5000000')).toBe('0.50');
+    expect(esc(`'"<>&`)).toBe('&#39;&quot;&lt;&gt;&amp;');
+  });
+});
+
+describe('output contract', () => {
+  it('writes the documented columns and nothing half-done', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mamlab-out-'));
+    runToDirectory(scenarioPath('seed000-equity-split.json'), join(dir, 'out'));
+    for (const [name, cols] of Object.entries(OUTPUT_COLUMNS)) {
+      const header = readFileSync(join(dir, 'out', `${name}.csv`), 'utf8').split('\n')[0];
+      expect(header).toBe(cols.join(','));
+    }
+    // No staging directories left behind.
+    expect(readdirSync(dir)).toEqual(['out']);
+  });
+  it('leaves no output at all when the input is bad', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mamlab-out-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, '{"name": "x"}');
+    expect(() => runToDirectory(file, join(dir, 'out'))).toThrow();
+    expect(readdirSync(dir)).toEqual(['bad.json']);
+  });
+});
