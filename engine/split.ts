@@ -3,6 +3,7 @@
 // parts always sum to the total exactly.
 import { Dec } from './decimal.js';
 import { type Quantum, fromQuanta, toQuanta } from './quantum.js';
+import { splitQuantaF64 } from './split-fast.js';
 
 export const RESIDUAL_RULES = ['largest-remainder', 'largest-account-first', 'list-order'] as const;
 export type ResidualRule = (typeof RESIDUAL_RULES)[number];
@@ -71,7 +72,7 @@ function rankForResidual(weights: readonly bigint[], rems: readonly bigint[], ru
 }
 
 /** The k smallest under `cmp` (a strict total order), as ascending indices; O(n) expected. */
-function selectTop(items: number[], k: number, cmp: (a: number, b: number) => number): number[] {
+export function selectTop(items: number[], k: number, cmp: (a: number, b: number) => number): number[] {
   if (k >= items.length) return items;
   let lo = 0, hi = items.length - 1;
   // Deterministic pivot (middle element): same input, same work, same answer.
@@ -108,7 +109,10 @@ export interface DecimalSplit {
 /** Splits a decimal amount on the quantum by decimal weights (equities, volumes, units). */
 export function splitAmount(total: Dec, weights: readonly Dec[], q: Quantum, rule: ResidualRule): DecimalSplit {
   const scale = weightScale(weights);
-  const w = weights.map((x) => BigInt(x.times(scale).toFixed(0)));
-  const { parts, residualTo } = splitQuanta(toQuanta(total, q), w, rule);
+  const scaled = weights.map((x) => x.times(scale).toFixed(0));
+  const t = toQuanta(total, q);
+  const fast = scaled.every((x) => Number.isSafeInteger(Number(x))) ? splitQuantaF64(Number(t), Float64Array.from(scaled, Number), rule) : undefined;
+  if (fast) return { parts: Array.from(fast.parts, (p) => fromQuanta(BigInt(p), q)), residualTo: Array.from(fast.residualTo) };
+  const { parts, residualTo } = splitQuanta(t, scaled.map((x) => BigInt(x)), rule);
   return { parts: parts.map((p) => fromQuanta(p, q)), residualTo };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
 import { DEFAULT_QUANTUM as q } from '../engine/quantum.js';
 import { RESIDUAL_RULES, splitAmount, splitQuanta } from '../engine/split.js';
+import { splitQuantaF64 } from '../engine/split-fast.js';
 
 const parts = (total: string, weights: string[], rule: (typeof RESIDUAL_RULES)[number] = 'largest-remainder'): string[] =>
   splitAmount(new Dec(total), weights.map((w) => new Dec(w)), q, rule).parts.map((p) => p.toFixed(7));
@@ -67,5 +68,39 @@ describe('conserving split (DOMAIN §1)', () => {
       ),
       { numRuns: 500, seed: 20261121 },
     );
+  });
+});
+
+describe('the float64 fast path is the same split, bit for bit', () => {
+  const same = (total: bigint, weights: bigint[], rule: (typeof RESIDUAL_RULES)[number]) => {
+    const ref = splitQuanta(total, weights, rule);
+    const fast = splitQuantaF64(Number(total), Float64Array.from(weights, Number), rule);
+    expect(fast).toBeDefined();
+    expect(Array.from(fast!.parts, (p) => BigInt(p))).toEqual(ref.parts);
+    expect(Array.from(fast!.residualTo)).toEqual(ref.residualTo);
+  };
+  const safe = fc.bigInt({ min: 0n, max: BigInt(Number.MAX_SAFE_INTEGER) });
+
+  it('agrees on random weights up to 2^53 and totals up to 2^50', () => {
+    fc.assert(fc.property(
+      fc.bigInt({ min: -(2n ** 50n), max: 2n ** 50n }), fc.array(safe, { minLength: 1, maxLength: 60 }), fc.constantFrom(...RESIDUAL_RULES),
+      (total, weights, rule) => { fc.pre(weights.some((w) => w > 0n)); same(total, weights, rule); },
+    ), { numRuns: 1500, seed: 7 });
+  });
+
+  it('agrees where floats are weakest: ties, exact divisions, repeated and tiny weights', () => {
+    fc.assert(fc.property(
+      fc.bigInt({ min: 0n, max: 10n ** 9n }),
+      fc.array(fc.constantFrom(0n, 1n, 2n, 3n, 7n, 10n ** 7n, 3n * 10n ** 7n, 2n ** 52n, BigInt(Number.MAX_SAFE_INTEGER)), { minLength: 1, maxLength: 80 }),
+      fc.constantFrom(...RESIDUAL_RULES),
+      (total, weights, rule) => { fc.pre(weights.some((w) => w > 0n)); same(total, weights, rule); },
+    ), { numRuns: 1500, seed: 11 });
+    same(10n ** 7n, Array.from({ length: 3000 }, () => 5n), 'largest-remainder'); // all tied
+    same(999_999n, Array.from({ length: 3000 }, (_, i) => BigInt(1 + (i % 7))), 'largest-remainder');
+  });
+
+  it('declines inputs outside its exact domain', () => {
+    expect(splitQuantaF64(2 ** 52, Float64Array.of(1, 2), 'list-order')).toBeUndefined();
+    expect(splitQuantaF64(10, Float64Array.of(1.5, 2), 'list-order')).toBeUndefined();
   });
 });
