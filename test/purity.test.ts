@@ -1,0 +1,23 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers.js';
+
+const sources = (dir: string) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.ts')).map((f) => ({ file: `${dir}/${f}`, text: readFileSync(join(ROOT, dir, f), 'utf8') }));
+
+describe('determinism by construction', () => {
+  it('engine/ and sim/ never read the wall clock or Math.random', () => {
+    for (const { file, text } of [...sources('engine'), ...sources('sim')]) {
+      expect(text, file).not.toMatch(/Math\.random|Date\.now|performance\.now|new Date\(\)|process\.hrtime/);
+    }
+  });
+  it('engine/ is pure: no I/O and no `any`', () => {
+    for (const { file, text } of sources('engine')) {
+      expect(text, file).not.toMatch(/from 'node:|(^|[^.\w])require\(['"]/m);
+      expect(text, file).not.toMatch(/:\s*any\b|as any\b|<any>/);
+    }
+  });
+  it('every module opens with a line on its responsibility', () => {
+    for (const { file, text } of [...sources('engine'), ...sources('sim'), ...sources('reports')]) expect(text.startsWith('// '), file).toBe(true);
+  });
+});
