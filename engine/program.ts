@@ -387,6 +387,7 @@ export class Program {
     if (this.investors.has(id)) return this.rejectRequest(time, id, `investor ${id} already joined`);
     if (!amount.isPositive()) return this.rejectRequest(time, id, 'a join needs a positive deposit');
     if (model === 'pamm' && !this.config.pool) return this.rejectRequest(time, id, 'the program has no PAMM pool');
+    if (model === 'pamm' && !this.poolHasNav()) return this.rejectRequest(time, id, `pool equity ${this.equity(this.config.pool!.id).toString()} is not positive: no NAV to buy units at`);
     const account = model === 'mam' ? `mam:${id}` : this.config.pool!.id;
     const rate = manager ? new Dec(0) : this.config.performanceFeeRate;
     const inv: Investor = { id, model, account, manager, hwm: { mark: Money.zero, rate }, active: true };
@@ -405,11 +406,16 @@ export class Program {
     this.depositInto(time, inv, amount);
   }
 
+  /** Units can be bought while the pool is empty (initial NAV) or its equity is positive. */
+  private poolHasNav(): boolean {
+    return !this.units!.total.isPositive() || this.equity(this.config.pool!.id).isPositive();
+  }
+
   private depositInto(time: ServerTime, inv: Investor, amount: Money): void {
     if (inv.model === 'pamm') {
       const reg = this.units!;
       const before = this.equity(inv.account);
-      if (reg.total.isPositive() && !before.isPositive()) return this.rejectRequest(time, inv.id, `pool equity ${before.toString()} is not positive: no NAV to buy units at`);
+      if (!this.poolHasNav()) return this.rejectRequest(time, inv.id, `pool equity ${before.toString()} is not positive: no NAV to buy units at`);
       const nav = reg.nav(before);
       this.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
       // Resizing the pool's open positions for the new money costs the spread; the depositor

@@ -23,17 +23,22 @@ abstract class Quantity<T extends Quantity<T>> {
   toString(): string { return this.value.toString(); }
 }
 
+/** Σ of quantities of one kind, exact. */
+function summer<T>(make: (d: Dec) => T): (xs: Iterable<{ readonly value: Dec }>) => T {
+  return (xs) => {
+    let s = new Dec(0);
+    for (const x of xs) s = s.plus(x.value);
+    return make(s);
+  };
+}
+
 /** An amount of account currency (USD). */
 export class Money extends Quantity<Money> {
   private declare readonly brand: 'money';
   protected make(v: Dec): Money { return new Money(v); }
   static of(v: DecInput): Money { return new Money(new Dec(v)); }
   static readonly zero = new Money(new Dec(0));
-  static sum(xs: Iterable<Money>): Money {
-    let s = new Dec(0);
-    for (const x of xs) s = s.plus(x.value);
-    return new Money(s);
-  }
+  static readonly sum: (xs: Iterable<Money>) => Money = summer((d) => new Money(d));
 }
 
 /** A trade volume in lots. */
@@ -42,11 +47,7 @@ export class Volume extends Quantity<Volume> {
   protected make(v: Dec): Volume { return new Volume(v); }
   static of(v: DecInput): Volume { return new Volume(new Dec(v)); }
   static readonly zero = new Volume(new Dec(0));
-  static sum(xs: Iterable<Volume>): Volume {
-    let s = new Dec(0);
-    for (const x of xs) s = s.plus(x.value);
-    return new Volume(s);
-  }
+  static readonly sum: (xs: Iterable<Volume>) => Volume = summer((d) => new Volume(d));
 }
 
 /** A quoted price of an instrument, in its quote currency. */
@@ -62,9 +63,5 @@ export class Units extends Quantity<Units> {
   protected make(v: Dec): Units { return new Units(v); }
   static of(v: DecInput): Units { return new Units(new Dec(v)); }
   static readonly zero = new Units(new Dec(0));
-  static sum(xs: Iterable<Units>): Units {
-    let s = new Dec(0);
-    for (const x of xs) s = s.plus(x.value);
-    return new Units(s);
-  }
+  static readonly sum: (xs: Iterable<Units>) => Units = summer((d) => new Units(d));
 }

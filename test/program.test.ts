@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { Dec } from '../engine/decimal.js';
+import { MemorySink } from '../engine/events.js';
+import { ConservationTally, checkInvariants } from '../engine/invariants.js';
+import { type Instrument } from '../engine/instrument.js';
+import { DEFAULT_POLICIES } from '../engine/policies.js';
+import { Program } from '../engine/program.js';
+import { DEFAULT_QUANTUM } from '../engine/quantum.js';
+import { serverTime } from '../engine/time.js';
+import { Money, Price, Volume } from '../engine/values.js';
+
+const EURUSD: Instrument = {
+  symbol: 'EURUSD', class: 'fx-major', base: 'EUR', quote: 'USD', contractSize: new Dec(100000), digits: 5, pipSize: new Dec('0.0001'),
+  minLot: Volume.of('0.01'), lotStep: Volume.of('0.01'), maxLot: Volume.of('100'), marginMode: 'forex',
+};
+const t = (h: number) => serverTime(Date.UTC(2024, 2, 4, h));
+
+function program(structure: 'block' | 'signal' = 'block') {
+  const sink = new MemorySink();
+  const tally = new ConservationTally(sink);
+  const p = new Program({
+    structure, allocation: structure === 'block' ? 'equity' : 'proportional', quantum: DEFAULT_QUANTUM, policies: DEFAULT_POLICIES,
+    instruments: new Map([['EURUSD', EURUSD]]), performanceFeeRate: new Dec('0.2'), pool: { id: 'pamm', initialNav: new Dec(1) },
+  }, tally);
+  const quote = (h: number, bid: string, ask: string) => p.onQuote('EURUSD', { time: t(h), bid: Price.of(bid), ask: Price.of(ask) });
+  const rejections = () => sink.events.filter((e) => e.kind.endsWith('-rejected')).map((e) => e.reason);
+  return { p, sink, tally, quote, rejections };
+}
+
+describe('the program refuses what it cannot do, with a reason, and keeps the books', () => {
+  it('rejects bad master orders and requests as events', () => {
+    const { p, tally, quote, rejections } = program();
+    p.join(t(1), 'a', 'mam', Money.of('1000'), false);
+    p.masterOpen(t(2), 'T0', 'EURUSD', 'buy', Volume.of('1')); // no price yet
+    quote(2, '1.10000', '1.10010');
+    p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('0.005')); // below min lot
+    p.masterOpen(t(2), 'T2', 'EURUSD', 'buy', Volume.of('0.015')); // off the lot step
+    p.masterOpen(t(2), 'T3', 'EURUSD', 'buy', Volume.of('1'));
+    p.masterOpen(t(2), 'T3', 'EURUSD', 'buy', Volume.of('1')); // ticket reused
+    p.masterClose(t(3), 'T9'); // unknown ticket
+    p.masterClose(t(3), 'T3', Volume.of('2')); // more than open
+    p.withdraw(t(3), 'a', Money.of('5000')); // more than equity
+    p.withdraw(t(3), 'ghost', Money.of('1'));
+    p.join(t(3), 'a', 'mam', Money.of('1'), false); // twice
+    expect(rejections()).toEqual([
+      'no price for EURUSD yet', 'volume 0.005 is below the minimum lot 0.01 of EURUSD', 'volume 0.015 is not a multiple of the lot step 0.01 of EURUSD',
+      'ticket T3 already used', 'no open master trade T9', 'close volume 2 must be positive and at most the open 1',
+      'withdrawal 5000 must be positive and at most the equity 990', 'investor ghost has not joined', 'investor a already joined',
+    ]);
+    expect(checkInvariants(p, tally)).toEqual([]);
+  });
+
+  it('refuses a PAMM join into a pool with no positive equity, without registering the investor', () => {
+    const { p, tally, quote, rejections } = program();
+    quote(1, '1.10000', '1.10010');
+    p.join(t(1), 'a', 'pamm', Money.of('100'), false);
+    p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
+    quote(3, '1.09800', '1.09810'); // 1 lot × −0.0021 = −210 on a 100 pool: equity −110
+    p.join(t(3), 'b', 'pamm', Money.of('500'), false);
+    expect(rejections()).toEqual(['pool equity -110 is not positive: no NAV to buy units at']);
+    expect(p.investorSnapshots().map((i) => i.id)).toEqual(['a']);
+    expect(checkInvariants(p, tally)).toEqual([]);
+  });
+
+  it('leaves under open trades close the leaver\'s part only (block)', () => {
+    const { p, sink, tally, quote } = program();
+    p.join(t(1), 'a', 'mam', Money.of('3000'), false);
+    p.join(t(1), 'b', 'mam', Money.of('1000'), false);
+    quote(2, '1.10000', '1.10010');
+    p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('0.4')); // a 0.3, b 0.1
+    quote(3, '1.10500', '1.10510'); // +490 per lot from 1.10010
+    p.leave(t(3), 'b');
+    // b closes 0.1 lot: 0.1 × 100,000 × 0.0049 = 49 profit; fee 20% of 49 = 9.8; b is paid 1,039.2
+    expect(sink.trades.map((x) => [x.account, x.volume.toString(), x.profit.toString()])).toEqual([['mam:b', '0.1', '49']]);
+    expect(sink.events.filter((e) => e.investor === 'b' && (e.kind === 'withdrawal' || e.kind === 'performance-fee')).map((e) => e.amount!.toString())).toEqual(['9.8', '1039.2']);
+    expect(p.masterVolume('T1').toString()).toBe('0.3');
+    expect(checkInvariants(p, tally)).toEqual([]);
+  });
+});
