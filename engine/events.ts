@@ -10,7 +10,7 @@ export const EVENT_KINDS = [
   'allocation-residual', 'allocation-skip',
   'join', 'deposit', 'withdrawal', 'leave', 'request-rejected', 'request-queued',
   'units-issued', 'units-redeemed', 'positions-reduced', 'positions-copied', 'pool-reallocated',
-  'period-end', 'performance-fee',
+  'period-end', 'performance-fee', 'negative-balance-protected',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -29,7 +29,7 @@ export interface EngineEvent {
 }
 
 /** Why a position (or part of one) was closed. */
-export type CloseCause = 'master-close' | 'withdrawal' | 'leave' | 'reallocate';
+export type CloseCause = 'master-close' | 'withdrawal' | 'leave' | 'reallocate' | 'performance-fee';
 
 export interface ClosedTrade {
   readonly account: string;

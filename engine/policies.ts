@@ -29,6 +29,7 @@ export interface Policies {
   readonly roundingMode: 'fractional';
   readonly onLeave: 'close';
   readonly pammDeposit: 'reallocate';
+  readonly negativeBalance: 'protect';
   readonly performanceFee: PerformanceFeePolicies;
 }
 
@@ -38,6 +39,7 @@ export const DEFAULT_POLICIES: Policies = {
   roundingMode: 'fractional',
   onLeave: 'close',
   pammDeposit: 'reallocate',
+  negativeBalance: 'protect',
   performanceFee: {
     period: 'monthly',
     hwmBasis: 'equity',

@@ -292,6 +292,8 @@ export class Program {
     if (this.masterTrades.has(ticket)) return this.rejectOrder(time, ticket, symbol, `ticket ${ticket} already used`);
     if (!this.config.instruments.has(symbol)) return this.rejectOrder(time, ticket, symbol, `unknown instrument ${symbol}`);
     if (!this.quotes.get(symbol)) return this.rejectOrder(time, ticket, symbol, `no price for ${symbol} yet`);
+    const conv = this.conversions.get(symbol)!;
+    if (conv.kind !== 'identity' && !this.quotes.get(conv.symbol)) return this.rejectOrder(time, ticket, symbol, `no price yet for ${conv.symbol}, which converts ${symbol}'s profit to ${ACCOUNT_CURRENCY}`);
     const lotRule = masterLotRule(this.instrument(symbol), volume);
     if (lotRule) return this.rejectOrder(time, ticket, symbol, lotRule);
     this.flush();
@@ -466,6 +468,16 @@ export class Program {
     this.flush();
   }
 
+  /** Block: a master trade whose every part was closed by leaves or withdrawals is over. */
+  private retireEmptyBlockTrades(time: ServerTime): void {
+    if (this.config.structure !== 'block') return;
+    for (const t of [...this.masterTrades.values()]) {
+      if (!this.masterVolume(t.ticket).isZero()) continue;
+      this.masterTrades.delete(t.ticket);
+      this.emit({ time, kind: 'master-close', ticket: t.ticket, symbol: t.symbol, volume: Volume.zero, reason: 'nothing left open: every part was closed by investors leaving or withdrawing' });
+    }
+  }
+
   /** Closes the fraction `amount / of` of every open position of an account, so its other holders' results stay as they were. */
   private reducePositions(time: ServerTime, accountId: string, amount: Dec, of: Dec, cause: CloseCause): void {
     const acc = this.accounts.get(accountId)!;
@@ -475,6 +487,7 @@ export class Program {
     }
     this.flush();
     this.emit({ time, kind: 'positions-reduced', account: accountId, reason: `closed ${amount.div(of).toSignificantDigits(10).toString()} of each open position (${cause})` });
+    this.retireEmptyBlockTrades(time);
   }
 
   withdraw(time: ServerTime, id: string, amount: Money): void {
@@ -500,6 +513,12 @@ export class Program {
 
   /** Pays `gross` out of the investor's account: `fee` to the fee account, the rest to the investor. */
   private payOut(time: ServerTime, inv: Investor, gross: Money, fee: Money, what: string): void {
+    if (gross.isNegative()) {
+      // `negativeBalance: protect`: the broker absorbs the deficit; the investor is never charged.
+      this.journal.post(time, SYSTEM_ACCOUNTS.house, inv.account, gross.neg(), 'negative-balance', inv.id);
+      this.emit({ time, kind: 'negative-balance-protected', investor: inv.id, account: inv.account, amount: gross.neg(), reason: `${what}: equity ${gross.toString()} is below zero; the broker absorbs it (negativeBalance: protect)` });
+      gross = Money.zero;
+    }
     if (fee.isPositive()) {
       this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, 'performance-fee', inv.id);
       this.emit({ time, kind: 'performance-fee', investor: inv.id, account: inv.account, amount: fee, reason: `crystallized on ${what}` });
@@ -518,6 +537,7 @@ export class Program {
       const acc = this.accounts.get(inv.account)!;
       for (const p of [...acc.positions]) this.queue(time, { kind: 'close', position: p, volume: p.volume, cause: 'leave' });
       this.flush();
+      this.retireEmptyBlockTrades(time);
       const equity = this.equity(inv.account);
       const outcome = crystallizeExit(inv.hwm, equity, this.q);
       this.payOut(time, inv, equity, outcome.fee, 'exit');
@@ -562,6 +582,13 @@ export class Program {
       if (outcome.fee.isPositive()) due.push({ inv, fee: outcome.fee, equity });
     }
     // Values were all taken before any fee moved, so one member's fee never changes another's base.
+    // Paying PAMM fees is a redemption: the pool first closes the fees' share of every position,
+    // so the members who stay keep the same exposure per unit.
+    if (this.config.pool) {
+      const pool = this.config.pool.id;
+      const poolFees = Money.sum(due.filter((d) => d.inv.model === 'pamm').map((d) => d.fee));
+      if (poolFees.isPositive()) this.reducePositions(time, pool, poolFees.value, this.equity(pool).value, 'performance-fee');
+    }
     for (const { inv, fee } of due) {
       if (inv.model === 'pamm') {
         const u = this.units!.unitsToRedeem(inv.id, fee, this.equity(inv.account));

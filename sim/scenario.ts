@@ -315,7 +315,10 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
 
   // Program terms
   const structure = program.structure as Structure;
+  if (program.allocation === undefined) program.allocation = structure === 'signal' ? 'proportional' : 'equity';
   const allocation = program.allocation as AllocationMethod;
+  if (structure === 'signal' && allocation !== 'proportional') r.fail(['program', 'allocation'], 'a signal master is copied in proportion to size: use "proportional" (the equity split divides a block master)');
+  if (structure === 'block' && allocation !== 'equity') r.fail(['program', 'allocation'], 'a block master is split among its parts: use "equity" (proportional copies a signal master)');
   const masterDeposit = r.amount(program.masterDeposit, ['program', 'masterDeposit'], quantum, 'nonNegative');
   if (structure === 'signal' && masterDeposit.isZero()) r.fail(['program', 'masterDeposit'], 'a signal program needs the manager\'s own funds in the master account (a positive masterDeposit)');
   if (structure === 'block' && !masterDeposit.isZero()) r.fail(['program', 'masterDeposit'], 'a block master holds only client funds: masterDeposit must be 0');

@@ -77,3 +77,65 @@ describe('the program refuses what it cannot do, with a reason, and keeps the bo
     expect(checkInvariants(p, tally)).toEqual([]);
   });
 });
+
+describe('fixes from review', () => {
+  it('a PAMM period fee closes the fee\'s share of the pool\'s positions, so the manager\'s exposure per unit stays put', () => {
+    // Manager and x put 5,000 each (NAV 1); 1 lot EURUSD bought at 1.00000 (no spread); price 1.02000: +2,000.
+    // Each is worth 6,000; x pays 20% × 1,000 = 200. The pool closes 200 / 12,000 = 1/60 of its lot → 0.9833333 lots.
+    // Back at 1.00000 the manager is worth exactly his 5,000 again (his 5,000 units at NAV 1).
+    const { p, tally, quote } = program();
+    quote(1, '1.00000', '1.00000');
+    p.join(t(1), 'manager', 'pamm', Money.of('5000'), true);
+    p.join(t(1), 'x', 'pamm', Money.of('5000'), false);
+    p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
+    quote(3, '1.02000', '1.02000');
+    p.periodEnd(t(3), '2024-03');
+    expect(p.openPositions().map((x) => x.volume.toString())).toEqual(['0.9833334']); // 1 − trunc(1/60, 1e-7) = 1 − 0.0166666
+    quote(4, '1.00000', '1.00000');
+    const eq = Object.fromEntries(p.investorSnapshots().map((i) => [i.id, i.equity.value]));
+    // Exactly 5,000 would need 59/60 lot; volumes live on the 1e-7 grid, so the pool keeps at most
+    // 1e-7 lot too much: worth at most 1e-7 × 100,000 × 0.02 = 0.0002 over the move back.
+    // (Without closing anything the manager would end at 4,983.05.)
+    expect(eq.manager!.minus(5000).abs().lte('0.0002')).toBe(true);
+    // x redeemed 200 / NAV 1.2 = 166.6666667 units (rounded up) and holds 4,833.3333333.
+    expect(p.investorSnapshots().find((i) => i.id === 'x')!.units!.toString()).toBe('4833.3333333');
+    expect(checkInvariants(p, tally)).toEqual([]);
+  });
+
+  it('rejects an order whose conversion pair has no price yet instead of failing', () => {
+    const USDJPY: Instrument = { ...EURUSD, symbol: 'USDJPY', base: 'USD', quote: 'JPY', digits: 3, pipSize: new Dec('0.01') };
+    const GBPJPY: Instrument = { ...EURUSD, symbol: 'GBPJPY', base: 'GBP', quote: 'JPY', digits: 3, pipSize: new Dec('0.01') };
+    const GBPUSD: Instrument = { ...EURUSD, symbol: 'GBPUSD', base: 'GBP', quote: 'USD' };
+    const sink = new MemorySink();
+    const p = new Program({ structure: 'block', allocation: 'equity', quantum: DEFAULT_QUANTUM, policies: DEFAULT_POLICIES, instruments: new Map([['GBPJPY', GBPJPY], ['USDJPY', USDJPY], ['GBPUSD', GBPUSD]]), performanceFeeRate: new Dec(0) }, sink);
+    p.join(t(1), 'a', 'mam', Money.of('1000'), false);
+    p.onQuote('GBPJPY', { time: t(1), bid: Price.of('190.000'), ask: Price.of('190.020') });
+    p.masterOpen(t(2), 'T1', 'GBPJPY', 'buy', Volume.of('0.1'));
+    expect(sink.events.at(-1)!.reason).toBe("no price yet for USDJPY, which converts GBPJPY's profit to USD");
+  });
+
+  it('retires a block trade whose every part left, with an event', () => {
+    const { p, sink, quote } = program();
+    p.join(t(1), 'a', 'mam', Money.of('1000'), false);
+    quote(2, '1.10000', '1.10010');
+    p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('0.1'));
+    p.leave(t(3), 'a');
+    expect(p.openMasterTickets()).toEqual([]);
+    expect(sink.events.find((e) => e.kind === 'master-close')!.reason).toMatch(/nothing left open/);
+  });
+
+  it('never charges a leaving investor for negative equity: the broker absorbs it', () => {
+    // 1 lot on 1,000; bid falls 0.0200 below the 1.10010 entry: −2,000 → equity −1,000 at exit.
+    const { p, sink, tally, quote } = program();
+    p.join(t(1), 'a', 'mam', Money.of('1000'), false);
+    quote(2, '1.10000', '1.10010');
+    p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
+    quote(3, '1.08010', '1.08020');
+    p.leave(t(3), 'a');
+    const protectedEvent = sink.events.find((e) => e.kind === 'negative-balance-protected')!;
+    expect(protectedEvent.amount!.toString()).toBe('1000');
+    expect(sink.events.filter((e) => e.kind === 'withdrawal').map((e) => e.amount!.toString())).toEqual(['0']);
+    expect(p.journal.balance('house').toString()).toBe('-1000');
+    expect(checkInvariants(p, tally)).toEqual([]);
+  });
+});
