@@ -10,16 +10,3 @@ export const Dec = Decimal.clone({
 });
 export type Dec = Decimal;
 export type DecInput = string | number | Decimal;
-
-export const ZERO = new Dec(0);
-export const ONE = new Dec(1);
-
-/** Parses a decimal literal; numbers go through their shortest round-trip form. */
-export function dec(v: DecInput): Dec {
-  return new Dec(v);
-}
-
-/** Number of digits after the point in a decimal's exact representation. */
-export function decimalPlaces(v: Dec): number {
-  return v.decimalPlaces();
-}

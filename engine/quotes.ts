@@ -14,7 +14,6 @@ export interface Quote {
 }
 
 export type ConversionSide = 'mid';
-export const CONVERSION_SIDES: readonly ConversionSide[] = ['mid'];
 
 /** How a quote currency turns into the account currency: via which pair, multiplied or divided. */
 export type Conversion =

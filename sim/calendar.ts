@@ -39,11 +39,11 @@ export function athensOffset(utcMs: number): number {
 }
 
 /** Server offset from UTC in hours at a UTC instant. */
-export function serverOffset(zone: ServerTimeZone, utcMs: number): number {
+function serverOffset(zone: ServerTimeZone, utcMs: number): number {
   return zone === 'ny+7' ? newYorkOffset(utcMs) + 7 : athensOffset(utcMs);
 }
 
-export function utcToServer(zone: ServerTimeZone, utcMs: number): ServerTime {
+function utcToServer(zone: ServerTimeZone, utcMs: number): ServerTime {
   return serverTime(utcMs + serverOffset(zone, utcMs) * HOUR);
 }
 

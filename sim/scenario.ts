@@ -18,7 +18,7 @@ import { InputError, pointer } from './input-error.js';
 import { type PriceSourceInput, type PriceTick, loadPriceSource, mergeTicks } from './prices.js';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
-export const SCHEMA_PATH = resolve(ROOT, 'schemas/scenario.schema.json');
+const SCHEMA_PATH = resolve(ROOT, 'schemas/scenario.schema.json');
 const PRESET_DIR = resolve(ROOT, 'scenarios/presets');
 
 type Path = Array<string | number>;
