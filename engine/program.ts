@@ -180,11 +180,16 @@ export class Program {
     return this.units.values(this.equity(this.config.pool.id), this.config.policies.residualRule);
   }
 
+  /** An investor's equity: its sub-account's (MAM) or its share of the pool (PAMM, from `values`). */
+  private equityOf(inv: Investor, values: ReadonlyMap<string, Money>): Money {
+    if (!inv.active) return Money.zero;
+    return inv.model === 'mam' ? this.equity(inv.account) : values.get(inv.id) ?? Money.zero;
+  }
+
   investorEquity(id: string): Money {
     const inv = this.investors.get(id);
-    if (!inv || !inv.active) return Money.zero;
-    if (inv.model === 'mam') return this.equity(inv.account);
-    return this.memberValues().get(id) ?? Money.zero;
+    if (!inv) return Money.zero;
+    return this.equityOf(inv, inv.model === 'pamm' ? this.memberValues() : new Map());
   }
 
   /** Followers in account order: MAM sub-accounts in joining order, then the PAMM pool. */
@@ -576,7 +581,7 @@ export class Program {
     const due: Array<{ inv: Investor; fee: Money; equity: Money }> = [];
     for (const inv of this.investors.values()) {
       if (!inv.active) continue;
-      const equity = inv.model === 'mam' ? this.equity(inv.account) : values.get(inv.id) ?? Money.zero;
+      const equity = this.equityOf(inv, values);
       const outcome = crystallizePeriod(inv.hwm, equity, this.q);
       inv.hwm = outcome.next;
       if (outcome.fee.isPositive()) due.push({ inv, fee: outcome.fee, equity });
@@ -620,7 +625,7 @@ export class Program {
     const values = this.memberValues();
     return [...this.investors.values()].map((inv) => ({
       id: inv.id, model: inv.model, manager: inv.manager, active: inv.active,
-      equity: !inv.active ? Money.zero : inv.model === 'mam' ? this.equity(inv.account) : values.get(inv.id) ?? Money.zero,
+      equity: this.equityOf(inv, values),
       mark: inv.hwm.mark,
       units: inv.model === 'pamm' ? this.units!.holding(inv.id) : undefined,
     }));
