@@ -1,15 +1,47 @@
-// Allocation of a master trade to followers (DOMAIN §3): the `equity` split divides the
-// master volume exactly by follower equity; the `proportional` copy mirrors the master
-// volume scaled by follower equity / master equity. Ratios are frozen by the caller at open.
+// Allocation of a master trade to followers (DOMAIN §3). Split family (`equity`, `balance`,
+// `percent`, `lot`) divides the master block so the parts sum to it; copy family
+// (`proportional`, `equity-percent`, `multiplier`) sizes each follower on its own. Parts are
+// on a grain: the quantum (`fractional`) or the lot step (`lot-step`, with minimum-lot,
+// maximum-lot and residual rules). Every skip, clamp, override and hand-out is a note.
 import { Dec } from './decimal.js';
-import { type Quantum, truncToQuantum } from './quantum.js';
-import { type ResidualRule, splitAmount } from './split.js';
-import { Money, Volume } from './values.js';
 import type { AllocationMethod } from './policies.js';
+import { type Quantum, truncToQuantum } from './quantum.js';
+import { type ResidualRule, splitQuanta } from './split.js';
+import { Money, Volume } from './values.js';
+
+/** Per-follower terms some methods need. */
+export interface AllocationTerms {
+  /** `percent`: share of the master volume, in percent. */
+  readonly percent?: Dec;
+  /** `lot`: volume per master trade. */
+  readonly lots?: Volume;
+  /** `multiplier`: factor on the master volume. */
+  readonly multiplier?: Dec;
+  /** `equity-percent`: percent of the proportional copy. */
+  readonly equityPercent?: Dec;
+}
 
 export interface Follower {
   readonly account: string;
   readonly equity: Money;
+  readonly balance: Money;
+  readonly terms: AllocationTerms;
+  /** The manager's manual volume for this order, replacing the computed part. */
+  readonly override?: Volume;
+}
+
+export type RoundingMode = 'fractional' | 'lot-step';
+export type BelowMinLot = 'skip' | 'force-min';
+
+/** How parts are put on a grain. */
+export interface Sizing {
+  readonly mode: RoundingMode;
+  readonly quantum: Quantum;
+  readonly lotStep: Volume;
+  readonly minLot: Volume;
+  readonly maxLot: Volume;
+  readonly belowMinLot: BelowMinLot;
+  readonly residualRule: ResidualRule;
 }
 
 export interface AllocatedPart {
@@ -17,59 +49,232 @@ export interface AllocatedPart {
   readonly volume: Volume;
 }
 
+export type NoteKind = 'residual' | 'skip' | 'clamp' | 'force-min' | 'override' | 'unplaced';
+
+export interface AllocationNote {
+  readonly kind: NoteKind;
+  readonly account?: string;
+  readonly volume: Volume;
+  readonly reason: string;
+}
+
 export interface Allocation {
+  /** Parts with a positive volume, in follower order. */
   readonly parts: AllocatedPart[];
-  /** Accounts that got one leftover quantum from the residual rule (split family). */
-  readonly residualTo: string[];
-  /** Followers left out, with the reason (never silently dropped). */
-  readonly skipped: Array<{ account: string; reason: string }>;
+  readonly notes: AllocationNote[];
 }
 
-/** Followers with no positive equity take no part; they are reported as skipped. */
-function eligible(followers: readonly Follower[]): { ok: Follower[]; skipped: Allocation['skipped'] } {
-  const ok: Follower[] = [];
-  const skipped: Allocation['skipped'] = [];
-  for (const f of followers) {
-    if (f.equity.isPositive()) ok.push(f);
-    else skipped.push({ account: f.account, reason: `equity ${f.equity.toString()} is not positive` });
+export class AllocationError extends Error {}
+
+const SPLIT: ReadonlySet<AllocationMethod> = new Set(['equity', 'balance', 'percent', 'lot']);
+
+export function allocationFamily(m: AllocationMethod): 'split' | 'copy' {
+  return SPLIT.has(m) ? 'split' : 'copy';
+}
+
+/** The grain of a volume: the quantum or the lot step. */
+function grainOf(s: Sizing): Dec {
+  return s.mode === 'lot-step' ? s.lotStep.value : s.quantum.step;
+}
+
+const grains = (v: Dec, g: Dec): bigint => BigInt(v.div(g).floor().toFixed(0));
+const vol = (n: bigint, g: Dec): Volume => new Volume(new Dec(n.toString()).times(g));
+
+/** The split family's weight of a follower, or the reason it has none. */
+function splitWeight(method: AllocationMethod, f: Follower): Dec | string {
+  const w = method === 'equity' ? f.equity.value : method === 'balance' ? f.balance.value : f.terms.percent;
+  if (w === undefined) return `no ${method} set for ${f.account}`;
+  if (!w.isPositive() || w.isZero()) return `${method} ${w.toString()} is not positive`;
+  return w;
+}
+
+/** The copy family's unrounded volume for a follower, or the reason it has none. */
+function copyVolume(method: AllocationMethod, master: Volume, masterEquity: Money, f: Follower): Dec | string {
+  if (method === 'multiplier') {
+    const m = f.terms.multiplier;
+    if (m === undefined || !m.isPositive() || m.isZero()) return `multiplier ${m?.toString() ?? 'unset'} is not positive`;
+    return master.value.times(m);
   }
-  return { ok, skipped };
-}
-
-/** `equity` split: share_i = equity_i / Σ equity; parts sum to the master volume exactly. */
-export function splitByEquity(volume: Volume, followers: readonly Follower[], q: Quantum, rule: ResidualRule): Allocation {
-  const { ok, skipped } = eligible(followers);
-  if (ok.length === 0) return { parts: [], residualTo: [], skipped };
-  const s = splitAmount(volume.value, ok.map((f) => f.equity.value), q, rule);
-  return {
-    parts: ok.map((f, i) => ({ account: f.account, volume: new Volume(s.parts[i]!) })),
-    residualTo: s.residualTo.map((i) => ok[i]!.account),
-    skipped,
-  };
-}
-
-/** `proportional` copy: volume_i = master volume × equity_i / master equity, floored to the quantum. */
-export function copyProportional(volume: Volume, masterEquity: Money, followers: readonly Follower[], q: Quantum): Allocation {
-  const { ok, skipped } = eligible(followers);
-  if (!masterEquity.isPositive()) {
-    return { parts: [], residualTo: [], skipped: followers.map((f) => ({ account: f.account, reason: `master equity ${masterEquity.toString()} is not positive` })) };
-  }
-  const parts = ok.map((f) => ({
-    account: f.account,
-    volume: new Volume(truncToQuantum(volume.value.times(f.equity.value).div(masterEquity.value), q)),
-  }));
-  return { parts, residualTo: [], skipped };
-}
-
-export function allocate(method: AllocationMethod, volume: Volume, masterEquity: Money, followers: readonly Follower[], q: Quantum, rule: ResidualRule): Allocation {
-  return method === 'equity' ? splitByEquity(volume, followers, q, rule) : copyProportional(volume, masterEquity, followers, q);
+  if (!masterEquity.isPositive()) return `master equity ${masterEquity.toString()} is not positive`;
+  if (!f.equity.isPositive()) return `equity ${f.equity.toString()} is not positive`;
+  const raw = master.value.times(f.equity.value).div(masterEquity.value);
+  if (method === 'proportional') return raw;
+  const pct = f.terms.equityPercent;
+  if (pct === undefined || !pct.isPositive() || pct.isZero()) return `equity percent ${pct?.toString() ?? 'unset'} is not positive`;
+  return raw.times(pct).div(100);
 }
 
 /**
- * The part of `held` to close when `closing` of `of` is closed, floored to the quantum: used
- * for copy-family partial closes (ratio of what remains) and proportional withdrawals.
+ * Lot-step limits on one part (in grains): below the minimum lot it is skipped or forced up,
+ * above the maximum it is clamped. Returns the new part and notes.
  */
-export function proportionalPart(held: Volume, closing: Dec, of: Dec, q: Quantum): Volume {
+function limitPart(account: string, part: bigint, exactPositive: boolean, s: Sizing, notes: AllocationNote[]): bigint {
+  if (s.mode !== 'lot-step') return part;
+  const g = grainOf(s);
+  const minG = BigInt(s.minLot.value.div(g).ceil().toFixed(0));
+  const maxG = grains(s.maxLot.value, g);
+  if (part > maxG) {
+    notes.push({ kind: 'clamp', account, volume: vol(part - maxG, g), reason: `part ${vol(part, g).toString()} clamped to the maximum lot ${s.maxLot.toString()}` });
+    return maxG;
+  }
+  if (part < minG && (part > 0n || exactPositive)) {
+    if (s.belowMinLot === 'force-min') {
+      notes.push({ kind: 'force-min', account, volume: vol(minG - part, g), reason: `part ${vol(part, g).toString()} below the minimum lot ${s.minLot.toString()} raised to it (belowMinLot: force-min)` });
+      return minG;
+    }
+    notes.push({ kind: 'skip', account, volume: vol(part, g), reason: `part ${vol(part, g).toString()} below the minimum lot ${s.minLot.toString()} skipped (belowMinLot: skip)` });
+    return 0n;
+  }
+  return part;
+}
+
+/** Applies manual overrides: those followers take their fixed volume and leave the computation. */
+function takeOverrides(followers: readonly Follower[], notes: AllocationNote[]): { fixed: Map<string, Volume>; rest: Follower[] } {
+  const fixed = new Map<string, Volume>();
+  const rest: Follower[] = [];
+  for (const f of followers) {
+    if (f.override === undefined) { rest.push(f); continue; }
+    fixed.set(f.account, f.override);
+    notes.push({ kind: 'override', account: f.account, volume: f.override, reason: `manager's manual volume ${f.override.toString()} replaces the computed part` });
+  }
+  return { fixed, rest };
+}
+
+function inOrder(followers: readonly Follower[], volumes: ReadonlyMap<string, Volume>): AllocatedPart[] {
+  return followers.filter((f) => volumes.get(f.account)?.isPositive()).map((f) => ({ account: f.account, volume: volumes.get(f.account)! }));
+}
+
+/** Split family: the block (master volume, or Σ lots for `lot`) is divided among the followers. */
+function splitBlock(method: AllocationMethod, master: Volume, followers: readonly Follower[], s: Sizing): Allocation {
+  const notes: AllocationNote[] = [];
+  const { fixed, rest } = takeOverrides(followers, notes);
+  const volumes = new Map(fixed);
+  const g = grainOf(s);
+  if (method === 'lot') {
+    for (const f of rest) {
+      const lots = f.terms.lots;
+      if (lots === undefined || !lots.isPositive()) { notes.push({ kind: 'skip', account: f.account, volume: Volume.zero, reason: `no lot volume set for ${f.account}` }); continue; }
+      const part = limitPart(f.account, grains(lots.value, g), true, s, notes);
+      if (part > 0n) volumes.set(f.account, vol(part, g));
+    }
+    return { parts: inOrder(followers, volumes), notes };
+  }
+  const remaining = master.minus(Volume.sum(fixed.values()));
+  if (remaining.isNegative()) throw new AllocationError(`overrides ${Volume.sum(fixed.values()).toString()} exceed the master volume ${master.toString()}`);
+  const weighted: Array<{ f: Follower; w: Dec }> = [];
+  for (const f of rest) {
+    const w = splitWeight(method, f);
+    if (typeof w === 'string') notes.push({ kind: 'skip', account: f.account, volume: Volume.zero, reason: w });
+    else weighted.push({ f, w });
+  }
+  const total = grains(remaining.value, g);
+  const subGrain = remaining.value.minus(new Dec(total.toString()).times(g));
+  if (weighted.length === 0) {
+    if (remaining.isPositive()) notes.push({ kind: 'unplaced', volume: remaining, reason: 'no follower can take a part of the block' });
+    return { parts: inOrder(followers, volumes), notes };
+  }
+  const scale = new Dec(10).pow(Math.max(...weighted.map((x) => x.w.decimalPlaces())));
+  const w = weighted.map((x) => BigInt(x.w.times(scale).toFixed(0)));
+  // 1. The conserving split on the grain (floors plus leftover grains by the residual rule).
+  const split = splitQuanta(total, w, s.residualRule);
+  for (const i of split.residualTo) notes.push({ kind: 'residual', account: weighted[i]!.f.account, volume: vol(1n, g), reason: `one leftover ${s.mode === 'lot-step' ? 'lot step' : 'quantum'} by ${s.residualRule}` });
+  // 2. Lot limits (lot-step only): skip or force below the minimum, clamp above the maximum.
+  const held = split.parts.map((p, i) => limitPart(weighted[i]!.f.account, p, true, s, notes));
+  const frozen = held.map((p, i) => p !== split.parts[i]);
+  // 3. What the limits freed goes out again, one grain at a time, to parts still within them.
+  let left = total - held.reduce((a, b) => a + b, 0n);
+  if (left > 0n) {
+    const minG = BigInt(s.minLot.value.div(g).ceil().toFixed(0));
+    const maxG = grains(s.maxLot.value, g);
+    const given = new Array<bigint>(held.length).fill(0n);
+    const order = residualOrder(w, total, s.residualRule).filter((i) => !frozen[i]);
+    for (let progress = true; left > 0n && progress;) {
+      progress = false;
+      for (const i of order) {
+        if (left === 0n) break;
+        const next = held[i]! + 1n;
+        if (next > maxG || next < minG) continue;
+        held[i] = next;
+        given[i]!++;
+        left--;
+        progress = true;
+      }
+    }
+    given.forEach((n, i) => {
+      if (n > 0n) notes.push({ kind: 'residual', account: weighted[i]!.f.account, volume: vol(n, g), reason: `${vol(n, g).toString()} freed by the lot limits, by ${s.residualRule}` });
+    });
+  }
+  if (left < 0n) {
+    // Forced minimums are paid for by the other parts, last in residual order first, down to their minimum.
+    const minG = BigInt(s.minLot.value.div(g).ceil().toFixed(0));
+    const order = residualOrder(w, total, s.residualRule).filter((i) => !frozen[i]).reverse();
+    const taken = new Array<bigint>(held.length).fill(0n);
+    for (let progress = true; left < 0n && progress;) {
+      progress = false;
+      for (const i of order) {
+        if (left === 0n) break;
+        if (held[i]! - 1n < minG) continue;
+        held[i]!--;
+        taken[i]!++;
+        left++;
+        progress = true;
+      }
+    }
+    taken.forEach((n, i) => {
+      if (n > 0n) notes.push({ kind: 'residual', account: weighted[i]!.f.account, volume: vol(-n, g), reason: `gives back ${vol(n, g).toString()} to make room for forced minimum lots` });
+    });
+    if (left < 0n) notes.push({ kind: 'unplaced', volume: vol(left, g), reason: `forcing minimum lots grows the block by ${vol(-left, g).toString()}` });
+  }
+  const unplaced = vol(left > 0n ? left : 0n, g).value.plus(subGrain);
+  if (unplaced.gt(0)) notes.push({ kind: 'unplaced', volume: new Volume(unplaced), reason: `${unplaced.toString()} of the master volume could not be placed within the lot limits` });
+  weighted.forEach((x, i) => { if (held[i]! > 0n) volumes.set(x.f.account, vol(held[i]!, g)); });
+  return { parts: inOrder(followers, volumes), notes };
+}
+
+/** The residual rule's ranking of every positive weight (remainders of total × w / Σw). */
+function residualOrder(w: readonly bigint[], total: bigint, rule: ResidualRule): number[] {
+  const W = w.reduce((a, b) => a + b, 0n);
+  const idx = w.map((_, i) => i).filter((i) => w[i]! > 0n);
+  const byWeight = (a: number, b: number): number => (w[a]! > w[b]! ? -1 : w[a]! < w[b]! ? 1 : a - b);
+  if (rule === 'list-order') return idx;
+  if (rule === 'largest-account-first') return idx.sort(byWeight);
+  const rem = (i: number): bigint => (total * w[i]!) % W;
+  return idx.sort((a, b) => { const ra = rem(a), rb = rem(b); return ra > rb ? -1 : ra < rb ? 1 : byWeight(a, b); });
+}
+
+/** Copy family: each follower's volume from the master's, on the grain, within the lot limits. */
+function copyEach(method: AllocationMethod, master: Volume, masterEquity: Money, followers: readonly Follower[], s: Sizing): Allocation {
+  const notes: AllocationNote[] = [];
+  const { fixed, rest } = takeOverrides(followers, notes);
+  const volumes = new Map(fixed);
+  const g = grainOf(s);
+  for (const f of rest) {
+    const raw = copyVolume(method, master, masterEquity, f);
+    if (typeof raw === 'string') { notes.push({ kind: 'skip', account: f.account, volume: Volume.zero, reason: raw }); continue; }
+    const floored = s.mode === 'lot-step' ? grains(raw, g) : grains(truncToQuantum(raw, s.quantum), g);
+    const part = limitPart(f.account, floored, raw.isPositive() && !raw.isZero(), s, notes);
+    if (part > 0n) volumes.set(f.account, vol(part, g));
+    else if (s.mode === 'fractional') notes.push({ kind: 'skip', account: f.account, volume: Volume.zero, reason: 'allocated volume is below the quantum' });
+  }
+  return { parts: inOrder(followers, volumes), notes };
+}
+
+export function allocate(method: AllocationMethod, master: Volume, masterEquity: Money, followers: readonly Follower[], s: Sizing): Allocation {
+  return allocationFamily(method) === 'split' ? splitBlock(method, master, followers, s) : copyEach(method, master, masterEquity, followers, s);
+}
+
+/**
+ * The part of `held` to close when `closing` of `of` is closed, floored to the grain: used for
+ * copy-family partial closes (ratio of what remains) and proportional withdrawals.
+ */
+export function proportionalPart(held: Volume, closing: Dec, of: Dec, grain: Dec): Volume {
   if (closing.gte(of)) return held;
-  return new Volume(truncToQuantum(held.value.times(closing).div(of), q));
+  return new Volume(held.value.times(closing).div(of).div(grain).floor().times(grain));
+}
+
+/** Splits a volume over held volumes on a grain (conserving; block partial closes keep the ratio). */
+export function splitOnGrain(total: Volume, held: readonly Volume[], grain: Dec, rule: ResidualRule): Volume[] {
+  const scale = new Dec(10).pow(Math.max(0, ...held.map((h) => h.value.decimalPlaces())));
+  const { parts } = splitQuanta(grains(total.value, grain), held.map((h) => BigInt(h.value.times(scale).toFixed(0))), rule);
+  return parts.map((p) => vol(p, grain));
 }

@@ -7,7 +7,7 @@ import type { Money, Price, Units, Volume } from './values.js';
 
 export const EVENT_KINDS = [
   'master-open', 'master-close', 'order-rejected',
-  'allocation-residual', 'allocation-skip',
+  'allocation-residual', 'allocation-skip', 'allocation-clamp', 'allocation-force-min', 'allocation-override', 'allocation-unplaced', 'residual-exposure',
   'join', 'deposit', 'withdrawal', 'leave', 'request-rejected', 'request-queued',
   'units-issued', 'units-redeemed', 'positions-reduced', 'positions-copied', 'pool-reallocated',
   'period-end', 'performance-fee', 'negative-balance-protected',
@@ -29,7 +29,7 @@ export interface EngineEvent {
 }
 
 /** Why a position (or part of one) was closed. */
-export type CloseCause = 'master-close' | 'withdrawal' | 'leave' | 'reallocate' | 'performance-fee';
+export type CloseCause = 'master-close' | 'withdrawal' | 'leave' | 'reallocate' | 'performance-fee' | 'residual-exposure';
 
 export interface ClosedTrade {
   readonly account: string;

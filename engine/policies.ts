@@ -6,13 +6,9 @@ import type { ConversionSide } from './quotes.js';
 export const STRUCTURES = ['signal', 'block'] as const;
 export type Structure = (typeof STRUCTURES)[number];
 
-export const ALLOCATION_METHODS = ['equity', 'proportional'] as const;
+/** Split family (divides a block master) then copy family (mirrors a signal master). */
+export const ALLOCATION_METHODS = ['equity', 'balance', 'percent', 'lot', 'proportional', 'equity-percent', 'multiplier'] as const;
 export type AllocationMethod = (typeof ALLOCATION_METHODS)[number];
-
-/** Split family divides the master block; copy family mirrors the master per follower. */
-export function allocationFamily(m: AllocationMethod): 'split' | 'copy' {
-  return m === 'equity' ? 'split' : 'copy';
-}
 
 export interface PerformanceFeePolicies {
   readonly period: 'monthly';
@@ -26,7 +22,8 @@ export interface PerformanceFeePolicies {
 export interface Policies {
   readonly residualRule: ResidualRule;
   readonly conversionSide: ConversionSide;
-  readonly roundingMode: 'fractional';
+  readonly roundingMode: 'fractional' | 'lot-step';
+  readonly belowMinLot: 'skip' | 'force-min';
   readonly onLeave: 'close';
   readonly pammDeposit: 'reallocate';
   readonly negativeBalance: 'protect';
@@ -37,6 +34,7 @@ export const DEFAULT_POLICIES: Policies = {
   residualRule: 'largest-remainder',
   conversionSide: 'mid',
   roundingMode: 'fractional',
+  belowMinLot: 'skip',
   onLeave: 'close',
   pammDeposit: 'reallocate',
   negativeBalance: 'protect',

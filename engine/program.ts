@@ -2,17 +2,16 @@
 // accounts. Applies an ordered stream of events (quotes, master orders, investor flows, period
 // ends) and books every consequence in the journal. Pure: no I/O, no clock, no randomness.
 import { Dec } from './decimal.js';
-import { allocate, proportionalPart, type Follower } from './allocation.js';
+import { AllocationError, type AllocationNote, type AllocationTerms, type Follower, type Sizing, allocate, allocationFamily, proportionalPart, splitOnGrain } from './allocation.js';
 import type { ClosedTrade, CloseCause, EngineEvent, EngineSink } from './events.js';
 import { netLegs } from './executive.js';
-import { type Instrument, type Side, opposite, quoteProfit } from './instrument.js';
+import { type Instrument, type Side, opposite, quoteProfit, sideSign } from './instrument.js';
 import { Journal, type AccountKind, type AccountRef } from './journal.js';
 import { UnitRegister } from './pamm.js';
 import { afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal, type HighWaterMark } from './performance-fee.js';
-import { type AllocationMethod, type Policies, type Structure, allocationFamily } from './policies.js';
+import type { AllocationMethod, Policies, Structure } from './policies.js';
 import { type Quantum } from './quantum.js';
 import { type Conversion, type Quote, QuoteBook, findConversion, markPrice } from './quotes.js';
-import { splitAmount } from './split.js';
 import { type ServerTime, formatServerTime } from './time.js';
 import { Money, Price, Units, Volume } from './values.js';
 
@@ -29,7 +28,7 @@ export interface ProgramConfig {
   /** Performance fee rate (0.2 = 20%) charged to every investor but the manager. */
   readonly performanceFeeRate: Dec;
   /** The PAMM pool, if the program has one. */
-  readonly pool?: { readonly id: string; readonly initialNav: Dec };
+  readonly pool?: { readonly id: string; readonly initialNav: Dec; readonly terms?: AllocationTerms };
 }
 
 export type InvestmentModel = 'mam' | 'pamm';
@@ -63,7 +62,9 @@ interface MasterTrade {
 
 interface TradingAccount {
   readonly id: string;
-  readonly kind: 'master' | 'mam' | 'pamm';
+  readonly kind: 'master' | 'mam' | 'pamm' | 'house';
+  /** What the allocation method needs to know of this follower (percent, lots, …). */
+  readonly terms: AllocationTerms;
   /** Open positions in the order they were opened. */
   positions: Position[];
   active: boolean;
@@ -101,6 +102,10 @@ function masterLotRule(inst: Instrument, volume: Volume): string | undefined {
   return undefined;
 }
 
+function legSide(l: Leg): Side {
+  return l.kind === 'open' ? l.side : opposite(l.position.side);
+}
+
 export class Program {
   readonly journal: Journal;
   readonly quotes = new QuoteBook();
@@ -133,15 +138,17 @@ export class Program {
     ];
     this.journal = new Journal(refs);
     for (const r of refs) this.accountKinds.set(r.id, r.kind);
-    this.accounts.set(SYSTEM_ACCOUNTS.master, { id: SYSTEM_ACCOUNTS.master, kind: 'master', positions: [], active: true });
+    this.accounts.set(SYSTEM_ACCOUNTS.master, { id: SYSTEM_ACCOUNTS.master, kind: 'master', terms: {}, positions: [], active: true });
+    // The house holds the executive account's residual exposure (the part of a net below a lot step).
+    this.accounts.set(SYSTEM_ACCOUNTS.house, { id: SYSTEM_ACCOUNTS.house, kind: 'house', terms: {}, positions: [], active: false });
     if (config.pool) {
       this.units = new UnitRegister(config.pool.initialNav, this.q);
-      this.openAccount(config.pool.id, 'pamm');
+      this.openAccount(config.pool.id, 'pamm', config.pool.terms ?? {});
     }
   }
 
-  private openAccount(id: string, kind: 'mam' | 'pamm'): TradingAccount {
-    const acc: TradingAccount = { id, kind, positions: [], active: true };
+  private openAccount(id: string, kind: 'mam' | 'pamm', terms: AllocationTerms): TradingAccount {
+    const acc: TradingAccount = { id, kind, terms, positions: [], active: true };
     this.accounts.set(id, acc);
     this.accountKinds.set(id, kind);
     this.journal.open({ id, kind });
@@ -156,6 +163,27 @@ export class Program {
     const inst = this.config.instruments.get(symbol);
     if (!inst) throw new Error(`unknown instrument ${symbol}`);
     return inst;
+  }
+
+  /** How follower parts of this instrument are put on a grain (policies + the instrument's lot terms). */
+  private sizing(symbol: string): Sizing {
+    const inst = this.instrument(symbol);
+    const pol = this.config.policies;
+    return { mode: pol.roundingMode, quantum: this.q, lotStep: inst.lotStep, minLot: inst.minLot, maxLot: inst.maxLot, belowMinLot: pol.belowMinLot, residualRule: pol.residualRule };
+  }
+
+  /** The volume grain of an instrument: its lot step in `lot-step` mode, else the quantum. */
+  private grain(symbol: string): Dec {
+    return this.config.policies.roundingMode === 'lot-step' ? this.instrument(symbol).lotStep.value : this.q.step;
+  }
+
+  private follower(acc: TradingAccount, override?: Volume): Follower {
+    return { account: acc.id, equity: this.equity(acc.id), balance: this.journal.balance(acc.id), terms: acc.terms, override };
+  }
+
+  /** Every allocation note becomes an event with its reason. */
+  private noteEvents(time: ServerTime, ticket: string, symbol: string, notes: readonly AllocationNote[]): void {
+    for (const n of notes) this.emit({ time, kind: `allocation-${n.kind}`, account: n.account, ticket, symbol, volume: n.volume, reason: n.reason });
   }
 
   /** Open P&L of one position at the current quote, in account currency. */
@@ -250,11 +278,50 @@ export class Program {
       if (!symbols.includes(s)) symbols.push(s);
     }
     for (const symbol of symbols) {
-      const mine = legs.filter((l) => (l.kind === 'open' ? l.symbol : l.position.symbol) === symbol);
-      const order = netLegs(symbol, mine.map((l) => ({ side: l.kind === 'open' ? l.side : opposite(l.position.side), volume: l.volume })), this.quotes.require(symbol));
+      const clients = legs.filter((l) => (l.kind === 'open' ? l.symbol : l.position.symbol) === symbol);
+      const house = this.houseLegs(time, symbol, clients);
+      const houseNet = house.reduce((x, l) => x.plus(l.volume.value.times(sideSign(legSide(l)))), new Dec(0));
+      const order = netLegs(symbol, clients.map((l) => ({ side: legSide(l), volume: l.volume })), this.quotes.require(symbol), houseNet);
+      const step = this.instrument(symbol).lotStep.value;
+      if (!order.external.mod(step).isZero()) throw new Error(`executive: external order ${order.external.toString()} ${symbol} is not in whole lot steps`);
       this.sink.execution(time, order);
-      for (const l of mine) this.fill(time, l, order.price);
+      for (const l of [...clients, ...house]) this.fill(time, l, order.price);
     }
+  }
+
+  /** Signed open volume of a symbol: the house's own, or everyone else's. */
+  private exposure(symbol: string, house: boolean): Dec {
+    let x = new Dec(0);
+    for (const acc of this.accounts.values()) {
+      if ((acc.kind === 'house') !== house) continue;
+      for (const p of acc.positions) if (p.symbol === symbol) x = x.plus(p.volume.value.times(sideSign(p.side)));
+    }
+    return x;
+  }
+
+  /**
+   * The executive account executes whole lot steps only (DOMAIN §2): the house takes the
+   * opposite of the sub-step part of everyone's exposure in the symbol, so the external net is
+   * whole steps. Returns the house's legs for this instant (closing its oldest first).
+   */
+  private houseLegs(time: ServerTime, symbol: string, legs: readonly Leg[]): Leg[] {
+    const step = this.instrument(symbol).lotStep.value;
+    const after = legs.reduce((x, l) => x.plus(l.volume.value.times(sideSign(legSide(l)))), this.exposure(symbol, false));
+    const target = after.div(step).trunc().times(step).minus(after);
+    const now = this.exposure(symbol, true);
+    let change = target.minus(now);
+    if (change.isZero()) return [];
+    const out: Leg[] = [];
+    const house = this.accounts.get(SYSTEM_ACCOUNTS.house)!;
+    for (const p of house.positions) {
+      if (p.symbol !== symbol || change.isZero() || sideSign(p.side) * change.s >= 0) continue;
+      const v = Dec.min(p.volume.value, change.abs());
+      out.push({ kind: 'close', position: p, volume: new Volume(v), cause: 'residual-exposure' });
+      change = change.minus(v.times(-sideSign(p.side)));
+    }
+    if (!change.isZero()) out.push({ kind: 'open', account: SYSTEM_ACCOUNTS.house, masterTicket: `house:${symbol}`, symbol, side: change.isPositive() ? 'buy' : 'sell', volume: new Volume(change.abs()) });
+    this.emit({ time, kind: 'residual-exposure', account: SYSTEM_ACCOUNTS.house, symbol, volume: new Volume(target.abs()), reason: `the house holds ${target.isNegative() ? 'short' : target.isZero() ? 'flat' : 'long'} ${target.abs().toString()} ${symbol}: the part of the net below the lot step ${step.toString()}` });
+    return out;
   }
 
   private fill(time: ServerTime, leg: Leg, price: Price): void {
@@ -292,30 +359,46 @@ export class Program {
 
   // ---------------------------------------------------------------- master orders
 
-  /** Opens a master market order and its allocated legs; every leg fills at the executive price. */
-  masterOpen(time: ServerTime, ticket: string, symbol: string, side: Side, volume: Volume): void {
+  /**
+   * Opens a master market order and its allocated legs; every leg fills at the executive price.
+   * `volume` may be omitted for the `lot` method (the block is the sum of the set lots);
+   * `overrides` are the manager's manual volumes for single accounts.
+   */
+  masterOpen(time: ServerTime, ticket: string, symbol: string, side: Side, volume: Volume | undefined, overrides: ReadonlyMap<string, Volume> = new Map()): void {
     if (this.masterTrades.has(ticket)) return this.rejectOrder(time, ticket, symbol, `ticket ${ticket} already used`);
     if (!this.config.instruments.has(symbol)) return this.rejectOrder(time, ticket, symbol, `unknown instrument ${symbol}`);
     if (!this.quotes.get(symbol)) return this.rejectOrder(time, ticket, symbol, `no price for ${symbol} yet`);
     const conv = this.conversions.get(symbol)!;
     if (conv.kind !== 'identity' && !this.quotes.get(conv.symbol)) return this.rejectOrder(time, ticket, symbol, `no price yet for ${conv.symbol}, which converts ${symbol}'s profit to ${ACCOUNT_CURRENCY}`);
-    const lotRule = masterLotRule(this.instrument(symbol), volume);
-    if (lotRule) return this.rejectOrder(time, ticket, symbol, lotRule);
+    const lotMethod = this.config.allocation === 'lot';
+    if (volume === undefined && !lotMethod) return this.rejectOrder(time, ticket, symbol, 'an open needs a volume');
+    if (volume !== undefined) {
+      const lotRule = masterLotRule(this.instrument(symbol), volume);
+      if (lotRule) return this.rejectOrder(time, ticket, symbol, lotRule);
+    }
+    for (const acc of overrides.keys()) if (!this.followers().some((f) => f.id === acc)) return this.rejectOrder(time, ticket, symbol, `override for ${acc}, which is not a follower now`);
     this.flush();
-    const followers = this.followers().map<Follower>((a) => ({ account: a.id, equity: this.equity(a.id) }));
-    const alloc = allocate(this.config.allocation, volume, this.masterEquity(), followers, this.q, this.config.policies.residualRule);
-    for (const s of alloc.skipped) this.emit({ time, kind: 'allocation-skip', account: s.account, ticket, symbol, reason: s.reason });
-    for (const a of alloc.residualTo) this.emit({ time, kind: 'allocation-residual', account: a, ticket, symbol, volume: new Volume(this.q.step), reason: `one leftover quantum by ${this.config.policies.residualRule}` });
-    const parts = alloc.parts.filter((p) => {
-      if (p.volume.isPositive()) return true;
-      this.emit({ time, kind: 'allocation-skip', account: p.account, ticket, symbol, reason: 'allocated volume is below the quantum' });
-      return false;
-    });
-    if (this.config.structure === 'block' && parts.length === 0) return this.rejectOrder(time, ticket, symbol, 'no follower with positive equity to take the block');
+    const followers = this.followers().map((a) => this.follower(a, overrides.get(a.id)));
+    let alloc;
+    try {
+      alloc = allocate(this.config.allocation, volume ?? Volume.zero, this.masterEquity(), followers, this.sizing(symbol));
+    } catch (e) {
+      if (e instanceof AllocationError) return this.rejectOrder(time, ticket, symbol, e.message);
+      throw e;
+    }
+    const block = Volume.sum(alloc.parts.map((p) => p.volume));
+    if (lotMethod && volume !== undefined && !volume.eq(block)) return this.rejectOrder(time, ticket, symbol, `the lot method's block is the sum of the set lots, ${block.toString()}, not ${volume.toString()}`);
+    const masterVolume = volume ?? block;
+    if (lotMethod) {
+      const lotRule = masterLotRule(this.instrument(symbol), masterVolume);
+      if (lotRule) return this.rejectOrder(time, ticket, symbol, `the block (sum of the set lots): ${lotRule}`);
+    }
+    this.noteEvents(time, ticket, symbol, alloc.notes);
+    if (this.config.structure === 'block' && alloc.parts.length === 0) return this.rejectOrder(time, ticket, symbol, 'no follower can take a part of the block');
     this.masterTrades.set(ticket, { ticket, symbol, side, openTime: time });
-    if (this.config.structure === 'signal') this.queue(time, { kind: 'open', account: SYSTEM_ACCOUNTS.master, masterTicket: ticket, symbol, side, volume });
-    for (const p of parts) this.queue(time, { kind: 'open', account: p.account, masterTicket: ticket, symbol, side, volume: p.volume });
-    this.emit({ time, kind: 'master-open', ticket, symbol, volume, reason: `${side} ${volume.toString()} allocated to ${parts.length} follower(s) by ${this.config.allocation}` });
+    if (this.config.structure === 'signal') this.queue(time, { kind: 'open', account: SYSTEM_ACCOUNTS.master, masterTicket: ticket, symbol, side, volume: masterVolume });
+    for (const p of alloc.parts) this.queue(time, { kind: 'open', account: p.account, masterTicket: ticket, symbol, side, volume: p.volume });
+    this.emit({ time, kind: 'master-open', ticket, symbol, volume: masterVolume, reason: `${side} ${masterVolume.toString()} allocated to ${alloc.parts.length} follower(s) by ${this.config.allocation} (${this.config.policies.roundingMode})` });
   }
 
   /** Closes `volume` (default: all) of a master trade; each part closes in the ratio frozen at open. */
@@ -338,13 +421,13 @@ export class Program {
       this.closeVolume(time, this.positionsOf(ticket, SYSTEM_ACCOUNTS.master), v, 'master-close');
       for (const acc of holders.filter((a) => a !== SYSTEM_ACCOUNTS.master)) {
         const held = this.heldVolume(ticket, acc);
-        this.closeVolume(time, this.positionsOf(ticket, acc), proportionalPart(held, v.value, open.value, this.q), 'master-close');
+        this.closeVolume(time, this.positionsOf(ticket, acc), proportionalPart(held, v.value, open.value, this.grain(trade.symbol)), 'master-close');
       }
     } else {
       // Block: the closed volume is split over what each part holds, so parts keep the frozen ratio.
       const held = holders.map((a) => this.heldVolume(ticket, a));
-      const s = splitAmount(v.value, held.map((h) => h.value), this.q, this.config.policies.residualRule);
-      holders.forEach((a, i) => this.closeVolume(time, this.positionsOf(ticket, a), new Volume(s.parts[i]!), 'master-close'));
+      const parts = splitOnGrain(v, held, this.grain(trade.symbol), this.config.policies.residualRule);
+      holders.forEach((a, i) => this.closeVolume(time, this.positionsOf(ticket, a), parts[i]!, 'master-close'));
     }
     this.emit({ time, kind: 'master-close', ticket, symbol: trade.symbol, volume: v, reason: full ? 'full close' : `partial close of ${v.toString()} of ${open.toString()}` });
   }
@@ -389,7 +472,7 @@ export class Program {
   }
 
   /** A new investor joins with a first deposit (MAM: own sub-account; PAMM: units in the pool). */
-  join(time: ServerTime, id: string, model: InvestmentModel, amount: Money, manager: boolean): void {
+  join(time: ServerTime, id: string, model: InvestmentModel, amount: Money, manager: boolean, terms: AllocationTerms = {}): void {
     this.flush();
     if (this.investors.has(id)) return this.rejectRequest(time, id, `investor ${id} already joined`);
     if (!amount.isPositive()) return this.rejectRequest(time, id, 'a join needs a positive deposit');
@@ -399,7 +482,7 @@ export class Program {
     const rate = manager ? new Dec(0) : this.config.performanceFeeRate;
     const inv: Investor = { id, model, account, manager, hwm: { mark: Money.zero, rate }, active: true };
     this.investors.set(id, inv);
-    if (model === 'mam') this.openAccount(account, 'mam');
+    if (model === 'mam') this.openAccount(account, 'mam', terms);
     this.emit({ time, kind: 'join', investor: id, account, amount, reason: `${model.toUpperCase()} investor joins${manager ? ' (manager capital, no fee)' : ''}` });
     this.depositInto(time, inv, amount);
     if (model === 'mam') this.copyOpenTrades(time, inv.account);
@@ -439,16 +522,20 @@ export class Program {
     this.emit({ time, kind: 'deposit', investor: inv.id, account: inv.account, amount, reason: 'deposit executed; high-water mark raised by the amount' });
   }
 
+  /** Copy family: what one follower should hold of an open master trade now (notes go to events). */
+  private copyTarget(time: ServerTime, accountId: string, t: MasterTrade): Volume {
+    const acc = this.accounts.get(accountId)!;
+    const alloc = allocate(this.config.allocation, this.masterVolume(t.ticket), this.masterEquity(), [this.follower(acc)], this.sizing(t.symbol));
+    this.noteEvents(time, t.ticket, t.symbol, alloc.notes);
+    return alloc.parts[0]?.volume ?? Volume.zero;
+  }
+
   /** Copy family: a MAM account joining under open trades gets them copied at the current price. */
   private copyOpenTrades(time: ServerTime, accountId: string): void {
     if (allocationFamily(this.config.allocation) !== 'copy') return;
-    const equity = this.equity(accountId);
-    const masterEquity = this.masterEquity();
     for (const t of this.masterTrades.values()) {
-      const mv = this.masterVolume(t.ticket);
-      const alloc = allocate(this.config.allocation, mv, masterEquity, [{ account: accountId, equity }], this.q, this.config.policies.residualRule);
-      const v = alloc.parts[0]?.volume;
-      if (!v || !v.isPositive()) continue;
+      const v = this.copyTarget(time, accountId, t);
+      if (!v.isPositive()) continue;
       this.queue(time, { kind: 'open', account: accountId, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: v });
       this.emit({ time, kind: 'positions-copied', account: accountId, ticket: t.ticket, symbol: t.symbol, volume: v, reason: 'open master trade copied at the current price on joining' });
     }
@@ -458,12 +545,8 @@ export class Program {
   /** `pammDeposit: reallocate` (copy family): the pool's open positions are resized to the master's proportion at the current price. */
   private reallocatePool(time: ServerTime): void {
     const pool = this.config.pool!.id;
-    const poolEquity = this.equity(pool);
-    const masterEquity = this.masterEquity();
     for (const t of this.masterTrades.values()) {
-      const mv = this.masterVolume(t.ticket);
-      const alloc = allocate(this.config.allocation, mv, masterEquity, [{ account: pool, equity: poolEquity }], this.q, this.config.policies.residualRule);
-      const target = alloc.parts[0]?.volume ?? Volume.zero;
+      const target = this.copyTarget(time, pool, t);
       const held = this.heldVolume(t.ticket, pool);
       if (target.eq(held)) continue;
       if (target.gt(held)) this.queue(time, { kind: 'open', account: pool, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: target.minus(held) });
@@ -487,7 +570,7 @@ export class Program {
   private reducePositions(time: ServerTime, accountId: string, amount: Dec, of: Dec, cause: CloseCause): void {
     const acc = this.accounts.get(accountId)!;
     for (const p of [...acc.positions]) {
-      const v = proportionalPart(p.volume, amount, of, this.q);
+      const v = proportionalPart(p.volume, amount, of, this.grain(p.symbol));
       if (v.isPositive()) this.queue(time, { kind: 'close', position: p, volume: v, cause });
     }
     this.flush();

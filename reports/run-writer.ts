@@ -17,7 +17,7 @@ export const OUTPUT_COLUMNS = {
   trades: ['account', 'ticket', 'master_ticket', 'symbol', 'side', 'volume', 'open_time', 'open_price', 'close_time', 'close_price', 'profit', 'commission', 'swap', 'status', 'cause'],
   equity: ['time', 'subject', 'kind', 'balance', 'equity', 'floating', 'open_volume', 'units', 'nav'],
   events: ['seq', 'time', 'kind', 'account', 'investor', 'ticket', 'symbol', 'volume', 'amount', 'units', 'price', 'reason'],
-  executions: ['time', 'symbol', 'side', 'volume', 'price', 'legs', 'gross_buy', 'gross_sell'],
+  executions: ['time', 'symbol', 'side', 'volume', 'price', 'legs', 'gross_buy', 'gross_sell', 'house', 'external'],
 } as const;
 
 export interface AccountTally {
@@ -152,7 +152,7 @@ export class RunWriter implements EngineSink {
   }
 
   execution(time: ServerTime, x: ExternalOrder): void {
-    this.files.executions.row([formatServerTime(time), x.symbol, x.side, this.v(x.volume), this.px(x.symbol, x.price), x.legs, this.v(x.grossBuy), this.v(x.grossSell)]);
+    this.files.executions.row([formatServerTime(time), x.symbol, x.side, this.v(x.volume), this.px(x.symbol, x.price), x.legs, this.v(x.grossBuy), this.v(x.grossSell), formatQ(x.house, this.q), formatQ(x.external, this.q)]);
   }
 
   /** Equity rows for every trading account and investor after one instant; also the chart and return index. */
@@ -161,7 +161,7 @@ export class RunWriter implements EngineSink {
     const nav = p.nav();
     const keepForChart = this.instant++ % this.chartEvery === 0;
     for (const a of p.accountSnapshots()) {
-      if (a.kind === 'external' || a.kind === 'market' || a.kind === 'executive' || a.kind === 'house') continue;
+      if (a.kind === 'external' || a.kind === 'market' || a.kind === 'executive') continue;
       if (a.kind === 'master' && p.config.structure === 'block') continue;
       if (a.kind === 'mam' && a.balance.isZero() && a.openVolume.isZero()) continue;
       this.files.equity.row([ts, a.id, a.kind, this.m(a.balance), this.m(a.equity), this.m(a.floating), this.v(a.openVolume), undefined, a.kind === 'pamm' && nav ? nav.toFixed(10) : undefined]);

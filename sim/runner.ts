@@ -69,7 +69,7 @@ export function scheduleActions(s: Scenario): Action[] {
   };
 
   for (const inv of s.investors) {
-    const join = (p: Program, t: ServerTime): void => p.join(t, inv.id, inv.model, inv.deposit, inv.manager);
+    const join = (p: Program, t: ServerTime): void => p.join(t, inv.id, inv.model, inv.deposit, inv.manager, inv.terms);
     if (inv.at === undefined) add(s.start, PRIORITY.start, `${inv.id} founding join`, (p) => join(p, s.start));
     else request(inv.at, inv.id, `${inv.id} join`, join);
   }
@@ -84,7 +84,7 @@ export function scheduleActions(s: Scenario): Action[] {
     if (!isMarketOpen(o.at)) {
       add(o.at, PRIORITY.order, label, (p) => p.rejectMasterOrder(o.at, o.ticket, o.symbol, 'market closed (trading week Monday 00:05 – Friday 23:50 server time)'));
     } else if (o.action === 'open') {
-      add(o.at, PRIORITY.order, label, (p) => p.masterOpen(o.at, o.ticket, o.symbol!, o.side!, o.volume!));
+      add(o.at, PRIORITY.order, label, (p) => p.masterOpen(o.at, o.ticket, o.symbol!, o.side!, o.volume, o.overrides));
     } else {
       add(o.at, PRIORITY.order, label, (p) => p.masterClose(o.at, o.ticket, o.volume));
     }

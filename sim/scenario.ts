@@ -8,6 +8,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, visit } from 'yaml';
 import { Dec } from '../engine/decimal.js';
 import { type Instrument, INSTRUMENT_CLASSES, type InstrumentClass, type Side } from '../engine/instrument.js';
+import { type AllocationTerms, allocationFamily } from '../engine/allocation.js';
 import { DEFAULT_POLICIES, type AllocationMethod, type Policies, type Structure } from '../engine/policies.js';
 import { type Quantum, isOnQuantum, makeQuantum } from '../engine/quantum.js';
 import { findConversion } from '../engine/quotes.js';
@@ -32,6 +33,7 @@ export interface InvestorSpec {
   /** When the join request is placed; undefined for a founding investor. */
   readonly at?: ServerTime;
   readonly manager: boolean;
+  readonly terms: AllocationTerms;
 }
 
 export interface FlowSpec {
@@ -48,6 +50,8 @@ export interface OrderSpec {
   readonly symbol?: string;
   readonly side?: Side;
   readonly volume?: Volume;
+  /** Manual volumes by account id (`mam:<investor>` or the pool id). */
+  readonly overrides: ReadonlyMap<string, Volume>;
 }
 
 export interface Scenario {
@@ -65,7 +69,7 @@ export interface Scenario {
   readonly allocation: AllocationMethod;
   readonly masterDeposit: Money;
   readonly performanceFee: Dec;
-  readonly pool?: { readonly id: string; readonly initialNav: Dec };
+  readonly pool?: { readonly id: string; readonly initialNav: Dec; readonly terms: AllocationTerms };
   readonly preset?: string;
   readonly policies: Policies;
   readonly investors: readonly InvestorSpec[];
@@ -225,6 +229,37 @@ function instrumentFrom(o: Obj, r: Reader, path: Path, minLotByClass?: Obj): Ins
   };
 }
 
+const TERM_FOR: Partial<Record<AllocationMethod, keyof AllocationTerms>> = { percent: 'percent', lot: 'lots', multiplier: 'multiplier', 'equity-percent': 'equityPercent' };
+
+function readTerms(r: Reader, o: Obj | undefined, path: Path, q: Quantum): AllocationTerms {
+  if (!o) return {};
+  const pos = (k: string): Dec | undefined => (o[k] === undefined ? undefined : r.amount(o[k], [...path, k], q, 'positive'));
+  const lots = pos('lots');
+  return { percent: pos('percent'), lots: lots && new Volume(lots), multiplier: pos('multiplier'), equityPercent: pos('equityPercent') };
+}
+
+function policiesRounding(doc: Obj): string {
+  return ((doc.policies as Obj).roundingMode as string) ?? 'fractional';
+}
+
+/** The method's per-follower term is set for every MAM investor and the pool; percentages sum to 100. */
+function checkTerms(r: Reader, method: AllocationMethod, investors: readonly InvestorSpec[], pool: Scenario['pool'], rounding: string, instruments: ReadonlyMap<string, Instrument>): void {
+  const key = TERM_FOR[method];
+  if (!key) return;
+  const holders: Array<{ terms: AllocationTerms; path: Path }> = investors.flatMap((inv, i) => (inv.model === 'mam' ? [{ terms: inv.terms, path: ['investors', i, 'allocation', key] as Path }] : []));
+  if (pool) holders.push({ terms: pool.terms, path: ['program', 'pamm', 'allocation', key] });
+  for (const h of holders) if (h.terms[key] === undefined) r.fail(h.path, `the ${method} method needs ${key} for every follower`);
+  if (method === 'percent') {
+    const sum = holders.reduce((x, h) => x.plus(h.terms.percent!), new Dec(0));
+    if (!sum.eq(100)) r.fail(holders[0]!.path.slice(0, -1), `percentages of all followers must sum to 100, they sum to ${sum.toString()}`);
+  }
+  if (method === 'lot' && rounding === 'lot-step') {
+    for (const h of holders) for (const inst of instruments.values()) {
+      if (!h.terms.lots!.value.mod(inst.lotStep.value).isZero()) r.fail(h.path, `in lot-step mode lots are a multiple of the lot step (${inst.lotStep.toString()} for ${inst.symbol})`);
+    }
+  }
+}
+
 function canonical(v: Json): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k]!)}`).join(',')}}`;
@@ -317,15 +352,16 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   const structure = program.structure as Structure;
   if (program.allocation === undefined) program.allocation = structure === 'signal' ? 'proportional' : 'equity';
   const allocation = program.allocation as AllocationMethod;
-  if (structure === 'signal' && allocation !== 'proportional') r.fail(['program', 'allocation'], 'a signal master is copied in proportion to size: use "proportional" (the equity split divides a block master)');
-  if (structure === 'block' && allocation !== 'equity') r.fail(['program', 'allocation'], 'a block master is split among its parts: use "equity" (proportional copies a signal master)');
+  const family = allocationFamily(allocation);
+  if (structure === 'signal' && family !== 'copy') r.fail(['program', 'allocation'], `a signal master is copied by its followers: use proportional, equity-percent or multiplier (${allocation} divides a block master)`);
+  if (structure === 'block' && family !== 'split') r.fail(['program', 'allocation'], `a block master is divided among its parts: use equity, balance, percent or lot (${allocation} copies a signal master)`);
   const masterDeposit = r.amount(program.masterDeposit, ['program', 'masterDeposit'], quantum, 'nonNegative');
   if (structure === 'signal' && masterDeposit.isZero()) r.fail(['program', 'masterDeposit'], 'a signal program needs the manager\'s own funds in the master account (a positive masterDeposit)');
   if (structure === 'block' && !masterDeposit.isZero()) r.fail(['program', 'masterDeposit'], 'a block master holds only client funds: masterDeposit must be 0');
   const performanceFee = r.decimal(program.performanceFee, ['program', 'performanceFee']);
   if (performanceFee.isNegative() || performanceFee.gte(1)) r.fail(['program', 'performanceFee'], 'expected a fraction from 0 up to (not including) 1, such as 0.2 for 20%');
   const poolObj = program.pamm as Obj | undefined;
-  const pool = poolObj ? { id: poolObj.id as string, initialNav: r.decimal(poolObj.initialNav, ['program', 'pamm', 'initialNav']) } : undefined;
+  const pool = poolObj ? { id: poolObj.id as string, initialNav: r.decimal(poolObj.initialNav, ['program', 'pamm', 'initialNav']), terms: readTerms(r, poolObj.allocation as Obj | undefined, ['program', 'pamm', 'allocation'], quantum) } : undefined;
   if (pool && !(pool.initialNav.isPositive() && !pool.initialNav.isZero())) r.fail(['program', 'pamm', 'initialNav'], 'expected a positive NAV');
 
   const pol = doc.policies as Obj;
@@ -346,8 +382,10 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
       deposit: new Money(r.amount(o.deposit, [...path, 'deposit'], quantum, 'positive')),
       at: o.at === undefined ? undefined : within(r.time(o.at, [...path, 'at'], zone), [...path, 'at']),
       manager: o.manager as boolean,
+      terms: readTerms(r, o.allocation as Obj | undefined, [...path, 'allocation'], quantum),
     };
   });
+  checkTerms(r, allocation, investors, pool, policiesRounding(doc), instruments);
   const flows: FlowSpec[] = (doc.flows as Obj[]).map((o, i) => {
     const path: Path = ['flows', i];
     if (!ids.has(o.investor as string)) r.fail([...path, 'investor'], `unknown investor ${JSON.stringify(o.investor)}; declared: ${[...ids].join(', ') || 'none'}`);
@@ -363,16 +401,27 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   const orders: OrderSpec[] = (doc.orders as Obj[]).map((o, i) => {
     const path: Path = ['orders', i];
     const at = within(r.time(o.at, [...path, 'at'], zone), [...path, 'at']);
+    const overrides = new Map<string, Volume>();
     if (o.action === 'open') {
-      for (const k of ['symbol', 'side', 'volume']) if (o[k] === undefined) r.fail([...path, k], 'is required to open an order');
+      for (const k of ['symbol', 'side', ...(allocation === 'lot' ? [] : ['volume'])]) if (o[k] === undefined) r.fail([...path, k], 'is required to open an order');
       if (!instruments.has(o.symbol as string)) r.fail([...path, 'symbol'], `unknown instrument ${JSON.stringify(o.symbol)}; the scenario has: ${[...instruments.keys()].join(', ')}`);
+      for (const [who, v] of Object.entries((o.overrides as Obj | undefined) ?? {})) {
+        const at: Path = [...path, 'overrides', who];
+        const investor = investors.find((i) => i.id === who);
+        if (!(investor?.model === 'mam') && who !== pool?.id) r.fail(at, `an override names a MAM investor or the pool${pool ? ` (${pool.id})` : ''}; ${who} is neither`);
+        const volume = r.amount(v, at, quantum, 'positive');
+        const step = instruments.get(o.symbol as string)!.lotStep.value;
+        if (policiesRounding(doc) === 'lot-step' && !volume.mod(step).isZero()) r.fail(at, `in lot-step mode an override is a multiple of the lot step ${step.toString()}`);
+        overrides.set(investor ? `mam:${who}` : who, new Volume(volume));
+      }
     } else {
-      if (o.symbol !== undefined || o.side !== undefined) r.fail([...path, o.symbol !== undefined ? 'symbol' : 'side'], 'a close names only the ticket (and optionally the volume)');
+      if (o.symbol !== undefined || o.side !== undefined || o.overrides !== undefined) r.fail([...path, o.symbol !== undefined ? 'symbol' : o.side !== undefined ? 'side' : 'overrides'], 'a close names only the ticket (and optionally the volume)');
     }
     return {
       at, action: o.action as 'open' | 'close', ticket: o.ticket as string,
       symbol: o.symbol as string | undefined, side: o.side as Side | undefined,
       volume: o.volume === undefined ? undefined : new Volume(r.amount(o.volume, [...path, 'volume'], quantum, 'positive')),
+      overrides,
     };
   });
 

@@ -1,32 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { copyProportional, proportionalPart, splitByEquity } from '../engine/allocation.js';
 import { Dec } from '../engine/decimal.js';
 import { UnitRegister } from '../engine/pamm.js';
 import { afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal, type HighWaterMark } from '../engine/performance-fee.js';
 import { DEFAULT_QUANTUM as q } from '../engine/quantum.js';
-import { Money, Units, Volume } from '../engine/values.js';
-
-describe('allocation', () => {
-  it('proportional copy: master volume × follower equity / master equity, floored to 1e-7', () => {
-    // 1.00 × 33,333.33 / 10,000 = 3.333333 (exact); 1.00 × 12,345.6789 / 10,000 = 1.23456789 → 1.2345678
-    const a = copyProportional(Volume.of('1.00'), Money.of('10000'), [
-      { account: 'x', equity: Money.of('33333.33') }, { account: 'y', equity: Money.of('12345.6789') }, { account: 'z', equity: Money.of('0') },
-    ], q);
-    expect(a.parts.map((p) => [p.account, p.volume.toString()])).toEqual([['x', '3.333333'], ['y', '1.2345678']]);
-    expect(a.skipped).toEqual([{ account: 'z', reason: 'equity 0 is not positive' }]);
-  });
-
-  it('equity split leaves out followers without positive equity and reports them', () => {
-    const a = splitByEquity(Volume.of('1'), [{ account: 'x', equity: Money.of('-5') }, { account: 'y', equity: Money.of('100') }], q, 'largest-remainder');
-    expect(a.parts.map((p) => p.volume.toString())).toEqual(['1']);
-    expect(a.skipped[0]!.account).toBe('x');
-  });
-
-  it('closes the proportional part: 0.3 of 0.7 on a 0.0862838 part = 0.036978771… → 0.0369787', () => {
-    expect(proportionalPart(Volume.of('0.0862838'), new Dec('0.3'), new Dec('0.7'), q).toString()).toBe('0.0369787');
-    expect(proportionalPart(Volume.of('0.5'), new Dec('2'), new Dec('1'), q).toString()).toBe('0.5');
-  });
-});
+import { Money, Units } from '../engine/values.js';
 
 describe('PAMM units at NAV', () => {
   it('buys units at the initial NAV, then at equity / units', () => {

@@ -90,7 +90,7 @@ describe('fixes from review', () => {
     p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
     quote(3, '1.02000', '1.02000');
     p.periodEnd(t(3), '2024-03');
-    expect(p.openPositions().map((x) => x.volume.toString())).toEqual(['0.9833334']); // 1 − trunc(1/60, 1e-7) = 1 − 0.0166666
+    expect(p.openPositions().filter((x) => x.account === 'pamm').map((x) => x.volume.toString())).toEqual(['0.9833334']); // 1 − trunc(1/60, 1e-7) = 1 − 0.0166666
     quote(4, '1.00000', '1.00000');
     const eq = Object.fromEntries(p.investorSnapshots().map((i) => [i.id, i.equity.value]));
     // Exactly 5,000 would need 59/60 lot; volumes live on the 1e-7 grid, so the pool keeps at most

@@ -92,9 +92,9 @@ describe('joint program: signal master, MAM sub-accounts and a PAMM pool', () =>
     const [m1, m2, m3] = copied.map((e) => e.volume!.value);
     expect(m1!.div(m3!).minus(2).abs().lte('0.000001')).toBe(true);
     expect(m2!.div(m3!).minus(new Dec(8).div(3)).abs().lte('0.000001')).toBe(true);
-    // Nobody else trades at the join instant.
+    // No other investor trades at the join instant (the house may adjust its sub-step residual).
     const joinTime = copied[0]!.time;
-    expect(r.sink.trades.filter((t) => t.closeTime === joinTime)).toEqual([]);
+    expect(r.sink.trades.filter((t) => t.closeTime === joinTime && t.account !== 'house')).toEqual([]);
   });
 
   it('executes the PAMM deposit at the next rollover and leaves the other members\' values unchanged', () => {
