@@ -8,7 +8,7 @@ import type { Money, Price, Units, Volume } from './values.js';
 export const EVENT_KINDS = [
   'master-open', 'master-close', 'order-rejected',
   'allocation-residual', 'allocation-skip', 'allocation-clamp', 'allocation-force-min', 'allocation-override', 'allocation-unplaced', 'residual-exposure',
-  'join', 'deposit', 'withdrawal', 'leave', 'request-rejected', 'request-queued',
+  'join', 'deposit', 'withdrawal', 'leave', 'detach', 'request-rejected', 'request-queued',
   'units-issued', 'units-redeemed', 'positions-reduced', 'positions-copied', 'pool-reallocated',
   'period-end', 'performance-fee', 'negative-balance-protected',
 ] as const;

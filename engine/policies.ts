@@ -24,8 +24,8 @@ export interface Policies {
   readonly conversionSide: ConversionSide;
   readonly roundingMode: 'fractional' | 'lot-step';
   readonly belowMinLot: 'skip' | 'force-min';
-  readonly onLeave: 'close';
-  readonly pammDeposit: 'reallocate';
+  readonly onLeave: 'close' | 'detach';
+  readonly pammDeposit: 'reallocate' | 'no-action';
   readonly negativeBalance: 'protect';
   readonly performanceFee: PerformanceFeePolicies;
 }

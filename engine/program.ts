@@ -40,6 +40,8 @@ interface Investor {
   readonly manager: boolean;
   hwm: HighWaterMark;
   active: boolean;
+  /** Left with `onLeave: detach`: keeps its positions in an account outside the program. */
+  detached: boolean;
 }
 
 export interface Position {
@@ -88,6 +90,7 @@ export interface InvestorSnapshot {
   readonly model: InvestmentModel;
   readonly manager: boolean;
   readonly active: boolean;
+  readonly detached: boolean;
   readonly equity: Money;
   readonly mark: Money;
   readonly units?: Units;
@@ -190,7 +193,7 @@ export class Program {
   floating(p: Position): Money {
     const quote = this.quotes.require(p.symbol);
     const profit = quoteProfit(this.instrument(p.symbol), p.side, p.volume, p.openPrice, markPrice(quote, p.side));
-    return this.quotes.toAccount(profit, this.conversions.get(p.symbol)!, this.q);
+    return this.quotes.toAccount(profit, this.conversions.get(p.symbol)!, this.q, this.config.policies.conversionSide);
   }
 
   private floatingOf(acc: TradingAccount): Money {
@@ -210,6 +213,7 @@ export class Program {
 
   /** An investor's equity: its sub-account's (MAM) or its share of the pool (PAMM, from `values`). */
   private equityOf(inv: Investor, values: ReadonlyMap<string, Money>): Money {
+    if (inv.detached) return this.equity(inv.account);
     if (!inv.active) return Money.zero;
     return inv.model === 'mam' ? this.equity(inv.account) : values.get(inv.id) ?? Money.zero;
   }
@@ -331,7 +335,7 @@ export class Program {
       return;
     }
     const p = leg.position;
-    const profit = this.quotes.toAccount(quoteProfit(this.instrument(p.symbol), p.side, leg.volume, p.openPrice, price), this.conversions.get(p.symbol)!, this.q);
+    const profit = this.quotes.toAccount(quoteProfit(this.instrument(p.symbol), p.side, leg.volume, p.openPrice, price), this.conversions.get(p.symbol)!, this.q, this.config.policies.conversionSide);
     p.volume = p.volume.minus(leg.volume);
     if (p.volume.isZero()) {
       const acc = this.accounts.get(p.account)!;
@@ -480,7 +484,7 @@ export class Program {
     if (model === 'pamm' && !this.poolHasNav()) return this.rejectRequest(time, id, `pool equity ${this.equity(this.config.pool!.id).toString()} is not positive: no NAV to buy units at`);
     const account = model === 'mam' ? `mam:${id}` : this.config.pool!.id;
     const rate = manager ? new Dec(0) : this.config.performanceFeeRate;
-    const inv: Investor = { id, model, account, manager, hwm: { mark: Money.zero, rate }, active: true };
+    const inv: Investor = { id, model, account, manager, hwm: { mark: Money.zero, rate }, active: true, detached: false };
     this.investors.set(id, inv);
     if (model === 'mam') this.openAccount(account, 'mam', terms);
     this.emit({ time, kind: 'join', investor: id, account, amount, reason: `${model.toUpperCase()} investor joins${manager ? ' (manager capital, no fee)' : ''}` });
@@ -510,7 +514,7 @@ export class Program {
       this.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
       // Resizing the pool's open positions for the new money costs the spread; the depositor
       // bears it (units are bought with what is left), so the NAV of everyone else is unchanged.
-      if (allocationFamily(this.config.allocation) === 'copy') this.reallocatePool(time);
+      if (allocationFamily(this.config.allocation) === 'copy' && this.config.policies.pammDeposit === 'reallocate') this.reallocatePool(time);
       const cost = before.plus(amount).minus(this.equity(inv.account));
       const u = reg.unitsFor(amount.minus(cost), before);
       reg.issue(inv.id, u);
@@ -621,6 +625,10 @@ export class Program {
     this.flush();
     const inv = this.activeInvestor(time, id);
     if (!inv) return;
+    if (inv.model === 'mam' && this.config.policies.onLeave === 'detach' && this.accounts.get(inv.account)!.positions.length > 0) {
+      this.detach(time, inv);
+      return;
+    }
     if (inv.model === 'mam') {
       const acc = this.accounts.get(inv.account)!;
       for (const p of [...acc.positions]) this.queue(time, { kind: 'close', position: p, volume: p.volume, cause: 'leave' });
@@ -643,6 +651,26 @@ export class Program {
     inv.active = false;
     inv.hwm = { ...inv.hwm, mark: Money.zero };
     this.emit({ time, kind: 'leave', investor: id, account: inv.account, reason: 'investor left the program' });
+  }
+
+  /**
+   * `onLeave: detach`: the fee crystallizes on the exit equity (open P&L included) and the
+   * investor keeps its positions, unlinked from the master's trades, in an independent account.
+   */
+  private detach(time: ServerTime, inv: Investor): void {
+    const acc = this.accounts.get(inv.account)!;
+    const outcome = crystallizeExit(inv.hwm, this.equity(inv.account), this.q);
+    if (outcome.fee.isPositive()) {
+      this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, outcome.fee, 'performance-fee', inv.id);
+      this.emit({ time, kind: 'performance-fee', investor: inv.id, account: inv.account, amount: outcome.fee, reason: 'crystallized on exit (detach)' });
+    }
+    acc.positions = acc.positions.map((p) => ({ ...p, masterTicket: `detached:${p.masterTicket}` }));
+    acc.active = false;
+    inv.active = false;
+    inv.detached = true;
+    inv.hwm = { ...inv.hwm, mark: Money.zero };
+    this.emit({ time, kind: 'detach', investor: inv.id, account: inv.account, volume: Volume.sum(acc.positions.map((p) => p.volume)), reason: `left with onLeave: detach; keeps ${acc.positions.length} position(s) in an independent account` });
+    this.retireEmptyBlockTrades(time);
   }
 
   private activeInvestor(time: ServerTime, id: string): Investor | undefined {
@@ -707,7 +735,7 @@ export class Program {
     this.flush();
     const values = this.memberValues();
     return [...this.investors.values()].map((inv) => ({
-      id: inv.id, model: inv.model, manager: inv.manager, active: inv.active,
+      id: inv.id, model: inv.model, manager: inv.manager, active: inv.active, detached: inv.detached,
       equity: this.equityOf(inv, values),
       mark: inv.hwm.mark,
       units: inv.model === 'pamm' ? this.units!.holding(inv.id) : undefined,

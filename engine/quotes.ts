@@ -13,7 +13,8 @@ export interface Quote {
   readonly ask: Price;
 }
 
-export type ConversionSide = 'mid';
+/** `mid` (default) or `bid-profit-ask-loss`: the side of the conversion pair that favours the broker. */
+export type ConversionSide = 'mid' | 'bid-profit-ask-loss';
 
 /** How a quote currency turns into the account currency: via which pair, multiplied or divided. */
 export type Conversion =
@@ -60,10 +61,18 @@ export class QuoteBook {
     return q;
   }
 
-  /** Converts an exact quote-currency amount to account money, rounded half-up to the quantum. */
-  toAccount(amount: Dec, conv: Conversion, q: Quantum): Money {
+  /**
+   * Converts an exact quote-currency amount to account money, rounded half-up to the quantum.
+   * `bid-profit-ask-loss`: a profit converts at the rate that gives less, a loss at the rate
+   * that costs more (CCYUSD: profit × bid, loss × ask; USDCCY: profit ÷ ask, loss ÷ bid).
+   */
+  toAccount(amount: Dec, conv: Conversion, q: Quantum, side: ConversionSide = 'mid'): Money {
     if (conv.kind === 'identity') return new Money(roundToQuantum(amount, q));
-    const rate = mid(this.require(conv.symbol));
+    const quote = this.require(conv.symbol);
+    const profit = amount.isPositive();
+    const rate = side === 'mid' ? mid(quote)
+      : conv.kind === 'multiply' ? (profit ? quote.bid.value : quote.ask.value)
+      : (profit ? quote.ask.value : quote.bid.value);
     const v = conv.kind === 'multiply' ? amount.times(rate) : amount.div(rate);
     return new Money(roundToQuantum(v, q));
   }

@@ -40,7 +40,7 @@ export function renderReport(s: Summary, chartSvg: string, notable: readonly Rep
   const accounts = s.accounts.filter((a) => a.kind !== 'external' && a.kind !== 'market');
   const accountRows = accounts.map((a) => [a.id, a.kind, humanAmount(a.balance!), humanAmount(a.equity!), humanAmount(a.floatingPnl!), humanAmount(a.deposits!), humanAmount(a.withdrawals!), humanAmount(a.realizedPnl!), humanAmount(a.performanceFeesPaid!), humanAmount(a.performanceFeesEarned!)]);
   const investorRows = s.investors.map((i) => [
-    i.id, `${String(i.model).toUpperCase()}${i.manager ? ' (manager)' : ''}${i.active ? '' : ' (left)'}`,
+    i.id, `${String(i.model).toUpperCase()}${i.manager ? ' (manager)' : ''}${i.detached ? ' (detached)' : i.active ? '' : ' (left)'}`,
     humanAmount(String(i.deposits)), humanAmount(String(i.withdrawals)), humanAmount(String(i.performanceFees)), humanAmount(String(i.equity)),
     humanAmount(String(i.highWaterMark)), i.units === null ? '' : humanAmount(String(i.units)), humanAmount(String(i.netResult)),
     pct(Number(i.timeWeightedReturn)), pct(Number(i.maxDrawdown)),

@@ -72,7 +72,7 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
       const t = w.investor(i.id);
       const net = i.equity.plus(t.withdrawals).minus(t.deposits);
       return {
-        id: i.id, model: i.model, manager: i.manager, active: i.active,
+        id: i.id, model: i.model, manager: i.manager, active: i.active, detached: i.detached,
         deposits: m(t.deposits), withdrawals: m(t.withdrawals), performanceFees: m(t.fees), equity: m(i.equity),
         highWaterMark: m(i.mark), units: i.units ? formatQ(i.units.value, q) : null, netResult: m(net),
         timeWeightedReturn: num(t.index - 1), maxDrawdown: num(t.maxDrawdown),

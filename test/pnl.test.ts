@@ -71,3 +71,32 @@ describe('executive account netting (seed 001)', () => {
     expect([cross.side, cross.volume.toString(), cross.price.toString()]).toEqual(['cross', '0', '1.08405']);
   });
 });
+
+describe('conversionSide for cross pairs', () => {
+  const EURGBP = fx('EURGBP', 'EUR', 'GBP', 5);
+  const GBPUSD = fx('GBPUSD', 'GBP', 'USD', 5);
+  const GBPJPY = fx('GBPJPY', 'GBP', 'JPY', 3);
+  const all = new Map([EURGBP, GBPUSD, GBPJPY, USDJPY].map((i) => [i.symbol, i]));
+  const book = new QuoteBook();
+  book.set('GBPUSD', quote('1.26000', '1.26020'));
+  book.set('USDJPY', quote('150.000', '150.020'));
+
+  it('EURGBP converts through GBPUSD: mid, or bid for a profit and ask for a loss', () => {
+    // 1 lot from 0.85000 to 0.85500: £500. × mid 1.26010 = 630.05; × bid 1.26000 = 630.00; a £500 loss × ask 1.26020 = −630.10
+    const conv = findConversion('GBP', 'USD', all)!;
+    expect(conv).toEqual({ kind: 'multiply', symbol: 'GBPUSD' });
+    const gbp = quoteProfit(EURGBP, 'buy', Volume.of('1'), Price.of('0.85000'), Price.of('0.85500'));
+    expect(gbp.toString()).toBe('500');
+    expect(book.toAccount(gbp, conv, q).toString()).toBe('630.05');
+    expect(book.toAccount(gbp, conv, q, 'bid-profit-ask-loss').toString()).toBe('630');
+    expect(book.toAccount(gbp.neg(), conv, q, 'bid-profit-ask-loss').toString()).toBe('-630.1');
+  });
+
+  it('GBPJPY converts through USDJPY: a profit divides by ask, a loss by bid', () => {
+    // ¥10,000 / mid 150.010 = 66.6622225; / ask 150.020 = 66.6577790; −¥10,000 / bid 150.000 = −66.6666667
+    const conv = findConversion('JPY', 'USD', all)!;
+    expect(book.toAccount(new Dec(10000), conv, q).toString()).toBe('66.6622225');
+    expect(book.toAccount(new Dec(10000), conv, q, 'bid-profit-ask-loss').toString()).toBe('66.657779');
+    expect(book.toAccount(new Dec(-10000), conv, q, 'bid-profit-ask-loss').toString()).toBe('-66.6666667');
+  });
+});

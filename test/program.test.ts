@@ -139,3 +139,49 @@ describe('fixes from review', () => {
     expect(checkInvariants(p, tally)).toEqual([]);
   });
 });
+
+describe('investors under open trades: leave conventions and PAMM deposits', () => {
+  function signal(policies: Partial<typeof DEFAULT_POLICIES>) {
+    const sink = new MemorySink();
+    const tally = new ConservationTally(sink);
+    const p = new Program({
+      structure: 'signal', allocation: 'proportional', quantum: DEFAULT_QUANTUM, policies: { ...DEFAULT_POLICIES, ...policies },
+      instruments: new Map([['EURUSD', EURUSD]]), performanceFeeRate: new Dec('0.2'), pool: { id: 'pamm', initialNav: new Dec(1) },
+    }, tally);
+    const quote = (h: number, bid: string, ask: string) => p.onQuote('EURUSD', { time: t(h), bid: Price.of(bid), ask: Price.of(ask) });
+    p.fundMaster(t(1), Money.of('10000'));
+    return { p, sink, tally, quote };
+  }
+
+  it('onLeave: detach keeps the positions in an independent account after charging the exit fee', () => {
+    // Master 10,000 buys 1 lot; a (20,000) copies 2 lots at 1.10000; bid 1.10500: +1,000 floating for a.
+    // a leaves: fee 20% × 1,000 = 200 from its balance; it keeps its 2 lots, no longer tied to M1.
+    const { p, sink, tally, quote } = signal({ onLeave: 'detach' });
+    p.join(t(1), 'a', 'mam', Money.of('20000'), false);
+    quote(2, '1.10000', '1.10000');
+    p.masterOpen(t(2), 'M1', 'EURUSD', 'buy', Volume.of('1'));
+    quote(3, '1.10500', '1.10500');
+    p.leave(t(3), 'a');
+    expect(sink.events.find((e) => e.kind === 'performance-fee')!.amount!.toString()).toBe('200');
+    expect(sink.events.find((e) => e.kind === 'detach')!.volume!.toString()).toBe('2');
+    p.masterClose(t(4), 'M1');
+    const a = p.openPositions().filter((x) => x.account === 'mam:a');
+    expect(a.map((x) => [x.volume.toString(), x.masterTicket])).toEqual([['2', 'detached:M1']]);
+    const inv = p.investorSnapshots().find((i) => i.id === 'a')!;
+    expect([inv.active, inv.detached, inv.equity.toString()]).toEqual([false, true, '20800']); // 20,000 + 1,000 − 200
+    expect(checkInvariants(p, tally)).toEqual([]);
+  });
+
+  it('pammDeposit: no-action leaves the new money out of open trades; reallocate resizes the pool', () => {
+    // Master 10,000 buys 1 lot; the pool (5,000) copies 0.5. 5,000 more arrives while M1 is open.
+    for (const [policy, expected] of [['no-action', ['0.5']], ['reallocate', ['0.5', '0.5']]] as const) {
+      const { p, tally, quote } = signal({ pammDeposit: policy });
+      p.join(t(1), 'x', 'pamm', Money.of('5000'), false);
+      quote(2, '1.10000', '1.10000');
+      p.masterOpen(t(2), 'M1', 'EURUSD', 'buy', Volume.of('1'));
+      p.deposit(t(3), 'x', Money.of('5000'));
+      expect(p.openPositions().filter((x) => x.account === 'pamm').map((x) => x.volume.toString()), policy).toEqual(expected);
+      expect(checkInvariants(p, tally)).toEqual([]);
+    }
+  });
+});
