@@ -62,6 +62,8 @@ export interface Allocation {
   /** Parts with a positive volume, in follower order. */
   readonly parts: AllocatedPart[];
   readonly notes: AllocationNote[];
+  /** Each follower's exact, unrounded share (zero where it has none): the baseline for rounding money. */
+  readonly exact: Map<string, Dec>;
 }
 
 export class AllocationError extends Error {}
@@ -129,12 +131,13 @@ function limitPart(account: string, part: bigint, exactPositive: boolean, s: Siz
 }
 
 /** Applies manual overrides: those followers take their fixed volume and leave the computation. */
-function takeOverrides(followers: readonly Follower[], notes: AllocationNote[]): { fixed: Map<string, Volume>; rest: Follower[] } {
+function takeOverrides(followers: readonly Follower[], notes: AllocationNote[], exact: Map<string, Dec>): { fixed: Map<string, Volume>; rest: Follower[] } {
   const fixed = new Map<string, Volume>();
   const rest: Follower[] = [];
   for (const f of followers) {
     if (f.override === undefined) { rest.push(f); continue; }
     fixed.set(f.account, f.override);
+    exact.set(f.account, f.override.value);
     notes.push({ kind: 'override', account: f.account, volume: f.override, reason: `manager's manual volume ${f.override.toString()} replaces the computed part` });
   }
   return { fixed, rest };
@@ -147,17 +150,19 @@ function inOrder(followers: readonly Follower[], volumes: ReadonlyMap<string, Vo
 /** Split family: the block (master volume, or Σ lots for `lot`) is divided among the followers. */
 function splitBlock(method: AllocationMethod, master: Volume, followers: readonly Follower[], s: Sizing): Allocation {
   const notes: AllocationNote[] = [];
-  const { fixed, rest } = takeOverrides(followers, notes);
+  const exact = new Map<string, Dec>(followers.map((f) => [f.account, new Dec(0)]));
+  const { fixed, rest } = takeOverrides(followers, notes, exact);
   const volumes = new Map(fixed);
   const g = grainOf(s);
   if (method === 'lot') {
     for (const f of rest) {
       const lots = f.terms.lots;
       if (lots === undefined || !lots.isPositive()) { notes.push({ kind: 'skip', account: f.account, volume: Volume.zero, reason: `no lot volume set for ${f.account}` }); continue; }
+      exact.set(f.account, lots.value);
       const part = limitPart(f.account, grains(lots.value, g), true, s, notes);
       if (part > 0n) volumes.set(f.account, vol(part, g));
     }
-    return { parts: inOrder(followers, volumes), notes };
+    return { parts: inOrder(followers, volumes), notes, exact };
   }
   const remaining = master.minus(Volume.sum(fixed.values()));
   if (remaining.isNegative()) throw new AllocationError(`overrides ${Volume.sum(fixed.values()).toString()} exceed the master volume ${master.toString()}`);
@@ -171,8 +176,10 @@ function splitBlock(method: AllocationMethod, master: Volume, followers: readonl
   const subGrain = remaining.value.minus(new Dec(total.toString()).times(g));
   if (weighted.length === 0) {
     if (remaining.isPositive()) notes.push({ kind: 'unplaced', volume: remaining, reason: 'no follower can take a part of the block' });
-    return { parts: inOrder(followers, volumes), notes };
+    return { parts: inOrder(followers, volumes), notes, exact };
   }
+  const sumW = weighted.reduce((x, y) => x.plus(y.w), new Dec(0));
+  for (const x of weighted) exact.set(x.f.account, remaining.value.times(x.w).div(sumW));
   const scale = new Dec(10).pow(Math.max(...weighted.map((x) => x.w.decimalPlaces())));
   const w = weighted.map((x) => BigInt(x.w.times(scale).toFixed(0)));
   // 1. The conserving split on the grain (floors plus leftover grains by the residual rule).
@@ -228,7 +235,7 @@ function splitBlock(method: AllocationMethod, master: Volume, followers: readonl
   const unplaced = vol(left > 0n ? left : 0n, g).value.plus(subGrain);
   if (unplaced.gt(0)) notes.push({ kind: 'unplaced', volume: new Volume(unplaced), reason: `${unplaced.toString()} of the master volume could not be placed within the lot limits` });
   weighted.forEach((x, i) => { if (held[i]! > 0n) volumes.set(x.f.account, vol(held[i]!, g)); });
-  return { parts: inOrder(followers, volumes), notes };
+  return { parts: inOrder(followers, volumes), notes, exact };
 }
 
 /** The residual rule's ranking of every positive weight (remainders of total × w / Σw). */
@@ -245,18 +252,20 @@ function residualOrder(w: readonly bigint[], total: bigint, rule: ResidualRule):
 /** Copy family: each follower's volume from the master's, on the grain, within the lot limits. */
 function copyEach(method: AllocationMethod, master: Volume, masterEquity: Money, followers: readonly Follower[], s: Sizing): Allocation {
   const notes: AllocationNote[] = [];
-  const { fixed, rest } = takeOverrides(followers, notes);
+  const exact = new Map<string, Dec>(followers.map((f) => [f.account, new Dec(0)]));
+  const { fixed, rest } = takeOverrides(followers, notes, exact);
   const volumes = new Map(fixed);
   const g = grainOf(s);
   for (const f of rest) {
     const raw = copyVolume(method, master, masterEquity, f);
     if (typeof raw === 'string') { notes.push({ kind: 'skip', account: f.account, volume: Volume.zero, reason: raw }); continue; }
+    exact.set(f.account, raw);
     const floored = s.mode === 'lot-step' ? grains(raw, g) : grains(truncToQuantum(raw, s.quantum), g);
     const part = limitPart(f.account, floored, raw.isPositive() && !raw.isZero(), s, notes);
     if (part > 0n) volumes.set(f.account, vol(part, g));
     else if (s.mode === 'fractional') notes.push({ kind: 'skip', account: f.account, volume: Volume.zero, reason: 'allocated volume is below the quantum' });
   }
-  return { parts: inOrder(followers, volumes), notes };
+  return { parts: inOrder(followers, volumes), notes, exact };
 }
 
 export function allocate(method: AllocationMethod, master: Volume, masterEquity: Money, followers: readonly Follower[], s: Sizing): Allocation {

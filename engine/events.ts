@@ -10,7 +10,7 @@ export const EVENT_KINDS = [
   'allocation-residual', 'allocation-skip', 'allocation-clamp', 'allocation-force-min', 'allocation-override', 'allocation-unplaced', 'residual-exposure',
   'join', 'deposit', 'withdrawal', 'leave', 'detach', 'request-rejected', 'request-queued',
   'units-issued', 'units-redeemed', 'positions-reduced', 'positions-copied', 'pool-reallocated',
-  'period-end', 'performance-fee', 'negative-balance-protected',
+  'period-end', 'performance-fee', 'negative-balance-protected', 'rounding-missed',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -43,6 +43,8 @@ export interface ClosedTrade {
   readonly closeTime: ServerTime;
   readonly closePrice: Price;
   readonly profit: Money;
+  /** What the same trade would have made on the exact, unrounded volume. */
+  readonly idealProfit: Money;
   readonly commission: Money;
   readonly swap: Money;
   readonly cause: CloseCause;

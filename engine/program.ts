@@ -51,6 +51,8 @@ export interface Position {
   readonly symbol: string;
   readonly side: Side;
   volume: Volume;
+  /** The exact, unrounded volume this position stands for (rounding money = actual − ideal P&L). */
+  exactVolume: Dec;
   readonly openPrice: Price;
   readonly openTime: ServerTime;
 }
@@ -60,6 +62,10 @@ interface MasterTrade {
   readonly symbol: string;
   readonly side: Side;
   readonly openTime: ServerTime;
+  /** The executive price of the open instant, once filled. */
+  openPrice?: Price;
+  /** Exact shares of followers that got no position (skipped by rounding), still open. */
+  readonly skipped: Map<string, Dec>;
 }
 
 interface TradingAccount {
@@ -73,8 +79,15 @@ interface TradingAccount {
 }
 
 type Leg =
-  | { readonly kind: 'open'; readonly account: string; readonly masterTicket: string; readonly symbol: string; readonly side: Side; readonly volume: Volume }
+  | { readonly kind: 'open'; readonly account: string; readonly masterTicket: string; readonly symbol: string; readonly side: Side; readonly volume: Volume; readonly exact: Dec }
   | { readonly kind: 'close'; readonly position: Position; readonly volume: Volume; readonly cause: CloseCause };
+
+/** A skipped follower's exact share closing with the master trade: priced at the instant, never executed. */
+interface Shadow {
+  readonly account: string;
+  readonly trade: MasterTrade;
+  readonly exact: Dec;
+}
 
 export interface AccountSnapshot {
   readonly id: string;
@@ -121,6 +134,7 @@ export class Program {
   private readonly masterTrades = new Map<string, MasterTrade>();
   private readonly units?: UnitRegister;
   private pending: Leg[] = [];
+  private shadows: Shadow[] = [];
   private pendingTime: ServerTime | undefined;
   private nextTicket = 1;
 
@@ -274,7 +288,9 @@ export class Program {
     if (this.pending.length === 0) return;
     const time = this.pendingTime!;
     const legs = this.pending;
+    const shadows = this.shadows;
     this.pending = [];
+    this.shadows = [];
     this.pendingTime = undefined;
     const symbols: string[] = [];
     for (const l of legs) {
@@ -290,7 +306,15 @@ export class Program {
       if (!order.external.mod(step).isZero()) throw new Error(`executive: external order ${order.external.toString()} ${symbol} is not in whole lot steps`);
       this.sink.execution(time, order);
       for (const l of [...clients, ...house]) this.fill(time, l, order.price);
+      for (const sh of shadows.filter((x) => x.trade.symbol === symbol)) this.missed(time, sh, order.price);
     }
+  }
+
+  /** The ideal P&L a skipped follower's exact share would have made, closed at `price`. */
+  private missed(time: ServerTime, sh: Shadow, price: Price): void {
+    const t = sh.trade;
+    const ideal = this.quotes.toAccount(quoteProfit(this.instrument(t.symbol), t.side, new Volume(sh.exact), t.openPrice!, price), this.conversions.get(t.symbol)!, this.q, this.config.policies.conversionSide);
+    this.emit({ time, kind: 'rounding-missed', account: sh.account, ticket: t.ticket, symbol: t.symbol, volume: new Volume(sh.exact), amount: ideal, reason: 'P&L of the exact share that rounding left out of this account' });
   }
 
   /** Signed open volume of a symbol: the house's own, or everyone else's. */
@@ -323,7 +347,7 @@ export class Program {
       out.push({ kind: 'close', position: p, volume: new Volume(v), cause: 'residual-exposure' });
       change = change.minus(v.times(-sideSign(p.side)));
     }
-    if (!change.isZero()) out.push({ kind: 'open', account: SYSTEM_ACCOUNTS.house, masterTicket: `house:${symbol}`, symbol, side: change.isPositive() ? 'buy' : 'sell', volume: new Volume(change.abs()) });
+    if (!change.isZero()) out.push({ kind: 'open', account: SYSTEM_ACCOUNTS.house, masterTicket: `house:${symbol}`, symbol, side: change.isPositive() ? 'buy' : 'sell', volume: new Volume(change.abs()), exact: new Dec(0) });
     this.emit({ time, kind: 'residual-exposure', account: SYSTEM_ACCOUNTS.house, symbol, volume: new Volume(target.abs()), reason: `the house holds ${target.isNegative() ? 'short' : target.isZero() ? 'flat' : 'long'} ${target.abs().toString()} ${symbol}: the part of the net below the lot step ${step.toString()}` });
     return out;
   }
@@ -331,11 +355,19 @@ export class Program {
   private fill(time: ServerTime, leg: Leg, price: Price): void {
     if (leg.kind === 'open') {
       const acc = this.accounts.get(leg.account)!;
-      acc.positions.push({ ticket: this.nextTicket++, account: leg.account, masterTicket: leg.masterTicket, symbol: leg.symbol, side: leg.side, volume: leg.volume, openPrice: price, openTime: time });
+      acc.positions.push({ ticket: this.nextTicket++, account: leg.account, masterTicket: leg.masterTicket, symbol: leg.symbol, side: leg.side, volume: leg.volume, exactVolume: leg.exact, openPrice: price, openTime: time });
+      const trade = this.masterTrades.get(leg.masterTicket);
+      if (trade && !trade.openPrice) trade.openPrice = price;
       return;
     }
     const p = leg.position;
-    const profit = this.quotes.toAccount(quoteProfit(this.instrument(p.symbol), p.side, leg.volume, p.openPrice, price), this.conversions.get(p.symbol)!, this.q, this.config.policies.conversionSide);
+    const inst = this.instrument(p.symbol);
+    const conv = this.conversions.get(p.symbol)!;
+    const side = this.config.policies.conversionSide;
+    const profit = this.quotes.toAccount(quoteProfit(inst, p.side, leg.volume, p.openPrice, price), conv, this.q, side);
+    const exactClosed = p.exactVolume.times(leg.volume.value).div(p.volume.value);
+    const idealProfit = this.quotes.toAccount(quoteProfit(inst, p.side, new Volume(exactClosed), p.openPrice, price), conv, this.q, side);
+    p.exactVolume = p.exactVolume.minus(exactClosed);
     p.volume = p.volume.minus(leg.volume);
     if (p.volume.isZero()) {
       const acc = this.accounts.get(p.account)!;
@@ -345,7 +377,7 @@ export class Program {
     const t: ClosedTrade = {
       account: p.account, ticket: p.ticket, masterTicket: p.masterTicket, symbol: p.symbol, side: p.side,
       volume: leg.volume, openTime: p.openTime, openPrice: p.openPrice, closeTime: time, closePrice: price,
-      profit, commission: Money.zero, swap: Money.zero, cause: leg.cause,
+      profit, idealProfit, commission: Money.zero, swap: Money.zero, cause: leg.cause,
     };
     this.sink.trade(t);
   }
@@ -399,9 +431,11 @@ export class Program {
     }
     this.noteEvents(time, ticket, symbol, alloc.notes);
     if (this.config.structure === 'block' && alloc.parts.length === 0) return this.rejectOrder(time, ticket, symbol, 'no follower can take a part of the block');
-    this.masterTrades.set(ticket, { ticket, symbol, side, openTime: time });
-    if (this.config.structure === 'signal') this.queue(time, { kind: 'open', account: SYSTEM_ACCOUNTS.master, masterTicket: ticket, symbol, side, volume: masterVolume });
-    for (const p of alloc.parts) this.queue(time, { kind: 'open', account: p.account, masterTicket: ticket, symbol, side, volume: p.volume });
+    const placed = new Set(alloc.parts.map((p) => p.account));
+    const skipped = new Map([...alloc.exact].filter(([acc, x]) => !placed.has(acc) && x.gt(0)));
+    this.masterTrades.set(ticket, { ticket, symbol, side, openTime: time, skipped });
+    if (this.config.structure === 'signal') this.queue(time, { kind: 'open', account: SYSTEM_ACCOUNTS.master, masterTicket: ticket, symbol, side, volume: masterVolume, exact: masterVolume.value });
+    for (const p of alloc.parts) this.queue(time, { kind: 'open', account: p.account, masterTicket: ticket, symbol, side, volume: p.volume, exact: alloc.exact.get(p.account)! });
     this.emit({ time, kind: 'master-open', ticket, symbol, volume: masterVolume, reason: `${side} ${masterVolume.toString()} allocated to ${alloc.parts.length} follower(s) by ${this.config.allocation} (${this.config.policies.roundingMode})` });
   }
 
@@ -416,6 +450,11 @@ export class Program {
     const full = v.eq(open);
     const step = this.instrument(trade.symbol).lotStep;
     if (!full && !v.value.mod(step.value).isZero()) return this.rejectOrder(time, ticket, trade.symbol, `partial close volume ${v.toString()} is not a multiple of the lot step ${step.toString()}`);
+    for (const [acc, x] of trade.skipped) {
+      const closing = full ? x : x.times(v.value).div(open.value);
+      this.shadows.push({ account: acc, trade, exact: closing });
+      trade.skipped.set(acc, x.minus(closing));
+    }
     const holders = this.holdersOf(ticket);
     if (full) {
       for (const acc of holders) this.closeVolume(time, this.positionsOf(ticket, acc), this.heldVolume(ticket, acc), 'master-close');
@@ -527,20 +566,20 @@ export class Program {
   }
 
   /** Copy family: what one follower should hold of an open master trade now (notes go to events). */
-  private copyTarget(time: ServerTime, accountId: string, t: MasterTrade): Volume {
+  private copyTarget(time: ServerTime, accountId: string, t: MasterTrade): { volume: Volume; exact: Dec } {
     const acc = this.accounts.get(accountId)!;
     const alloc = allocate(this.config.allocation, this.masterVolume(t.ticket), this.masterEquity(), [this.follower(acc)], this.sizing(t.symbol));
     this.noteEvents(time, t.ticket, t.symbol, alloc.notes);
-    return alloc.parts[0]?.volume ?? Volume.zero;
+    return { volume: alloc.parts[0]?.volume ?? Volume.zero, exact: alloc.exact.get(accountId)! };
   }
 
   /** Copy family: a MAM account joining under open trades gets them copied at the current price. */
   private copyOpenTrades(time: ServerTime, accountId: string): void {
     if (allocationFamily(this.config.allocation) !== 'copy') return;
     for (const t of this.masterTrades.values()) {
-      const v = this.copyTarget(time, accountId, t);
+      const { volume: v, exact } = this.copyTarget(time, accountId, t);
       if (!v.isPositive()) continue;
-      this.queue(time, { kind: 'open', account: accountId, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: v });
+      this.queue(time, { kind: 'open', account: accountId, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: v, exact });
       this.emit({ time, kind: 'positions-copied', account: accountId, ticket: t.ticket, symbol: t.symbol, volume: v, reason: 'open master trade copied at the current price on joining' });
     }
     this.flush();
@@ -550,14 +589,40 @@ export class Program {
   private reallocatePool(time: ServerTime): void {
     const pool = this.config.pool!.id;
     for (const t of this.masterTrades.values()) {
-      const target = this.copyTarget(time, pool, t);
+      const { volume: target, exact } = this.copyTarget(time, pool, t);
       const held = this.heldVolume(t.ticket, pool);
       if (target.eq(held)) continue;
-      if (target.gt(held)) this.queue(time, { kind: 'open', account: pool, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: target.minus(held) });
+      const heldExact = this.positionsOf(t.ticket, pool).reduce((x, p) => x.plus(p.exactVolume), new Dec(0));
+      if (target.gt(held)) this.queue(time, { kind: 'open', account: pool, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: target.minus(held), exact: Dec.max(0, exact.minus(heldExact)) });
       else this.closeVolume(time, this.positionsOf(t.ticket, pool), held.minus(target), 'reallocate');
       this.emit({ time, kind: 'pool-reallocated', account: pool, ticket: t.ticket, symbol: t.symbol, volume: target, reason: `pool resized from ${held.toString()} to ${target.toString()} lots` });
     }
     this.flush();
+  }
+
+  /** A follower leaving or withdrawing settles that fraction of its skipped shares' ideal P&L at the mark. */
+  private settleShadows(time: ServerTime, account: string, fraction: Dec): void {
+    for (const t of this.masterTrades.values()) {
+      const x = t.skipped.get(account);
+      if (!x || x.isZero() || !t.openPrice) continue;
+      const closing = x.times(Dec.min(fraction, 1));
+      this.missed(time, { account, trade: t, exact: closing }, markPrice(this.quotes.require(t.symbol), t.side));
+      t.skipped.set(account, x.minus(closing));
+    }
+  }
+
+  /** Rounding money still open: per account, floating P&L minus the ideal floating P&L of the exact volumes. */
+  openRounding(): Map<string, Money> {
+    this.flush();
+    const out = new Map<string, Money>();
+    const add = (acc: string, m: Money): void => { out.set(acc, (out.get(acc) ?? Money.zero).plus(m)); };
+    const ideal = (symbol: string, side: Side, exact: Dec, open: Price): Money => this.quotes.toAccount(
+      quoteProfit(this.instrument(symbol), side, new Volume(exact), open, markPrice(this.quotes.require(symbol), side)), this.conversions.get(symbol)!, this.q, this.config.policies.conversionSide);
+    for (const p of this.openPositions()) add(p.account, this.floating(p).minus(ideal(p.symbol, p.side, p.exactVolume, p.openPrice)));
+    for (const t of this.masterTrades.values()) {
+      for (const [acc, x] of t.skipped) if (x.gt(0) && t.openPrice) add(acc, ideal(t.symbol, t.side, x, t.openPrice).neg());
+    }
+    return out;
   }
 
   /** Block: a master trade whose every part was closed by leaves or withdrawals is over. */
@@ -589,6 +654,7 @@ export class Program {
     const equity = this.investorEquity(id);
     if (!amount.isPositive() || amount.gt(equity)) return this.rejectRequest(time, id, `withdrawal ${amount.toString()} must be positive and at most the equity ${equity.toString()}`);
     const outcome = crystallizeWithdrawal(inv.hwm, equity, amount, this.q);
+    this.settleShadows(time, inv.account, inv.model === 'mam' ? amount.value.div(equity.value) : amount.value.div(this.equity(inv.account).value));
     if (inv.model === 'mam') {
       this.reducePositions(time, inv.account, amount.value, equity.value, 'withdrawal');
       this.payOut(time, inv, amount, outcome.fee, 'partial withdrawal (pro-rata)');
@@ -625,6 +691,7 @@ export class Program {
     this.flush();
     const inv = this.activeInvestor(time, id);
     if (!inv) return;
+    this.settleShadows(time, inv.account, inv.model === 'mam' ? new Dec(1) : this.units!.holding(id).value.div(this.units!.total.value));
     if (inv.model === 'mam' && this.config.policies.onLeave === 'detach' && this.accounts.get(inv.account)!.positions.length > 0) {
       this.detach(time, inv);
       return;
@@ -669,7 +736,7 @@ export class Program {
     inv.active = false;
     inv.detached = true;
     inv.hwm = { ...inv.hwm, mark: Money.zero };
-    this.emit({ time, kind: 'detach', investor: inv.id, account: inv.account, volume: Volume.sum(acc.positions.map((p) => p.volume)), reason: `left with onLeave: detach; keeps ${acc.positions.length} position(s) in an independent account` });
+    this.emit({ time, kind: 'detach', investor: inv.id, account: inv.account, volume: Volume.sum(acc.positions.map((p) => p.volume)), amount: this.equity(inv.account), reason: `left with onLeave: detach; keeps ${acc.positions.length} position(s) in an independent account` });
     this.retireEmptyBlockTrades(time);
   }
 

@@ -38,12 +38,12 @@ const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[]): string {
   const sc = s.scenario;
   const accounts = s.accounts.filter((a) => a.kind !== 'external' && a.kind !== 'market');
-  const accountRows = accounts.map((a) => [a.id, a.kind, humanAmount(a.balance!), humanAmount(a.equity!), humanAmount(a.floatingPnl!), humanAmount(a.deposits!), humanAmount(a.withdrawals!), humanAmount(a.realizedPnl!), humanAmount(a.performanceFeesPaid!), humanAmount(a.performanceFeesEarned!)]);
+  const accountRows = accounts.map((a) => [a.id, a.kind, humanAmount(a.balance!), humanAmount(a.equity!), humanAmount(a.floatingPnl!), humanAmount(a.deposits!), humanAmount(a.withdrawals!), humanAmount(a.realizedPnl!), humanAmount(a.performanceFeesPaid!), humanAmount(a.performanceFeesEarned!), humanAmount(a.roundingPnl!)]);
   const investorRows = s.investors.map((i) => [
     i.id, `${String(i.model).toUpperCase()}${i.manager ? ' (manager)' : ''}${i.detached ? ' (detached)' : i.active ? '' : ' (left)'}`,
     humanAmount(String(i.deposits)), humanAmount(String(i.withdrawals)), humanAmount(String(i.performanceFees)), humanAmount(String(i.equity)),
     humanAmount(String(i.highWaterMark)), i.units === null ? '' : humanAmount(String(i.units)), humanAmount(String(i.netResult)),
-    pct(Number(i.timeWeightedReturn)), pct(Number(i.maxDrawdown)),
+    pct(Number(i.timeWeightedReturn)), pct(Number(i.maxDrawdown)), pct(Number(i.trackingError)), i.roundingPnl === null ? 'pool' : humanAmount(String(i.roundingPnl)),
   ]);
   const policies = JSON.stringify(s.policies, null, 2);
   const eventRows = notable.map((e) => [e.time, e.kind, e.subject, e.reason]);
@@ -74,9 +74,10 @@ svg{max-width:100%;height:auto}
 ${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${esc(humanAmount(s.pool.units!))} units</div>` : ''}
 </div>
 <h2>Investors</h2>
-${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'equity', 'high-water mark', 'units', 'net result', 'TWR', 'max drawdown'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
+${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'equity', 'high-water mark', 'units', 'net result', 'TWR', 'max drawdown', 'tracking error', 'rounding money'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]))}
+<p class="meta">Tracking error: the investor's return gross of fees minus the master's over the same membership window (master return over the whole run, ${esc(s.master.basis)}: ${esc(pct(s.master.timeWeightedReturn))}). Rounding money: what the allocation's rounding moved into (+) or out of (−) the account against its exact share; a PAMM member's is the pool's (accounts table).</p>
 <h2>Accounts</h2>
-${table(['account', 'kind', 'balance', 'equity', 'floating P&L', 'deposits', 'withdrawals', 'realized P&L', 'fees paid', 'fees earned'], accountRows, new Set([2, 3, 4, 5, 6, 7, 8, 9]))}
+${table(['account', 'kind', 'balance', 'equity', 'floating P&L', 'deposits', 'withdrawals', 'realized P&L', 'fees paid', 'fees earned', 'rounding money'], accountRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
 <h2>Equity</h2>
 <figure>${chartSvg}</figure>
 <h2>Events worth reading</h2>

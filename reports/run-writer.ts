@@ -14,7 +14,7 @@ import type { ReportEvent } from './html.js';
 
 export const OUTPUT_COLUMNS = {
   journal: ['seq', 'time', 'from', 'to', 'amount', 'reason', 'ref'],
-  trades: ['account', 'ticket', 'master_ticket', 'symbol', 'side', 'volume', 'open_time', 'open_price', 'close_time', 'close_price', 'profit', 'commission', 'swap', 'status', 'cause'],
+  trades: ['account', 'ticket', 'master_ticket', 'symbol', 'side', 'volume', 'open_time', 'open_price', 'close_time', 'close_price', 'profit', 'ideal_profit', 'commission', 'swap', 'status', 'cause'],
   equity: ['time', 'subject', 'kind', 'balance', 'equity', 'floating', 'open_volume', 'units', 'nav'],
   events: ['seq', 'time', 'kind', 'account', 'investor', 'ticket', 'symbol', 'volume', 'amount', 'units', 'price', 'reason'],
   executions: ['time', 'symbol', 'side', 'volume', 'price', 'legs', 'gross_buy', 'gross_sell', 'house', 'external'],
@@ -27,18 +27,42 @@ export interface AccountTally {
   feesPaid: Money;
   feesEarned: Money;
   closedVolume: Volume;
+  /** Realized rounding money: actual − ideal P&L of closed parts, less the P&L skipped shares missed. */
+  rounding: Money;
+}
+
+/** A time-weighted return index chain-linked at every flow (float analytics). */
+export class ReturnIndex {
+  index = 1;
+  peak = 1;
+  maxDrawdown = 0;
+  private last = 0;
+  private flow = 0;
+  /** Money entering (+) or leaving (−) since the last observation. */
+  addFlow(x: number): void { this.flow += x; }
+  observe(equity: number): void {
+    if (this.last > 0) {
+      this.index *= (equity - this.flow) / this.last;
+      this.peak = Math.max(this.peak, this.index);
+      this.maxDrawdown = Math.max(this.maxDrawdown, 1 - this.index / this.peak);
+    }
+    this.last = equity;
+    this.flow = 0;
+  }
 }
 
 export interface InvestorTally {
   deposits: Money;
   withdrawals: Money;
   fees: Money;
-  /** Time-weighted return index (float analytics, chain-linked at every flow) and its drawdown. */
-  index: number;
-  peak: number;
-  maxDrawdown: number;
-  lastEquity: number;
-  pendingFlow: number;
+  /** Net of fees (fees crystallized on a withdrawal leave with it). */
+  net: ReturnIndex;
+  /** Gross of fees (every fee counts as money leaving): compared with the master for tracking error. */
+  gross: ReturnIndex;
+  /** The master's return index when this investor was first and last seen in the program. */
+  masterAtStart?: number;
+  masterAtEnd?: number;
+  ended?: boolean;
 }
 
 /** A point of the equity chart: float, for drawing only. */
@@ -61,10 +85,12 @@ export class RunWriter implements EngineSink {
   private readonly files: { [K in keyof typeof OUTPUT_COLUMNS]: CsvWriter };
   private eventSeq = 0;
   rejections = 0;
+  /** The master's return: the master account (signal) or the whole block (block), gross of fees. */
+  readonly master = new ReturnIndex();
   /** Events a reader of the report wants first (bounded): rejections, skips, flows and fees. */
   readonly notable: ReportEvent[] = [];
 
-  constructor(dir: string, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>) {
+  constructor(dir: string, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>, private readonly structure: 'signal' | 'block') {
     this.files = {
       journal: new CsvWriter(join(dir, 'journal.csv'), OUTPUT_COLUMNS.journal),
       trades: new CsvWriter(join(dir, 'trades.csv'), OUTPUT_COLUMNS.trades),
@@ -93,7 +119,7 @@ export class RunWriter implements EngineSink {
   account(id: string): AccountTally {
     let t = this.accounts.get(id);
     if (!t) {
-      t = { deposits: Money.zero, withdrawals: Money.zero, realized: Money.zero, feesPaid: Money.zero, feesEarned: Money.zero, closedVolume: Volume.zero };
+      t = { deposits: Money.zero, withdrawals: Money.zero, realized: Money.zero, feesPaid: Money.zero, feesEarned: Money.zero, closedVolume: Volume.zero, rounding: Money.zero };
       this.accounts.set(id, t);
     }
     return t;
@@ -102,7 +128,7 @@ export class RunWriter implements EngineSink {
   investor(id: string): InvestorTally {
     let t = this.investors.get(id);
     if (!t) {
-      t = { deposits: Money.zero, withdrawals: Money.zero, fees: Money.zero, index: 1, peak: 1, maxDrawdown: 0, lastEquity: 0, pendingFlow: 0 };
+      t = { deposits: Money.zero, withdrawals: Money.zero, fees: Money.zero, net: new ReturnIndex(), gross: new ReturnIndex() };
       this.investors.set(id, t);
     }
     return t;
@@ -130,24 +156,32 @@ export class RunWriter implements EngineSink {
       const amount = e.amount ? ` (${formatQ(e.amount.value, this.q)})` : '';
       this.notable.push({ time: formatServerTime(e.time), kind: e.kind, subject, reason: `${e.reason}${amount}` });
     }
+    if (e.kind === 'rounding-missed' && e.account && e.amount) this.account(e.account).rounding = this.account(e.account).rounding.minus(e.amount);
+    if (e.kind === 'deposit' && e.account === SYSTEM_ACCOUNTS.master && e.amount) this.master.addFlow(Number(e.amount.value));
     if (!e.investor || !e.amount) return;
     const t = this.investor(e.investor);
-    if (e.kind === 'deposit') { t.deposits = t.deposits.plus(e.amount); t.pendingFlow += Number(e.amount.value); }
-    if (e.kind === 'withdrawal') { t.withdrawals = t.withdrawals.plus(e.amount); t.pendingFlow -= Number(e.amount.value); }
+    const x = Number(e.amount.value);
+    const block = this.structure === 'block';
+    if (e.kind === 'deposit') { t.deposits = t.deposits.plus(e.amount); t.net.addFlow(x); t.gross.addFlow(x); if (block) this.master.addFlow(x); }
+    if (e.kind === 'withdrawal') { t.withdrawals = t.withdrawals.plus(e.amount); t.net.addFlow(-x); t.gross.addFlow(-x); if (block) this.master.addFlow(-x); }
+    if (e.kind === 'detach' && block) this.master.addFlow(-x);
     if (e.kind === 'performance-fee') {
       t.fees = t.fees.plus(e.amount);
+      t.gross.addFlow(-x);
+      if (block) this.master.addFlow(-x);
       // A fee crystallized on a withdrawal leaves the investor together with the payout.
-      if (e.reason.startsWith('crystallized on')) t.pendingFlow -= Number(e.amount.value);
+      if (e.reason.startsWith('crystallized on')) t.net.addFlow(-x);
     }
   }
 
   trade(t: ClosedTrade): void {
     this.files.trades.row([
       t.account, t.ticket, t.masterTicket, t.symbol, t.side, this.v(t.volume), formatServerTime(t.openTime), this.px(t.symbol, t.openPrice),
-      formatServerTime(t.closeTime), this.px(t.symbol, t.closePrice), this.m(t.profit), this.m(t.commission), this.m(t.swap), 'closed', t.cause,
+      formatServerTime(t.closeTime), this.px(t.symbol, t.closePrice), this.m(t.profit), this.m(t.idealProfit), this.m(t.commission), this.m(t.swap), 'closed', t.cause,
     ]);
     const a = this.account(t.account);
     a.realized = a.realized.plus(t.profit);
+    a.rounding = a.rounding.plus(t.profit).minus(t.idealProfit);
     a.closedVolume = a.closedVolume.plus(t.volume);
   }
 
@@ -166,16 +200,19 @@ export class RunWriter implements EngineSink {
       if (a.kind === 'mam' && a.balance.isZero() && a.openVolume.isZero()) continue;
       this.files.equity.row([ts, a.id, a.kind, this.m(a.balance), this.m(a.equity), this.m(a.floating), this.v(a.openVolume), undefined, a.kind === 'pamm' && nav ? nav.toFixed(10) : undefined]);
     }
-    for (const i of p.investorSnapshots()) {
+    const investors = p.investorSnapshots();
+    const masterEquity = this.structure === 'signal' ? Number(p.equity(SYSTEM_ACCOUNTS.master).value)
+      : investors.filter((i) => i.active).reduce((x, i) => x + Number(i.equity.value), 0);
+    this.master.observe(masterEquity);
+    for (const i of investors) {
       const t = this.investor(i.id);
       const e = Number(i.equity.value);
-      if (t.lastEquity > 0) {
-        t.index *= (e - t.pendingFlow) / t.lastEquity;
-        t.peak = Math.max(t.peak, t.index);
-        t.maxDrawdown = Math.max(t.maxDrawdown, 1 - t.index / t.peak);
-      }
-      t.lastEquity = e;
-      t.pendingFlow = 0;
+      t.net.observe(e);
+      t.gross.observe(e);
+      // The membership window runs to the first observation after leaving, which holds the exit itself.
+      if (t.masterAtStart === undefined) t.masterAtStart = this.master.index;
+      if (!t.ended) t.masterAtEnd = this.master.index;
+      if (!i.active) t.ended = true;
       if (!i.active && e === 0 && !this.justLeft(i.id)) continue;
       this.files.equity.row([ts, i.id, `investor-${i.model}`, undefined, this.m(i.equity), undefined, undefined, i.units ? formatQ(i.units.value, this.q) : undefined, i.model === 'pamm' && nav ? nav.toFixed(10) : undefined]);
       if (keepForChart) this.chart.push({ time, subject: i.id, equity: e });
@@ -211,7 +248,7 @@ export class RunWriter implements EngineSink {
     for (const pos of p.openPositions()) {
       this.files.trades.row([
         pos.account, pos.ticket, pos.masterTicket, pos.symbol, pos.side, this.v(pos.volume), formatServerTime(pos.openTime), this.px(pos.symbol, pos.openPrice),
-        undefined, undefined, this.m(p.floating(pos)), this.m(Money.zero), this.m(Money.zero), 'open', undefined,
+        undefined, undefined, this.m(p.floating(pos)), undefined, this.m(Money.zero), this.m(Money.zero), 'open', undefined,
       ]);
     }
   }

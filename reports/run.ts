@@ -23,7 +23,7 @@ export function runToDirectory(scenarioFile: string, outDir: string, opts: LoadO
   const scenario = loadScenario(scenarioFile, opts);
   const staged = stageDir(outDir);
   try {
-    const writer = new RunWriter(staged.path, scenario.quantum, scenario.instruments);
+    const writer = new RunWriter(staged.path, scenario.quantum, scenario.instruments, scenario.structure);
     const program = runScenario(scenario, writer, {
       afterInstant: (time, p) => writer.snapshot(time, p),
     }, (p) => p.journal.onEntry((e) => writer.entry(e)));

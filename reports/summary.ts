@@ -20,6 +20,7 @@ export interface Summary {
   readonly policies: unknown;
   readonly manager: Record<string, string>;
   readonly pool: Record<string, string> | null;
+  readonly master: { readonly timeWeightedReturn: number; readonly maxDrawdown: number; readonly basis: string };
   readonly accounts: Array<Record<string, string>>;
   readonly investors: Array<Record<string, string | number | boolean | null>>;
   readonly totals: Record<string, string>;
@@ -44,6 +45,8 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
   const inside = accounts.filter((a) => a.kind !== 'external' && a.kind !== 'market');
   const nav = p.nav();
   const units = p.poolUnits();
+  const openRounding = p.openRounding();
+  const rounding = (id: string): Money => w.account(id).rounding.plus(openRounding.get(id) ?? Money.zero);
   return {
     mamlab: { version: VERSION },
     scenario: {
@@ -60,12 +63,16 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
       total: m(feeBalance.plus(managerCapital).plus(masterEquity)),
     },
     pool: s.pool && nav && units ? { id: s.pool.id, equity: m(p.equity(s.pool.id)), units: formatQ(units.value, q), nav: nav.toFixed(10) } : null,
+    master: {
+      timeWeightedReturn: num(w.master.index - 1), maxDrawdown: num(w.master.maxDrawdown),
+      basis: s.structure === 'signal' ? 'master account' : 'the whole block (all active followers, gross of fees)',
+    },
     accounts: accounts.map((a) => {
       const t = w.account(a.id);
       return {
         id: a.id, kind: a.kind, balance: m(a.balance), equity: m(a.equity), floatingPnl: m(a.floating), openVolume: formatQ(a.openVolume.value, q),
         deposits: m(t.deposits), withdrawals: m(t.withdrawals), realizedPnl: m(t.realized), closedVolume: formatQ(t.closedVolume.value, q),
-        performanceFeesPaid: m(t.feesPaid), performanceFeesEarned: m(t.feesEarned),
+        performanceFeesPaid: m(t.feesPaid), performanceFeesEarned: m(t.feesEarned), roundingPnl: m(rounding(a.id)),
       };
     }),
     investors: investors.map((i) => {
@@ -75,7 +82,9 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
         id: i.id, model: i.model, manager: i.manager, active: i.active, detached: i.detached,
         deposits: m(t.deposits), withdrawals: m(t.withdrawals), performanceFees: m(t.fees), equity: m(i.equity),
         highWaterMark: m(i.mark), units: i.units ? formatQ(i.units.value, q) : null, netResult: m(net),
-        timeWeightedReturn: num(t.index - 1), maxDrawdown: num(t.maxDrawdown),
+        timeWeightedReturn: num(t.net.index - 1), maxDrawdown: num(t.net.maxDrawdown),
+        grossReturn: num(t.gross.index - 1), trackingError: num(t.gross.index - (t.masterAtEnd ?? 1) / (t.masterAtStart ?? 1)),
+        roundingPnl: i.model === 'mam' ? m(rounding(`mam:${i.id}`)) : null,
       };
     }),
     totals: {

@@ -185,3 +185,49 @@ describe('investors under open trades: leave conventions and PAMM deposits', () 
     }
   });
 });
+
+describe('rounding money: actual against exact shares', () => {
+  const lotStepBlock = (below: 'skip' | 'force-min' = 'skip') => {
+    const sink = new MemorySink();
+    const p = new Program({
+      structure: 'block', allocation: 'equity', quantum: DEFAULT_QUANTUM, policies: { ...DEFAULT_POLICIES, roundingMode: 'lot-step', belowMinLot: below },
+      instruments: new Map([['EURUSD', { ...EURUSD, minLot: Volume.of('0.1') }]]), performanceFeeRate: new Dec(0),
+    }, sink);
+    return { p, sink };
+  };
+
+  it('splits 3.33 lots by 12,500 / 6,300 / 1,200 and books what rounding moved on a $1,000-per-lot gain', () => {
+    // Exact shares 2.08125 / 1.04895 / 0.1998; lot-step parts 2.08 / 1.05 / 0.20.
+    // +0.01000 on EURUSD = $1,000 per lot: actual 2,080 / 1,050 / 200, ideal 2,081.25 / 1,048.95 / 199.80.
+    const { p, sink } = lotStepBlock();
+    p.join(t(1), 'a', 'mam', Money.of('12500'), false);
+    p.join(t(1), 'b', 'mam', Money.of('6300'), false);
+    p.join(t(1), 'c', 'mam', Money.of('1200'), false);
+    p.onQuote('EURUSD', { time: t(2), bid: Price.of('1.10000'), ask: Price.of('1.10000') });
+    p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('3.33'));
+    p.onQuote('EURUSD', { time: t(3), bid: Price.of('1.11000'), ask: Price.of('1.11000') });
+    p.masterClose(t(3), 'T1');
+    p.flush();
+    const rows = sink.trades.map((x) => [x.account, x.volume.toString(), x.profit.toString(), x.idealProfit.toString(), x.profit.minus(x.idealProfit).toString()]);
+    expect(rows).toEqual([
+      ['mam:a', '2.08', '2080', '2081.25', '-1.25'],
+      ['mam:b', '1.05', '1050', '1048.95', '1.05'],
+      ['mam:c', '0.2', '200', '199.8', '0.2'],
+    ]);
+  });
+
+  it('books the P&L a skipped follower\'s exact share missed', () => {
+    // 0.50 lot by 9,000 / 900 / 100 in lot-step with a 0.1 minimum: b (exact 0.045) and c (0.005) are skipped,
+    // a takes 0.50. +$1,000 per lot: a earns 500 against an ideal 450 (+50); b misses 45, c misses 5.
+    const { p, sink } = lotStepBlock();
+    for (const [id, eq] of [['a', '9000'], ['b', '900'], ['c', '100']] as const) p.join(t(1), id, 'mam', Money.of(eq), false);
+    p.onQuote('EURUSD', { time: t(2), bid: Price.of('1.10000'), ask: Price.of('1.10000') });
+    p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('0.5'));
+    p.onQuote('EURUSD', { time: t(3), bid: Price.of('1.11000'), ask: Price.of('1.11000') });
+    expect([...p.openRounding()].map(([a, m]) => [a, m.toString()])).toEqual([['mam:a', '50'], ['mam:b', '-45'], ['mam:c', '-5']]);
+    p.masterClose(t(3), 'T1');
+    p.flush();
+    expect(sink.trades.map((x) => [x.account, x.profit.minus(x.idealProfit).toString()])).toEqual([['mam:a', '50']]);
+    expect(sink.events.filter((e) => e.kind === 'rounding-missed').map((e) => [e.account, e.amount!.toString()])).toEqual([['mam:b', '45'], ['mam:c', '5']]);
+  });
+});

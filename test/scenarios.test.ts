@@ -111,6 +111,18 @@ describe('joint program: signal master, MAM sub-accounts and a PAMM pool', () =>
     for (const id of ['p1', 'p2', 'p3', 'p4']) expect(after[id]!.minus(before[id]!).abs().lte('0.00001'), id).toBe(true);
   });
 
+  it('reports a tracking error of zero for followers that copy exactly, over their own membership window', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'mamlab-')), 'run');
+    const s = JSON.parse(readFileSync(join(runToDirectory(scenarioPath('joint-program.json'), out).outDir, 'summary.json'), 'utf8'));
+    const te = Object.fromEntries(s.investors.map((i: { id: string; trackingError: number }) => [i.id, i.trackingError]));
+    // carol holds 5 × the master's equity and trades exactly 5 × its volume: identical return.
+    expect(te.carol).toBe(0);
+    // alice (left early) and dave (joined under open trades) match the master over their own windows to 1e-4.
+    for (const id of ['alice', 'bob', 'dave', 'p1', 'p3']) expect(Math.abs(te[id]), id).toBeLessThan(1e-4);
+    // p2's deposit paid the spread of resizing the pool's open positions: a real cost, visible here.
+    expect(te.p2).toBeLessThan(-1e-3);
+  });
+
   it('charges 20% of the gain above the mark at month end, and nothing below it', () => {
     const fee = (id: string) => r.sink.events.filter((e) => e.kind === 'performance-fee' && e.investor === id && e.reason.startsWith('period'))
       .reduce((s, e) => s.plus(e.amount!.value), new Dec(0));
