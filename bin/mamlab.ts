@@ -3,6 +3,7 @@
 // Bad input prints one screen naming file, JSON path, line and expectation, and exits 2.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { compareToDirectory } from '../reports/compare.js';
 import { humanAmount } from '../reports/html.js';
 import { OUTPUT_FILES, runToDirectory } from '../reports/run.js';
 import { InputError } from '../sim/input-error.js';
@@ -10,9 +11,9 @@ import { loadScenario } from '../sim/scenario.js';
 
 const EXIT_BAD_INPUT = 2;
 
-function guard(fn: () => void): void {
+async function guard(fn: () => void | Promise<void>): Promise<void> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     if (e instanceof InputError) {
       process.stderr.write(`${e.render()}\n`);
@@ -49,6 +50,18 @@ await yargs(hideBin(process.argv))
         `wrote ${OUTPUT_FILES.join(', ')} to ${argv.out}`,
       ];
       process.stdout.write(lines.join('\n') + '\n');
+    }),
+  )
+  .command(
+    'compare <scenario>',
+    "run every variant of a scenario and write comparison.csv, comparison.html and each variant's full run",
+    (y) => y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file with variants' })
+      .option('out', { type: 'string', demandOption: true, describe: 'output directory (replaced atomically)' })
+      .option('seed', { type: 'number', describe: "override the scenario's seed" }),
+    (argv) => guard(async () => {
+      const c = await compareToDirectory(argv.scenario, argv.out, { seed: argv.seed });
+      process.stdout.write(`${c.text}\nwrote comparison.csv, comparison.html and ${new Set(c.rows.map((r) => r.variant)).size} variant runs to ${argv.out}\n`);
     }),
   )
   .command(

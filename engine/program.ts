@@ -422,9 +422,10 @@ export class Program {
       if (e instanceof AllocationError) return this.rejectOrder(time, ticket, symbol, e.message);
       throw e;
     }
-    const block = Volume.sum(alloc.parts.map((p) => p.volume));
-    if (lotMethod && volume !== undefined && !volume.eq(block)) return this.rejectOrder(time, ticket, symbol, `the lot method's block is the sum of the set lots, ${block.toString()}, not ${volume.toString()}`);
-    const masterVolume = volume ?? block;
+    // The lot method's order is the sum of the set lots; the block is what the lot limits let through.
+    const setLots = new Volume([...alloc.exact.values()].reduce((x, y) => x.plus(y), new Dec(0)));
+    if (lotMethod && volume !== undefined && !volume.eq(setLots)) return this.rejectOrder(time, ticket, symbol, `the lot method's order is the sum of the set lots, ${setLots.toString()}, not ${volume.toString()}`);
+    const masterVolume = lotMethod ? Volume.sum(alloc.parts.map((p) => p.volume)) : volume!;
     if (lotMethod) {
       const lotRule = masterLotRule(this.instrument(symbol), masterVolume);
       if (lotRule) return this.rejectOrder(time, ticket, symbol, `the block (sum of the set lots): ${lotRule}`);

@@ -2,7 +2,7 @@
 // not a plain number (a cell starting with = + - @ tab or CR gets a leading apostrophe).
 import { closeSync, openSync, writeSync } from 'node:fs';
 
-const NUMBER_RE = /^-?\d+(\.\d+)?$/;
+const NUMBER_RE = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvCell(v: string | number | boolean | undefined | null): string {

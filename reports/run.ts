@@ -20,7 +20,11 @@ export interface RunResult {
 }
 
 export function runToDirectory(scenarioFile: string, outDir: string, opts: LoadOptions = {}): RunResult {
-  const scenario = loadScenario(scenarioFile, opts);
+  return writeRun(loadScenario(scenarioFile, opts), outDir);
+}
+
+/** Runs a loaded scenario and writes the output contract into `outDir`, atomically. */
+export function writeRun(scenario: Scenario, outDir: string): RunResult {
   const staged = stageDir(outDir);
   try {
     const writer = new RunWriter(staged.path, scenario.quantum, scenario.instruments, scenario.structure);

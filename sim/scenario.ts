@@ -432,3 +432,44 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     preset: presetName, policies, investors, flows, orders, normalized: doc, hash: hash.digest('hex'),
   };
 }
+
+export interface Variant {
+  readonly name: string;
+  readonly description: string;
+  readonly scenario: Scenario;
+}
+
+/** Plain objects merge key by key; anything else (arrays, values) is replaced. */
+function deepMerge(base: Json, over: Json): Json {
+  if (!over || typeof over !== 'object' || Array.isArray(over) || !base || typeof base !== 'object' || Array.isArray(base)) return over;
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k]!, v) : v;
+  return out;
+}
+
+/**
+ * The scenario and its variants: each variant's `program` and `policies` are merged into the
+ * scenario and the result is validated like any scenario (errors name the variant).
+ */
+export function loadVariants(file: string, opts: LoadOptions = {}): { base: Scenario; variants: Variant[] } {
+  const base = loadScenario(file, opts);
+  const raw = parseText(readFileSync(file, 'utf8'), file).data as Obj;
+  const list = (raw.variants as Obj[] | undefined) ?? [];
+  const names = new Set<string>();
+  const variants = list.map((v, i) => {
+    const name = v.name as string;
+    if (names.has(name)) throw new InputError(file, pointer(['variants', i, 'name']), `variant name ${name} is used twice`);
+    names.add(name);
+    const { variants: _ignored, ...rest } = raw;
+    const merged = deepMerge(deepMerge(rest, { program: (v.program as Obj | undefined) ?? {} }), { policies: (v.policies as Obj | undefined) ?? {} }) as Obj;
+    merged.name = `${raw.name as string} · ${name}`;
+    if (v.description !== undefined) merged.description = v.description;
+    try {
+      return { name, description: (v.description as string | undefined) ?? '', scenario: parseScenario(JSON.stringify(merged), file, opts) };
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(file, `/variants/${i} (${name}) → ${e.path}`, e.expected, undefined, e.more);
+      throw e;
+    }
+  });
+  return { base, variants };
+}

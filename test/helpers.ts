@@ -25,8 +25,8 @@ export interface CheckedRun {
 }
 
 /** Runs with every invariant checked after every quote and action; `probe` snapshots whatever a test wants around actions. */
-export function checkedRun(file: string, probe?: (p: Program) => unknown): CheckedRun {
-  const scenario = loadScenario(file);
+export function checkedRun(source: string | Scenario, probe?: (p: Program) => unknown): CheckedRun {
+  const scenario = typeof source === 'string' ? loadScenario(source) : source;
   const sink = new MemorySink();
   const tally = new ConservationTally(sink);
   const entries: JournalEntry[] = [];

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
 import type { Program } from '../engine/program.js';
 import { runToDirectory } from '../reports/run.js';
+import { loadVariants } from '../sim/scenario.js';
 import { bundledScenarios, checkedRun, scenarioPath } from './helpers.js';
 
 describe('every bundled scenario keeps the books after every event', () => {
@@ -14,6 +15,16 @@ describe('every bundled scenario keeps the books after every event', () => {
       expect(r.broken).toEqual([]);
       expect(r.checks).toBeGreaterThan(5);
       expect(r.sink.events.filter((e) => e.kind.endsWith('-rejected'))).toEqual([]);
+    });
+  }
+});
+
+describe('every variant of the allocation comparison keeps the books after every event', () => {
+  for (const v of loadVariants(scenarioPath('allocation-comparison.json')).variants) {
+    it(v.name, () => {
+      const r = checkedRun(v.scenario);
+      expect(r.broken).toEqual([]);
+      expect(r.sink.events.filter((e) => e.kind === 'order-rejected')).toEqual([]);
     });
   }
 });
