@@ -6,7 +6,7 @@ import type { ServerTime } from './time.js';
 import type { Money, Price, Units, Volume } from './values.js';
 
 export const EVENT_KINDS = [
-  'master-open', 'master-close', 'order-rejected',
+  'master-open', 'master-close', 'order-rejected', 'order-placed', 'order-modified', 'order-cancelled', 'order-triggered', 'stop-loss', 'take-profit',
   'allocation-residual', 'allocation-skip', 'allocation-clamp', 'allocation-force-min', 'allocation-override', 'allocation-unplaced', 'residual-exposure',
   'join', 'deposit', 'withdrawal', 'leave', 'detach', 'request-rejected', 'request-queued',
   'units-issued', 'units-redeemed', 'positions-reduced', 'positions-copied', 'pool-reallocated',

@@ -27,6 +27,8 @@ export interface Policies {
   readonly onLeave: 'close' | 'detach';
   readonly pammDeposit: 'reallocate' | 'no-action';
   readonly negativeBalance: 'protect';
+  readonly intrabar: 'worst-first' | 'open-high-low-close';
+  readonly sameBarStops: 'stop-loss-first' | 'path-order';
   readonly performanceFee: PerformanceFeePolicies;
 }
 
@@ -38,6 +40,8 @@ export const DEFAULT_POLICIES: Policies = {
   onLeave: 'close',
   pammDeposit: 'reallocate',
   negativeBalance: 'protect',
+  intrabar: 'worst-first',
+  sameBarStops: 'stop-loss-first',
   performanceFee: {
     period: 'monthly',
     hwmBasis: 'equity',

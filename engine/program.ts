@@ -7,6 +7,7 @@ import type { ClosedTrade, CloseCause, EngineEvent, EngineSink } from './events.
 import { netLegs } from './executive.js';
 import { type Instrument, type Side, opposite, quoteProfit, sideSign } from './instrument.js';
 import { Journal, type AccountKind, type AccountRef } from './journal.js';
+import { type PendingType, type Watch, crossing, distance, pendingSide, pendingWatch, quoteAt, stopWatch, validLevel } from './orders.js';
 import { UnitRegister } from './pamm.js';
 import { afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal, type HighWaterMark } from './performance-fee.js';
 import type { AllocationMethod, Policies, Structure } from './policies.js';
@@ -27,6 +28,8 @@ export interface ProgramConfig {
   readonly instruments: ReadonlyMap<string, Instrument>;
   /** Performance fee rate (0.2 = 20%) charged to every investor but the manager. */
   readonly performanceFeeRate: Dec;
+  /** Open + pending master orders allowed at once (seed 000: 1000); the copies mirror the count. */
+  readonly maxOrders?: number;
   /** The PAMM pool, if the program has one. */
   readonly pool?: { readonly id: string; readonly initialNav: Dec; readonly terms?: AllocationTerms };
 }
@@ -66,7 +69,42 @@ interface MasterTrade {
   openPrice?: Price;
   /** Exact shares of followers that got no position (skipped by rounding), still open. */
   readonly skipped: Map<string, Dec>;
+  sl?: Price;
+  tp?: Price;
 }
+
+/** A master pending order: allocated to the followers when it fills, at that moment's equities. */
+interface PendingOrder {
+  readonly ticket: string;
+  readonly symbol: string;
+  readonly type: PendingType;
+  price: Price;
+  readonly volume: Volume | undefined;
+  sl?: Price;
+  tp?: Price;
+  readonly overrides: ReadonlyMap<string, Volume>;
+}
+
+/** How a quote arrives: across a gap (new tick, bar open) or continuously (within a bar). */
+export interface PriceMove {
+  readonly continuous: boolean;
+  /** The bar this move belongs to, for the same-bar stop-loss rule. */
+  readonly bar?: { readonly high: Price; readonly low: Price; readonly spread: Dec };
+}
+
+export interface OrderOptions {
+  readonly overrides?: ReadonlyMap<string, Volume>;
+  readonly sl?: Price;
+  readonly tp?: Price;
+}
+
+interface Trigger {
+  readonly kind: 'pending' | 'stop-loss' | 'take-profit';
+  readonly ticket: string;
+  readonly watch: Watch;
+}
+
+const TRIGGER_RANK = { 'stop-loss': 0, 'take-profit': 1, pending: 2 } as const;
 
 interface TradingAccount {
   readonly id: string;
@@ -118,6 +156,11 @@ function masterLotRule(inst: Instrument, volume: Volume): string | undefined {
   return undefined;
 }
 
+/** Whether a position's stop-loss lies within a bar's range (bid low for a long, ask high for a short). */
+function slInBar(side: Side, sl: Price, bar: NonNullable<PriceMove['bar']>): boolean {
+  return side === 'buy' ? bar.low.lte(sl) : bar.high.value.plus(bar.spread).gte(sl.value);
+}
+
 function legSide(l: Leg): Side {
   return l.kind === 'open' ? l.side : opposite(l.position.side);
 }
@@ -132,6 +175,7 @@ export class Program {
   private readonly accountKinds = new Map<string, AccountKind>();
   private readonly investors = new Map<string, Investor>();
   private readonly masterTrades = new Map<string, MasterTrade>();
+  private readonly pendingOrders = new Map<string, PendingOrder>();
   private readonly units?: UnitRegister;
   private pending: Leg[] = [];
   private shadows: Shadow[] = [];
@@ -272,9 +316,65 @@ export class Program {
 
   // ---------------------------------------------------------------- quotes and execution
 
-  onQuote(symbol: string, quote: Quote): void {
+  /**
+   * A new price. Every pending order, stop-loss and take-profit the move crosses fills in the
+   * order the price reaches them, each through the executive at the quote of its moment; a
+   * position opened by a trigger is watched from the next price on.
+   */
+  onQuote(symbol: string, quote: Quote, move: PriceMove = { continuous: false }): void {
     this.flush();
+    const prev = this.quotes.get(symbol);
+    if (prev) {
+      const born = new Set<string>();
+      for (;;) {
+        const hits = this.triggers(symbol, born, move)
+          .map((tr) => ({ tr, fill: crossing(tr.watch, prev, quote, move.continuous) }))
+          .filter((h): h is { tr: Trigger; fill: Dec } => h.fill !== undefined)
+          .sort((a, b) => distance(a.tr.watch, prev).cmp(distance(b.tr.watch, prev)) || TRIGGER_RANK[a.tr.kind] - TRIGGER_RANK[b.tr.kind] || (a.tr.ticket < b.tr.ticket ? -1 : 1));
+        const hit = hits[0];
+        if (!hit) break;
+        this.quotes.set(symbol, quoteAt(hit.tr.watch, hit.fill, quote));
+        this.fire(quote.time, hit.tr, hit.fill, move.continuous && hit.fill.eq(hit.tr.watch.level.value), born);
+        this.flush();
+      }
+    }
     this.quotes.set(symbol, quote);
+  }
+
+  /** What watches this symbol now; with `stop-loss-first`, a take-profit waits while its stop-loss lies within the same bar. */
+  private triggers(symbol: string, born: ReadonlySet<string>, move: PriceMove): Trigger[] {
+    const out: Trigger[] = [];
+    for (const o of this.pendingOrders.values()) if (o.symbol === symbol) out.push({ kind: 'pending', ticket: o.ticket, watch: pendingWatch(o.type, o.price) });
+    for (const t of this.masterTrades.values()) {
+      if (t.symbol !== symbol || born.has(t.ticket)) continue;
+      if (t.sl) out.push({ kind: 'stop-loss', ticket: t.ticket, watch: stopWatch(t.side, 'stop-loss', t.sl) });
+      if (t.tp && !(this.config.policies.sameBarStops === 'stop-loss-first' && t.sl && move.bar && slInBar(t.side, t.sl, move.bar))) {
+        out.push({ kind: 'take-profit', ticket: t.ticket, watch: stopWatch(t.side, 'take-profit', t.tp) });
+      }
+    }
+    return out;
+  }
+
+  private fire(time: ServerTime, tr: Trigger, fill: Dec, atLevel: boolean, born: Set<string>): void {
+    const how = atLevel ? `at its level ${fill.toString()}` : `at ${fill.toString()}, the first price after a gap`;
+    if (tr.kind === 'pending') {
+      const o = this.pendingOrders.get(tr.ticket)!;
+      this.pendingOrders.delete(tr.ticket);
+      this.emit({ time, kind: 'order-triggered', ticket: o.ticket, symbol: o.symbol, volume: o.volume, price: new Price(fill), reason: `${o.type} ${o.price.toString()} filled ${how}` });
+      this.masterOpen(time, o.ticket, o.symbol, pendingSide(o.type), o.volume, { overrides: o.overrides, sl: o.sl, tp: o.tp, checkLevels: false });
+      born.add(o.ticket);
+      return;
+    }
+    const t = this.masterTrades.get(tr.ticket)!;
+    this.emit({ time, kind: tr.kind, ticket: t.ticket, symbol: t.symbol, volume: this.masterVolume(t.ticket), price: new Price(fill), reason: `${tr.kind} ${tr.watch.level.toString()} hit; closed ${how}` });
+    this.masterClose(time, t.ticket);
+  }
+
+  /** Signed open volume of the master's trades in a symbol (long positive): what `worst-first` moves against. */
+  masterExposure(symbol: string): Dec {
+    let x = new Dec(0);
+    for (const t of this.masterTrades.values()) if (t.symbol === symbol) x = x.plus(this.masterVolume(t.ticket).value.times(sideSign(t.side)));
+    return x;
   }
 
   private queue(time: ServerTime, leg: Leg): void {
@@ -400,8 +500,10 @@ export class Program {
    * `volume` may be omitted for the `lot` method (the block is the sum of the set lots);
    * `overrides` are the manager's manual volumes for single accounts.
    */
-  masterOpen(time: ServerTime, ticket: string, symbol: string, side: Side, volume: Volume | undefined, overrides: ReadonlyMap<string, Volume> = new Map()): void {
-    if (this.masterTrades.has(ticket)) return this.rejectOrder(time, ticket, symbol, `ticket ${ticket} already used`);
+  masterOpen(time: ServerTime, ticket: string, symbol: string, side: Side, volume: Volume | undefined, opts: OrderOptions & { readonly checkLevels?: boolean } = {}): void {
+    const overrides = opts.overrides ?? new Map<string, Volume>();
+    if (this.masterTrades.has(ticket) || this.pendingOrders.has(ticket)) return this.rejectOrder(time, ticket, symbol, `ticket ${ticket} already used`);
+    if (this.orderCount() >= this.maxOrders) return this.rejectOrder(time, ticket, symbol, `the account already has ${this.orderCount()} open and pending orders, the limit is ${this.maxOrders}`);
     if (!this.config.instruments.has(symbol)) return this.rejectOrder(time, ticket, symbol, `unknown instrument ${symbol}`);
     if (!this.quotes.get(symbol)) return this.rejectOrder(time, ticket, symbol, `no price for ${symbol} yet`);
     const conv = this.conversions.get(symbol)!;
@@ -413,6 +515,10 @@ export class Program {
       if (lotRule) return this.rejectOrder(time, ticket, symbol, lotRule);
     }
     for (const acc of overrides.keys()) if (!this.followers().some((f) => f.id === acc)) return this.rejectOrder(time, ticket, symbol, `override for ${acc}, which is not a follower now`);
+    if (opts.checkLevels !== false) {
+      const bad = this.badStops(symbol, side, opts.sl, opts.tp);
+      if (bad) return this.rejectOrder(time, ticket, symbol, bad);
+    }
     this.flush();
     const followers = this.followers().map((a) => this.follower(a, overrides.get(a.id)));
     let alloc;
@@ -434,10 +540,80 @@ export class Program {
     if (this.config.structure === 'block' && alloc.parts.length === 0) return this.rejectOrder(time, ticket, symbol, 'no follower can take a part of the block');
     const placed = new Set(alloc.parts.map((p) => p.account));
     const skipped = new Map([...alloc.exact].filter(([acc, x]) => !placed.has(acc) && x.gt(0)));
-    this.masterTrades.set(ticket, { ticket, symbol, side, openTime: time, skipped });
+    this.masterTrades.set(ticket, { ticket, symbol, side, openTime: time, skipped, sl: opts.sl, tp: opts.tp });
     if (this.config.structure === 'signal') this.queue(time, { kind: 'open', account: SYSTEM_ACCOUNTS.master, masterTicket: ticket, symbol, side, volume: masterVolume, exact: masterVolume.value });
     for (const p of alloc.parts) this.queue(time, { kind: 'open', account: p.account, masterTicket: ticket, symbol, side, volume: p.volume, exact: alloc.exact.get(p.account)! });
     this.emit({ time, kind: 'master-open', ticket, symbol, volume: masterVolume, reason: `${side} ${masterVolume.toString()} allocated to ${alloc.parts.length} follower(s) by ${this.config.allocation} (${this.config.policies.roundingMode})` });
+  }
+
+  private get maxOrders(): number { return this.config.maxOrders ?? 1000; }
+  private orderCount(): number { return this.masterTrades.size + this.pendingOrders.size; }
+
+  /** A stop-loss or take-profit on the wrong side of the current price is refused (MT4's "invalid stops"). */
+  private badStops(symbol: string, side: Side, sl: Price | undefined, tp: Price | undefined): string | undefined {
+    const q = this.quotes.require(symbol);
+    if (sl && !validLevel(stopWatch(side, 'stop-loss', sl), q)) return `stop-loss ${sl.toString()} is on the wrong side of the current price (bid ${q.bid.toString()}, ask ${q.ask.toString()})`;
+    if (tp && !validLevel(stopWatch(side, 'take-profit', tp), q)) return `take-profit ${tp.toString()} is on the wrong side of the current price (bid ${q.bid.toString()}, ask ${q.ask.toString()})`;
+    return undefined;
+  }
+
+  /** Places a master limit or stop order; it is allocated to the followers when it fills. */
+  placePending(time: ServerTime, ticket: string, symbol: string, type: PendingType, price: Price, volume: Volume | undefined, opts: OrderOptions = {}): void {
+    if (this.masterTrades.has(ticket) || this.pendingOrders.has(ticket)) return this.rejectOrder(time, ticket, symbol, `ticket ${ticket} already used`);
+    if (this.orderCount() >= this.maxOrders) return this.rejectOrder(time, ticket, symbol, `the account already has ${this.orderCount()} open and pending orders, the limit is ${this.maxOrders}`);
+    const q = this.quotes.get(symbol);
+    if (!q) return this.rejectOrder(time, ticket, symbol, `no price for ${symbol} yet`);
+    if (!validLevel(pendingWatch(type, price), q)) return this.rejectOrder(time, ticket, symbol, `${type} at ${price.toString()} is on the wrong side of the current price (bid ${q.bid.toString()}, ask ${q.ask.toString()})`);
+    if (volume !== undefined) {
+      const lotRule = masterLotRule(this.instrument(symbol), volume);
+      if (lotRule) return this.rejectOrder(time, ticket, symbol, lotRule);
+    }
+    const bad = this.pendingStops(pendingSide(type), price, opts.sl, opts.tp);
+    if (bad) return this.rejectOrder(time, ticket, symbol, bad);
+    this.pendingOrders.set(ticket, { ticket, symbol, type, price, volume, sl: opts.sl, tp: opts.tp, overrides: opts.overrides ?? new Map() });
+    this.emit({ time, kind: 'order-placed', ticket, symbol, volume, price, reason: `${type} at ${price.toString()}${opts.sl ? `, SL ${opts.sl.toString()}` : ''}${opts.tp ? `, TP ${opts.tp.toString()}` : ''}; mirrored to ${this.followers().length} follower(s), allocated when it fills` });
+  }
+
+  /** A pending order's SL must lie beyond its entry on the losing side and its TP on the winning side. */
+  private pendingStops(side: Side, entry: Price, sl: Price | undefined, tp: Price | undefined): string | undefined {
+    const long = side === 'buy';
+    if (sl && (long ? sl.gte(entry) : sl.lte(entry))) return `stop-loss ${sl.toString()} must be ${long ? 'below' : 'above'} the entry ${entry.toString()}`;
+    if (tp && (long ? tp.lte(entry) : tp.gte(entry))) return `take-profit ${tp.toString()} must be ${long ? 'above' : 'below'} the entry ${entry.toString()}`;
+    return undefined;
+  }
+
+  /** Changes a pending order's price, SL or TP, or an open trade's SL or TP (`null` removes a stop). */
+  modifyOrder(time: ServerTime, ticket: string, change: { price?: Price; sl?: Price | null; tp?: Price | null }): void {
+    this.flush();
+    const pending = this.pendingOrders.get(ticket);
+    const trade = this.masterTrades.get(ticket);
+    if (!pending && !trade) return this.rejectOrder(time, ticket, undefined, `no open or pending order ${ticket}`);
+    const pick = <T>(next: T | null | undefined, now: T | undefined): T | undefined => (next === null ? undefined : next ?? now);
+    if (pending) {
+      const price = change.price ?? pending.price;
+      const sl = pick(change.sl, pending.sl), tp = pick(change.tp, pending.tp);
+      const q = this.quotes.require(pending.symbol);
+      if (!validLevel(pendingWatch(pending.type, price), q)) return this.rejectOrder(time, ticket, pending.symbol, `${pending.type} at ${price.toString()} is on the wrong side of the current price`);
+      const bad = this.pendingStops(pendingSide(pending.type), price, sl, tp);
+      if (bad) return this.rejectOrder(time, ticket, pending.symbol, bad);
+      Object.assign(pending, { price, sl, tp });
+      this.emit({ time, kind: 'order-modified', ticket, symbol: pending.symbol, price, reason: `${pending.type} now at ${price.toString()}, SL ${sl?.toString() ?? 'none'}, TP ${tp?.toString() ?? 'none'}; mirrored to the followers` });
+      return;
+    }
+    if (change.price !== undefined) return this.rejectOrder(time, ticket, trade!.symbol, 'an open trade has no price to modify, only its SL and TP');
+    const sl = pick(change.sl, trade!.sl), tp = pick(change.tp, trade!.tp);
+    const bad = this.badStops(trade!.symbol, trade!.side, sl, tp);
+    if (bad) return this.rejectOrder(time, ticket, trade!.symbol, bad);
+    trade!.sl = sl;
+    trade!.tp = tp;
+    this.emit({ time, kind: 'order-modified', ticket, symbol: trade!.symbol, reason: `SL ${sl?.toString() ?? 'none'}, TP ${tp?.toString() ?? 'none'}; mirrored to the followers' positions` });
+  }
+
+  cancelOrder(time: ServerTime, ticket: string): void {
+    const o = this.pendingOrders.get(ticket);
+    if (!o) return this.rejectOrder(time, ticket, undefined, `no pending order ${ticket} to cancel`);
+    this.pendingOrders.delete(ticket);
+    this.emit({ time, kind: 'order-cancelled', ticket, symbol: o.symbol, price: o.price, reason: `${o.type} at ${o.price.toString()} cancelled, with its copies` });
   }
 
   /** Closes `volume` (default: all) of a master trade; each part closes in the ratio frozen at open. */

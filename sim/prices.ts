@@ -10,11 +10,27 @@ import { type ServerTimeZone, isMarketOpen, parseTime } from './calendar.js';
 import { InputError, pointer } from './input-error.js';
 import { stream } from './rng.js';
 
+export interface BarInfo {
+  readonly open: Price;
+  readonly high: Price;
+  readonly low: Price;
+  readonly close: Price;
+  /** Spread in price units (ask = bid + spread). */
+  readonly spread: Dec;
+}
+
 export interface PriceTick {
   readonly time: ServerTime;
   readonly symbol: string;
+  /** For a bar's two middle points these are resolved by the runner (see `extreme`). */
   readonly bid: Price;
   readonly ask: Price;
+  /** False across a gap (every tick, a bar's open); true within a bar. */
+  readonly continuous: boolean;
+  /** The bar this quote belongs to. */
+  readonly bar?: BarInfo;
+  /** A bar's first or second extreme: which of high and low comes first is decided at run time. */
+  readonly extreme?: 1 | 2;
 }
 
 export const TIMEFRAMES = { M1: 1, M5: 5, M15: 15, M30: 30, H1: 60, H4: 240, D1: 1440 } as const;
@@ -68,15 +84,30 @@ function readSpread(cell: Cell | undefined, w: Where): Dec {
 
 function tick(time: ServerTime, symbol: string, bid: Dec, ask: Dec, w: Where): PriceTick {
   if (ask.lt(bid)) fail(w, `ask ${ask.toString()} is below bid ${bid.toString()}`);
-  return { time, symbol, bid: new Price(bid), ask: new Price(ask) };
+  return { time, symbol, bid: new Price(bid), ask: new Price(ask), continuous: false };
 }
 
-/** Quotes of one bar: the open at the bar's time and the close at its end (bid prices, ask = bid + spread). */
+/**
+ * One bar as a price path of bid quotes (ask = bid + spread): the open at the bar's time
+ * (across the gap from the previous close), its two extremes at a third and two thirds of
+ * the bar, and the close at its end, these three continuous. Which extreme comes first is
+ * decided when the bar runs (policy `intrabar`).
+ */
 function barTicks(time: ServerTime, tf: Timeframe, symbol: string, o: Dec, h: Dec, l: Dec, c: Dec, spread: Dec, inst: Instrument, w: Where): PriceTick[] {
   if (h.lt(o) || h.lt(c) || l.gt(o) || l.gt(c) || h.lt(l)) fail(w, `bar high ${h.toString()} / low ${l.toString()} must enclose open ${o.toString()} and close ${c.toString()}`);
   const s = spread.times(pointSize(inst));
-  const end = serverTime(time + TIMEFRAMES[tf] * 60_000);
-  return [tick(time, symbol, o, o.plus(s), w), tick(end, symbol, c, c.plus(s), w)];
+  const ms = TIMEFRAMES[tf] * 60_000;
+  const bar: BarInfo = { open: new Price(o), high: new Price(h), low: new Price(l), close: new Price(c), spread: s };
+  const at = (k: number): ServerTime => serverTime(time + Math.floor((ms * k) / 3));
+  const q = (t: ServerTime, bid: Dec, continuous: boolean, extreme?: 1 | 2): PriceTick => ({ time: t, symbol, bid: new Price(bid), ask: new Price(bid.plus(s)), continuous, bar, extreme });
+  return [q(time, o, false), q(at(1), h, true, 1), q(at(2), l, true, 2), q(at(3), c, true)];
+}
+
+/** Bars must not overlap: each bar's path ends at or before the next one opens. */
+function checkNoOverlap(ticks: PriceTick[], whereOf: (i: number) => Where): void {
+  for (let i = 4; i < ticks.length; i += 4) {
+    if (ticks[i]!.time < ticks[i - 1]!.time) fail(whereOf(i), 'this bar opens before the previous bar ends: check the timeframe');
+  }
 }
 
 function checkOrder(ticks: PriceTick[], whereOf: (i: number) => Where): void {
@@ -111,6 +142,7 @@ function inlineBars(rows: Cell[][], tf: Timeframe, spreadCell: Cell | undefined,
     out.push(...ts);
   });
   checkOrder(opens, (i) => at(i, 0));
+  checkNoOverlap(out, (i) => at(Math.floor(i / 4), 0));
   return out;
 }
 

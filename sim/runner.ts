@@ -7,6 +7,7 @@ import type { ServerTime } from '../engine/time.js';
 import { formatServerTime } from '../engine/time.js';
 import { isMarketOpen, monthEnds, nextMarketOpen, nextPammWindow } from './calendar.js';
 import type { PriceTick } from './prices.js';
+import { Price } from '../engine/values.js';
 import type { Scenario } from './scenario.js';
 
 /**
@@ -40,6 +41,7 @@ function programFor(s: Scenario, sink: EngineSink): Program {
     instruments: s.instruments,
     performanceFeeRate: s.performanceFee,
     pool: s.pool,
+    maxOrders: s.maxOrders,
   }, sink);
 }
 
@@ -81,10 +83,17 @@ export function scheduleActions(s: Scenario): Action[] {
   }
   for (const o of s.orders) {
     const label = `order ${o.action} ${o.ticket}`;
+    const opts = { overrides: o.overrides, sl: o.sl ?? undefined, tp: o.tp ?? undefined };
     if (!isMarketOpen(o.at)) {
       add(o.at, PRIORITY.order, label, (p) => p.rejectMasterOrder(o.at, o.ticket, o.symbol, 'market closed (trading week Monday 00:05 – Friday 23:50 server time)'));
     } else if (o.action === 'open') {
-      add(o.at, PRIORITY.order, label, (p) => p.masterOpen(o.at, o.ticket, o.symbol!, o.side!, o.volume, o.overrides));
+      add(o.at, PRIORITY.order, label, (p) => p.masterOpen(o.at, o.ticket, o.symbol!, o.side!, o.volume, opts));
+    } else if (o.action === 'place') {
+      add(o.at, PRIORITY.order, label, (p) => p.placePending(o.at, o.ticket, o.symbol!, o.type!, o.price!, o.volume, opts));
+    } else if (o.action === 'modify') {
+      add(o.at, PRIORITY.order, label, (p) => p.modifyOrder(o.at, o.ticket, { price: o.price ?? undefined, sl: o.sl, tp: o.tp }));
+    } else if (o.action === 'cancel') {
+      add(o.at, PRIORITY.order, label, (p) => p.cancelOrder(o.at, o.ticket));
     } else {
       add(o.at, PRIORITY.order, label, (p) => p.masterClose(o.at, o.ticket, o.volume));
     }
@@ -94,12 +103,32 @@ export function scheduleActions(s: Scenario): Action[] {
   return actions.sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
 }
 
+/**
+ * A bar's middle points become its high and low in the order the `intrabar` policy gives:
+ * `worst-first` visits first the extreme against the master's net position in the symbol
+ * (flat: the low first when the bar closes at or above its open, the high first otherwise);
+ * `open-high-low-close` always visits the high first.
+ */
+function resolveExtreme(t: PriceTick, policy: 'worst-first' | 'open-high-low-close', p: Program, lowFirst: Map<string, boolean>): PriceTick {
+  if (!t.extreme || !t.bar) return t;
+  if (t.extreme === 1) {
+    const exposure = p.masterExposure(t.symbol);
+    const low = policy === 'open-high-low-close' ? false : exposure.isZero() ? t.bar.close.gte(t.bar.open) : exposure.isPositive();
+    lowFirst.set(t.symbol, low);
+  }
+  const low = lowFirst.get(t.symbol)! === (t.extreme === 1);
+  const bid = low ? t.bar.low : t.bar.high;
+  return { ...t, bid, ask: new Price(bid.value.plus(t.bar.spread)) };
+}
+
 /** Runs the scenario to its end and returns the final program state; `attach` sees the program before the first event. */
 export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {}, attach?: (p: Program) => void): Program {
   const p = programFor(s, sink);
   attach?.(p);
   const actions = scheduleActions(s);
   const ticks: readonly PriceTick[] = s.ticks;
+  /** Per symbol: whether the current bar visits its low first (decided at its first extreme). */
+  const lowFirst = new Map<string, boolean>();
   let ti = 0, ai = 0;
   while (ti < ticks.length || ai < actions.length) {
     const nextTick = ti < ticks.length ? ticks[ti]!.time : Infinity;
@@ -107,8 +136,8 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
     const now = Math.min(nextTick, nextAction) as ServerTime;
     if (now > s.end) break;
     while (ti < ticks.length && ticks[ti]!.time === now) {
-      const t = ticks[ti++]!;
-      p.onQuote(t.symbol, { time: t.time, bid: t.bid, ask: t.ask });
+      const t = resolveExtreme(ticks[ti++]!, s.policies.intrabar, p, lowFirst);
+      p.onQuote(t.symbol, { time: t.time, bid: t.bid, ask: t.ask }, { continuous: t.continuous, bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
       hooks.afterEach?.(`quote ${t.symbol}`, now, p);
     }
     while (ai < actions.length && actions[ai]!.time === now) {

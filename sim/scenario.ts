@@ -13,7 +13,8 @@ import { DEFAULT_POLICIES, type AllocationMethod, type Policies, type Structure 
 import { type Quantum, isOnQuantum, makeQuantum } from '../engine/quantum.js';
 import { findConversion } from '../engine/quotes.js';
 import type { ServerTime } from '../engine/time.js';
-import { Money, Volume } from '../engine/values.js';
+import { Money, Price, Volume } from '../engine/values.js';
+import type { PendingType } from '../engine/orders.js';
 import { type ServerTimeZone, parseTime } from './calendar.js';
 import { InputError, pointer } from './input-error.js';
 import { type PriceSourceInput, type PriceTick, loadPriceSource, mergeTicks } from './prices.js';
@@ -45,10 +46,15 @@ export interface FlowSpec {
 
 export interface OrderSpec {
   readonly at: ServerTime;
-  readonly action: 'open' | 'close';
+  readonly action: 'open' | 'close' | 'place' | 'modify' | 'cancel';
   readonly ticket: string;
   readonly symbol?: string;
   readonly side?: Side;
+  readonly type?: PendingType;
+  readonly price?: Price;
+  /** Stop-loss / take-profit: a level, `null` to remove (modify), undefined to leave as is. */
+  readonly sl?: Price | null;
+  readonly tp?: Price | null;
   readonly volume?: Volume;
   /** Manual volumes by account id (`mam:<investor>` or the pool id). */
   readonly overrides: ReadonlyMap<string, Volume>;
@@ -71,6 +77,7 @@ export interface Scenario {
   readonly performanceFee: Dec;
   readonly pool?: { readonly id: string; readonly initialNav: Dec; readonly terms: AllocationTerms };
   readonly preset?: string;
+  readonly maxOrders: number;
   readonly policies: Policies;
   readonly investors: readonly InvestorSpec[];
   readonly flows: readonly FlowSpec[];
@@ -398,28 +405,50 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
       amount: type === 'leave' ? undefined : new Money(r.amount(o.amount, [...path, 'amount'], quantum, 'positive')),
     };
   });
+  // Order tickets in script order: which symbol each belongs to, for checking later actions.
+  const ticketSymbol = new Map<string, string>();
   const orders: OrderSpec[] = (doc.orders as Obj[]).map((o, i) => {
     const path: Path = ['orders', i];
     const at = within(r.time(o.at, [...path, 'at'], zone), [...path, 'at']);
-    const overrides = new Map<string, Volume>();
-    if (o.action === 'open') {
-      for (const k of ['symbol', 'side', ...(allocation === 'lot' ? [] : ['volume'])]) if (o[k] === undefined) r.fail([...path, k], 'is required to open an order');
-      if (!instruments.has(o.symbol as string)) r.fail([...path, 'symbol'], `unknown instrument ${JSON.stringify(o.symbol)}; the scenario has: ${[...instruments.keys()].join(', ')}`);
-      for (const [who, v] of Object.entries((o.overrides as Obj | undefined) ?? {})) {
-        const at: Path = [...path, 'overrides', who];
-        const investor = investors.find((i) => i.id === who);
-        if (!(investor?.model === 'mam') && who !== pool?.id) r.fail(at, `an override names a MAM investor or the pool${pool ? ` (${pool.id})` : ''}; ${who} is neither`);
-        const volume = r.amount(v, at, quantum, 'positive');
-        const step = instruments.get(o.symbol as string)!.lotStep.value;
-        if (policiesRounding(doc) === 'lot-step' && !volume.mod(step).isZero()) r.fail(at, `in lot-step mode an override is a multiple of the lot step ${step.toString()}`);
-        overrides.set(investor ? `mam:${who}` : who, new Volume(volume));
+    const action = o.action as OrderSpec['action'];
+    const ticket = o.ticket as string;
+    const allowed: Record<OrderSpec['action'], string[]> = {
+      open: ['symbol', 'side', 'volume', 'sl', 'tp', 'overrides'], place: ['symbol', 'type', 'price', 'volume', 'sl', 'tp', 'overrides'],
+      close: ['volume'], modify: ['price', 'sl', 'tp'], cancel: [],
+    };
+    for (const k of ['symbol', 'side', 'type', 'price', 'volume', 'sl', 'tp', 'overrides']) {
+      if (o[k] !== undefined && !allowed[action].includes(k)) r.fail([...path, k], `${action} does not take ${k} (it takes: ${['ticket', ...allowed[action]].join(', ')})`);
+    }
+    const needs = action === 'open' ? ['symbol', 'side', ...(allocation === 'lot' ? [] : ['volume'])] : action === 'place' ? ['symbol', 'type', 'price', ...(allocation === 'lot' ? [] : ['volume'])] : [];
+    for (const k of needs) if (o[k] === undefined) r.fail([...path, k], `is required to ${action} an order`);
+    if (o.symbol !== undefined && !instruments.has(o.symbol as string)) r.fail([...path, 'symbol'], `unknown instrument ${JSON.stringify(o.symbol)}; the scenario has: ${[...instruments.keys()].join(', ')}`);
+    if (action === 'open' || action === 'place') ticketSymbol.set(ticket, o.symbol as string);
+    const symbol = (o.symbol as string | undefined) ?? ticketSymbol.get(ticket);
+    const inst = symbol ? instruments.get(symbol) : undefined;
+    const level = (k: 'price' | 'sl' | 'tp'): Price | null | undefined => {
+      if (o[k] === undefined) return undefined;
+      if (o[k] === null) {
+        if (k === 'price' || action !== 'modify') r.fail([...path, k], 'only modify removes a level with null');
+        return null;
       }
-    } else {
-      if (o.symbol !== undefined || o.side !== undefined || o.overrides !== undefined) r.fail([...path, o.symbol !== undefined ? 'symbol' : o.side !== undefined ? 'side' : 'overrides'], 'a close names only the ticket (and optionally the volume)');
+      const d = r.decimal(o[k], [...path, k]);
+      if (!(d.isPositive() && !d.isZero())) r.fail([...path, k], `expected a positive price, got ${d.toString()}`);
+      if (inst && d.decimalPlaces() > inst.digits) r.fail([...path, k], `${d.toString()} has more than the ${inst.digits} digits of ${inst.symbol}`);
+      return new Price(d);
+    };
+    const overrides = new Map<string, Volume>();
+    for (const [who, v] of Object.entries((o.overrides as Obj | undefined) ?? {})) {
+      const where: Path = [...path, 'overrides', who];
+      const investor = investors.find((x) => x.id === who);
+      if (!(investor?.model === 'mam') && who !== pool?.id) r.fail(where, `an override names a MAM investor or the pool${pool ? ` (${pool.id})` : ''}; ${who} is neither`);
+      const volume = r.amount(v, where, quantum, 'positive');
+      const step = inst!.lotStep.value;
+      if (policiesRounding(doc) === 'lot-step' && !volume.mod(step).isZero()) r.fail(where, `in lot-step mode an override is a multiple of the lot step ${step.toString()}`);
+      overrides.set(investor ? `mam:${who}` : who, new Volume(volume));
     }
     return {
-      at, action: o.action as 'open' | 'close', ticket: o.ticket as string,
-      symbol: o.symbol as string | undefined, side: o.side as Side | undefined,
+      at, action, ticket, symbol: o.symbol as string | undefined, side: o.side as Side | undefined, type: o.type as PendingType | undefined,
+      price: level('price') ?? undefined, sl: level('sl'), tp: level('tp'),
       volume: o.volume === undefined ? undefined : new Volume(r.amount(o.volume, [...path, 'volume'], quantum, 'positive')),
       overrides,
     };
@@ -429,7 +458,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   return {
     file, name: doc.name as string, description: doc.description as string, seed, quantum, zone, start, end,
     instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, pool,
-    preset: presetName, policies, investors, flows, orders, normalized: doc, hash: hash.digest('hex'),
+    preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, normalized: doc, hash: hash.digest('hex'),
   };
 }
 
