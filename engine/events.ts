@@ -29,7 +29,7 @@ export interface EngineEvent {
 }
 
 /** Why a position (or part of one) was closed. */
-export type CloseCause = 'master-close' | 'withdrawal' | 'leave' | 'reallocate' | 'performance-fee' | 'residual-exposure';
+export type CloseCause = 'master-close' | 'stop-loss' | 'take-profit' | 'withdrawal' | 'leave' | 'reallocate' | 'performance-fee' | 'residual-exposure';
 
 export interface ClosedTrade {
   readonly account: string;

@@ -367,7 +367,7 @@ export class Program {
     }
     const t = this.masterTrades.get(tr.ticket)!;
     this.emit({ time, kind: tr.kind, ticket: t.ticket, symbol: t.symbol, volume: this.masterVolume(t.ticket), price: new Price(fill), reason: `${tr.kind} ${tr.watch.level.toString()} hit; closed ${how}` });
-    this.masterClose(time, t.ticket);
+    this.masterClose(time, t.ticket, undefined, tr.kind);
   }
 
   /** Signed open volume of the master's trades in a symbol (long positive): what `worst-first` moves against. */
@@ -617,7 +617,7 @@ export class Program {
   }
 
   /** Closes `volume` (default: all) of a master trade; each part closes in the ratio frozen at open. */
-  masterClose(time: ServerTime, ticket: string, volume?: Volume): void {
+  masterClose(time: ServerTime, ticket: string, volume?: Volume, cause: CloseCause = 'master-close'): void {
     const trade = this.masterTrades.get(ticket);
     if (!trade) return this.rejectOrder(time, ticket, undefined, `no open master trade ${ticket}`);
     this.flush();
@@ -634,14 +634,14 @@ export class Program {
     }
     const holders = this.holdersOf(ticket);
     if (full) {
-      for (const acc of holders) this.closeVolume(time, this.positionsOf(ticket, acc), this.heldVolume(ticket, acc), 'master-close');
+      for (const acc of holders) this.closeVolume(time, this.positionsOf(ticket, acc), this.heldVolume(ticket, acc), cause);
       this.masterTrades.delete(ticket);
     } else if (this.config.structure === 'signal') {
       // Each follower closes the share of what it holds that v is of the master's open volume.
-      this.closeVolume(time, this.positionsOf(ticket, SYSTEM_ACCOUNTS.master), v, 'master-close');
+      this.closeVolume(time, this.positionsOf(ticket, SYSTEM_ACCOUNTS.master), v, cause);
       for (const acc of holders.filter((a) => a !== SYSTEM_ACCOUNTS.master)) {
         const held = this.heldVolume(ticket, acc);
-        this.closeVolume(time, this.positionsOf(ticket, acc), proportionalPart(held, v.value, open.value, this.grain(trade.symbol)), 'master-close');
+        this.closeVolume(time, this.positionsOf(ticket, acc), proportionalPart(held, v.value, open.value, this.grain(trade.symbol)), cause);
       }
     } else {
       // Block: the closed volume is split over what each part holds, so parts keep the frozen ratio.

@@ -50,6 +50,15 @@ describe('profit in the quote currency and in USD', () => {
     expect(book.toAccount(jpy, findConversion('JPY', 'USD', instruments)!, q).toString()).toBe('-171.9951437');
   });
 
+  it('a metal and an index CFD: contract sizes of 100 oz and 1 index unit', () => {
+    const XAUUSD: Instrument = { ...fx('XAUUSD', 'XAU', 'USD', 2), class: 'metal', contractSize: new Dec(100) };
+    const US30: Instrument = { ...fx('US30', 'US30', 'USD', 1), class: 'index', contractSize: new Dec(1), marginMode: 'cfd' };
+    // 0.5 lot × 100 oz × (2,060.50 − 2,050.00) = 525; 2 lots × 1 × (38,150.0 − 38,000.0) = 300
+    expect(quoteProfit(XAUUSD, 'buy', Volume.of('0.5'), Price.of('2050.00'), Price.of('2060.50')).toString()).toBe('525');
+    expect(quoteProfit(US30, 'buy', Volume.of('2'), Price.of('38000.0'), Price.of('38150.0')).toString()).toBe('300');
+    expect(quoteProfit(US30, 'sell', Volume.of('2'), Price.of('38000.0'), Price.of('38150.0')).toString()).toBe('-300');
+  });
+
   it('finds no conversion for a currency no instrument quotes', () => {
     expect(findConversion('GBP', 'USD', instruments)).toBeUndefined();
     expect(findConversion('USD', 'USD', instruments)).toEqual({ kind: 'identity' });

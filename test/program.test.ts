@@ -231,3 +231,33 @@ describe('rounding money: actual against exact shares', () => {
     expect(sink.events.filter((e) => e.kind === 'rounding-missed').map((e) => [e.account, e.amount!.toString()])).toEqual([['mam:b', '45'], ['mam:c', '5']]);
   });
 });
+
+describe('a partial withdrawal under open trades leaves the other investors\' results as they were', () => {
+  /** Pool x 5,000 + y 5,000 buys 1 lot at 1.10000; the price goes to 1.10500, then 1.12000 where it closes. */
+  function runPool(withdraw: boolean) {
+    const sink = new MemorySink();
+    const tally = new ConservationTally(sink);
+    const p = new Program({ structure: 'block', allocation: 'equity', quantum: DEFAULT_QUANTUM, policies: DEFAULT_POLICIES, instruments: new Map([['EURUSD', EURUSD]]), performanceFeeRate: new Dec(0), pool: { id: 'pamm', initialNav: new Dec(1) } }, tally);
+    const q = (h: number, px: string) => p.onQuote('EURUSD', { time: t(h), bid: Price.of(px), ask: Price.of(px) });
+    p.join(t(1), 'x', 'pamm', Money.of('5000'), false);
+    p.join(t(1), 'y', 'pamm', Money.of('5000'), false);
+    q(2, '1.10000');
+    p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
+    q(3, '1.10500');
+    if (withdraw) p.withdraw(t(3), 'x', Money.of('2000'));
+    q(4, '1.12000');
+    p.masterClose(t(4), 'T1');
+    expect(checkInvariants(p, tally)).toEqual([]);
+    return Object.fromEntries(p.investorSnapshots().map((i) => [i.id, i.equity.value]));
+  }
+
+  it('y ends the same with or without x withdrawing, to what a 1e-7-lot grid allows', () => {
+    // Without: y = 5,000 + ½ × 1 × 100,000 × 0.02 = 6,000. With x taking 2,000 of 10,500 at 1.10500, the pool
+    // closes 2,000/10,500 of its lot (0.1904761 lots, floored), so y keeps its exposure; the floor leaves at most
+    // 1e-7 lot extra, worth 1e-7 × 100,000 × 0.015 = 0.00015 over the rest of the move.
+    const without = runPool(false), with_ = runPool(true);
+    expect(without.y!.toString()).toBe('6000');
+    expect(with_.y!.minus(without.y!).abs().lte('0.00015')).toBe(true);
+    expect(with_.x!.lt(without.x!)).toBe(true);
+  });
+});
