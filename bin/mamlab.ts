@@ -27,6 +27,15 @@ async function guard(fn: () => void | Promise<void>): Promise<void> {
   }
 }
 
+const OUT = { type: 'string', demandOption: true, describe: 'output directory (replaced atomically)' } as const;
+const SEED = { type: 'number', describe: "override the scenario's seed" } as const;
+
+/** `--seed` as a load option, refused unless a non-negative integer. */
+function seedOption(seed: number | undefined): { seed?: number } {
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new InputError('--seed', '', 'expected a non-negative integer');
+  return { seed };
+}
+
 await yargs(hideBin(process.argv))
   .scriptName('mamlab')
   .usage('$0 <command> [options]')
@@ -35,12 +44,11 @@ await yargs(hideBin(process.argv))
     'run a scenario and write summary.json, journal.csv, trades.csv, equity.csv, events.csv, executions.csv and report.html',
     (y) => y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.json or .yaml)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'output directory (replaced atomically)' })
-      .option('seed', { type: 'number', describe: "override the scenario's seed" })
+      .option('out', OUT)
+      .option('seed', SEED)
       .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' }),
     (argv) => guard(() => {
-      if (argv.seed !== undefined && (!Number.isInteger(argv.seed) || argv.seed < 0)) throw new InputError('--seed', '', 'expected a non-negative integer');
-      const r = runToDirectory(argv.scenario, argv.out, { seed: argv.seed });
+      const r = runToDirectory(argv.scenario, argv.out, seedOption(argv.seed));
       if (argv.quiet) return;
       const s = r.summary;
       const lines = [
@@ -57,10 +65,10 @@ await yargs(hideBin(process.argv))
     "run every variant of a scenario and write comparison.csv, comparison.html and each variant's full run",
     (y) => y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file with variants' })
-      .option('out', { type: 'string', demandOption: true, describe: 'output directory (replaced atomically)' })
-      .option('seed', { type: 'number', describe: "override the scenario's seed" }),
+      .option('out', OUT)
+      .option('seed', SEED),
     (argv) => guard(async () => {
-      const c = await compareToDirectory(argv.scenario, argv.out, { seed: argv.seed });
+      const c = await compareToDirectory(argv.scenario, argv.out, seedOption(argv.seed));
       process.stdout.write(`${c.text}\nwrote comparison.csv, comparison.html and ${new Set(c.rows.map((r) => r.variant)).size} variant runs to ${argv.out}\n`);
     }),
   )

@@ -8,7 +8,9 @@ export class InputError extends Error {
     readonly line?: number,
     readonly more: readonly string[] = [],
   ) {
-    super(`${file}${line !== undefined ? `:${line}` : ''}: ${path || '(top level)'}: ${expected}`);
+    // A command-line option (--seed) has no JSON path; a file's top level is named as such.
+    const where = file.startsWith('--') && !path ? '' : ` ${path || '(top level)'}:`;
+    super(`${file}${line !== undefined ? `:${line}` : ''}:${where} ${expected}`);
     this.name = 'InputError';
   }
 
