@@ -23,7 +23,7 @@ export function humanAmount(text: string): string {
 function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>, numeric: ReadonlySet<number> = new Set()): string {
   const th = headers.map((h) => `<th>${esc(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<div class="wide"><table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 export interface ReportEvent {
@@ -60,7 +60,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;bor
 th{background:#f6f8fa;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #d0d7de;border-radius:6px;padding:.6rem .9rem;min-width:12rem}
 .card b{display:block;font-size:1.2rem;font-variant-numeric:tabular-nums}pre{background:#f6f8fa;padding:.6rem;overflow:auto}
-svg{max-width:100%;height:auto}
+svg{max-width:100%;height:auto}.wide{overflow-x:auto}table{font-size:13px}
 </style>
 </head>
 <body>
