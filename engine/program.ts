@@ -7,7 +7,7 @@ import type { ClosedTrade, CloseCause, EngineEvent, EngineSink } from './events.
 import { netLegs } from './executive.js';
 import { type Instrument, type Side, opposite, quoteProfit, sideSign } from './instrument.js';
 import { Journal, type AccountKind, type AccountRef } from './journal.js';
-import { type PendingType, type Watch, crossing, distance, pendingSide, pendingWatch, quoteAt, stopWatch, validLevel } from './orders.js';
+import { type PendingType, type Watch, crossing, distance, isBeyond as isBeyondAt, pendingSide, pendingWatch, quoteAt, stopWatch, validLevel } from './orders.js';
 import { UnitRegister } from './pamm.js';
 import { afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal, type HighWaterMark } from './performance-fee.js';
 import type { AllocationMethod, Policies, Structure } from './policies.js';
@@ -88,6 +88,8 @@ interface PendingOrder {
 /** How a quote arrives: across a gap (new tick, bar open) or continuously (within a bar). */
 export interface PriceMove {
   readonly continuous: boolean;
+  /** False outside the trading week: the price is recorded, nothing triggers (the next open acts as a gap). */
+  readonly marketOpen?: boolean;
   /** The bar this move belongs to, for the same-bar stop-loss rule. */
   readonly bar?: { readonly high: Price; readonly low: Price; readonly spread: Dec };
 }
@@ -318,51 +320,57 @@ export class Program {
 
   /**
    * A new price. Every pending order, stop-loss and take-profit the move crosses fills in the
-   * order the price reaches them, each through the executive at the quote of its moment; a
-   * position opened by a trigger is watched from the next price on.
+   * order the price reaches them, each through the executive at the quote of its moment. A
+   * position opened by a trigger is watched from its fill on, for the rest of the same move.
    */
   onQuote(symbol: string, quote: Quote, move: PriceMove = { continuous: false }): void {
     this.flush();
     const prev = this.quotes.get(symbol);
-    if (prev) {
-      const born = new Set<string>();
+    if (prev && move.marketOpen !== false) {
+      /** Where each trade opened during this move starts watching from. */
+      const from = new Map<string, Quote>();
       for (;;) {
-        const hits = this.triggers(symbol, born, move)
-          .map((tr) => ({ tr, fill: crossing(tr.watch, prev, quote, move.continuous) }))
+        const hits = this.triggers(symbol, move)
+          .map((tr) => ({ tr, fill: crossing(tr.watch, from.get(tr.ticket) ?? prev, quote, move.continuous) }))
           .filter((h): h is { tr: Trigger; fill: Dec } => h.fill !== undefined)
           .sort((a, b) => distance(a.tr.watch, prev).cmp(distance(b.tr.watch, prev)) || TRIGGER_RANK[a.tr.kind] - TRIGGER_RANK[b.tr.kind] || (a.tr.ticket < b.tr.ticket ? -1 : 1));
         const hit = hits[0];
         if (!hit) break;
-        this.quotes.set(symbol, quoteAt(hit.tr.watch, hit.fill, quote));
-        this.fire(quote.time, hit.tr, hit.fill, move.continuous && hit.fill.eq(hit.tr.watch.level.value), born);
+        const at = quoteAt(hit.tr.watch, hit.fill, quote);
+        this.quotes.set(symbol, at);
+        const continuousFill = move.continuous && !isBeyondAt(hit.tr.watch, from.get(hit.tr.ticket) ?? prev);
+        this.fire(quote.time, hit.tr, hit.fill, continuousFill);
+        if (hit.tr.kind === 'pending') from.set(hit.tr.ticket, at);
         this.flush();
       }
     }
     this.quotes.set(symbol, quote);
   }
 
-  /** What watches this symbol now; with `stop-loss-first`, a take-profit waits while its stop-loss lies within the same bar. */
-  private triggers(symbol: string, born: ReadonlySet<string>, move: PriceMove): Trigger[] {
+  /**
+   * What watches this symbol now. With `stop-loss-first`, inside a bar (a continuous move) a
+   * take-profit waits while its stop-loss also lies within the bar; a bar's opening gap is
+   * unambiguous and fills whatever it crosses.
+   */
+  private triggers(symbol: string, move: PriceMove): Trigger[] {
     const out: Trigger[] = [];
     for (const o of this.pendingOrders.values()) if (o.symbol === symbol) out.push({ kind: 'pending', ticket: o.ticket, watch: pendingWatch(o.type, o.price) });
     for (const t of this.masterTrades.values()) {
-      if (t.symbol !== symbol || born.has(t.ticket)) continue;
+      if (t.symbol !== symbol) continue;
       if (t.sl) out.push({ kind: 'stop-loss', ticket: t.ticket, watch: stopWatch(t.side, 'stop-loss', t.sl) });
-      if (t.tp && !(this.config.policies.sameBarStops === 'stop-loss-first' && t.sl && move.bar && slInBar(t.side, t.sl, move.bar))) {
-        out.push({ kind: 'take-profit', ticket: t.ticket, watch: stopWatch(t.side, 'take-profit', t.tp) });
-      }
+      const held = this.config.policies.sameBarStops === 'stop-loss-first' && move.continuous && t.sl && move.bar && slInBar(t.side, t.sl, move.bar);
+      if (t.tp && !held) out.push({ kind: 'take-profit', ticket: t.ticket, watch: stopWatch(t.side, 'take-profit', t.tp) });
     }
     return out;
   }
 
-  private fire(time: ServerTime, tr: Trigger, fill: Dec, atLevel: boolean, born: Set<string>): void {
+  private fire(time: ServerTime, tr: Trigger, fill: Dec, atLevel: boolean): void {
     const how = atLevel ? `at its level ${fill.toString()}` : `at ${fill.toString()}, the first price after a gap`;
     if (tr.kind === 'pending') {
       const o = this.pendingOrders.get(tr.ticket)!;
       this.pendingOrders.delete(tr.ticket);
       this.emit({ time, kind: 'order-triggered', ticket: o.ticket, symbol: o.symbol, volume: o.volume, price: new Price(fill), reason: `${o.type} ${o.price.toString()} filled ${how}` });
       this.masterOpen(time, o.ticket, o.symbol, pendingSide(o.type), o.volume, { overrides: o.overrides, sl: o.sl, tp: o.tp, checkLevels: false });
-      born.add(o.ticket);
       return;
     }
     const t = this.masterTrades.get(tr.ticket)!;

@@ -137,7 +137,7 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
     if (now > s.end) break;
     while (ti < ticks.length && ticks[ti]!.time === now) {
       const t = resolveExtreme(ticks[ti++]!, s.policies.intrabar, p, lowFirst);
-      p.onQuote(t.symbol, { time: t.time, bid: t.bid, ask: t.ask }, { continuous: t.continuous, bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
+      p.onQuote(t.symbol, { time: t.time, bid: t.bid, ask: t.ask }, { continuous: t.continuous, marketOpen: isMarketOpen(t.time), bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
       hooks.afterEach?.(`quote ${t.symbol}`, now, p);
     }
     while (ai < actions.length && actions[ai]!.time === now) {

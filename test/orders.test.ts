@@ -105,12 +105,13 @@ describe('order management', () => {
 describe('bars: SL and TP in one bar, intrabar order and gaps', () => {
   const base = JSON.parse(readFileSync(scenarioPath('seed001-profit-distribution.json'), 'utf8'));
   /** One 1-lot long at 1.10000 (SL 1.09700, TP 1.10300) in a block of one $100,000 MAM account; bars without spread. */
-  function run(bars: unknown[][], policies: Record<string, string>) {
+  const LONG = [{ at: '2024-03-04T10:00:00', action: 'open', ticket: 'T1', symbol: 'EURUSD', side: 'buy', volume: '1', sl: '1.09700', tp: '1.10300' }];
+  function run(bars: unknown[][], policies: Record<string, string>, orders: unknown[] = LONG) {
     const s = structuredClone(base);
     s.program = { structure: 'block', allocation: 'equity' };
     s.investors = [{ id: 'a', model: 'mam', deposit: '100000' }];
     s.prices.EURUSD = { timeframe: 'H1', spread: 0, bars };
-    s.orders = [{ at: '2024-03-04T10:00:00', action: 'open', ticket: 'T1', symbol: 'EURUSD', side: 'buy', volume: '1', sl: '1.09700', tp: '1.10300' }];
+    s.orders = orders;
     s.policies = policies;
     const sink = new MemorySink();
     runScenario(parseScenario(JSON.stringify(s), 'bars.json'), sink);
@@ -131,6 +132,28 @@ describe('bars: SL and TP in one bar, intrabar order and gaps', () => {
   it('open-high-low-close with path-order: the take-profit reached first wins', () => {
     // 1 × 100,000 × (1.10300 − 1.10000) = +300
     expect(run(both, { intrabar: 'open-high-low-close', sameBarStops: 'path-order' })).toEqual([['2024-03-04T10:20:00', '1.103', '300']]);
+  });
+
+  it('a trade opened by a pending order inside a bar is watched for the rest of that move', () => {
+    // buy limit 1.08400 (SL 1.08200, TP 1.08800); the 10:00 bar closes up from 1.08500, so the low comes first:
+    // the limit fills at 1.08400 on the way down and the same move reaches 1.08000 through the SL: −200 at 1.08200.
+    const bars = [['2024-03-04T09:00', '1.08500', '1.08500', '1.08500', '1.08500'], ['2024-03-04T10:00', '1.08500', '1.09000', '1.08000', '1.08800'], ['2024-03-04T11:00', '1.08850', '1.08900', '1.08800', '1.08850']];
+    const orders = [{ at: '2024-03-04T09:00:00', action: 'place', ticket: 'P1', symbol: 'EURUSD', type: 'buy-limit', price: '1.08400', volume: '1', sl: '1.08200', tp: '1.08800' }];
+    expect(run(bars, {}, orders)).toEqual([['2024-03-04T10:20:00', '1.082', '-200']]);
+  });
+
+  it('a take-profit crossed by a bar\'s opening gap fills at the open, even if the bar also reaches the stop-loss', () => {
+    // long at 1.08500 (SL 1.08000, TP 1.09000); the 10:00 bar opens at 1.09500 (low 1.07900): +1,000 at 1.09500.
+    const bars = [['2024-03-04T09:00', '1.08500', '1.08500', '1.08500', '1.08500'], ['2024-03-04T10:00', '1.09500', '1.09600', '1.07900', '1.08000']];
+    const orders = [{ at: '2024-03-04T09:00:00', action: 'open', ticket: 'T1', symbol: 'EURUSD', side: 'buy', volume: '1', sl: '1.08000', tp: '1.09000' }];
+    expect(run(bars, {}, orders)).toEqual([['2024-03-04T10:00:00', '1.095', '1000']]);
+  });
+
+  it('nothing triggers while the market is closed; the next open acts as a gap', () => {
+    // Saturday bar dips through the SL 1.09700; Monday opens at 1.09600: closed there, not at 1.09700 on Saturday.
+    const bars = [['2024-03-08T09:00', '1.10000', '1.10000', '1.10000', '1.10000'], ['2024-03-09T10:00', '1.10000', '1.10000', '1.09500', '1.09800'], ['2024-03-11T01:00', '1.09600', '1.09700', '1.09500', '1.09600']];
+    const orders = [{ at: '2024-03-08T10:00:00', action: 'open', ticket: 'T1', symbol: 'EURUSD', side: 'buy', volume: '1', sl: '1.09700' }];
+    expect(run(bars, {}, orders)).toEqual([['2024-03-11T01:00:00', '1.096', '-400']]);
   });
 
   it('a bar opening beyond the stop-loss fills it at the open: the first price after the gap', () => {
