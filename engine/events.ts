@@ -9,7 +9,7 @@ export const EVENT_KINDS = [
   'master-open', 'master-close', 'order-rejected', 'order-placed', 'order-modified', 'order-cancelled', 'order-triggered', 'stop-loss', 'take-profit',
   'allocation-residual', 'allocation-skip', 'allocation-clamp', 'allocation-force-min', 'allocation-override', 'allocation-unplaced', 'residual-exposure',
   'join', 'deposit', 'withdrawal', 'leave', 'detach', 'request-rejected', 'request-queued',
-  'units-issued', 'units-redeemed', 'positions-reduced', 'positions-copied', 'pool-reallocated',
+  'units-issued', 'units-redeemed', 'positions-reduced', 'reduction-rounded', 'positions-copied', 'pool-reallocated',
   'period-end', 'performance-fee', 'negative-balance-protected', 'rounding-missed',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

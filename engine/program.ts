@@ -12,7 +12,7 @@ import { UnitRegister } from './pamm.js';
 import { afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal, type HighWaterMark } from './performance-fee.js';
 import type { AllocationMethod, Policies, Structure } from './policies.js';
 import { type Quantum } from './quantum.js';
-import { type Conversion, type Quote, QuoteBook, findConversion, markPrice } from './quotes.js';
+import { type Conversion, type Quote, QuoteBook, fillPrice, findConversion, markPrice } from './quotes.js';
 import { type ServerTime, formatServerTime } from './time.js';
 import { Money, Price, Units, Volume } from './values.js';
 
@@ -68,7 +68,7 @@ interface MasterTrade {
   /** The executive price of the open instant, once filled. */
   openPrice?: Price;
   /** Exact shares of followers that got no position (skipped by rounding), still open. */
-  readonly skipped: Map<string, Dec>;
+  readonly skipped: Map<string, SkippedShare>;
   sl?: Price;
   tp?: Price;
 }
@@ -120,13 +120,28 @@ interface TradingAccount {
 
 type Leg =
   | { readonly kind: 'open'; readonly account: string; readonly masterTicket: string; readonly symbol: string; readonly side: Side; readonly volume: Volume; readonly exact: Dec }
-  | { readonly kind: 'close'; readonly position: Position; readonly volume: Volume; readonly cause: CloseCause };
+  | { readonly kind: 'close'; readonly position: Position; readonly volume: Volume; readonly cause: CloseCause; readonly exact?: Dec };
 
-/** A skipped follower's exact share closing with the master trade: priced at the instant, never executed. */
+/** A follower's exact share of a master trade that rounding left without a position. */
+interface SkippedShare {
+  readonly exact: Dec;
+  /** Where the share would have opened: the master's open price unless it was skipped later (joining). */
+  readonly openPrice?: Price;
+}
+
+/**
+ * Exact volume closing without an actual leg (a skipped share, or the exact part of a
+ * reduction that rounded down to nothing): priced at the instant's price, never executed.
+ */
 interface Shadow {
   readonly account: string;
-  readonly trade: MasterTrade;
+  readonly ticket: string;
+  readonly symbol: string;
+  readonly side: Side;
   readonly exact: Dec;
+  readonly openPrice: () => Price;
+  /** The position whose exact volume this retires. */
+  readonly position?: Position;
 }
 
 export interface AccountSnapshot {
@@ -391,9 +406,15 @@ export class Program {
     this.pending.push(leg);
   }
 
+  private queueShadow(time: ServerTime, sh: Shadow): void {
+    if (this.pendingTime !== undefined && this.pendingTime !== time) this.flush();
+    this.pendingTime = time;
+    this.shadows.push(sh);
+  }
+
   /** Nets the legs of the current instant per instrument and fills every leg at the net's price. */
   flush(): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 && this.shadows.length === 0) return;
     const time = this.pendingTime!;
     const legs = this.pending;
     const shadows = this.shadows;
@@ -405,6 +426,10 @@ export class Program {
       const s = l.kind === 'open' ? l.symbol : l.position.symbol;
       if (!symbols.includes(s)) symbols.push(s);
     }
+    // Shadows of a symbol with no leg this instant are priced where a close would fill now.
+    for (const sh of shadows) {
+      if (!symbols.includes(sh.symbol)) this.missed(time, sh, markPrice(this.quotes.require(sh.symbol), sh.side));
+    }
     for (const symbol of symbols) {
       const clients = legs.filter((l) => (l.kind === 'open' ? l.symbol : l.position.symbol) === symbol);
       const house = this.houseLegs(time, symbol, clients);
@@ -414,15 +439,34 @@ export class Program {
       if (!order.external.mod(step).isZero()) throw new Error(`executive: external order ${order.external.toString()} ${symbol} is not in whole lot steps`);
       this.sink.execution(time, order);
       for (const l of [...clients, ...house]) this.fill(time, l, order.price);
-      for (const sh of shadows.filter((x) => x.trade.symbol === symbol)) this.missed(time, sh, order.price);
+      for (const sh of shadows.filter((x) => x.symbol === symbol)) this.missed(time, sh, order.price);
     }
   }
 
-  /** The ideal P&L a skipped follower's exact share would have made, closed at `price`. */
+  /** The ideal P&L an exact share without a position made, closed at `price`: rounding money the account missed. */
   private missed(time: ServerTime, sh: Shadow, price: Price): void {
-    const t = sh.trade;
-    const ideal = this.quotes.toAccount(quoteProfit(this.instrument(t.symbol), t.side, new Volume(sh.exact), t.openPrice!, price), this.conversions.get(t.symbol)!, this.q, this.config.policies.conversionSide);
-    this.emit({ time, kind: 'rounding-missed', account: sh.account, ticket: t.ticket, symbol: t.symbol, volume: new Volume(sh.exact), amount: ideal, reason: 'P&L of the exact share that rounding left out of this account' });
+    const ideal = this.quotes.toAccount(quoteProfit(this.instrument(sh.symbol), sh.side, new Volume(sh.exact), sh.openPrice(), price), this.conversions.get(sh.symbol)!, this.q, this.config.policies.conversionSide);
+    if (sh.position) sh.position.exactVolume = sh.position.exactVolume.minus(sh.exact);
+    this.emit({ time, kind: 'rounding-missed', account: sh.account, ticket: sh.ticket, symbol: sh.symbol, volume: new Volume(sh.exact), amount: ideal, reason: 'P&L of the exact share that rounding left out of this account' });
+  }
+
+  /** A master trade's skipped share, as a shadow of `exact` of it. */
+  private skippedShadow(account: string, t: MasterTrade, share: SkippedShare, exact: Dec): Shadow {
+    return { account, ticket: t.ticket, symbol: t.symbol, side: t.side, exact, openPrice: () => share.openPrice ?? t.openPrice! };
+  }
+
+  /** Settles `fraction` of an account's skipped shares at the current mark (it leaves, withdraws, or gets a real position). */
+  private settleSkipped(time: ServerTime, account: string, fraction: Dec, only?: MasterTrade): void {
+    for (const t of this.masterTrades.values()) {
+      if (only && t !== only) continue;
+      const share = t.skipped.get(account);
+      if (!share || share.exact.isZero() || !t.openPrice) continue;
+      const closing = share.exact.times(Dec.min(fraction, 1));
+      this.missed(time, this.skippedShadow(account, t, share, closing), markPrice(this.quotes.require(t.symbol), t.side));
+      const left = share.exact.minus(closing);
+      if (left.isZero()) t.skipped.delete(account);
+      else t.skipped.set(account, { ...share, exact: left });
+    }
   }
 
   /** Signed open volume of a symbol: the house's own, or everyone else's. */
@@ -473,7 +517,8 @@ export class Program {
     const conv = this.conversions.get(p.symbol)!;
     const side = this.config.policies.conversionSide;
     const profit = this.quotes.toAccount(quoteProfit(inst, p.side, leg.volume, p.openPrice, price), conv, this.q, side);
-    const exactClosed = p.exactVolume.times(leg.volume.value).div(p.volume.value);
+    // The exact volume retired: the intended fraction when given, everything when the position closes out.
+    const exactClosed = leg.volume.eq(p.volume) ? p.exactVolume : Dec.min(leg.exact ?? p.exactVolume.times(leg.volume.value).div(p.volume.value), p.exactVolume);
     const idealProfit = this.quotes.toAccount(quoteProfit(inst, p.side, new Volume(exactClosed), p.openPrice, price), conv, this.q, side);
     p.exactVolume = p.exactVolume.minus(exactClosed);
     p.volume = p.volume.minus(leg.volume);
@@ -491,13 +536,19 @@ export class Program {
   }
 
   /** Queues closes of `volume` from positions (oldest first). */
-  private closeVolume(time: ServerTime, positions: readonly Position[], volume: Volume, cause: CloseCause): void {
+  /**
+   * Queues closes of `volume` from positions, oldest first. `fraction` is the intended share of
+   * each position's exact volume to retire (rounding money follows the exact share even where
+   * the actual close rounds down, to nothing included).
+   */
+  private closeVolume(time: ServerTime, positions: readonly Position[], volume: Volume, cause: CloseCause, fraction?: Dec): void {
     let left = volume;
     for (const p of positions) {
-      if (!left.isPositive()) break;
-      const v = p.volume.min(left);
-      if (v.isPositive()) this.queue(time, { kind: 'close', position: p, volume: v, cause });
+      const v = left.isPositive() ? p.volume.min(left) : Volume.zero;
       left = left.minus(v);
+      const exact = fraction && p.exactVolume.times(Dec.min(fraction, 1));
+      if (v.isPositive()) this.queue(time, { kind: 'close', position: p, volume: v, cause, exact });
+      else if (exact && exact.gt(0)) this.queueShadow(time, { account: p.account, ticket: p.masterTicket, symbol: p.symbol, side: p.side, exact, openPrice: () => p.openPrice, position: p });
     }
   }
 
@@ -547,7 +598,7 @@ export class Program {
     this.noteEvents(time, ticket, symbol, alloc.notes);
     if (this.config.structure === 'block' && alloc.parts.length === 0) return this.rejectOrder(time, ticket, symbol, 'no follower can take a part of the block');
     const placed = new Set(alloc.parts.map((p) => p.account));
-    const skipped = new Map([...alloc.exact].filter(([acc, x]) => !placed.has(acc) && x.gt(0)));
+    const skipped = new Map([...alloc.exact].filter(([acc, x]) => !placed.has(acc) && x.gt(0)).map(([acc, exact]) => [acc, { exact }]));
     this.masterTrades.set(ticket, { ticket, symbol, side, openTime: time, skipped, sl: opts.sl, tp: opts.tp });
     if (this.config.structure === 'signal') this.queue(time, { kind: 'open', account: SYSTEM_ACCOUNTS.master, masterTicket: ticket, symbol, side, volume: masterVolume, exact: masterVolume.value });
     for (const p of alloc.parts) this.queue(time, { kind: 'open', account: p.account, masterTicket: ticket, symbol, side, volume: p.volume, exact: alloc.exact.get(p.account)! });
@@ -635,27 +686,29 @@ export class Program {
     const full = v.eq(open);
     const step = this.instrument(trade.symbol).lotStep;
     if (!full && !v.value.mod(step.value).isZero()) return this.rejectOrder(time, ticket, trade.symbol, `partial close volume ${v.toString()} is not a multiple of the lot step ${step.toString()}`);
-    for (const [acc, x] of trade.skipped) {
-      const closing = full ? x : x.times(v.value).div(open.value);
-      this.shadows.push({ account: acc, trade, exact: closing });
-      trade.skipped.set(acc, x.minus(closing));
+    const f = full ? new Dec(1) : v.value.div(open.value);
+    for (const [acc, share] of [...trade.skipped]) {
+      const closing = share.exact.times(f);
+      this.queueShadow(time, this.skippedShadow(acc, trade, share, closing));
+      if (full) trade.skipped.delete(acc);
+      else trade.skipped.set(acc, { ...share, exact: share.exact.minus(closing) });
     }
     const holders = this.holdersOf(ticket);
     if (full) {
-      for (const acc of holders) this.closeVolume(time, this.positionsOf(ticket, acc), this.heldVolume(ticket, acc), cause);
+      for (const acc of holders) this.closeVolume(time, this.positionsOf(ticket, acc), this.heldVolume(ticket, acc), cause, f);
       this.masterTrades.delete(ticket);
     } else if (this.config.structure === 'signal') {
       // Each follower closes the share of what it holds that v is of the master's open volume.
-      this.closeVolume(time, this.positionsOf(ticket, SYSTEM_ACCOUNTS.master), v, cause);
+      this.closeVolume(time, this.positionsOf(ticket, SYSTEM_ACCOUNTS.master), v, cause, f);
       for (const acc of holders.filter((a) => a !== SYSTEM_ACCOUNTS.master)) {
         const held = this.heldVolume(ticket, acc);
-        this.closeVolume(time, this.positionsOf(ticket, acc), proportionalPart(held, v.value, open.value, this.grain(trade.symbol)), cause);
+        this.closeVolume(time, this.positionsOf(ticket, acc), proportionalPart(held, v.value, open.value, this.grain(trade.symbol)), cause, f);
       }
     } else {
       // Block: the closed volume is split over what each part holds, so parts keep the frozen ratio.
       const held = holders.map((a) => this.heldVolume(ticket, a));
       const parts = splitOnGrain(v, held, this.grain(trade.symbol), this.config.policies.residualRule);
-      holders.forEach((a, i) => this.closeVolume(time, this.positionsOf(ticket, a), parts[i]!, 'master-close'));
+      holders.forEach((a, i) => this.closeVolume(time, this.positionsOf(ticket, a), parts[i]!, cause, f));
     }
     this.emit({ time, kind: 'master-close', ticket, symbol: trade.symbol, volume: v, reason: full ? 'full close' : `partial close of ${v.toString()} of ${open.toString()}` });
   }
@@ -763,7 +816,11 @@ export class Program {
     if (allocationFamily(this.config.allocation) !== 'copy') return;
     for (const t of this.masterTrades.values()) {
       const { volume: v, exact } = this.copyTarget(time, accountId, t);
-      if (!v.isPositive()) continue;
+      if (!v.isPositive()) {
+        // Left out by rounding: its exact share still counts, from the price it would have joined at.
+        if (exact.gt(0)) t.skipped.set(accountId, { exact, openPrice: fillPrice(this.quotes.require(t.symbol), t.side) });
+        continue;
+      }
       this.queue(time, { kind: 'open', account: accountId, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: v, exact });
       this.emit({ time, kind: 'positions-copied', account: accountId, ticket: t.ticket, symbol: t.symbol, volume: v, reason: 'open master trade copied at the current price on joining' });
     }
@@ -776,6 +833,9 @@ export class Program {
     for (const t of this.masterTrades.values()) {
       const { volume: target, exact } = this.copyTarget(time, pool, t);
       const held = this.heldVolume(t.ticket, pool);
+      // A share skipped before is settled now; the resize decides the pool's share afresh.
+      this.settleSkipped(time, pool, new Dec(1), t);
+      if (target.isZero() && held.isZero() && exact.gt(0)) t.skipped.set(pool, { exact, openPrice: fillPrice(this.quotes.require(t.symbol), t.side) });
       if (target.eq(held)) continue;
       const heldExact = this.positionsOf(t.ticket, pool).reduce((x, p) => x.plus(p.exactVolume), new Dec(0));
       if (target.gt(held)) this.queue(time, { kind: 'open', account: pool, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: target.minus(held), exact: Dec.max(0, exact.minus(heldExact)) });
@@ -783,17 +843,6 @@ export class Program {
       this.emit({ time, kind: 'pool-reallocated', account: pool, ticket: t.ticket, symbol: t.symbol, volume: target, reason: `pool resized from ${held.toString()} to ${target.toString()} lots` });
     }
     this.flush();
-  }
-
-  /** A follower leaving or withdrawing settles that fraction of its skipped shares' ideal P&L at the mark. */
-  private settleShadows(time: ServerTime, account: string, fraction: Dec): void {
-    for (const t of this.masterTrades.values()) {
-      const x = t.skipped.get(account);
-      if (!x || x.isZero() || !t.openPrice) continue;
-      const closing = x.times(Dec.min(fraction, 1));
-      this.missed(time, { account, trade: t, exact: closing }, markPrice(this.quotes.require(t.symbol), t.side));
-      t.skipped.set(account, x.minus(closing));
-    }
   }
 
   /** Rounding money still open: per account, floating P&L minus the ideal floating P&L of the exact volumes. */
@@ -805,7 +854,7 @@ export class Program {
       quoteProfit(this.instrument(symbol), side, new Volume(exact), open, markPrice(this.quotes.require(symbol), side)), this.conversions.get(symbol)!, this.q, this.config.policies.conversionSide);
     for (const p of this.openPositions()) add(p.account, this.floating(p).minus(ideal(p.symbol, p.side, p.exactVolume, p.openPrice)));
     for (const t of this.masterTrades.values()) {
-      for (const [acc, x] of t.skipped) if (x.gt(0) && t.openPrice) add(acc, ideal(t.symbol, t.side, x, t.openPrice).neg());
+      for (const [acc, share] of t.skipped) if (share.exact.gt(0) && t.openPrice) add(acc, ideal(t.symbol, t.side, share.exact, share.openPrice ?? t.openPrice).neg());
     }
     return out;
   }
@@ -815,6 +864,7 @@ export class Program {
     if (this.config.structure !== 'block') return;
     for (const t of [...this.masterTrades.values()]) {
       if (!this.masterVolume(t.ticket).isZero()) continue;
+      for (const acc of [...t.skipped.keys()]) this.settleSkipped(time, acc, new Dec(1), t);
       this.masterTrades.delete(t.ticket);
       this.emit({ time, kind: 'master-close', ticket: t.ticket, symbol: t.symbol, volume: Volume.zero, reason: 'nothing left open: every part was closed by investors leaving or withdrawing' });
     }
@@ -823,9 +873,14 @@ export class Program {
   /** Closes the fraction `amount / of` of every open position of an account, so its other holders' results stay as they were. */
   private reducePositions(time: ServerTime, accountId: string, amount: Dec, of: Dec, cause: CloseCause): void {
     const acc = this.accounts.get(accountId)!;
+    const f = Dec.min(amount.div(of), 1);
     for (const p of [...acc.positions]) {
       const v = proportionalPart(p.volume, amount, of, this.grain(p.symbol));
-      if (v.isPositive()) this.queue(time, { kind: 'close', position: p, volume: v, cause });
+      const intended = p.volume.value.times(f);
+      if (this.config.policies.roundingMode === 'lot-step' && v.value.lt(intended)) {
+        this.emit({ time, kind: 'reduction-rounded', account: accountId, ticket: p.masterTicket, symbol: p.symbol, volume: v, reason: `closes ${v.toString()} of the intended ${intended.toSignificantDigits(10).toString()} lots (lot step ${this.grain(p.symbol).toString()}); the account keeps the rest of the exposure` });
+      }
+      this.closeVolume(time, [p], v, cause, f);
     }
     this.flush();
     this.emit({ time, kind: 'positions-reduced', account: accountId, reason: `closed ${amount.div(of).toSignificantDigits(10).toString()} of each open position (${cause})` });
@@ -839,7 +894,7 @@ export class Program {
     const equity = this.investorEquity(id);
     if (!amount.isPositive() || amount.gt(equity)) return this.rejectRequest(time, id, `withdrawal ${amount.toString()} must be positive and at most the equity ${equity.toString()}`);
     const outcome = crystallizeWithdrawal(inv.hwm, equity, amount, this.q);
-    this.settleShadows(time, inv.account, inv.model === 'mam' ? amount.value.div(equity.value) : amount.value.div(this.equity(inv.account).value));
+    this.settleSkipped(time, inv.account, inv.model === 'mam' ? amount.value.div(equity.value) : amount.value.div(this.equity(inv.account).value));
     if (inv.model === 'mam') {
       this.reducePositions(time, inv.account, amount.value, equity.value, 'withdrawal');
       this.payOut(time, inv, amount, outcome.fee, 'partial withdrawal (pro-rata)');
@@ -876,7 +931,7 @@ export class Program {
     this.flush();
     const inv = this.activeInvestor(time, id);
     if (!inv) return;
-    this.settleShadows(time, inv.account, inv.model === 'mam' ? new Dec(1) : this.units!.holding(id).value.div(this.units!.total.value));
+    this.settleSkipped(time, inv.account, inv.model === 'mam' ? new Dec(1) : this.units!.holding(id).value.div(this.units!.total.value));
     if (inv.model === 'mam' && this.config.policies.onLeave === 'detach' && this.accounts.get(inv.account)!.positions.length > 0) {
       this.detach(time, inv);
       return;

@@ -261,3 +261,73 @@ describe('a partial withdrawal under open trades leaves the other investors\' re
     expect(with_.x!.lt(without.x!)).toBe(true);
   });
 });
+
+describe('rounding money follows the exact share through reductions and late allocations (lot step 0.1)', () => {
+  const COARSE: Instrument = { ...EURUSD, minLot: Volume.of('0.1'), lotStep: Volume.of('0.1') };
+  function program2(structure: 'block' | 'signal', allocation: 'equity' | 'proportional' | 'multiplier') {
+    const sink = new MemorySink();
+    const tally = new ConservationTally(sink);
+    const p = new Program({
+      structure, allocation, quantum: DEFAULT_QUANTUM, policies: { ...DEFAULT_POLICIES, roundingMode: 'lot-step' },
+      instruments: new Map([['EURUSD', COARSE]]), performanceFeeRate: new Dec(0), pool: { id: 'pamm', initialNav: new Dec(1) },
+    }, tally);
+    const q = (h: number, px: string) => p.onQuote('EURUSD', { time: t(h), bid: Price.of(px), ask: Price.of(px) });
+    const rounding = (acc: string) => sink.trades.filter((x) => x.account === acc).reduce((m, x) => m.plus(x.profit).minus(x.idealProfit), Money.zero)
+      .minus(Money.sum(sink.events.filter((e) => e.kind === 'rounding-missed' && e.account === acc).map((e) => e.amount!)))
+      .plus(p.openRounding().get(acc) ?? Money.zero);
+    return { p, sink, tally, q, rounding };
+  }
+
+  it('a withdrawal whose proportional close rounds down to nothing is reported, and the kept exposure is rounding money', () => {
+    // Pool of 3 × 10,000 holds 0.3 lot from 1.10000. p1 takes 5,000 (1/6): 0.05 lot rounds down to 0 → an event.
+    // At 1.11000 the pool earns 0.3 × 1,000 = 300 against its exact 0.25 lot's 250: +50 of rounding money.
+    const { p, sink, tally, q, rounding } = program2('block', 'equity');
+    for (const id of ['p1', 'p2', 'p3']) p.join(t(1), id, 'pamm', Money.of('10000'), false);
+    q(2, '1.10000');
+    p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('0.3'));
+    p.withdraw(t(3), 'p1', Money.of('5000'));
+    expect(sink.events.find((e) => e.kind === 'reduction-rounded')!.reason).toMatch(/^closes 0 of the intended 0.05 lots/);
+    q(4, '1.11000');
+    p.masterClose(t(4), 'T1');
+    p.flush();
+    expect(sink.trades.map((x) => [x.profit.toString(), x.idealProfit.toString()])).toEqual([['300', '250']]);
+    expect(rounding('pamm').toString()).toBe('50');
+    expect(checkInvariants(p, tally)).toEqual([]);
+  });
+
+  it('a partial close that rounds a copy down to nothing still retires its exact share', () => {
+    // multiplier 0.14 on 1 lot: 0.1 lot against an exact 0.14. At +100 pips the master closes half: the copy
+    // would close 0.05, rounds to 0; the exact 0.07 is retired at 1.11000 (ideal 70, missed). Back at 1.10000 all
+    // closes flat. Rounding money: −70 (the exact share earned 70, the account nothing).
+    const { p, q, rounding } = program2('signal', 'multiplier');
+    p.fundMaster(t(1), Money.of('10000'));
+    p.join(t(1), 'a', 'mam', Money.of('10000'), false, { multiplier: new Dec('0.14') });
+    q(2, '1.10000');
+    p.masterOpen(t(2), 'M1', 'EURUSD', 'buy', Volume.of('1'));
+    q(3, '1.11000');
+    p.masterClose(t(3), 'M1', Volume.of('0.5'));
+    q(4, '1.10000');
+    p.masterClose(t(4), 'M1');
+    p.flush();
+    expect(rounding('mam:a').toString()).toBe('-70');
+  });
+
+  it('a skipped share is settled when the account gets a real position, not counted again', () => {
+    // Master 10,000 buys 1 lot at 1.10000; the pool (500) would copy 0.05 < 0.1: skipped, exact 0.05.
+    // At 1.10500 a 1,000 deposit: the skipped share settles (missed 0.05 × 500 = 25), the pool is resized to
+    // 1 × 1,500 / 10,500 = 0.142857… → 0.1 lot (exact 0.1428571…). At 1.11000 all closes: actual 0.1 × 500 = 50,
+    // ideal 0.1428571… × 500 = 71.43. Rounding: −25 − 21.43 = −46.43.
+    const { p, q, rounding } = program2('signal', 'proportional');
+    p.fundMaster(t(1), Money.of('10000'));
+    p.join(t(1), 'x', 'pamm', Money.of('500'), false);
+    q(2, '1.10000');
+    p.masterOpen(t(2), 'M1', 'EURUSD', 'buy', Volume.of('1'));
+    q(3, '1.10500');
+    p.deposit(t(3), 'x', Money.of('1000'));
+    q(4, '1.11000');
+    p.masterClose(t(4), 'M1');
+    p.flush();
+    // 0.1428571428… × 500 = 71.4285714… → 71.4285714 (half-up to 1e-7); 50 − 71.4285714 − 25 = −46.4285714
+    expect(rounding('pamm').toString()).toBe('-46.4285714');
+  });
+});
