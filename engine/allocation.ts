@@ -179,22 +179,31 @@ function splitBlock(method: AllocationMethod, master: Volume, followers: readonl
     return { parts: inOrder(followers, volumes), notes, exact };
   }
   const sumW = weighted.reduce((x, y) => x.plus(y.w), new Dec(0));
-  for (const x of weighted) exact.set(x.f.account, remaining.value.times(x.w).div(sumW));
-  const scale = new Dec(10).pow(Math.max(...weighted.map((x) => x.w.decimalPlaces())));
-  const w = weighted.map((x) => BigInt(x.w.times(scale).toFixed(0)));
+  const denominator = method === 'percent' ? Dec.max(sumW, 100) : sumW;
+  for (const x of weighted) exact.set(x.f.account, remaining.value.times(x.w).div(denominator));
+  // Percentages are fixed shares of the block: what belongs to followers absent now is not handed to the others.
+  const absent = method === 'percent' ? Dec.max(0, new Dec(100).minus(weighted.reduce((x, y) => x.plus(y.w), new Dec(0)))) : new Dec(0);
+  const scale = new Dec(10).pow(Math.max(absent.decimalPlaces(), ...weighted.map((x) => x.w.decimalPlaces())));
+  const w = [...weighted.map((x) => BigInt(x.w.times(scale).toFixed(0))), ...(absent.gt(0) ? [BigInt(absent.times(scale).toFixed(0))] : [])];
   // 1. The conserving split on the grain (floors plus leftover grains by the residual rule).
   const split = splitQuanta(total, w, s.residualRule);
+  if (absent.gt(0)) {
+    const lost = split.parts.pop()!;
+    notes.push({ kind: 'unplaced', volume: vol(lost, g), reason: `${absent.toString()}% of the block belongs to followers not in the program now` });
+    split.residualTo.splice(0, split.residualTo.length, ...split.residualTo.filter((i) => i < weighted.length));
+  }
   for (const i of split.residualTo) notes.push({ kind: 'residual', account: weighted[i]!.f.account, volume: vol(1n, g), reason: `one leftover ${s.mode === 'lot-step' ? 'lot step' : 'quantum'} by ${s.residualRule}` });
   // 2. Lot limits (lot-step only): skip or force below the minimum, clamp above the maximum.
   const held = split.parts.map((p, i) => limitPart(weighted[i]!.f.account, p, true, s, notes));
   const frozen = held.map((p, i) => p !== split.parts[i]);
   // 3. What the limits freed goes out again, one grain at a time, to parts still within them.
-  let left = total - held.reduce((a, b) => a + b, 0n);
+  const absentGrains = total - split.parts.reduce((a, b) => a + b, 0n);
+  let left = total - absentGrains - held.reduce((a, b) => a + b, 0n);
   if (left > 0n) {
     const minG = BigInt(s.minLot.value.div(g).ceil().toFixed(0));
     const maxG = grains(s.maxLot.value, g);
     const given = new Array<bigint>(held.length).fill(0n);
-    const order = residualOrder(w, total, s.residualRule).filter((i) => !frozen[i]);
+    const order = residualOrder(w, total, s.residualRule).filter((i) => i < held.length && !frozen[i]);
     for (let progress = true; left > 0n && progress;) {
       progress = false;
       for (const i of order) {
@@ -214,7 +223,7 @@ function splitBlock(method: AllocationMethod, master: Volume, followers: readonl
   if (left < 0n) {
     // Forced minimums are paid for by the other parts, last in residual order first, down to their minimum.
     const minG = BigInt(s.minLot.value.div(g).ceil().toFixed(0));
-    const order = residualOrder(w, total, s.residualRule).filter((i) => !frozen[i]).reverse();
+    const order = residualOrder(w, total, s.residualRule).filter((i) => i < held.length && !frozen[i]).reverse();
     const taken = new Array<bigint>(held.length).fill(0n);
     for (let progress = true; left < 0n && progress;) {
       progress = false;

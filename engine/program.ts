@@ -602,7 +602,10 @@ export class Program {
     this.masterTrades.set(ticket, { ticket, symbol, side, openTime: time, skipped, sl: opts.sl, tp: opts.tp });
     if (this.config.structure === 'signal') this.queue(time, { kind: 'open', account: SYSTEM_ACCOUNTS.master, masterTicket: ticket, symbol, side, volume: masterVolume, exact: masterVolume.value });
     for (const p of alloc.parts) this.queue(time, { kind: 'open', account: p.account, masterTicket: ticket, symbol, side, volume: p.volume, exact: alloc.exact.get(p.account)! });
-    this.emit({ time, kind: 'master-open', ticket, symbol, volume: masterVolume, reason: `${side} ${masterVolume.toString()} allocated to ${alloc.parts.length} follower(s) by ${this.config.allocation} (${this.config.policies.roundingMode})` });
+    // A block is what its parts hold: report that, and the ordered volume where the lot limits changed it.
+    const opened = this.config.structure === 'block' ? Volume.sum(alloc.parts.map((p) => p.volume)) : masterVolume;
+    const changed = opened.eq(masterVolume) ? '' : `; ordered ${masterVolume.toString()}, the lot limits made the block ${opened.toString()} (see the allocation events)`;
+    this.emit({ time, kind: 'master-open', ticket, symbol, volume: opened, reason: `${side} ${opened.toString()} allocated to ${alloc.parts.length} follower(s) by ${this.config.allocation} (${this.config.policies.roundingMode})${changed}` });
   }
 
   private get maxOrders(): number { return this.config.maxOrders ?? 1000; }
@@ -686,6 +689,8 @@ export class Program {
     const full = v.eq(open);
     const step = this.instrument(trade.symbol).lotStep;
     if (!full && !v.value.mod(step.value).isZero()) return this.rejectOrder(time, ticket, trade.symbol, `partial close volume ${v.toString()} is not a multiple of the lot step ${step.toString()}`);
+    const minLot = this.instrument(trade.symbol).minLot;
+    if (!full && (v.lt(minLot) || open.minus(v).lt(minLot))) return this.rejectOrder(time, ticket, trade.symbol, `a partial close of ${v.toString()} must close and leave at least the minimum lot ${minLot.toString()} (open ${open.toString()})`);
     const f = full ? new Dec(1) : v.value.div(open.value);
     for (const [acc, share] of [...trade.skipped]) {
       const closing = share.exact.times(f);

@@ -207,8 +207,11 @@ export class RunWriter implements EngineSink {
     for (const i of investors) {
       const t = this.investor(i.id);
       const e = Number(i.equity.value);
-      t.net.observe(e);
-      t.gross.observe(e);
+      // Returns stop at the exit: a detached investor's account goes on outside the program.
+      if (!t.ended) {
+        t.net.observe(e);
+        t.gross.observe(e);
+      }
       // The membership window runs to the first observation after leaving, which holds the exit itself.
       if (t.masterAtStart === undefined) t.masterAtStart = this.master.index;
       if (!t.ended) t.masterAtEnd = this.master.index;

@@ -162,3 +162,22 @@ describe('bars: SL and TP in one bar, intrabar order and gaps', () => {
     expect(run(gap, {})).toEqual([['2024-03-04T11:00:00', '1.095', '-500']]);
   });
 });
+
+describe('partial closes respect the minimum lot', () => {
+  it('refuses to close, or to leave, less than the minimum lot', () => {
+    const sink = new MemorySink();
+    const p = new Program({ structure: 'block', allocation: 'equity', quantum: DEFAULT_QUANTUM, policies: DEFAULT_POLICIES, instruments: new Map([['EURUSD', { ...EURUSD, minLot: Volume.of('0.1') }]]), performanceFeeRate: new Dec(0) }, sink);
+    p.join(t(1), 'a', 'mam', Money.of('10000'), false);
+    p.onQuote('EURUSD', { time: t(2), bid: Price.of('1.10000'), ask: Price.of('1.10000') });
+    p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('0.4'));
+    p.masterClose(t(3), 'T1', Volume.of('0.05'));
+    p.masterClose(t(3), 'T1', Volume.of('0.35'));
+    p.masterClose(t(3), 'T1', Volume.of('0.3'));
+    expect(sink.events.filter((e) => e.kind === 'order-rejected').map((e) => e.reason)).toEqual([
+      'a partial close of 0.05 must close and leave at least the minimum lot 0.1 (open 0.4)',
+      'a partial close of 0.35 must close and leave at least the minimum lot 0.1 (open 0.4)',
+    ]);
+    p.flush();
+    expect(p.masterVolume('T1').toString()).toBe('0.1');
+  });
+});
