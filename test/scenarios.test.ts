@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -148,5 +148,26 @@ describe('joint program: signal master, MAM sub-accounts and a PAMM pool', () =>
     }
     // Whoever paid no period fee ends at or below its mark.
     for (const i of inv.values()) if (i.active && fee(i.id).isZero()) expect(i.equity.lte(i.mark), i.id).toBe(true);
+  });
+});
+
+describe('a detached investor is measured over its membership only', () => {
+  it('tracks the master exactly up to the detach, whatever its account does afterwards', () => {
+    const s = {
+      name: 'detach', start: '2024-03-01T00:05:00', end: '2024-03-08T00:00:00', instruments: ['EURUSD'],
+      prices: { EURUSD: { ticks: [['2024-03-04T09:00', '1.10000', '1.10000'], ['2024-03-05T09:00', '1.10000', '1.10000'], ['2024-03-06T09:00', '1.12000', '1.12000']] } },
+      program: { structure: 'signal', masterDeposit: '10000' },
+      policies: { onLeave: 'detach' },
+      investors: [{ id: 'a', model: 'mam', deposit: '10000' }],
+      flows: [{ at: '2024-03-05T10:00:00', investor: 'a', type: 'leave' }],
+      orders: [{ at: '2024-03-04T10:00:00', action: 'open', ticket: 'M1', symbol: 'EURUSD', side: 'buy', volume: '1' }, { at: '2024-03-06T10:00:00', action: 'close', ticket: 'M1' }],
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'mamlab-detach-'));
+    writeFileSync(join(dir, 's.json'), JSON.stringify(s));
+    const sum = runToDirectory(join(dir, 's.json'), join(dir, 'out')).summary;
+    const a = sum.investors.find((i) => i.id === 'a')!;
+    // a copied 1 lot flat until it detached; afterwards its kept lot earns 2,000 (+20%) outside the program
+    expect([a.detached, a.equity, a.trackingError, a.grossReturn]).toEqual([true, '12000.0000000', 0, 0]);
+    expect(sum.master.timeWeightedReturn).toBe(0.2);
   });
 });
