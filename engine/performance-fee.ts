@@ -1,54 +1,138 @@
-// Performance fee with a high-water mark per investor (DOMAIN §7), under the default
-// policies: equity basis, mark reset after the fee, floating P&L included, pro-rata
-// crystallization on partial withdrawal, no hurdle. Pure functions over one investor's mark.
+// Performance fee with a high-water mark per investor (DOMAIN §7), under every policy:
+// `hwmBasis` (equity | cumulative-profit), `hwmReset` (after-fee | before-fee),
+// `partialWithdrawal` (pro-rata | crystallize-all | reduce-mark) and `hurdle` (none | hard |
+// soft). Pure functions over one investor's fee state; the caller supplies the equity the
+// fee is assessed on (after its `floatingPnl` policy) and the hurdle's share of a year.
 import { Dec } from './decimal.js';
 import { type Quantum, roundToQuantum } from './quantum.js';
 import { Money } from './values.js';
 
-export interface HighWaterMark {
-  /** Equity the investor must exceed before a fee is due. */
-  readonly mark: Money;
+export type HwmBasis = 'equity' | 'cumulative-profit';
+export type HwmReset = 'after-fee' | 'before-fee';
+export type PartialWithdrawal = 'pro-rata' | 'crystallize-all' | 'reduce-mark';
+export type Hurdle = 'none' | 'hard' | 'soft';
+
+export interface FeeTerms {
   /** Fee rate as a fraction (0.2 = 20%); zero for the manager's own capital. */
   readonly rate: Dec;
+  readonly hwmBasis: HwmBasis;
+  readonly hwmReset: HwmReset;
+  readonly partialWithdrawal: PartialWithdrawal;
+  readonly hurdle: Hurdle;
+  /** Annual hurdle rate (0.05 = 5% a year), pro-rated to the part of the period assessed. */
+  readonly hurdleRate: Dec;
 }
+
+export interface FeeState {
+  /** Equity basis: the equity the investor must exceed before a fee is due. */
+  readonly mark: Money;
+  /** Cumulative-profit basis: the high of the cumulative trading result, gross of fees. */
+  readonly resultMark: Money;
+  readonly deposits: Money;
+  readonly withdrawals: Money;
+  readonly feesPaid: Money;
+}
+
+export const NEW_FEE_STATE: FeeState = { mark: Money.zero, resultMark: Money.zero, deposits: Money.zero, withdrawals: Money.zero, feesPaid: Money.zero };
 
 export interface FeeOutcome {
   readonly fee: Money;
+  /** The gain above the mark the fee was assessed on (negative: below the mark). */
   readonly gain: Money;
-  readonly next: HighWaterMark;
+  readonly next: FeeState;
+  /** Withdrawals: true when the fee is paid out of the amount withdrawn, false when from the account. */
+  readonly fromAmount?: boolean;
 }
 
-function feeOn(gain: Money, rate: Dec, q: Quantum): Money {
-  return gain.isPositive() ? new Money(roundToQuantum(gain.value.times(rate), q)) : Money.zero;
+const round = (d: Dec, q: Quantum): Money => new Money(roundToQuantum(d, q));
+
+/** The cumulative trading result, gross of fees: what flows cannot move. */
+export function cumulativeResult(s: FeeState, equity: Money): Money {
+  return equity.plus(s.withdrawals).plus(s.feesPaid).minus(s.deposits);
 }
 
-/** A deposit raises the mark by its amount, so new money is never charged as profit. */
-export function afterDeposit(h: HighWaterMark, amount: Money): HighWaterMark {
-  return { ...h, mark: h.mark.plus(amount) };
+/** The gain above the mark on the configured basis. */
+function gainOf(s: FeeState, t: FeeTerms, equity: Money): Money {
+  return t.hwmBasis === 'equity' ? equity.minus(s.mark) : cumulativeResult(s, equity).minus(s.resultMark);
 }
 
-/** Period end: fee on equity above the mark; the mark becomes the post-fee equity. Below the mark nothing changes. */
-export function crystallizePeriod(h: HighWaterMark, equity: Money, q: Quantum): FeeOutcome {
-  const gain = equity.minus(h.mark);
-  const fee = feeOn(gain, h.rate, q);
-  if (!gain.isPositive()) return { fee: Money.zero, gain, next: h };
-  return { fee, gain, next: { ...h, mark: equity.minus(fee) } };
+/** The hurdle in money for the assessed part of a year: on the mark, or on net capital for the cumulative basis. */
+function hurdleAmount(s: FeeState, t: FeeTerms, yearFraction: Dec): Dec {
+  if (t.hurdle === 'none') return new Dec(0);
+  const base = t.hwmBasis === 'equity' ? s.mark.value : Dec.max(0, s.deposits.value.minus(s.withdrawals.value));
+  return base.times(t.hurdleRate).times(yearFraction);
+}
+
+/** The fee on a gain: `hard` charges only above the hurdle, `soft` the whole gain once above it but never below it. */
+function feeOn(gain: Money, hurdle: Dec, t: FeeTerms, q: Quantum): Money {
+  if (!gain.isPositive()) return Money.zero;
+  if (t.hurdle === 'hard') return gain.value.gt(hurdle) ? round(gain.value.minus(hurdle).times(t.rate), q) : Money.zero;
+  if (t.hurdle === 'soft') {
+    if (!gain.value.gt(hurdle)) return Money.zero;
+    return round(Dec.min(gain.value.times(t.rate), gain.value.minus(hurdle)), q);
+  }
+  return round(gain.value.times(t.rate), q);
+}
+
+/** The state after charging `fee` on everything above the mark: the mark resets per `hwmReset`. */
+function reset(s: FeeState, t: FeeTerms, equity: Money, fee: Money): FeeState {
+  const beforeFee = t.hwmReset === 'before-fee';
+  if (t.hwmBasis === 'equity') return { ...s, mark: beforeFee ? equity : equity.minus(fee), feesPaid: s.feesPaid.plus(fee) };
+  const result = cumulativeResult(s, equity);
+  return { ...s, resultMark: beforeFee ? result.plus(fee) : result, feesPaid: s.feesPaid.plus(fee) };
+}
+
+/** A deposit raises the equity mark by its amount, so new money is never charged as profit. */
+export function afterDeposit(s: FeeState, amount: Money): FeeState {
+  return { ...s, mark: s.mark.plus(amount), deposits: s.deposits.plus(amount) };
 }
 
 /**
- * Partial withdrawal (`pro-rata`): the fee attributable to the withdrawn fraction f = amount /
- * equity is crystallized and paid out of the amount, and the mark scales by (1 − f), so what
- * stays behind is an exact scaled copy of the investor's position against its mark.
+ * Period end (or exit): a fee on the gain above the mark, net of the hurdle for `yearFraction`
+ * of a year. With a fee the mark resets; without one it stays (losses carry forward).
  */
-export function crystallizeWithdrawal(h: HighWaterMark, equity: Money, amount: Money, q: Quantum): FeeOutcome {
-  const gain = equity.minus(h.mark);
-  const fee = gain.isPositive() ? new Money(roundToQuantum(gain.value.times(h.rate).times(amount.value).div(equity.value), q)) : Money.zero;
-  const mark = new Money(roundToQuantum(h.mark.value.times(equity.value.minus(amount.value)).div(equity.value), q));
-  return { fee, gain, next: { ...h, mark } };
+export function crystallizePeriod(s: FeeState, t: FeeTerms, equity: Money, yearFraction: Dec, q: Quantum): FeeOutcome {
+  const gain = gainOf(s, t, equity);
+  const fee = feeOn(gain, hurdleAmount(s, t, yearFraction), t, q);
+  return { fee, gain, next: fee.isPositive() ? reset(s, t, equity, fee) : s };
 }
 
-/** Full exit: always crystallized on the whole gain above the mark. */
-export function crystallizeExit(h: HighWaterMark, equity: Money, q: Quantum): FeeOutcome {
-  const gain = equity.minus(h.mark);
-  return { fee: feeOn(gain, h.rate, q), gain, next: { ...h, mark: Money.zero } };
+/**
+ * Partial withdrawal of `amount`, the fraction `f` of the investor's equity:
+ * - `pro-rata`: the fee on the withdrawn fraction f of the gain is paid out
+ *   of the amount, and the mark scales by (1 − f): what stays is an exact scaled copy;
+ * - `crystallize-all`: the fee on the whole gain is charged now from the account, the mark
+ *   resets, and the withdrawal then lowers it by the amount;
+ * - `reduce-mark`: no fee; the equity mark drops by the amount withdrawn.
+ * On the cumulative-profit basis flows never move the result; only the fee timing differs.
+ */
+export function crystallizeWithdrawal(s: FeeState, t: FeeTerms, equity: Money, amount: Money, f: Dec, q: Quantum): FeeOutcome {
+  const gain = gainOf(s, t, equity);
+  const withdrawn = { ...s, withdrawals: s.withdrawals.plus(amount) };
+  if (t.partialWithdrawal === 'reduce-mark') {
+    return { fee: Money.zero, gain, fromAmount: true, next: t.hwmBasis === 'equity' ? { ...withdrawn, mark: s.mark.minus(amount).max(Money.zero) } : withdrawn };
+  }
+  if (t.partialWithdrawal === 'crystallize-all') {
+    const fee = feeOn(gain, new Dec(0), t, q);
+    const after = fee.isPositive() ? reset(s, t, equity, fee) : s;
+    const mark = t.hwmBasis !== 'equity' ? after.mark
+      : fee.isPositive() ? after.mark.minus(amount) : round(s.mark.value.times(new Dec(1).minus(f)), q);
+    return { fee, gain, fromAmount: false, next: { ...after, mark, withdrawals: s.withdrawals.plus(amount) } };
+  }
+  // pro-rata
+  const fee = gain.isPositive() ? round(gain.value.times(t.rate).times(f), q) : Money.zero;
+  if (t.hwmBasis === 'equity') {
+    const mark = round(s.mark.value.times(new Dec(1).minus(f)), q);
+    return { fee, gain, fromAmount: true, next: { ...withdrawn, mark, feesPaid: s.feesPaid.plus(fee) } };
+  }
+  // Cumulative basis: the charged share of the gain moves into the mark.
+  const charged = gain.isPositive() ? round(gain.value.times(f), q) : Money.zero;
+  const resultMark = s.resultMark.plus(charged).plus(t.hwmReset === 'before-fee' ? fee : Money.zero);
+  return { fee, gain, fromAmount: true, next: { ...withdrawn, resultMark, feesPaid: s.feesPaid.plus(fee) } };
+}
+
+/** Full exit: always crystallized, on the whole gain, the hurdle pro-rated to the part of the period. */
+export function crystallizeExit(s: FeeState, t: FeeTerms, equity: Money, yearFraction: Dec, q: Quantum): FeeOutcome {
+  const gain = gainOf(s, t, equity);
+  return { fee: feeOn(gain, hurdleAmount(s, t, yearFraction), t, q), gain, next: NEW_FEE_STATE };
 }

@@ -1,5 +1,6 @@
 // Every contested convention of DOMAIN.md that this build implements, as named values with
 // their defaults. The scenario sets them, the engine reads them, the outputs echo them.
+import type { Hurdle, HwmBasis, HwmReset, PartialWithdrawal } from './performance-fee.js';
 import type { ResidualRule } from './split.js';
 import type { ConversionSide } from './quotes.js';
 
@@ -10,13 +11,18 @@ export type Structure = (typeof STRUCTURES)[number];
 export const ALLOCATION_METHODS = ['equity', 'balance', 'percent', 'lot', 'proportional', 'equity-percent', 'multiplier'] as const;
 export type AllocationMethod = (typeof ALLOCATION_METHODS)[number];
 
+export const FEE_PERIODS = ['daily', 'weekly', 'monthly', 'quarterly', 'annual'] as const;
+export type FeePeriod = (typeof FEE_PERIODS)[number];
+
 export interface PerformanceFeePolicies {
-  readonly period: 'monthly';
-  readonly hwmBasis: 'equity';
-  readonly hwmReset: 'after-fee';
-  readonly floatingPnl: 'all';
-  readonly partialWithdrawal: 'pro-rata';
-  readonly hurdle: 'none';
+  readonly period: FeePeriod;
+  readonly hwmBasis: HwmBasis;
+  readonly hwmReset: HwmReset;
+  readonly floatingPnl: 'all' | 'losses-only' | 'none';
+  readonly partialWithdrawal: PartialWithdrawal;
+  readonly hurdle: Hurdle;
+  /** Annual hurdle rate as a decimal string (0.05 = 5% a year). */
+  readonly hurdleRate: string;
 }
 
 export interface Policies {
@@ -49,5 +55,6 @@ export const DEFAULT_POLICIES: Policies = {
     floatingPnl: 'all',
     partialWithdrawal: 'pro-rata',
     hurdle: 'none',
+    hurdleRate: '0',
   },
 };

@@ -9,9 +9,9 @@ import { type Instrument, type Side, opposite, quoteProfit, sideSign } from './i
 import { Journal, type AccountKind, type AccountRef } from './journal.js';
 import { type PendingType, type Watch, crossing, distance, isBeyond as isBeyondAt, pendingSide, pendingWatch, quoteAt, stopWatch, validLevel } from './orders.js';
 import { UnitRegister } from './pamm.js';
-import { afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal, type HighWaterMark } from './performance-fee.js';
+import { type FeeState, type FeeTerms, NEW_FEE_STATE, afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal } from './performance-fee.js';
 import type { AllocationMethod, Policies, Structure } from './policies.js';
-import { type Quantum } from './quantum.js';
+import { type Quantum, roundToQuantum } from './quantum.js';
 import { type Conversion, type Quote, QuoteBook, fillPrice, findConversion, markPrice } from './quotes.js';
 import { type ServerTime, formatServerTime } from './time.js';
 import { Money, Price, Units, Volume } from './values.js';
@@ -41,7 +41,10 @@ interface Investor {
   readonly model: InvestmentModel;
   readonly account: string;
   readonly manager: boolean;
-  hwm: HighWaterMark;
+  fee: FeeState;
+  readonly feeTerms: FeeTerms;
+  /** Start of the investor's part of the current fee period (the hurdle is pro-rated to it). */
+  periodStart: ServerTime;
   active: boolean;
   /** Left with `onLeave: detach`: keeps its positions in an account outside the program. */
   detached: boolean;
@@ -161,6 +164,8 @@ export interface InvestorSnapshot {
   readonly detached: boolean;
   readonly equity: Money;
   readonly mark: Money;
+  /** Cumulative-profit basis: the high of the cumulative trading result, gross of fees. */
+  readonly resultMark: Money;
   readonly units?: Units;
 }
 
@@ -284,6 +289,31 @@ export class Program {
   private memberValues(): Map<string, Money> {
     if (!this.units || !this.config.pool) return new Map();
     return this.units.values(this.equity(this.config.pool.id), this.config.policies.residualRule);
+  }
+
+  private feeTerms(rate: Dec): FeeTerms {
+    const pf = this.config.policies.performanceFee;
+    return { rate, hwmBasis: pf.hwmBasis, hwmReset: pf.hwmReset, partialWithdrawal: pf.partialWithdrawal, hurdle: pf.hurdle, hurdleRate: new Dec(pf.hurdleRate) };
+  }
+
+  /** The hurdle's share of a year: from the start of the investor's part of the period, act/365. */
+  private yearFraction(inv: Investor, time: ServerTime): Dec {
+    return new Dec(time - inv.periodStart).div(365 * 86_400_000);
+  }
+
+  /**
+   * The equity a performance fee is assessed on, per `floatingPnl`: all open P&L, only open
+   * losses, or none (realized results only). A PAMM member's open P&L is its units' share of the pool's.
+   */
+  private feeEquity(inv: Investor, values: ReadonlyMap<string, Money>): Money {
+    const equity = this.equityOf(inv, values);
+    const policy = this.config.policies.performanceFee.floatingPnl;
+    if (policy === 'all') return equity;
+    const acc = this.accounts.get(inv.account)!;
+    let floating = this.floatingOf(acc);
+    if (inv.model === 'pamm') floating = new Money(roundToQuantum(floating.value.times(this.units!.holding(inv.id).value).div(this.units!.total.value), this.q));
+    const counted = policy === 'losses-only' ? floating.min(Money.zero) : Money.zero;
+    return equity.minus(floating).plus(counted);
   }
 
   /** An investor's equity: its sub-account's (MAM) or its share of the pool (PAMM, from `values`). */
@@ -766,7 +796,7 @@ export class Program {
     if (model === 'pamm' && !this.poolHasNav()) return this.rejectRequest(time, id, `pool equity ${this.equity(this.config.pool!.id).toString()} is not positive: no NAV to buy units at`);
     const account = model === 'mam' ? `mam:${id}` : this.config.pool!.id;
     const rate = manager ? new Dec(0) : this.config.performanceFeeRate;
-    const inv: Investor = { id, model, account, manager, hwm: { mark: Money.zero, rate }, active: true, detached: false };
+    const inv: Investor = { id, model, account, manager, fee: NEW_FEE_STATE, feeTerms: this.feeTerms(rate), periodStart: time, active: true, detached: false };
     this.investors.set(id, inv);
     if (model === 'mam') this.openAccount(account, 'mam', terms);
     this.emit({ time, kind: 'join', investor: id, account, amount, reason: `${model.toUpperCase()} investor joins${manager ? ' (manager capital, no fee)' : ''}` });
@@ -804,7 +834,7 @@ export class Program {
     } else {
       this.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
     }
-    inv.hwm = afterDeposit(inv.hwm, amount);
+    inv.fee = afterDeposit(inv.fee, amount);
     this.emit({ time, kind: 'deposit', investor: inv.id, account: inv.account, amount, reason: 'deposit executed; high-water mark raised by the amount' });
   }
 
@@ -898,20 +928,23 @@ export class Program {
     if (!inv) return;
     const equity = this.investorEquity(id);
     if (!amount.isPositive() || amount.gt(equity)) return this.rejectRequest(time, id, `withdrawal ${amount.toString()} must be positive and at most the equity ${equity.toString()}`);
-    const outcome = crystallizeWithdrawal(inv.hwm, equity, amount, this.q);
-    this.settleSkipped(time, inv.account, inv.model === 'mam' ? amount.value.div(equity.value) : amount.value.div(this.equity(inv.account).value));
+    const convention = inv.feeTerms.partialWithdrawal;
+    const outcome = crystallizeWithdrawal(inv.fee, inv.feeTerms, this.feeEquity(inv, this.memberValues()), amount, amount.value.div(equity.value), this.q);
+    // Pro-rata takes the fee out of the amount; crystallize-all charges it from the account on top.
+    const gross = outcome.fromAmount ? amount : amount.plus(outcome.fee);
+    if (gross.gt(equity)) return this.rejectRequest(time, id, `withdrawal ${amount.toString()} plus the fee ${outcome.fee.toString()} crystallized by it exceeds the equity ${equity.toString()}`);
+    this.settleSkipped(time, inv.account, inv.model === 'mam' ? gross.value.div(equity.value) : gross.value.div(this.equity(inv.account).value));
     if (inv.model === 'mam') {
-      this.reducePositions(time, inv.account, amount.value, equity.value, 'withdrawal');
-      this.payOut(time, inv, amount, outcome.fee, 'partial withdrawal (pro-rata)');
+      this.reducePositions(time, inv.account, gross.value, equity.value, 'withdrawal');
     } else {
       const pool = inv.account;
-      this.reducePositions(time, pool, amount.value, this.equity(pool).value, 'withdrawal');
-      const u = this.units!.unitsToRedeem(id, amount, this.equity(pool));
+      this.reducePositions(time, pool, gross.value, this.equity(pool).value, 'withdrawal');
+      const u = this.units!.unitsToRedeem(id, gross, this.equity(pool));
       this.units!.redeem(id, u);
-      this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount, units: u, reason: 'withdrawal at NAV' });
-      this.payOut(time, inv, amount, outcome.fee, 'partial withdrawal (pro-rata)');
+      this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: gross, units: u, reason: 'withdrawal at NAV' });
     }
-    inv.hwm = outcome.next;
+    this.payOut(time, inv, gross, outcome.fee, `partial withdrawal (${convention})`);
+    inv.fee = outcome.next;
   }
 
   /** Pays `gross` out of the investor's account: `fee` to the fee account, the rest to the investor. */
@@ -947,21 +980,22 @@ export class Program {
       this.flush();
       this.retireEmptyBlockTrades(time);
       const equity = this.equity(inv.account);
-      const outcome = crystallizeExit(inv.hwm, equity, this.q);
+      const outcome = crystallizeExit(inv.fee, inv.feeTerms, this.feeEquity(inv, new Map()), this.yearFraction(inv, time), this.q);
       this.payOut(time, inv, equity, outcome.fee, 'exit');
       acc.active = false;
     } else {
       const pool = inv.account;
       const held = this.units!.holding(id);
       this.reducePositions(time, pool, held.value, this.units!.total.value, 'leave');
-      const equity = this.memberValues().get(id) ?? Money.zero;
-      const outcome = crystallizeExit(inv.hwm, equity, this.q);
+      const values = this.memberValues();
+      const equity = values.get(id) ?? Money.zero;
+      const outcome = crystallizeExit(inv.fee, inv.feeTerms, this.feeEquity(inv, values), this.yearFraction(inv, time), this.q);
       this.units!.redeem(id, held);
       this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: equity, units: held, reason: 'exit: all units at NAV' });
       this.payOut(time, inv, equity, outcome.fee, 'exit');
     }
     inv.active = false;
-    inv.hwm = { ...inv.hwm, mark: Money.zero };
+    inv.fee = NEW_FEE_STATE;
     this.emit({ time, kind: 'leave', investor: id, account: inv.account, reason: 'investor left the program' });
   }
 
@@ -971,7 +1005,7 @@ export class Program {
    */
   private detach(time: ServerTime, inv: Investor): void {
     const acc = this.accounts.get(inv.account)!;
-    const outcome = crystallizeExit(inv.hwm, this.equity(inv.account), this.q);
+    const outcome = crystallizeExit(inv.fee, inv.feeTerms, this.feeEquity(inv, new Map()), this.yearFraction(inv, time), this.q);
     if (outcome.fee.isPositive()) {
       this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, outcome.fee, 'performance-fee', inv.id);
       this.emit({ time, kind: 'performance-fee', investor: inv.id, account: inv.account, amount: outcome.fee, reason: 'crystallized on exit (detach)' });
@@ -980,7 +1014,7 @@ export class Program {
     acc.active = false;
     inv.active = false;
     inv.detached = true;
-    inv.hwm = { ...inv.hwm, mark: Money.zero };
+    inv.fee = NEW_FEE_STATE;
     this.emit({ time, kind: 'detach', investor: inv.id, account: inv.account, volume: Volume.sum(acc.positions.map((p) => p.volume)), amount: this.equity(inv.account), reason: `left with onLeave: detach; keeps ${acc.positions.length} position(s) in an independent account` });
     this.retireEmptyBlockTrades(time);
   }
@@ -1005,8 +1039,9 @@ export class Program {
     for (const inv of this.investors.values()) {
       if (!inv.active) continue;
       const equity = this.equityOf(inv, values);
-      const outcome = crystallizePeriod(inv.hwm, equity, this.q);
-      inv.hwm = outcome.next;
+      const outcome = crystallizePeriod(inv.fee, inv.feeTerms, this.feeEquity(inv, values), this.yearFraction(inv, time), this.q);
+      inv.fee = outcome.next;
+      inv.periodStart = time;
       if (outcome.fee.isPositive()) due.push({ inv, fee: outcome.fee, equity });
     }
     // Values were all taken before any fee moved, so one member's fee never changes another's base.
@@ -1024,7 +1059,7 @@ export class Program {
         this.emit({ time, kind: 'units-redeemed', investor: inv.id, account: inv.account, amount: fee, units: u, reason: `performance fee ${label} at NAV` });
       }
       this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, 'performance-fee', `${inv.id}@${label}`);
-      this.emit({ time, kind: 'performance-fee', investor: inv.id, account: inv.account, amount: fee, reason: `period ${label}: ${inv.hwm.rate.times(100).toString()}% of the gain above the mark` });
+      this.emit({ time, kind: 'performance-fee', investor: inv.id, account: inv.account, amount: fee, reason: `period ${label}: ${inv.feeTerms.rate.times(100).toString()}% of the gain above the mark (${inv.feeTerms.hwmBasis} basis${inv.feeTerms.hurdle === 'none' ? '' : `, ${inv.feeTerms.hurdle} hurdle ${inv.feeTerms.hurdleRate.times(100).toString()}% a year`})` });
     }
   }
 
@@ -1049,7 +1084,8 @@ export class Program {
     return [...this.investors.values()].map((inv) => ({
       id: inv.id, model: inv.model, manager: inv.manager, active: inv.active, detached: inv.detached,
       equity: this.equityOf(inv, values),
-      mark: inv.hwm.mark,
+      mark: inv.fee.mark,
+      resultMark: inv.fee.resultMark,
       units: inv.model === 'pamm' ? this.units!.holding(inv.id) : undefined,
     }));
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
 import { UnitRegister } from '../engine/pamm.js';
-import { afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal, type HighWaterMark } from '../engine/performance-fee.js';
+import { type FeeState, type FeeTerms, NEW_FEE_STATE, afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal, cumulativeResult } from '../engine/performance-fee.js';
 import { DEFAULT_QUANTUM as q } from '../engine/quantum.js';
 import { Money, Units } from '../engine/values.js';
 
@@ -32,43 +32,85 @@ describe('PAMM units at NAV', () => {
   });
 });
 
-describe('performance fee with a high-water mark (defaults of DOMAIN §7, rate 20%)', () => {
-  const start: HighWaterMark = { mark: Money.of('10000'), rate: new Dec('0.2') };
+describe('performance fee with a high-water mark (DOMAIN §7), rate 20%', () => {
+  const T = (over: Partial<FeeTerms> = {}): FeeTerms => ({ rate: new Dec('0.2'), hwmBasis: 'equity', hwmReset: 'after-fee', partialWithdrawal: 'pro-rata', hurdle: 'none', hurdleRate: new Dec(0), ...over });
+  const start = afterDeposit(NEW_FEE_STATE, Money.of('10000'));
+  const Y = new Dec(0); // no hurdle fraction needed
+  const period = (s: FeeState, t: FeeTerms, e: string, frac: Dec = Y) => crystallizePeriod(s, t, Money.of(e), frac, q);
+  const fm = (o: { fee: Money; next: FeeState }) => [o.fee.toString(), o.next.mark.toString()];
 
-  it('four monthly periods: a gain, a loss, a partial recovery and a new high', () => {
-    // P1: 11,000 vs mark 10,000 → gain 1,000, fee 200, mark 10,800 (after-fee)
-    const p1 = crystallizePeriod(start, Money.of('11000'), q);
-    expect([p1.fee.toString(), p1.next.mark.toString()]).toEqual(['200', '10800']);
-    // P2: 9,800 < 10,800 → no fee, mark kept (the loss carries forward)
-    const p2 = crystallizePeriod(p1.next, Money.of('9800'), q);
-    expect([p2.fee.toString(), p2.next.mark.toString()]).toEqual(['0', '10800']);
-    // P3: 10,500, still below 10,800 → no fee
-    const p3 = crystallizePeriod(p2.next, Money.of('10500'), q);
-    expect([p3.fee.toString(), p3.next.mark.toString()]).toEqual(['0', '10800']);
-    // P4: 11,300 → gain 500, fee 100, mark 11,200
-    const p4 = crystallizePeriod(p3.next, Money.of('11300'), q);
-    expect([p4.fee.toString(), p4.next.mark.toString()]).toEqual(['100', '11200']);
+  it('four monthly periods, after-fee reset: a gain, a loss, a partial recovery and a new high', () => {
+    // P1 11,000: gain 1,000 → fee 200, mark 10,800. P2 9,800: below, nothing, mark kept.
+    // P3 10,500: still below 10,800. P4 11,300: gain 500 → fee 100, mark 11,200.
+    const t = T();
+    const p1 = period(start, t, '11000');
+    const p2 = period(p1.next, t, '9800');
+    const p3 = period(p2.next, t, '10500');
+    const p4 = period(p3.next, t, '11300');
+    expect([fm(p1), fm(p2), fm(p3), fm(p4)]).toEqual([['200', '10800'], ['0', '10800'], ['0', '10800'], ['100', '11200']]);
   });
 
-  it('a deposit raises the mark by its amount, so it is never charged as profit', () => {
-    const h = afterDeposit(start, Money.of('5000'));
-    expect(h.mark.toString()).toBe('15000');
-    expect(crystallizePeriod(h, Money.of('15000'), q).fee.toString()).toBe('0');
+  it('the same four periods with before-fee reset: the investor must also re-earn the fee', () => {
+    // P1: fee 200, mark 11,000 (pre-fee equity; the equity is 10,800 after the fee).
+    // P2 9,800 and P3 10,500: below. P4 11,300: gain 300 → fee 60, mark 11,300.
+    const t = T({ hwmReset: 'before-fee' });
+    const p1 = period(start, t, '11000');
+    const p4 = period(period(period(p1.next, t, '9800').next, t, '10500').next, t, '11300');
+    expect([fm(p1), fm(p4)]).toEqual([['200', '11000'], ['60', '11300']]);
   });
 
-  it('partial withdrawal pro-rata: fee on the withdrawn fraction, mark scaled by what stays', () => {
-    // equity 12,000, mark 10,000, withdraw 3,000 (f = 1/4): fee 0.2 × 2,000 × 1/4 = 100; mark 10,000 × 9,000 / 12,000 = 7,500
-    const w = crystallizeWithdrawal(start, Money.of('12000'), Money.of('3000'), q);
-    expect([w.fee.toString(), w.next.mark.toString()]).toEqual(['100', '7500']);
-    // what stays (9,000 against 7,500) carries exactly (1 − f) of the gain: 1,500 = 0.75 × 2,000
-    expect(crystallizePeriod(w.next, Money.of('9000'), q).fee.toString()).toBe('300');
+  it('cumulative-profit basis: the gross cumulative result, which flows cannot move', () => {
+    // Deposit 10,000; P1 at 11,000: result 1,000 → fee 200 (equity 10,800 after). A 5,000 deposit and a 3,000
+    // withdrawal later, P2 at 13,300: result = 13,300 + 3,000 + 200 − 15,000 = 1,500 → gain 500 over the mark 1,000 → fee 100.
+    const t = T({ hwmBasis: 'cumulative-profit' });
+    const p1 = period(start, t, '11000');
+    expect([p1.fee.toString(), p1.next.resultMark.toString()]).toEqual(['200', '1000']);
+    let s = afterDeposit(p1.next, Money.of('5000'));
+    s = { ...s, withdrawals: s.withdrawals.plus(Money.of('3000')) };
+    expect(cumulativeResult(s, Money.of('13300')).toString()).toBe('1500');
+    const p2 = period(s, t, '13300');
+    expect([p2.fee.toString(), p2.next.resultMark.toString()]).toEqual(['100', '1500']);
+  });
+
+  it('a deposit raises the equity mark by its amount, so it is never charged as profit', () => {
+    const s = afterDeposit(start, Money.of('5000'));
+    expect(s.mark.toString()).toBe('15000');
+    expect(period(s, T(), '15000').fee.toString()).toBe('0');
+  });
+
+  it('partial withdrawal under each convention: equity 12,000, mark 10,000, withdraw 3,000 (f = 1/4)', () => {
+    const f = new Dec('0.25');
+    // pro-rata: fee 0.2 × 2,000 × 1/4 = 100 out of the amount; mark 10,000 × 3/4 = 7,500; what stays (9,000) carries 1,500 of gain
+    const pr = crystallizeWithdrawal(start, T(), Money.of('12000'), Money.of('3000'), f, q);
+    expect([pr.fee.toString(), pr.next.mark.toString(), pr.fromAmount]).toEqual(['100', '7500', true]);
+    expect(period(pr.next, T(), '9000').fee.toString()).toBe('300');
+    // crystallize-all: fee 0.2 × 2,000 = 400 from the account; mark 12,000 − 400 − 3,000 = 8,600 (= the equity that stays)
+    const ca = crystallizeWithdrawal(start, T({ partialWithdrawal: 'crystallize-all' }), Money.of('12000'), Money.of('3000'), f, q);
+    expect([ca.fee.toString(), ca.next.mark.toString(), ca.fromAmount]).toEqual(['400', '8600', false]);
+    // reduce-mark: no fee; mark 10,000 − 3,000 = 7,000; later at 9,000 the whole 2,000 is still charged: 400
+    const rm = crystallizeWithdrawal(start, T({ partialWithdrawal: 'reduce-mark' }), Money.of('12000'), Money.of('3000'), f, q);
+    expect([rm.fee.toString(), rm.next.mark.toString()]).toEqual(['0', '7000']);
+    expect(period(rm.next, T(), '9000').fee.toString()).toBe('400');
+  });
+
+  it('hurdles: 12% a year over a quarter (¼ year) is 3% of the 10,000 mark = 300', () => {
+    const quarter = new Dec('0.25');
+    // gain 1,000: hard → 20% of (1,000 − 300) = 140; soft → 20% of 1,000 = 200 (stays 10,800 ≥ 10,300)
+    expect(period(start, T({ hurdle: 'hard', hurdleRate: new Dec('0.12') }), '11000', quarter).fee.toString()).toBe('140');
+    expect(period(start, T({ hurdle: 'soft', hurdleRate: new Dec('0.12') }), '11000', quarter).fee.toString()).toBe('200');
+    // gain 350 (just above 300): soft would be 70 but may not leave the investor below 10,300 → 50; hard: 20% of 50 = 10
+    expect(period(start, T({ hurdle: 'soft', hurdleRate: new Dec('0.12') }), '10350', quarter).fee.toString()).toBe('50');
+    expect(period(start, T({ hurdle: 'hard', hurdleRate: new Dec('0.12') }), '10350', quarter).fee.toString()).toBe('10');
+    // below the hurdle: nothing, and the mark stays
+    const below = period(start, T({ hurdle: 'soft', hurdleRate: new Dec('0.12') }), '10200', quarter);
+    expect(fm(below)).toEqual(['0', '10000']);
   });
 
   it('exit crystallizes the whole gain, nothing below the mark; fees round half-up to 1e-7', () => {
-    expect(crystallizeExit(start, Money.of('9500'), q).fee.toString()).toBe('0');
+    expect(crystallizeExit(start, T(), Money.of('9500'), Y, q).fee.toString()).toBe('0');
     // 0.2 × 2,345.6789 = 469.13578
-    expect(crystallizeExit(start, Money.of('12345.6789'), q).fee.toString()).toBe('469.13578');
+    expect(crystallizeExit(start, T(), Money.of('12345.6789'), Y, q).fee.toString()).toBe('469.13578');
     // 0.2 × 0.00000025 = 0.00000005 → 0.0000001
-    expect(crystallizeExit(start, Money.of('10000.00000025'), q).fee.toString()).toBe('0.0000001');
+    expect(crystallizeExit(start, T(), Money.of('10000.00000025'), Y, q).fee.toString()).toBe('0.0000001');
   });
 });
