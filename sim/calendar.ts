@@ -107,18 +107,43 @@ export function nextPammWindow(t: ServerTime): ServerTime {
 
 /** Trading-month boundaries (00:05 server time on the 1st) in (from, to], with the label of the month that ends. */
 export function monthEnds(from: ServerTime, to: ServerTime): Array<{ time: ServerTime; label: string }> {
+  return calendarEnds(from, to, 1, (y, m) => `${y}-${String(m + 1).padStart(2, '0')}`);
+}
+
+/** Boundaries at 00:05 on the 1st of every `months`-th month (January-aligned), labelled by the period that ends. */
+function calendarEnds(from: ServerTime, to: ServerTime, months: number, label: (y: number, m: number) => string): Array<{ time: ServerTime; label: string }> {
   const out: Array<{ time: ServerTime; label: string }> = [];
   const d = new Date(from);
-  let y = d.getUTCFullYear(), mo = d.getUTCMonth();
+  let y = d.getUTCFullYear(), mo = d.getUTCMonth() - (d.getUTCMonth() % months);
   for (;;) {
     const boundary = Date.UTC(y, mo, 1, 0, 5);
     if (boundary > to) break;
     if (boundary > from) {
-      const prev = new Date(Date.UTC(y, mo - 1, 1));
-      out.push({ time: serverTime(boundary), label: `${prev.getUTCFullYear()}-${String(prev.getUTCMonth() + 1).padStart(2, '0')}` });
+      const prev = new Date(Date.UTC(y, mo - months, 1));
+      out.push({ time: serverTime(boundary), label: label(prev.getUTCFullYear(), prev.getUTCMonth()) });
     }
-    mo += 1;
-    if (mo === 12) { mo = 0; y += 1; }
+    mo += months;
+    if (mo >= 12) { mo -= 12; y += 1; }
+  }
+  return out;
+}
+
+const ymd = (t: number): string => new Date(t).toISOString().slice(0, 10);
+
+/**
+ * Fee-period ends in (from, to]: `daily` at each rollover after a trading day (00:00,
+ * Tuesday–Saturday), `weekly` at the rollover after Friday (Saturday 00:00), `monthly`,
+ * `quarterly` and `annual` at 00:05 on the 1st (the trading month of DOMAIN §7).
+ */
+export function periodEnds(period: 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'annual', from: ServerTime, to: ServerTime): Array<{ time: ServerTime; label: string }> {
+  if (period === 'monthly') return monthEnds(from, to);
+  if (period === 'quarterly') return calendarEnds(from, to, 3, (y, m) => `${y}-Q${m / 3 + 1}`);
+  if (period === 'annual') return calendarEnds(from, to, 12, (y) => `${y}`);
+  const out: Array<{ time: ServerTime; label: string }> = [];
+  for (let day = Math.floor(from / DAY) * DAY + DAY; day <= to; day += DAY) {
+    const dow = new Date(day).getUTCDay(); // the day that starts at this rollover
+    if (period === 'daily' && dow >= 2 && dow <= 6) out.push({ time: serverTime(day), label: ymd(day - DAY) });
+    if (period === 'weekly' && dow === 6) out.push({ time: serverTime(day), label: `week of ${ymd(day - 5 * DAY)}` });
   }
   return out;
 }

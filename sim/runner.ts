@@ -5,7 +5,7 @@ import type { EngineSink } from '../engine/events.js';
 import { Program } from '../engine/program.js';
 import type { ServerTime } from '../engine/time.js';
 import { formatServerTime } from '../engine/time.js';
-import { isMarketOpen, monthEnds, nextMarketOpen, nextPammWindow } from './calendar.js';
+import { isMarketOpen, nextMarketOpen, nextPammWindow, periodEnds } from './calendar.js';
 import type { PriceTick } from './prices.js';
 import { Price } from '../engine/values.js';
 import type { Scenario } from './scenario.js';
@@ -98,7 +98,7 @@ export function scheduleActions(s: Scenario): Action[] {
       add(o.at, PRIORITY.order, label, (p) => p.masterClose(o.at, o.ticket, o.volume));
     }
   }
-  for (const pe of monthEnds(s.start, s.end)) add(pe.time, PRIORITY.periodEnd, `period end ${pe.label}`, (p) => p.periodEnd(pe.time, pe.label));
+  for (const pe of periodEnds(s.policies.performanceFee.period, s.start, s.end)) add(pe.time, PRIORITY.periodEnd, `period end ${pe.label}`, (p) => p.periodEnd(pe.time, pe.label));
 
   return actions.sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
 }

@@ -372,7 +372,10 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   if (pool && !(pool.initialNav.isPositive() && !pool.initialNav.isZero())) r.fail(['program', 'pamm', 'initialNav'], 'expected a positive NAV');
 
   const pol = doc.policies as Obj;
-  const policies: Policies = { ...DEFAULT_POLICIES, ...(pol as object), performanceFee: { ...DEFAULT_POLICIES.performanceFee, ...(pol.performanceFee as object) } } as Policies;
+  const feePolicies = { ...DEFAULT_POLICIES.performanceFee, ...(pol.performanceFee as object) } as Policies['performanceFee'];
+  const hurdleRate = r.decimal(feePolicies.hurdleRate, ['policies', 'performanceFee', 'hurdleRate']);
+  if (hurdleRate.isNegative() && !hurdleRate.isZero()) r.fail(['policies', 'performanceFee', 'hurdleRate'], 'expected a non-negative annual rate such as 0.05');
+  const policies: Policies = { ...DEFAULT_POLICIES, ...(pol as object), performanceFee: { ...feePolicies, hurdleRate: hurdleRate.toString() } } as Policies;
 
   // Investors, flows, orders
   const ids = new Set<string>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatServerTime, serverTime } from '../engine/time.js';
-import { athensOffset, isMarketOpen, monthEnds, newYorkOffset, nextMarketOpen, nextPammWindow, parseTime } from '../sim/calendar.js';
+import { athensOffset, isMarketOpen, monthEnds, newYorkOffset, nextMarketOpen, nextPammWindow, parseTime, periodEnds } from '../sim/calendar.js';
 import { stream } from '../sim/rng.js';
 
 const st = (text: string) => parseTime(text, 'ny+7')!;
@@ -83,6 +83,22 @@ describe('trading week, rollover window and trading month', () => {
     ]);
     expect(monthEnds(st('2024-12-10'), st('2025-01-02')).map((m) => m.label)).toEqual(['2024-12']);
     expect(monthEnds(st('2024-03-01T00:05'), st('2024-04-01T00:04'))).toEqual([]);
+  });
+});
+
+describe('fee periods', () => {
+  const ends = (period: Parameters<typeof periodEnds>[0], a: string, b: string) => periodEnds(period, st(a), st(b)).map((e) => [fmt(e.time), e.label]);
+  it('daily ends at each rollover after a trading day, weekly at the one after Friday', () => {
+    // Friday 2024-03-08 to Wednesday 2024-03-13: rollovers Sat 9th (Friday's), Tue 12th (Monday's), Wed 13th (Tuesday's)
+    expect(ends('daily', '2024-03-08T01:00', '2024-03-13T00:00')).toEqual([
+      ['2024-03-09T00:00:00', '2024-03-08'], ['2024-03-12T00:00:00', '2024-03-11'], ['2024-03-13T00:00:00', '2024-03-12'],
+    ]);
+    expect(ends('weekly', '2024-03-01T00:05', '2024-03-20T00:00')).toEqual([['2024-03-02T00:00:00', 'week of 2024-02-26'], ['2024-03-09T00:00:00', 'week of 2024-03-04'], ['2024-03-16T00:00:00', 'week of 2024-03-11']]);
+  });
+  it('quarterly and annual end at 00:05 on the first of a quarter or year', () => {
+    expect(ends('quarterly', '2024-02-10', '2024-10-01T00:05')).toEqual([['2024-04-01T00:05:00', '2024-Q1'], ['2024-07-01T00:05:00', '2024-Q2'], ['2024-10-01T00:05:00', '2024-Q3']]);
+    expect(ends('annual', '2024-02-10', '2026-01-01T00:05')).toEqual([['2025-01-01T00:05:00', '2024'], ['2026-01-01T00:05:00', '2025']]);
+    expect(ends('monthly', '2024-03-01T00:05', '2024-04-01T00:05')).toEqual([['2024-04-01T00:05:00', '2024-03']]);
   });
 });
 

@@ -331,3 +331,27 @@ describe('rounding money follows the exact share through reductions and late all
     expect(rounding('pamm').toString()).toBe('-46.4285714');
   });
 });
+
+describe('floatingPnl: what the performance fee is assessed on', () => {
+  // a (10,000) made +1,000 realized on T1; T2 is open with floating −500 (case A) or +800 (case B) at the period end.
+  function feeAt(floatingPnl: 'all' | 'losses-only' | 'none', close2: string) {
+    const sink = new MemorySink();
+    const p = new Program({ structure: 'block', allocation: 'equity', quantum: DEFAULT_QUANTUM, policies: { ...DEFAULT_POLICIES, performanceFee: { ...DEFAULT_POLICIES.performanceFee, floatingPnl } }, instruments: new Map([['EURUSD', EURUSD]]), performanceFeeRate: new Dec('0.2') }, sink);
+    const q = (h: number, px: string) => p.onQuote('EURUSD', { time: t(h), bid: Price.of(px), ask: Price.of(px) });
+    p.join(t(1), 'a', 'mam', Money.of('10000'), false);
+    q(2, '1.10000');
+    p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
+    q(3, '1.11000');
+    p.masterClose(t(3), 'T1');
+    p.masterOpen(t(3), 'T2', 'EURUSD', 'buy', Volume.of('1'));
+    q(4, close2);
+    p.periodEnd(t(4), 'P');
+    return sink.events.filter((e) => e.kind === 'performance-fee').map((e) => e.amount!.toString())[0] ?? '0';
+  }
+  it('case A, open loss −500: all and losses-only charge on 500 (100), none on the realized 1,000 (200)', () => {
+    expect(['all', 'losses-only', 'none'].map((x) => feeAt(x as 'all', '1.10500'))).toEqual(['100', '100', '200']);
+  });
+  it('case B, open gain +800: all charges on 1,800 (360); losses-only and none on 1,000 (200)', () => {
+    expect(['all', 'losses-only', 'none'].map((x) => feeAt(x as 'all', '1.11800'))).toEqual(['360', '200', '200']);
+  });
+});
