@@ -10,7 +10,7 @@ export const EVENT_KINDS = [
   'allocation-residual', 'allocation-skip', 'allocation-clamp', 'allocation-force-min', 'allocation-override', 'allocation-unplaced', 'residual-exposure',
   'join', 'deposit', 'withdrawal', 'leave', 'detach', 'request-rejected', 'request-queued',
   'units-issued', 'units-redeemed', 'positions-reduced', 'reduction-rounded', 'positions-copied', 'pool-reallocated',
-  'period-end', 'performance-fee', 'negative-balance-protected', 'rounding-missed',
+  'period-end', 'performance-fee', 'management-fee', 'entry-fee', 'negative-balance-protected', 'rounding-missed',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -29,7 +29,7 @@ export interface EngineEvent {
 }
 
 /** Why a position (or part of one) was closed. */
-export type CloseCause = 'master-close' | 'stop-loss' | 'take-profit' | 'withdrawal' | 'leave' | 'reallocate' | 'performance-fee' | 'residual-exposure';
+export type CloseCause = 'master-close' | 'stop-loss' | 'take-profit' | 'withdrawal' | 'leave' | 'reallocate' | 'performance-fee' | 'management-fee' | 'residual-exposure';
 
 export interface ClosedTrade {
   readonly account: string;

@@ -25,6 +25,12 @@ export interface PerformanceFeePolicies {
   readonly hurdleRate: string;
 }
 
+export interface ManagementFeePolicies {
+  readonly period: 'monthly' | 'quarterly';
+  /** act/365: 1/365 of the annual rate every calendar day; 1/12-per-month: a twelfth a month spread over its days; 1/260-per-trading-day: 1/260 per trading day. */
+  readonly dayCount: 'act/365' | '1/12-per-month' | '1/260-per-trading-day';
+}
+
 export interface Policies {
   readonly residualRule: ResidualRule;
   readonly conversionSide: ConversionSide;
@@ -36,6 +42,7 @@ export interface Policies {
   readonly intrabar: 'worst-first' | 'open-high-low-close';
   readonly sameBarStops: 'stop-loss-first' | 'path-order';
   readonly performanceFee: PerformanceFeePolicies;
+  readonly managementFee: ManagementFeePolicies;
 }
 
 export const DEFAULT_POLICIES: Policies = {
@@ -57,4 +64,5 @@ export const DEFAULT_POLICIES: Policies = {
     hurdle: 'none',
     hurdleRate: '0',
   },
+  managementFee: { period: 'monthly', dayCount: 'act/365' },
 };

@@ -28,6 +28,10 @@ export interface ProgramConfig {
   readonly instruments: ReadonlyMap<string, Instrument>;
   /** Performance fee rate (0.2 = 20%) charged to every investor but the manager. */
   readonly performanceFeeRate: Dec;
+  /** Management fee: an annual rate on equity or balance, accrued daily (none when absent). */
+  readonly managementFee?: { readonly rate: Dec; readonly basis: 'equity' | 'balance' };
+  /** Entry fee as a fraction of every deposit (none when absent). */
+  readonly entryFee?: Dec;
   /** Open + pending master orders allowed at once (seed 000: 1000); the copies mirror the count. */
   readonly maxOrders?: number;
   /** The PAMM pool, if the program has one. */
@@ -45,6 +49,8 @@ interface Investor {
   readonly feeTerms: FeeTerms;
   /** Start of the investor's part of the current fee period (the hurdle is pro-rated to it). */
   periodStart: ServerTime;
+  /** Management fee accrued since it was last charged, exact (rounded when charged). */
+  managementAccrued: Dec;
   active: boolean;
   /** Left with `onLeave: detach`: keeps its positions in an account outside the program. */
   detached: boolean;
@@ -796,7 +802,7 @@ export class Program {
     if (model === 'pamm' && !this.poolHasNav()) return this.rejectRequest(time, id, `pool equity ${this.equity(this.config.pool!.id).toString()} is not positive: no NAV to buy units at`);
     const account = model === 'mam' ? `mam:${id}` : this.config.pool!.id;
     const rate = manager ? new Dec(0) : this.config.performanceFeeRate;
-    const inv: Investor = { id, model, account, manager, fee: NEW_FEE_STATE, feeTerms: this.feeTerms(rate), periodStart: time, active: true, detached: false };
+    const inv: Investor = { id, model, account, manager, fee: NEW_FEE_STATE, feeTerms: this.feeTerms(rate), periodStart: time, managementAccrued: new Dec(0), active: true, detached: false };
     this.investors.set(id, inv);
     if (model === 'mam') this.openAccount(account, 'mam', terms);
     this.emit({ time, kind: 'join', investor: id, account, amount, reason: `${model.toUpperCase()} investor joins${manager ? ' (manager capital, no fee)' : ''}` });
@@ -817,6 +823,17 @@ export class Program {
     return !this.units!.total.isPositive() || this.equity(this.config.pool!.id).isPositive();
   }
 
+  /** The entry fee on a deposit, from the money just deposited; the mark rises by what stays invested. */
+  private chargeEntryFee(time: ServerTime, inv: Investor, amount: Money): Money {
+    const rate = this.config.entryFee;
+    if (!rate || inv.manager) return Money.zero;
+    const fee = new Money(roundToQuantum(amount.value.times(rate), this.q));
+    if (!fee.isPositive()) return Money.zero;
+    this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, 'entry-fee', inv.id);
+    this.emit({ time, kind: 'entry-fee', investor: inv.id, account: inv.account, amount: fee, reason: `${rate.times(100).toString()}% of the deposit ${amount.toString()}` });
+    return fee;
+  }
+
   private depositInto(time: ServerTime, inv: Investor, amount: Money): void {
     if (inv.model === 'pamm') {
       const reg = this.units!;
@@ -824,17 +841,19 @@ export class Program {
       if (!this.poolHasNav()) return this.rejectRequest(time, inv.id, `pool equity ${before.toString()} is not positive: no NAV to buy units at`);
       const nav = reg.nav(before);
       this.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
+      const entry = this.chargeEntryFee(time, inv, amount);
       // Resizing the pool's open positions for the new money costs the spread; the depositor
       // bears it (units are bought with what is left), so the NAV of everyone else is unchanged.
       if (allocationFamily(this.config.allocation) === 'copy' && this.config.policies.pammDeposit === 'reallocate') this.reallocatePool(time);
-      const cost = before.plus(amount).minus(this.equity(inv.account));
-      const u = reg.unitsFor(amount.minus(cost), before);
+      const cost = before.plus(amount).minus(entry).minus(this.equity(inv.account));
+      const u = reg.unitsFor(amount.minus(entry).minus(cost), before);
       reg.issue(inv.id, u);
       this.emit({ time, kind: 'units-issued', investor: inv.id, account: inv.account, amount, units: u, reason: `bought at NAV ${nav.toSignificantDigits(12).toString()}${cost.isZero() ? '' : ` after the reallocation cost ${cost.toString()}`}` });
+      inv.fee = afterDeposit(inv.fee, amount.minus(entry));
     } else {
       this.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
+      inv.fee = afterDeposit(inv.fee, amount.minus(this.chargeEntryFee(time, inv, amount)));
     }
-    inv.fee = afterDeposit(inv.fee, amount);
     this.emit({ time, kind: 'deposit', investor: inv.id, account: inv.account, amount, reason: 'deposit executed; high-water mark raised by the amount' });
   }
 
@@ -943,25 +962,49 @@ export class Program {
       this.units!.redeem(id, u);
       this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: gross, units: u, reason: 'withdrawal at NAV' });
     }
-    this.payOut(time, inv, gross, outcome.fee, `partial withdrawal (${convention})`);
+    this.payOut(time, inv, gross, [{ reason: 'performance-fee', amount: outcome.fee }], `partial withdrawal (${convention})`);
     inv.fee = outcome.next;
   }
 
-  /** Pays `gross` out of the investor's account: `fee` to the fee account, the rest to the investor. */
-  private payOut(time: ServerTime, inv: Investor, gross: Money, fee: Money, what: string): void {
+  /** Pays `gross` out of the investor's account: the fees to the fee account, the rest to the investor. */
+  private payOut(time: ServerTime, inv: Investor, gross: Money, fees: ReadonlyArray<{ reason: 'performance-fee' | 'management-fee'; amount: Money }>, what: string): void {
     if (gross.isNegative()) {
       // `negativeBalance: protect`: the broker absorbs the deficit; the investor is never charged.
       this.journal.post(time, SYSTEM_ACCOUNTS.house, inv.account, gross.neg(), 'negative-balance', inv.id);
       this.emit({ time, kind: 'negative-balance-protected', investor: inv.id, account: inv.account, amount: gross.neg(), reason: `${what}: equity ${gross.toString()} is below zero; the broker absorbs it (negativeBalance: protect)` });
       gross = Money.zero;
     }
-    if (fee.isPositive()) {
-      this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, 'performance-fee', inv.id);
-      this.emit({ time, kind: 'performance-fee', investor: inv.id, account: inv.account, amount: fee, reason: `crystallized on ${what}` });
-    }
+    // Fees never take more than there is: each is capped at what is left of the amount.
+    let left = gross;
+    const charged = fees.map((f) => {
+      const amount = f.amount.min(left).max(Money.zero);
+      left = left.minus(amount);
+      return { ...f, amount };
+    });
+    this.postFees(time, inv, charged, `crystallized on ${what}`);
+    const fee = Money.sum(charged.map((f) => f.amount));
     const net = gross.minus(fee);
     this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.external, net, 'withdrawal', inv.id);
-    this.emit({ time, kind: 'withdrawal', investor: inv.id, account: inv.account, amount: net, reason: `${what}: ${gross.toString()} less fee ${fee.toString()}` });
+    this.emit({ time, kind: 'withdrawal', investor: inv.id, account: inv.account, amount: net, reason: `${what}: ${gross.toString()} less fees ${fee.toString()}` });
+  }
+
+  /**
+   * The fees due on a full exit: the management fee accrued so far, then the performance fee
+   * on the equity after it (the management fee comes first, as at a period end).
+   */
+  private exitFees(inv: Investor, time: ServerTime, values: ReadonlyMap<string, Money>): Array<{ reason: 'performance-fee' | 'management-fee'; amount: Money }> {
+    const management = this.takeAccrued(inv);
+    const performance = crystallizeExit(inv.fee, inv.feeTerms, this.feeEquity(inv, values).minus(management), this.yearFraction(inv, time), this.q).fee;
+    return [{ reason: 'management-fee', amount: management }, { reason: 'performance-fee', amount: performance }];
+  }
+
+  /** Posts fees from the investor's account to the fee account, each with its event. */
+  private postFees(time: ServerTime, inv: Investor, fees: ReadonlyArray<{ reason: 'performance-fee' | 'management-fee'; amount: Money }>, why: string): void {
+    for (const f of fees) {
+      if (!f.amount.isPositive()) continue;
+      this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, f.amount, f.reason, inv.id);
+      this.emit({ time, kind: f.reason, investor: inv.id, account: inv.account, amount: f.amount, reason: why });
+    }
   }
 
   /** Full exit (`onLeave: close`): the investor's part of every position closes, the fee crystallizes, the rest is paid out. */
@@ -980,8 +1023,7 @@ export class Program {
       this.flush();
       this.retireEmptyBlockTrades(time);
       const equity = this.equity(inv.account);
-      const outcome = crystallizeExit(inv.fee, inv.feeTerms, this.feeEquity(inv, new Map()), this.yearFraction(inv, time), this.q);
-      this.payOut(time, inv, equity, outcome.fee, 'exit');
+      this.payOut(time, inv, equity, this.exitFees(inv, time, new Map()), 'exit');
       acc.active = false;
     } else {
       const pool = inv.account;
@@ -989,10 +1031,10 @@ export class Program {
       this.reducePositions(time, pool, held.value, this.units!.total.value, 'leave');
       const values = this.memberValues();
       const equity = values.get(id) ?? Money.zero;
-      const outcome = crystallizeExit(inv.fee, inv.feeTerms, this.feeEquity(inv, values), this.yearFraction(inv, time), this.q);
+      const fees = this.exitFees(inv, time, values);
       this.units!.redeem(id, held);
       this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: equity, units: held, reason: 'exit: all units at NAV' });
-      this.payOut(time, inv, equity, outcome.fee, 'exit');
+      this.payOut(time, inv, equity, fees, 'exit');
     }
     inv.active = false;
     inv.fee = NEW_FEE_STATE;
@@ -1005,11 +1047,7 @@ export class Program {
    */
   private detach(time: ServerTime, inv: Investor): void {
     const acc = this.accounts.get(inv.account)!;
-    const outcome = crystallizeExit(inv.fee, inv.feeTerms, this.feeEquity(inv, new Map()), this.yearFraction(inv, time), this.q);
-    if (outcome.fee.isPositive()) {
-      this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, outcome.fee, 'performance-fee', inv.id);
-      this.emit({ time, kind: 'performance-fee', investor: inv.id, account: inv.account, amount: outcome.fee, reason: 'crystallized on exit (detach)' });
-    }
+    this.postFees(time, inv, this.exitFees(inv, time, new Map()), 'crystallized on exit (detach)');
     acc.positions = acc.positions.map((p) => ({ ...p, masterTicket: `detached:${p.masterTicket}` }));
     acc.active = false;
     inv.active = false;
@@ -1045,22 +1083,67 @@ export class Program {
       if (outcome.fee.isPositive()) due.push({ inv, fee: outcome.fee, equity });
     }
     // Values were all taken before any fee moved, so one member's fee never changes another's base.
-    // Paying PAMM fees is a redemption: the pool first closes the fees' share of every position,
-    // so the members who stay keep the same exposure per unit.
+    this.settleFees(time, due, 'performance-fee', label, (inv) => `period ${label}: ${inv.feeTerms.rate.times(100).toString()}% of the gain above the mark (${inv.feeTerms.hwmBasis} basis${inv.feeTerms.hurdle === 'none' ? '' : `, ${inv.feeTerms.hurdle} hurdle ${inv.feeTerms.hurdleRate.times(100).toString()}% a year`})`);
+  }
+
+  /**
+   * Charges fees into the fee account: a MAM investor's from its balance; PAMM members' are a
+   * redemption, so the pool first closes the fees' share of every position (the members who
+   * stay keep their exposure per unit) and then redeems their units at NAV.
+   */
+  private settleFees(time: ServerTime, charges: ReadonlyArray<{ inv: Investor; fee: Money }>, reason: 'performance-fee' | 'management-fee', label: string, why: (inv: Investor) => string): void {
     if (this.config.pool) {
       const pool = this.config.pool.id;
-      const poolFees = Money.sum(due.filter((d) => d.inv.model === 'pamm').map((d) => d.fee));
-      if (poolFees.isPositive()) this.reducePositions(time, pool, poolFees.value, this.equity(pool).value, 'performance-fee');
+      const poolFees = Money.sum(charges.filter((d) => d.inv.model === 'pamm').map((d) => d.fee));
+      if (poolFees.isPositive()) this.reducePositions(time, pool, poolFees.value, this.equity(pool).value, reason);
     }
-    for (const { inv, fee } of due) {
+    for (const { inv, fee } of charges) {
       if (inv.model === 'pamm') {
         const u = this.units!.unitsToRedeem(inv.id, fee, this.equity(inv.account));
         this.units!.redeem(inv.id, u);
-        this.emit({ time, kind: 'units-redeemed', investor: inv.id, account: inv.account, amount: fee, units: u, reason: `performance fee ${label} at NAV` });
+        this.emit({ time, kind: 'units-redeemed', investor: inv.id, account: inv.account, amount: fee, units: u, reason: `${reason} ${label} at NAV` });
       }
-      this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, 'performance-fee', `${inv.id}@${label}`);
-      this.emit({ time, kind: 'performance-fee', investor: inv.id, account: inv.account, amount: fee, reason: `period ${label}: ${inv.feeTerms.rate.times(100).toString()}% of the gain above the mark (${inv.feeTerms.hwmBasis} basis${inv.feeTerms.hurdle === 'none' ? '' : `, ${inv.feeTerms.hurdle} hurdle ${inv.feeTerms.hurdleRate.times(100).toString()}% a year`})` });
+      this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, reason, `${inv.id}@${label}`);
+      this.emit({ time, kind: reason, investor: inv.id, account: inv.account, amount: fee, reason: why(inv) });
     }
+  }
+
+  // ---------------------------------------------------------------- management fee
+
+  /** The management fee's base for an investor: its equity, or its balance (a PAMM member's share of the pool's). */
+  private managementBase(inv: Investor, values: ReadonlyMap<string, Money>): Money {
+    if (this.config.managementFee!.basis === 'equity') return this.equityOf(inv, values);
+    const balance = this.journal.balance(inv.account);
+    if (inv.model === 'mam') return balance;
+    return new Money(balance.value.times(this.units!.holding(inv.id).value).div(this.units!.total.value));
+  }
+
+  /** One day's accrual: `fraction` of the annual rate on each investor's base (the manager's own capital pays none). */
+  accrueManagementFees(fraction: Dec): void {
+    const mf = this.config.managementFee;
+    if (!mf) return;
+    this.flush();
+    const values = this.memberValues();
+    for (const inv of this.investors.values()) {
+      if (!inv.active || inv.manager) continue;
+      const base = this.managementBase(inv, values);
+      if (base.isPositive()) inv.managementAccrued = inv.managementAccrued.plus(base.value.times(mf.rate).times(fraction));
+    }
+  }
+
+  /** Management-fee period end: what accrued is charged, rounded half-up to the quantum. */
+  chargeManagementFees(time: ServerTime, label: string): void {
+    const mf = this.config.managementFee;
+    if (!mf) return;
+    this.flush();
+    const charges = [...this.investors.values()].filter((inv) => inv.active).map((inv) => ({ inv, fee: this.takeAccrued(inv) })).filter((c) => c.fee.isPositive());
+    this.settleFees(time, charges, 'management-fee', label, () => `period ${label}: ${mf.rate.times(100).toString()}% a year on ${mf.basis}, accrued daily (${this.config.policies.managementFee.dayCount})`);
+  }
+
+  private takeAccrued(inv: Investor): Money {
+    const fee = new Money(roundToQuantum(inv.managementAccrued, this.q));
+    inv.managementAccrued = new Dec(0);
+    return fee;
   }
 
   // ---------------------------------------------------------------- views

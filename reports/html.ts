@@ -1,5 +1,6 @@
 // report.html: one self-contained page (no scripts, no external assets) with the run's
 // figures, the equity chart and the events worth reading. Every interpolated string is escaped.
+import { Dec } from '../engine/decimal.js';
 import type { Summary } from './summary.js';
 
 export function esc(v: unknown): string {
@@ -41,7 +42,7 @@ export function renderReport(s: Summary, chartSvg: string, notable: readonly Rep
   const accountRows = accounts.map((a) => [a.id, a.kind, humanAmount(a.balance!), humanAmount(a.equity!), humanAmount(a.floatingPnl!), humanAmount(a.deposits!), humanAmount(a.withdrawals!), humanAmount(a.realizedPnl!), humanAmount(a.performanceFeesPaid!), humanAmount(a.performanceFeesEarned!), humanAmount(a.roundingPnl!)]);
   const investorRows = s.investors.map((i) => [
     i.id, `${String(i.model).toUpperCase()}${i.manager ? ' (manager)' : ''}${i.detached ? ' (detached)' : i.active ? '' : ' (left)'}`,
-    humanAmount(String(i.deposits)), humanAmount(String(i.withdrawals)), humanAmount(String(i.performanceFees)), humanAmount(String(i.equity)),
+    humanAmount(String(i.deposits)), humanAmount(String(i.withdrawals)), humanAmount(String(i.performanceFees)), humanAmount(new Dec(String(i.managementFees)).plus(String(i.entryFees)).toString()), humanAmount(String(i.equity)),
     humanAmount(String(i.highWaterMark)), i.units === null ? '' : humanAmount(String(i.units)), humanAmount(String(i.netResult)),
     pct(Number(i.timeWeightedReturn)), pct(Number(i.maxDrawdown)), pct(Number(i.trackingError)), i.roundingPnl === null ? 'pool' : humanAmount(String(i.roundingPnl)),
   ]);
@@ -74,7 +75,7 @@ svg{max-width:100%;height:auto}.wide{overflow-x:auto}table{font-size:13px}
 ${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${esc(humanAmount(s.pool.units!))} units</div>` : ''}
 </div>
 <h2>Investors</h2>
-${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'equity', 'high-water mark', 'units', 'net result', 'TWR', 'max drawdown', 'tracking error', 'rounding money'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]))}
+${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'management and entry fees', 'equity', 'high-water mark', 'units', 'net result', 'TWR', 'max drawdown', 'tracking error', 'rounding money'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]))}
 <p class="meta">Tracking error: the investor's return gross of fees minus the master's over the same membership window (master return over the whole run, ${esc(s.master.basis)}: ${esc(pct(s.master.timeWeightedReturn))}). Rounding money: what the allocation's rounding moved into (+) or out of (−) the account against its exact share; a PAMM member's is the pool's (accounts table).</p>
 <h2>Accounts</h2>
 ${table(['account', 'kind', 'balance', 'equity', 'floating P&L', 'deposits', 'withdrawals', 'realized P&L', 'fees paid', 'fees earned', 'rounding money'], accountRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}

@@ -54,7 +54,10 @@ export class ReturnIndex {
 export interface InvestorTally {
   deposits: Money;
   withdrawals: Money;
+  /** Performance fees. */
   fees: Money;
+  managementFees: Money;
+  entryFees: Money;
   /** Net of fees (fees crystallized on a withdrawal leave with it). */
   net: ReturnIndex;
   /** Gross of fees (every fee counts as money leaving): compared with the master for tracking error. */
@@ -74,7 +77,7 @@ export interface ChartPoint {
 
 const MAX_CHART_POINTS = 4000;
 const MAX_NOTABLE = 200;
-const NOTABLE = new Set<EngineEvent['kind']>(['order-rejected', 'request-rejected', 'request-queued', 'allocation-skip', 'join', 'deposit', 'withdrawal', 'leave', 'performance-fee', 'positions-copied', 'pool-reallocated']);
+const NOTABLE = new Set<EngineEvent['kind']>(['order-rejected', 'request-rejected', 'request-queued', 'allocation-skip', 'join', 'deposit', 'withdrawal', 'leave', 'performance-fee', 'management-fee', 'entry-fee', 'positions-copied', 'pool-reallocated']);
 
 export class RunWriter implements EngineSink {
   readonly accounts = new Map<string, AccountTally>();
@@ -128,7 +131,7 @@ export class RunWriter implements EngineSink {
   investor(id: string): InvestorTally {
     let t = this.investors.get(id);
     if (!t) {
-      t = { deposits: Money.zero, withdrawals: Money.zero, fees: Money.zero, net: new ReturnIndex(), gross: new ReturnIndex() };
+      t = { deposits: Money.zero, withdrawals: Money.zero, fees: Money.zero, managementFees: Money.zero, entryFees: Money.zero, net: new ReturnIndex(), gross: new ReturnIndex() };
       this.investors.set(id, t);
     }
     return t;
@@ -139,7 +142,7 @@ export class RunWriter implements EngineSink {
     this.files.journal.row([e.seq, formatServerTime(e.time), e.from, e.to, this.m(e.amount), e.reason, e.ref]);
     if (e.reason === 'deposit') this.account(e.to).deposits = this.account(e.to).deposits.plus(e.amount);
     if (e.reason === 'withdrawal') this.account(e.from).withdrawals = this.account(e.from).withdrawals.plus(e.amount);
-    if (e.reason === 'performance-fee') {
+    if (e.reason === 'performance-fee' || e.reason === 'management-fee' || e.reason === 'entry-fee') {
       this.account(e.from).feesPaid = this.account(e.from).feesPaid.plus(e.amount);
       this.account(e.to).feesEarned = this.account(e.to).feesEarned.plus(e.amount);
     }
@@ -165,11 +168,13 @@ export class RunWriter implements EngineSink {
     if (e.kind === 'deposit') { t.deposits = t.deposits.plus(e.amount); t.net.addFlow(x); t.gross.addFlow(x); if (block) this.master.addFlow(x); }
     if (e.kind === 'withdrawal') { t.withdrawals = t.withdrawals.plus(e.amount); t.net.addFlow(-x); t.gross.addFlow(-x); if (block) this.master.addFlow(-x); }
     if (e.kind === 'detach' && block) this.master.addFlow(-x);
-    if (e.kind === 'performance-fee') {
-      t.fees = t.fees.plus(e.amount);
+    if (e.kind === 'performance-fee' || e.kind === 'management-fee' || e.kind === 'entry-fee') {
+      if (e.kind === 'performance-fee') t.fees = t.fees.plus(e.amount);
+      if (e.kind === 'management-fee') t.managementFees = t.managementFees.plus(e.amount);
+      if (e.kind === 'entry-fee') t.entryFees = t.entryFees.plus(e.amount);
       t.gross.addFlow(-x);
       if (block) this.master.addFlow(-x);
-      // A fee crystallized on a withdrawal leaves the investor together with the payout.
+      // A fee crystallized on a withdrawal or an exit leaves the investor together with the payout.
       if (e.reason.startsWith('crystallized on')) t.net.addFlow(-x);
     }
   }

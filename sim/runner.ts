@@ -8,14 +8,16 @@ import { formatServerTime } from '../engine/time.js';
 import { isMarketOpen, nextMarketOpen, nextPammWindow, periodEnds } from './calendar.js';
 import type { PriceTick } from './prices.js';
 import { Price } from '../engine/values.js';
+import { Dec } from '../engine/decimal.js';
 import type { Scenario } from './scenario.js';
 
 /**
  * Order of events at the same instant: quotes first (everything after sees the new price),
- * then the start-of-run funding, fee-period ends (the period closes before anything new),
- * requests being placed, executed investor flows, and master orders last.
+ * then the start-of-run funding, the day's management-fee accrual, management-fee and then
+ * performance-fee period ends (the period closes before anything new), requests being
+ * placed, executed investor flows, and master orders last.
  */
-const PRIORITY = { start: 1, periodEnd: 2, placed: 3, flow: 4, order: 5 } as const;
+const PRIORITY = { start: 1, accrue: 2, managementFee: 3, periodEnd: 4, placed: 5, flow: 6, order: 7 } as const;
 
 interface Action {
   readonly time: ServerTime;
@@ -40,6 +42,8 @@ function programFor(s: Scenario, sink: EngineSink): Program {
     policies: s.policies,
     instruments: s.instruments,
     performanceFeeRate: s.performanceFee,
+    managementFee: s.managementFee,
+    entryFee: s.entryFee,
     pool: s.pool,
     maxOrders: s.maxOrders,
   }, sink);
@@ -99,8 +103,34 @@ export function scheduleActions(s: Scenario): Action[] {
     }
   }
   for (const pe of periodEnds(s.policies.performanceFee.period, s.start, s.end)) add(pe.time, PRIORITY.periodEnd, `period end ${pe.label}`, (p) => p.periodEnd(pe.time, pe.label));
+  if (s.managementFee) {
+    for (const d of managementAccruals(s.policies.managementFee.dayCount, s.start, s.end)) add(d.time, PRIORITY.accrue, 'management fee accrual', (p) => p.accrueManagementFees(d.fraction));
+    for (const pe of periodEnds(s.policies.managementFee.period, s.start, s.end)) add(pe.time, PRIORITY.managementFee, `management fee ${pe.label}`, (p) => p.chargeManagementFees(pe.time, pe.label));
+  }
 
   return actions.sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
+}
+
+const DAY = 86_400_000;
+
+/**
+ * The daily accruals of a management fee: at each rollover (00:00 server time), the fraction
+ * of the annual rate the day that ended earns under the day count: `act/365` 1/365 every
+ * calendar day; `1/12-per-month` a twelfth spread over the days of each month;
+ * `1/260-per-trading-day` 1/260 for each weekday.
+ */
+export function managementAccruals(dayCount: 'act/365' | '1/12-per-month' | '1/260-per-trading-day', from: ServerTime, to: ServerTime): Array<{ time: ServerTime; fraction: Dec }> {
+  const out: Array<{ time: ServerTime; fraction: Dec }> = [];
+  for (let day = Math.floor(from / DAY) * DAY + DAY; day <= to; day += DAY) {
+    const ended = new Date(day - DAY);
+    const weekday = ended.getUTCDay() >= 1 && ended.getUTCDay() <= 5;
+    if (dayCount === 'act/365') out.push({ time: day as ServerTime, fraction: new Dec(1).div(365) });
+    else if (dayCount === '1/12-per-month') {
+      const days = new Date(Date.UTC(ended.getUTCFullYear(), ended.getUTCMonth() + 1, 0)).getUTCDate();
+      out.push({ time: day as ServerTime, fraction: new Dec(1).div(12 * days) });
+    } else if (weekday) out.push({ time: day as ServerTime, fraction: new Dec(1).div(260) });
+  }
+  return out;
 }
 
 /**

@@ -75,6 +75,8 @@ export interface Scenario {
   readonly allocation: AllocationMethod;
   readonly masterDeposit: Money;
   readonly performanceFee: Dec;
+  readonly managementFee?: { readonly rate: Dec; readonly basis: 'equity' | 'balance' };
+  readonly entryFee?: Dec;
   readonly pool?: { readonly id: string; readonly initialNav: Dec; readonly terms: AllocationTerms };
   readonly preset?: string;
   readonly maxOrders: number;
@@ -367,6 +369,14 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   if (structure === 'block' && !masterDeposit.isZero()) r.fail(['program', 'masterDeposit'], 'a block master holds only client funds: masterDeposit must be 0');
   const performanceFee = r.decimal(program.performanceFee, ['program', 'performanceFee']);
   if (performanceFee.isNegative() || performanceFee.gte(1)) r.fail(['program', 'performanceFee'], 'expected a fraction from 0 up to (not including) 1, such as 0.2 for 20%');
+  const fraction = (v: Json | undefined, path: Path): Dec => {
+    const d = r.decimal(v, path);
+    if (d.isNegative() || d.gte(1)) r.fail(path, 'expected a fraction from 0 up to (not including) 1, such as 0.02 for 2%');
+    return d;
+  };
+  const mf = program.managementFee as Obj | undefined;
+  const managementFee = mf ? { rate: fraction(mf.rate, ['program', 'managementFee', 'rate']), basis: (mf.basis as 'equity' | 'balance' | undefined) ?? 'equity' } : undefined;
+  const entryFee = fraction(program.entryFee, ['program', 'entryFee']);
   const poolObj = program.pamm as Obj | undefined;
   const pool = poolObj ? { id: poolObj.id as string, initialNav: r.decimal(poolObj.initialNav, ['program', 'pamm', 'initialNav']), terms: readTerms(r, poolObj.allocation as Obj | undefined, ['program', 'pamm', 'allocation'], quantum) } : undefined;
   if (pool && !(pool.initialNav.isPositive() && !pool.initialNav.isZero())) r.fail(['program', 'pamm', 'initialNav'], 'expected a positive NAV');
@@ -375,7 +385,11 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   const feePolicies = { ...DEFAULT_POLICIES.performanceFee, ...(pol.performanceFee as object) } as Policies['performanceFee'];
   const hurdleRate = r.decimal(feePolicies.hurdleRate, ['policies', 'performanceFee', 'hurdleRate']);
   if (hurdleRate.isNegative() && !hurdleRate.isZero()) r.fail(['policies', 'performanceFee', 'hurdleRate'], 'expected a non-negative annual rate such as 0.05');
-  const policies: Policies = { ...DEFAULT_POLICIES, ...(pol as object), performanceFee: { ...feePolicies, hurdleRate: hurdleRate.toString() } } as Policies;
+  const policies: Policies = {
+    ...DEFAULT_POLICIES, ...(pol as object),
+    performanceFee: { ...feePolicies, hurdleRate: hurdleRate.toString() },
+    managementFee: { ...DEFAULT_POLICIES.managementFee, ...(pol.managementFee as object) },
+  } as Policies;
 
   // Investors, flows, orders
   const ids = new Set<string>();
@@ -460,7 +474,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   hash.update(canonical(doc));
   return {
     file, name: doc.name as string, description: doc.description as string, seed, quantum, zone, start, end,
-    instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, pool,
+    instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee, pool,
     preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, normalized: doc, hash: hash.digest('hex'),
   };
 }
