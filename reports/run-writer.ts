@@ -10,6 +10,7 @@ import { type ServerTime, formatServerTime } from '../engine/time.js';
 import type { Instrument } from '../engine/instrument.js';
 import { Money, type Price, Volume } from '../engine/values.js';
 import { CsvWriter } from './csv.js';
+import type { CashFlow } from './metrics.js';
 import type { ReportEvent } from './html.js';
 
 export const OUTPUT_COLUMNS = {
@@ -29,6 +30,8 @@ export interface AccountTally {
   closedVolume: Volume;
   /** Realized rounding money: actual − ideal P&L of closed parts, less the P&L skipped shares missed. */
   rounding: Money;
+  /** Profit of every closed deal (analytics). */
+  readonly deals: number[];
 }
 
 /** A time-weighted return index chain-linked at every flow (float analytics). */
@@ -66,6 +69,12 @@ export interface InvestorTally {
   masterAtStart?: number;
   masterAtEnd?: number;
   ended?: boolean;
+  /** The net index at the end of each server day of membership (for daily returns). */
+  readonly dayEnd: Map<number, number>;
+  /** Investor cash flows for the money-weighted return: deposits negative, payouts positive. */
+  readonly flows: CashFlow[];
+  firstSeen?: number;
+  lastSeen?: number;
 }
 
 /** A point of the equity chart: float, for drawing only. */
@@ -122,7 +131,7 @@ export class RunWriter implements EngineSink {
   account(id: string): AccountTally {
     let t = this.accounts.get(id);
     if (!t) {
-      t = { deposits: Money.zero, withdrawals: Money.zero, realized: Money.zero, feesPaid: Money.zero, feesEarned: Money.zero, closedVolume: Volume.zero, rounding: Money.zero };
+      t = { deposits: Money.zero, withdrawals: Money.zero, realized: Money.zero, feesPaid: Money.zero, feesEarned: Money.zero, closedVolume: Volume.zero, rounding: Money.zero, deals: [] };
       this.accounts.set(id, t);
     }
     return t;
@@ -131,7 +140,7 @@ export class RunWriter implements EngineSink {
   investor(id: string): InvestorTally {
     let t = this.investors.get(id);
     if (!t) {
-      t = { deposits: Money.zero, withdrawals: Money.zero, fees: Money.zero, managementFees: Money.zero, entryFees: Money.zero, net: new ReturnIndex(), gross: new ReturnIndex() };
+      t = { deposits: Money.zero, withdrawals: Money.zero, fees: Money.zero, managementFees: Money.zero, entryFees: Money.zero, net: new ReturnIndex(), gross: new ReturnIndex(), dayEnd: new Map(), flows: [] };
       this.investors.set(id, t);
     }
     return t;
@@ -165,9 +174,10 @@ export class RunWriter implements EngineSink {
     const t = this.investor(e.investor);
     const x = Number(e.amount.value);
     const block = this.structure === 'block';
-    if (e.kind === 'deposit') { t.deposits = t.deposits.plus(e.amount); t.net.addFlow(x); t.gross.addFlow(x); if (block) this.master.addFlow(x); }
-    if (e.kind === 'withdrawal') { t.withdrawals = t.withdrawals.plus(e.amount); t.net.addFlow(-x); t.gross.addFlow(-x); if (block) this.master.addFlow(-x); }
-    if (e.kind === 'detach' && block) this.master.addFlow(-x);
+    if (e.kind === 'deposit') { t.deposits = t.deposits.plus(e.amount); t.net.addFlow(x); t.gross.addFlow(x); t.flows.push({ time: e.time, amount: -x }); if (block) this.master.addFlow(x); }
+    if (e.kind === 'withdrawal') { t.withdrawals = t.withdrawals.plus(e.amount); t.net.addFlow(-x); t.gross.addFlow(-x); t.flows.push({ time: e.time, amount: x }); if (block) this.master.addFlow(-x); }
+    // Detaching ends the membership: its equity counts as paid out then (the returns stop there too).
+    if (e.kind === 'detach') { t.flows.push({ time: e.time, amount: x }); if (block) this.master.addFlow(-x); }
     if (e.kind === 'performance-fee' || e.kind === 'management-fee' || e.kind === 'entry-fee') {
       if (e.kind === 'performance-fee') t.fees = t.fees.plus(e.amount);
       if (e.kind === 'management-fee') t.managementFees = t.managementFees.plus(e.amount);
@@ -186,6 +196,7 @@ export class RunWriter implements EngineSink {
     ]);
     const a = this.account(t.account);
     a.realized = a.realized.plus(t.profit);
+    a.deals.push(Number(t.profit.value));
     a.rounding = a.rounding.plus(t.profit).minus(t.idealProfit);
     a.closedVolume = a.closedVolume.plus(t.volume);
   }
@@ -216,6 +227,9 @@ export class RunWriter implements EngineSink {
       if (!t.ended) {
         t.net.observe(e);
         t.gross.observe(e);
+        t.dayEnd.set(Math.floor(time / 86_400_000), t.net.index);
+        t.firstSeen ??= time;
+        t.lastSeen = time;
       }
       // The membership window runs to the first observation after leaving, which holds the exit itself.
       if (t.masterAtStart === undefined) t.masterAtStart = this.master.index;

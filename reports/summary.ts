@@ -8,7 +8,8 @@ import { formatQ } from '../engine/quantum.js';
 import { formatServerTime } from '../engine/time.js';
 import { Money } from '../engine/values.js';
 import type { Scenario } from '../sim/scenario.js';
-import type { RunWriter } from './run-writer.js';
+import { TRADING_DAYS_PER_YEAR, annualized, calmar, expectedPayoff, irr, profitFactor, returnsOf, sharpe, sortino } from './metrics.js';
+import type { InvestorTally, RunWriter } from './run-writer.js';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
 export const VERSION: string = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -22,8 +23,9 @@ export interface Summary {
   readonly pool: Record<string, string> | null;
   readonly master: { readonly timeWeightedReturn: number; readonly maxDrawdown: number; readonly basis: string };
   readonly accounts: Array<Record<string, string>>;
-  readonly investors: Array<Record<string, string | number | boolean | null>>;
+  readonly investors: Array<Record<string, string | number | boolean | null | Record<string, number | null>>>;
   readonly totals: Record<string, string>;
+  readonly metricConventions: Record<string, string | number>;
   readonly counts: Record<string, number>;
   readonly openMasterTrades: string[];
 }
@@ -31,6 +33,22 @@ export interface Summary {
 /** Analytics are floats: rounded to 10 decimals so the text is stable and readable. */
 function num(x: number): number {
   return Number(x.toFixed(10));
+}
+
+const numOrNull = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : num(x));
+
+/** An investor's metrics over its membership (README "Outputs" states the conventions). */
+function investorMetrics(t: InvestorTally, finalEquity: number, end: number, deals: readonly number[]): Record<string, number | null> {
+  const days = [...t.dayEnd.keys()].sort((a, b) => a - b).map((d) => t.dayEnd.get(d)!);
+  const daily = returnsOf([1, ...days]);
+  const span = t.firstSeen !== undefined && t.lastSeen !== undefined ? (t.lastSeen - t.firstSeen) / 86_400_000 : 0;
+  const annual = annualized(t.net.index, span);
+  const flows = finalEquity > 0 ? [...t.flows, { time: end, amount: finalEquity }] : t.flows;
+  return {
+    timeWeightedReturn: num(t.net.index - 1), moneyWeightedReturn: numOrNull(irr(flows)), annualizedReturn: numOrNull(annual),
+    maxDrawdown: num(t.net.maxDrawdown), sharpe: numOrNull(sharpe(daily)), sortino: numOrNull(sortino(daily)), calmar: numOrNull(calmar(annual, t.net.maxDrawdown)),
+    profitFactor: numOrNull(profitFactor(deals)), expectedPayoff: numOrNull(expectedPayoff(deals)), deals: deals.length,
+  };
 }
 
 export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
@@ -86,6 +104,7 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
         timeWeightedReturn: num(t.net.index - 1), maxDrawdown: num(t.net.maxDrawdown),
         grossReturn: num(t.gross.index - 1), trackingError: num(t.gross.index - (t.masterAtEnd ?? 1) / (t.masterAtStart ?? 1)),
         roundingPnl: i.model === 'mam' ? m(rounding(`mam:${i.id}`)) : null,
+        metrics: investorMetrics(t, i.active ? Number(i.equity.value) : 0, s.end, w.account(i.model === 'mam' ? `mam:${i.id}` : s.pool!.id).deals),
       };
     }),
     totals: {
@@ -96,6 +115,13 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
       equity: m(Money.sum(inside.map((a) => a.equity))),
     },
     counts: { ...w.counts(), rejections: w.rejections },
+    metricConventions: {
+      tradingDaysPerYear: TRADING_DAYS_PER_YEAR, riskFreeRate: 0,
+      dailyReturns: 'of the net time-weighted index at the end of each server day of membership',
+      moneyWeightedReturn: 'annual IRR of deposits (in), payouts and the final equity (out), act/365',
+      calmar: 'annualized time-weighted return (act/365 over the membership) / max drawdown',
+      deals: "closed parts of the investor's positions (a PAMM member: the pool's)",
+    },
     openMasterTrades: p.openMasterTickets(),
   };
 }

@@ -134,6 +134,14 @@ describe('joint program: signal master, MAM sub-accounts and a PAMM pool', () =>
     expect(te.p2).toBeLessThan(-1e-3);
   });
 
+  it('gives an investor without flows a money-weighted return equal to its annualized time-weighted return', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'mamlab-')), 'run');
+    const s = runToDirectory(scenarioPath('joint-program.json'), out).summary;
+    const carol = s.investors.find((i) => i.id === 'carol')!.metrics as Record<string, number>;
+    expect(Math.abs(carol.moneyWeightedReturn! - carol.annualizedReturn!)).toBeLessThan(1e-6);
+    expect(carol.deals).toBe(7); // seven master trades closed while carol was in (M7 is still open)
+  });
+
   it('charges 20% of the gain above the mark at month end, and nothing below it', () => {
     const fee = (id: string) => r.sink.events.filter((e) => e.kind === 'performance-fee' && e.investor === id && e.reason.startsWith('period'))
       .reduce((s, e) => s.plus(e.amount!.value), new Dec(0));
