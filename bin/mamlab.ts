@@ -41,7 +41,7 @@ await yargs(hideBin(process.argv))
   .usage('$0 <command> [options]')
   .command(
     'run <scenario>',
-    'run a scenario and write summary.json, journal.csv, trades.csv, equity.csv, events.csv, executions.csv and report.html',
+    'run a scenario and write summary.json, journal.csv, trades.csv, equity.csv, events.csv, executions.csv, statements.csv, fee-account.csv and report.html',
     (y) => y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.json or .yaml)' })
       .option('out', OUT)

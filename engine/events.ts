@@ -3,6 +3,7 @@
 import type { ExternalOrder } from './executive.js';
 import type { Side } from './instrument.js';
 import type { ServerTime } from './time.js';
+import type { Dec } from './decimal.js';
 import type { Money, Price, Units, Volume } from './values.js';
 
 export const EVENT_KINDS = [
@@ -50,10 +51,33 @@ export interface ClosedTrade {
   readonly cause: CloseCause;
 }
 
+/** One investor's fee statement for one fee period (or up to its exit). */
+export interface FeeStatement {
+  readonly investor: string;
+  readonly model: 'mam' | 'pamm';
+  /** The period's label, or `exit`. */
+  readonly period: string;
+  readonly from: ServerTime;
+  readonly to: ServerTime;
+  readonly opening: Money;
+  readonly deposits: Money;
+  readonly withdrawals: Money;
+  /** The high-water mark the performance fee was assessed against (equity basis) and the gain above it. */
+  readonly mark: Money;
+  readonly gain: Money;
+  readonly entryFees: Money;
+  readonly managementFees: Money;
+  readonly performanceFees: Money;
+  readonly closing: Money;
+  readonly units?: Units;
+  readonly nav?: Dec;
+}
+
 export interface EngineSink {
   event(e: EngineEvent): void;
   trade(t: ClosedTrade): void;
   execution(time: ServerTime, x: ExternalOrder): void;
+  statement?(s: FeeStatement): void;
 }
 
 /** A sink that keeps everything in memory: for tests and small runs. */
@@ -61,7 +85,9 @@ export class MemorySink implements EngineSink {
   readonly events: EngineEvent[] = [];
   readonly trades: ClosedTrade[] = [];
   readonly executions: Array<{ time: ServerTime; order: ExternalOrder }> = [];
+  readonly statements: FeeStatement[] = [];
   event(e: EngineEvent): void { this.events.push(e); }
+  statement(s: FeeStatement): void { this.statements.push(s); }
   trade(t: ClosedTrade): void { this.trades.push(t); }
   execution(time: ServerTime, order: ExternalOrder): void { this.executions.push({ time, order }); }
 }

@@ -51,6 +51,8 @@ interface Investor {
   periodStart: ServerTime;
   /** Management fee accrued since it was last charged, exact (rounded when charged). */
   managementAccrued: Dec;
+  /** What the current statement has gathered since its period began. */
+  statement: StatementDraft;
   active: boolean;
   /** Left with `onLeave: detach`: keeps its positions in an account outside the program. */
   detached: boolean;
@@ -68,6 +70,18 @@ export interface Position {
   readonly openPrice: Price;
   readonly openTime: ServerTime;
 }
+
+interface StatementDraft {
+  from: ServerTime;
+  opening: Money;
+  deposits: Money;
+  withdrawals: Money;
+  entryFees: Money;
+  managementFees: Money;
+  performanceFees: Money;
+}
+
+const newDraft = (from: ServerTime, opening: Money): StatementDraft => ({ from, opening, deposits: Money.zero, withdrawals: Money.zero, entryFees: Money.zero, managementFees: Money.zero, performanceFees: Money.zero });
 
 interface MasterTrade {
   readonly ticket: string;
@@ -802,7 +816,7 @@ export class Program {
     if (model === 'pamm' && !this.poolHasNav()) return this.rejectRequest(time, id, `pool equity ${this.equity(this.config.pool!.id).toString()} is not positive: no NAV to buy units at`);
     const account = model === 'mam' ? `mam:${id}` : this.config.pool!.id;
     const rate = manager ? new Dec(0) : this.config.performanceFeeRate;
-    const inv: Investor = { id, model, account, manager, fee: NEW_FEE_STATE, feeTerms: this.feeTerms(rate), periodStart: time, managementAccrued: new Dec(0), active: true, detached: false };
+    const inv: Investor = { id, model, account, manager, fee: NEW_FEE_STATE, feeTerms: this.feeTerms(rate), periodStart: time, managementAccrued: new Dec(0), statement: newDraft(time, Money.zero), active: true, detached: false };
     this.investors.set(id, inv);
     if (model === 'mam') this.openAccount(account, 'mam', terms);
     this.emit({ time, kind: 'join', investor: id, account, amount, reason: `${model.toUpperCase()} investor joins${manager ? ' (manager capital, no fee)' : ''}` });
@@ -830,6 +844,7 @@ export class Program {
     const fee = new Money(roundToQuantum(amount.value.times(rate), this.q));
     if (!fee.isPositive()) return Money.zero;
     this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, 'entry-fee', inv.id);
+    inv.statement.entryFees = inv.statement.entryFees.plus(fee);
     this.emit({ time, kind: 'entry-fee', investor: inv.id, account: inv.account, amount: fee, reason: `${rate.times(100).toString()}% of the deposit ${amount.toString()}` });
     return fee;
   }
@@ -854,6 +869,7 @@ export class Program {
       this.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
       inv.fee = afterDeposit(inv.fee, amount.minus(this.chargeEntryFee(time, inv, amount)));
     }
+    inv.statement.deposits = inv.statement.deposits.plus(amount);
     this.emit({ time, kind: 'deposit', investor: inv.id, account: inv.account, amount, reason: 'deposit executed; high-water mark raised by the amount' });
   }
 
@@ -985,6 +1001,7 @@ export class Program {
     const fee = Money.sum(charged.map((f) => f.amount));
     const net = gross.minus(fee);
     this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.external, net, 'withdrawal', inv.id);
+    inv.statement.withdrawals = inv.statement.withdrawals.plus(net);
     this.emit({ time, kind: 'withdrawal', investor: inv.id, account: inv.account, amount: net, reason: `${what}: ${gross.toString()} less fees ${fee.toString()}` });
   }
 
@@ -992,10 +1009,10 @@ export class Program {
    * The fees due on a full exit: the management fee accrued so far, then the performance fee
    * on the equity after it (the management fee comes first, as at a period end).
    */
-  private exitFees(inv: Investor, time: ServerTime, values: ReadonlyMap<string, Money>): Array<{ reason: 'performance-fee' | 'management-fee'; amount: Money }> {
+  private exitFees(inv: Investor, time: ServerTime, values: ReadonlyMap<string, Money>): { fees: Array<{ reason: 'performance-fee' | 'management-fee'; amount: Money }>; gain: Money } {
     const management = this.takeAccrued(inv);
-    const performance = crystallizeExit(inv.fee, inv.feeTerms, this.feeEquity(inv, values).minus(management), this.yearFraction(inv, time), this.q).fee;
-    return [{ reason: 'management-fee', amount: management }, { reason: 'performance-fee', amount: performance }];
+    const exit = crystallizeExit(inv.fee, inv.feeTerms, this.feeEquity(inv, values).minus(management), this.yearFraction(inv, time), this.q);
+    return { fees: [{ reason: 'management-fee', amount: management }, { reason: 'performance-fee', amount: exit.fee }], gain: exit.gain };
   }
 
   /** Posts fees from the investor's account to the fee account, each with its event. */
@@ -1003,6 +1020,7 @@ export class Program {
     for (const f of fees) {
       if (!f.amount.isPositive()) continue;
       this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, f.amount, f.reason, inv.id);
+      this.addFeeToStatement(inv, f.reason, f.amount);
       this.emit({ time, kind: f.reason, investor: inv.id, account: inv.account, amount: f.amount, reason: why });
     }
   }
@@ -1017,13 +1035,16 @@ export class Program {
       this.detach(time, inv);
       return;
     }
+    let exitGain = Money.zero;
     if (inv.model === 'mam') {
       const acc = this.accounts.get(inv.account)!;
       for (const p of [...acc.positions]) this.queue(time, { kind: 'close', position: p, volume: p.volume, cause: 'leave' });
       this.flush();
       this.retireEmptyBlockTrades(time);
       const equity = this.equity(inv.account);
-      this.payOut(time, inv, equity, this.exitFees(inv, time, new Map()), 'exit');
+      const exit = this.exitFees(inv, time, new Map());
+      exitGain = exit.gain;
+      this.payOut(time, inv, equity, exit.fees, 'exit');
       acc.active = false;
     } else {
       const pool = inv.account;
@@ -1031,11 +1052,13 @@ export class Program {
       this.reducePositions(time, pool, held.value, this.units!.total.value, 'leave');
       const values = this.memberValues();
       const equity = values.get(id) ?? Money.zero;
-      const fees = this.exitFees(inv, time, values);
+      const exit = this.exitFees(inv, time, values);
+      exitGain = exit.gain;
       this.units!.redeem(id, held);
       this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: equity, units: held, reason: 'exit: all units at NAV' });
-      this.payOut(time, inv, equity, fees, 'exit');
+      this.payOut(time, inv, equity, exit.fees, 'exit');
     }
+    this.issueStatement(time, inv, 'exit', inv.fee.mark, exitGain, Money.zero);
     inv.active = false;
     inv.fee = NEW_FEE_STATE;
     this.emit({ time, kind: 'leave', investor: id, account: inv.account, reason: 'investor left the program' });
@@ -1047,11 +1070,13 @@ export class Program {
    */
   private detach(time: ServerTime, inv: Investor): void {
     const acc = this.accounts.get(inv.account)!;
-    this.postFees(time, inv, this.exitFees(inv, time, new Map()), 'crystallized on exit (detach)');
+    const exit = this.exitFees(inv, time, new Map());
+    this.postFees(time, inv, exit.fees, 'crystallized on exit (detach)');
     acc.positions = acc.positions.map((p) => ({ ...p, masterTicket: `detached:${p.masterTicket}` }));
     acc.active = false;
     inv.active = false;
     inv.detached = true;
+    this.issueStatement(time, inv, 'exit (detach)', inv.fee.mark, exit.gain, this.equity(inv.account));
     inv.fee = NEW_FEE_STATE;
     this.emit({ time, kind: 'detach', investor: inv.id, account: inv.account, volume: Volume.sum(acc.positions.map((p) => p.volume)), amount: this.equity(inv.account), reason: `left with onLeave: detach; keeps ${acc.positions.length} position(s) in an independent account` });
     this.retireEmptyBlockTrades(time);
@@ -1074,16 +1099,21 @@ export class Program {
     this.emit({ time, kind: 'period-end', reason: `fee period ${label} ends` });
     const values = this.memberValues();
     const due: Array<{ inv: Investor; fee: Money; equity: Money }> = [];
+    const assessed: Array<{ inv: Investor; mark: Money; gain: Money }> = [];
     for (const inv of this.investors.values()) {
       if (!inv.active) continue;
       const equity = this.equityOf(inv, values);
+      assessed.push({ inv, mark: inv.fee.mark, gain: Money.zero });
       const outcome = crystallizePeriod(inv.fee, inv.feeTerms, this.feeEquity(inv, values), this.yearFraction(inv, time), this.q);
+      assessed[assessed.length - 1] = { inv, mark: inv.fee.mark, gain: outcome.gain };
       inv.fee = outcome.next;
       inv.periodStart = time;
       if (outcome.fee.isPositive()) due.push({ inv, fee: outcome.fee, equity });
     }
     // Values were all taken before any fee moved, so one member's fee never changes another's base.
     this.settleFees(time, due, 'performance-fee', label, (inv) => `period ${label}: ${inv.feeTerms.rate.times(100).toString()}% of the gain above the mark (${inv.feeTerms.hwmBasis} basis${inv.feeTerms.hurdle === 'none' ? '' : `, ${inv.feeTerms.hurdle} hurdle ${inv.feeTerms.hurdleRate.times(100).toString()}% a year`})`);
+    const after = this.memberValues();
+    for (const a of assessed) this.issueStatement(time, a.inv, label, a.mark, a.gain, this.equityOf(a.inv, after));
   }
 
   /**
@@ -1104,8 +1134,26 @@ export class Program {
         this.emit({ time, kind: 'units-redeemed', investor: inv.id, account: inv.account, amount: fee, units: u, reason: `${reason} ${label} at NAV` });
       }
       this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, reason, `${inv.id}@${label}`);
+      this.addFeeToStatement(inv, reason, fee);
       this.emit({ time, kind: reason, investor: inv.id, account: inv.account, amount: fee, reason: why(inv) });
     }
+  }
+
+  private addFeeToStatement(inv: Investor, reason: 'performance-fee' | 'management-fee', fee: Money): void {
+    if (reason === 'performance-fee') inv.statement.performanceFees = inv.statement.performanceFees.plus(fee);
+    else inv.statement.managementFees = inv.statement.managementFees.plus(fee);
+  }
+
+  /** Closes an investor's statement at `time` (a period end or its exit) and starts the next one. */
+  private issueStatement(time: ServerTime, inv: Investor, period: string, mark: Money, gain: Money, closing: Money): void {
+    const d = inv.statement;
+    const nav = inv.model === 'pamm' ? this.nav() : undefined;
+    this.sink.statement?.({
+      investor: inv.id, model: inv.model, period, from: d.from, to: time, opening: d.opening, deposits: d.deposits, withdrawals: d.withdrawals,
+      mark, gain, entryFees: d.entryFees, managementFees: d.managementFees, performanceFees: d.performanceFees, closing,
+      units: inv.model === 'pamm' ? this.units!.holding(inv.id) : undefined, nav,
+    });
+    inv.statement = newDraft(time, closing);
   }
 
   // ---------------------------------------------------------------- management fee

@@ -36,7 +36,7 @@ export interface ReportEvent {
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
-export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[]): string {
+export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[], statements: ReadonlyArray<ReadonlyArray<string>> = []): string {
   const sc = s.scenario;
   const accounts = s.accounts.filter((a) => a.kind !== 'external' && a.kind !== 'market');
   const accountRows = accounts.map((a) => [a.id, a.kind, humanAmount(a.balance!), humanAmount(a.equity!), humanAmount(a.floatingPnl!), humanAmount(a.deposits!), humanAmount(a.withdrawals!), humanAmount(a.realizedPnl!), humanAmount(a.performanceFeesPaid!), humanAmount(a.performanceFeesEarned!), humanAmount(a.roundingPnl!)]);
@@ -81,6 +81,10 @@ ${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'ma
 ${table(['account', 'kind', 'balance', 'equity', 'floating P&L', 'deposits', 'withdrawals', 'realized P&L', 'fees paid', 'fees earned', 'rounding money'], accountRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
 <h2>Equity</h2>
 <figure>${chartSvg}</figure>
+<h2>Fee statements</h2>
+${statements.length ? table(['investor', 'model', 'period', 'from', 'to', 'opening equity', 'deposits', 'withdrawals', 'high-water mark', 'gain', 'entry fees', 'management fees', 'performance fees', 'closing equity', 'units', 'NAV'],
+    statements.map((r) => r.map((c, i) => (i >= 5 && i <= 13 ? humanAmount(c) : c))), new Set([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15])) : '<p>No fee period ended.</p>'}
+<p class="meta">Every statement is in statements.csv; the manager's fee account, entry by entry, in fee-account.csv.</p>
 <h2>Events worth reading</h2>
 ${eventRows.length ? table(['time', 'kind', 'subject', 'reason'], eventRows) : '<p>None.</p>'}
 <p class="meta">Every event is in events.csv; every booking in journal.csv.</p>

@@ -1,7 +1,7 @@
 // Streams a run into the output contract's CSV files (journal, trades, equity, events,
 // executions) and keeps the per-account and per-investor tallies the summary needs.
 import { join } from 'node:path';
-import type { ClosedTrade, EngineEvent, EngineSink } from '../engine/events.js';
+import type { ClosedTrade, EngineEvent, EngineSink, FeeStatement } from '../engine/events.js';
 import type { ExternalOrder } from '../engine/executive.js';
 import type { JournalEntry } from '../engine/journal.js';
 import { type Program, SYSTEM_ACCOUNTS } from '../engine/program.js';
@@ -19,6 +19,8 @@ export const OUTPUT_COLUMNS = {
   equity: ['time', 'subject', 'kind', 'balance', 'equity', 'floating', 'open_volume', 'units', 'nav'],
   events: ['seq', 'time', 'kind', 'account', 'investor', 'ticket', 'symbol', 'volume', 'amount', 'units', 'price', 'reason'],
   executions: ['time', 'symbol', 'side', 'volume', 'price', 'legs', 'gross_buy', 'gross_sell', 'house', 'external'],
+  statements: ['investor', 'model', 'period', 'from', 'to', 'opening_equity', 'deposits', 'withdrawals', 'high_water_mark', 'gain', 'entry_fees', 'management_fees', 'performance_fees', 'closing_equity', 'units', 'nav'],
+  'fee-account': ['seq', 'time', 'investor', 'reason', 'amount', 'balance'],
 } as const;
 
 export interface AccountTally {
@@ -97,6 +99,9 @@ export class RunWriter implements EngineSink {
   private readonly files: { [K in keyof typeof OUTPUT_COLUMNS]: CsvWriter };
   private eventSeq = 0;
   rejections = 0;
+  private feeBalance = Money.zero;
+  /** Fee statements for the report (bounded). */
+  readonly statementRows: string[][] = [];
   /** The master's return: the master account (signal) or the whole block (block), gross of fees. */
   readonly master = new ReturnIndex();
   /** Events a reader of the report wants first (bounded): rejections, skips, flows and fees. */
@@ -109,6 +114,8 @@ export class RunWriter implements EngineSink {
       equity: new CsvWriter(join(dir, 'equity.csv'), OUTPUT_COLUMNS.equity),
       events: new CsvWriter(join(dir, 'events.csv'), OUTPUT_COLUMNS.events),
       executions: new CsvWriter(join(dir, 'executions.csv'), OUTPUT_COLUMNS.executions),
+      statements: new CsvWriter(join(dir, 'statements.csv'), OUTPUT_COLUMNS.statements),
+      'fee-account': new CsvWriter(join(dir, 'fee-account.csv'), OUTPUT_COLUMNS['fee-account']),
     };
   }
 
@@ -116,6 +123,7 @@ export class RunWriter implements EngineSink {
     return {
       journal: this.files.journal.rows, trades: this.files.trades.rows, equity: this.files.equity.rows,
       events: this.files.events.rows, executions: this.files.executions.rows,
+      statements: this.files.statements.rows, 'fee-account': this.files['fee-account'].rows,
     };
   }
 
@@ -154,6 +162,11 @@ export class RunWriter implements EngineSink {
     if (e.reason === 'performance-fee' || e.reason === 'management-fee' || e.reason === 'entry-fee') {
       this.account(e.from).feesPaid = this.account(e.from).feesPaid.plus(e.amount);
       this.account(e.to).feesEarned = this.account(e.to).feesEarned.plus(e.amount);
+    }
+    if (e.to === SYSTEM_ACCOUNTS.fees || e.from === SYSTEM_ACCOUNTS.fees) {
+      this.feeBalance = e.to === SYSTEM_ACCOUNTS.fees ? this.feeBalance.plus(e.amount) : this.feeBalance.minus(e.amount);
+      const signed = e.to === SYSTEM_ACCOUNTS.fees ? e.amount : e.amount.neg();
+      this.files['fee-account'].row([e.seq, formatServerTime(e.time), e.ref.split('@')[0], e.reason, this.m(signed), this.m(this.feeBalance)]);
     }
   }
 
@@ -199,6 +212,16 @@ export class RunWriter implements EngineSink {
     a.deals.push(Number(t.profit.value));
     a.rounding = a.rounding.plus(t.profit).minus(t.idealProfit);
     a.closedVolume = a.closedVolume.plus(t.volume);
+  }
+
+  statement(st: FeeStatement): void {
+    const cells = [
+      st.investor, st.model, st.period, formatServerTime(st.from), formatServerTime(st.to), this.m(st.opening)!, this.m(st.deposits)!, this.m(st.withdrawals)!,
+      this.m(st.mark)!, this.m(st.gain)!, this.m(st.entryFees)!, this.m(st.managementFees)!, this.m(st.performanceFees)!, this.m(st.closing)!,
+      st.units ? formatQ(st.units.value, this.q) : '', st.nav ? st.nav.toFixed(10) : '',
+    ];
+    this.files.statements.row(cells);
+    if (this.statementRows.length < MAX_NOTABLE) this.statementRows.push(cells);
   }
 
   execution(time: ServerTime, x: ExternalOrder): void {

@@ -11,7 +11,7 @@ import { renderReport } from './html.js';
 import { RunWriter } from './run-writer.js';
 import { type Summary, buildSummary } from './summary.js';
 
-export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'report.html'] as const;
+export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'report.html'] as const;
 
 export interface RunResult {
   readonly scenario: Scenario;
@@ -35,7 +35,7 @@ export function writeRun(scenario: Scenario, outDir: string): RunResult {
     writer.close();
     const summary = buildSummary(scenario, program, writer);
     writeFileSync(join(staged.path, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    writeFileSync(join(staged.path, 'report.html'), renderReport(summary, equityChartSvg(writer.chart), writer.notable));
+    writeFileSync(join(staged.path, 'report.html'), renderReport(summary, equityChartSvg(writer.chart), writer.notable, writer.statementRows));
     staged.commit();
     return { scenario, summary, outDir };
   } catch (e) {
