@@ -802,6 +802,12 @@ export class Program {
     this.emit({ time, kind: 'request-queued', investor, reason: `${what}: executes at ${formatServerTime(executesAt)}; ${why}` });
   }
 
+  /** Every investor request, when it executes: its request and execution times side by side. */
+  requestExecuted(time: ServerTime, investor: string, what: string, requestedAt: ServerTime): void {
+    this.flush();
+    this.emit({ time, kind: 'request-executed', investor, reason: `${what}: requested ${formatServerTime(requestedAt)}, executed ${formatServerTime(time)}` });
+  }
+
   /** A request whose execution time falls after the end of the run. */
   requestExpired(time: ServerTime, investor: string, what: string, executesAt: string): void {
     this.emit({ time, kind: 'request-rejected', investor, reason: `${what}: would execute at ${executesAt}, after the end of the run` });

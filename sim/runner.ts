@@ -71,7 +71,10 @@ export function scheduleActions(s: Scenario): Action[] {
       add(s.end, PRIORITY.flow, `${what} not executed`, (p) => p.requestExpired(s.end, investor, what, formatServerTime(when)));
       return;
     }
-    add(when, PRIORITY.flow, what, (p) => exec(p, when));
+    add(when, PRIORITY.flow, what, (p) => {
+      p.requestExecuted(when, investor, what, at);
+      exec(p, when);
+    });
   };
 
   for (const inv of s.investors) {

@@ -127,6 +127,8 @@ describe('joint program: signal master, MAM sub-accounts and a PAMM pool', () =>
   it('executes the PAMM deposit at the next rollover and leaves the other members\' values unchanged', () => {
     const queued = r.sink.events.find((e) => e.kind === 'request-queued' && e.investor === 'p2')!;
     expect(queued.reason).toMatch(/executes at 2024-03-15T00:00:00/);
+    const executed = r.sink.events.find((e) => e.kind === 'request-executed' && e.investor === 'p2')!;
+    expect(executed.reason).toBe('p2 deposit: requested 2024-03-14T16:20:00, executed 2024-03-15T00:00:00');
     const { before, after } = r.around.get('p2 deposit')! as { before: Record<string, Dec>; after: Record<string, Dec> };
     // The reallocation's spread is paid by p2; the others move by sub-unit rounding only (< NAV × 1e-7 in all).
     for (const id of ['p1', 'p3', 'p4', 'p5']) expect(after[id]!.minus(before[id]!).abs().lte('0.00001'), id).toBe(true);
