@@ -13,7 +13,7 @@ import { CsvWriter } from './csv.js';
 import { esc, humanAmount } from './html.js';
 import { writeRun } from './run.js';
 
-export const COMPARISON_COLUMNS = ['variant', 'structure', 'allocation', 'rounding', 'below_min_lot', 'investor', 'model', 'volume', 'pnl', 'fees', 'equity', 'tracking_error', 'rounding_pnl'] as const;
+export const COMPARISON_COLUMNS = ['variant', 'structure', 'allocation', 'rounding', 'below_min_lot', 'investor', 'model', 'volume', 'pnl', 'fees', 'other_fees', 'equity', 'tracking_error', 'rounding_pnl'] as const;
 type Row = Record<(typeof COMPARISON_COLUMNS)[number], string | number>;
 
 export interface Comparison {
@@ -38,7 +38,8 @@ function rowsOf(variant: string, s: SummaryLike): Row[] {
     const acc = i.model === 'mam' ? account.get(`mam:${String(i.id)}`) : undefined;
     return {
       ...common, investor: String(i.id), model: String(i.model),
-      volume: acc ? volumeOf(acc) : '', pnl: new Dec(String(i.netResult)).plus(String(i.performanceFees)).toString(), fees: String(i.performanceFees), equity: String(i.equity),
+      volume: acc ? volumeOf(acc) : '', fees: String(i.performanceFees), other_fees: new Dec(String(i.managementFees)).plus(String(i.entryFees)).toString(), equity: String(i.equity),
+      pnl: new Dec(String(i.netResult)).plus(String(i.performanceFees)).plus(String(i.managementFees)).plus(String(i.entryFees)).toString(),
       tracking_error: Number(i.trackingError).toFixed(10), rounding_pnl: i.roundingPnl === null ? '' : String(i.roundingPnl),
     };
   });
@@ -46,7 +47,7 @@ function rowsOf(variant: string, s: SummaryLike): Row[] {
   if (pool) {
     rows.push({
       ...common, investor: pool.id!, model: 'pool account', volume: volumeOf(pool),
-      pnl: new Dec(pool.realizedPnl!).plus(pool.floatingPnl!).toString(), fees: pool.performanceFeesPaid!, equity: pool.equity!, tracking_error: '', rounding_pnl: pool.roundingPnl!,
+      pnl: new Dec(pool.realizedPnl!).plus(pool.floatingPnl!).toString(), fees: pool.performanceFeesPaid!, other_fees: '', equity: pool.equity!, tracking_error: '', rounding_pnl: pool.roundingPnl!,
     });
   }
   return rows;
@@ -63,37 +64,45 @@ async function summarize(rows: readonly Row[]): Promise<{ text: string; table: A
   const dfd = await import('danfojs-node');
   // Accounts carry volume and rounding (MAM investors and the pool); investors carry fees and tracking error.
   const accounts = new dfd.DataFrame(rows.filter((r) => r.volume !== '').map((r) => ({ variant: r.variant, volume: Number(r.volume), rounding: Number(r.rounding_pnl) })));
-  const investors = new dfd.DataFrame(rows.filter((r) => r.model !== 'pool account').map((r) => ({ variant: r.variant, fees: Number(r.fees), te: Math.abs(Number(r.tracking_error)) })));
+  const investors = new dfd.DataFrame(rows.filter((r) => r.model !== 'pool account').map((r) => ({ variant: r.variant, fees: Number(r.fees) + Number(r.other_fees), te: Math.abs(Number(r.tracking_error)) })));
   const byAccount = dfd.toJSON(accounts.groupby(['variant']).agg({ volume: 'sum', rounding: 'sum' })) as Array<Record<string, string | number>>;
   const byInvestor = dfd.toJSON(investors.groupby(['variant']).agg({ fees: 'sum', te: 'mean' })) as Array<Record<string, string | number>>;
   const order = [...new Set(rows.map((r) => String(r.variant)))];
   const table: Array<Record<string, string | number>> = order.map((v) => ({ ...byAccount.find((x) => x.variant === v), ...byInvestor.find((x) => x.variant === v), variant: v }));
   const w = Math.max(...order.map((v) => v.length));
-  const lines = [`${'variant'.padEnd(w)}  volume (lots)  perf. fees  rounding money  mean |tracking error|`];
+  const lines = [`${'variant'.padEnd(w)}  volume (lots)  investor fees  rounding money  mean |tracking error|`];
   for (const t of table) {
-    lines.push(`${String(t.variant).padEnd(w)}  ${fixed(Number(t.volume_sum), 7).padStart(13)}  ${fixed(Number(t.fees_sum), 2).padStart(10)}  ${fixed(Number(t.rounding_sum), 4).padStart(14)}  ${fixed(Number(t.te_mean) * 100, 4).padStart(20)}%`);
+    lines.push(`${String(t.variant).padEnd(w)}  ${fixed(Number(t.volume_sum), 7).padStart(13)}  ${fixed(Number(t.fees_sum), 2).padStart(13)}  ${fixed(Number(t.rounding_sum), 4).padStart(14)}  ${fixed(Number(t.te_mean) * 100, 4).padStart(20)}%`);
   }
   return { text: lines.join('\n'), table };
 }
 
-function chart(rows: readonly Row[]): string {
-  const data = rows.filter((r) => r.rounding_pnl !== '').map((r) => ({ variant: String(r.variant), investor: String(r.investor), rounding: Number(r.rounding_pnl) }));
+/** A dot per investor and variant: one chart for fees, one for rounding money. */
+function dotChart(rows: readonly Row[], value: (r: Row) => number | undefined, label: string): string {
+  const data = rows.flatMap((r) => { const x = value(r); return x === undefined ? [] : [{ variant: String(r.variant), investor: String(r.investor), x }]; });
   if (data.length === 0) return '';
   const { document } = new JSDOM('<!doctype html><html><body></body></html>').window;
+  const variants = [...new Set(data.map((d) => d.variant))];
   return Plot.plot({
-    document, width: 960, height: 60 + 26 * new Set(data.map((d) => d.variant)).size, marginLeft: 8 + 6.5 * Math.max(...data.map((d) => d.variant.length)),
-    x: { label: 'rounding money (USD, + gained, − lost)', grid: true },
-    y: { label: null, domain: [...new Set(data.map((d) => d.variant))] },
-    color: { legend: true },
-    marks: [Plot.ruleX([0]), Plot.dot(data, { x: 'rounding', y: 'variant', fill: 'investor', r: 5 })],
+    document, width: 960, height: 60 + 26 * variants.length, marginLeft: 8 + 6.5 * Math.max(...variants.map((v) => v.length)),
+    x: { label, grid: true }, y: { label: null, domain: variants }, color: { legend: true },
+    marks: [Plot.ruleX([0]), Plot.dot(data, { x: 'x', y: 'variant', fill: 'investor', r: 5 })],
   }).outerHTML;
 }
 
-function html(name: string, rows: readonly Row[], table: ReadonlyArray<Record<string, string | number>>, svg: string): string {
+function charts(rows: readonly Row[]): { fees: string; rounding: string } {
+  const investorRows = rows.filter((r) => r.model !== 'pool account');
+  return {
+    fees: dotChart(investorRows, (r) => Number(r.fees) + Number(r.other_fees), 'fees paid by the investor (USD: performance, management, entry)'),
+    rounding: dotChart(rows, (r) => (r.rounding_pnl === '' ? undefined : Number(r.rounding_pnl)), 'rounding money (USD, + gained, − lost)'),
+  };
+}
+
+function html(name: string, rows: readonly Row[], table: ReadonlyArray<Record<string, string | number>>, svg: { fees: string; rounding: string }): string {
   const th = (cols: readonly string[]) => `<tr>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
   const td = (cells: readonly unknown[]) => `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
   const summary = table.map((t) => td([t.variant, fixed(Number(t.volume_sum), 7), fixed(Number(t.fees_sum), 2), fixed(Number(t.rounding_sum), 4), `${fixed(Number(t.te_mean) * 100, 4)}%`])).join('\n');
-  const detail = rows.map((r) => td([r.variant, r.allocation, r.rounding, r.below_min_lot, r.investor, r.model, r.volume === '' ? 'in the pool' : r.volume, humanAmount(String(r.pnl)), humanAmount(String(r.fees)), r.model === 'pool account' ? '' : `${fixed(Number(r.tracking_error) * 100, 4)}%`, r.rounding_pnl === '' ? 'in the pool' : humanAmount(String(r.rounding_pnl))])).join('\n');
+  const detail = rows.map((r) => td([r.variant, r.allocation, r.rounding, r.below_min_lot, r.investor, r.model, r.volume === '' ? 'in the pool' : r.volume, humanAmount(String(r.pnl)), humanAmount(String(r.fees)), r.other_fees === '' ? '' : humanAmount(String(r.other_fees)), r.model === 'pool account' ? '' : `${fixed(Number(r.tracking_error) * 100, 4)}%`, r.rounding_pnl === '' ? 'in the pool' : humanAmount(String(r.rounding_pnl))])).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(name)} · mamlab comparison</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1b1f24}table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{padding:.25rem .5rem;border-bottom:1px solid #eaeef2;text-align:left}th{background:#f6f8fa}svg{max-width:100%;height:auto}.meta{color:#57606a}</style>
@@ -101,12 +110,14 @@ function html(name: string, rows: readonly Row[], table: ReadonlyArray<Record<st
 <h1>${esc(name)}</h1>
 <p class="meta">Every variant runs the same prices, master orders and investor flows; each has its own full run (report.html, summary.json, CSVs) in the directory of its name. Exact figures are in comparison.csv.</p>
 <h2>Per variant</h2>
-<table>${th(['variant', 'volume (lots, all accounts)', 'performance fees', 'rounding money (all accounts)', 'mean |tracking error| (investors)'])}
+<table>${th(['variant', 'volume (lots, all accounts)', 'investor fees (all kinds)', 'rounding money (all accounts)', 'mean |tracking error| (investors)'])}
 ${summary}</table>
+<h2>Fees per investor</h2>
+<figure>${svg.fees}</figure>
 <h2>Rounding money per investor</h2>
-<figure>${svg}</figure>
+<figure>${svg.rounding || '<p>No rounding in these variants.</p>'}</figure>
 <h2>Per variant and investor</h2>
-<table>${th(['variant', 'allocation', 'rounding', 'below min lot', 'investor', 'model', 'volume', 'P&L before fees', 'fees', 'tracking error', 'rounding money'])}
+<table>${th(['variant', 'allocation', 'rounding', 'below min lot', 'investor', 'model', 'volume', 'P&L before fees', 'performance fees', 'other fees', 'tracking error', 'rounding money'])}
 ${detail}</table>
 </body></html>
 `;
@@ -123,7 +134,7 @@ export async function compareToDirectory(file: string, outDir: string, opts: Loa
     for (const r of rows) csv.row(COMPARISON_COLUMNS.map((c) => r[c]));
     csv.close();
     const { text, table } = await summarize(rows);
-    writeFileSync(join(staged.path, 'comparison.html'), html(base.name, rows, table, chart(rows)));
+    writeFileSync(join(staged.path, 'comparison.html'), html(base.name, rows, table, charts(rows)));
     staged.commit();
     return { rows, text };
   } catch (e) {
