@@ -11,7 +11,7 @@ import { type PendingType, type Watch, crossing, distance, isBeyond as isBeyondA
 import { UnitRegister } from './pamm.js';
 import { type FeeState, type FeeTerms, NEW_FEE_STATE, afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal } from './performance-fee.js';
 import type { AllocationMethod, Policies, Structure } from './policies.js';
-import { type Quantum, roundToQuantum } from './quantum.js';
+import { type Quantum, ceilToQuantum, roundToQuantum } from './quantum.js';
 import { type Conversion, type Quote, QuoteBook, fillPrice, findConversion, markPrice } from './quotes.js';
 import { type ServerTime, formatServerTime } from './time.js';
 import { Money, Price, Units, Volume } from './values.js';
@@ -32,6 +32,8 @@ export interface ProgramConfig {
   readonly managementFee?: { readonly rate: Dec; readonly basis: 'equity' | 'balance' };
   /** Entry fee as a fraction of every deposit (none when absent). */
   readonly entryFee?: Dec;
+  /** Program terms (DOMAIN §6): the PAMM minimum investment and the minimum MAM investment. */
+  readonly terms?: { readonly minimumInvestment: Money; readonly minimumMamInvestment: Money | 'floating' };
   /** Open + pending master orders allowed at once (seed 000: 1000); the copies mirror the count. */
   readonly maxOrders?: number;
   /** The PAMM pool, if the program has one. */
@@ -220,6 +222,8 @@ export class Program {
   private readonly pendingOrders = new Map<string, PendingOrder>();
   private readonly units?: UnitRegister;
   private pending: Leg[] = [];
+  /** The smallest master trade so far and its instrument's minimum lot: what the floating minimum MAM investment follows. */
+  private smallestTrade?: { readonly volume: Volume; readonly minLot: Volume };
   private shadows: Shadow[] = [];
   private pendingTime: ServerTime | undefined;
   private nextTicket = 1;
@@ -650,6 +654,7 @@ export class Program {
     const placed = new Set(alloc.parts.map((p) => p.account));
     const skipped = new Map([...alloc.exact].filter(([acc, x]) => !placed.has(acc) && x.gt(0)).map(([acc, exact]) => [acc, { exact }]));
     this.masterTrades.set(ticket, { ticket, symbol, side, openTime: time, skipped, sl: opts.sl, tp: opts.tp });
+    if (!this.smallestTrade || masterVolume.lt(this.smallestTrade.volume)) this.smallestTrade = { volume: masterVolume, minLot: this.instrument(symbol).minLot };
     if (this.config.structure === 'signal') this.queue(time, { kind: 'open', account: SYSTEM_ACCOUNTS.master, masterTicket: ticket, symbol, side, volume: masterVolume, exact: masterVolume.value });
     for (const p of alloc.parts) this.queue(time, { kind: 'open', account: p.account, masterTicket: ticket, symbol, side, volume: p.volume, exact: alloc.exact.get(p.account)! });
     // A block is what its parts hold: report that, and the ordered volume where the lot limits changed it.
@@ -820,6 +825,10 @@ export class Program {
     if (!amount.isPositive()) return this.rejectRequest(time, id, 'a join needs a positive deposit');
     if (model === 'pamm' && !this.config.pool) return this.rejectRequest(time, id, 'the program has no PAMM pool');
     if (model === 'pamm' && !this.poolHasNav()) return this.rejectRequest(time, id, `pool equity ${this.equity(this.config.pool!.id).toString()} is not positive: no NAV to buy units at`);
+    const programTerms = this.config.terms;
+    if (programTerms && !manager && amount.lt(programTerms.minimumInvestment)) return this.rejectRequest(time, id, `${amount.toString()} is below the program's minimum investment ${programTerms.minimumInvestment.toString()}`);
+    const minMam = model === 'mam' && !manager ? this.minimumMamInvestment() : undefined;
+    if (minMam && amount.lt(minMam)) return this.rejectRequest(time, id, `${amount.toString()} is below the minimum MAM investment ${minMam.toString()}${this.config.pool ? ': this investor can join the PAMM pool instead' : ''}`);
     const account = model === 'mam' ? `mam:${id}` : this.config.pool!.id;
     const rate = manager ? new Dec(0) : this.config.performanceFeeRate;
     const inv: Investor = { id, model, account, manager, fee: NEW_FEE_STATE, feeTerms: this.feeTerms(rate), periodStart: time, managementAccrued: new Dec(0), statement: newDraft(time, Money.zero), active: true, detached: false };
@@ -836,6 +845,22 @@ export class Program {
     if (!inv) return;
     if (!amount.isPositive()) return this.rejectRequest(time, id, 'a deposit must be positive');
     this.depositInto(time, inv, amount);
+  }
+
+  /**
+   * The minimum MAM investment: fixed, or floating with the strategy: the least equity at
+   * which the smallest master trade so far would still copy at its instrument's minimum lot
+   * (copy family: min lot × master equity / volume; split family: min lot × the followers'
+   * equity / volume), rounded up to the quantum. None before the first trade.
+   */
+  minimumMamInvestment(): Money | undefined {
+    const terms = this.config.terms;
+    if (!terms) return undefined;
+    if (terms.minimumMamInvestment !== 'floating') return terms.minimumMamInvestment;
+    const t = this.smallestTrade;
+    if (!t) return undefined;
+    const reference = this.masterEquity();
+    return new Money(ceilToQuantum(t.minLot.value.times(reference.value).div(t.volume.value), this.q));
   }
 
   /** Units can be bought while the pool is empty (initial NAV) or its equity is positive. */

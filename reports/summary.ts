@@ -73,6 +73,7 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
     },
     program: {
       structure: s.structure, allocation: s.allocation, masterDeposit: m(s.masterDeposit), performanceFee: s.performanceFee.toString(),
+      terms: { minimumInvestment: m(s.terms.minimumInvestment), minimumMamInvestment: s.terms.minimumMamInvestment === 'floating' ? 'floating' : m(s.terms.minimumMamInvestment), managerMinimum: m(s.terms.managerMinimum) },
       managementFee: s.managementFee ? { rate: s.managementFee.rate.toString(), basis: s.managementFee.basis } : null, entryFee: s.entryFee?.toString() ?? '0',
       pamm: s.pool ? { id: s.pool.id, initialNav: s.pool.initialNav.toString() } : null, preset: s.preset ?? null,
     },

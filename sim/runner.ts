@@ -44,6 +44,7 @@ function programFor(s: Scenario, sink: EngineSink): Program {
     performanceFeeRate: s.performanceFee,
     managementFee: s.managementFee,
     entryFee: s.entryFee,
+    terms: s.terms,
     pool: s.pool,
     maxOrders: s.maxOrders,
   }, sink);

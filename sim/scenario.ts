@@ -77,6 +77,7 @@ export interface Scenario {
   readonly performanceFee: Dec;
   readonly managementFee?: { readonly rate: Dec; readonly basis: 'equity' | 'balance' };
   readonly entryFee?: Dec;
+  readonly terms: { readonly minimumInvestment: Money; readonly minimumMamInvestment: Money | 'floating'; readonly managerMinimum: Money };
   readonly pool?: { readonly id: string; readonly initialNav: Dec; readonly terms: AllocationTerms };
   readonly preset?: string;
   readonly maxOrders: number;
@@ -377,6 +378,13 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   const mf = program.managementFee as Obj | undefined;
   const managementFee = mf ? { rate: fraction(mf.rate, ['program', 'managementFee', 'rate']), basis: (mf.basis as 'equity' | 'balance' | undefined) ?? 'equity' } : undefined;
   const entryFee = fraction(program.entryFee, ['program', 'entryFee']);
+  const t = program.terms as Obj;
+  const terms = {
+    minimumInvestment: new Money(r.amount(t.minimumInvestment, ['program', 'terms', 'minimumInvestment'], quantum, 'nonNegative')),
+    minimumMamInvestment: t.minimumMamInvestment === 'floating' ? 'floating' as const : new Money(r.amount(t.minimumMamInvestment, ['program', 'terms', 'minimumMamInvestment'], quantum, 'nonNegative')),
+    managerMinimum: new Money(r.amount(t.managerMinimum, ['program', 'terms', 'managerMinimum'], quantum, 'nonNegative')),
+  };
+  if (structure === 'signal' && masterDeposit.lt(terms.managerMinimum.value)) r.fail(['program', 'masterDeposit'], `the manager needs at least ${terms.managerMinimum.toString()} of own funds to open a program (program.terms.managerMinimum)`);
   const poolObj = program.pamm as Obj | undefined;
   const pool = poolObj ? { id: poolObj.id as string, initialNav: r.decimal(poolObj.initialNav, ['program', 'pamm', 'initialNav']), terms: readTerms(r, poolObj.allocation as Obj | undefined, ['program', 'pamm', 'allocation'], quantum) } : undefined;
   if (pool && !(pool.initialNav.isPositive() && !pool.initialNav.isZero())) r.fail(['program', 'pamm', 'initialNav'], 'expected a positive NAV');
@@ -474,7 +482,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   hash.update(canonical(doc));
   return {
     file, name: doc.name as string, description: doc.description as string, seed, quantum, zone, start, end,
-    instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee, pool,
+    instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee, terms, pool,
     preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, normalized: doc, hash: hash.digest('hex'),
   };
 }

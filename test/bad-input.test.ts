@@ -49,6 +49,7 @@ describe('bad input: exit 2, naming the file, the JSON path (and line) and what 
     expectBadInput(res, 'unsorted.csv:3', /sorted by time/);
   });
   it('a price with more digits than the instrument', () => expectBadInput(broken((s) => { s.prices.EURUSD.ticks[0][1] = '1.099901'; }), '/prices/EURUSD/ticks/0/1', /more than the 5 digits of EURUSD/));
+  it('a signal master below the manager minimum', () => expectBadInput(broken((s) => { s.program = { structure: 'signal', masterDeposit: '500' }; s.orders = []; }), '/program/masterDeposit', /the manager needs at least 1000 of own funds/));
   it('an investor flow for nobody', () => expectBadInput(broken((s) => { s.flows = [{ at: '2024-03-05T10:00:00', investor: 'ghost', type: 'withdraw', amount: '1' }]; }), '/flows/0/investor', /unknown investor "ghost"/));
   it('a JSON syntax error, with its line', () => {
     const res = broken('{\n  "name": "x",\n  "start": "2024-03-01",,\n}\n');

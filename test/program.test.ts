@@ -355,3 +355,41 @@ describe('floatingPnl: what the performance fee is assessed on', () => {
     expect(['all', 'losses-only', 'none'].map((x) => feeAt(x as 'all', '1.11800'))).toEqual(['360', '200', '200']);
   });
 });
+
+describe('program terms (DOMAIN §6)', () => {
+  function signalWithTerms() {
+    const sink = new MemorySink();
+    const p = new Program({
+      structure: 'signal', allocation: 'proportional', quantum: DEFAULT_QUANTUM, policies: DEFAULT_POLICIES,
+      instruments: new Map([['EURUSD', { ...EURUSD, minLot: Volume.of('0.1') }]]), performanceFeeRate: new Dec('0.2'), pool: { id: 'pamm', initialNav: new Dec(1) },
+      terms: { minimumInvestment: Money.of('10'), minimumMamInvestment: 'floating' },
+    }, sink);
+    p.fundMaster(t(1), Money.of('10000'));
+    p.onQuote('EURUSD', { time: t(2), bid: Price.of('1.10000'), ask: Price.of('1.10000') });
+    return { p, sink, rejected: () => sink.events.filter((e) => e.kind === 'request-rejected').map((e) => e.reason) };
+  }
+
+  it('refuses a first deposit below the minimum investment', () => {
+    const { p, rejected } = signalWithTerms();
+    p.join(t(2), 'tiny', 'pamm', Money.of('5'), false);
+    p.join(t(2), 'ok', 'pamm', Money.of('10'), false);
+    expect(rejected()).toEqual(['5 is below the program\'s minimum investment 10']);
+    expect(p.investorSnapshots().map((i) => i.id)).toEqual(['ok']);
+  });
+
+  it('floats the minimum MAM investment with the smallest master trade: min lot × master equity / volume', () => {
+    // No trade yet: no minimum. After a 1-lot trade (min lot 0.1, master equity 10,000): 0.1 × 10,000 / 1 = 1,000.
+    const { p, rejected } = signalWithTerms();
+    expect(p.minimumMamInvestment()).toBeUndefined();
+    p.masterOpen(t(2), 'M1', 'EURUSD', 'buy', Volume.of('1'));
+    p.flush();
+    expect(p.minimumMamInvestment()!.toString()).toBe('1000');
+    p.join(t(3), 'small', 'mam', Money.of('500'), false);
+    p.join(t(3), 'big', 'mam', Money.of('2000'), false);
+    expect(rejected()).toEqual(['500 is below the minimum MAM investment 1000: this investor can join the PAMM pool instead']);
+    // a smaller trade (0.5 lot) doubles it: 0.1 × 10,000 / 0.5 = 2,000
+    p.masterOpen(t(4), 'M2', 'EURUSD', 'buy', Volume.of('0.5'));
+    p.flush();
+    expect(p.minimumMamInvestment()!.toString()).toBe('2000');
+  });
+});
