@@ -11,7 +11,7 @@ export const EVENT_KINDS = [
   'allocation-residual', 'allocation-skip', 'allocation-clamp', 'allocation-force-min', 'allocation-override', 'allocation-unplaced', 'residual-exposure',
   'join', 'deposit', 'withdrawal', 'leave', 'detach', 'request-rejected', 'request-queued', 'request-executed',
   'units-issued', 'units-redeemed', 'positions-reduced', 'reduction-rounded', 'positions-copied', 'pool-reallocated',
-  'period-end', 'performance-fee', 'management-fee', 'entry-fee', 'negative-balance-protected', 'rounding-missed',
+  'period-end', 'performance-fee', 'management-fee', 'entry-fee', 'subscription-fee', 'volume-fee', 'terms-changed', 'negative-balance-protected', 'rounding-missed',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -30,7 +30,7 @@ export interface EngineEvent {
 }
 
 /** Why a position (or part of one) was closed. */
-export type CloseCause = 'master-close' | 'stop-loss' | 'take-profit' | 'withdrawal' | 'leave' | 'reallocate' | 'performance-fee' | 'management-fee' | 'residual-exposure';
+export type CloseCause = 'master-close' | 'stop-loss' | 'take-profit' | 'withdrawal' | 'leave' | 'reallocate' | 'performance-fee' | 'management-fee' | 'subscription-fee' | 'volume-fee' | 'residual-exposure';
 
 export interface ClosedTrade {
   readonly account: string;
@@ -68,6 +68,8 @@ export interface FeeStatement {
   readonly entryFees: Money;
   readonly managementFees: Money;
   readonly performanceFees: Money;
+  /** Subscription and volume fees. */
+  readonly otherFees: Money;
   readonly closing: Money;
   readonly units?: Units;
   readonly nav?: Dec;

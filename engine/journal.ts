@@ -13,7 +13,7 @@ export interface AccountRef {
   readonly kind: AccountKind;
 }
 
-export const ENTRY_REASONS = ['deposit', 'withdrawal', 'realized-pnl', 'performance-fee', 'management-fee', 'entry-fee', 'negative-balance'] as const;
+export const ENTRY_REASONS = ['deposit', 'withdrawal', 'realized-pnl', 'performance-fee', 'management-fee', 'entry-fee', 'subscription-fee', 'volume-fee', 'negative-balance'] as const;
 export type EntryReason = (typeof ENTRY_REASONS)[number];
 
 export interface JournalEntry {

@@ -43,6 +43,8 @@ export interface Policies {
   readonly sameBarStops: 'stop-loss-first' | 'path-order';
   readonly performanceFee: PerformanceFeePolicies;
   readonly managementFee: ManagementFeePolicies;
+  /** A change of fee rates applies to members joining after it, or to every member. */
+  readonly termChanges: 'new-members-only' | 'all-members';
 }
 
 export const DEFAULT_POLICIES: Policies = {
@@ -65,4 +67,5 @@ export const DEFAULT_POLICIES: Policies = {
     hurdleRate: '0',
   },
   managementFee: { period: 'monthly', dayCount: 'act/365' },
+  termChanges: 'new-members-only',
 };

@@ -32,6 +32,10 @@ export interface ProgramConfig {
   readonly managementFee?: { readonly rate: Dec; readonly basis: 'equity' | 'balance' };
   /** Entry fee as a fraction of every deposit (none when absent). */
   readonly entryFee?: Dec;
+  /** Subscription: a fixed amount per investor at each management-fee period end (none when absent). */
+  readonly subscriptionFee?: Money;
+  /** Volume fee per side on each follower's own fills: per lot and per million of notional (USD). */
+  readonly volumeFee?: { readonly perLot: Dec; readonly perMillion: Dec };
   /** Program terms (DOMAIN §6): the PAMM minimum investment and the minimum MAM investment. */
   readonly terms?: { readonly minimumInvestment: Money; readonly minimumMamInvestment: Money | 'floating' };
   /** Open + pending master orders allowed at once (seed 000: 1000); the copies mirror the count. */
@@ -48,11 +52,14 @@ interface Investor {
   readonly account: string;
   readonly manager: boolean;
   fee: FeeState;
-  readonly feeTerms: FeeTerms;
+  /** The investor's fee terms (the rate changes with an all-members `termChanges`). */
+  feeTerms: FeeTerms;
   /** Start of the investor's part of the current fee period (the hurdle is pro-rated to it). */
   periodStart: ServerTime;
   /** Management fee accrued since it was last charged, exact (rounded when charged). */
   managementAccrued: Dec;
+  /** This investor's management-fee rate (a year): the program's when it joined, or after an all-members change. */
+  managementRate: Dec;
   /** What the current statement has gathered since its period began. */
   statement: StatementDraft;
   active: boolean;
@@ -81,9 +88,14 @@ interface StatementDraft {
   entryFees: Money;
   managementFees: Money;
   performanceFees: Money;
+  /** Subscription and volume fees. */
+  otherFees: Money;
 }
 
-const newDraft = (from: ServerTime, opening: Money): StatementDraft => ({ from, opening, deposits: Money.zero, withdrawals: Money.zero, entryFees: Money.zero, managementFees: Money.zero, performanceFees: Money.zero });
+const newDraft = (from: ServerTime, opening: Money): StatementDraft => ({ from, opening, deposits: Money.zero, withdrawals: Money.zero, entryFees: Money.zero, managementFees: Money.zero, performanceFees: Money.zero, otherFees: Money.zero });
+
+/** Fees investors pay into the manager's fee account. */
+export type InvestorFee = 'performance-fee' | 'management-fee' | 'subscription-fee' | 'volume-fee';
 
 interface MasterTrade {
   readonly ticket: string;
@@ -222,6 +234,9 @@ export class Program {
   private readonly pendingOrders = new Map<string, PendingOrder>();
   private readonly units?: UnitRegister;
   private pending: Leg[] = [];
+  /** The program's current fee rates (they change with `changeTerms`). */
+  private performanceRate: Dec;
+  private managementRate: Dec;
   /** The smallest master trade so far and its instrument's minimum lot: what the floating minimum MAM investment follows. */
   private smallestTrade?: { readonly volume: Volume; readonly minLot: Volume };
   private shadows: Shadow[] = [];
@@ -230,6 +245,8 @@ export class Program {
 
   constructor(readonly config: ProgramConfig, private readonly sink: EngineSink) {
     this.q = config.quantum;
+    this.performanceRate = config.performanceFeeRate;
+    this.managementRate = config.managementFee?.rate ?? new Dec(0);
     for (const inst of config.instruments.values()) {
       const conv = findConversion(inst.quote, ACCOUNT_CURRENCY, config.instruments);
       if (!conv) throw new Error(`no instrument converts ${inst.quote} (profit currency of ${inst.symbol}) to ${ACCOUNT_CURRENCY}`);
@@ -562,11 +579,13 @@ export class Program {
     if (leg.kind === 'open') {
       const acc = this.accounts.get(leg.account)!;
       acc.positions.push({ ticket: this.nextTicket++, account: leg.account, masterTicket: leg.masterTicket, symbol: leg.symbol, side: leg.side, volume: leg.volume, exactVolume: leg.exact, openPrice: price, openTime: time });
+      this.chargeVolumeFee(time, acc, leg.symbol, leg.volume, price);
       const trade = this.masterTrades.get(leg.masterTicket);
       if (trade && !trade.openPrice) trade.openPrice = price;
       return;
     }
     const p = leg.position;
+    this.chargeVolumeFee(time, this.accounts.get(p.account)!, p.symbol, leg.volume, price);
     const inst = this.instrument(p.symbol);
     const conv = this.conversions.get(p.symbol)!;
     const side = this.config.policies.conversionSide;
@@ -587,6 +606,24 @@ export class Program {
       profit, idealProfit, commission: Money.zero, swap: Money.zero, cause: leg.cause,
     };
     this.sink.trade(t);
+  }
+
+  /**
+   * The volume fee on one side of a follower's fill: per lot, plus per million of notional
+   * (volume × contract × price, in USD). A MAM investor pays it from its account; the pool's
+   * is shared by its members through the NAV.
+   */
+  private chargeVolumeFee(time: ServerTime, acc: TradingAccount, symbol: string, volume: Volume, price: Price): void {
+    const vf = this.config.volumeFee;
+    if (!vf || (acc.kind !== 'mam' && acc.kind !== 'pamm')) return;
+    const inst = this.instrument(symbol);
+    const notional = this.quotes.toAccount(volume.value.times(inst.contractSize).times(price.value), this.conversions.get(symbol)!, this.q, 'mid');
+    const fee = new Money(roundToQuantum(volume.value.times(vf.perLot).plus(notional.value.times(vf.perMillion).div(1_000_000)), this.q));
+    if (!fee.isPositive()) return;
+    const inv = acc.kind === 'mam' ? this.investors.get(acc.id.slice(4)) : undefined;
+    this.journal.post(time, acc.id, SYSTEM_ACCOUNTS.fees, fee, 'volume-fee', inv?.id ?? acc.id);
+    if (inv) this.addFeeToStatement(inv, 'volume-fee', fee);
+    this.emit({ time, kind: 'volume-fee', account: acc.id, investor: inv?.id, symbol, volume, amount: fee, reason: `${volume.toString()} lots on one side${vf.perLot.isZero() ? '' : `, ${vf.perLot.toString()} a lot`}${vf.perMillion.isZero() ? '' : `, ${vf.perMillion.toString()} a million of notional`}` });
   }
 
   /** Queues closes of `volume` from positions (oldest first). */
@@ -830,8 +867,8 @@ export class Program {
     const minMam = model === 'mam' && !manager ? this.minimumMamInvestment() : undefined;
     if (minMam && amount.lt(minMam)) return this.rejectRequest(time, id, `${amount.toString()} is below the minimum MAM investment ${minMam.toString()}${this.config.pool ? ': this investor can join the PAMM pool instead' : ''}`);
     const account = model === 'mam' ? `mam:${id}` : this.config.pool!.id;
-    const rate = manager ? new Dec(0) : this.config.performanceFeeRate;
-    const inv: Investor = { id, model, account, manager, fee: NEW_FEE_STATE, feeTerms: this.feeTerms(rate), periodStart: time, managementAccrued: new Dec(0), statement: newDraft(time, Money.zero), active: true, detached: false };
+    const rate = manager ? new Dec(0) : this.performanceRate;
+    const inv: Investor = { id, model, account, manager, fee: NEW_FEE_STATE, feeTerms: this.feeTerms(rate), periodStart: time, managementAccrued: new Dec(0), statement: newDraft(time, Money.zero), managementRate: manager ? new Dec(0) : this.managementRate, active: true, detached: false };
     this.investors.set(id, inv);
     if (model === 'mam') this.openAccount(account, 'mam', terms);
     this.emit({ time, kind: 'join', investor: id, account, amount, reason: `${model.toUpperCase()} investor joins${manager ? ' (manager capital, no fee)' : ''}` });
@@ -1152,7 +1189,7 @@ export class Program {
    * redemption, so the pool first closes the fees' share of every position (the members who
    * stay keep their exposure per unit) and then redeems their units at NAV.
    */
-  private settleFees(time: ServerTime, charges: ReadonlyArray<{ inv: Investor; fee: Money }>, reason: 'performance-fee' | 'management-fee', label: string, why: (inv: Investor) => string): void {
+  private settleFees(time: ServerTime, charges: ReadonlyArray<{ inv: Investor; fee: Money }>, reason: InvestorFee, label: string, why: (inv: Investor) => string): void {
     if (this.config.pool) {
       const pool = this.config.pool.id;
       const poolFees = Money.sum(charges.filter((d) => d.inv.model === 'pamm').map((d) => d.fee));
@@ -1170,9 +1207,11 @@ export class Program {
     }
   }
 
-  private addFeeToStatement(inv: Investor, reason: 'performance-fee' | 'management-fee', fee: Money): void {
-    if (reason === 'performance-fee') inv.statement.performanceFees = inv.statement.performanceFees.plus(fee);
-    else inv.statement.managementFees = inv.statement.managementFees.plus(fee);
+  private addFeeToStatement(inv: Investor, reason: InvestorFee, fee: Money): void {
+    const d = inv.statement;
+    if (reason === 'performance-fee') d.performanceFees = d.performanceFees.plus(fee);
+    else if (reason === 'management-fee') d.managementFees = d.managementFees.plus(fee);
+    else d.otherFees = d.otherFees.plus(fee);
   }
 
   /** Closes an investor's statement at `time` (a period end or its exit) and starts the next one. */
@@ -1181,7 +1220,7 @@ export class Program {
     const nav = inv.model === 'pamm' ? this.nav() : undefined;
     this.sink.statement?.({
       investor: inv.id, model: inv.model, period, from: d.from, to: time, opening: d.opening, deposits: d.deposits, withdrawals: d.withdrawals,
-      mark, gain, entryFees: d.entryFees, managementFees: d.managementFees, performanceFees: d.performanceFees, closing,
+      mark, gain, entryFees: d.entryFees, managementFees: d.managementFees, performanceFees: d.performanceFees, otherFees: d.otherFees, closing,
       units: inv.model === 'pamm' ? this.units!.holding(inv.id) : undefined, nav,
     });
     inv.statement = newDraft(time, closing);
@@ -1204,19 +1243,49 @@ export class Program {
     this.flush();
     const values = this.memberValues();
     for (const inv of this.investors.values()) {
-      if (!inv.active || inv.manager) continue;
+      if (!inv.active || inv.managementRate.isZero()) continue;
       const base = this.managementBase(inv, values);
-      if (base.isPositive()) inv.managementAccrued = inv.managementAccrued.plus(base.value.times(mf.rate).times(fraction));
+      if (base.isPositive()) inv.managementAccrued = inv.managementAccrued.plus(base.value.times(inv.managementRate).times(fraction));
     }
   }
 
   /** Management-fee period end: what accrued is charged, rounded half-up to the quantum. */
   chargeManagementFees(time: ServerTime, label: string): void {
-    const mf = this.config.managementFee;
-    if (!mf) return;
     this.flush();
-    const charges = [...this.investors.values()].filter((inv) => inv.active).map((inv) => ({ inv, fee: this.takeAccrued(inv) })).filter((c) => c.fee.isPositive());
-    this.settleFees(time, charges, 'management-fee', label, () => `period ${label}: ${mf.rate.times(100).toString()}% a year on ${mf.basis}, accrued daily (${this.config.policies.managementFee.dayCount})`);
+    const mf = this.config.managementFee;
+    const active = [...this.investors.values()].filter((inv) => inv.active);
+    if (mf) {
+      const charges = active.map((inv) => ({ inv, fee: this.takeAccrued(inv) })).filter((c) => c.fee.isPositive());
+      this.settleFees(time, charges, 'management-fee', label, (inv) => `period ${label}: ${inv.managementRate.times(100).toString()}% a year on ${mf.basis}, accrued daily (${this.config.policies.managementFee.dayCount})`);
+    }
+    // The subscription is a fixed charge per period, never more than the investor has.
+    const sub = this.config.subscriptionFee;
+    if (sub) {
+      const values = this.memberValues();
+      const charges = active.filter((inv) => !inv.manager).map((inv) => ({ inv, fee: sub.min(this.equityOf(inv, values)).max(Money.zero) })).filter((c) => c.fee.isPositive());
+      this.settleFees(time, charges, 'subscription-fee', label, () => `period ${label}: subscription ${sub.toString()}`);
+    }
+  }
+
+  /**
+   * A change of the program's fee rates at a stated time (`termChanges`): investors joining
+   * from now on get the new rates; with `all-members` the investors already in get them too,
+   * from their next charge.
+   */
+  changeTerms(time: ServerTime, change: { performanceFee?: Dec; managementFee?: Dec }): void {
+    this.flush();
+    if (change.performanceFee) this.performanceRate = change.performanceFee;
+    if (change.managementFee) this.managementRate = change.managementFee;
+    const all = this.config.policies.termChanges === 'all-members';
+    if (all) {
+      for (const inv of this.investors.values()) {
+        if (!inv.active || inv.manager) continue;
+        if (change.performanceFee) inv.feeTerms = { ...inv.feeTerms, rate: change.performanceFee };
+        if (change.managementFee) inv.managementRate = change.managementFee;
+      }
+    }
+    const what = [change.performanceFee && `performance fee ${change.performanceFee.times(100).toString()}%`, change.managementFee && `management fee ${change.managementFee.times(100).toString()}% a year`].filter(Boolean).join(', ');
+    this.emit({ time, kind: 'terms-changed', reason: `${what}, for ${all ? 'every member' : 'members joining from now on'} (termChanges: ${this.config.policies.termChanges})` });
   }
 
   private takeAccrued(inv: Investor): Money {

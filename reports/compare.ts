@@ -38,8 +38,8 @@ function rowsOf(variant: string, s: SummaryLike): Row[] {
     const acc = i.model === 'mam' ? account.get(`mam:${String(i.id)}`) : undefined;
     return {
       ...common, investor: String(i.id), model: String(i.model),
-      volume: acc ? volumeOf(acc) : '', fees: String(i.performanceFees), other_fees: new Dec(String(i.managementFees)).plus(String(i.entryFees)).toString(), equity: String(i.equity),
-      pnl: new Dec(String(i.netResult)).plus(String(i.performanceFees)).plus(String(i.managementFees)).plus(String(i.entryFees)).toString(),
+      volume: acc ? volumeOf(acc) : '', fees: String(i.performanceFees), other_fees: new Dec(String(i.managementFees)).plus(String(i.entryFees)).plus(String(i.otherFees)).toString(), equity: String(i.equity),
+      pnl: new Dec(String(i.netResult)).plus(String(i.performanceFees)).plus(String(i.managementFees)).plus(String(i.entryFees)).plus(String(i.otherFees)).toString(),
       tracking_error: Number(i.trackingError).toFixed(10), rounding_pnl: i.roundingPnl === null ? '' : String(i.roundingPnl),
     };
   });

@@ -42,7 +42,7 @@ export function renderReport(s: Summary, chartSvg: string, notable: readonly Rep
   const accountRows = accounts.map((a) => [a.id, a.kind, humanAmount(a.balance!), humanAmount(a.equity!), humanAmount(a.floatingPnl!), humanAmount(a.deposits!), humanAmount(a.withdrawals!), humanAmount(a.realizedPnl!), humanAmount(a.performanceFeesPaid!), humanAmount(a.performanceFeesEarned!), humanAmount(a.roundingPnl!)]);
   const investorRows = s.investors.map((i) => [
     i.id, `${String(i.model).toUpperCase()}${i.manager ? ' (manager)' : ''}${i.detached ? ' (detached)' : i.active ? '' : ' (left)'}`,
-    humanAmount(String(i.deposits)), humanAmount(String(i.withdrawals)), humanAmount(String(i.performanceFees)), humanAmount(new Dec(String(i.managementFees)).plus(String(i.entryFees)).toString()), humanAmount(String(i.equity)),
+    humanAmount(String(i.deposits)), humanAmount(String(i.withdrawals)), humanAmount(String(i.performanceFees)), humanAmount(new Dec(String(i.managementFees)).plus(String(i.entryFees)).plus(String(i.otherFees)).toString()), humanAmount(String(i.equity)),
     humanAmount(String(i.highWaterMark)), i.units === null ? '' : humanAmount(String(i.units)), humanAmount(String(i.netResult)),
     pct(Number(i.timeWeightedReturn)), pct(Number(i.maxDrawdown)), pct(Number(i.trackingError)), i.roundingPnl === null ? 'pool' : humanAmount(String(i.roundingPnl)),
   ]);
@@ -75,15 +75,15 @@ svg{max-width:100%;height:auto}.wide{overflow-x:auto}table{font-size:13px}
 ${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${esc(humanAmount(s.pool.units!))} units</div>` : ''}
 </div>
 <h2>Investors</h2>
-${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'management and entry fees', 'equity', 'high-water mark', 'units', 'net result', 'TWR', 'max drawdown', 'tracking error', 'rounding money'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]))}
+${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'other fees', 'equity', 'high-water mark', 'units', 'net result', 'TWR', 'max drawdown', 'tracking error', 'rounding money'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]))}
 <p class="meta">Tracking error: the investor's return gross of fees minus the master's over the same membership window (master return over the whole run, ${esc(s.master.basis)}: ${esc(pct(s.master.timeWeightedReturn))}). Rounding money: what the allocation's rounding moved into (+) or out of (−) the account against its exact share; a PAMM member's is the pool's (accounts table).</p>
 <h2>Accounts</h2>
 ${table(['account', 'kind', 'balance', 'equity', 'floating P&L', 'deposits', 'withdrawals', 'realized P&L', 'fees paid', 'fees earned', 'rounding money'], accountRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
 <h2>Equity</h2>
 <figure>${chartSvg}</figure>
 <h2>Fee statements</h2>
-${statements.length ? table(['investor', 'model', 'period', 'from', 'to', 'opening equity', 'deposits', 'withdrawals', 'high-water mark', 'gain', 'entry fees', 'management fees', 'performance fees', 'closing equity', 'units', 'NAV'],
-    statements.map((r) => r.map((c, i) => (i >= 5 && i <= 13 ? humanAmount(c) : c))), new Set([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15])) : '<p>No fee period ended.</p>'}
+${statements.length ? table(['investor', 'model', 'period', 'from', 'to', 'opening equity', 'deposits', 'withdrawals', 'high-water mark', 'gain', 'entry fees', 'management fees', 'performance fees', 'other fees', 'closing equity', 'units', 'NAV'],
+    statements.map((r) => r.map((c, i) => (i >= 5 && i <= 14 ? humanAmount(c) : c))), new Set([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])) : '<p>No fee period ended.</p>'}
 <p class="meta">Every statement is in statements.csv; the manager's fee account, entry by entry, in fee-account.csv.</p>
 <h2>Events worth reading</h2>
 ${eventRows.length ? table(['time', 'kind', 'subject', 'reason'], eventRows) : '<p>None.</p>'}

@@ -19,7 +19,7 @@ export const OUTPUT_COLUMNS = {
   equity: ['time', 'subject', 'kind', 'balance', 'equity', 'floating', 'open_volume', 'units', 'nav'],
   events: ['seq', 'time', 'kind', 'account', 'investor', 'ticket', 'symbol', 'volume', 'amount', 'units', 'price', 'reason'],
   executions: ['time', 'symbol', 'side', 'volume', 'price', 'legs', 'gross_buy', 'gross_sell', 'house', 'external'],
-  statements: ['investor', 'model', 'period', 'from', 'to', 'opening_equity', 'deposits', 'withdrawals', 'high_water_mark', 'gain', 'entry_fees', 'management_fees', 'performance_fees', 'closing_equity', 'units', 'nav'],
+  statements: ['investor', 'model', 'period', 'from', 'to', 'opening_equity', 'deposits', 'withdrawals', 'high_water_mark', 'gain', 'entry_fees', 'management_fees', 'performance_fees', 'other_fees', 'closing_equity', 'units', 'nav'],
   'fee-account': ['seq', 'time', 'investor', 'reason', 'amount', 'balance'],
 } as const;
 
@@ -63,6 +63,8 @@ export interface InvestorTally {
   fees: Money;
   managementFees: Money;
   entryFees: Money;
+  /** Subscription and volume fees. */
+  otherFees: Money;
   /** Net of fees (fees crystallized on a withdrawal leave with it). */
   net: ReturnIndex;
   /** Gross of fees (every fee counts as money leaving): compared with the master for tracking error. */
@@ -148,7 +150,7 @@ export class RunWriter implements EngineSink {
   investor(id: string): InvestorTally {
     let t = this.investors.get(id);
     if (!t) {
-      t = { deposits: Money.zero, withdrawals: Money.zero, fees: Money.zero, managementFees: Money.zero, entryFees: Money.zero, net: new ReturnIndex(), gross: new ReturnIndex(), dayEnd: new Map(), flows: [] };
+      t = { deposits: Money.zero, withdrawals: Money.zero, fees: Money.zero, managementFees: Money.zero, entryFees: Money.zero, otherFees: Money.zero, net: new ReturnIndex(), gross: new ReturnIndex(), dayEnd: new Map(), flows: [] };
       this.investors.set(id, t);
     }
     return t;
@@ -159,7 +161,7 @@ export class RunWriter implements EngineSink {
     this.files.journal.row([e.seq, formatServerTime(e.time), e.from, e.to, this.m(e.amount), e.reason, e.ref]);
     if (e.reason === 'deposit') this.account(e.to).deposits = this.account(e.to).deposits.plus(e.amount);
     if (e.reason === 'withdrawal') this.account(e.from).withdrawals = this.account(e.from).withdrawals.plus(e.amount);
-    if (e.reason === 'performance-fee' || e.reason === 'management-fee' || e.reason === 'entry-fee') {
+    if (e.reason === 'performance-fee' || e.reason === 'management-fee' || e.reason === 'entry-fee' || e.reason === 'subscription-fee' || e.reason === 'volume-fee') {
       this.account(e.from).feesPaid = this.account(e.from).feesPaid.plus(e.amount);
       this.account(e.to).feesEarned = this.account(e.to).feesEarned.plus(e.amount);
     }
@@ -191,10 +193,11 @@ export class RunWriter implements EngineSink {
     if (e.kind === 'withdrawal') { t.withdrawals = t.withdrawals.plus(e.amount); t.net.addFlow(-x); t.gross.addFlow(-x); t.flows.push({ time: e.time, amount: x }); if (block) this.master.addFlow(-x); }
     // Detaching ends the membership: its equity counts as paid out then (the returns stop there too).
     if (e.kind === 'detach') { t.flows.push({ time: e.time, amount: x }); if (block) this.master.addFlow(-x); }
-    if (e.kind === 'performance-fee' || e.kind === 'management-fee' || e.kind === 'entry-fee') {
+    if (e.kind === 'performance-fee' || e.kind === 'management-fee' || e.kind === 'entry-fee' || e.kind === 'subscription-fee' || e.kind === 'volume-fee') {
       if (e.kind === 'performance-fee') t.fees = t.fees.plus(e.amount);
       if (e.kind === 'management-fee') t.managementFees = t.managementFees.plus(e.amount);
       if (e.kind === 'entry-fee') t.entryFees = t.entryFees.plus(e.amount);
+      if (e.kind === 'subscription-fee' || e.kind === 'volume-fee') t.otherFees = t.otherFees.plus(e.amount);
       t.gross.addFlow(-x);
       if (block) this.master.addFlow(-x);
       // A fee crystallized on a withdrawal or an exit leaves the investor together with the payout.
@@ -217,7 +220,7 @@ export class RunWriter implements EngineSink {
   statement(st: FeeStatement): void {
     const cells = [
       st.investor, st.model, st.period, formatServerTime(st.from), formatServerTime(st.to), this.m(st.opening)!, this.m(st.deposits)!, this.m(st.withdrawals)!,
-      this.m(st.mark)!, this.m(st.gain)!, this.m(st.entryFees)!, this.m(st.managementFees)!, this.m(st.performanceFees)!, this.m(st.closing)!,
+      this.m(st.mark)!, this.m(st.gain)!, this.m(st.entryFees)!, this.m(st.managementFees)!, this.m(st.performanceFees)!, this.m(st.otherFees)!, this.m(st.closing)!,
       st.units ? formatQ(st.units.value, this.q) : '', st.nav ? st.nav.toFixed(10) : '',
     ];
     this.files.statements.row(cells);

@@ -75,6 +75,9 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
       structure: s.structure, allocation: s.allocation, masterDeposit: m(s.masterDeposit), performanceFee: s.performanceFee.toString(),
       terms: { minimumInvestment: m(s.terms.minimumInvestment), minimumMamInvestment: s.terms.minimumMamInvestment === 'floating' ? 'floating' : m(s.terms.minimumMamInvestment), managerMinimum: m(s.terms.managerMinimum) },
       managementFee: s.managementFee ? { rate: s.managementFee.rate.toString(), basis: s.managementFee.basis } : null, entryFee: s.entryFee?.toString() ?? '0',
+      subscriptionFee: s.subscriptionFee ? m(s.subscriptionFee) : null,
+      volumeFee: s.volumeFee ? { perLot: s.volumeFee.perLot.toString(), perMillion: s.volumeFee.perMillion.toString() } : null,
+      termChanges: s.termChanges.map((c) => ({ at: formatServerTime(c.at), performanceFee: c.performanceFee?.toString() ?? null, managementFee: c.managementFee?.toString() ?? null })),
       pamm: s.pool ? { id: s.pool.id, initialNav: s.pool.initialNav.toString() } : null, preset: s.preset ?? null,
     },
     policies: s.policies,
@@ -100,7 +103,7 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
       const net = i.equity.plus(t.withdrawals).minus(t.deposits);
       return {
         id: i.id, model: i.model, manager: i.manager, active: i.active, detached: i.detached,
-        deposits: m(t.deposits), withdrawals: m(t.withdrawals), performanceFees: m(t.fees), managementFees: m(t.managementFees), entryFees: m(t.entryFees), equity: m(i.equity),
+        deposits: m(t.deposits), withdrawals: m(t.withdrawals), performanceFees: m(t.fees), managementFees: m(t.managementFees), entryFees: m(t.entryFees), otherFees: m(t.otherFees), equity: m(i.equity),
         highWaterMark: m(i.mark), cumulativeResultMark: m(i.resultMark), units: i.units ? formatQ(i.units.value, q) : null, netResult: m(net),
         timeWeightedReturn: num(t.net.index - 1), maxDrawdown: num(t.net.maxDrawdown),
         grossReturn: num(t.gross.index - 1), trackingError: num(t.gross.index - (t.masterAtEnd ?? 1) / (t.masterAtStart ?? 1)),

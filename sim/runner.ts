@@ -45,6 +45,8 @@ function programFor(s: Scenario, sink: EngineSink): Program {
     managementFee: s.managementFee,
     entryFee: s.entryFee,
     terms: s.terms,
+    subscriptionFee: s.subscriptionFee,
+    volumeFee: s.volumeFee,
     pool: s.pool,
     maxOrders: s.maxOrders,
   }, sink);
@@ -109,8 +111,11 @@ export function scheduleActions(s: Scenario): Action[] {
   for (const pe of periodEnds(s.policies.performanceFee.period, s.start, s.end)) add(pe.time, PRIORITY.periodEnd, `period end ${pe.label}`, (p) => p.periodEnd(pe.time, pe.label));
   if (s.managementFee) {
     for (const d of managementAccruals(s.policies.managementFee.dayCount, s.start, s.end)) add(d.time, PRIORITY.accrue, 'management fee accrual', (p) => p.accrueManagementFees(d.fraction));
+  }
+  if (s.managementFee || s.subscriptionFee) {
     for (const pe of periodEnds(s.policies.managementFee.period, s.start, s.end)) add(pe.time, PRIORITY.managementFee, `management fee ${pe.label}`, (p) => p.chargeManagementFees(pe.time, pe.label));
   }
+  for (const c of s.termChanges) add(c.at, PRIORITY.start, 'term change', (p) => p.changeTerms(c.at, c));
 
   return actions.sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
 }

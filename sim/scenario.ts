@@ -77,6 +77,9 @@ export interface Scenario {
   readonly performanceFee: Dec;
   readonly managementFee?: { readonly rate: Dec; readonly basis: 'equity' | 'balance' };
   readonly entryFee?: Dec;
+  readonly subscriptionFee?: Money;
+  readonly volumeFee?: { readonly perLot: Dec; readonly perMillion: Dec };
+  readonly termChanges: ReadonlyArray<{ readonly at: ServerTime; readonly performanceFee?: Dec; readonly managementFee?: Dec }>;
   readonly terms: { readonly minimumInvestment: Money; readonly minimumMamInvestment: Money | 'floating'; readonly managerMinimum: Money };
   readonly pool?: { readonly id: string; readonly initialNav: Dec; readonly terms: AllocationTerms };
   readonly preset?: string;
@@ -378,6 +381,19 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   const mf = program.managementFee as Obj | undefined;
   const managementFee = mf ? { rate: fraction(mf.rate, ['program', 'managementFee', 'rate']), basis: (mf.basis as 'equity' | 'balance' | undefined) ?? 'equity' } : undefined;
   const entryFee = fraction(program.entryFee, ['program', 'entryFee']);
+  const subscription = r.amount(program.subscriptionFee, ['program', 'subscriptionFee'], quantum, 'nonNegative');
+  const vf = program.volumeFee as Obj | undefined;
+  const volumeFee = vf ? { perLot: r.amount(vf.perLot, ['program', 'volumeFee', 'perLot'], quantum, 'nonNegative'), perMillion: r.amount(vf.perMillion, ['program', 'volumeFee', 'perMillion'], quantum, 'nonNegative') } : undefined;
+  const termChanges = (program.termChanges as Obj[]).map((c, i) => {
+    const path: Path = ['program', 'termChanges', i];
+    if (c.performanceFee === undefined && c.managementFee === undefined) r.fail(path, 'a term change names a new performanceFee, managementFee or both');
+    if (c.managementFee !== undefined && !mf) r.fail([...path, 'managementFee'], 'the program has no management fee to change: add program.managementFee');
+    return {
+      at: within(r.time(c.at, [...path, 'at'], zone), [...path, 'at']),
+      performanceFee: c.performanceFee === undefined ? undefined : fraction(c.performanceFee, [...path, 'performanceFee']),
+      managementFee: c.managementFee === undefined ? undefined : fraction(c.managementFee, [...path, 'managementFee']),
+    };
+  });
   const t = program.terms as Obj;
   const terms = {
     minimumInvestment: new Money(r.amount(t.minimumInvestment, ['program', 'terms', 'minimumInvestment'], quantum, 'nonNegative')),
@@ -482,7 +498,8 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   hash.update(canonical(doc));
   return {
     file, name: doc.name as string, description: doc.description as string, seed, quantum, zone, start, end,
-    instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee, terms, pool,
+    instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee,
+    subscriptionFee: subscription.isZero() ? undefined : new Money(subscription), volumeFee, termChanges, terms, pool,
     preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, normalized: doc, hash: hash.digest('hex'),
   };
 }

@@ -74,3 +74,37 @@ describe('entry fee', () => {
     expect(inv).toEqual({ a: ['99000', '99000', undefined], p: ['4950', '4950', '4950'] });
   });
 });
+
+describe('subscription, volume fee and term changes', () => {
+  const trade = (s: any) => {
+    s.prices.EURUSD.ticks = [['2024-03-04T09:00:00', '1.10000', '1.10000'], ['2024-03-20T15:00:00', '1.11000', '1.11000']];
+    s.orders = [{ at: '2024-03-04T10:00:00', action: 'open', ticket: 'M1', symbol: 'EURUSD', side: 'buy', volume: '10' }, { at: '2024-03-20T15:00:00', action: 'close', ticket: 'M1' }];
+  };
+
+  it('a subscription of 50 is charged once at the March period end', () => {
+    const r = run((s) => { s.program.managementFee = undefined; s.program.subscriptionFee = '50'; });
+    expect(r.fees('subscription-fee')).toEqual(['50']);
+  });
+
+  it("a volume fee is charged on each side of the investor's own fills", () => {
+    // 10 lots: 2 a lot per side → 20 + 20; plus 30 a million of notional: 10 × 100,000 × 1.10000 = 1.1M → 33, and 1.11M → 33.3
+    const r = run((s) => { s.program.managementFee = undefined; s.program.volumeFee = { perLot: '2', perMillion: '30' }; trade(s); });
+    expect(r.fees('volume-fee')).toEqual(['53', '53.3']);
+  });
+
+  it('a rate change applies to new members only by default, or to every member', () => {
+    // a (100,000) from the start; b (100,000) joins on the 18th, after the change from 20% to 30% on the 15th.
+    // +10,000 on a's 10 lots (b copies nothing: the trade opened before it joined, split family).
+    const edit = (policy: string) => (s: any) => {
+      s.program.managementFee = undefined;
+      s.program.termChanges = [{ at: '2024-03-15T00:00:00', performanceFee: '0.3' }];
+      s.policies = { termChanges: policy };
+      s.investors.push({ id: 'b', model: 'mam', deposit: '100000', at: '2024-03-18T10:00:00' });
+      trade(s);
+    };
+    // new-members-only: a still pays 20% of 10,000 = 2,000
+    expect(run(edit('new-members-only')).fees('performance-fee')).toEqual(['2000']);
+    // all-members: a pays 30% = 3,000
+    expect(run(edit('all-members')).fees('performance-fee')).toEqual(['3000']);
+  });
+});
