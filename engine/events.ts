@@ -9,7 +9,7 @@ import type { Money, Price, Units, Volume } from './values.js';
 export const EVENT_KINDS = [
   'master-open', 'master-close', 'order-rejected', 'order-placed', 'order-modified', 'order-cancelled', 'order-triggered', 'stop-loss', 'take-profit',
   'allocation-residual', 'allocation-skip', 'allocation-clamp', 'allocation-force-min', 'allocation-override', 'allocation-unplaced', 'residual-exposure',
-  'join', 'deposit', 'withdrawal', 'leave', 'detach', 'request-rejected', 'request-queued', 'request-executed',
+  'join', 'deposit', 'withdrawal', 'leave', 'detach', 'request-rejected', 'request-queued', 'request-executed', 'withdrawal-capped',
   'units-issued', 'units-redeemed', 'positions-reduced', 'reduction-rounded', 'positions-copied', 'pool-reallocated',
   'period-end', 'performance-fee', 'management-fee', 'entry-fee', 'subscription-fee', 'volume-fee', 'terms-changed', 'negative-balance-protected', 'rounding-missed',
 ] as const;

@@ -99,6 +99,7 @@ export function crystallizePeriod(s: FeeState, t: FeeTerms, equity: Money, yearF
 
 /**
  * Partial withdrawal of `amount`, the fraction `f` of the investor's equity:
+ * The hurdle applies as at a period end, pro-rated to `yearFraction` of a year so far.
  * - `pro-rata`: the fee on the withdrawn fraction f of the gain is paid out
  *   of the amount, and the mark scales by (1 − f): what stays is an exact scaled copy;
  * - `crystallize-all`: the fee on the whole gain is charged now from the account, the mark
@@ -106,21 +107,22 @@ export function crystallizePeriod(s: FeeState, t: FeeTerms, equity: Money, yearF
  * - `reduce-mark`: no fee; the equity mark drops by the amount withdrawn.
  * On the cumulative-profit basis flows never move the result; only the fee timing differs.
  */
-export function crystallizeWithdrawal(s: FeeState, t: FeeTerms, equity: Money, amount: Money, f: Dec, q: Quantum): FeeOutcome {
+export function crystallizeWithdrawal(s: FeeState, t: FeeTerms, equity: Money, amount: Money, f: Dec, yearFraction: Dec, q: Quantum): FeeOutcome {
   const gain = gainOf(s, t, equity);
+  const hurdle = hurdleAmount(s, t, yearFraction);
   const withdrawn = { ...s, withdrawals: s.withdrawals.plus(amount) };
   if (t.partialWithdrawal === 'reduce-mark') {
     return { fee: Money.zero, gain, fromAmount: true, next: t.hwmBasis === 'equity' ? { ...withdrawn, mark: s.mark.minus(amount).max(Money.zero) } : withdrawn };
   }
   if (t.partialWithdrawal === 'crystallize-all') {
-    const fee = feeOn(gain, new Dec(0), t, q);
+    const fee = feeOn(gain, hurdle, t, q);
     const after = fee.isPositive() ? reset(s, t, equity, fee) : s;
     const mark = t.hwmBasis !== 'equity' ? after.mark
       : fee.isPositive() ? after.mark.minus(amount) : round(s.mark.value.times(new Dec(1).minus(f)), q);
     return { fee, gain, fromAmount: false, next: { ...after, mark, withdrawals: s.withdrawals.plus(amount) } };
   }
-  // pro-rata
-  const fee = gain.isPositive() ? round(gain.value.times(t.rate).times(f), q) : Money.zero;
+  // pro-rata: the withdrawn fraction of the fee that would be due now (hurdle included)
+  const fee = round(feeOn(gain, hurdle, t, q).value.times(f), q);
   if (t.hwmBasis === 'equity') {
     const mark = round(s.mark.value.times(new Dec(1).minus(f)), q);
     return { fee, gain, fromAmount: true, next: { ...withdrawn, mark, feesPaid: s.feesPaid.plus(fee) } };

@@ -237,7 +237,7 @@ export class Program {
   /** The program's current fee rates (they change with `changeTerms`). */
   private performanceRate: Dec;
   private managementRate: Dec;
-  /** The smallest master trade so far and its instrument's minimum lot: what the floating minimum MAM investment follows. */
+  /** The most restrictive master trade so far (largest minimum lot / volume): what the floating minimum MAM investment follows. */
   private smallestTrade?: { readonly volume: Volume; readonly minLot: Volume };
   private shadows: Shadow[] = [];
   private pendingTime: ServerTime | undefined;
@@ -621,6 +621,7 @@ export class Program {
     const fee = new Money(roundToQuantum(volume.value.times(vf.perLot).plus(notional.value.times(vf.perMillion).div(1_000_000)), this.q));
     if (!fee.isPositive()) return;
     const inv = acc.kind === 'mam' ? this.investors.get(acc.id.slice(4)) : undefined;
+    if (inv?.manager) return;
     this.journal.post(time, acc.id, SYSTEM_ACCOUNTS.fees, fee, 'volume-fee', inv?.id ?? acc.id);
     if (inv) this.addFeeToStatement(inv, 'volume-fee', fee);
     this.emit({ time, kind: 'volume-fee', account: acc.id, investor: inv?.id, symbol, volume, amount: fee, reason: `${volume.toString()} lots on one side${vf.perLot.isZero() ? '' : `, ${vf.perLot.toString()} a lot`}${vf.perMillion.isZero() ? '' : `, ${vf.perMillion.toString()} a million of notional`}` });
@@ -691,7 +692,8 @@ export class Program {
     const placed = new Set(alloc.parts.map((p) => p.account));
     const skipped = new Map([...alloc.exact].filter(([acc, x]) => !placed.has(acc) && x.gt(0)).map(([acc, exact]) => [acc, { exact }]));
     this.masterTrades.set(ticket, { ticket, symbol, side, openTime: time, skipped, sl: opts.sl, tp: opts.tp });
-    if (!this.smallestTrade || masterVolume.lt(this.smallestTrade.volume)) this.smallestTrade = { volume: masterVolume, minLot: this.instrument(symbol).minLot };
+    const minLot = this.instrument(symbol).minLot;
+    if (!this.smallestTrade || minLot.value.div(masterVolume.value).gt(this.smallestTrade.minLot.value.div(this.smallestTrade.volume.value))) this.smallestTrade = { volume: masterVolume, minLot };
     if (this.config.structure === 'signal') this.queue(time, { kind: 'open', account: SYSTEM_ACCOUNTS.master, masterTicket: ticket, symbol, side, volume: masterVolume, exact: masterVolume.value });
     for (const p of alloc.parts) this.queue(time, { kind: 'open', account: p.account, masterTicket: ticket, symbol, side, volume: p.volume, exact: alloc.exact.get(p.account)! });
     // A block is what its parts hold: report that, and the ordered volume where the lot limits changed it.
@@ -1032,22 +1034,34 @@ export class Program {
     const equity = this.investorEquity(id);
     if (!amount.isPositive() || amount.gt(equity)) return this.rejectRequest(time, id, `withdrawal ${amount.toString()} must be positive and at most the equity ${equity.toString()}`);
     const convention = inv.feeTerms.partialWithdrawal;
-    const outcome = crystallizeWithdrawal(inv.fee, inv.feeTerms, this.feeEquity(inv, this.memberValues()), amount, amount.value.div(equity.value), this.q);
+    // Withdrawing everything is leaving: every fee crystallizes and nothing is left behind to owe one later.
+    if (amount.eq(equity)) return this.leave(time, id);
+    const outcome = crystallizeWithdrawal(inv.fee, inv.feeTerms, this.feeEquity(inv, this.memberValues()), amount, amount.value.div(equity.value), this.yearFraction(inv, time), this.q);
     // Pro-rata takes the fee out of the amount; crystallize-all charges it from the account on top.
     const gross = outcome.fromAmount ? amount : amount.plus(outcome.fee);
     if (gross.gt(equity)) return this.rejectRequest(time, id, `withdrawal ${amount.toString()} plus the fee ${outcome.fee.toString()} crystallized by it exceeds the equity ${equity.toString()}`);
     this.settleSkipped(time, inv.account, inv.model === 'mam' ? gross.value.div(equity.value) : gross.value.div(this.equity(inv.account).value));
+    let payout = gross;
     if (inv.model === 'mam') {
       this.reducePositions(time, inv.account, gross.value, equity.value, 'withdrawal');
+      payout = this.capToEquity(time, inv, gross, this.equity(inv.account));
     } else {
       const pool = inv.account;
       this.reducePositions(time, pool, gross.value, this.equity(pool).value, 'withdrawal');
-      const u = this.units!.unitsToRedeem(id, gross, this.equity(pool));
+      payout = this.capToEquity(time, inv, gross, this.memberValues().get(id) ?? Money.zero);
+      const u = this.units!.unitsToRedeem(id, payout, this.equity(pool));
       this.units!.redeem(id, u);
-      this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: gross, units: u, reason: 'withdrawal at NAV' });
+      this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: payout, units: u, reason: 'withdrawal at NAV' });
     }
-    this.payOut(time, inv, gross, [{ reason: 'performance-fee', amount: outcome.fee }], `partial withdrawal (${convention})`);
+    this.payOut(time, inv, payout, [{ reason: 'performance-fee', amount: outcome.fee }], `partial withdrawal (${convention})`);
     inv.fee = outcome.next;
+  }
+
+  /** What closing positions for a withdrawal cost (volume fees, rounding) comes off the amount when the equity no longer covers it. */
+  private capToEquity(time: ServerTime, inv: Investor, gross: Money, available: Money): Money {
+    if (!gross.gt(available)) return gross;
+    this.emit({ time, kind: 'withdrawal-capped', investor: inv.id, account: inv.account, amount: available, reason: `the withdrawal ${gross.toString()} exceeds the equity ${available.toString()} left after closing positions for it; paid what is there` });
+    return available.max(Money.zero);
   }
 
   /** Pays `gross` out of the investor's account: the fees to the fee account, the rest to the investor. */
@@ -1126,7 +1140,7 @@ export class Program {
       this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: equity, units: held, reason: 'exit: all units at NAV' });
       this.payOut(time, inv, equity, exit.fees, 'exit');
     }
-    this.issueStatement(time, inv, 'exit', inv.fee.mark, exitGain, Money.zero);
+    this.issueStatement(time, inv, 'exit', inv.feeTerms.hwmBasis === 'equity' ? inv.fee.mark : inv.fee.resultMark, exitGain, Money.zero);
     inv.active = false;
     inv.fee = NEW_FEE_STATE;
     this.emit({ time, kind: 'leave', investor: id, account: inv.account, reason: 'investor left the program' });
@@ -1144,7 +1158,7 @@ export class Program {
     acc.active = false;
     inv.active = false;
     inv.detached = true;
-    this.issueStatement(time, inv, 'exit (detach)', inv.fee.mark, exit.gain, this.equity(inv.account));
+    this.issueStatement(time, inv, 'exit (detach)', inv.feeTerms.hwmBasis === 'equity' ? inv.fee.mark : inv.fee.resultMark, exit.gain, this.equity(inv.account));
     inv.fee = NEW_FEE_STATE;
     this.emit({ time, kind: 'detach', investor: inv.id, account: inv.account, volume: Volume.sum(acc.positions.map((p) => p.volume)), amount: this.equity(inv.account), reason: `left with onLeave: detach; keeps ${acc.positions.length} position(s) in an independent account` });
     this.retireEmptyBlockTrades(time);
@@ -1171,9 +1185,10 @@ export class Program {
     for (const inv of this.investors.values()) {
       if (!inv.active) continue;
       const equity = this.equityOf(inv, values);
-      assessed.push({ inv, mark: inv.fee.mark, gain: Money.zero });
+      const markOf = (i: Investor): Money => (i.feeTerms.hwmBasis === 'equity' ? i.fee.mark : i.fee.resultMark);
+      assessed.push({ inv, mark: markOf(inv), gain: Money.zero });
       const outcome = crystallizePeriod(inv.fee, inv.feeTerms, this.feeEquity(inv, values), this.yearFraction(inv, time), this.q);
-      assessed[assessed.length - 1] = { inv, mark: inv.fee.mark, gain: outcome.gain };
+      assessed[assessed.length - 1] = { inv, mark: markOf(inv), gain: outcome.gain };
       inv.fee = outcome.next;
       inv.periodStart = time;
       if (outcome.fee.isPositive()) due.push({ inv, fee: outcome.fee, equity });
@@ -1190,6 +1205,10 @@ export class Program {
    * stay keep their exposure per unit) and then redeems their units at NAV.
    */
   private settleFees(time: ServerTime, charges: ReadonlyArray<{ inv: Investor; fee: Money }>, reason: InvestorFee, label: string, why: (inv: Investor) => string): void {
+    charges = [...charges];
+    // No investor pays more than it has: a fee is capped at its equity (a member's value).
+    const values = this.memberValues();
+    charges = charges.map((c) => ({ ...c, fee: c.fee.min(this.equityOf(c.inv, values)).max(Money.zero) })).filter((c) => c.fee.isPositive());
     if (this.config.pool) {
       const pool = this.config.pool.id;
       const poolFees = Money.sum(charges.filter((d) => d.inv.model === 'pamm').map((d) => d.fee));

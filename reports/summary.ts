@@ -37,10 +37,26 @@ function num(x: number): number {
 
 const numOrNull = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : num(x));
 
+/**
+ * The net index at the end of every weekday (server time) of the membership: a day without a
+ * price or a flow carries the previous value, so each return spans exactly one trading day.
+ */
+function weekdayIndex(dayEnd: ReadonlyMap<number, number>): number[] {
+  const days = [...dayEnd.keys()].sort((a, b) => a - b);
+  if (days.length === 0) return [];
+  const out: number[] = [];
+  let last = 1;
+  for (let d = days[0]!; d <= days[days.length - 1]!; d++) {
+    last = dayEnd.get(d) ?? last;
+    const weekday = new Date(d * 86_400_000).getUTCDay();
+    if (weekday >= 1 && weekday <= 5) out.push(last);
+  }
+  return out;
+}
+
 /** An investor's metrics over its membership (README "Outputs" states the conventions). */
 function investorMetrics(t: InvestorTally, finalEquity: number, end: number, deals: readonly number[]): Record<string, number | null> {
-  const days = [...t.dayEnd.keys()].sort((a, b) => a - b).map((d) => t.dayEnd.get(d)!);
-  const daily = returnsOf([1, ...days]);
+  const daily = returnsOf([1, ...weekdayIndex(t.dayEnd)]);
   const span = t.firstSeen !== undefined && t.lastSeen !== undefined ? (t.lastSeen - t.firstSeen) / 86_400_000 : 0;
   const annual = annualized(t.net.index, span);
   const flows = finalEquity > 0 ? [...t.flows, { time: end, amount: finalEquity }] : t.flows;
@@ -121,7 +137,7 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
     counts: { ...w.counts(), rejections: w.rejections },
     metricConventions: {
       tradingDaysPerYear: TRADING_DAYS_PER_YEAR, riskFreeRate: 0,
-      dailyReturns: 'of the net time-weighted index at the end of each server day of membership',
+      dailyReturns: 'of the net time-weighted index at the end of every weekday of membership (carried over days without prices or flows)',
       moneyWeightedReturn: 'annual IRR of deposits (in), payouts and the final equity (out), act/365',
       calmar: 'annualized time-weighted return (act/365 over the membership) / max drawdown',
       deals: "closed parts of the investor's positions (a PAMM member: the pool's)",

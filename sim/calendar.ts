@@ -118,7 +118,8 @@ function calendarEnds(from: ServerTime, to: ServerTime, months: number, label: (
   for (;;) {
     const boundary = Date.UTC(y, mo, 1, 0, 5);
     if (boundary > to) break;
-    if (boundary > from) {
+    // A run starting in the last five minutes before a boundary (00:00 on the 1st) has no part of that period.
+    if (boundary - from > 5 * MINUTE) {
       const prev = new Date(Date.UTC(y, mo - months, 1));
       out.push({ time: serverTime(boundary), label: label(prev.getUTCFullYear(), prev.getUTCMonth()) });
     }

@@ -14,10 +14,10 @@ import type { Scenario } from './scenario.js';
 /**
  * Order of events at the same instant: quotes first (everything after sees the new price),
  * then the start-of-run funding, the day's management-fee accrual, management-fee and then
- * performance-fee period ends (the period closes before anything new), requests being
- * placed, executed investor flows, and master orders last.
+ * performance-fee period ends (the period closes before anything new), fee-term changes,
+ * requests being placed, executed investor flows, and master orders last.
  */
-const PRIORITY = { start: 1, accrue: 2, managementFee: 3, periodEnd: 4, placed: 5, flow: 6, order: 7 } as const;
+const PRIORITY = { start: 1, accrue: 2, managementFee: 3, periodEnd: 4, termChange: 5, placed: 6, flow: 7, order: 8 } as const;
 
 interface Action {
   readonly time: ServerTime;
@@ -115,7 +115,7 @@ export function scheduleActions(s: Scenario): Action[] {
   if (s.managementFee || s.subscriptionFee) {
     for (const pe of periodEnds(s.policies.managementFee.period, s.start, s.end)) add(pe.time, PRIORITY.managementFee, `management fee ${pe.label}`, (p) => p.chargeManagementFees(pe.time, pe.label));
   }
-  for (const c of s.termChanges) add(c.at, PRIORITY.start, 'term change', (p) => p.changeTerms(c.at, c));
+  for (const c of s.termChanges) add(c.at, PRIORITY.termChange, 'term change', (p) => p.changeTerms(c.at, c));
 
   return actions.sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
 }

@@ -81,14 +81,14 @@ describe('performance fee with a high-water mark (DOMAIN §7), rate 20%', () => 
   it('partial withdrawal under each convention: equity 12,000, mark 10,000, withdraw 3,000 (f = 1/4)', () => {
     const f = new Dec('0.25');
     // pro-rata: fee 0.2 × 2,000 × 1/4 = 100 out of the amount; mark 10,000 × 3/4 = 7,500; what stays (9,000) carries 1,500 of gain
-    const pr = crystallizeWithdrawal(start, T(), Money.of('12000'), Money.of('3000'), f, q);
+    const pr = crystallizeWithdrawal(start, T(), Money.of('12000'), Money.of('3000'), f, Y, q);
     expect([pr.fee.toString(), pr.next.mark.toString(), pr.fromAmount]).toEqual(['100', '7500', true]);
     expect(period(pr.next, T(), '9000').fee.toString()).toBe('300');
     // crystallize-all: fee 0.2 × 2,000 = 400 from the account; mark 12,000 − 400 − 3,000 = 8,600 (= the equity that stays)
-    const ca = crystallizeWithdrawal(start, T({ partialWithdrawal: 'crystallize-all' }), Money.of('12000'), Money.of('3000'), f, q);
+    const ca = crystallizeWithdrawal(start, T({ partialWithdrawal: 'crystallize-all' }), Money.of('12000'), Money.of('3000'), f, Y, q);
     expect([ca.fee.toString(), ca.next.mark.toString(), ca.fromAmount]).toEqual(['400', '8600', false]);
     // reduce-mark: no fee; mark 10,000 − 3,000 = 7,000; later at 9,000 the whole 2,000 is still charged: 400
-    const rm = crystallizeWithdrawal(start, T({ partialWithdrawal: 'reduce-mark' }), Money.of('12000'), Money.of('3000'), f, q);
+    const rm = crystallizeWithdrawal(start, T({ partialWithdrawal: 'reduce-mark' }), Money.of('12000'), Money.of('3000'), f, Y, q);
     expect([rm.fee.toString(), rm.next.mark.toString()]).toEqual(['0', '7000']);
     expect(period(rm.next, T(), '9000').fee.toString()).toBe('400');
   });
@@ -104,6 +104,17 @@ describe('performance fee with a high-water mark (DOMAIN §7), rate 20%', () => 
     // below the hurdle: nothing, and the mark stays
     const below = period(start, T({ hurdle: 'soft', hurdleRate: new Dec('0.12') }), '10200', quarter);
     expect(fm(below)).toEqual(['0', '10000']);
+  });
+
+  it('a withdrawal respects the hurdle: nothing while the gain is below it', () => {
+    // mark 10,000, gain 1,000; a 50% a year hurdle over a quarter is 1,250 > 1,000: no fee on a withdrawal of half
+    const soft = T({ hurdle: 'soft', hurdleRate: new Dec('0.5') });
+    expect(crystallizeWithdrawal(start, soft, Money.of('11000'), Money.of('5500'), new Dec('0.5'), new Dec('0.25'), q).fee.toString()).toBe('0');
+    const hardAll = T({ hurdle: 'hard', hurdleRate: new Dec('0.5'), partialWithdrawal: 'crystallize-all' });
+    expect(crystallizeWithdrawal(start, hardAll, Money.of('11000'), Money.of('5500'), new Dec('0.5'), new Dec('0.25'), q).fee.toString()).toBe('0');
+    // 12% a year over a quarter = 300: pro-rata hard → ½ × 20% × (1,000 − 300) = 70
+    const hard = T({ hurdle: 'hard', hurdleRate: new Dec('0.12') });
+    expect(crystallizeWithdrawal(start, hard, Money.of('11000'), Money.of('5500'), new Dec('0.5'), new Dec('0.25'), q).fee.toString()).toBe('70');
   });
 
   it('exit crystallizes the whole gain, nothing below the mark; fees round half-up to 1e-7', () => {

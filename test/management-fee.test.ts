@@ -108,3 +108,40 @@ describe('subscription, volume fee and term changes', () => {
     expect(run(edit('all-members')).fees('performance-fee')).toEqual(['3000']);
   });
 });
+
+describe('review fixes: withdrawals, hurdles, term-change timing', () => {
+  it('withdrawing the whole equity is an exit: the management fee is charged then, nothing is owed later', () => {
+    // a (100,000, no trades) withdraws everything on Tuesday 5 March: 4 days accrued = 4/365 × 2,000 = 21.9178082,
+    // taken at the exit; the payout is 99,978.0821918 and the account ends at zero.
+    const r = run((s) => { s.flows = [{ at: '2024-03-05T10:00:00', investor: 'a', type: 'withdraw', amount: '100000' }]; });
+    expect(r.fees('management-fee')).toEqual(['21.9178082']);
+    expect(r.sink.events.filter((e) => e.kind === 'leave').map((e) => e.investor)).toEqual(['a']);
+    expect(r.p.journal.balance('mam:a').toString()).toBe('0');
+  });
+
+  it('a withdrawal whose closing costs leave too little is capped at what is there, with an event', () => {
+    // 10 lots open, volume fee 1 a lot per side; a withdraws equity − 5: closing 9.9999 lots costs about 10 more.
+    const r = run((s) => {
+      s.program.managementFee = undefined;
+      s.program.volumeFee = { perLot: '1' };
+      s.prices.EURUSD.ticks = [['2024-03-04T09:00:00', '1.10000', '1.10000']];
+      s.orders = [{ at: '2024-03-04T10:00:00', action: 'open', ticket: 'M1', symbol: 'EURUSD', side: 'buy', volume: '10' }];
+      s.flows = [{ at: '2024-03-05T10:00:00', investor: 'a', type: 'withdraw', amount: '99985' }];
+    });
+    // equity after the open fee: 100,000 − 10 = 99,990; withdrawing 99,985 closes 99,985/99,990 of 10 lots = 9.9994999 lots
+    expect(r.sink.events.filter((e) => e.kind === 'withdrawal-capped').length).toBe(1);
+    expect(r.p.journal.balance('mam:a').isNegative()).toBe(false);
+  });
+
+  it('a term change at a period boundary applies after the period it ends', () => {
+    // 20% → 50% for all members at 2024-04-01T00:05, the March period end: March's +10,000 still pays 2,000.
+    const r = run((s) => {
+      s.program.managementFee = undefined;
+      s.program.termChanges = [{ at: '2024-04-01T00:05:00', performanceFee: '0.5' }];
+      s.policies = { termChanges: 'all-members' };
+      s.prices.EURUSD.ticks = [['2024-03-04T09:00:00', '1.10000', '1.10000'], ['2024-03-20T15:00:00', '1.11000', '1.11000']];
+      s.orders = [{ at: '2024-03-04T10:00:00', action: 'open', ticket: 'M1', symbol: 'EURUSD', side: 'buy', volume: '10' }, { at: '2024-03-20T15:00:00', action: 'close', ticket: 'M1' }];
+    });
+    expect(r.fees('performance-fee')).toEqual(['2000']);
+  });
+});
