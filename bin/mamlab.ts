@@ -53,7 +53,7 @@ await yargs(hideBin(process.argv))
       const s = r.summary;
       const lines = [
         `${s.scenario.name}: ${s.counts.trades} trade rows, ${s.counts.journal} journal entries, ${s.counts.events} events (${s.counts.rejections} rejections)`,
-        `manager total ${humanAmount(s.manager.total!)} (fee account ${humanAmount(s.manager.feeAccount!)})`,
+        `manager total ${humanAmount(s.manager.total)} (fee account ${humanAmount(s.manager.feeAccount)})`,
         ...s.investors.map((i) => `  ${String(i.id).padEnd(14)} ${String(i.model).padEnd(4)} equity ${humanAmount(String(i.equity)).padStart(16)}  fees ${humanAmount(String(i.performanceFees)).padStart(12)}`),
         `wrote ${OUTPUT_FILES.join(', ')} to ${argv.out}`,
       ];

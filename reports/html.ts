@@ -69,7 +69,7 @@ svg{max-width:100%;height:auto}.wide{overflow-x:auto}table{font-size:13px}
 <p>${esc(s.scenario.description ?? '')}</p>
 <p class="meta">Server time ${esc(sc.start)} → ${esc(sc.end)} (${esc(sc.serverTime)}) · seed ${esc(sc.seed)} · precision ${esc(sc.precision)} · scenario ${esc(sc.file)} sha256 ${esc(String(sc.hash).slice(0, 16))}… · mamlab ${esc(s.mamlab.version)}</p>
 <div class="cards">
-<div class="card">Manager total<b>${esc(humanAmount(s.manager.total!))}</b>fees ${esc(humanAmount(s.manager.feeAccount!))} + own capital ${esc(humanAmount(s.manager.ownCapitalInProgram!))}${s.program.structure === 'signal' ? ` + master ${esc(humanAmount(s.manager.masterAccountEquity!))}` : ''}</div>
+<div class="card">Manager total<b>${esc(humanAmount(s.manager.total))}</b>fees ${esc(humanAmount(s.manager.feeAccount))} + own capital ${esc(humanAmount(s.manager.ownCapitalInProgram))}${s.program.structure === 'signal' ? ` + master ${esc(humanAmount(s.manager.masterAccountEquity))}` : ''}</div>
 <div class="card">Deposits<b>${esc(humanAmount(s.totals.deposits!))}</b>withdrawals ${esc(humanAmount(s.totals.withdrawals!))}</div>
 <div class="card">Realized P&amp;L<b>${esc(humanAmount(s.totals.realizedPnl!))}</b>floating ${esc(humanAmount(s.totals.floatingPnl!))}</div>
 ${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${esc(humanAmount(s.pool.units!))} units</div>` : ''}
@@ -84,7 +84,9 @@ ${table(['account', 'kind', 'balance', 'equity', 'floating P&L', 'deposits', 'wi
 <h2>Fee statements</h2>
 ${statements.length ? table(['investor', 'model', 'period', 'from', 'to', 'opening equity', 'deposits', 'withdrawals', 'high-water mark', 'gain', 'entry fees', 'management fees', 'performance fees', 'other fees', 'closing equity', 'units', 'NAV'],
     statements.map((r) => r.map((c, i) => (i >= 5 && i <= 14 ? humanAmount(c) : c))), new Set([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])) : '<p>No fee period ended.</p>'}
-<p class="meta">Every statement is in statements.csv; the manager's fee account, entry by entry, in fee-account.csv.</p>
+<h2>The manager's fee account</h2>
+${Object.keys(s.manager.feesByKind).length ? table(['kind of fee', 'received'], Object.entries(s.manager.feesByKind).map(([k, v]) => [k, humanAmount(v)]), new Set([1])) : '<p>No fee received.</p>'}
+<p class="meta">Every statement is in statements.csv; the fee account, entry by entry with its running balance, in fee-account.csv.</p>
 <h2>Events worth reading</h2>
 ${eventRows.length ? table(['time', 'kind', 'subject', 'reason'], eventRows) : '<p>None.</p>'}
 <p class="meta">Every event is in events.csv; every booking in journal.csv.</p>

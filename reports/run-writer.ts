@@ -102,6 +102,8 @@ export class RunWriter implements EngineSink {
   private eventSeq = 0;
   rejections = 0;
   private feeBalance = Money.zero;
+  /** What the fee account received, by kind of fee. */
+  readonly feesByKind = new Map<string, Money>();
   /** Fee statements for the report (bounded). */
   readonly statementRows: string[][] = [];
   /** The master's return: the master account (signal) or the whole block (block), gross of fees. */
@@ -165,6 +167,7 @@ export class RunWriter implements EngineSink {
       this.account(e.from).feesPaid = this.account(e.from).feesPaid.plus(e.amount);
       this.account(e.to).feesEarned = this.account(e.to).feesEarned.plus(e.amount);
     }
+    if (e.to === SYSTEM_ACCOUNTS.fees) this.feesByKind.set(e.reason, (this.feesByKind.get(e.reason) ?? Money.zero).plus(e.amount));
     if (e.to === SYSTEM_ACCOUNTS.fees || e.from === SYSTEM_ACCOUNTS.fees) {
       this.feeBalance = e.to === SYSTEM_ACCOUNTS.fees ? this.feeBalance.plus(e.amount) : this.feeBalance.minus(e.amount);
       const signed = e.to === SYSTEM_ACCOUNTS.fees ? e.amount : e.amount.neg();

@@ -19,7 +19,7 @@ export interface Summary {
   readonly scenario: Record<string, string | number>;
   readonly program: Record<string, unknown>;
   readonly policies: unknown;
-  readonly manager: Record<string, string>;
+  readonly manager: { readonly feeAccount: string; readonly ownCapitalInProgram: string; readonly masterAccountEquity: string; readonly total: string; readonly feesByKind: Record<string, string> };
   readonly pool: Record<string, string> | null;
   readonly master: { readonly timeWeightedReturn: number; readonly maxDrawdown: number; readonly basis: string };
   readonly accounts: Array<Record<string, string>>;
@@ -100,6 +100,7 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
     manager: {
       feeAccount: m(feeBalance), ownCapitalInProgram: m(managerCapital), masterAccountEquity: m(masterEquity),
       total: m(feeBalance.plus(managerCapital).plus(masterEquity)),
+      feesByKind: Object.fromEntries([...w.feesByKind].map(([k, v]) => [k, m(v)])),
     },
     pool: s.pool && nav && units ? { id: s.pool.id, equity: m(p.equity(s.pool.id)), units: formatQ(units.value, q), nav: nav.toFixed(10) } : null,
     master: {
