@@ -19,8 +19,10 @@ describe('every bundled scenario keeps the books after every event', () => {
   }
 });
 
-describe('every variant of the allocation comparison keeps the books after every event', () => {
-  for (const v of loadVariants(scenarioPath('allocation-comparison.json')).variants) {
+describe('every variant of both comparisons keeps the books after every event', () => {
+  const variants = ['allocation-comparison.json', 'fee-comparison.json'].flatMap((f) => loadVariants(scenarioPath(f)).variants);
+  it('covers all 31 variants', () => expect(variants.length).toBe(31));
+  for (const v of variants) {
     it(v.name, () => {
       const r = checkedRun(v.scenario);
       expect(r.broken).toEqual([]);
