@@ -310,11 +310,19 @@ export class Program {
     for (const n of notes) this.emit({ time, kind: `allocation-${n.kind}`, account: n.account, ticket, symbol, volume: n.volume, reason: n.reason });
   }
 
+  /** Profit of `volume` of a symbol moved from `open` to `close`, in account currency (policy `conversionSide`). */
+  private profitUSD(symbol: string, side: Side, volume: Dec, open: Price, close: Price): Money {
+    return this.quotes.toAccount(quoteProfit(this.instrument(symbol), side, new Volume(volume), open, close), this.conversions.get(symbol)!, this.q, this.config.policies.conversionSide);
+  }
+
+  /** Where a position of `side` would close now. */
+  private markOf(symbol: string, side: Side): Price {
+    return markPrice(this.quotes.require(symbol), side);
+  }
+
   /** Open P&L of one position at the current quote, in account currency. */
   floating(p: Position): Money {
-    const quote = this.quotes.require(p.symbol);
-    const profit = quoteProfit(this.instrument(p.symbol), p.side, p.volume, p.openPrice, markPrice(quote, p.side));
-    return this.quotes.toAccount(profit, this.conversions.get(p.symbol)!, this.q, this.config.policies.conversionSide);
+    return this.profitUSD(p.symbol, p.side, p.volume.value, p.openPrice, this.markOf(p.symbol, p.side));
   }
 
   private floatingOf(acc: TradingAccount): Money {
@@ -499,7 +507,7 @@ export class Program {
     }
     // Shadows of a symbol with no leg this instant are priced where a close would fill now.
     for (const sh of shadows) {
-      if (!symbols.includes(sh.symbol)) this.missed(time, sh, markPrice(this.quotes.require(sh.symbol), sh.side));
+      if (!symbols.includes(sh.symbol)) this.missed(time, sh, this.markOf(sh.symbol, sh.side));
     }
     for (const symbol of symbols) {
       const clients = legs.filter((l) => (l.kind === 'open' ? l.symbol : l.position.symbol) === symbol);
@@ -516,7 +524,7 @@ export class Program {
 
   /** The ideal P&L an exact share without a position made, closed at `price`: rounding money the account missed. */
   private missed(time: ServerTime, sh: Shadow, price: Price): void {
-    const ideal = this.quotes.toAccount(quoteProfit(this.instrument(sh.symbol), sh.side, new Volume(sh.exact), sh.openPrice(), price), this.conversions.get(sh.symbol)!, this.q, this.config.policies.conversionSide);
+    const ideal = this.profitUSD(sh.symbol, sh.side, sh.exact, sh.openPrice(), price);
     if (sh.position) sh.position.exactVolume = sh.position.exactVolume.minus(sh.exact);
     this.emit({ time, kind: 'rounding-missed', account: sh.account, ticket: sh.ticket, symbol: sh.symbol, volume: new Volume(sh.exact), amount: ideal, reason: 'P&L of the exact share that rounding left out of this account' });
   }
@@ -533,7 +541,7 @@ export class Program {
       const share = t.skipped.get(account);
       if (!share || share.exact.isZero() || !t.openPrice) continue;
       const closing = share.exact.times(Dec.min(fraction, 1));
-      this.missed(time, this.skippedShadow(account, t, share, closing), markPrice(this.quotes.require(t.symbol), t.side));
+      this.missed(time, this.skippedShadow(account, t, share, closing), this.markOf(t.symbol, t.side));
       const left = share.exact.minus(closing);
       if (left.isZero()) t.skipped.delete(account);
       else t.skipped.set(account, { ...share, exact: left });
@@ -586,13 +594,10 @@ export class Program {
     }
     const p = leg.position;
     this.chargeVolumeFee(time, this.accounts.get(p.account)!, p.symbol, leg.volume, price);
-    const inst = this.instrument(p.symbol);
-    const conv = this.conversions.get(p.symbol)!;
-    const side = this.config.policies.conversionSide;
-    const profit = this.quotes.toAccount(quoteProfit(inst, p.side, leg.volume, p.openPrice, price), conv, this.q, side);
+    const profit = this.profitUSD(p.symbol, p.side, leg.volume.value, p.openPrice, price);
     // The exact volume retired: the intended fraction when given, everything when the position closes out.
     const exactClosed = leg.volume.eq(p.volume) ? p.exactVolume : Dec.min(leg.exact ?? p.exactVolume.times(leg.volume.value).div(p.volume.value), p.exactVolume);
-    const idealProfit = this.quotes.toAccount(quoteProfit(inst, p.side, new Volume(exactClosed), p.openPrice, price), conv, this.q, side);
+    const idealProfit = this.profitUSD(p.symbol, p.side, exactClosed, p.openPrice, price);
     p.exactVolume = p.exactVolume.minus(exactClosed);
     p.volume = p.volume.minus(leg.volume);
     if (p.volume.isZero()) {
@@ -990,8 +995,7 @@ export class Program {
     this.flush();
     const out = new Map<string, Money>();
     const add = (acc: string, m: Money): void => { out.set(acc, (out.get(acc) ?? Money.zero).plus(m)); };
-    const ideal = (symbol: string, side: Side, exact: Dec, open: Price): Money => this.quotes.toAccount(
-      quoteProfit(this.instrument(symbol), side, new Volume(exact), open, markPrice(this.quotes.require(symbol), side)), this.conversions.get(symbol)!, this.q, this.config.policies.conversionSide);
+    const ideal = (symbol: string, side: Side, exact: Dec, open: Price): Money => this.profitUSD(symbol, side, exact, open, this.markOf(symbol, side));
     for (const p of this.openPositions()) add(p.account, this.floating(p).minus(ideal(p.symbol, p.side, p.exactVolume, p.openPrice)));
     for (const t of this.masterTrades.values()) {
       for (const [acc, share] of t.skipped) if (share.exact.gt(0) && t.openPrice) add(acc, ideal(t.symbol, t.side, share.exact, share.openPrice ?? t.openPrice).neg());
@@ -1140,7 +1144,7 @@ export class Program {
       this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: equity, units: held, reason: 'exit: all units at NAV' });
       this.payOut(time, inv, equity, exit.fees, 'exit');
     }
-    this.issueStatement(time, inv, 'exit', inv.feeTerms.hwmBasis === 'equity' ? inv.fee.mark : inv.fee.resultMark, exitGain, Money.zero);
+    this.issueStatement(time, inv, 'exit', this.assessedMark(inv), exitGain, Money.zero);
     inv.active = false;
     inv.fee = NEW_FEE_STATE;
     this.emit({ time, kind: 'leave', investor: id, account: inv.account, reason: 'investor left the program' });
@@ -1158,7 +1162,7 @@ export class Program {
     acc.active = false;
     inv.active = false;
     inv.detached = true;
-    this.issueStatement(time, inv, 'exit (detach)', inv.feeTerms.hwmBasis === 'equity' ? inv.fee.mark : inv.fee.resultMark, exit.gain, this.equity(inv.account));
+    this.issueStatement(time, inv, 'exit (detach)', this.assessedMark(inv), exit.gain, this.equity(inv.account));
     inv.fee = NEW_FEE_STATE;
     this.emit({ time, kind: 'detach', investor: inv.id, account: inv.account, volume: Volume.sum(acc.positions.map((p) => p.volume)), amount: this.equity(inv.account), reason: `left with onLeave: detach; keeps ${acc.positions.length} position(s) in an independent account` });
     this.retireEmptyBlockTrades(time);
@@ -1180,18 +1184,15 @@ export class Program {
     this.flush();
     this.emit({ time, kind: 'period-end', reason: `fee period ${label} ends` });
     const values = this.memberValues();
-    const due: Array<{ inv: Investor; fee: Money; equity: Money }> = [];
+    const due: Array<{ inv: Investor; fee: Money }> = [];
     const assessed: Array<{ inv: Investor; mark: Money; gain: Money }> = [];
     for (const inv of this.investors.values()) {
       if (!inv.active) continue;
-      const equity = this.equityOf(inv, values);
-      const markOf = (i: Investor): Money => (i.feeTerms.hwmBasis === 'equity' ? i.fee.mark : i.fee.resultMark);
-      assessed.push({ inv, mark: markOf(inv), gain: Money.zero });
       const outcome = crystallizePeriod(inv.fee, inv.feeTerms, this.feeEquity(inv, values), this.yearFraction(inv, time), this.q);
-      assessed[assessed.length - 1] = { inv, mark: markOf(inv), gain: outcome.gain };
+      assessed.push({ inv, mark: this.assessedMark(inv), gain: outcome.gain });
       inv.fee = outcome.next;
       inv.periodStart = time;
-      if (outcome.fee.isPositive()) due.push({ inv, fee: outcome.fee, equity });
+      if (outcome.fee.isPositive()) due.push({ inv, fee: outcome.fee });
     }
     // Values were all taken before any fee moved, so one member's fee never changes another's base.
     this.settleFees(time, due, 'performance-fee', label, (inv) => `period ${label}: ${inv.feeTerms.rate.times(100).toString()}% of the gain above the mark (${inv.feeTerms.hwmBasis} basis${inv.feeTerms.hurdle === 'none' ? '' : `, ${inv.feeTerms.hurdle} hurdle ${inv.feeTerms.hurdleRate.times(100).toString()}% a year`})`);
@@ -1231,6 +1232,11 @@ export class Program {
     if (reason === 'performance-fee') d.performanceFees = d.performanceFees.plus(fee);
     else if (reason === 'management-fee') d.managementFees = d.managementFees.plus(fee);
     else d.otherFees = d.otherFees.plus(fee);
+  }
+
+  /** The mark a performance fee is assessed against on the investor's basis (read before the fee state resets). */
+  private assessedMark(inv: Investor): Money {
+    return inv.feeTerms.hwmBasis === 'equity' ? inv.fee.mark : inv.fee.resultMark;
   }
 
   /** Closes an investor's statement at `time` (a period end or its exit) and starts the next one. */
