@@ -253,31 +253,25 @@ export class RunWriter implements EngineSink {
       const t = this.investor(i.id);
       const e = Number(i.equity.value);
       // Returns stop at the exit: a detached investor's account goes on outside the program.
-      if (!t.ended) {
+      // The membership window runs to the first observation after leaving, which holds the exit itself.
+      const exitSeen = t.ended === true;
+      t.masterAtStart ??= this.master.index;
+      if (!exitSeen) {
         t.net.observe(e);
         t.gross.observe(e);
         t.dayEnd.set(Math.floor(time / 86_400_000), t.net.index);
         t.firstSeen ??= time;
         t.lastSeen = time;
+        t.masterAtEnd = this.master.index;
       }
-      // The membership window runs to the first observation after leaving, which holds the exit itself.
-      if (t.masterAtStart === undefined) t.masterAtStart = this.master.index;
-      if (!t.ended) t.masterAtEnd = this.master.index;
       if (!i.active) t.ended = true;
-      if (!i.active && e === 0 && !this.justLeft(i.id)) continue;
+      // An investor who left gets one last zero row, then none.
+      if (!i.active && e === 0 && exitSeen) continue;
       this.files.equity.row([ts, i.id, `investor-${i.model}`, undefined, this.m(i.equity), undefined, undefined, i.units ? formatQ(i.units.value, this.q) : undefined, i.model === 'pamm' && nav ? nav.toFixed(10) : undefined]);
       if (keepForChart) this.chart.push({ time, subject: i.id, equity: e });
     }
     if (keepForChart && p.config.structure === 'signal') this.chart.push({ time, subject: SYSTEM_ACCOUNTS.master, equity: Number(p.equity(SYSTEM_ACCOUNTS.master).value) });
     if (this.chart.length > MAX_CHART_POINTS) this.thinChart();
-  }
-
-  private readonly leftAt = new Set<string>();
-  /** An investor who left gets one last zero row, then none. */
-  private justLeft(id: string): boolean {
-    if (this.leftAt.has(id)) return false;
-    this.leftAt.add(id);
-    return true;
   }
 
   /** Keeps every other instant when the chart grows too long: deterministic and bounded. */
