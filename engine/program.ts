@@ -479,15 +479,19 @@ export class Program {
     return x;
   }
 
-  private queue(time: ServerTime, leg: Leg): void {
+  /** Legs and shadows gather per instant: a new instant first executes what the last one gathered. */
+  private atInstant(time: ServerTime): void {
     if (this.pendingTime !== undefined && this.pendingTime !== time) this.flush();
     this.pendingTime = time;
+  }
+
+  private queue(time: ServerTime, leg: Leg): void {
+    this.atInstant(time);
     this.pending.push(leg);
   }
 
   private queueShadow(time: ServerTime, sh: Shadow): void {
-    if (this.pendingTime !== undefined && this.pendingTime !== time) this.flush();
-    this.pendingTime = time;
+    this.atInstant(time);
     this.shadows.push(sh);
   }
 
