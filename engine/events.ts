@@ -12,6 +12,7 @@ export const EVENT_KINDS = [
   'join', 'deposit', 'withdrawal', 'leave', 'detach', 'request-rejected', 'request-queued', 'request-executed', 'withdrawal-capped',
   'units-issued', 'units-redeemed', 'positions-reduced', 'reduction-rounded', 'positions-copied', 'pool-reallocated',
   'period-end', 'performance-fee', 'management-fee', 'entry-fee', 'subscription-fee', 'volume-fee', 'terms-changed', 'negative-balance-protected', 'rounding-missed',
+  'client-joined', 'rebate-credited', 'rebate-capped', 'cashback-credited',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -30,7 +31,7 @@ export interface EngineEvent {
 }
 
 /** Why a position (or part of one) was closed. */
-export type CloseCause = 'master-close' | 'stop-loss' | 'take-profit' | 'withdrawal' | 'leave' | 'reallocate' | 'performance-fee' | 'management-fee' | 'subscription-fee' | 'volume-fee' | 'residual-exposure';
+export type CloseCause = 'master-close' | 'stop-loss' | 'take-profit' | 'withdrawal' | 'leave' | 'reallocate' | 'performance-fee' | 'management-fee' | 'subscription-fee' | 'volume-fee' | 'residual-exposure' | 'client-close';
 
 export interface ClosedTrade {
   readonly account: string;
@@ -75,11 +76,57 @@ export interface FeeStatement {
   readonly nav?: Dec;
 }
 
+/** One cost of one fill or rollover (DOMAIN §5): commission, swap, or the spread paid against the mid. */
+export interface CostLine {
+  readonly time: ServerTime;
+  readonly kind: 'commission' | 'swap' | 'spread';
+  readonly account: string;
+  readonly ticket: number;
+  readonly masterTicket: string;
+  readonly symbol: string;
+  readonly side: Side;
+  /** The side of the trade a commission or spread belongs to (none for a swap). */
+  readonly leg?: 'open' | 'close';
+  readonly volume: Volume;
+  readonly price: Price;
+  /** Money to the account: negative is a cost to it (and income to the broker). A spread line moves no money: it is inside the fill price. */
+  readonly amount: Money;
+  readonly detail: string;
+}
+
+/** One rebate or cashback amount, traced to the fill it came from (DOMAIN §8). */
+export interface RebateLine {
+  readonly kind: 'rebate' | 'cashback';
+  readonly accrued: ServerTime;
+  readonly credited: ServerTime;
+  /** Who receives it: `manager`, an IB's id, or (cashback) the client's id. */
+  readonly receiver: string;
+  /** Journal accounts it moves between: house → receiver, or partner → client. */
+  readonly from: string;
+  readonly to: string;
+  /** 1 for the client's own IB (or the manager), 2 for its parent, … */
+  readonly level: number;
+  readonly account: string;
+  /** The program investor or self-trading client whose volume it is. */
+  readonly source?: string;
+  readonly ticket: number;
+  readonly masterTicket: string;
+  readonly symbol: string;
+  readonly leg: 'open' | 'close';
+  readonly volume: Volume;
+  /** The broker's rebate on this (share of the) fill, before it is divided. */
+  readonly pool: Money;
+  readonly amount: Money;
+  readonly detail: string;
+}
+
 export interface EngineSink {
   event(e: EngineEvent): void;
   trade(t: ClosedTrade): void;
   execution(time: ServerTime, x: ExternalOrder): void;
   statement?(s: FeeStatement): void;
+  cost?(c: CostLine): void;
+  rebate?(r: RebateLine): void;
 }
 
 /** A sink that keeps everything in memory: for tests and small runs. */
@@ -88,7 +135,11 @@ export class MemorySink implements EngineSink {
   readonly trades: ClosedTrade[] = [];
   readonly executions: Array<{ time: ServerTime; order: ExternalOrder }> = [];
   readonly statements: FeeStatement[] = [];
+  readonly costs: CostLine[] = [];
+  readonly rebates: RebateLine[] = [];
   event(e: EngineEvent): void { this.events.push(e); }
+  cost(c: CostLine): void { this.costs.push(c); }
+  rebate(r: RebateLine): void { this.rebates.push(r); }
   statement(s: FeeStatement): void { this.statements.push(s); }
   trade(t: ClosedTrade): void { this.trades.push(t); }
   execution(time: ServerTime, order: ExternalOrder): void { this.executions.push({ time, order }); }

@@ -4,7 +4,7 @@ import { Dec } from './decimal.js';
 import type { ServerTime } from './time.js';
 import { Money } from './values.js';
 
-export const ACCOUNT_KINDS = ['master', 'mam', 'pamm', 'executive', 'fees', 'house', 'external', 'market'] as const;
+export const ACCOUNT_KINDS = ['master', 'mam', 'pamm', 'executive', 'fees', 'house', 'external', 'market', 'ib', 'client'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 /** An account of the program. `external` (investors' outside money) and `market` (the liquidity the executive account trades with) close the books. */
@@ -13,7 +13,7 @@ export interface AccountRef {
   readonly kind: AccountKind;
 }
 
-export const ENTRY_REASONS = ['deposit', 'withdrawal', 'realized-pnl', 'performance-fee', 'management-fee', 'entry-fee', 'subscription-fee', 'volume-fee', 'negative-balance'] as const;
+export const ENTRY_REASONS = ['deposit', 'withdrawal', 'realized-pnl', 'performance-fee', 'management-fee', 'entry-fee', 'subscription-fee', 'volume-fee', 'negative-balance', 'commission', 'swap', 'rebate', 'cashback'] as const;
 export type EntryReason = (typeof ENTRY_REASONS)[number];
 
 export interface JournalEntry {

@@ -3,6 +3,8 @@
 import type { Hurdle, HwmBasis, HwmReset, PartialWithdrawal } from './performance-fee.js';
 import type { ResidualRule } from './split.js';
 import type { ConversionSide } from './quotes.js';
+import type { CommissionSide } from './commission.js';
+import type { RebateTiming } from './rebate.js';
 
 export const STRUCTURES = ['signal', 'block'] as const;
 export type Structure = (typeof STRUCTURES)[number];
@@ -45,6 +47,8 @@ export interface Policies {
   readonly managementFee: ManagementFeePolicies;
   /** A change of fee rates applies to members joining after it, or to every member. */
   readonly termChanges: 'new-members-only' | 'all-members';
+  readonly commissionSide: CommissionSide;
+  readonly rebateTiming: RebateTiming;
 }
 
 export const DEFAULT_POLICIES: Policies = {
@@ -68,4 +72,6 @@ export const DEFAULT_POLICIES: Policies = {
   },
   managementFee: { period: 'monthly', dayCount: 'act/365' },
   termChanges: 'new-members-only',
+  commissionSide: 'per-side',
+  rebateTiming: 'half-open-half-close',
 };

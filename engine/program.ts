@@ -2,6 +2,7 @@
 // accounts. Applies an ordered stream of events (quotes, master orders, investor flows, period
 // ends) and books every consequence in the journal. Pure: no I/O, no clock, no randomness.
 import { Dec } from './decimal.js';
+import { CostBook, type CostsConfig, type Fill, type RebateSource, noCosts } from './costs.js';
 import { AllocationError, type AllocationNote, type AllocationTerms, type Follower, type Sizing, allocate, allocationFamily, proportionalPart, splitOnGrain } from './allocation.js';
 import type { ClosedTrade, CloseCause, EngineEvent, EngineSink } from './events.js';
 import { netLegs } from './executive.js';
@@ -12,7 +13,9 @@ import { UnitRegister } from './pamm.js';
 import { type FeeState, type FeeTerms, NEW_FEE_STATE, afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal } from './performance-fee.js';
 import type { AllocationMethod, Policies, Structure } from './policies.js';
 import { type Quantum, ceilToQuantum, roundToQuantum } from './quantum.js';
-import { type Conversion, type Quote, QuoteBook, fillPrice, findConversion, markPrice } from './quotes.js';
+import { type Conversion, type Quote, QuoteBook, fillPrice, findConversion, markPrice, mid } from './quotes.js';
+import { MANAGER } from './rebate.js';
+import type { Weekday } from './swap.js';
 import { type ServerTime, formatServerTime } from './time.js';
 import { Money, Price, Units, Volume } from './values.js';
 
@@ -42,6 +45,17 @@ export interface ProgramConfig {
   readonly maxOrders?: number;
   /** The PAMM pool, if the program has one. */
   readonly pool?: { readonly id: string; readonly initialNav: Dec; readonly terms?: AllocationTerms };
+  /** Commissions, swaps and rebates (none when absent). */
+  readonly costs?: CostsConfig;
+  /** The program's accounts (master, MAM sub-accounts, pool) are swap-free. */
+  readonly swapFree?: boolean;
+}
+
+/** Who brought an investor or client in, and its swap terms. */
+export interface Referral {
+  /** The IB (or `manager`) that referred it. */
+  readonly referredBy?: string;
+  readonly swapFree?: boolean;
 }
 
 export type InvestmentModel = 'mam' | 'pamm';
@@ -65,6 +79,7 @@ interface Investor {
   active: boolean;
   /** Left with `onLeave: detach`: keeps its positions in an account outside the program. */
   detached: boolean;
+  readonly referredBy?: string;
 }
 
 export interface Position {
@@ -78,6 +93,9 @@ export interface Position {
   exactVolume: Dec;
   readonly openPrice: Price;
   readonly openTime: ServerTime;
+  /** Commission and swap booked on the position and not yet reported on a closed ticket (money to the account). */
+  commission: Money;
+  swap: Money;
 }
 
 interface StatementDraft {
@@ -147,7 +165,7 @@ const TRIGGER_RANK = { 'stop-loss': 0, 'take-profit': 1, pending: 2 } as const;
 
 interface TradingAccount {
   readonly id: string;
-  readonly kind: 'master' | 'mam' | 'pamm' | 'house';
+  readonly kind: 'master' | 'mam' | 'pamm' | 'house' | 'client';
   /** What the allocation method needs to know of this follower (percent, lots, …). */
   readonly terms: AllocationTerms;
   /** Open positions in the order they were opened. */
@@ -242,6 +260,10 @@ export class Program {
   private shadows: Shadow[] = [];
   private pendingTime: ServerTime | undefined;
   private nextTicket = 1;
+  private readonly costs: CostBook;
+  /** Self-trading clients: who referred them. */
+  private readonly clients = new Map<string, Referral>();
+  private readonly swapFreeAccounts = new Set<string>();
 
   constructor(readonly config: ProgramConfig, private readonly sink: EngineSink) {
     this.q = config.quantum;
@@ -269,9 +291,25 @@ export class Program {
       this.units = new UnitRegister(config.pool.initialNav, this.q);
       this.openAccount(config.pool.id, 'pamm', config.pool.terms ?? {});
     }
+    if (config.swapFree) {
+      this.swapFreeAccounts.add(SYSTEM_ACCOUNTS.master);
+      if (config.pool) this.swapFreeAccounts.add(config.pool.id);
+    }
+    for (const id of config.costs?.rebates?.partners.keys() ?? []) {
+      this.accountKinds.set(`ib:${id}`, 'ib');
+      this.journal.open({ id: `ib:${id}`, kind: 'ib' });
+    }
+    this.costs = new CostBook(config.costs ?? noCosts(config.policies.residualRule), {
+      journal: this.journal, q: this.q, sink, house: SYSTEM_ACCOUNTS.house,
+      instrument: (symbol) => this.instrument(symbol),
+      toUSD: (symbol, x) => (x.usd ? new Money(roundToQuantum(x.amount, this.q)) : this.quotes.toAccount(x.amount, this.conversions.get(symbol)!, this.q, 'mid')),
+      mid: (symbol) => mid(this.quotes.require(symbol)),
+      accountOf: (receiver) => (receiver === MANAGER ? SYSTEM_ACCOUNTS.fees : `ib:${receiver}`),
+      emit: (e) => this.emit(e),
+    });
   }
 
-  private openAccount(id: string, kind: 'mam' | 'pamm', terms: AllocationTerms): TradingAccount {
+  private openAccount(id: string, kind: 'mam' | 'pamm' | 'client', terms: AllocationTerms): TradingAccount {
     const acc: TradingAccount = { id, kind, terms, positions: [], active: true };
     this.accounts.set(id, acc);
     this.accountKinds.set(id, kind);
@@ -556,7 +594,8 @@ export class Program {
   private exposure(symbol: string, house: boolean): Dec {
     let x = new Dec(0);
     for (const acc of this.accounts.values()) {
-      if ((acc.kind === 'house') !== house) continue;
+      // Self-trading clients fill on their own, outside the executive account.
+      if ((acc.kind === 'house') !== house || acc.kind === 'client') continue;
       for (const p of acc.positions) if (p.symbol === symbol) x = x.plus(p.volume.value.times(sideSign(p.side)));
     }
     return x;
@@ -590,31 +629,70 @@ export class Program {
   private fill(time: ServerTime, leg: Leg, price: Price): void {
     if (leg.kind === 'open') {
       const acc = this.accounts.get(leg.account)!;
-      acc.positions.push({ ticket: this.nextTicket++, account: leg.account, masterTicket: leg.masterTicket, symbol: leg.symbol, side: leg.side, volume: leg.volume, exactVolume: leg.exact, openPrice: price, openTime: time });
+      const pos: Position = { ticket: this.nextTicket++, account: leg.account, masterTicket: leg.masterTicket, symbol: leg.symbol, side: leg.side, volume: leg.volume, exactVolume: leg.exact, openPrice: price, openTime: time, commission: Money.zero, swap: Money.zero };
+      acc.positions.push(pos);
+      pos.commission = this.tradeCosts(time, acc, pos, 'open', leg.volume, price);
       this.chargeVolumeFee(time, acc, leg.symbol, leg.volume, price);
       const trade = this.masterTrades.get(leg.masterTicket);
       if (trade && !trade.openPrice) trade.openPrice = price;
       return;
     }
     const p = leg.position;
-    this.chargeVolumeFee(time, this.accounts.get(p.account)!, p.symbol, leg.volume, price);
+    const acc = this.accounts.get(p.account)!;
+    const closeCommission = this.tradeCosts(time, acc, p, 'close', leg.volume, price);
+    this.chargeVolumeFee(time, acc, p.symbol, leg.volume, price);
+    // The closed part carries its share of the commission and swap booked on the position so far.
+    const carried = (m: Money): Money => (leg.volume.eq(p.volume) ? m : new Money(roundToQuantum(m.value.times(leg.volume.value).div(p.volume.value), this.q)));
+    const commission = carried(p.commission), swap = carried(p.swap);
+    p.commission = p.commission.minus(commission);
+    p.swap = p.swap.minus(swap);
     const profit = this.profitUSD(p.symbol, p.side, leg.volume.value, p.openPrice, price);
     // The exact volume retired: the intended fraction when given, everything when the position closes out.
     const exactClosed = leg.volume.eq(p.volume) ? p.exactVolume : Dec.min(leg.exact ?? p.exactVolume.times(leg.volume.value).div(p.volume.value), p.exactVolume);
     const idealProfit = this.profitUSD(p.symbol, p.side, exactClosed, p.openPrice, price);
     p.exactVolume = p.exactVolume.minus(exactClosed);
     p.volume = p.volume.minus(leg.volume);
-    if (p.volume.isZero()) {
-      const acc = this.accounts.get(p.account)!;
-      acc.positions = acc.positions.filter((x) => x !== p);
-    }
+    if (p.volume.isZero()) acc.positions = acc.positions.filter((x) => x !== p);
     this.journal.post(time, SYSTEM_ACCOUNTS.market, p.account, profit, 'realized-pnl', String(p.ticket));
     const t: ClosedTrade = {
       account: p.account, ticket: p.ticket, masterTicket: p.masterTicket, symbol: p.symbol, side: p.side,
       volume: leg.volume, openTime: p.openTime, openPrice: p.openPrice, closeTime: time, closePrice: price,
-      profit, idealProfit, commission: Money.zero, swap: Money.zero, cause: leg.cause,
+      profit, idealProfit, commission: commission.plus(closeCommission), swap, cause: leg.cause,
     };
     this.sink.trade(t);
+  }
+
+  /** Commission, spread and rebate of one side of a fill (the house's residual legs have none); returns the commission as money to the account. */
+  private tradeCosts(time: ServerTime, acc: TradingAccount, p: Position, leg: 'open' | 'close', volume: Volume, price: Price): Money {
+    if (acc.kind === 'house') return Money.zero;
+    const f: Fill = { time, account: acc.id, position: p, leg, volume, price };
+    const commission = this.costs.chargeCommission(f);
+    this.costs.recordSpread(f);
+    this.costs.accrueRebate(f, this.rebateSources(acc));
+    return commission;
+  }
+
+  /**
+   * Whose volume an account's fill is, for its rebate: the master's and a MAM investor's are
+   * program volume (shared with the IB that referred the investor); the pool's is its members',
+   * by units; a self-trading client's goes up its IB chain.
+   */
+  private rebateSources(acc: TradingAccount): RebateSource[] {
+    const one = new Dec(1);
+    if (acc.kind === 'client') {
+      const id = acc.id.slice('client:'.length);
+      return [{ weight: one, kind: 'client', id, referredBy: this.clients.get(id)?.referredBy }];
+    }
+    if (acc.kind === 'mam') {
+      const inv = this.investors.get(acc.id.slice('mam:'.length))!;
+      return [{ weight: one, kind: 'program', id: inv.id, referredBy: inv.referredBy }];
+    }
+    if (acc.kind === 'pamm') {
+      return [...this.investors.values()]
+        .filter((inv) => inv.model === 'pamm' && this.units!.holding(inv.id).isPositive())
+        .map((inv) => ({ weight: this.units!.holding(inv.id).value, kind: 'program', id: inv.id, referredBy: inv.referredBy }));
+    }
+    return [{ weight: one, kind: 'program' }];
   }
 
   /**
@@ -867,7 +945,7 @@ export class Program {
   }
 
   /** A new investor joins with a first deposit (MAM: own sub-account; PAMM: units in the pool). */
-  join(time: ServerTime, id: string, model: InvestmentModel, amount: Money, manager: boolean, terms: AllocationTerms = {}): void {
+  join(time: ServerTime, id: string, model: InvestmentModel, amount: Money, manager: boolean, terms: AllocationTerms = {}, referral: Referral = {}): void {
     this.flush();
     if (this.investors.has(id)) return this.rejectRequest(time, id, `investor ${id} already joined`);
     if (!amount.isPositive()) return this.rejectRequest(time, id, 'a join needs a positive deposit');
@@ -879,9 +957,10 @@ export class Program {
     if (minMam && amount.lt(minMam)) return this.rejectRequest(time, id, `${amount.toString()} is below the minimum MAM investment ${minMam.toString()}${this.config.pool ? ': this investor can join the PAMM pool instead' : ''}`);
     const account = model === 'mam' ? `mam:${id}` : this.config.pool!.id;
     const rate = manager ? new Dec(0) : this.performanceRate;
-    const inv: Investor = { id, model, account, manager, fee: NEW_FEE_STATE, feeTerms: this.feeTerms(rate), periodStart: time, managementAccrued: new Dec(0), statement: newDraft(time, Money.zero), managementRate: manager ? new Dec(0) : this.managementRate, active: true, detached: false };
+    const inv: Investor = { id, model, account, manager, fee: NEW_FEE_STATE, feeTerms: this.feeTerms(rate), periodStart: time, managementAccrued: new Dec(0), statement: newDraft(time, Money.zero), managementRate: manager ? new Dec(0) : this.managementRate, active: true, detached: false, referredBy: referral.referredBy };
     this.investors.set(id, inv);
     if (model === 'mam') this.openAccount(account, 'mam', terms);
+    if (model === 'mam' && (referral.swapFree || this.config.swapFree)) this.swapFreeAccounts.add(account);
     this.emit({ time, kind: 'join', investor: id, account, amount, reason: `${model.toUpperCase()} investor joins${manager ? ' (manager capital, no fee)' : ''}` });
     this.depositInto(time, inv, amount);
     if (model === 'mam') this.copyOpenTrades(time, inv.account);
@@ -1321,6 +1400,65 @@ export class Program {
     const fee = new Money(roundToQuantum(inv.managementAccrued, this.q));
     inv.managementAccrued = new Dec(0);
     return fee;
+  }
+
+  // ---------------------------------------------------------------- self-trading clients
+
+  /**
+   * A self-trading client (not in the program): its own account, funded with `deposit`, trading
+   * on its own at the quote. Its volume earns rebates for whoever referred it.
+   */
+  openClient(time: ServerTime, id: string, deposit: Money, referral: Referral): void {
+    this.flush();
+    this.clients.set(id, referral);
+    const account = `client:${id}`;
+    this.openAccount(account, 'client', {});
+    if (referral.swapFree) this.swapFreeAccounts.add(account);
+    this.journal.post(time, SYSTEM_ACCOUNTS.external, account, deposit, 'deposit', id);
+    this.emit({ time, kind: 'client-joined', account, amount: deposit, reason: `self-trading client${referral.referredBy ? ` referred by ${referral.referredBy}` : ''}` });
+    this.emit({ time, kind: 'deposit', account, amount: deposit, reason: 'client deposit' });
+  }
+
+  /** A client's market order: fills at once at the quote (buy at ask, sell at bid), not through the executive account. */
+  clientOpen(time: ServerTime, client: string, ticket: string, symbol: string, side: Side, volume: Volume): void {
+    this.flush();
+    const acc = this.accounts.get(`client:${client}`);
+    if (!acc) return this.rejectOrder(time, ticket, symbol, `no client ${client}`);
+    const q = this.quotes.get(symbol);
+    if (!q) return this.rejectOrder(time, ticket, symbol, `no price for ${symbol} yet`);
+    const lotRule = masterLotRule(this.instrument(symbol), volume);
+    if (lotRule) return this.rejectOrder(time, ticket, symbol, lotRule);
+    this.fill(time, { kind: 'open', account: acc.id, masterTicket: ticket, symbol, side, volume, exact: volume.value }, fillPrice(q, side));
+  }
+
+  /** Closes a client's position in full at the quote. */
+  clientClose(time: ServerTime, client: string, ticket: string): void {
+    this.flush();
+    const p = this.accounts.get(`client:${client}`)?.positions.find((x) => x.masterTicket === ticket);
+    if (!p) return this.rejectOrder(time, ticket, undefined, `client ${client} has no open position ${ticket}`);
+    this.fill(time, { kind: 'close', position: p, volume: p.volume, cause: 'client-close' }, markPrice(this.quotes.require(p.symbol), p.side));
+  }
+
+  // ---------------------------------------------------------------- rollover
+
+  /**
+   * The daily rollover at 00:00 server time, ending `day`: every open position of an account
+   * that is not swap-free pays or earns its swap (tripled on the triple day), then the day's
+   * accrued rebates are credited (DOMAIN §8: at the end of the trading day).
+   */
+  rollover(time: ServerTime, day: Weekday, label: string): void {
+    this.flush();
+    for (const acc of this.accounts.values()) {
+      if (acc.kind === 'house' || this.swapFreeAccounts.has(acc.id)) continue;
+      for (const p of acc.positions) p.swap = p.swap.plus(this.costs.chargeSwap(time, day, acc.id, p, p.volume, this.markOf(p.symbol, p.side)));
+    }
+    this.costs.credit(time, label);
+  }
+
+  /** The end of the run closes the trading day: rebates accrued since the last rollover are credited. */
+  endOfRun(time: ServerTime, label: string): void {
+    this.flush();
+    this.costs.credit(time, label);
   }
 
   // ---------------------------------------------------------------- views

@@ -10,14 +10,17 @@ import type { PriceTick } from './prices.js';
 import { Price } from '../engine/values.js';
 import { Dec } from '../engine/decimal.js';
 import type { Scenario } from './scenario.js';
+import { WEEKDAYS, type Weekday } from '../engine/swap.js';
 
 /**
  * Order of events at the same instant: quotes first (everything after sees the new price),
- * then the start-of-run funding, the day's management-fee accrual, management-fee and then
+ * then the start-of-run funding, the rollover (the day that ended pays its swaps and is
+ * credited its rebates), the day's management-fee accrual, management-fee and then
  * performance-fee period ends (the period closes before anything new), fee-term changes,
- * requests being placed, executed investor flows, and master orders last.
+ * requests being placed, executed investor flows, master and client orders, and the end of
+ * the run last.
  */
-const PRIORITY = { start: 1, accrue: 2, managementFee: 3, periodEnd: 4, termChange: 5, placed: 6, flow: 7, order: 8 } as const;
+const PRIORITY = { start: 1, rollover: 2, accrue: 3, managementFee: 4, periodEnd: 5, termChange: 6, placed: 7, flow: 8, order: 9, end: 10 } as const;
 
 interface Action {
   readonly time: ServerTime;
@@ -49,6 +52,11 @@ function programFor(s: Scenario, sink: EngineSink): Program {
     volumeFee: s.volumeFee,
     pool: s.pool,
     maxOrders: s.maxOrders,
+    costs: {
+      commission: s.costs.commission, commissionSide: s.policies.commissionSide, swaps: s.costs.swaps,
+      rebates: s.rebates, rebateTiming: s.policies.rebateTiming, residualRule: s.policies.residualRule,
+    },
+    swapFree: s.costs.swapFree,
   }, sink);
 }
 
@@ -81,7 +89,7 @@ export function scheduleActions(s: Scenario): Action[] {
   };
 
   for (const inv of s.investors) {
-    const join = (p: Program, t: ServerTime): void => p.join(t, inv.id, inv.model, inv.deposit, inv.manager, inv.terms);
+    const join = (p: Program, t: ServerTime): void => p.join(t, inv.id, inv.model, inv.deposit, inv.manager, inv.terms, { referredBy: inv.referredBy, swapFree: inv.swapFree });
     if (inv.at === undefined) add(s.start, PRIORITY.start, `${inv.id} founding join`, (p) => join(p, s.start));
     else request(inv.at, inv.id, `${inv.id} join`, join);
   }
@@ -116,11 +124,32 @@ export function scheduleActions(s: Scenario): Action[] {
     for (const pe of periodEnds(s.policies.managementFee.period, s.start, s.end)) add(pe.time, PRIORITY.managementFee, `management fee ${pe.label}`, (p) => p.chargeManagementFees(pe.time, pe.label));
   }
   for (const c of s.termChanges) add(c.at, PRIORITY.termChange, 'term change', (p) => p.changeTerms(c.at, c));
+  for (const c of s.clients) {
+    add(s.start, PRIORITY.start, `client ${c.id} opens`, (p) => p.openClient(s.start, c.id, c.deposit, { referredBy: c.referredBy, swapFree: c.swapFree }));
+    for (const t of c.trades) {
+      const closed = 'market closed (trading week Monday 00:05 – Friday 23:50 server time)';
+      add(t.open, PRIORITY.order, `client ${c.id} open ${t.ticket}`, (p) => (isMarketOpen(t.open) ? p.clientOpen(t.open, c.id, t.ticket, t.symbol, t.side, t.volume) : p.rejectMasterOrder(t.open, t.ticket, t.symbol, closed)));
+      const close = t.close;
+      if (close !== undefined) add(close, PRIORITY.order, `client ${c.id} close ${t.ticket}`, (p) => (isMarketOpen(close) ? p.clientClose(close, c.id, t.ticket) : p.rejectMasterOrder(close, t.ticket, t.symbol, closed)));
+    }
+  }
+  for (const r of rollovers(s.start, s.end)) add(r.time, PRIORITY.rollover, `rollover ${r.label}`, (p) => p.rollover(r.time, r.day, r.label));
+  add(s.end, PRIORITY.end, 'end of run', (p) => p.endOfRun(s.end, 'end of run'));
 
   return actions.sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
 }
 
 const DAY = 86_400_000;
+
+/** Every daily rollover (00:00 server time) after the start, up to the end: the weekday and date of the day it ends. */
+export function rollovers(from: ServerTime, to: ServerTime): Array<{ time: ServerTime; day: Weekday; label: string }> {
+  const out: Array<{ time: ServerTime; day: Weekday; label: string }> = [];
+  for (let t = Math.floor(from / DAY) * DAY + DAY; t <= to; t += DAY) {
+    const ended = new Date(t - DAY);
+    out.push({ time: t as ServerTime, day: WEEKDAYS[ended.getUTCDay()]!, label: ended.toISOString().slice(0, 10) });
+  }
+  return out;
+}
 
 /**
  * The daily accruals of a management fee: at each rollover (00:00 server time), the fraction

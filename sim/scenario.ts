@@ -10,22 +10,22 @@ import { Dec } from '../engine/decimal.js';
 import { type Instrument, INSTRUMENT_CLASSES, type InstrumentClass, type Side } from '../engine/instrument.js';
 import { type AllocationTerms, allocationFamily } from '../engine/allocation.js';
 import { DEFAULT_POLICIES, type AllocationMethod, type Policies, type Structure } from '../engine/policies.js';
-import { type Quantum, isOnQuantum, makeQuantum } from '../engine/quantum.js';
+import { type Quantum, makeQuantum } from '../engine/quantum.js';
 import { findConversion } from '../engine/quotes.js';
 import type { ServerTime } from '../engine/time.js';
 import { Money, Price, Volume } from '../engine/values.js';
 import type { PendingType } from '../engine/orders.js';
-import { type ServerTimeZone, parseTime } from './calendar.js';
+import type { ServerTimeZone } from './calendar.js';
 import { InputError, pointer } from './input-error.js';
+import { type Json, type Obj, type Path, Reader } from './reader.js';
+import { type ClientSpec, type CostContext, type CostTerms, checkReferrer, readClients, readCosts, readRebates } from './scenario-costs.js';
+import type { RebateTerms } from '../engine/rebate.js';
 import { type PriceSourceInput, type PriceTick, loadPriceSource, mergeTicks } from './prices.js';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const SCHEMA_PATH = resolve(ROOT, 'schemas/scenario.schema.json');
 const PRESET_DIR = resolve(ROOT, 'scenarios/presets');
 
-type Path = Array<string | number>;
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Obj = { [k: string]: Json };
 
 export interface InvestorSpec {
   readonly id: string;
@@ -35,6 +35,8 @@ export interface InvestorSpec {
   readonly at?: ServerTime;
   readonly manager: boolean;
   readonly terms: AllocationTerms;
+  readonly referredBy?: string;
+  readonly swapFree: boolean;
 }
 
 export interface FlowSpec {
@@ -88,6 +90,9 @@ export interface Scenario {
   readonly investors: readonly InvestorSpec[];
   readonly flows: readonly FlowSpec[];
   readonly orders: readonly OrderSpec[];
+  readonly costs: CostTerms;
+  readonly rebates?: RebateTerms;
+  readonly clients: readonly ClientSpec[];
   /** The validated document with every default filled in: what the run echoes. */
   readonly normalized: Obj;
   /** SHA-256 of the normalized document and every price file it reads. */
@@ -187,34 +192,6 @@ function schemaError(errors: readonly ErrorObject[], file: string, lineOf: Parse
 }
 
 // ------------------------------------------------------------------ semantic reading
-
-class Reader {
-  constructor(readonly file: string, readonly lineOf: Parsed['lineOf']) {}
-
-  fail(path: Path, expected: string): never {
-    throw new InputError(this.file, pointer(path), expected, this.lineOf(path));
-  }
-
-  decimal(v: Json | undefined, path: Path): Dec {
-    if (typeof v !== 'string' && typeof v !== 'number') this.fail(path, 'expected a decimal number');
-    return new Dec(typeof v === 'number' ? String(v) : v);
-  }
-
-  /** A decimal on the quantum; `positive` or `nonNegative` as asked. */
-  amount(v: Json | undefined, path: Path, q: Quantum, sign: 'positive' | 'nonNegative'): Dec {
-    const d = this.decimal(v, path);
-    if (sign === 'positive' && !(d.isPositive() && !d.isZero())) this.fail(path, `expected a positive amount, got ${d.toString()}`);
-    if (sign === 'nonNegative' && d.isNegative() && !d.isZero()) this.fail(path, `expected a non-negative amount, got ${d.toString()}`);
-    if (!isOnQuantum(d, q)) this.fail(path, `${d.toString()} is finer than the precision ${q.step.toString()}`);
-    return d;
-  }
-
-  time(v: Json | undefined, path: Path, zone: ServerTimeZone): ServerTime {
-    const t = typeof v === 'string' ? parseTime(v, zone) : undefined;
-    if (t === undefined) this.fail(path, `expected a valid time like 2024-03-04T10:00:00, got ${JSON.stringify(v)}`);
-    return t;
-  }
-}
 
 function loadJson(path: string): Obj {
   return JSON.parse(readFileSync(path, 'utf8')) as Obj;
@@ -416,6 +393,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   } as Policies;
 
   // Investors, flows, orders
+  const partnerIds = new Set(((doc.rebates as Obj | undefined)?.partners as Obj[] | undefined ?? []).map((x) => x.id as string));
   const ids = new Set<string>();
   const investors: InvestorSpec[] = (doc.investors as Obj[]).map((o, i) => {
     const path: Path = ['investors', i];
@@ -431,6 +409,8 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
       at: o.at === undefined ? undefined : within(r.time(o.at, [...path, 'at'], zone), [...path, 'at']),
       manager: o.manager as boolean,
       terms: readTerms(r, o.allocation as Obj | undefined, [...path, 'allocation'], quantum),
+      referredBy: checkReferrer(r, o.referredBy, [...path, 'referredBy'], partnerIds),
+      swapFree: o.swapFree as boolean,
     };
   });
   checkTerms(r, allocation, investors, pool, policiesRounding(doc), instruments);
@@ -495,12 +475,19 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     };
   });
 
+  // Costs, rebates and self-trading clients
+  const costContext: CostContext = { r, q: quantum, zone, within, preset: (name) => loadJson(resolve(PRESET_DIR, `${name}.json`)) };
+  const costs = readCosts(costContext, doc, instruments);
+  const clients = readClients(costContext, doc, instruments, partnerIds, new Set(orders.map((o) => o.ticket)));
+  const clientsOf = (partner: string): Set<string> => new Set(clients.filter((c) => c.referredBy === partner).map((c) => c.id));
+  const rebates = readRebates(costContext, doc, clientsOf);
+
   hash.update(canonical(doc));
   return {
     file, name: doc.name as string, description: doc.description as string, seed, quantum, zone, start, end,
     instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee,
     subscriptionFee: subscription.isZero() ? undefined : new Money(subscription), volumeFee, termChanges, terms, pool,
-    preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, normalized: doc, hash: hash.digest('hex'),
+    preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, normalized: doc, hash: hash.digest('hex'),
   };
 }
 
@@ -520,7 +507,8 @@ function deepMerge(base: Json, over: Json): Json {
 
 /**
  * The scenario and its variants: each variant's `program` and `policies` are merged into the
- * scenario and the result is validated like any scenario (errors name the variant).
+ * scenario, the fields of its `costs` and `rebates` and its `clients` replace the scenario's,
+ * and the result is validated like any scenario (errors name the variant).
  */
 export function loadVariants(file: string, opts: LoadOptions = {}): { base: Scenario; variants: Variant[] } {
   const base = loadScenario(file, opts);
@@ -532,7 +520,11 @@ export function loadVariants(file: string, opts: LoadOptions = {}): { base: Scen
     if (names.has(name)) throw new InputError(file, pointer(['variants', i, 'name']), `variant name ${name} is used twice`);
     names.add(name);
     const { variants: _ignored, ...rest } = raw;
-    const merged = deepMerge(deepMerge(rest, { program: (v.program as Obj | undefined) ?? {} }), { policies: (v.policies as Obj | undefined) ?? {} }) as Obj;
+    // program and policies merge deeply; each field of costs and rebates a variant names replaces the scenario's; clients are replaced.
+    let merged = rest as Obj;
+    for (const key of ['program', 'policies'] as const) if (v[key] !== undefined) merged = deepMerge(merged, { [key]: v[key]! }) as Obj;
+    for (const key of ['costs', 'rebates'] as const) if (v[key] !== undefined) merged = { ...merged, [key]: { ...((merged[key] as Obj | undefined) ?? {}), ...(v[key] as Obj) } };
+    if (v.clients !== undefined) merged = { ...merged, clients: v.clients };
     merged.name = `${raw.name as string} · ${name}`;
     if (v.description !== undefined) merged.description = v.description;
     try {

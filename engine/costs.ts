@@ -1,0 +1,226 @@
+// Books what trading costs and earns besides P&L (DOMAIN §5, §8): commissions and the spread
+// at each fill, swaps at each rollover, and rebates accrued per fill and credited at the end of
+// the trading day, with cashback passed on to clients. Every amount is a journal entry with
+// the house (or, for cashback, the partner) on the other side, and a traced line to the sink.
+import { Dec } from './decimal.js';
+import { type CommissionSide, commissionShare } from './commission.js';
+import type { CostLine, EngineEvent, EngineSink, RebateLine } from './events.js';
+import { type Instrument, type Side, sideSign } from './instrument.js';
+import type { Journal } from './journal.js';
+import { type Quantum, roundToQuantum } from './quantum.js';
+import { type RateSchedule, describeRate, rateAmount, rateFor } from './rate-schedule.js';
+import { type LevelShare, MANAGER, type RebateTerms, type RebateTiming, additiveShares, cashbackRate, programSplit, referralChain, splitShares, timingShare } from './rebate.js';
+import { type ResidualRule, splitAmount } from './split.js';
+import { type SwapTerms, type Weekday, swapAmount, swapDays } from './swap.js';
+import type { ServerTime } from './time.js';
+import { Money, type Price, type Volume } from './values.js';
+
+export interface CostsConfig {
+  readonly commission?: RateSchedule;
+  readonly commissionSide: CommissionSide;
+  /** Swap terms by symbol; a symbol without terms has no swap. */
+  readonly swaps: ReadonlyMap<string, SwapTerms>;
+  readonly rebates?: RebateTerms;
+  readonly rebateTiming: RebateTiming;
+  readonly residualRule: ResidualRule;
+}
+
+/** What the cost books need of the program they serve. */
+export interface CostHost {
+  readonly journal: Journal;
+  readonly q: Quantum;
+  readonly sink: EngineSink;
+  /** The house account: counterparty of commissions, swaps and rebates. */
+  readonly house: string;
+  instrument(symbol: string): Instrument;
+  /** An exact amount (USD, or the symbol's quote currency) in account money, converted at the mid. */
+  toUSD(symbol: string, x: { readonly usd: boolean; readonly amount: Dec }): Money;
+  mid(symbol: string): Dec;
+  /** The journal account a receiver is paid into: the fee account for the manager, `ib:<id>` for an IB. */
+  accountOf(receiver: string): string;
+  emit(e: EngineEvent): void;
+}
+
+/** The position a fill or rollover touches. */
+export interface Ticket {
+  readonly ticket: number;
+  readonly masterTicket: string;
+  readonly symbol: string;
+  readonly side: Side;
+}
+
+export interface Fill {
+  readonly time: ServerTime;
+  readonly account: string;
+  readonly position: Ticket;
+  readonly leg: 'open' | 'close';
+  readonly volume: Volume;
+  readonly price: Price;
+}
+
+/**
+ * Whose volume a fill is, for the rebate: program volume (the manager's, or shared with the IB
+ * that referred the investor) or a self-trading client's (its IB chain). A pool's fill has one
+ * source per member, weighted by units.
+ */
+export interface RebateSource {
+  readonly weight: Dec;
+  readonly kind: 'program' | 'client';
+  /** The investor or client id. */
+  readonly id?: string;
+  readonly referredBy?: string;
+}
+
+interface Accrual {
+  readonly line: Omit<RebateLine, 'credited'>;
+}
+
+export class CostBook {
+  private accrued: Accrual[] = [];
+
+  constructor(private readonly config: CostsConfig, private readonly host: CostHost) {}
+
+  /** The commission on one side of an account's fill, posted to the house; returns it as money to the account (≤ 0). */
+  chargeCommission(f: Fill): Money {
+    const schedule = this.config.commission;
+    const inst = this.host.instrument(f.position.symbol);
+    const rate = schedule && rateFor(schedule, inst.class);
+    const share = commissionShare(this.config.commissionSide, f.leg);
+    if (!rate || share.isZero()) return Money.zero;
+    const fee = this.host.toUSD(inst.symbol, rateAmount(rate, inst, f.volume, f.price, share));
+    if (!fee.isPositive()) return Money.zero;
+    this.host.journal.post(f.time, f.account, this.host.house, fee, 'commission', String(f.position.ticket));
+    this.line(f, 'commission', fee.neg(), `${describeRate(rate)}, ${this.config.commissionSide}${this.config.commissionSide === 'round-turn' ? ' (charged in full at the open)' : ''}`);
+    return fee.neg();
+  }
+
+  /** What the fill price cost the account against the mid: the broker's spread income (no money moves; it is in the price). */
+  recordSpread(f: Fill): void {
+    const inst = this.host.instrument(f.position.symbol);
+    const sign = sideSign(f.leg === 'open' ? f.position.side : f.position.side === 'buy' ? 'sell' : 'buy');
+    const paid = f.price.value.minus(this.host.mid(inst.symbol)).times(sign).times(f.volume.value).times(inst.contractSize);
+    const amount = this.host.toUSD(inst.symbol, { usd: false, amount: paid });
+    this.line(f, 'spread', amount.neg(), 'fill price against the mid');
+  }
+
+  /**
+   * One day's swap of a position at the rollover ending `day` (tripled on the triple day),
+   * posted between the house and the account; returns it as money to the account.
+   */
+  chargeSwap(time: ServerTime, day: Weekday, account: string, p: Ticket, volume: Volume, current: Price): Money {
+    const terms = this.config.swaps.get(p.symbol);
+    if (!terms) return Money.zero;
+    const days = swapDays(terms, day);
+    if (days === 0) return Money.zero;
+    const inst = this.host.instrument(p.symbol);
+    const one = swapAmount(terms, inst, p.side, volume, current);
+    const swap = this.host.toUSD(p.symbol, { usd: one.usd, amount: one.amount.times(days) });
+    if (swap.isZero()) return Money.zero;
+    this.host.journal.post(time, this.host.house, account, swap, 'swap', String(p.ticket));
+    const rate = p.side === 'buy' ? terms.long : terms.short;
+    this.line({ time, account, position: p, leg: 'open', volume, price: current }, 'swap', swap, `${terms.mode} ${rate.toString()} (${p.side === 'buy' ? 'long' : 'short'}) × ${days} day${days === 1 ? '' : 's'}${days === 3 ? ` (triple ${terms.tripleDay})` : ''}`);
+    return swap;
+  }
+
+  /** Accrues the rebate of one fill, divided among its sources and their receivers; credited later by `credit`. */
+  accrueRebate(f: Fill, sources: readonly RebateSource[]): void {
+    const terms = this.config.rebates;
+    if (!terms || sources.length === 0) return;
+    const inst = this.host.instrument(f.position.symbol);
+    const rate = rateFor(terms.plan, inst.class);
+    const share = timingShare(this.config.rebateTiming, f.leg);
+    if (!rate || share.isZero()) return;
+    const pool = this.host.toUSD(inst.symbol, rateAmount(rate, inst, f.volume, f.price, share));
+    if (!pool.isPositive()) return;
+    const basis = `${describeRate(rate)}${share.eq(1) ? '' : ` × ${share.toString()} (${this.config.rebateTiming})`}`;
+    const parts = sources.length === 1 ? [pool.value] : splitAmount(pool.value, sources.map((s) => s.weight), this.host.q, this.config.residualRule).parts;
+    sources.forEach((src, i) => {
+      const part = parts[i]!;
+      if (part.isZero()) return;
+      for (const s of this.receiversOf(src, part, f, share)) {
+        if (s.wanted) this.host.emit({ time: f.time, kind: 'rebate-capped', account: f.account, ticket: f.position.masterTicket, symbol: inst.symbol, amount: new Money(s.amount), reason: `level ${s.level} (${s.receiver}) asked ${s.wanted.toString()}; the pool ${part.toString()} had only ${s.amount.toString()} left` });
+        if (s.amount.isZero()) continue;
+        this.accrue(f, src, 'rebate', s.receiver, this.host.house, this.host.accountOf(s.receiver), s.level, new Money(part), new Money(s.amount), `${basis}${sources.length > 1 ? `; ${src.id}'s share by units` : ''}`);
+        this.cashback(f, src, s);
+      }
+    });
+  }
+
+  /** Level shares of one source's part: program volume to the manager (or shared with its IB), client volume up the IB chain. */
+  private receiversOf(src: RebateSource, part: Dec, f: Fill, share: Dec): LevelShare[] {
+    const terms = this.config.rebates!;
+    const q = this.host.q;
+    if (src.kind === 'program') {
+      const ib = src.referredBy !== undefined && src.referredBy !== MANAGER ? terms.partners.get(src.referredBy) : undefined;
+      if (ib?.programShare !== undefined) return programSplit(part, ib.id, ib.programShare, q, this.config.residualRule);
+      return [{ receiver: MANAGER, level: 1, amount: part }];
+    }
+    if (src.referredBy === undefined) return [];
+    const chain = referralChain(terms, src.referredBy);
+    const tiers = terms.tiers;
+    if (!tiers) return [{ receiver: chain[0]!, level: 1, amount: part }];
+    if (tiers.style === 'split') return splitShares(part, chain, tiers.shares, q, this.config.residualRule);
+    const inst = this.host.instrument(f.position.symbol);
+    const wanted = tiers.levels.map((schedule) => {
+      const r = rateFor(schedule, inst.class);
+      return r ? this.host.toUSD(inst.symbol, rateAmount(r, inst, f.volume, f.price, share)).value : new Dec(0);
+    });
+    return additiveShares(part, chain, wanted);
+  }
+
+  /** A partner with a cashback plan returns its rate of its level-1 rebate on a client's volume to that client. */
+  private cashback(f: Fill, src: RebateSource, s: LevelShare): void {
+    if (src.kind !== 'client' || s.level !== 1 || src.id === undefined) return;
+    const plan = s.receiver === MANAGER ? undefined : this.config.rebates!.partners.get(s.receiver)?.cashback;
+    if (!plan) return;
+    const rate = cashbackRate(plan, src.id, f.time);
+    const amount = roundToQuantum(s.amount.times(rate), this.host.q);
+    if (amount.isZero()) return;
+    this.accrue(f, src, 'cashback', src.id, this.host.accountOf(s.receiver), `client:${src.id}`, 1, new Money(s.amount), new Money(amount), `${rate.times(100).toString()}% of ${s.receiver}'s rebate returned to the client`);
+  }
+
+  private accrue(f: Fill, src: RebateSource, kind: 'rebate' | 'cashback', receiver: string, from: string, to: string, level: number, pool: Money, amount: Money, detail: string): void {
+    this.accrued.push({
+      line: {
+        kind, accrued: f.time, receiver, from, to, level, account: f.account, source: src.id, ticket: f.position.ticket, masterTicket: f.position.masterTicket,
+        symbol: f.position.symbol, leg: f.leg, volume: f.volume, pool, amount, detail,
+      },
+    });
+  }
+
+  /** End of the trading day: every accrued rebate is paid to its receiver, then every cashback to its client; one entry per payer and payee. */
+  credit(time: ServerTime, label: string): void {
+    if (this.accrued.length === 0) return;
+    const accrued = this.accrued;
+    this.accrued = [];
+    for (const kind of ['rebate', 'cashback'] as const) {
+      const totals = new Map<string, { from: string; to: string; receiver: string; amount: Money; count: number }>();
+      for (const { line } of accrued) {
+        if (line.kind !== kind) continue;
+        const key = `${line.from}\u0000${line.to}`;
+        const t = totals.get(key) ?? { from: line.from, to: line.to, receiver: line.receiver, amount: Money.zero, count: 0 };
+        totals.set(key, { ...t, amount: t.amount.plus(line.amount), count: t.count + 1 });
+      }
+      for (const t of totals.values()) {
+        this.host.journal.post(time, t.from, t.to, t.amount, kind, `${kind}@${label}`);
+        this.host.emit({ time, kind: kind === 'rebate' ? 'rebate-credited' : 'cashback-credited', account: t.to, investor: kind === 'cashback' ? t.receiver : undefined, amount: t.amount, reason: `${kind} of ${t.count} fill share(s) accrued by ${label}, from ${t.from} to ${t.to}` });
+      }
+    }
+    for (const { line } of accrued) this.host.sink.rebate?.({ ...line, credited: time });
+  }
+
+  private line(f: Fill, kind: CostLine['kind'], amount: Money, detail: string): void {
+    this.host.sink.cost?.({
+      time: f.time, kind, account: f.account, ticket: f.position.ticket, masterTicket: f.position.masterTicket, symbol: f.position.symbol, side: f.position.side,
+      leg: kind === 'swap' ? undefined : f.leg, volume: f.volume, price: f.price, amount, detail,
+    });
+  }
+
+  get hasSwaps(): boolean { return this.config.swaps.size > 0; }
+}
+
+/** No costs at all: the program's behaviour before any cost is configured. */
+export function noCosts(residualRule: ResidualRule): CostsConfig {
+  return { commissionSide: 'per-side', swaps: new Map(), rebateTiming: 'half-open-half-close', residualRule };
+}
+
