@@ -2,7 +2,7 @@
 // double entry, conservation of money against independent tallies, equity = balance +
 // open P&L, PAMM members' values summing to pool equity, and units × NAV = pool equity.
 import { Dec } from './decimal.js';
-import type { ClosedTrade, EngineEvent, EngineSink, FeeStatement } from './events.js';
+import type { ClosedTrade, CostLine, EngineEvent, EngineSink, FeeStatement, RebateLine } from './events.js';
 import type { ExternalOrder } from './executive.js';
 import type { JournalEntry } from './journal.js';
 import { type Program, SYSTEM_ACCOUNTS } from './program.js';
@@ -26,6 +26,8 @@ export class ConservationTally implements EngineSink {
   }
   execution(time: ServerTime, x: ExternalOrder): void { this.inner?.execution(time, x); }
   statement(s: FeeStatement): void { this.inner?.statement?.(s); }
+  cost(c: CostLine): void { this.inner?.cost?.(c); }
+  rebate(r: RebateLine): void { this.inner?.rebate?.(r); }
 }
 
 /** Returns the broken invariants (empty when all hold). */

@@ -1,0 +1,196 @@
+// Rebates, IB tiers, shared programs and cashback (DOMAIN §8), each against a hand-computed
+// value, with every invariant checked after every event and the statements reconciled to the journal.
+import { describe, expect, it } from 'vitest';
+import type { CheckedRun } from './helpers.js';
+import { parseScenario } from '../sim/scenario.js';
+import { checkedRun } from './helpers.js';
+import { formatServerTime } from '../engine/time.js';
+import { Dec } from '../engine/decimal.js';
+
+const STOCK = { symbol: 'AAPL', class: 'stock', base: 'AAPL', quote: 'USD', contractSize: '1', digits: 2, minLot: '1', lotStep: '1', maxLot: '1000', marginMode: 'cfd' };
+
+function scenario(edit: (s: any) => void): any {
+  const s: any = {
+    name: 'rebates', seed: 1, start: '2024-03-04T00:05:00', end: '2024-03-29T12:00:00',
+    instruments: ['EURUSD'],
+    prices: { EURUSD: { ticks: [['2024-03-04T09:00:00', '1.09990', '1.10000'], ['2024-03-07T10:00:00', '1.10490', '1.10500']] } },
+    program: { structure: 'block', allocation: 'equity', performanceFee: '0' },
+    investors: [{ id: 'a', model: 'mam', deposit: '100000' }],
+    orders: [],
+    rebates: { plan: { default: { perLot: '6' } } },
+  };
+  edit(s);
+  return s;
+}
+
+/** Every rebate line reconciles: the lines paid between two accounts sum to the journal's entries between them. */
+function reconcile(r: CheckedRun): void {
+  for (const reason of ['rebate', 'cashback'] as const) {
+    const journal = new Map<string, string>();
+    const lines = new Map<string, string>();
+    const add = (m: Map<string, string>, k: string, v: string) => m.set(k, new Dec(m.get(k) ?? 0).plus(v).toString());
+    for (const e of r.entries.filter((x) => x.reason === reason)) add(journal, `${e.from}→${e.to}`, e.amount.toString());
+    for (const l of r.sink.rebates.filter((x) => x.kind === reason)) add(lines, `${l.from}→${l.to}`, l.amount.toString());
+    expect(lines).toEqual(journal);
+    if (reason === 'rebate') for (const e of r.entries.filter((x) => x.reason === reason)) expect(e.from).toBe('house');
+  }
+}
+
+function run(edit: (s: any) => void) {
+  const r = checkedRun(parseScenario(JSON.stringify(scenario(edit)), 'rebates.json'));
+  expect(r.broken).toEqual([]);
+  reconcile(r);
+  const paid = (reason: string) => r.entries.filter((e) => e.reason === reason).map((e) => [formatServerTime(e.time).slice(0, 16), e.from, e.to, e.amount.toString()]);
+  const to = (account: string) => r.entries.filter((e) => (e.reason === 'rebate' || e.reason === 'cashback') && (e.to === account || e.from === account))
+    .reduce((s, e) => (e.to === account ? s.plus(e.amount.value) : s.minus(e.amount.value)), new Dec(0)).toNumber();
+  return { ...r, paid, to };
+}
+
+const open = (ticket: string, at: string, side: string, volume: string, symbol = 'EURUSD') => ({ at, action: 'open', ticket, symbol, side, volume });
+const close = (ticket: string, at: string) => ({ at, action: 'close', ticket });
+const trade = (ticket: string, volume: string, openAt: string, closeAt?: string, symbol = 'EURUSD') => ({ ticket, symbol, side: 'buy', volume, open: openAt, ...(closeAt ? { close: closeAt } : {}) });
+
+describe('rebate timing', () => {
+  it('half-open-half-close: 2 lots at $6 opened Monday and closed Tuesday pay 6 at the end of each day to the manager', () => {
+    const r = run((s) => { s.orders = [open('M1', '2024-03-04T10:00:00', 'buy', '2'), close('M1', '2024-03-05T10:00:00')]; });
+    expect(r.paid('rebate')).toEqual([['2024-03-05T00:00', 'house', 'fees', '6'], ['2024-03-06T00:00', 'house', 'fees', '6']]);
+  });
+
+  it('on-close: all 12 at the end of the closing day', () => {
+    const r = run((s) => {
+      s.policies = { rebateTiming: 'on-close' };
+      s.orders = [open('M1', '2024-03-04T10:00:00', 'buy', '2'), close('M1', '2024-03-05T10:00:00')];
+    });
+    expect(r.paid('rebate')).toEqual([['2024-03-06T00:00', 'house', 'fees', '12']]);
+  });
+
+  it('what accrues after the last rollover is credited at the end of the run', () => {
+    const r = run((s) => { s.end = '2024-03-04T12:00:00'; s.orders = [open('M1', '2024-03-04T10:00:00', 'buy', '2')]; });
+    expect(r.paid('rebate')).toEqual([['2024-03-04T12:00', 'house', 'fees', '6']]);
+  });
+});
+
+describe('rebate types', () => {
+  it('pips: 0.5 pips of USDJPY on 1 lot = 0.5 × 0.01 × 100,000 = 500 JPY a round trip; half at the open ÷ 125 = 2 USD', () => {
+    const r = run((s) => {
+      s.instruments = ['EURUSD', 'USDJPY'];
+      s.prices.USDJPY = { ticks: [['2024-03-04T09:00:00', '125.000', '125.000']] };
+      s.rebates.plan = { default: { pips: '0.5' } };
+      s.orders = [open('J1', '2024-03-04T10:00:00', 'buy', '1', 'USDJPY')];
+    });
+    expect(r.paid('rebate')).toEqual([['2024-03-05T00:00', 'house', 'fees', '2']]);
+  });
+
+  it('notional-pct (seed 000 preset, 0.05% on stocks): half of 10 × 150.25 × 0.05% = 0.375625 at the open, half of 10 × 155.10 × 0.05% = 0.38775 at the close', () => {
+    const r = run((s) => {
+      s.instruments = ['EURUSD', STOCK];
+      s.prices.AAPL = { ticks: [['2024-03-04T09:00:00', '150.20', '150.25'], ['2024-03-07T10:00:00', '155.10', '155.15']] };
+      s.rebates.plan = 'seed000';
+      s.orders = [open('S1', '2024-03-04T10:00:00', 'buy', '10', 'AAPL'), close('S1', '2024-03-07T10:00:00')];
+    });
+    expect(r.paid('rebate').map((x) => x[3])).toEqual(['0.375625', '0.38775']);
+  });
+});
+
+describe('receivers', () => {
+  it('shared managed program: b, brought by ib1 at a 50% share, holds 0.25 of a 1-lot block; ib1 earns 0.75 of $6, the manager 5.25', () => {
+    const r = run((s) => {
+      s.policies = { rebateTiming: 'on-close' };
+      s.rebates.partners = [{ id: 'ib1', programShare: '0.5' }];
+      s.investors = [{ id: 'a', model: 'mam', deposit: '75000' }, { id: 'b', model: 'mam', deposit: '25000', referredBy: 'ib1' }];
+      s.orders = [open('M1', '2024-03-04T10:00:00', 'buy', '1'), close('M1', '2024-03-05T10:00:00')];
+    });
+    // a: 0.75 × 6 = 4.5 to the manager; b: 0.25 × 6 = 1.5, half to ib1 (0.75), half to the manager (0.75).
+    expect([r.to('fees'), r.to('ib:ib1')]).toEqual([5.25, 0.75]);
+  });
+
+  it("a PAMM pool's rebate is its members' by units: 1 lot, members 3,000 and 1,000 (the second from ib1 at 50%): ib1 gets 0.75", () => {
+    const r = run((s) => {
+      s.policies = { rebateTiming: 'on-close' };
+      s.program.pamm = { id: 'pool', initialNav: '1' };
+      s.rebates.partners = [{ id: 'ib1', programShare: '0.5' }];
+      s.investors = [{ id: 'm1', model: 'pamm', deposit: '3000' }, { id: 'm2', model: 'pamm', deposit: '1000', referredBy: 'ib1' }];
+      s.orders = [open('M1', '2024-03-04T10:00:00', 'buy', '1'), close('M1', '2024-03-05T10:00:00')];
+    });
+    // 6 split 3:1 by units = 4.5 / 1.5; m2's 1.5 half to ib1.
+    expect([r.to('fees'), r.to('ib:ib1')]).toEqual([5.25, 0.75]);
+  });
+
+  it('self-trading clients: the manager earns on its own referred client, an IB on its', () => {
+    const r = run((s) => {
+      s.policies = { rebateTiming: 'on-close' };
+      s.rebates.partners = [{ id: 'ib1' }];
+      s.clients = [
+        { id: 'c1', deposit: '10000', referredBy: 'manager', trades: [trade('C1', '1', '2024-03-04T10:00:00', '2024-03-05T10:00:00')] },
+        { id: 'c2', deposit: '10000', referredBy: 'ib1', trades: [trade('C2', '2', '2024-03-04T10:00:00', '2024-03-05T10:00:00')] },
+        { id: 'c3', deposit: '10000', trades: [trade('C3', '2', '2024-03-04T10:00:00', '2024-03-05T10:00:00')] },
+      ];
+    });
+    expect([r.to('fees'), r.to('ib:ib1')]).toEqual([6, 12]);
+  });
+});
+
+describe('multi-tier IB', () => {
+  const tiers = (s: any, t: any) => {
+    s.policies = { rebateTiming: 'on-close' };
+    s.rebates.tiers = t;
+    s.rebates.partners = [{ id: 'top' }, { id: 'mid', parent: 'top' }, { id: 'ib', parent: 'mid' }];
+    s.clients = [
+      { id: 'c1', deposit: '10000', referredBy: 'ib', trades: [trade('C1', '1', '2024-03-04T10:00:00', '2024-03-05T10:00:00')] },
+      { id: 'c2', deposit: '10000', referredBy: 'mid', trades: [trade('C2', '1', '2024-03-04T10:00:00', '2024-03-05T10:00:00')] },
+    ];
+  };
+
+  it('additive levels $4, $1.5, $1 on a $6 pool: 4 + 1.5 and the top level capped at the 0.5 left, never more than the pool', () => {
+    const r = run((s) => tiers(s, { style: 'additive', levels: [{ default: { perLot: '4' } }, { default: { perLot: '1.5' } }, { default: { perLot: '1' } }] }));
+    // c1 (chain ib → mid → top): ib 4, mid 1.5, top min(1, 0.5) = 0.5. c2 (chain mid → top): mid 4, top 1.5.
+    expect([r.to('ib:ib'), r.to('ib:mid'), r.to('ib:top')]).toEqual([4, 5.5, 2]);
+    expect(r.sink.events.filter((e) => e.kind === 'rebate-capped').map((e) => e.amount!.toString())).toEqual(['0.5']);
+  });
+
+  it('split 70/20/10 of a $6 pool: 4.2, 1.2, 0.6; a chain two levels deep leaves the third share with the broker', () => {
+    const r = run((s) => tiers(s, { style: 'split', shares: ['0.7', '0.2', '0.1'] }));
+    // c1: ib 4.2, mid 1.2, top 0.6. c2: mid 4.2, top 1.2 (0.6 stays with the house).
+    expect([r.to('ib:ib'), r.to('ib:mid'), r.to('ib:top')]).toEqual([4.2, 5.4, 1.8]);
+    expect(r.to('house')).toBeCloseTo(-11.4, 10);
+  });
+
+  it('a split that would pay out more than the pool is refused when the scenario loads', () => {
+    expect(() => parseScenario(JSON.stringify(scenario((s) => tiers(s, { style: 'split', shares: ['0.7', '0.2', '0.2'] }))), 'x.json')).toThrow(/sum to 1.1/);
+  });
+});
+
+describe('cashback plans (seed 004)', () => {
+  const book = (s: any, cashback: any) => {
+    s.policies = { rebateTiming: 'on-close' };
+    s.rebates = { plan: { default: { perLot: '15' } }, partners: [{ id: 'partner', cashback }] };
+    s.clients = [
+      { id: 'c1', deposit: '10000', referredBy: 'partner', trades: [trade('C1', '1', '2024-03-04T10:00:00', '2024-03-05T10:00:00'), trade('C3', '1', '2024-03-18T10:00:00', '2024-03-19T10:00:00')] },
+      { id: 'c2', deposit: '10000', referredBy: 'partner', trades: [trade('C2', '1', '2024-03-04T10:00:00', '2024-03-05T10:00:00'), trade('C4', '1', '2024-03-18T10:00:00', '2024-03-19T10:00:00')] },
+    ];
+  };
+
+  it('a rate changed mid-month applies to trades closed after it: 20% then 50% of $15', () => {
+    const r = run((s) => book(s, { rate: '0.2', changes: [{ at: '2024-03-15T00:00:00', action: 'change', rate: '0.5' }] }));
+    // Partner: 4 × 15 = 60. Cashback: before: 2 × 3 = 6; after: 2 × 7.5 = 15. Partner keeps 39.
+    expect([r.to('client:c1'), r.to('client:c2'), r.to('ib:partner')]).toEqual([10.5, 10.5, 39]);
+  });
+
+  it('per-client rates, a suspension and a cancellation', () => {
+    const r = run((s) => book(s, {
+      rate: '0.2', perClient: { c2: '0.4' },
+      changes: [{ at: '2024-03-15T00:00:00', action: 'suspend', client: 'c1' }, { at: '2024-03-16T00:00:00', action: 'cancel', client: 'c2' }],
+    }));
+    // c1: 3 then suspended 0; c2: 6 then cancelled 0. Partner keeps 60 − 9 = 51.
+    expect([r.to('client:c1'), r.to('client:c2'), r.to('ib:partner')]).toEqual([3, 6, 51]);
+  });
+
+  it('a partner-wide change leaves an individual rate alone; a resume restores the rate in force', () => {
+    const r = run((s) => book(s, {
+      rate: '0.2', perClient: { c2: '0.4' },
+      changes: [{ at: '2024-03-10T00:00:00', action: 'suspend' }, { at: '2024-03-12T00:00:00', action: 'change', rate: '0.1' }, { at: '2024-03-14T00:00:00', action: 'resume' }],
+    }));
+    // c1: 3, then 10% = 1.5; c2: 6 and 6.
+    expect([r.to('client:c1'), r.to('client:c2')]).toEqual([4.5, 12]);
+  });
+});
