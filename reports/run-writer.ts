@@ -1,7 +1,7 @@
 // Streams a run into the output contract's CSV files (journal, trades, equity, events,
 // executions) and keeps the per-account and per-investor tallies the summary needs.
 import { join } from 'node:path';
-import type { ClosedTrade, EngineEvent, EngineSink, FeeStatement } from '../engine/events.js';
+import type { ClosedTrade, CostLine, EngineEvent, EngineSink, FeeStatement, RebateLine } from '../engine/events.js';
 import type { ExternalOrder } from '../engine/executive.js';
 import type { JournalEntry } from '../engine/journal.js';
 import { type Program, SYSTEM_ACCOUNTS } from '../engine/program.js';
@@ -9,6 +9,7 @@ import { type Quantum, formatQ } from '../engine/quantum.js';
 import { type ServerTime, formatServerTime } from '../engine/time.js';
 import type { Instrument } from '../engine/instrument.js';
 import { Money, type Price, Volume } from '../engine/values.js';
+import { CostReport } from './cost-report.js';
 import { CsvWriter } from './csv.js';
 import type { CashFlow } from './metrics.js';
 import type { ReportEvent } from './html.js';
@@ -110,8 +111,11 @@ export class RunWriter implements EngineSink {
   readonly master = new ReturnIndex();
   /** Events a reader of the report wants first (bounded): rejections, skips, flows and fees. */
   readonly notable: ReportEvent[] = [];
+  /** costs.csv, rebates.csv and broker.csv. */
+  readonly costs: CostReport;
 
   constructor(dir: string, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>, private readonly structure: 'signal' | 'block') {
+    this.costs = new CostReport(dir, q, instruments);
     this.files = {
       journal: new CsvWriter(join(dir, 'journal.csv'), OUTPUT_COLUMNS.journal),
       trades: new CsvWriter(join(dir, 'trades.csv'), OUTPUT_COLUMNS.trades),
@@ -123,8 +127,9 @@ export class RunWriter implements EngineSink {
     };
   }
 
-  counts(): Record<keyof typeof OUTPUT_COLUMNS, number> {
+  counts(): Record<string, number> {
     return {
+      ...this.costs.counts(),
       journal: this.files.journal.rows, trades: this.files.trades.rows, equity: this.files.equity.rows,
       events: this.files.events.rows, executions: this.files.executions.rows,
       statements: this.files.statements.rows, 'fee-account': this.files['fee-account'].rows,
@@ -160,6 +165,7 @@ export class RunWriter implements EngineSink {
 
   /** Journal listener: every entry is a row, and feeds the per-account tallies. */
   entry(e: JournalEntry): void {
+    this.costs.entry(e);
     this.files.journal.row([e.seq, formatServerTime(e.time), e.from, e.to, this.m(e.amount), e.reason, e.ref]);
     if (e.reason === 'deposit') this.account(e.to).deposits = this.account(e.to).deposits.plus(e.amount);
     if (e.reason === 'withdrawal') this.account(e.from).withdrawals = this.account(e.from).withdrawals.plus(e.amount);
@@ -213,6 +219,7 @@ export class RunWriter implements EngineSink {
       t.account, t.ticket, t.masterTicket, t.symbol, t.side, this.v(t.volume), formatServerTime(t.openTime), this.px(t.symbol, t.openPrice),
       formatServerTime(t.closeTime), this.px(t.symbol, t.closePrice), this.m(t.profit), this.m(t.idealProfit), this.m(t.commission), this.m(t.swap), 'closed', t.cause,
     ]);
+    this.costs.trade(t);
     const a = this.account(t.account);
     a.realized = a.realized.plus(t.profit);
     a.deals.push(Number(t.profit.value));
@@ -229,6 +236,9 @@ export class RunWriter implements EngineSink {
     this.files.statements.row(cells);
     if (this.statementRows.length < MAX_NOTABLE) this.statementRows.push(cells);
   }
+
+  cost(c: CostLine): void { this.costs.cost(c); }
+  rebate(r: RebateLine): void { this.costs.rebate(r); }
 
   execution(time: ServerTime, x: ExternalOrder): void {
     this.files.executions.row([formatServerTime(time), x.symbol, x.side, this.v(x.volume), this.px(x.symbol, x.price), x.legs, this.v(x.grossBuy), this.v(x.grossSell), formatQ(x.house, this.q), formatQ(x.external, this.q)]);
@@ -293,7 +303,7 @@ export class RunWriter implements EngineSink {
     for (const pos of p.openPositions()) {
       this.files.trades.row([
         pos.account, pos.ticket, pos.masterTicket, pos.symbol, pos.side, this.v(pos.volume), formatServerTime(pos.openTime), this.px(pos.symbol, pos.openPrice),
-        undefined, undefined, this.m(p.floating(pos)), undefined, this.m(Money.zero), this.m(Money.zero), 'open', undefined,
+        undefined, undefined, this.m(p.floating(pos)), undefined, this.m(pos.commission), this.m(pos.swap), 'open', undefined,
       ]);
     }
   }

@@ -1,6 +1,5 @@
 // One run end to end: load the scenario, run it, and write the whole output contract
-// (summary.json, journal.csv, trades.csv, equity.csv, events.csv, executions.csv,
-// report.html) into a staged directory that is renamed into place only when complete.
+// (summary.json, the CSV files and report.html) into a staged directory that is renamed into place only when complete.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenario } from '../sim/runner.js';
@@ -11,7 +10,7 @@ import { renderReport } from './html.js';
 import { RunWriter } from './run-writer.js';
 import { type Summary, buildSummary } from './summary.js';
 
-export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'report.html'] as const;
+export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'report.html'] as const;
 
 export interface RunResult {
   readonly scenario: Scenario;
@@ -32,6 +31,7 @@ export function writeRun(scenario: Scenario, outDir: string): RunResult {
       afterInstant: (time, p) => writer.snapshot(time, p),
     }, (p) => p.journal.onEntry((e) => writer.entry(e)));
     writer.writeOpenPositions(program);
+    writer.costs.close(program);
     writer.close();
     const summary = buildSummary(scenario, program, writer);
     writeFileSync(join(staged.path, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');

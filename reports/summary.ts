@@ -10,6 +10,7 @@ import { Money } from '../engine/values.js';
 import type { Scenario } from '../sim/scenario.js';
 import { TRADING_DAYS_PER_YEAR, annualized, calmar, expectedPayoff, irr, profitFactor, returnsOf, sharpe, sortino } from './metrics.js';
 import type { InvestorTally, RunWriter } from './run-writer.js';
+import type { RateSchedule } from '../engine/rate-schedule.js';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
 export const VERSION: string = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -28,6 +29,33 @@ export interface Summary {
   readonly metricConventions: Record<string, string | number>;
   readonly counts: Record<string, number>;
   readonly openMasterTrades: string[];
+  /** Rebates by receiver (paid by the broker, passed on as cashback) and the broker's view. */
+  readonly rebates: Record<string, unknown>;
+  readonly broker: Record<string, string>;
+}
+
+const scheduleJson = (sc: RateSchedule | undefined): Record<string, Record<string, string>> | null =>
+  sc ? Object.fromEntries([...sc].map(([cls, r]) => [cls, { [r.kind]: r.value.toString() }])) : null;
+
+/** The cost and rebate terms in force, echoed as read (presets expanded). */
+function costTerms(s: Scenario): Record<string, unknown> {
+  const rb = s.rebates;
+  return {
+    commission: scheduleJson(s.costs.commission),
+    swaps: Object.fromEntries([...s.costs.swaps].map(([sym, t]) => [sym, { mode: t.mode, long: t.long.toString(), short: t.short.toString(), tripleDay: t.tripleDay }])),
+    swapFree: s.costs.swapFree,
+    rebates: rb ? {
+      plan: scheduleJson(rb.plan),
+      tiers: rb.tiers ? (rb.tiers.style === 'split' ? { style: 'split', shares: rb.tiers.shares.map(String) } : { style: 'additive', levels: rb.tiers.levels.map(scheduleJson) }) : null,
+      partners: [...rb.partners.values()].map((p) => ({
+        id: p.id, parent: p.parent ?? null, programShare: p.programShare?.toString() ?? null,
+        cashback: p.cashback ? {
+          rate: p.cashback.rate.toString(), perClient: Object.fromEntries([...p.cashback.perClient].map(([c, r]) => [c, r.toString()])),
+          changes: p.cashback.changes.map((c) => ({ at: formatServerTime(c.at), action: c.action, client: c.client ?? null, rate: c.rate?.toString() ?? null })),
+        } : null,
+      })),
+    } : null,
+  };
 }
 
 /** Analytics are floats: rounded to 10 decimals so the text is stable and readable. */
@@ -95,6 +123,7 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
       volumeFee: s.volumeFee ? { perLot: s.volumeFee.perLot.toString(), perMillion: s.volumeFee.perMillion.toString() } : null,
       termChanges: s.termChanges.map((c) => ({ at: formatServerTime(c.at), performanceFee: c.performanceFee?.toString() ?? null, managementFee: c.managementFee?.toString() ?? null })),
       pamm: s.pool ? { id: s.pool.id, initialNav: s.pool.initialNav.toString() } : null, preset: s.preset ?? null,
+      costs: costTerms(s),
     },
     policies: s.policies,
     manager: {
@@ -109,10 +138,12 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
     },
     accounts: accounts.map((a) => {
       const t = w.account(a.id);
+      const c = w.costs.account(a.id);
       return {
         id: a.id, kind: a.kind, balance: m(a.balance), equity: m(a.equity), floatingPnl: m(a.floating), openVolume: formatQ(a.openVolume.value, q),
         deposits: m(t.deposits), withdrawals: m(t.withdrawals), realizedPnl: m(t.realized), closedVolume: formatQ(t.closedVolume.value, q),
         performanceFeesPaid: m(t.feesPaid), performanceFeesEarned: m(t.feesEarned), roundingPnl: m(rounding(a.id)),
+        commissions: m(c.commissions), swaps: m(c.swaps), rebates: m(c.rebates), cashback: m(c.cashback),
       };
     }),
     investors: investors.map((i) => {
@@ -144,5 +175,6 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
       deals: "closed parts of the investor's positions (a PAMM member: the pool's)",
     },
     openMasterTrades: p.openMasterTickets(),
+    ...w.costs.summary(),
   };
 }

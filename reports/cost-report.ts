@@ -1,0 +1,173 @@
+// Costs and rebates in the output contract: costs.csv (every commission, swap and spread
+// line), rebates.csv (every rebate and cashback amount traced to its fill), broker.csv (the
+// broker's view per calendar month) and their summary sections.
+import { join } from 'node:path';
+import type { ClosedTrade, CostLine, RebateLine } from '../engine/events.js';
+import type { Instrument } from '../engine/instrument.js';
+import type { JournalEntry } from '../engine/journal.js';
+import { type Program, SYSTEM_ACCOUNTS } from '../engine/program.js';
+import { type Quantum, formatQ } from '../engine/quantum.js';
+import { type ServerTime, formatServerTime } from '../engine/time.js';
+import { Money, type Price } from '../engine/values.js';
+import { CsvWriter } from './csv.js';
+
+export const COST_COLUMNS = {
+  costs: ['time', 'kind', 'account', 'ticket', 'master_ticket', 'symbol', 'side', 'leg', 'volume', 'price', 'amount', 'detail'],
+  rebates: ['kind', 'accrued', 'credited', 'receiver', 'level', 'from', 'to', 'account', 'source', 'ticket', 'master_ticket', 'symbol', 'leg', 'volume', 'pool', 'amount', 'detail'],
+  broker: ['period', 'spread', 'commissions', 'swaps', 'rebates_paid', 'negative_balance', 'residual_realized', 'residual_floating', 'net'],
+} as const;
+
+/** The broker's income and outgoings over one period (money the house earns is positive). */
+interface BrokerPeriod {
+  spread: Money;
+  commissions: Money;
+  swaps: Money;
+  rebatesPaid: Money;
+  negativeBalance: Money;
+  residualRealized: Money;
+}
+
+const newPeriod = (): BrokerPeriod => ({ spread: Money.zero, commissions: Money.zero, swaps: Money.zero, rebatesPaid: Money.zero, negativeBalance: Money.zero, residualRealized: Money.zero });
+
+/** Per account: commissions paid, swaps (net, to the account), rebates received, cashback received (−: paid). */
+export interface AccountCosts {
+  commissions: Money;
+  swaps: Money;
+  rebates: Money;
+  cashback: Money;
+}
+
+export class CostReport {
+  private readonly files: { [K in keyof typeof COST_COLUMNS]: CsvWriter };
+  private readonly periods = new Map<string, BrokerPeriod>();
+  private readonly perAccount = new Map<string, AccountCosts>();
+  /** Receivers in the order they were first paid: their rebates and the cashback they passed on. */
+  private readonly receivers = new Map<string, { account: string; rebates: Money; cashbackPaid: Money }>();
+  private clientsCashback = Money.zero;
+  private residualFloating = Money.zero;
+
+  constructor(dir: string, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>) {
+    this.files = {
+      costs: new CsvWriter(join(dir, 'costs.csv'), COST_COLUMNS.costs),
+      rebates: new CsvWriter(join(dir, 'rebates.csv'), COST_COLUMNS.rebates),
+      broker: new CsvWriter(join(dir, 'broker.csv'), COST_COLUMNS.broker),
+    };
+  }
+
+  private m(x: Money): string { return formatQ(x.value, this.q); }
+  private px(symbol: string, x: Price): string {
+    const digits = this.instruments.get(symbol)?.digits ?? 0;
+    return x.value.toFixed(Math.max(digits, x.value.decimalPlaces()));
+  }
+
+  private period(time: ServerTime): BrokerPeriod {
+    const key = formatServerTime(time).slice(0, 7);
+    let p = this.periods.get(key);
+    if (!p) this.periods.set(key, (p = newPeriod()));
+    return p;
+  }
+
+  account(id: string): AccountCosts {
+    let a = this.perAccount.get(id);
+    if (!a) this.perAccount.set(id, (a = { commissions: Money.zero, swaps: Money.zero, rebates: Money.zero, cashback: Money.zero }));
+    return a;
+  }
+
+  cost(c: CostLine): void {
+    this.files.costs.row([formatServerTime(c.time), c.kind, c.account, c.ticket, c.masterTicket, c.symbol, c.side, c.leg, formatQ(c.volume.value, this.q), this.px(c.symbol, c.price), this.m(c.amount), c.detail]);
+    if (c.kind === 'spread') this.period(c.time).spread = this.period(c.time).spread.minus(c.amount);
+  }
+
+  rebate(r: RebateLine): void {
+    this.files.rebates.row([
+      r.kind, formatServerTime(r.accrued), formatServerTime(r.credited), r.receiver, r.level, r.from, r.to, r.account, r.source, r.ticket, r.masterTicket, r.symbol, r.leg,
+      formatQ(r.volume.value, this.q), this.m(r.pool), this.m(r.amount), r.detail,
+    ]);
+  }
+
+  /** Journal listener: the money side of commissions, swaps, rebates, cashback and negative balances. */
+  entry(e: JournalEntry): void {
+    const p = (): BrokerPeriod => this.period(e.time);
+    switch (e.reason) {
+      case 'commission':
+        p().commissions = p().commissions.plus(e.amount);
+        this.account(e.from).commissions = this.account(e.from).commissions.plus(e.amount);
+        break;
+      case 'swap': {
+        const toHouse = e.to === SYSTEM_ACCOUNTS.house;
+        p().swaps = toHouse ? p().swaps.plus(e.amount) : p().swaps.minus(e.amount);
+        const acc = toHouse ? e.from : e.to;
+        this.account(acc).swaps = toHouse ? this.account(acc).swaps.minus(e.amount) : this.account(acc).swaps.plus(e.amount);
+        break;
+      }
+      case 'rebate': {
+        p().rebatesPaid = p().rebatesPaid.plus(e.amount);
+        this.account(e.to).rebates = this.account(e.to).rebates.plus(e.amount);
+        const r = this.receivers.get(e.to) ?? { account: e.to, rebates: Money.zero, cashbackPaid: Money.zero };
+        this.receivers.set(e.to, { ...r, rebates: r.rebates.plus(e.amount) });
+        break;
+      }
+      case 'cashback': {
+        this.account(e.to).cashback = this.account(e.to).cashback.plus(e.amount);
+        this.account(e.from).cashback = this.account(e.from).cashback.minus(e.amount);
+        const r = this.receivers.get(e.from) ?? { account: e.from, rebates: Money.zero, cashbackPaid: Money.zero };
+        this.receivers.set(e.from, { ...r, cashbackPaid: r.cashbackPaid.plus(e.amount) });
+        this.clientsCashback = this.clientsCashback.plus(e.amount);
+        break;
+      }
+      case 'negative-balance':
+        p().negativeBalance = p().negativeBalance.plus(e.amount);
+        break;
+      default:
+    }
+  }
+
+  /** The house's residual exposure: realized P&L of its closed residual legs. */
+  trade(t: ClosedTrade): void {
+    if (t.account === SYSTEM_ACCOUNTS.house) this.period(t.closeTime).residualRealized = this.period(t.closeTime).residualRealized.plus(t.profit);
+  }
+
+  private net(b: BrokerPeriod, floating: Money): Money {
+    return b.spread.plus(b.commissions).plus(b.swaps).minus(b.rebatesPaid).minus(b.negativeBalance).plus(b.residualRealized).plus(floating);
+  }
+
+  private total(): BrokerPeriod {
+    const t = newPeriod();
+    for (const b of this.periods.values()) for (const k of Object.keys(t) as Array<keyof BrokerPeriod>) t[k] = t[k].plus(b[k]);
+    return t;
+  }
+
+  /** Writes broker.csv: a row per month in order, then the total with the house's open residual exposure valued at the end. */
+  close(p: Program): void {
+    this.residualFloating = Money.sum(p.openPositions().filter((x) => x.account === SYSTEM_ACCOUNTS.house).map((x) => p.floating(x)));
+    const row = (label: string, b: BrokerPeriod, floating?: Money): void => {
+      this.files.broker.row([label, this.m(b.spread), this.m(b.commissions), this.m(b.swaps), this.m(b.rebatesPaid), this.m(b.negativeBalance), this.m(b.residualRealized), floating ? this.m(floating) : undefined, this.m(this.net(b, floating ?? Money.zero))]);
+    };
+    for (const key of [...this.periods.keys()].sort()) row(key, this.periods.get(key)!);
+    row('total', this.total(), this.residualFloating);
+    for (const f of Object.values(this.files)) f.close();
+  }
+
+  counts(): Record<keyof typeof COST_COLUMNS, number> {
+    return { costs: this.files.costs.rows, rebates: this.files.rebates.rows, broker: this.files.broker.rows };
+  }
+
+  /** summary.json's `rebates` and `broker` sections. */
+  summary(): { rebates: Record<string, unknown>; broker: Record<string, string> } {
+    const t = this.total();
+    return {
+      rebates: {
+        receivers: [...this.receivers.values()].map((r) => ({
+          account: r.account, rebates: this.m(r.rebates), cashbackPaid: this.m(r.cashbackPaid), net: this.m(r.rebates.minus(r.cashbackPaid)),
+        })),
+        paidByBroker: this.m(t.rebatesPaid),
+        cashbackToClients: this.m(this.clientsCashback),
+      },
+      broker: {
+        spread: this.m(t.spread), commissions: this.m(t.commissions), swaps: this.m(t.swaps), rebatesPaid: this.m(t.rebatesPaid),
+        negativeBalance: this.m(t.negativeBalance), residualRealized: this.m(t.residualRealized), residualFloating: this.m(this.residualFloating),
+        net: this.m(this.net(t, this.residualFloating)),
+      },
+    };
+  }
+}
