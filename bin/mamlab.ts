@@ -69,7 +69,7 @@ await yargs(hideBin(process.argv))
       .option('seed', SEED),
     (argv) => guard(async () => {
       const c = await compareToDirectory(argv.scenario, argv.out, seedOption(argv.seed));
-      process.stdout.write(`${c.text}\nwrote comparison.csv, comparison.html and ${new Set(c.rows.map((r) => r.variant)).size} variant runs to ${argv.out}\n`);
+      process.stdout.write(`${c.text}\nwrote comparison.csv, earnings.csv, comparison.html and ${c.variants} variant runs to ${argv.out}\n`);
     }),
   )
   .command(

@@ -16,8 +16,14 @@ import { writeRun } from './run.js';
 export const COMPARISON_COLUMNS = ['variant', 'structure', 'allocation', 'rounding', 'below_min_lot', 'investor', 'model', 'volume', 'pnl', 'fees', 'other_fees', 'equity', 'tracking_error', 'rounding_pnl'] as const;
 type Row = Record<(typeof COMPARISON_COLUMNS)[number], string | number>;
 
+/** Who earns what in each variant: the manager (fees and rebates), each IB, the clients (cashback) and the broker. */
+export const EARNINGS_COLUMNS = ['variant', 'party', 'fees', 'rebates', 'cashback', 'net'] as const;
+type Earning = Record<(typeof EARNINGS_COLUMNS)[number], string>;
+
 export interface Comparison {
+  readonly variants: number;
   readonly rows: Row[];
+  readonly earnings: Earning[];
   /** Per variant: total volume, fees and rounding money, mean |tracking error| (danfojs). */
   readonly text: string;
 }
@@ -27,6 +33,25 @@ interface SummaryLike {
   policies: { roundingMode: string; belowMinLot: string };
   accounts: Array<Record<string, string>>;
   investors: Array<Record<string, string | number | boolean | null>>;
+  manager: { feesByKind: Record<string, string> };
+  rebates: { receivers: Array<{ account: string; rebates: string; cashbackPaid: string; net: string }>; cashbackToClients: string };
+  broker: { net: string };
+}
+
+/** The parties' earnings of one variant: exact decimal strings. */
+function earningsOf(variant: string, s: SummaryLike): Earning[] {
+  const x = (d: Dec | string | number): string => new Dec(d).toFixed(7);
+  const receiver = new Map(s.rebates.receivers.map((r) => [r.account, r]));
+  const fees = Object.entries(s.manager.feesByKind).filter(([k]) => k !== 'rebate').reduce((x, [, v]) => x.plus(v), new Dec(0));
+  const mgr = receiver.get('fees');
+  const out: Earning[] = [{
+    variant, party: 'manager', fees: x(fees), rebates: x(mgr?.rebates ?? 0), cashback: x(new Dec(mgr?.cashbackPaid ?? 0).neg()),
+    net: x(fees.plus(mgr?.net ?? 0)),
+  }];
+  for (const r of s.rebates.receivers) if (r.account !== 'fees') out.push({ variant, party: r.account, fees: '', rebates: x(r.rebates), cashback: x(new Dec(r.cashbackPaid).neg()), net: x(r.net) });
+  out.push({ variant, party: 'clients', fees: '', rebates: '', cashback: x(s.rebates.cashbackToClients), net: x(s.rebates.cashbackToClients) });
+  out.push({ variant, party: 'broker', fees: '', rebates: '', cashback: '', net: x(s.broker.net) });
+  return out;
 }
 
 /** One row per investor, plus one for the pool account (whose volume and rounding its members share). */
@@ -60,15 +85,17 @@ function fixed(x: number, dp: number): string {
 }
 
 /** danfojs summary per variant, as text for the terminal. */
-async function summarize(rows: readonly Row[]): Promise<{ text: string; table: Array<Record<string, string | number>> }> {
+async function summarize(rows: readonly Row[], variants: readonly string[]): Promise<{ text: string; table: Array<Record<string, string | number>> }> {
   const dfd = await import('danfojs-node');
   // Accounts carry volume and rounding (MAM investors and the pool); investors carry fees and tracking error.
-  const accounts = new dfd.DataFrame(rows.filter((r) => r.volume !== '').map((r) => ({ variant: r.variant, volume: Number(r.volume), rounding: Number(r.rounding_pnl) })));
-  const investors = new dfd.DataFrame(rows.filter((r) => r.model !== 'pool account').map((r) => ({ variant: r.variant, fees: Number(r.fees) + Number(r.other_fees), te: Math.abs(Number(r.tracking_error)) })));
-  const byAccount = dfd.toJSON(accounts.groupby(['variant']).agg({ volume: 'sum', rounding: 'sum' })) as Array<Record<string, string | number>>;
-  const byInvestor = dfd.toJSON(investors.groupby(['variant']).agg({ fees: 'sum', te: 'mean' })) as Array<Record<string, string | number>>;
-  const order = [...new Set(rows.map((r) => String(r.variant)))];
-  const table: Array<Record<string, string | number>> = order.map((v) => ({ ...byAccount.find((x) => x.variant === v), ...byInvestor.find((x) => x.variant === v), variant: v }));
+  const accountRows = rows.filter((r) => r.volume !== '').map((r) => ({ variant: r.variant, volume: Number(r.volume), rounding: Number(r.rounding_pnl) }));
+  const investorRows = rows.filter((r) => r.model !== 'pool account').map((r) => ({ variant: r.variant, fees: Number(r.fees) + Number(r.other_fees), te: Math.abs(Number(r.tracking_error)) }));
+  // A client book without program investors has no rows here: its variants show zeros.
+  const byAccount = accountRows.length ? dfd.toJSON(new dfd.DataFrame(accountRows).groupby(['variant']).agg({ volume: 'sum', rounding: 'sum' })) as Array<Record<string, string | number>> : [];
+  const byInvestor = investorRows.length ? dfd.toJSON(new dfd.DataFrame(investorRows).groupby(['variant']).agg({ fees: 'sum', te: 'mean' })) as Array<Record<string, string | number>> : [];
+  const zero = { volume_sum: 0, rounding_sum: 0, fees_sum: 0, te_mean: 0 };
+  const table: Array<Record<string, string | number>> = variants.map((v) => ({ ...zero, ...byAccount.find((x) => x.variant === v), ...byInvestor.find((x) => x.variant === v), variant: v }));
+  const order = variants;
   const w = Math.max(...order.map((v) => v.length));
   const lines = [`${'variant'.padEnd(w)}  volume (lots)  investor fees  rounding money  mean |tracking error|`];
   for (const t of table) {
@@ -77,28 +104,47 @@ async function summarize(rows: readonly Row[]): Promise<{ text: string; table: A
   return { text: lines.join('\n'), table };
 }
 
-/** A dot per investor and variant: one chart for fees, one for rounding money. */
-function dotChart(rows: readonly Row[], value: (r: Row) => number | undefined, label: string): string {
-  const data = rows.flatMap((r) => { const x = value(r); return x === undefined ? [] : [{ variant: String(r.variant), investor: String(r.investor), x }]; });
+/** A dot per series (investor, party) and variant: for fees, rounding money and earnings. */
+function dotChart(data: ReadonlyArray<{ variant: string; series: string; x: number }>, label: string): string {
   if (data.length === 0) return '';
   const { document } = new JSDOM('<!doctype html><html><body></body></html>').window;
   const variants = [...new Set(data.map((d) => d.variant))];
   return Plot.plot({
     document, width: 960, height: 60 + 26 * variants.length, marginLeft: 8 + 6.5 * Math.max(...variants.map((v) => v.length)),
     x: { label, grid: true }, y: { label: null, domain: variants }, color: { legend: true },
-    marks: [Plot.ruleX([0]), Plot.dot(data, { x: 'x', y: 'variant', fill: 'investor', r: 5 })],
+    marks: [Plot.ruleX([0]), Plot.dot(data, { x: 'x', y: 'variant', fill: 'series', r: 5 })],
   }).outerHTML;
 }
 
-function charts(rows: readonly Row[]): { fees: string; rounding: string } {
+interface Charts { fees: string; rounding: string; earnings: string }
+
+function charts(rows: readonly Row[], earnings: readonly Earning[]): Charts {
   const investorRows = rows.filter((r) => r.model !== 'pool account');
   return {
-    fees: dotChart(investorRows, (r) => Number(r.fees) + Number(r.other_fees), 'fees paid by the investor (USD: performance, management, entry)'),
-    rounding: dotChart(rows, (r) => (r.rounding_pnl === '' ? undefined : Number(r.rounding_pnl)), 'rounding money (USD, + gained, − lost)'),
+    fees: dotChart(investorRows.map((r) => ({ variant: String(r.variant), series: String(r.investor), x: Number(r.fees) + Number(r.other_fees) })), 'fees paid by the investor (USD: performance, management, entry)'),
+    rounding: dotChart(rows.filter((r) => r.rounding_pnl !== '').map((r) => ({ variant: String(r.variant), series: String(r.investor), x: Number(r.rounding_pnl) })), 'rounding money (USD, + gained, − lost)'),
+    earnings: dotChart(earnings.map((e) => ({ variant: e.variant, series: e.party, x: Number(e.net) })), 'net earnings (USD): manager fees + rebates, IB rebates less cashback, client cashback, broker net'),
   };
 }
 
-function html(name: string, rows: readonly Row[], table: ReadonlyArray<Record<string, string | number>>, svg: { fees: string; rounding: string }): string {
+/** Whether any variant has rebates, cashback or broker income to show. */
+function hasEarnings(earnings: readonly Earning[]): boolean {
+  return earnings.some((e) => e.party !== 'manager' && !new Dec(e.net).isZero());
+}
+
+function earningsText(earnings: readonly Earning[]): string {
+  const parties = [...new Set(earnings.map((e) => e.party))];
+  const variants = [...new Set(earnings.map((e) => e.variant))];
+  const w = Math.max(7, ...variants.map((v) => v.length));
+  const cols = parties.map((p) => Math.max(p.length, 12));
+  const lines = [`${'variant'.padEnd(w)}  ${parties.map((p, i) => p.padStart(cols[i]!)).join('  ')}`];
+  for (const v of variants) {
+    lines.push(`${v.padEnd(w)}  ${parties.map((p, i) => { const e = earnings.find((x) => x.variant === v && x.party === p); return (e ? fixed(Number(e.net), 2) : '').padStart(cols[i]!); }).join('  ')}`);
+  }
+  return lines.join('\n');
+}
+
+function html(name: string, rows: readonly Row[], table: ReadonlyArray<Record<string, string | number>>, svg: Charts, earnings: readonly Earning[]): string {
   const th = (cols: readonly string[]) => `<tr>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
   const td = (cells: readonly unknown[]) => `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
   const summary = table.map((t) => td([t.variant, fixed(Number(t.volume_sum), 7), fixed(Number(t.fees_sum), 2), fixed(Number(t.rounding_sum), 4), `${fixed(Number(t.te_mean) * 100, 4)}%`])).join('\n');
@@ -116,6 +162,11 @@ ${summary}</table>
 <figure>${svg.fees}</figure>
 <h2>Rounding money per investor</h2>
 <figure>${svg.rounding || '<p>No rounding in these variants.</p>'}</figure>
+${hasEarnings(earnings) ? `<h2>Who earns what</h2>
+<p class="meta">Net over the run: the manager's fees and rebates (less any cashback it passes on), each IB's rebates less the cashback it returns, the clients' cashback, and the broker's net (spread, commissions and swaps earned, less rebates paid, negative balances absorbed, and its residual exposure's P&amp;L). Exact figures are in earnings.csv; each variant's rebates.csv traces every amount to its fill.</p>
+<figure>${svg.earnings}</figure>
+<table>${th(['variant', 'party', 'fees', 'rebates', 'cashback', 'net'])}
+${earnings.map((e) => td([e.variant, e.party, e.fees === '' ? '' : humanAmount(e.fees), e.rebates === '' ? '' : humanAmount(e.rebates), e.cashback === '' ? '' : humanAmount(e.cashback), humanAmount(e.net)])).join('\n')}</table>` : ''}
 <h2>Per variant and investor</h2>
 <table>${th(['variant', 'allocation', 'rounding', 'below min lot', 'investor', 'model', 'volume', 'P&L before fees', 'performance fees', 'other fees', 'tracking error', 'rounding money'])}
 ${detail}</table>
@@ -129,14 +180,22 @@ export async function compareToDirectory(file: string, outDir: string, opts: Loa
   const staged = stageDir(outDir);
   try {
     const rows: Row[] = [];
-    for (const v of variants) rows.push(...rowsOf(v.name, writeRun(v.scenario, join(staged.path, v.name)).summary as unknown as SummaryLike));
+    const earnings: Earning[] = [];
+    for (const v of variants) {
+      const summary = writeRun(v.scenario, join(staged.path, v.name)).summary as unknown as SummaryLike;
+      rows.push(...rowsOf(v.name, summary));
+      earnings.push(...earningsOf(v.name, summary));
+    }
     const csv = new CsvWriter(join(staged.path, 'comparison.csv'), COMPARISON_COLUMNS);
     for (const r of rows) csv.row(COMPARISON_COLUMNS.map((c) => r[c]));
     csv.close();
-    const { text, table } = await summarize(rows);
-    writeFileSync(join(staged.path, 'comparison.html'), html(base.name, rows, table, charts(rows)));
+    const earningsCsv = new CsvWriter(join(staged.path, 'earnings.csv'), EARNINGS_COLUMNS);
+    for (const e of earnings) earningsCsv.row(EARNINGS_COLUMNS.map((c) => e[c]));
+    earningsCsv.close();
+    const { text, table } = await summarize(rows, variants.map((v) => v.name));
+    writeFileSync(join(staged.path, 'comparison.html'), html(base.name, rows, table, charts(rows, earnings), earnings));
     staged.commit();
-    return { rows, text };
+    return { variants: variants.length, rows, earnings, text: hasEarnings(earnings) ? `${text}\n\nNet earnings (USD):\n${earningsText(earnings)}` : text };
   } catch (e) {
     staged.abort();
     throw e;
