@@ -45,6 +45,8 @@ export class CostReport {
   private readonly receivers = new Map<string, { account: string; rebates: Money; cashbackPaid: Money }>();
   private clientsCashback = Money.zero;
   private residualFloating = Money.zero;
+  /** broker.csv's rows, for the report. */
+  readonly brokerRows: string[][] = [];
 
   constructor(dir: string, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>) {
     this.files = {
@@ -141,7 +143,9 @@ export class CostReport {
   close(p: Program): void {
     this.residualFloating = Money.sum(p.openPositions().filter((x) => x.account === SYSTEM_ACCOUNTS.house).map((x) => p.floating(x)));
     const row = (label: string, b: BrokerPeriod, floating?: Money): void => {
-      this.files.broker.row([label, this.m(b.spread), this.m(b.commissions), this.m(b.swaps), this.m(b.rebatesPaid), this.m(b.negativeBalance), this.m(b.residualRealized), floating ? this.m(floating) : undefined, this.m(this.net(b, floating ?? Money.zero))]);
+      const cells = [label, this.m(b.spread), this.m(b.commissions), this.m(b.swaps), this.m(b.rebatesPaid), this.m(b.negativeBalance), this.m(b.residualRealized), floating ? this.m(floating) : '', this.m(this.net(b, floating ?? Money.zero))];
+      this.files.broker.row(cells);
+      this.brokerRows.push(cells);
     };
     for (const key of [...this.periods.keys()].sort()) row(key, this.periods.get(key)!);
     row('total', this.total(), this.residualFloating);

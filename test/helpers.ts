@@ -1,5 +1,7 @@
 // Test helpers: run a scenario in memory with the invariants checked after every event.
 import { readdirSync } from 'node:fs';
+import { expect } from 'vitest';
+import { Dec } from '../engine/decimal.js';
 import { resolve } from 'node:path';
 import { MemorySink } from '../engine/events.js';
 import { ConservationTally, checkInvariants } from '../engine/invariants.js';
@@ -46,4 +48,28 @@ export function checkedRun(source: string | Scenario, probe?: (p: Program) => un
     },
   }, (p) => p.journal.onEntry((e) => entries.push(e)));
   return { scenario, program, sink, entries, checks, broken, around };
+}
+
+/**
+ * Rebate statements against the journal: the lines paid between two accounts sum to the
+ * journal's entries between them; every rebate comes from the house; and the shares of one
+ * fill's pool never add up to more than the pool.
+ */
+export function reconcileRebates(r: CheckedRun): void {
+  for (const reason of ['rebate', 'cashback'] as const) {
+    const journal = new Map<string, string>();
+    const lines = new Map<string, string>();
+    const add = (m: Map<string, string>, k: string, v: string) => m.set(k, new Dec(m.get(k) ?? 0).plus(v).toString());
+    for (const e of r.entries.filter((x) => x.reason === reason)) add(journal, `${e.from}→${e.to}`, e.amount.toString());
+    for (const l of r.sink.rebates.filter((x) => x.kind === reason)) add(lines, `${l.from}→${l.to}`, l.amount.toString());
+    expect(lines).toEqual(journal);
+  }
+  expect(r.entries.filter((e) => e.reason === 'rebate' && e.from !== 'house')).toEqual([]);
+  const pools = new Map<string, { pool: Dec; paid: Dec }>();
+  for (const l of r.sink.rebates.filter((x) => x.kind === 'rebate')) {
+    const key = `${l.accrued}|${l.account}|${l.ticket}|${l.leg}|${l.source ?? ''}`;
+    const g = pools.get(key) ?? { pool: l.pool.value, paid: new Dec(0) };
+    pools.set(key, { pool: g.pool, paid: g.paid.plus(l.amount.value) });
+  }
+  for (const [key, g] of pools) expect(g.paid.lte(g.pool), `${key}: paid ${g.paid.toString()} of a pool of ${g.pool.toString()}`).toBe(true);
 }

@@ -1,9 +1,8 @@
 // Rebates, IB tiers, shared programs and cashback (DOMAIN §8), each against a hand-computed
 // value, with every invariant checked after every event and the statements reconciled to the journal.
 import { describe, expect, it } from 'vitest';
-import type { CheckedRun } from './helpers.js';
 import { parseScenario } from '../sim/scenario.js';
-import { checkedRun } from './helpers.js';
+import { checkedRun, reconcileRebates } from './helpers.js';
 import { formatServerTime } from '../engine/time.js';
 import { Dec } from '../engine/decimal.js';
 
@@ -23,23 +22,10 @@ function scenario(edit: (s: any) => void): any {
   return s;
 }
 
-/** Every rebate line reconciles: the lines paid between two accounts sum to the journal's entries between them. */
-function reconcile(r: CheckedRun): void {
-  for (const reason of ['rebate', 'cashback'] as const) {
-    const journal = new Map<string, string>();
-    const lines = new Map<string, string>();
-    const add = (m: Map<string, string>, k: string, v: string) => m.set(k, new Dec(m.get(k) ?? 0).plus(v).toString());
-    for (const e of r.entries.filter((x) => x.reason === reason)) add(journal, `${e.from}→${e.to}`, e.amount.toString());
-    for (const l of r.sink.rebates.filter((x) => x.kind === reason)) add(lines, `${l.from}→${l.to}`, l.amount.toString());
-    expect(lines).toEqual(journal);
-    if (reason === 'rebate') for (const e of r.entries.filter((x) => x.reason === reason)) expect(e.from).toBe('house');
-  }
-}
-
 function run(edit: (s: any) => void) {
   const r = checkedRun(parseScenario(JSON.stringify(scenario(edit)), 'rebates.json'));
   expect(r.broken).toEqual([]);
-  reconcile(r);
+  reconcileRebates(r);
   const paid = (reason: string) => r.entries.filter((e) => e.reason === reason).map((e) => [formatServerTime(e.time).slice(0, 16), e.from, e.to, e.amount.toString()]);
   const to = (account: string) => r.entries.filter((e) => (e.reason === 'rebate' || e.reason === 'cashback') && (e.to === account || e.from === account))
     .reduce((s, e) => (e.to === account ? s.plus(e.amount.value) : s.minus(e.amount.value)), new Dec(0)).toNumber();
