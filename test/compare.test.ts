@@ -17,7 +17,7 @@ describe('mamlab compare on the bundled allocation comparison', async () => {
 
   it('writes a full run per variant, the CSV and the page', () => {
     expect(variants.length).toBe(16);
-    expect(readdirSync(out).sort()).toEqual([...variants, 'comparison.csv', 'comparison.html'].sort());
+    expect(readdirSync(out).sort()).toEqual([...variants, 'comparison.csv', 'comparison.html', 'earnings.csv'].sort());
     expect(csv[0]).toBe(COMPARISON_COLUMNS.join(','));
     expect(csv.length - 1).toBe(16 * 8); // 7 investors and the pool account per variant
   });
