@@ -51,6 +51,16 @@ describe('bad input: exit 2, naming the file, the JSON path (and line) and what 
   it('a price with more digits than the instrument', () => expectBadInput(broken((s) => { s.prices.EURUSD.ticks[0][1] = '1.099901'; }), '/prices/EURUSD/ticks/0/1', /more than the 5 digits of EURUSD/));
   it('a signal master below the manager minimum', () => expectBadInput(broken((s) => { s.program = { structure: 'signal', masterDeposit: '500' }; s.orders = []; }), '/program/masterDeposit', /the manager needs at least 1000 of own funds/));
   it('an investor flow for nobody', () => expectBadInput(broken((s) => { s.flows = [{ at: '2024-03-05T10:00:00', investor: 'ghost', type: 'withdraw', amount: '1' }]; }), '/flows/0/investor', /unknown investor "ghost"/));
+  it('an investor referred by an unknown IB', () => expectBadInput(broken((s) => { s.rebates = { plan: 'seed000', partners: [{ id: 'ib1' }] }; s.investors[1].referredBy = 'ib2'; }), '/investors/1/referredBy', /unknown referrer ib2: expected `manager` or a partner in rebates.partners \(ib1\)/));
+  it('IBs whose parents form a loop', () => expectBadInput(broken((s) => { s.rebates = { plan: 'seed000', partners: [{ id: 'a', parent: 'b' }, { id: 'b', parent: 'a' }] }; }), '/rebates/partners/0/parent', /partners form a loop: a → b → a/));
+  it('a cashback change without its rate', () => expectBadInput(broken((s) => {
+    s.rebates = { plan: 'seed000', partners: [{ id: 'p', cashback: { rate: '0.2', changes: [{ at: '2024-03-10T00:00:00', action: 'change' }] } }] };
+  }), '/rebates/partners/0/cashback/changes/0/rate', /a change needs the new rate/));
+  it('a client trade closing before it opens, or reusing a master ticket', () => {
+    const trade = { ticket: 'c-1', symbol: 'EURUSD', side: 'buy', volume: '1', open: '2024-03-05T10:00:00', close: '2024-03-05T09:00:00' };
+    expectBadInput(broken((s) => { s.clients = [{ id: 'c', deposit: '1000', trades: [trade] }]; }), '/clients/0/trades/0/close', /expected the close after the open/);
+    expectBadInput(broken((s) => { s.clients = [{ id: 'c', deposit: '1000', trades: [{ ...trade, ticket: 'M1', close: undefined }] }]; }), '/clients/0/trades/0/ticket', /ticket M1 is already used/);
+  });
   it('a JSON syntax error, with its line', () => {
     const res = broken('{\n  "name": "x",\n  "start": "2024-03-01",,\n}\n');
     expectBadInput(res, 'case-', /cannot parse/, 3);
