@@ -118,12 +118,28 @@ function dotChart(data: ReadonlyArray<{ variant: string; series: string; x: numb
 
 interface Charts { fees: string; rounding: string; earnings: string }
 
+/** Each variant's rebates as one stacked bar: the manager's and each IB's share (net of the cashback they pass on) and the clients' cashback. */
+function rebateChart(earnings: readonly Earning[]): string {
+  const data = earnings.filter((e) => e.party !== 'broker').map((e) => ({
+    variant: e.variant, party: e.party,
+    x: e.party === 'manager' ? Number(e.rebates) + Number(e.cashback) : Number(e.net),
+  })).filter((d) => d.x !== 0);
+  if (data.length === 0) return '';
+  const { document } = new JSDOM('<!doctype html><html><body></body></html>').window;
+  const variants = [...new Set(earnings.map((d) => d.variant))];
+  return Plot.plot({
+    document, width: 960, height: 60 + 28 * variants.length, marginLeft: 8 + 6.5 * Math.max(...variants.map((v) => v.length)),
+    x: { label: 'rebates paid by the broker (USD), by who keeps them', grid: true }, y: { label: null, domain: variants }, color: { legend: true },
+    marks: [Plot.barX(data, { x: 'x', y: 'variant', fill: 'party' }), Plot.ruleX([0])],
+  }).outerHTML;
+}
+
 function charts(rows: readonly Row[], earnings: readonly Earning[]): Charts {
   const investorRows = rows.filter((r) => r.model !== 'pool account');
   return {
     fees: dotChart(investorRows.map((r) => ({ variant: String(r.variant), series: String(r.investor), x: Number(r.fees) + Number(r.other_fees) })), 'fees paid by the investor (USD: performance, management, entry)'),
     rounding: dotChart(rows.filter((r) => r.rounding_pnl !== '').map((r) => ({ variant: String(r.variant), series: String(r.investor), x: Number(r.rounding_pnl) })), 'rounding money (USD, + gained, − lost)'),
-    earnings: dotChart(earnings.map((e) => ({ variant: e.variant, series: e.party, x: Number(e.net) })), 'net earnings (USD): manager fees + rebates, IB rebates less cashback, client cashback, broker net'),
+    earnings: rebateChart(earnings),
   };
 }
 
@@ -163,7 +179,7 @@ ${summary}</table>
 <h2>Rounding money per investor</h2>
 <figure>${svg.rounding || '<p>No rounding in these variants.</p>'}</figure>
 ${hasEarnings(earnings) ? `<h2>Who earns what</h2>
-<p class="meta">Net over the run: the manager's fees and rebates (less any cashback it passes on), each IB's rebates less the cashback it returns, the clients' cashback, and the broker's net (spread, commissions and swaps earned, less rebates paid, negative balances absorbed, and its residual exposure's P&amp;L). Exact figures are in earnings.csv; each variant's rebates.csv traces every amount to its fill.</p>
+<p class="meta">The bars: each plan's rebates, by who keeps them (the manager and each IB net of the cashback they pass on, and the clients' cashback). The table: net over the run, the manager's fees and rebates, each IB's rebates less the cashback it returns, the clients' cashback, and the broker's net (spread, commissions and swaps earned, less rebates paid, negative balances absorbed, and its residual exposure's P&amp;L). Exact figures are in earnings.csv; each variant's rebates.csv traces every amount to its fill.</p>
 <figure>${svg.earnings}</figure>
 <table>${th(['variant', 'party', 'fees', 'rebates', 'cashback', 'net'])}
 ${earnings.map((e) => td([e.variant, e.party, e.fees === '' ? '' : humanAmount(e.fees), e.rebates === '' ? '' : humanAmount(e.rebates), e.cashback === '' ? '' : humanAmount(e.cashback), humanAmount(e.net)])).join('\n')}</table>` : ''}
