@@ -177,7 +177,9 @@ export class RunWriter implements EngineSink {
     if (e.to === SYSTEM_ACCOUNTS.fees || e.from === SYSTEM_ACCOUNTS.fees) {
       this.feeBalance = e.to === SYSTEM_ACCOUNTS.fees ? this.feeBalance.plus(e.amount) : this.feeBalance.minus(e.amount);
       const signed = e.to === SYSTEM_ACCOUNTS.fees ? e.amount : e.amount.neg();
-      this.files['fee-account'].row([e.seq, formatServerTime(e.time), e.ref.split('@')[0], e.reason, this.m(signed), this.m(this.feeBalance)]);
+      // Rebates and cashback are no investor's: their ref names the trading day.
+      const investor = e.reason === 'rebate' || e.reason === 'cashback' ? undefined : e.ref.split('@')[0];
+      this.files['fee-account'].row([e.seq, formatServerTime(e.time), investor, e.reason, this.m(signed), this.m(this.feeBalance)]);
     }
   }
 
