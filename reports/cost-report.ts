@@ -47,6 +47,8 @@ export class CostReport {
   private residualFloating = Money.zero;
   /** broker.csv's rows, for the report. */
   readonly brokerRows: string[][] = [];
+  /** Per receiver account and month credited: its rebate statement (rebates, cashback passed on, fill shares). */
+  private readonly statements = new Map<string, { account: string; month: string; rebates: Money; cashback: Money; lines: number }>();
 
   constructor(dir: string, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>) {
     this.files = {
@@ -85,6 +87,19 @@ export class CostReport {
       r.kind, formatServerTime(r.accrued), formatServerTime(r.credited), r.receiver, r.level, r.from, r.to, r.account, r.source, r.ticket, r.masterTicket, r.symbol, r.leg,
       formatQ(r.volume.value, this.q), this.m(r.pool), this.m(r.amount), r.detail,
     ]);
+    const account = r.kind === 'rebate' ? r.to : r.from;
+    const month = formatServerTime(r.credited).slice(0, 7);
+    const key = `${account}\u0000${month}`;
+    const st = this.statements.get(key) ?? { account, month, rebates: Money.zero, cashback: Money.zero, lines: 0 };
+    this.statements.set(key, r.kind === 'rebate' ? { ...st, rebates: st.rebates.plus(r.amount), lines: st.lines + 1 } : { ...st, cashback: st.cashback.plus(r.amount) });
+  }
+
+  /** Each receiver's rebate statement per month credited, receivers in the order first paid: account, month, fill shares, rebates, cashback passed on, net. */
+  statementRows(): string[][] {
+    const all = [...this.statements.values()];
+    const accounts = [...new Set(all.map((st) => st.account))];
+    return accounts.flatMap((acc) => all.filter((st) => st.account === acc).sort((x, y) => x.month.localeCompare(y.month)))
+      .map((st) => [st.account, st.month, String(st.lines), this.m(st.rebates), this.m(st.cashback), this.m(st.rebates.minus(st.cashback))]);
   }
 
   /** Journal listener: the money side of commissions, swaps, rebates, cashback and negative balances. */

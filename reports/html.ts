@@ -37,23 +37,28 @@ export interface ReportEvent {
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
 /** Costs and rebates: per account, per receiver, and the broker's view per month (only when the run has any). */
-function costsSection(s: Summary, brokerRows: ReadonlyArray<ReadonlyArray<string>>): string {
+function costsSection(s: Summary, brokerRows: ReadonlyArray<ReadonlyArray<string>>, rebateRows: ReadonlyArray<ReadonlyArray<string>>): string {
   const nonZero = (...xs: Array<string | undefined>): boolean => xs.some((x) => x !== undefined && x !== '' && !new Dec(x).isZero());
   const b = s.broker;
   if (!nonZero(b.commissions, b.swaps, b.rebatesPaid, String(s.rebates.cashbackToClients))) return '';
   const accounts = s.accounts.filter((a) => nonZero(a.commissions, a.swaps, a.rebates, a.cashback))
     .map((a) => [a.id, a.kind, humanAmount(a.commissions!), humanAmount(a.swaps!), humanAmount(a.rebates!), humanAmount(a.cashback!)]);
-  const receivers = (s.rebates.receivers as Array<Record<string, string>>).map((r) => [r.account, humanAmount(r.rebates!), humanAmount(r.cashbackPaid!), humanAmount(r.net!)]);
+  const receivers = rebateRows.map((r) => [r[0], r[1], r[2], humanAmount(r[3]!), humanAmount(r[4]!), humanAmount(r[5]!)]);
   return `<h2>Costs and rebates</h2>
 ${table(['account', 'kind', 'commissions paid', 'swaps (+ received)', 'rebates received', 'cashback (+ received, − paid)'], accounts, new Set([2, 3, 4, 5]))}
 <h3>Rebates by receiver</h3>
-${receivers.length ? table(['receiver account', 'rebates from the broker', 'cashback passed on', 'net'], receivers, new Set([1, 2, 3])) : '<p>No rebate was paid.</p>'}
+${receivers.length ? table(['receiver account', 'month credited', 'fill shares', 'rebates from the broker', 'cashback passed on', 'net'], receivers, new Set([2, 3, 4, 5])) : '<p>No rebate was paid.</p>'}
 <h3>The broker's view</h3>
 ${table(['month', 'spread', 'commissions', 'swaps', 'rebates paid', 'negative balance absorbed', 'residual exposure realized', 'residual exposure open', 'net'], brokerRows.map((r) => r.map((c, i) => (i === 0 || c === '' ? c : humanAmount(c)))), new Set([1, 2, 3, 4, 5, 6, 7, 8]))}
 <p class="meta">Spread: what client fills paid against the mid (it is inside the fill price; no money moves for it). Swaps: net received by the broker. Every cost line is in costs.csv; every rebate and cashback amount, traced to its fill and the day it was credited, in rebates.csv; the broker's view per month in broker.csv.</p>`;
 }
 
-export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[], statements: ReadonlyArray<ReadonlyArray<string>> = [], brokerRows: ReadonlyArray<ReadonlyArray<string>> = []): string {
+export interface CostRows {
+  readonly broker: ReadonlyArray<ReadonlyArray<string>>;
+  readonly rebates: ReadonlyArray<ReadonlyArray<string>>;
+}
+
+export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[], statements: ReadonlyArray<ReadonlyArray<string>> = [], costs: CostRows = { broker: [], rebates: [] }): string {
   const sc = s.scenario;
   const accounts = s.accounts.filter((a) => a.kind !== 'external' && a.kind !== 'market');
   const accountRows = accounts.map((a) => [a.id, a.kind, humanAmount(a.balance!), humanAmount(a.equity!), humanAmount(a.floatingPnl!), humanAmount(a.deposits!), humanAmount(a.withdrawals!), humanAmount(a.realizedPnl!), humanAmount(a.performanceFeesPaid!), humanAmount(a.performanceFeesEarned!), humanAmount(a.roundingPnl!)]);
@@ -104,7 +109,7 @@ ${statements.length ? table(['investor', 'model', 'period', 'from', 'to', 'openi
 <h2>The manager's fee account</h2>
 ${Object.keys(s.manager.feesByKind).length ? table(['kind of fee', 'received'], Object.entries(s.manager.feesByKind).map(([k, v]) => [k, humanAmount(v)]), new Set([1])) : '<p>No fee received.</p>'}
 <p class="meta">Every statement is in statements.csv; the fee account, entry by entry with its running balance, in fee-account.csv.</p>
-${costsSection(s, brokerRows)}
+${costsSection(s, costs.broker, costs.rebates)}
 <h2>Events worth reading</h2>
 ${eventRows.length ? table(['time', 'kind', 'subject', 'reason'], eventRows) : '<p>None.</p>'}
 <p class="meta">Every event is in events.csv; every booking in journal.csv.</p>

@@ -35,7 +35,7 @@ export function writeRun(scenario: Scenario, outDir: string): RunResult {
     writer.close();
     const summary = buildSummary(scenario, program, writer);
     writeFileSync(join(staged.path, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    writeFileSync(join(staged.path, 'report.html'), renderReport(summary, equityChartSvg(writer.chart), writer.notable, writer.statementRows, writer.costs.brokerRows));
+    writeFileSync(join(staged.path, 'report.html'), renderReport(summary, equityChartSvg(writer.chart), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }));
     staged.commit();
     return { scenario, summary, outDir };
   } catch (e) {
