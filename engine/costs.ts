@@ -122,16 +122,22 @@ export class CostBook {
     return swap;
   }
 
-  /** Accrues the rebate of one fill, divided among its sources and their receivers; credited later by `credit`. */
-  accrueRebate(f: Fill, sources: readonly RebateSource[]): void {
+  /**
+   * Accrues the rebate of one fill, divided among its sources and their receivers; credited
+   * later by `credit`. Returns a client's level-1 share of this fill, which its position keeps
+   * from the open so that a close pays cashback on the whole trade: `carried` is the part of
+   * it the closing volume brings.
+   */
+  accrueRebate(f: Fill, sources: readonly RebateSource[], carried: Dec = new Dec(0)): Dec {
     const terms = this.config.rebates;
-    if (!terms || sources.length === 0) return;
+    let level1 = new Dec(0);
+    if (!terms || sources.length === 0) return level1;
     const inst = this.host.instrument(f.position.symbol);
     const rate = rateFor(terms.plan, inst.class);
     const share = timingShare(this.config.rebateTiming, f.leg);
-    if (!rate || share.isZero()) return;
+    if (!rate || share.isZero()) return level1;
     const pool = this.host.toUSD(inst.symbol, rateAmount(rate, inst, f.volume, f.price, share));
-    if (!pool.isPositive()) return;
+    if (!pool.isPositive()) return level1;
     const basis = `${describeRate(rate)}${share.eq(1) ? '' : ` × ${share.toString()} (${this.config.rebateTiming})`}`;
     const parts = sources.length === 1 ? [pool.value] : splitAmount(pool.value, sources.map((s) => s.weight), this.host.q, this.config.residualRule).parts;
     sources.forEach((src, i) => {
@@ -139,11 +145,15 @@ export class CostBook {
       if (part.isZero()) return;
       for (const s of this.receiversOf(src, part, f, share)) {
         if (s.wanted) this.host.emit({ time: f.time, kind: 'rebate-capped', account: f.account, ticket: f.position.masterTicket, symbol: inst.symbol, amount: new Money(s.amount), reason: `level ${s.level} (${s.receiver}) asked ${s.wanted.toString()}; the pool ${part.toString()} had only ${s.amount.toString()} left` });
+        if (src.kind === 'client' && s.level === 1) {
+          level1 = s.amount;
+          if (f.leg === 'close') this.cashback(f, src, s, carried);
+        }
         if (s.amount.isZero()) continue;
         this.accrue(f, src, 'rebate', s.receiver, this.host.house, this.host.accountOf(s.receiver), s.level, new Money(part), new Money(s.amount), `${basis}${sources.length > 1 ? `; ${src.id}'s share by units` : ''}`);
-        this.cashback(f, src, s);
       }
     });
+    return level1;
   }
 
   /** Level shares of one source's part: program volume to the manager (or shared with its IB), client volume up the IB chain. */
@@ -152,7 +162,7 @@ export class CostBook {
     const q = this.host.q;
     if (src.kind === 'program') {
       const ib = src.referredBy !== undefined && src.referredBy !== MANAGER ? terms.partners.get(src.referredBy) : undefined;
-      if (ib?.programShare !== undefined) return programSplit(part, ib.id, ib.programShare, q, this.config.residualRule);
+      if (ib) return programSplit(part, ib.id, ib.programShare ?? new Dec(1), q, this.config.residualRule);
       return [{ receiver: MANAGER, level: 1, amount: part }];
     }
     if (src.referredBy === undefined) return [];
@@ -168,15 +178,20 @@ export class CostBook {
     return additiveShares(part, chain, wanted);
   }
 
-  /** A partner with a cashback plan returns its rate of its level-1 rebate on a client's volume to that client. */
-  private cashback(f: Fill, src: RebateSource, s: LevelShare): void {
+  /**
+   * A partner with a cashback plan returns, when a client's trade closes, its rate in force at
+   * the close of its level-1 rebate on the closed volume (the close's share plus `carried`,
+   * what the open accrued for it) to that client (seed 004: for each closed trade).
+   */
+  private cashback(f: Fill, src: RebateSource, s: LevelShare, carried: Dec): void {
     if (src.kind !== 'client' || s.level !== 1 || src.id === undefined) return;
     const plan = s.receiver === MANAGER ? undefined : this.config.rebates!.partners.get(s.receiver)?.cashback;
     if (!plan) return;
     const rate = cashbackRate(plan, src.id, f.time);
-    const amount = roundToQuantum(s.amount.times(rate), this.host.q);
+    const base = s.amount.plus(carried);
+    const amount = roundToQuantum(base.times(rate), this.host.q);
     if (amount.isZero()) return;
-    this.accrue(f, src, 'cashback', src.id, this.host.accountOf(s.receiver), `client:${src.id}`, 1, new Money(s.amount), new Money(amount), `${rate.times(100).toString()}% of ${s.receiver}'s rebate returned to the client`);
+    this.accrue(f, src, 'cashback', src.id, this.host.accountOf(s.receiver), `client:${src.id}`, 1, new Money(base), new Money(amount), `${rate.times(100).toString()}% of ${s.receiver}'s rebate on the closed trade returned to the client`);
   }
 
   private accrue(f: Fill, src: RebateSource, kind: 'rebate' | 'cashback', receiver: string, from: string, to: string, level: number, pool: Money, amount: Money, detail: string): void {

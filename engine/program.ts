@@ -96,6 +96,8 @@ export interface Position {
   /** Commission and swap booked on the position and not yet reported on a closed ticket (money to the account). */
   commission: Money;
   swap: Money;
+  /** A client's position: its IB's level-1 rebate accrued at the open and not yet closed (cashback is paid on the whole trade at its close). */
+  openRebate: Dec;
 }
 
 interface StatementDraft {
@@ -629,7 +631,7 @@ export class Program {
   private fill(time: ServerTime, leg: Leg, price: Price): void {
     if (leg.kind === 'open') {
       const acc = this.accounts.get(leg.account)!;
-      const pos: Position = { ticket: this.nextTicket++, account: leg.account, masterTicket: leg.masterTicket, symbol: leg.symbol, side: leg.side, volume: leg.volume, exactVolume: leg.exact, openPrice: price, openTime: time, commission: Money.zero, swap: Money.zero };
+      const pos: Position = { ticket: this.nextTicket++, account: leg.account, masterTicket: leg.masterTicket, symbol: leg.symbol, side: leg.side, volume: leg.volume, exactVolume: leg.exact, openPrice: price, openTime: time, commission: Money.zero, swap: Money.zero, openRebate: new Dec(0) };
       acc.positions.push(pos);
       pos.commission = this.tradeCosts(time, acc, pos, 'open', leg.volume, price);
       this.chargeVolumeFee(time, acc, leg.symbol, leg.volume, price);
@@ -642,7 +644,7 @@ export class Program {
     const closeCommission = this.tradeCosts(time, acc, p, 'close', leg.volume, price);
     this.chargeVolumeFee(time, acc, p.symbol, leg.volume, price);
     // The closed part carries its share of the commission and swap booked on the position so far.
-    const carried = (m: Money): Money => (leg.volume.eq(p.volume) ? m : new Money(roundToQuantum(m.value.times(leg.volume.value).div(p.volume.value), this.q)));
+    const carried = (m: Money): Money => new Money(this.closedShare(m.value, p, leg.volume));
     const commission = carried(p.commission), swap = carried(p.swap);
     p.commission = p.commission.minus(commission);
     p.swap = p.swap.minus(swap);
@@ -662,13 +664,20 @@ export class Program {
     this.sink.trade(t);
   }
 
+  /** What closing `volume` of a position carries of an amount booked on it: pro rata, the last close the rest. */
+  private closedShare(x: Dec, p: Position, volume: Volume): Dec {
+    return volume.eq(p.volume) ? x : roundToQuantum(x.times(volume.value).div(p.volume.value), this.q);
+  }
+
   /** Commission, spread and rebate of one side of a fill (the house's residual legs have none); returns the commission as money to the account. */
   private tradeCosts(time: ServerTime, acc: TradingAccount, p: Position, leg: 'open' | 'close', volume: Volume, price: Price): Money {
     if (acc.kind === 'house') return Money.zero;
     const f: Fill = { time, account: acc.id, position: p, leg, volume, price };
     const commission = this.costs.chargeCommission(f);
     this.costs.recordSpread(f);
-    this.costs.accrueRebate(f, this.rebateSources(acc));
+    const carried = leg === 'close' ? this.closedShare(p.openRebate, p, volume) : new Dec(0);
+    const level1 = this.costs.accrueRebate(f, this.rebateSources(acc), carried);
+    p.openRebate = leg === 'open' ? level1 : p.openRebate.minus(carried);
     return commission;
   }
 

@@ -44,7 +44,7 @@ export interface Partner {
   readonly id: string;
   /** The next level up in a multi-tier structure. */
   readonly parent?: string;
-  /** Shared managed program: the fraction of the rebate on its referred investors' share of master volume this IB keeps; the manager gets the rest. */
+  /** Shared managed program: the fraction of the rebate on its referred investors' share of master volume this IB keeps (all of it when absent, as seed 000 pays it); the manager gets the rest. */
   readonly programShare?: Dec;
   readonly cashback?: CashbackPlan;
 }
@@ -62,23 +62,28 @@ export const MANAGER = 'manager';
 /**
  * The cashback fraction in force for `client` at `time`: its own rate if it has one, else the
  * partner's; changes apply from their time on (a partner-wide change leaves individual rates
- * alone); suspended or cancelled pays nothing (a cancel is never resumed).
+ * alone); suspended or cancelled pays nothing (a cancel is never resumed; a resume lifts the
+ * suspension of its own scope).
  */
 export function cashbackRate(plan: CashbackPlan, client: string, time: ServerTime): Dec {
   let rate = plan.perClient.get(client) ?? plan.rate;
   let individual = plan.perClient.has(client);
-  let suspended = false, cancelled = false;
+  // A suspension is lifted by a resume of the same scope: partner-wide by partner-wide, one client's by that client's.
+  let suspendedAll = false, suspendedOne = false, cancelled = false;
   for (const c of plan.changes) {
     if (c.at > time || (c.client !== undefined && c.client !== client)) continue;
-    if (c.action === 'change' && (c.client !== undefined || !individual)) {
+    const one = c.client !== undefined;
+    if (c.action === 'change' && (one || !individual)) {
       rate = c.rate!;
-      if (c.client !== undefined) individual = true;
+      if (one) individual = true;
     }
-    if (c.action === 'suspend') suspended = true;
-    if (c.action === 'resume') suspended = false;
+    if (c.action === 'suspend' || c.action === 'resume') {
+      if (one) suspendedOne = c.action === 'suspend';
+      else suspendedAll = c.action === 'suspend';
+    }
     if (c.action === 'cancel') cancelled = true;
   }
-  return suspended || cancelled ? new Dec(0) : rate;
+  return suspendedAll || suspendedOne || cancelled ? new Dec(0) : rate;
 }
 
 /** The chain of receivers above a client: its IB, that IB's parent, and so on (the manager has none). */

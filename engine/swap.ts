@@ -20,11 +20,12 @@ export interface SwapTerms {
 }
 
 /**
- * The default triple day: Wednesday for FX and metals (spot value dates, T+2, roll the weekend
- * on Wednesday), Friday for indices, energies, stocks and crypto (CFDs roll it on Friday).
+ * The default triple day (DOMAIN §5): Wednesday for FX (spot value dates, T+2, roll the
+ * weekend on Wednesday), Friday for indices and commodities (metals and energies), stocks and
+ * crypto. A broker that rolls spot metals on Wednesday sets `tripleDay` on the symbol.
  */
 export function defaultTripleDay(cls: InstrumentClass): Weekday {
-  return cls.startsWith('fx-') || cls === 'metal' ? 'wednesday' : 'friday';
+  return cls.startsWith('fx-') ? 'wednesday' : 'friday';
 }
 
 /** How many days of swap the rollover ending `day` charges: 3 on the triple day, 1 on other weekdays, none at weekends. */

@@ -13,14 +13,14 @@ import type { Scenario } from './scenario.js';
 import { WEEKDAYS, type Weekday } from '../engine/swap.js';
 
 /**
- * Order of events at the same instant: quotes first (everything after sees the new price),
- * then the start-of-run funding, the rollover (the day that ended pays its swaps and is
- * credited its rebates), the day's management-fee accrual, management-fee and then
- * performance-fee period ends (the period closes before anything new), fee-term changes,
- * requests being placed, executed investor flows, master and client orders, and the end of
- * the run last.
+ * Order of events at the same instant: the rollover first (the day that ended pays its swaps
+ * and is credited its rebates, before the new day's first price can fill anything), then
+ * quotes (everything after sees the new price), the start-of-run funding, the day's
+ * management-fee accrual, management-fee and then performance-fee period ends (the period
+ * closes before anything new), fee-term changes, requests being placed, executed investor
+ * flows, master and client orders, and the end of the run last.
  */
-const PRIORITY = { start: 1, rollover: 2, accrue: 3, managementFee: 4, periodEnd: 5, termChange: 6, placed: 7, flow: 8, order: 9, end: 10 } as const;
+const PRIORITY = { rollover: 0, start: 1, accrue: 3, managementFee: 4, periodEnd: 5, termChange: 6, placed: 7, flow: 8, order: 9, end: 10 } as const;
 
 interface Action {
   readonly time: ServerTime;
@@ -203,17 +203,18 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
     const nextAction = ai < actions.length ? actions[ai]!.time : Infinity;
     const now = Math.min(nextTick, nextAction) as ServerTime;
     if (now > s.end) break;
+    const act = (a: Action): void => {
+      a.apply(p);
+      p.flush();
+      hooks.afterEach?.(a.label, now, p);
+    };
+    while (ai < actions.length && actions[ai]!.time === now && actions[ai]!.priority === PRIORITY.rollover) act(actions[ai++]!);
     while (ti < ticks.length && ticks[ti]!.time === now) {
       const t = resolveExtreme(ticks[ti++]!, s.policies.intrabar, p, lowFirst);
       p.onQuote(t.symbol, { time: t.time, bid: t.bid, ask: t.ask }, { continuous: t.continuous, marketOpen: isMarketOpen(t.time), bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
       hooks.afterEach?.(`quote ${t.symbol}`, now, p);
     }
-    while (ai < actions.length && actions[ai]!.time === now) {
-      const a = actions[ai++]!;
-      a.apply(p);
-      p.flush();
-      hooks.afterEach?.(a.label, now, p);
-    }
+    while (ai < actions.length && actions[ai]!.time === now) act(actions[ai++]!);
     p.flush();
     if (now >= s.start) hooks.afterInstant?.(now, p);
   }

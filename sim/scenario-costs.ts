@@ -68,7 +68,8 @@ function schedule(c: Context, v: Json | undefined, path: Path, key: 'commission'
   return out;
 }
 
-export function readCosts(c: Context, doc: Obj, instruments: ReadonlyMap<string, Instrument>): CostTerms {
+/** `presetName`: the program's preset, whose `swapFree` term applies unless the scenario sets its own. */
+export function readCosts(c: Context, doc: Obj, instruments: ReadonlyMap<string, Instrument>, presetName?: string): CostTerms {
   const o = doc.costs as Obj;
   const swaps = new Map<string, SwapTerms>();
   for (const [symbol, t] of Object.entries((o.swaps as Obj | undefined) ?? {})) {
@@ -83,7 +84,7 @@ export function readCosts(c: Context, doc: Obj, instruments: ReadonlyMap<string,
   }
   return {
     commission: o.commission === undefined ? undefined : schedule(c, o.commission, ['costs', 'commission'], 'commission'),
-    swaps, swapFree: o.swapFree as boolean,
+    swaps, swapFree: (o.swapFree as boolean | undefined) ?? (presetName ? (c.preset(presetName).swapFree as boolean | undefined) : undefined) ?? false,
   };
 }
 

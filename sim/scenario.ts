@@ -477,7 +477,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
 
   // Costs, rebates and self-trading clients
   const costContext: CostContext = { r, q: quantum, zone, within, preset: (name) => loadJson(resolve(PRESET_DIR, `${name}.json`)) };
-  const costs = readCosts(costContext, doc, instruments);
+  const costs = readCosts(costContext, doc, instruments, presetName);
   const clients = readClients(costContext, doc, instruments, partnerIds, new Set(orders.map((o) => o.ticket)));
   const clientsOf = (partner: string): Set<string> => new Set(clients.filter((c) => c.referredBy === partner).map((c) => c.id));
   const rebates = readRebates(costContext, doc, clientsOf);

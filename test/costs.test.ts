@@ -105,6 +105,16 @@ describe('swaps, charged at the 00:00 rollover for the day that ended', () => {
     expect(r.sink.trades[0]!.swap.toString()).toBe('-32.5');
   });
 
+  it('the rollover comes before the new day\'s first price: a limit filled by the 00:00 tick pays no swap for the night before', () => {
+    const r = run((s) => {
+      s.costs = { swaps: { EURUSD: { mode: 'money', long: '-10', short: '-10' } } };
+      s.prices.EURUSD.ticks = [['2024-03-04T09:00:00', '1.10090', '1.10100'], ['2024-03-05T00:00:00', '1.09990', '1.10000'], ['2024-03-07T10:00:00', '1.10490', '1.10500']];
+      s.orders = [{ at: '2024-03-04T10:00:00', action: 'place', ticket: 'P1', symbol: 'EURUSD', type: 'buy-limit', price: '1.10050', volume: '1' }, close('P1', '2024-03-06T10:00:00')];
+    });
+    // Filled at 00:00 Tuesday, after Monday's rollover: only Tuesday night (−10).
+    expect(r.lines('swap').map((c) => c.amount.toString())).toEqual(['-10']);
+  });
+
   it('a positive rate pays the account: 1 lot short at +1.2 points over Monday night earns 1.2 from the house', () => {
     const r = run((s) => {
       s.costs = { swaps: { EURUSD: { mode: 'points', long: '-6.5', short: '1.2' } } };

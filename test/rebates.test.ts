@@ -90,6 +90,17 @@ describe('receivers', () => {
     expect([r.to('fees'), r.to('ib:ib1')]).toEqual([5.25, 0.75]);
   });
 
+  it('an IB that brought an investor without an agreed share gets all of the rebate on its volume (seed 000)', () => {
+    const r = run((s) => {
+      s.policies = { rebateTiming: 'on-close' };
+      s.rebates.partners = [{ id: 'ib1' }];
+      s.investors = [{ id: 'a', model: 'mam', deposit: '75000' }, { id: 'b', model: 'mam', deposit: '25000', referredBy: 'ib1' }];
+      s.orders = [open('M1', '2024-03-04T10:00:00', 'buy', '1'), close('M1', '2024-03-05T10:00:00')];
+    });
+    // a: 0.75 × 6 = 4.5 to the manager; b: 0.25 × 6 = 1.5 to ib1.
+    expect([r.to('fees'), r.to('ib:ib1')]).toEqual([4.5, 1.5]);
+  });
+
   it("a PAMM pool's rebate is its members' by units: 1 lot, members 3,000 and 1,000 (the second from ib1 at 50%): ib1 gets 0.75", () => {
     const r = run((s) => {
       s.policies = { rebateTiming: 'on-close' };
@@ -169,6 +180,30 @@ describe('cashback plans (seed 004)', () => {
     }));
     // c1: 3 then suspended 0; c2: 6 then cancelled 0. Partner keeps 60 − 9 = 51.
     expect([r.to('client:c1'), r.to('client:c2'), r.to('ib:partner')]).toEqual([3, 6, 51]);
+  });
+
+  it('with half-open-half-close timing, cashback is paid when the trade closes, on both halves, at the rate in force then', () => {
+    const r = run((s) => {
+      s.rebates = {
+        plan: { default: { perLot: '15' } },
+        partners: [{ id: 'partner', cashback: { rate: '0.2', changes: [{ at: '2024-03-06T00:00:00', action: 'suspend', client: 'c1' }, { at: '2024-03-06T00:00:00', action: 'change', client: 'c2', rate: '0.5' }] } }],
+      };
+      const t = (id: string, closeAt?: string) => ({ id, deposit: '10000', referredBy: 'partner', trades: [trade(`${id}-1`, '1', '2024-03-04T10:00:00', closeAt)] });
+      s.clients = [t('c1', '2024-03-07T10:00:00'), t('c2', '2024-03-07T10:00:00'), t('c3')];
+    });
+    // The partner's rebate: 7.5 at each open (3 × 7.5) and 7.5 at each of the two closes = 37.5.
+    // Cashback at the close on the whole trade (15): c1 suspended 0, c2 50% = 7.5; c3 never closed: 0.
+    expect([r.to('client:c1'), r.to('client:c2'), r.to('client:c3'), r.to('ib:partner')]).toEqual([0, 7.5, 0, 30]);
+    expect(r.paid('cashback')).toEqual([['2024-03-08T00:00', 'ib:partner', 'client:c2', '7.5']]);
+  });
+
+  it('a partner-wide resume does not lift one client\'s own suspension', () => {
+    const r = run((s) => book(s, {
+      rate: '0.2',
+      changes: [{ at: '2024-03-10T00:00:00', action: 'suspend' }, { at: '2024-03-11T00:00:00', action: 'suspend', client: 'c1' }, { at: '2024-03-12T00:00:00', action: 'resume' }],
+    }));
+    // Before: 3 each. After the 18th: c1 still suspended (0); c2 resumed: 3.
+    expect([r.to('client:c1'), r.to('client:c2')]).toEqual([3, 6]);
   });
 
   it('a partner-wide change leaves an individual rate alone; a resume restores the rate in force', () => {
