@@ -13,6 +13,7 @@ import { UnitRegister } from './pamm.js';
 import { type FeeState, type FeeTerms, NEW_FEE_STATE, afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal } from './performance-fee.js';
 import type { AllocationMethod, Policies, Structure } from './policies.js';
 import { type Quantum, ceilToQuantum, roundToQuantum } from './quantum.js';
+import { splitAmount } from './split.js';
 import { type Conversion, type Quote, QuoteBook, fillPrice, findConversion, markPrice, mid } from './quotes.js';
 import { MANAGER } from './rebate.js';
 import type { Weekday } from './swap.js';
@@ -266,6 +267,8 @@ export class Program {
   /** Self-trading clients: who referred them. */
   private readonly clients = new Map<string, Referral>();
   private readonly swapFreeAccounts = new Set<string>();
+  /** Set while the pool trades for some members only (their flows or fees): whose volume its fills are. */
+  private poolActors?: ReadonlyArray<{ id: string; weight: Dec }>;
 
   constructor(readonly config: ProgramConfig, private readonly sink: EngineSink) {
     this.q = config.quantum;
@@ -682,6 +685,29 @@ export class Program {
   }
 
   /**
+   * Runs `close` (a reduction of the pool for some members: leaving, withdrawing, paying fees)
+   * with its fills' rebates attributed to those members, and returns what it cost the pool's
+   * equity (commissions and volume fees of the closes), with the equity before.
+   */
+  private poolClosingCost(members: ReadonlyArray<{ id: string; weight: Dec }>, close: () => void): { amount: Money; equityBefore: Money } {
+    const pool = this.config.pool!.id;
+    const equityBefore = this.equity(pool);
+    this.actingFor(members, close);
+    return { amount: equityBefore.minus(this.equity(pool)), equityBefore };
+  }
+
+  /** Pool fills made inside `fn` are these members' volume, for rebates (not every member's by units). */
+  private actingFor(members: ReadonlyArray<{ id: string; weight: Dec }>, fn: () => void): void {
+    const outer = this.poolActors;
+    this.poolActors = members;
+    try {
+      fn();
+    } finally {
+      this.poolActors = outer;
+    }
+  }
+
+  /**
    * Whose volume an account's fill is, for its rebate: the master's and a MAM investor's are
    * program volume (shared with the IB that referred the investor); the pool's is its members',
    * by units; a self-trading client's goes up its IB chain.
@@ -695,6 +721,9 @@ export class Program {
     if (acc.kind === 'mam') {
       const inv = this.investors.get(acc.id.slice('mam:'.length))!;
       return [{ weight: one, kind: 'program', id: inv.id, referredBy: inv.referredBy }];
+    }
+    if (acc.kind === 'pamm' && this.poolActors) {
+      return this.poolActors.filter((m) => m.weight.gt(0)).map((m) => ({ weight: m.weight, kind: 'program', id: m.id, referredBy: this.investors.get(m.id)?.referredBy }));
     }
     if (acc.kind === 'pamm') {
       return [...this.investors.values()]
@@ -1026,7 +1055,7 @@ export class Program {
       const entry = this.chargeEntryFee(time, inv, amount);
       // Resizing the pool's open positions for the new money costs the spread; the depositor
       // bears it (units are bought with what is left), so the NAV of everyone else is unchanged.
-      if (allocationFamily(this.config.allocation) === 'copy' && this.config.policies.pammDeposit === 'reallocate') this.reallocatePool(time);
+      if (allocationFamily(this.config.allocation) === 'copy' && this.config.policies.pammDeposit === 'reallocate') this.actingFor([{ id: inv.id, weight: new Dec(1) }], () => this.reallocatePool(time));
       const cost = before.plus(amount).minus(entry).minus(this.equity(inv.account));
       const u = reg.unitsFor(amount.minus(entry).minus(cost), before);
       reg.issue(inv.id, u);
@@ -1143,9 +1172,11 @@ export class Program {
       payout = this.capToEquity(time, inv, gross, this.equity(inv.account));
     } else {
       const pool = inv.account;
-      this.reducePositions(time, pool, gross.value, this.equity(pool).value, 'withdrawal');
-      payout = this.capToEquity(time, inv, gross, this.memberValues().get(id) ?? Money.zero);
-      const u = this.units!.unitsToRedeem(id, payout, this.equity(pool));
+      const before = this.memberValues().get(id) ?? Money.zero;
+      const cost = this.poolClosingCost([{ id, weight: new Dec(1) }], () => this.reducePositions(time, pool, gross.value, this.equity(pool).value, 'withdrawal'));
+      payout = this.capToEquity(time, inv, gross, before.minus(cost.amount));
+      // Units for the payout and for what closing for it cost, at the NAV before: the members who stay keep theirs.
+      const u = this.units!.unitsToRedeem(id, payout.plus(cost.amount), cost.equityBefore);
       this.units!.redeem(id, u);
       this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: payout, units: u, reason: 'withdrawal at NAV' });
     }
@@ -1227,8 +1258,10 @@ export class Program {
     } else {
       const pool = inv.account;
       const held = this.units!.holding(id);
-      this.reducePositions(time, pool, held.value, this.units!.total.value, 'leave');
-      const values = this.memberValues();
+      const before = this.memberValues().get(id) ?? Money.zero;
+      const cost = this.poolClosingCost([{ id, weight: new Dec(1) }], () => this.reducePositions(time, pool, held.value, this.units!.total.value, 'leave'));
+      // The leaver's value is its share before, less what closing its share cost (commissions, volume fees).
+      const values = new Map(this.memberValues()).set(id, before.minus(cost.amount));
       const equity = values.get(id) ?? Money.zero;
       const exit = this.exitFees(inv, time, values);
       exitGain = exit.gain;
@@ -1302,14 +1335,23 @@ export class Program {
     // No investor pays more than it has: a fee is capped at its equity (a member's value).
     const values = this.memberValues();
     charges = charges.map((c) => ({ ...c, fee: c.fee.min(this.equityOf(c.inv, values)).max(Money.zero) })).filter((c) => c.fee.isPositive());
+    const extra = new Map<string, { cost: Money; nav: Dec }>();
     if (this.config.pool) {
       const pool = this.config.pool.id;
       const poolFees = Money.sum(charges.filter((d) => d.inv.model === 'pamm').map((d) => d.fee));
-      if (poolFees.isPositive()) this.reducePositions(time, pool, poolFees.value, this.equity(pool).value, reason);
+      const payers = charges.filter((d) => d.inv.model === 'pamm');
+      if (poolFees.isPositive()) {
+        const cost = this.poolClosingCost(payers.map((d) => ({ id: d.inv.id, weight: d.fee.value })), () => this.reducePositions(time, pool, poolFees.value, this.equity(pool).value, reason));
+        // The fee payers bear what closing for their fees cost, in proportion to their fees; units go at the NAV before.
+        const shares = cost.amount.isZero() ? undefined : splitAmount(cost.amount.value, payers.map((d) => d.fee.value), this.q, this.config.policies.residualRule).parts;
+        const nav = this.units!.nav(cost.equityBefore);
+        payers.forEach((d, i) => extra.set(d.inv.id, { cost: new Money(shares?.[i] ?? new Dec(0)), nav }));
+      }
     }
     for (const { inv, fee } of charges) {
       if (inv.model === 'pamm') {
-        const u = this.units!.unitsToRedeem(inv.id, fee, this.equity(inv.account));
+        const x = extra.get(inv.id);
+        const u = x ? this.units!.unitsToRedeem(inv.id, fee.plus(x.cost), new Money(x.nav.times(this.units!.total.value))) : this.units!.unitsToRedeem(inv.id, fee, this.equity(inv.account));
         this.units!.redeem(inv.id, u);
         this.emit({ time, kind: 'units-redeemed', investor: inv.id, account: inv.account, amount: fee, units: u, reason: `${reason} ${label} at NAV` });
       }

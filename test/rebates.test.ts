@@ -215,3 +215,34 @@ describe('cashback plans (seed 004)', () => {
     expect([r.to('client:c1'), r.to('client:c2')]).toEqual([4.5, 12]);
   });
 });
+
+describe('a PAMM member leaving or withdrawing bears its own closing costs and earns its own rebates', () => {
+  // Flat, spread-free prices: the only money moving is commission ($8 a lot a side) and rebates ($6 a lot on close).
+  const pool = (s: any, flow: any) => {
+    s.prices.EURUSD.ticks = [['2024-03-04T09:00:00', '1.10000', '1.10000']];
+    s.policies = { rebateTiming: 'on-close' };
+    s.program.pamm = { id: 'pool', initialNav: '1' };
+    s.costs = { commission: { default: { perLot: '8' } } };
+    s.rebates.partners = [{ id: 'ib1' }];
+    s.investors = [{ id: 'm1', model: 'pamm', deposit: '3000' }, { id: 'm2', model: 'pamm', deposit: '1000', referredBy: 'ib1' }];
+    s.orders = [open('M1', '2024-03-04T10:00:00', 'buy', '1')];
+    s.flows = [flow];
+  };
+  const equity = (r: ReturnType<typeof run>, id: string) => r.program.investorSnapshots().find((i) => i.id === id)!.equity.toString();
+
+  it('leaving: m2 closes 0.25 lot and pays its 2 of commission alone; m1 keeps 3,000 − 6 = 2,994; ib1 earns the close rebate 1.5', () => {
+    const r = run((s) => pool(s, { at: '2024-03-04T12:00:00', investor: 'm2', type: 'leave' }));
+    // The open's 8 is shared by units (m1 6, m2 2); m2's close of 0.25 lot costs 2 more: 1,000 − 2 − 2 = 996.
+    expect(r.sink.events.filter((e) => e.kind === 'withdrawal').map((e) => e.amount!.toString())).toEqual(['996']);
+    expect(equity(r, 'm1')).toBe('2994');
+    expect([r.to('ib:ib1'), r.to('fees')]).toEqual([1.5, 0]);
+  });
+
+  it('withdrawing 500: m2 pays for the part closed for it; m1 stays at 2,994', () => {
+    const r = run((s) => pool(s, { at: '2024-03-04T12:00:00', investor: 'm2', type: 'withdraw', amount: '500' }));
+    expect(r.sink.events.filter((e) => e.kind === 'withdrawal').map((e) => e.amount!.toString())).toEqual(['500']);
+    // m1's value is its units at the NAV: within a unit quantum's worth of 2,994 (units are rounded in the pool's favour).
+    expect(Math.abs(Number(equity(r, 'm1')) - 2994)).toBeLessThan(1e-6);
+    expect(Number(equity(r, 'm1'))).toBeGreaterThanOrEqual(2994);
+  });
+});
