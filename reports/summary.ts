@@ -48,7 +48,7 @@ function costTerms(s: Scenario): Record<string, unknown> {
       plan: scheduleJson(rb.plan),
       tiers: rb.tiers ? (rb.tiers.style === 'split' ? { style: 'split', shares: rb.tiers.shares.map(String) } : { style: 'additive', levels: rb.tiers.levels.map(scheduleJson) }) : null,
       partners: [...rb.partners.values()].map((p) => ({
-        id: p.id, parent: p.parent ?? null, programShare: p.programShare?.toString() ?? null,
+        id: p.id, parent: p.parent ?? null, programShare: p.programShare?.toString() ?? '1',
         cashback: p.cashback ? {
           rate: p.cashback.rate.toString(), perClient: Object.fromEntries([...p.cashback.perClient].map(([c, r]) => [c, r.toString()])),
           changes: p.cashback.changes.map((c) => ({ at: formatServerTime(c.at), action: c.action, client: c.client ?? null, rate: c.rate?.toString() ?? null })),
