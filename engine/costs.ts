@@ -166,6 +166,8 @@ export class CostBook {
       return [{ receiver: MANAGER, level: 1, amount: part }];
     }
     if (src.referredBy === undefined) return [];
+    // Tiers are an IB network's: the manager keeps the whole rebate on the clients it referred.
+    if (src.referredBy === MANAGER) return [{ receiver: MANAGER, level: 1, amount: part }];
     const chain = referralChain(terms, src.referredBy);
     const tiers = terms.tiers;
     if (!tiers) return [{ receiver: chain[0]!, level: 1, amount: part }];

@@ -1182,6 +1182,13 @@ export class Program {
     }
     this.payOut(time, inv, payout, [{ reason: 'performance-fee', amount: outcome.fee }], `partial withdrawal (${convention})`);
     inv.fee = outcome.next;
+    // Capped to everything the member had (its closing costs took the rest): it has left.
+    if (inv.model === 'pamm' && this.units!.holding(id).isZero()) {
+      this.issueStatement(time, inv, 'exit', this.assessedMark(inv), Money.zero, Money.zero);
+      inv.active = false;
+      inv.fee = NEW_FEE_STATE;
+      this.emit({ time, kind: 'leave', investor: id, account: inv.account, reason: 'the capped withdrawal redeemed every unit: the investor has left the program' });
+    }
   }
 
   /** What closing positions for a withdrawal cost (volume fees, rounding) comes off the amount when the equity no longer covers it. */
@@ -1346,6 +1353,11 @@ export class Program {
         const shares = cost.amount.isZero() ? undefined : splitAmount(cost.amount.value, payers.map((d) => d.fee.value), this.q, this.config.policies.residualRule).parts;
         const nav = this.units!.nav(cost.equityBefore);
         payers.forEach((d, i) => extra.set(d.inv.id, { cost: new Money(shares?.[i] ?? new Dec(0)), nav }));
+        // A fee and its closing cost together never take more than the member had.
+        charges = charges.map((c) => {
+          const x = extra.get(c.inv.id);
+          return x ? { ...c, fee: c.fee.min(this.equityOf(c.inv, values).minus(x.cost)).max(Money.zero) } : c;
+        }).filter((c) => c.fee.isPositive() || extra.has(c.inv.id));
       }
     }
     for (const { inv, fee } of charges) {
@@ -1355,6 +1367,7 @@ export class Program {
         this.units!.redeem(inv.id, u);
         this.emit({ time, kind: 'units-redeemed', investor: inv.id, account: inv.account, amount: fee, units: u, reason: `${reason} ${label} at NAV` });
       }
+      if (!fee.isPositive()) continue;
       this.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, reason, `${inv.id}@${label}`);
       this.addFeeToStatement(inv, reason, fee);
       this.emit({ time, kind: reason, investor: inv.id, account: inv.account, amount: fee, reason: why(inv) });

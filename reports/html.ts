@@ -40,7 +40,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 function costsSection(s: Summary, brokerRows: ReadonlyArray<ReadonlyArray<string>>, rebateRows: ReadonlyArray<ReadonlyArray<string>>): string {
   const nonZero = (...xs: Array<string | undefined>): boolean => xs.some((x) => x !== undefined && x !== '' && !new Dec(x).isZero());
   const b = s.broker;
-  if (!nonZero(b.commissions, b.swaps, b.rebatesPaid, String(s.rebates.cashbackToClients))) return '';
+  if (!nonZero(b.spread, b.commissions, b.swaps, b.rebatesPaid, String(s.rebates.cashbackToClients))) return '';
   const accounts = s.accounts.filter((a) => nonZero(a.commissions, a.swaps, a.rebates, a.cashback))
     .map((a) => [a.id, a.kind, humanAmount(a.commissions!), humanAmount(a.swaps!), humanAmount(a.rebates!), humanAmount(a.cashback!)]);
   const receivers = rebateRows.map((r) => [r[0], r[1], r[2], humanAmount(r[3]!), humanAmount(r[4]!), humanAmount(r[5]!)]);

@@ -152,6 +152,14 @@ describe('multi-tier IB', () => {
     expect(r.to('house')).toBeCloseTo(-11.4, 10);
   });
 
+  it('tiers are the IB network\'s: the manager keeps the whole $6 on a client it referred', () => {
+    const r = run((s) => {
+      tiers(s, { style: 'split', shares: ['0.7', '0.2', '0.1'] });
+      s.clients.push({ id: 'c3', deposit: '10000', referredBy: 'manager', trades: [trade('C3', '1', '2024-03-04T10:00:00', '2024-03-05T10:00:00')] });
+    });
+    expect(r.to('fees')).toBe(6);
+  });
+
   it('a split that would pay out more than the pool is refused when the scenario loads', () => {
     expect(() => parseScenario(JSON.stringify(scenario((s) => tiers(s, { style: 'split', shares: ['0.7', '0.2', '0.2'] }))), 'x.json')).toThrow(/sum to 1.1/);
   });
@@ -238,11 +246,43 @@ describe('a PAMM member leaving or withdrawing bears its own closing costs and e
     expect([r.to('ib:ib1'), r.to('fees')]).toEqual([1.5, 0]);
   });
 
+  it('a fee larger than a member\'s value takes its value less what closing for it costs; the others keep theirs', () => {
+    const r = run((s) => {
+      pool(s, { at: '2024-03-29T12:00:00', investor: 'm1', type: 'deposit', amount: '1' });
+      s.flows = [];
+      s.investors[0].manager = true;
+      s.program.subscriptionFee = '2000';
+      s.end = '2024-04-01T12:00:00';
+    });
+    // m2's value is 1,000 − 2 (its share of the open's 8) = 998; closing its 0.25 lot costs 2, so the fee is 996.
+    expect(r.sink.events.filter((e) => e.kind === 'subscription-fee').map((e) => e.amount!.toString())).toEqual(['996']);
+    expect(equity(r, 'm1')).toBe('2994');
+  });
+
   it('withdrawing 500: m2 pays for the part closed for it; m1 stays at 2,994', () => {
     const r = run((s) => pool(s, { at: '2024-03-04T12:00:00', investor: 'm2', type: 'withdraw', amount: '500' }));
     expect(r.sink.events.filter((e) => e.kind === 'withdrawal').map((e) => e.amount!.toString())).toEqual(['500']);
     // m1's value is its units at the NAV: within a unit quantum's worth of 2,994 (units are rounded in the pool's favour).
     expect(Math.abs(Number(equity(r, 'm1')) - 2994)).toBeLessThan(1e-6);
     expect(Number(equity(r, 'm1'))).toBeGreaterThanOrEqual(2994);
+  });
+});
+
+describe('a PAMM withdrawal capped at everything the member has left', () => {
+  it('redeems every unit and is an exit; the others keep 3,000 units × NAV 1.1972 = 3,591.6', () => {
+    const r = run((s) => {
+      s.program = { structure: 'signal', allocation: 'proportional', performanceFee: '0.2', masterDeposit: '10000', pamm: { id: 'pool', initialNav: '1' } };
+      s.prices.EURUSD.ticks = [['2024-03-04T09:00:00', '1.10000', '1.10020'], ['2024-03-20T09:00:00', '1.12000', '1.12020']];
+      s.costs = { commission: { default: { perLot: '8' } } };
+      s.investors = [{ id: 'm0', model: 'pamm', deposit: '3000', manager: true }, { id: 'm1', model: 'pamm', deposit: '3000' }, { id: 'm2', model: 'pamm', deposit: '4000' }];
+      s.orders = [open('M1', '2024-03-04T10:00:00', 'buy', '1')];
+      s.flows = [{ at: '2024-03-25T10:00:00', investor: 'm2', type: 'withdraw', amount: '4788' }];
+      s.end = '2024-03-28T12:00:00';
+    });
+    // The pool (10,000) copies 1 lot: + 100,000 × (1.12000 − 1.10020) = 1,980, less the 8 commission: 11,972, NAV 1.1972.
+    // m2's 4,000 units are worth 4,788.8; closing its 0.4 lot costs 3.2, so 4,788 is capped at what is left.
+    const inv = r.program.investorSnapshots();
+    expect(inv.map((i) => [i.id, i.active, i.equity.toString()])).toEqual([['m0', true, '3591.6'], ['m1', true, '3591.6'], ['m2', false, '0']]);
+    expect(r.sink.events.filter((e) => e.kind === 'leave').map((e) => e.investor)).toEqual(['m2']);
   });
 });
