@@ -5,7 +5,7 @@
 import { Dec } from './decimal.js';
 import { type CommissionSide, commissionShare } from './commission.js';
 import type { CostLine, EngineEvent, EngineSink, RebateLine } from './events.js';
-import { type Instrument, type Side, sideSign } from './instrument.js';
+import { type Instrument, type Side, opposite, sideSign } from './instrument.js';
 import type { Journal } from './journal.js';
 import { type Quantum, roundToQuantum } from './quantum.js';
 import { type RateSchedule, describeRate, rateAmount, rateFor } from './rate-schedule.js';
@@ -71,9 +71,8 @@ export interface RebateSource {
   readonly referredBy?: string;
 }
 
-interface Accrual {
-  readonly line: Omit<RebateLine, 'credited'>;
-}
+/** A rebate or cashback amount accrued and not yet credited. */
+type Accrual = Omit<RebateLine, 'credited'>;
 
 export class CostBook {
   private accrued: Accrual[] = [];
@@ -97,7 +96,7 @@ export class CostBook {
   /** What the fill price cost the account against the mid: the broker's spread income (no money moves; it is in the price). */
   recordSpread(f: Fill): void {
     const inst = this.host.instrument(f.position.symbol);
-    const sign = sideSign(f.leg === 'open' ? f.position.side : f.position.side === 'buy' ? 'sell' : 'buy');
+    const sign = sideSign(f.leg === 'open' ? f.position.side : opposite(f.position.side));
     const paid = f.price.value.minus(this.host.mid(inst.symbol)).times(sign).times(f.volume.value).times(inst.contractSize);
     const amount = this.host.toUSD(inst.symbol, { usd: false, amount: paid });
     this.line(f, 'spread', amount.neg(), 'fill price against the mid');
@@ -186,7 +185,7 @@ export class CostBook {
    * what the open accrued for it) to that client (seed 004: for each closed trade).
    */
   private cashback(f: Fill, src: RebateSource, s: LevelShare, carried: Dec): void {
-    if (src.kind !== 'client' || s.level !== 1 || src.id === undefined) return;
+    if (src.id === undefined) return;
     const plan = s.receiver === MANAGER ? undefined : this.config.rebates!.partners.get(s.receiver)?.cashback;
     if (!plan) return;
     const rate = cashbackRate(plan, src.id, f.time);
@@ -198,10 +197,8 @@ export class CostBook {
 
   private accrue(f: Fill, src: RebateSource, kind: 'rebate' | 'cashback', receiver: string, from: string, to: string, level: number, pool: Money, amount: Money, detail: string): void {
     this.accrued.push({
-      line: {
-        kind, accrued: f.time, receiver, from, to, level, account: f.account, source: src.id, ticket: f.position.ticket, masterTicket: f.position.masterTicket,
-        symbol: f.position.symbol, leg: f.leg, volume: f.volume, pool, amount, detail,
-      },
+      kind, accrued: f.time, receiver, from, to, level, account: f.account, source: src.id, ticket: f.position.ticket, masterTicket: f.position.masterTicket,
+      symbol: f.position.symbol, leg: f.leg, volume: f.volume, pool, amount, detail,
     });
   }
 
@@ -212,7 +209,7 @@ export class CostBook {
     this.accrued = [];
     for (const kind of ['rebate', 'cashback'] as const) {
       const totals = new Map<string, { from: string; to: string; receiver: string; amount: Money; count: number }>();
-      for (const { line } of accrued) {
+      for (const line of accrued) {
         if (line.kind !== kind) continue;
         const key = `${line.from}\u0000${line.to}`;
         const t = totals.get(key) ?? { from: line.from, to: line.to, receiver: line.receiver, amount: Money.zero, count: 0 };
@@ -223,7 +220,7 @@ export class CostBook {
         this.host.emit({ time, kind: kind === 'rebate' ? 'rebate-credited' : 'cashback-credited', account: t.to, investor: kind === 'cashback' ? t.receiver : undefined, amount: t.amount, reason: `${kind} of ${t.count} fill share(s) accrued by ${label}, from ${t.from} to ${t.to}` });
       }
     }
-    for (const { line } of accrued) this.host.sink.rebate?.({ ...line, credited: time });
+    for (const line of accrued) this.host.sink.rebate?.({ ...line, credited: time });
   }
 
   private line(f: Fill, kind: CostLine['kind'], amount: Money, detail: string): void {
@@ -232,8 +229,6 @@ export class CostBook {
       leg: kind === 'swap' ? undefined : f.leg, volume: f.volume, price: f.price, amount, detail,
     });
   }
-
-  get hasSwaps(): boolean { return this.config.swaps.size > 0; }
 }
 
 /** No costs at all: the program's behaviour before any cost is configured. */

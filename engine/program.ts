@@ -722,13 +722,9 @@ export class Program {
       const inv = this.investors.get(acc.id.slice('mam:'.length))!;
       return [{ weight: one, kind: 'program', id: inv.id, referredBy: inv.referredBy }];
     }
-    if (acc.kind === 'pamm' && this.poolActors) {
-      return this.poolActors.filter((m) => m.weight.gt(0)).map((m) => ({ weight: m.weight, kind: 'program', id: m.id, referredBy: this.investors.get(m.id)?.referredBy }));
-    }
     if (acc.kind === 'pamm') {
-      return [...this.investors.values()]
-        .filter((inv) => inv.model === 'pamm' && this.units!.holding(inv.id).isPositive())
-        .map((inv) => ({ weight: this.units!.holding(inv.id).value, kind: 'program', id: inv.id, referredBy: inv.referredBy }));
+      const members = this.poolActors ?? this.units!.members().map((id) => ({ id, weight: this.units!.holding(id).value }));
+      return members.filter((m) => m.weight.gt(0)).map((m) => ({ weight: m.weight, kind: 'program', id: m.id, referredBy: this.investors.get(m.id)?.referredBy }));
     }
     return [{ weight: one, kind: 'program' }];
   }
@@ -1183,12 +1179,7 @@ export class Program {
     this.payOut(time, inv, payout, [{ reason: 'performance-fee', amount: outcome.fee }], `partial withdrawal (${convention})`);
     inv.fee = outcome.next;
     // Capped to everything the member had (its closing costs took the rest): it has left.
-    if (inv.model === 'pamm' && this.units!.holding(id).isZero()) {
-      this.issueStatement(time, inv, 'exit', this.assessedMark(inv), Money.zero, Money.zero);
-      inv.active = false;
-      inv.fee = NEW_FEE_STATE;
-      this.emit({ time, kind: 'leave', investor: id, account: inv.account, reason: 'the capped withdrawal redeemed every unit: the investor has left the program' });
-    }
+    if (inv.model === 'pamm' && this.units!.holding(id).isZero()) this.exited(time, inv, Money.zero, 'the capped withdrawal redeemed every unit: the investor has left the program');
   }
 
   /** What closing positions for a withdrawal cost (volume fees, rounding) comes off the amount when the equity no longer covers it. */
@@ -1276,10 +1267,15 @@ export class Program {
       this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: equity, units: held, reason: 'exit: all units at NAV' });
       this.payOut(time, inv, equity, exit.fees, 'exit');
     }
-    this.issueStatement(time, inv, 'exit', this.assessedMark(inv), exitGain, Money.zero);
+    this.exited(time, inv, exitGain, 'investor left the program');
+  }
+
+  /** Closes a departing investor's books: its exit statement, then it is no longer a member. */
+  private exited(time: ServerTime, inv: Investor, gain: Money, why: string): void {
+    this.issueStatement(time, inv, 'exit', this.assessedMark(inv), gain, Money.zero);
     inv.active = false;
     inv.fee = NEW_FEE_STATE;
-    this.emit({ time, kind: 'leave', investor: id, account: inv.account, reason: 'investor left the program' });
+    this.emit({ time, kind: 'leave', investor: inv.id, account: inv.account, reason: why });
   }
 
   /**
@@ -1345,8 +1341,8 @@ export class Program {
     const extra = new Map<string, { cost: Money; nav: Dec }>();
     if (this.config.pool) {
       const pool = this.config.pool.id;
-      const poolFees = Money.sum(charges.filter((d) => d.inv.model === 'pamm').map((d) => d.fee));
       const payers = charges.filter((d) => d.inv.model === 'pamm');
+      const poolFees = Money.sum(payers.map((d) => d.fee));
       if (poolFees.isPositive()) {
         const cost = this.poolClosingCost(payers.map((d) => ({ id: d.inv.id, weight: d.fee.value })), () => this.reducePositions(time, pool, poolFees.value, this.equity(pool).value, reason));
         // The fee payers bear what closing for their fees cost, in proportion to their fees; units go at the NAV before.
