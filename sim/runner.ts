@@ -158,17 +158,15 @@ export function rollovers(from: ServerTime, to: ServerTime): Array<{ time: Serve
  * `1/260-per-trading-day` 1/260 for each weekday.
  */
 export function managementAccruals(dayCount: 'act/365' | '1/12-per-month' | '1/260-per-trading-day', from: ServerTime, to: ServerTime): Array<{ time: ServerTime; fraction: Dec }> {
-  const out: Array<{ time: ServerTime; fraction: Dec }> = [];
-  for (let day = Math.floor(from / DAY) * DAY + DAY; day <= to; day += DAY) {
-    const ended = new Date(day - DAY);
-    const weekday = ended.getUTCDay() >= 1 && ended.getUTCDay() <= 5;
-    if (dayCount === 'act/365') out.push({ time: day as ServerTime, fraction: new Dec(1).div(365) });
-    else if (dayCount === '1/12-per-month') {
+  return rollovers(from, to).flatMap(({ time, day }) => {
+    if (dayCount === 'act/365') return [{ time, fraction: new Dec(1).div(365) }];
+    if (dayCount === '1/12-per-month') {
+      const ended = new Date(time - DAY);
       const days = new Date(Date.UTC(ended.getUTCFullYear(), ended.getUTCMonth() + 1, 0)).getUTCDate();
-      out.push({ time: day as ServerTime, fraction: new Dec(1).div(12 * days) });
-    } else if (weekday) out.push({ time: day as ServerTime, fraction: new Dec(1).div(260) });
-  }
-  return out;
+      return [{ time, fraction: new Dec(1).div(12 * days) }];
+    }
+    return day === 'saturday' || day === 'sunday' ? [] : [{ time, fraction: new Dec(1).div(260) }];
+  });
 }
 
 /**

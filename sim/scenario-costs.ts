@@ -35,7 +35,7 @@ export interface ClientSpec {
   readonly trades: readonly ClientTradeSpec[];
 }
 
-interface Context {
+export interface CostContext {
   readonly r: Reader;
   readonly q: Quantum;
   readonly zone: ServerTimeZone;
@@ -54,7 +54,7 @@ function fraction(r: Reader, v: Json | undefined, path: Path): Dec {
 const RATE_KINDS: Record<string, Rate['kind']> = { perLot: 'per-lot', notionalPct: 'notional-pct', pips: 'pips' };
 
 /** A schedule object, or a preset's schedule by name (read from the preset file's `key`). */
-function schedule(c: Context, v: Json | undefined, path: Path, key: 'commission' | 'rebate'): RateSchedule {
+function schedule(c: CostContext, v: Json | undefined, path: Path, key: 'commission' | 'rebate'): RateSchedule {
   const fromPreset = typeof v === 'string';
   const o = (fromPreset ? c.preset(v)[key] : v) as Obj;
   const out = new Map<InstrumentClass | 'default', Rate>();
@@ -69,7 +69,7 @@ function schedule(c: Context, v: Json | undefined, path: Path, key: 'commission'
 }
 
 /** `presetName`: the program's preset, whose `swapFree` term applies unless the scenario sets its own. */
-export function readCosts(c: Context, doc: Obj, instruments: ReadonlyMap<string, Instrument>, presetName?: string): CostTerms {
+export function readCosts(c: CostContext, doc: Obj, instruments: ReadonlyMap<string, Instrument>, presetName?: string): CostTerms {
   const o = doc.costs as Obj;
   const swaps = new Map<string, SwapTerms>();
   for (const [symbol, t] of Object.entries((o.swaps as Obj | undefined) ?? {})) {
@@ -88,7 +88,7 @@ export function readCosts(c: Context, doc: Obj, instruments: ReadonlyMap<string,
   };
 }
 
-function readCashback(c: Context, o: Obj, path: Path, clientsOf: (partner: string) => Set<string>, partner: string): CashbackPlan {
+function readCashback(c: CostContext, o: Obj, path: Path, clientsOf: (partner: string) => Set<string>, partner: string): CashbackPlan {
   const perClient = new Map<string, Dec>();
   for (const [client, v] of Object.entries(o.perClient as Obj)) {
     if (!clientsOf(partner).has(client)) c.r.fail([...path, 'perClient', client], `${client} is not a client referred by ${partner}`);
@@ -110,7 +110,7 @@ function readCashback(c: Context, o: Obj, path: Path, clientsOf: (partner: strin
   return { rate: fraction(c.r, o.rate, [...path, 'rate']), perClient, changes };
 }
 
-export function readRebates(c: Context, doc: Obj, clientsOf: (partner: string) => Set<string>): RebateTerms | undefined {
+export function readRebates(c: CostContext, doc: Obj, clientsOf: (partner: string) => Set<string>): RebateTerms | undefined {
   const o = doc.rebates as Obj | undefined;
   if (!o) return undefined;
   const list = o.partners as Obj[];
@@ -142,7 +142,7 @@ export function readRebates(c: Context, doc: Obj, clientsOf: (partner: string) =
   return terms;
 }
 
-function readTiers(c: Context, o: Obj | undefined): Tiers | undefined {
+function readTiers(c: CostContext, o: Obj | undefined): Tiers | undefined {
   if (!o) return undefined;
   if (o.style === 'additive') return { style: 'additive', levels: (o.levels as Json[]).map((l, i) => schedule(c, l, ['rebates', 'tiers', 'levels', i], 'rebate')) };
   const shares = (o.shares as Json[]).map((s, i) => fraction(c.r, s, ['rebates', 'tiers', 'shares', i]));
@@ -159,7 +159,7 @@ export function checkReferrer(r: Reader, referredBy: Json | undefined, path: Pat
   return id;
 }
 
-export function readClients(c: Context, doc: Obj, instruments: ReadonlyMap<string, Instrument>, partners: ReadonlySet<string>, tickets: Set<string>): ClientSpec[] {
+export function readClients(c: CostContext, doc: Obj, instruments: ReadonlyMap<string, Instrument>, partners: ReadonlySet<string>, tickets: Set<string>): ClientSpec[] {
   const ids = new Set<string>();
   return (doc.clients as Obj[]).map((o, i) => {
     const path: Path = ['clients', i];
@@ -185,5 +185,3 @@ export function readClients(c: Context, doc: Obj, instruments: ReadonlyMap<strin
     };
   });
 }
-
-export type { Context as CostContext };
