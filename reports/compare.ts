@@ -107,12 +107,15 @@ async function summarize(rows: readonly Row[], variants: readonly string[]): Pro
 /** A dot per series (investor, party) and variant: for fees, rounding money and earnings. */
 function dotChart(data: ReadonlyArray<{ variant: string; series: string; x: number }>, label: string): string {
   if (data.length === 0) return '';
+  return variantPlot([...new Set(data.map((d) => d.variant))], label, 26, [Plot.ruleX([0]), Plot.dot(data, { x: 'x', y: 'variant', fill: 'series', r: 5 })]);
+}
+
+/** A horizontal chart with a row per variant, drawn to SVG on the server. */
+function variantPlot(variants: readonly string[], label: string, rowHeight: number, marks: Plot.Markish[]): string {
   const { document } = new JSDOM('<!doctype html><html><body></body></html>').window;
-  const variants = [...new Set(data.map((d) => d.variant))];
   return Plot.plot({
-    document, width: 960, height: 60 + 26 * variants.length, marginLeft: 8 + 6.5 * Math.max(...variants.map((v) => v.length)),
-    x: { label, grid: true }, y: { label: null, domain: variants }, color: { legend: true },
-    marks: [Plot.ruleX([0]), Plot.dot(data, { x: 'x', y: 'variant', fill: 'series', r: 5 })],
+    document, width: 960, height: 60 + rowHeight * variants.length, marginLeft: 8 + 6.5 * Math.max(...variants.map((v) => v.length)),
+    x: { label, grid: true }, y: { label: null, domain: [...variants] }, color: { legend: true }, marks,
   }).outerHTML;
 }
 
@@ -125,13 +128,8 @@ function rebateChart(earnings: readonly Earning[]): string {
     x: e.party === 'manager' ? Number(e.rebates) + Number(e.cashback) : Number(e.net),
   })).filter((d) => d.x !== 0);
   if (data.length === 0) return '';
-  const { document } = new JSDOM('<!doctype html><html><body></body></html>').window;
   const variants = [...new Set(earnings.map((d) => d.variant))];
-  return Plot.plot({
-    document, width: 960, height: 60 + 28 * variants.length, marginLeft: 8 + 6.5 * Math.max(...variants.map((v) => v.length)),
-    x: { label: 'rebates paid by the broker (USD), by who keeps them', grid: true }, y: { label: null, domain: variants }, color: { legend: true },
-    marks: [Plot.barX(data, { x: 'x', y: 'variant', fill: 'party' }), Plot.ruleX([0])],
-  }).outerHTML;
+  return variantPlot(variants, 'rebates paid by the broker (USD), by who keeps them', 28, [Plot.barX(data, { x: 'x', y: 'variant', fill: 'party' }), Plot.ruleX([0])]);
 }
 
 function charts(rows: readonly Row[], earnings: readonly Earning[]): Charts {

@@ -8,8 +8,8 @@ import type { JournalEntry } from '../engine/journal.js';
 import { type Program, SYSTEM_ACCOUNTS } from '../engine/program.js';
 import { type Quantum, formatQ } from '../engine/quantum.js';
 import { type ServerTime, formatServerTime } from '../engine/time.js';
-import { Money, type Price } from '../engine/values.js';
-import { CsvWriter } from './csv.js';
+import { Money } from '../engine/values.js';
+import { CsvWriter, priceCell } from './csv.js';
 
 export const COST_COLUMNS = {
   costs: ['time', 'kind', 'account', 'ticket', 'master_ticket', 'symbol', 'side', 'leg', 'volume', 'price', 'amount', 'detail'],
@@ -59,11 +59,6 @@ export class CostReport {
   }
 
   private m(x: Money): string { return formatQ(x.value, this.q); }
-  private px(symbol: string, x: Price): string {
-    const digits = this.instruments.get(symbol)?.digits ?? 0;
-    return x.value.toFixed(Math.max(digits, x.value.decimalPlaces()));
-  }
-
   private period(time: ServerTime): BrokerPeriod {
     const key = formatServerTime(time).slice(0, 7);
     let p = this.periods.get(key);
@@ -78,7 +73,7 @@ export class CostReport {
   }
 
   cost(c: CostLine): void {
-    this.files.costs.row([formatServerTime(c.time), c.kind, c.account, c.ticket, c.masterTicket, c.symbol, c.side, c.leg, formatQ(c.volume.value, this.q), this.px(c.symbol, c.price), this.m(c.amount), c.detail]);
+    this.files.costs.row([formatServerTime(c.time), c.kind, c.account, c.ticket, c.masterTicket, c.symbol, c.side, c.leg, formatQ(c.volume.value, this.q), priceCell(this.instruments, c.symbol, c.price), this.m(c.amount), c.detail]);
     if (c.kind === 'spread') this.period(c.time).spread = this.period(c.time).spread.minus(c.amount);
   }
 

@@ -1,6 +1,8 @@
 // CSV text: RFC 4180 quoting, and spreadsheet-formula neutralization of every cell that is
 // not a plain number (a cell starting with = + - @ tab or CR gets a leading apostrophe).
 import { closeSync, openSync, writeSync } from 'node:fs';
+import type { Instrument } from '../engine/instrument.js';
+import type { Price } from '../engine/values.js';
 
 const NUMBER_RE = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -10,6 +12,13 @@ export function csvCell(v: string | number | boolean | undefined | null): string
   let s = String(v);
   if (FORMULA_START.test(s) && !NUMBER_RE.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A price at its instrument's digits (a mid between two quotes may carry one more); as is for an unknown symbol. */
+export function priceCell(instruments: ReadonlyMap<string, Instrument>, symbol: string | undefined, x: Price | undefined): string | undefined {
+  if (x === undefined) return undefined;
+  const digits = symbol ? instruments.get(symbol)?.digits : undefined;
+  return digits === undefined ? x.toString() : x.value.toFixed(Math.max(digits, x.value.decimalPlaces()));
 }
 
 export function csvLine(cells: ReadonlyArray<string | number | boolean | undefined | null>): string {

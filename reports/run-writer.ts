@@ -10,7 +10,7 @@ import { type ServerTime, formatServerTime } from '../engine/time.js';
 import type { Instrument } from '../engine/instrument.js';
 import { Money, type Price, Volume } from '../engine/values.js';
 import { CostReport } from './cost-report.js';
-import { CsvWriter } from './csv.js';
+import { CsvWriter, priceCell } from './csv.js';
 import type { CashFlow } from './metrics.js';
 import type { ReportEvent } from './html.js';
 
@@ -140,9 +140,7 @@ export class RunWriter implements EngineSink {
   private v(x: Volume | undefined): string | undefined { return x === undefined ? undefined : formatQ(x.value, this.q); }
   /** Prices at the instrument's digits (a mid between two quotes may carry one more). */
   private px(symbol: string | undefined, x: Price | undefined): string | undefined {
-    if (x === undefined) return undefined;
-    const digits = symbol ? this.instruments.get(symbol)?.digits : undefined;
-    return digits === undefined ? x.toString() : x.value.toFixed(Math.max(digits, x.value.decimalPlaces()));
+    return priceCell(this.instruments, symbol, x);
   }
 
   account(id: string): AccountTally {
