@@ -2,23 +2,10 @@
 // invariant checked after every event.
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../sim/scenario.js';
+import { STOCK, close, open, weekScenario } from './cost-fixtures.js';
 import { checkedRun } from './helpers.js';
 
-const STOCK = { symbol: 'AAPL', class: 'stock', base: 'AAPL', quote: 'USD', contractSize: '1', digits: 2, minLot: '1', lotStep: '1', maxLot: '1000', marginMode: 'cfd' };
-
-/** One MAM investor `a` of 100,000 following a block master, in the week of Monday 4 March 2024. */
-function scenario(edit: (s: any) => void): any {
-  const s: any = {
-    name: 'costs', seed: 1, start: '2024-03-04T00:05:00', end: '2024-03-15T12:00:00',
-    instruments: ['EURUSD'],
-    prices: { EURUSD: { ticks: [['2024-03-04T09:00:00', '1.09990', '1.10000'], ['2024-03-07T10:00:00', '1.10490', '1.10500']] } },
-    program: { structure: 'block', allocation: 'equity', performanceFee: '0' },
-    investors: [{ id: 'a', model: 'mam', deposit: '100000' }],
-    orders: [],
-  };
-  edit(s);
-  return s;
-}
+const scenario = (edit: (s: any) => void): any => weekScenario({ name: 'costs', end: '2024-03-15T12:00:00' }, edit);
 
 function run(edit: (s: any) => void) {
   const r = checkedRun(parseScenario(JSON.stringify(scenario(edit)), 'costs.json'));
@@ -27,9 +14,6 @@ function run(edit: (s: any) => void) {
   const lines = (kind: string) => r.sink.costs.filter((c) => c.kind === kind);
   return { ...r, entries: entries, lines };
 }
-
-const open = (ticket: string, at: string, side: string, volume: string, symbol = 'EURUSD') => ({ at, action: 'open', ticket, symbol, side, volume });
-const close = (ticket: string, at: string, volume?: string) => ({ at, action: 'close', ticket, ...(volume ? { volume } : {}) });
 
 describe('commissions', () => {
   it('per-side $8 a lot: 2 lots pay 16 at the open and 16 at the close; the ticket shows −32', () => {

@@ -2,25 +2,13 @@
 // value, with every invariant checked after every event and the statements reconciled to the journal.
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../sim/scenario.js';
+import { STOCK, close, open, trade, weekScenario } from './cost-fixtures.js';
 import { checkedRun, reconcileRebates } from './helpers.js';
 import { formatServerTime } from '../engine/time.js';
 import { Dec } from '../engine/decimal.js';
 
-const STOCK = { symbol: 'AAPL', class: 'stock', base: 'AAPL', quote: 'USD', contractSize: '1', digits: 2, minLot: '1', lotStep: '1', maxLot: '1000', marginMode: 'cfd' };
-
-function scenario(edit: (s: any) => void): any {
-  const s: any = {
-    name: 'rebates', seed: 1, start: '2024-03-04T00:05:00', end: '2024-03-29T12:00:00',
-    instruments: ['EURUSD'],
-    prices: { EURUSD: { ticks: [['2024-03-04T09:00:00', '1.09990', '1.10000'], ['2024-03-07T10:00:00', '1.10490', '1.10500']] } },
-    program: { structure: 'block', allocation: 'equity', performanceFee: '0' },
-    investors: [{ id: 'a', model: 'mam', deposit: '100000' }],
-    orders: [],
-    rebates: { plan: { default: { perLot: '6' } } },
-  };
-  edit(s);
-  return s;
-}
+/** The base scenario over March with a $6 a lot rebate plan. */
+const scenario = (edit: (s: any) => void): any => weekScenario({ name: 'rebates', end: '2024-03-29T12:00:00', rebates: { plan: { default: { perLot: '6' } } } }, edit);
 
 function run(edit: (s: any) => void) {
   const r = checkedRun(parseScenario(JSON.stringify(scenario(edit)), 'rebates.json'));
@@ -31,10 +19,6 @@ function run(edit: (s: any) => void) {
     .reduce((s, e) => (e.to === account ? s.plus(e.amount.value) : s.minus(e.amount.value)), new Dec(0)).toNumber();
   return { ...r, paid, to };
 }
-
-const open = (ticket: string, at: string, side: string, volume: string, symbol = 'EURUSD') => ({ at, action: 'open', ticket, symbol, side, volume });
-const close = (ticket: string, at: string) => ({ at, action: 'close', ticket });
-const trade = (ticket: string, volume: string, openAt: string, closeAt?: string, symbol = 'EURUSD') => ({ ticket, symbol, side: 'buy', volume, open: openAt, ...(closeAt ? { close: closeAt } : {}) });
 
 describe('rebate timing', () => {
   it('half-open-half-close: 2 lots at $6 opened Monday and closed Tuesday pay 6 at the end of each day to the manager', () => {
