@@ -13,6 +13,7 @@ export const EVENT_KINDS = [
   'units-issued', 'units-redeemed', 'positions-reduced', 'reduction-rounded', 'positions-copied', 'pool-reallocated',
   'period-end', 'performance-fee', 'management-fee', 'entry-fee', 'subscription-fee', 'volume-fee', 'terms-changed', 'negative-balance-protected', 'rounding-missed',
   'client-joined', 'rebate-credited', 'rebate-capped', 'cashback-credited',
+  'copy-skipped', 'copy-clamped', 'margin-call', 'stop-out', 'negative-balance-carried', 'limit-breach', 'account-paused', 'account-resumed', 'hard-stop',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -31,7 +32,7 @@ export interface EngineEvent {
 }
 
 /** Why a position (or part of one) was closed. */
-export type CloseCause = 'master-close' | 'stop-loss' | 'take-profit' | 'withdrawal' | 'leave' | 'reallocate' | 'performance-fee' | 'management-fee' | 'subscription-fee' | 'volume-fee' | 'residual-exposure' | 'client-close';
+export type CloseCause = 'master-close' | 'stop-loss' | 'take-profit' | 'withdrawal' | 'leave' | 'reallocate' | 'performance-fee' | 'management-fee' | 'subscription-fee' | 'volume-fee' | 'residual-exposure' | 'client-close' | 'stop-out' | 'risk-limit' | 'hard-stop';
 
 export interface ClosedTrade {
   readonly account: string;

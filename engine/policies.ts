@@ -5,6 +5,7 @@ import type { ResidualRule } from './split.js';
 import type { ConversionSide } from './quotes.js';
 import type { CommissionSide } from './commission.js';
 import type { RebateTiming } from './rebate.js';
+import type { HedgedMargin } from './margin.js';
 
 export const STRUCTURES = ['signal', 'block'] as const;
 export type Structure = (typeof STRUCTURES)[number];
@@ -40,7 +41,12 @@ export interface Policies {
   readonly belowMinLot: 'skip' | 'force-min';
   readonly onLeave: 'close' | 'detach';
   readonly pammDeposit: 'reallocate' | 'no-action';
-  readonly negativeBalance: 'protect';
+  /** `protect`: the broker absorbs a negative balance (booked to house); `carry`: the account keeps it. */
+  readonly negativeBalance: 'protect' | 'carry';
+  /** How a long and a short of one symbol are margined together. */
+  readonly hedgedMargin: HedgedMargin;
+  /** A MAM account that breaches a personal limit: unlinked from the program, or paused until the next trading week. */
+  readonly limitBreach: 'detach' | 'pause-until-next-period';
   readonly intrabar: 'worst-first' | 'open-high-low-close';
   readonly sameBarStops: 'stop-loss-first' | 'path-order';
   readonly performanceFee: PerformanceFeePolicies;
@@ -59,6 +65,8 @@ export const DEFAULT_POLICIES: Policies = {
   onLeave: 'close',
   pammDeposit: 'reallocate',
   negativeBalance: 'protect',
+  hedgedMargin: 'none',
+  limitBreach: 'detach',
   intrabar: 'worst-first',
   sameBarStops: 'stop-loss-first',
   performanceFee: {

@@ -5,7 +5,7 @@ import { Dec } from './decimal.js';
 import { CostBook, type CostsConfig, type Fill, type RebateSource, noCosts } from './costs.js';
 import { AllocationError, type AllocationNote, type AllocationTerms, type Follower, type Sizing, allocate, allocationFamily, proportionalPart, splitOnGrain } from './allocation.js';
 import type { ClosedTrade, CloseCause, EngineEvent, EngineSink } from './events.js';
-import { netLegs } from './executive.js';
+import { type ExternalOrder, netLegs } from './executive.js';
 import { type Instrument, type Side, opposite, quoteProfit, sideSign } from './instrument.js';
 import { Journal, type AccountKind, type AccountRef } from './journal.js';
 import { type PendingType, type Watch, crossing, distance, isBeyond as isBeyondAt, pendingSide, pendingWatch, quoteAt, stopWatch, validLevel } from './orders.js';
@@ -16,6 +16,9 @@ import { type Quantum, ceilToQuantum, roundToQuantum } from './quantum.js';
 import { splitAmount } from './split.js';
 import { type Conversion, type Quote, QuoteBook, fillPrice, findConversion, markPrice, mid } from './quotes.js';
 import { MANAGER } from './rebate.js';
+import { legsBySymbol, leverageFor, marginLevel, marginPerLot, marginedLots } from './margin.js';
+import { type AccountLimits, type LimitPeriod, PerformanceIndex, type RiskTerms } from './risk.js';
+import { stopOut } from './stop-out.js';
 import type { Weekday } from './swap.js';
 import { type ServerTime, formatServerTime } from './time.js';
 import { Money, Price, Units, Volume } from './values.js';
@@ -50,7 +53,28 @@ export interface ProgramConfig {
   readonly costs?: CostsConfig;
   /** The program's accounts (master, MAM sub-accounts, pool) are swap-free. */
   readonly swapFree?: boolean;
+  /** Margin, stop-out and limits (DOMAIN §9); none of them apply when absent. */
+  readonly risk?: RiskTerms;
+  /** Adverse slippage in price units for a fill of a symbol at a time (stress windows); none when absent. */
+  readonly slippage?: (symbol: string, time: ServerTime) => Dec;
 }
+
+/** One trading account's margin state now (DOMAIN §9). */
+export interface MarginSnapshot {
+  readonly id: string;
+  readonly kind: AccountKind;
+  readonly equity: Money;
+  readonly used: Money;
+  readonly free: Money;
+  /** Percent; undefined with no margin in use. */
+  readonly level: Dec | undefined;
+}
+
+/** Journal reasons that move money in or out of an account without trading (what loss limits look through). */
+const FLOW_REASONS = new Set(['deposit', 'withdrawal', 'performance-fee', 'management-fee', 'entry-fee', 'subscription-fee']);
+/** The index a block master's hard stop watches: all its parts together. */
+const BLOCK_INDEX = 'block';
+const HARD_STOP_REASON = 'the master hard stop has triggered: no new trades for the rest of the run';
 
 /** Who brought an investor or client in, and its swap terms. */
 export interface Referral {
@@ -269,6 +293,14 @@ export class Program {
   private readonly swapFreeAccounts = new Set<string>();
   /** Set while the pool trades for some members only (their flows or fees): whose volume its fills are. */
   private poolActors?: ReadonlyArray<{ id: string; weight: Dec }>;
+  /** Risk state: flow-neutral indices per account, paused accounts (until which boundary), margin-call episodes, the hard stop. */
+  private readonly indices = new Map<string, PerformanceIndex>();
+  private readonly paused = new Map<string, LimitPeriod>();
+  private readonly inMarginCall = new Set<string>();
+  private readonly carried = new Set<string>();
+  private hardStopped = false;
+  /** Forex-mode margin is stated in the base currency: how each symbol's base converts to USD (undefined: through its own quote). */
+  private readonly baseConversions = new Map<string, Conversion | undefined>();
 
   constructor(readonly config: ProgramConfig, private readonly sink: EngineSink) {
     this.q = config.quantum;
@@ -304,6 +336,16 @@ export class Program {
       this.accountKinds.set(`ib:${id}`, 'ib');
       this.journal.open({ id: `ib:${id}`, kind: 'ib' });
     }
+    if (config.risk) {
+      for (const inst of config.instruments.values()) this.baseConversions.set(inst.symbol, findConversion(inst.base, ACCOUNT_CURRENCY, config.instruments));
+      this.indices.set(config.structure === 'signal' ? SYSTEM_ACCOUNTS.master : BLOCK_INDEX, new PerformanceIndex());
+      if (config.pool) this.indices.set(config.pool.id, new PerformanceIndex());
+      this.journal.onEntry((e) => {
+        if (!FLOW_REASONS.has(e.reason)) return;
+        this.riskFlow(e.to, e.amount.value);
+        this.riskFlow(e.from, e.amount.value.neg());
+      });
+    }
     this.costs = new CostBook(config.costs ?? noCosts(config.policies.residualRule), {
       journal: this.journal, q: this.q, sink, house: SYSTEM_ACCOUNTS.house,
       instrument: (symbol) => this.instrument(symbol),
@@ -319,6 +361,7 @@ export class Program {
     this.accounts.set(id, acc);
     this.accountKinds.set(id, kind);
     this.journal.open({ id, kind });
+    if (this.config.risk && kind === 'mam') this.indices.set(id, new PerformanceIndex());
     return acc;
   }
 
@@ -421,8 +464,13 @@ export class Program {
     return this.equityOf(inv, inv.model === 'pamm' ? this.memberValues() : new Map());
   }
 
-  /** Followers in account order: MAM sub-accounts in joining order, then the PAMM pool. */
+  /** Followers in account order: MAM sub-accounts in joining order, then the PAMM pool; a paused account copies nothing. */
   private followers(): TradingAccount[] {
+    return this.linked().filter((a) => !this.paused.has(a.id));
+  }
+
+  /** Every account still in the program, paused or not: the parts of a block master. */
+  private linked(): TradingAccount[] {
     const out: TradingAccount[] = [];
     for (const acc of this.accounts.values()) if (acc.kind === 'mam' && acc.active) out.push(acc);
     if (this.config.pool && this.units && this.units.total.isPositive()) out.push(this.accounts.get(this.config.pool.id)!);
@@ -482,6 +530,7 @@ export class Program {
       }
     }
     this.quotes.set(symbol, quote);
+    if (move.marketOpen !== false) this.checkRisk(quote.time);
   }
 
   /**
@@ -560,13 +609,20 @@ export class Program {
       const clients = legs.filter((l) => (l.kind === 'open' ? l.symbol : l.position.symbol) === symbol);
       const house = this.houseLegs(time, symbol, clients);
       const houseNet = house.reduce((x, l) => x.plus(l.volume.value.times(sideSign(legSide(l)))), new Dec(0));
-      const order = netLegs(symbol, clients.map((l) => ({ side: legSide(l), volume: l.volume })), this.quotes.require(symbol), houseNet);
+      const order = this.slipped(time, netLegs(symbol, clients.map((l) => ({ side: legSide(l), volume: l.volume })), this.quotes.require(symbol), houseNet));
       const step = this.instrument(symbol).lotStep.value;
       if (!order.external.mod(step).isZero()) throw new Error(`executive: external order ${order.external.toString()} ${symbol} is not in whole lot steps`);
       this.sink.execution(time, order);
       for (const l of [...clients, ...house]) this.fill(time, l, order.price);
       for (const sh of shadows.filter((x) => x.symbol === symbol)) this.missed(time, sh, order.price);
     }
+  }
+
+  /** A stress window's slippage moves the net's price against its side (a cross at mid does not slip). */
+  private slipped(time: ServerTime, order: ExternalOrder): ExternalOrder {
+    const slip = this.config.slippage?.(order.symbol, time);
+    if (!slip || slip.isZero() || order.side === 'cross') return order;
+    return { ...order, price: new Price(order.price.value.plus(slip.times(sideSign(order.side)))) };
   }
 
   /** The ideal P&L an exact share without a position made, closed at `price`: rounding money the account missed. */
@@ -774,6 +830,7 @@ export class Program {
    */
   masterOpen(time: ServerTime, ticket: string, symbol: string, side: Side, volume: Volume | undefined, opts: OrderOptions & { readonly checkLevels?: boolean } = {}): void {
     const overrides = opts.overrides ?? new Map<string, Volume>();
+    if (this.hardStopped) return this.rejectOrder(time, ticket, symbol, HARD_STOP_REASON);
     if (this.masterTrades.has(ticket) || this.pendingOrders.has(ticket)) return this.rejectOrder(time, ticket, symbol, `ticket ${ticket} already used`);
     if (this.orderCount() >= this.maxOrders) return this.rejectOrder(time, ticket, symbol, `the account already has ${this.orderCount()} open and pending orders, the limit is ${this.maxOrders}`);
     if (!this.config.instruments.has(symbol)) return this.rejectOrder(time, ticket, symbol, `unknown instrument ${symbol}`);
@@ -808,19 +865,30 @@ export class Program {
       const lotRule = masterLotRule(this.instrument(symbol), masterVolume);
       if (lotRule) return this.rejectOrder(time, ticket, symbol, `the block (sum of the set lots): ${lotRule}`);
     }
+    const capped = this.masterCaps(symbol, masterVolume) ?? (this.config.structure === 'signal' ? this.marginShortfall(this.accounts.get(SYSTEM_ACCOUNTS.master)!, symbol, side, masterVolume) : undefined);
+    if (capped) return this.rejectOrder(time, ticket, symbol, capped);
     this.noteEvents(time, ticket, symbol, alloc.notes);
-    if (this.config.structure === 'block' && alloc.parts.length === 0) return this.rejectOrder(time, ticket, symbol, 'no follower can take a part of the block');
-    const placed = new Set(alloc.parts.map((p) => p.account));
-    const skipped = new Map([...alloc.exact].filter(([acc, x]) => !placed.has(acc) && x.gt(0)).map(([acc, exact]) => [acc, { exact }]));
+    // Risk gates (caps, the pool's leverage, free margin) cut or skip single copies; a skipped copy is not rounding.
+    const exactShares = new Map(alloc.exact);
+    const parts: Array<{ account: string; volume: Volume }> = [];
+    for (const p of alloc.parts) {
+      const v = this.gateCopy(time, p.account, ticket, symbol, side, p.volume);
+      if (v) parts.push({ account: p.account, volume: v });
+      if (!v) exactShares.delete(p.account);
+      else if (!v.eq(p.volume)) exactShares.set(p.account, v.value);
+    }
+    if (this.config.structure === 'block' && parts.length === 0) return this.rejectOrder(time, ticket, symbol, `no follower can take a part of the block${parts.length < alloc.parts.length ? ' (see the copy-skipped events)' : ''}`);
+    const placed = new Set(parts.map((p) => p.account));
+    const skipped = new Map([...exactShares].filter(([acc, x]) => !placed.has(acc) && x.gt(0)).map(([acc, exact]) => [acc, { exact }]));
     this.masterTrades.set(ticket, { ticket, symbol, side, openTime: time, skipped, sl: opts.sl, tp: opts.tp });
     const minLot = this.instrument(symbol).minLot;
     if (!this.smallestTrade || minLot.value.div(masterVolume.value).gt(this.smallestTrade.minLot.value.div(this.smallestTrade.volume.value))) this.smallestTrade = { volume: masterVolume, minLot };
     if (this.config.structure === 'signal') this.queue(time, { kind: 'open', account: SYSTEM_ACCOUNTS.master, masterTicket: ticket, symbol, side, volume: masterVolume, exact: masterVolume.value });
-    for (const p of alloc.parts) this.queue(time, { kind: 'open', account: p.account, masterTicket: ticket, symbol, side, volume: p.volume, exact: alloc.exact.get(p.account)! });
-    // A block is what its parts hold: report that, and the ordered volume where the lot limits changed it.
-    const opened = this.config.structure === 'block' ? Volume.sum(alloc.parts.map((p) => p.volume)) : masterVolume;
-    const changed = opened.eq(masterVolume) ? '' : `; ordered ${masterVolume.toString()}, the lot limits made the block ${opened.toString()} (see the allocation events)`;
-    this.emit({ time, kind: 'master-open', ticket, symbol, volume: opened, reason: `${side} ${opened.toString()} allocated to ${alloc.parts.length} follower(s) by ${this.config.allocation} (${this.config.policies.roundingMode})${changed}` });
+    for (const p of parts) this.queue(time, { kind: 'open', account: p.account, masterTicket: ticket, symbol, side, volume: p.volume, exact: exactShares.get(p.account)! });
+    // A block is what its parts hold: report that, and the ordered volume where the lot limits or risk gates changed it.
+    const opened = this.config.structure === 'block' ? Volume.sum(parts.map((p) => p.volume)) : masterVolume;
+    const changed = opened.eq(masterVolume) ? '' : `; ordered ${masterVolume.toString()}, the lot limits and risk gates made the block ${opened.toString()} (see the allocation and copy events)`;
+    this.emit({ time, kind: 'master-open', ticket, symbol, volume: opened, reason: `${side} ${opened.toString()} allocated to ${parts.length} follower(s) by ${this.config.allocation} (${this.config.policies.roundingMode})${changed}` });
   }
 
   private get maxOrders(): number { return this.config.maxOrders ?? 1000; }
@@ -836,6 +904,7 @@ export class Program {
 
   /** Places a master limit or stop order; it is allocated to the followers when it fills. */
   placePending(time: ServerTime, ticket: string, symbol: string, type: PendingType, price: Price, volume: Volume | undefined, opts: OrderOptions = {}): void {
+    if (this.hardStopped) return this.rejectOrder(time, ticket, symbol, HARD_STOP_REASON);
     if (this.masterTrades.has(ticket) || this.pendingOrders.has(ticket)) return this.rejectOrder(time, ticket, symbol, `ticket ${ticket} already used`);
     if (this.orderCount() >= this.maxOrders) return this.rejectOrder(time, ticket, symbol, `the account already has ${this.orderCount()} open and pending orders, the limit is ${this.maxOrders}`);
     const q = this.quotes.get(symbol);
@@ -1083,7 +1152,9 @@ export class Program {
         if (exact.gt(0)) t.skipped.set(accountId, { exact, openPrice: fillPrice(this.quotes.require(t.symbol), t.side) });
         continue;
       }
-      this.queue(time, { kind: 'open', account: accountId, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: v, exact });
+      const gated = this.gateCopy(time, accountId, t.ticket, t.symbol, t.side, v);
+      if (!gated) continue;
+      this.queue(time, { kind: 'open', account: accountId, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: gated, exact: gated.eq(v) ? exact : gated.value });
       this.emit({ time, kind: 'positions-copied', account: accountId, ticket: t.ticket, symbol: t.symbol, volume: v, reason: 'open master trade copied at the current price on joining' });
     }
     this.flush();
@@ -1092,6 +1163,7 @@ export class Program {
   /** `pammDeposit: reallocate` (copy family): the pool's open positions are resized to the master's proportion at the current price. */
   private reallocatePool(time: ServerTime): void {
     const pool = this.config.pool!.id;
+    if (this.paused.has(pool)) return;
     for (const t of this.masterTrades.values()) {
       const { volume: target, exact } = this.copyTarget(time, pool, t);
       const held = this.heldVolume(t.ticket, pool);
@@ -1100,8 +1172,11 @@ export class Program {
       if (target.isZero() && held.isZero() && exact.gt(0)) t.skipped.set(pool, { exact, openPrice: fillPrice(this.quotes.require(t.symbol), t.side) });
       if (target.eq(held)) continue;
       const heldExact = this.positionsOf(t.ticket, pool).reduce((x, p) => x.plus(p.exactVolume), new Dec(0));
-      if (target.gt(held)) this.queue(time, { kind: 'open', account: pool, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: target.minus(held), exact: Dec.max(0, exact.minus(heldExact)) });
-      else this.closeVolume(time, this.positionsOf(t.ticket, pool), held.minus(target), 'reallocate');
+      if (target.gt(held)) {
+        const add = this.gateCopy(time, pool, t.ticket, t.symbol, t.side, target.minus(held));
+        if (!add) continue;
+        this.queue(time, { kind: 'open', account: pool, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: add, exact: add.eq(target.minus(held)) ? Dec.max(0, exact.minus(heldExact)) : add.value });
+      } else this.closeVolume(time, this.positionsOf(t.ticket, pool), held.minus(target), 'reallocate');
       this.emit({ time, kind: 'pool-reallocated', account: pool, ticket: t.ticket, symbol: t.symbol, volume: target, reason: `pool resized from ${held.toString()} to ${target.toString()} lots` });
     }
     this.flush();
@@ -1192,9 +1267,13 @@ export class Program {
   /** Pays `gross` out of the investor's account: the fees to the fee account, the rest to the investor. */
   private payOut(time: ServerTime, inv: Investor, gross: Money, fees: ReadonlyArray<{ reason: 'performance-fee' | 'management-fee'; amount: Money }>, what: string): void {
     if (gross.isNegative()) {
-      // `negativeBalance: protect`: the broker absorbs the deficit; the investor is never charged.
-      this.journal.post(time, SYSTEM_ACCOUNTS.house, inv.account, gross.neg(), 'negative-balance', inv.id);
-      this.emit({ time, kind: 'negative-balance-protected', investor: inv.id, account: inv.account, amount: gross.neg(), reason: `${what}: equity ${gross.toString()} is below zero; the broker absorbs it (negativeBalance: protect)` });
+      // `protect`: the broker absorbs the deficit; `carry`: it stays on the account, owed by the investor.
+      if (this.config.policies.negativeBalance === 'protect') {
+        this.journal.post(time, SYSTEM_ACCOUNTS.house, inv.account, gross.neg(), 'negative-balance', inv.id);
+        this.emit({ time, kind: 'negative-balance-protected', investor: inv.id, account: inv.account, amount: gross.neg(), reason: `${what}: equity ${gross.toString()} is below zero; the broker absorbs it (negativeBalance: protect)` });
+      } else {
+        this.emit({ time, kind: 'negative-balance-carried', investor: inv.id, account: inv.account, amount: gross.neg(), reason: `${what}: equity ${gross.toString()} is below zero; it stays on the account, owed by the investor (negativeBalance: carry)` });
+      }
       gross = Money.zero;
     }
     // Fees never take more than there is: each is capped at what is left of the amount.
@@ -1282,7 +1361,7 @@ export class Program {
    * `onLeave: detach`: the fee crystallizes on the exit equity (open P&L included) and the
    * investor keeps its positions, unlinked from the master's trades, in an independent account.
    */
-  private detach(time: ServerTime, inv: Investor): void {
+  private detach(time: ServerTime, inv: Investor, why = 'left with onLeave: detach'): void {
     const acc = this.accounts.get(inv.account)!;
     const exit = this.exitFees(inv, time, new Map());
     this.postFees(time, inv, exit.fees, 'crystallized on exit (detach)');
@@ -1292,8 +1371,14 @@ export class Program {
     inv.detached = true;
     this.issueStatement(time, inv, 'exit (detach)', this.assessedMark(inv), exit.gain, this.equity(inv.account));
     inv.fee = NEW_FEE_STATE;
-    this.emit({ time, kind: 'detach', investor: inv.id, account: inv.account, volume: Volume.sum(acc.positions.map((p) => p.volume)), amount: this.equity(inv.account), reason: `left with onLeave: detach; keeps ${acc.positions.length} position(s) in an independent account` });
+    this.emit({ time, kind: 'detach', investor: inv.id, account: inv.account, volume: Volume.sum(acc.positions.map((p) => p.volume)), amount: this.equity(inv.account), reason: `${why}; keeps ${acc.positions.length} position(s) in an independent account` });
     this.retireEmptyBlockTrades(time);
+    // Its equity leaves the block master with it: an outflow, not a loss, for the block's hard stop.
+    const block = this.indices.get(BLOCK_INDEX);
+    if (block) {
+      const rest = this.equity(inv.account).value;
+      block.flow(rest.neg(), this.blockEquity().plus(rest));
+    }
   }
 
   private activeInvestor(time: ServerTime, id: string): Investor | undefined {
@@ -1486,7 +1571,7 @@ export class Program {
     if (!acc) return this.rejectOrder(time, ticket, symbol, `no client ${client}`);
     const q = this.quotes.get(symbol);
     if (!q) return this.rejectOrder(time, ticket, symbol, `no price for ${symbol} yet`);
-    const lotRule = masterLotRule(this.instrument(symbol), volume);
+    const lotRule = masterLotRule(this.instrument(symbol), volume) ?? this.marginShortfall(acc, symbol, side, volume);
     if (lotRule) return this.rejectOrder(time, ticket, symbol, lotRule);
     this.fill(time, { kind: 'open', account: acc.id, masterTicket: ticket, symbol, side, volume, exact: volume.value }, fillPrice(q, side));
   }
@@ -1513,12 +1598,258 @@ export class Program {
       for (const p of acc.positions) p.swap = p.swap.plus(this.costs.chargeSwap(time, day, acc.id, p, p.volume, this.markOf(p.symbol, p.side)));
     }
     this.costs.credit(time, label);
+    // Monday 00:00 (the rollover ending Sunday) starts a trading week as well as a day.
+    if (this.config.risk) this.startRiskPeriod(time, day === 'sunday' ? 'week' : 'day');
   }
 
   /** The end of the run closes the trading day: rebates accrued since the last rollover are credited. */
   endOfRun(time: ServerTime, label: string): void {
     this.flush();
     this.costs.credit(time, label);
+  }
+
+  // ---------------------------------------------------------------- margin and risk (DOMAIN §9)
+
+  /** Margin of `lots` of a symbol in USD at `leverage` (the account's by default), rounded half-up to the quantum. */
+  private marginUSD(symbol: string, lots: Dec, leverage?: Dec): Dec {
+    const inst = this.instrument(symbol);
+    const price = mid(this.quotes.require(symbol));
+    const m = marginPerLot(inst, price, leverage ?? leverageFor(this.config.risk!.leverage, inst));
+    const amount = m.amount.times(lots);
+    if (m.currency === 'quote') return this.quotes.toAccount(amount, this.conversions.get(symbol)!, this.q, 'mid').value;
+    const base = this.baseConversions.get(symbol);
+    // No pair converts the base currency: go through the instrument's own price into its quote currency.
+    if (!base) return this.quotes.toAccount(amount.times(price), this.conversions.get(symbol)!, this.q, 'mid').value;
+    return this.quotes.toAccount(amount, base, this.q, 'mid').value;
+  }
+
+  /** Used margin of an account (with one more position, to test an order), by the hedged-margin policy, per symbol. */
+  private usedMargin(acc: TradingAccount, extra?: { symbol: string; side: Side; volume: Volume }): Money {
+    const legs = legsBySymbol(extra ? [...acc.positions, extra] : acc.positions);
+    let total = new Dec(0);
+    for (const [symbol, l] of legs) {
+      const lots = marginedLots(l.long, l.short, this.config.policies.hedgedMargin);
+      if (!lots.isZero()) total = total.plus(this.marginUSD(symbol, lots));
+    }
+    return new Money(total);
+  }
+
+  private marginLevelOf(acc: TradingAccount): Dec | undefined {
+    return marginLevel(this.equity(acc.id).value, this.usedMargin(acc).value);
+  }
+
+  /** Why an open of `volume` would leave the account with negative free margin (none when risk rules are off or it fits). */
+  private marginShortfall(acc: TradingAccount, symbol: string, side: Side, volume: Volume): string | undefined {
+    if (!this.config.risk) return undefined;
+    const used = this.usedMargin(acc);
+    const after = this.usedMargin(acc, { symbol, side, volume });
+    const equity = this.equity(acc.id);
+    if (!equity.minus(after).isNegative()) return undefined;
+    return `not enough free margin: ${volume.toString()} ${symbol} needs ${after.minus(used).toString()} more margin, free margin is ${equity.minus(used).toString()}`;
+  }
+
+  /** The master's global caps: the largest order, and the most lots of master trades open at once. */
+  private masterCaps(symbol: string, volume: Volume): string | undefined {
+    const m = this.config.risk?.master;
+    if (m?.maxOrderVolume && volume.gt(m.maxOrderVolume)) return `volume ${volume.toString()} is above the master's order cap ${m.maxOrderVolume.toString()}`;
+    if (m?.maxOpenVolume) {
+      const open = Volume.sum([...this.masterTrades.keys()].map((t) => this.masterVolume(t)));
+      if (open.plus(volume).gt(m.maxOpenVolume)) return `${open.toString()} lots open plus ${volume.toString()} ${symbol} would exceed the master's open-volume cap ${m.maxOpenVolume.toString()}`;
+    }
+    return undefined;
+  }
+
+  /**
+   * One follower's copy through the risk gates: its open-volume cap cuts it to the room left
+   * (on the volume grain), the pool's maximum leverage and too little free margin skip it.
+   * Returns the volume to open, or undefined when skipped; every cut and skip is an event.
+   */
+  private gateCopy(time: ServerTime, account: string, ticket: string, symbol: string, side: Side, volume: Volume): Volume | undefined {
+    const risk = this.config.risk;
+    if (!risk) return volume;
+    const acc = this.accounts.get(account)!;
+    const skip = (reason: string): undefined => {
+      this.emit({ time, kind: 'copy-skipped', account, ticket, symbol, volume, reason });
+      return undefined;
+    };
+    let v = volume;
+    const cap = risk.accounts?.get(account)?.maxOpenVolume;
+    if (cap) {
+      const open = Volume.sum(acc.positions.map((p) => p.volume));
+      const grain = this.grain(symbol);
+      const room = new Volume(Dec.max(0, cap.value.minus(open.value)).div(grain).floor().times(grain));
+      if (v.gt(room)) {
+        const minLot = this.instrument(symbol).minLot;
+        if (!room.isPositive() || (this.config.policies.roundingMode === 'lot-step' && room.lt(minLot))) return skip(`the account's open-volume cap ${cap.toString()} is reached (${open.toString()} lots open)`);
+        this.emit({ time, kind: 'copy-clamped', account, ticket, symbol, volume: room, reason: `cut from ${v.toString()} to ${room.toString()} lots by the account's open-volume cap ${cap.toString()} (${open.toString()} lots open)` });
+        v = room;
+      }
+    }
+    const maxLeverage = acc.kind === 'pamm' ? risk.pool?.maxLeverage : undefined;
+    if (maxLeverage) {
+      const legs = [...acc.positions, { symbol, volume: v }];
+      const notional = legs.reduce((x, p) => x.plus(this.marginUSD(p.symbol, p.volume.value, new Dec(1))), new Dec(0));
+      const equity = this.equity(account).value;
+      if (!equity.isPositive() || notional.div(equity).gt(maxLeverage)) return skip(`the pool's leverage would be ${equity.isPositive() ? notional.div(equity).toDecimalPlaces(2).toString() : 'unbounded'}:1, above its maximum ${maxLeverage.toString()}:1`);
+    }
+    const short = this.marginShortfall(acc, symbol, side, v);
+    return short ? skip(short) : v;
+  }
+
+  /** A flow in or out of an account moves its performance index's units, not its value (and a block part's flow the block's). */
+  private riskFlow(account: string, amount: Dec): void {
+    const idx = this.indices.get(account);
+    if (!idx) return;
+    idx.flow(amount, this.equity(account).value.minus(amount));
+    const block = this.indices.get(BLOCK_INDEX);
+    const kind = this.accounts.get(account)?.kind;
+    if (block && (kind === 'mam' || kind === 'pamm')) block.flow(amount, this.blockEquity().minus(amount));
+  }
+
+  /** The block master's equity: every part still in the program, paused or not. */
+  private blockEquity(): Dec {
+    return this.linked().reduce((x, a) => x.plus(this.equity(a.id).value), new Dec(0));
+  }
+
+  /**
+   * After every price update in market hours (DOMAIN §9): the master hard stop, then each
+   * account's own limits (the manager's, tighter by design), then the broker's margin call and
+   * stop-out, and a negative balance left once nothing is open. Accounts with nothing open
+   * have nothing a price can move and are skipped.
+   */
+  private checkRisk(time: ServerTime): void {
+    const risk = this.config.risk;
+    if (!risk) return;
+    this.checkHardStop(time);
+    for (const acc of [...this.accounts.values()]) {
+      if (acc.kind === 'house' || acc.positions.length === 0) continue;
+      this.checkLimits(time, acc);
+      this.checkMargin(time, acc, risk);
+      this.settleNegative(time, acc);
+    }
+  }
+
+  private checkHardStop(time: ServerTime): void {
+    const m = this.config.risk!.master;
+    if (this.hardStopped || !m || (m.hardStopEquity === undefined && m.hardStopDrawdown === undefined) || this.masterTrades.size === 0) return;
+    const signal = this.config.structure === 'signal';
+    const equity = signal ? this.equity(SYSTEM_ACCOUNTS.master).value : this.blockEquity();
+    const drawdown = this.indices.get(signal ? SYSTEM_ACCOUNTS.master : BLOCK_INDEX)!.drawdown(equity);
+    let why: string | undefined;
+    if (m.hardStopEquity && equity.lt(m.hardStopEquity.value)) why = `master equity ${roundToQuantum(equity, this.q).toString()} is below the hard stop ${m.hardStopEquity.toString()}`;
+    else if (m.hardStopDrawdown && drawdown.gte(m.hardStopDrawdown)) why = `master drawdown ${pct(drawdown)} reached the hard stop ${pct(m.hardStopDrawdown)}`;
+    if (!why) return;
+    this.hardStopped = true;
+    this.emit({ time, kind: 'hard-stop', account: SYSTEM_ACCOUNTS.master, amount: new Money(roundToQuantum(equity, this.q)), reason: `${why}: every master trade closes, pending orders are cancelled and new trades are blocked` });
+    for (const t of [...this.masterTrades.keys()]) this.masterClose(time, t, undefined, 'hard-stop');
+    for (const o of [...this.pendingOrders.values()]) {
+      this.pendingOrders.delete(o.ticket);
+      this.emit({ time, kind: 'order-cancelled', ticket: o.ticket, symbol: o.symbol, price: o.price, reason: `${o.type} at ${o.price.toString()} cancelled by the hard stop` });
+    }
+    this.flush();
+  }
+
+  /** A MAM account's personal limits, or the pool's loss limits; on a breach its positions close, then it detaches or pauses. */
+  private checkLimits(time: ServerTime, acc: TradingAccount): void {
+    const risk = this.config.risk!;
+    const idx = this.indices.get(acc.id);
+    if (!idx || !acc.active || (acc.kind !== 'mam' && acc.kind !== 'pamm')) return;
+    const equity = this.equity(acc.id);
+    const breach: { why: string; until?: LimitPeriod } | undefined = acc.kind === 'pamm' ? poolBreach(risk.pool, idx, equity.value) : accountBreach(risk.accounts?.get(acc.id), idx, equity);
+    if (!breach) return;
+    this.emit({ time, kind: 'limit-breach', account: acc.id, amount: equity, reason: `${breach.why}: the account's positions close` });
+    this.closeAll(time, acc, 'risk-limit');
+    if (breach.until) return this.pause(time, acc, breach.until, `the pool copies nothing until the next ${breach.until === 'day' ? 'day' : 'trading week'}`);
+    const inv = this.investors.get(acc.id.slice('mam:'.length))!;
+    if (this.config.policies.limitBreach === 'pause-until-next-period') return this.pause(time, acc, 'week', 'the account copies nothing until the next trading week (limitBreach: pause-until-next-period)');
+    this.detach(time, inv, 'detached after breaching a personal limit (limitBreach: detach)');
+  }
+
+  private pause(time: ServerTime, acc: TradingAccount, until: LimitPeriod, why: string): void {
+    this.paused.set(acc.id, until);
+    this.emit({ time, kind: 'account-paused', account: acc.id, reason: why });
+  }
+
+  /** Closes every open position of one account at the current prices. */
+  private closeAll(time: ServerTime, acc: TradingAccount, cause: CloseCause): void {
+    for (const p of [...acc.positions]) this.queue(time, { kind: 'close', position: p, volume: p.volume, cause });
+    this.flush();
+    this.retireEmptyBlockTrades(time);
+  }
+
+  /** Margin call once per episode below its level; below the stop-out level, the stop-out. */
+  private checkMargin(time: ServerTime, acc: TradingAccount, risk: RiskTerms): void {
+    const level = this.marginLevelOf(acc);
+    if (level !== undefined && level.lt(risk.stopOut)) {
+      const closed = new Map<Position, { volume: Volume; price: Price }>();
+      const closes = stopOut({
+        level: () => this.marginLevelOf(acc),
+        positions: () => acc.positions,
+        floating: (p) => this.floating(p),
+        close: (p) => {
+          closed.set(p, { volume: p.volume, price: this.markOf(p.symbol, p.side) });
+          // A signal master's stop-out is a master close: its followers copy it.
+          if (acc.kind === 'master') this.masterClose(time, p.masterTicket, undefined, 'stop-out');
+          else this.queue(time, { kind: 'close', position: p, volume: p.volume, cause: 'stop-out' });
+          this.flush();
+          this.retireEmptyBlockTrades(time);
+        },
+      }, risk.stopOut);
+      for (const c of closes) {
+        const at = closed.get(c.position)!;
+        this.emit({ time, kind: 'stop-out', account: acc.id, ticket: c.position.masterTicket, symbol: c.position.symbol, volume: at.volume, amount: c.floating, price: at.price, reason: `margin level ${pct100(c.before)} is below the stop-out level ${risk.stopOut.toString()}%: closed the most unprofitable position #${c.position.ticket} (${c.floating.toString()}); level after ${c.after === undefined ? 'none (nothing open)' : pct100(c.after)}` });
+      }
+    }
+    const now = this.marginLevelOf(acc);
+    if (now !== undefined && now.lt(risk.marginCall)) {
+      if (!this.inMarginCall.has(acc.id)) this.emit({ time, kind: 'margin-call', account: acc.id, amount: this.equity(acc.id), reason: `margin level ${pct100(now)} is below the margin-call level ${risk.marginCall.toString()}%` });
+      this.inMarginCall.add(acc.id);
+    } else this.inMarginCall.delete(acc.id);
+  }
+
+  /** Nothing open and a negative balance: the broker absorbs it (`protect`) or the account keeps it (`carry`). */
+  private settleNegative(time: ServerTime, acc: TradingAccount): void {
+    if (acc.positions.length > 0) return;
+    const balance = this.journal.balance(acc.id);
+    if (!balance.isNegative()) return;
+    if (this.config.policies.negativeBalance === 'protect') {
+      this.journal.post(time, SYSTEM_ACCOUNTS.house, acc.id, balance.neg(), 'negative-balance', acc.id);
+      this.emit({ time, kind: 'negative-balance-protected', account: acc.id, amount: balance.neg(), reason: `balance ${balance.toString()} after the forced closes; the broker absorbs it and the balance resets to 0 (negativeBalance: protect)` });
+    } else if (!this.carried.has(acc.id)) {
+      this.carried.add(acc.id);
+      this.emit({ time, kind: 'negative-balance-carried', account: acc.id, amount: balance.neg(), reason: `balance ${balance.toString()} after the forced closes stays on the account (negativeBalance: carry)` });
+    }
+  }
+
+  /** A new day or trading week: loss limits measure from here; pauses until this boundary end. */
+  private startRiskPeriod(time: ServerTime, period: LimitPeriod): void {
+    for (const [id, idx] of this.indices) {
+      const equity = id === BLOCK_INDEX ? this.blockEquity() : this.equity(id).value;
+      idx.startPeriod(equity, 'day');
+      if (period === 'week') idx.startPeriod(equity, 'week');
+    }
+    for (const [id, until] of [...this.paused]) {
+      if (until === 'week' && period !== 'week') continue;
+      this.paused.delete(id);
+      const acc = this.accounts.get(id)!;
+      if (acc.kind === 'mam') this.indices.get(id)!.resetPeak(this.equity(id).value);
+      this.emit({ time, kind: 'account-resumed', account: id, reason: `a new ${period === 'week' ? 'trading week' : 'day'}: the account copies the master's new trades again` });
+    }
+  }
+
+  /** Margin state of every trading account (the master of a signal program, MAM sub-accounts, the pool, clients) that is open. */
+  marginSnapshots(): MarginSnapshot[] {
+    this.flush();
+    const out: MarginSnapshot[] = [];
+    if (!this.config.risk) return out;
+    for (const acc of this.accounts.values()) {
+      if (acc.kind === 'house' || (acc.kind === 'master' && this.config.structure === 'block')) continue;
+      if (acc.kind !== 'master' && acc.kind !== 'client' && !acc.active && acc.positions.length === 0) continue;
+      const equity = this.equity(acc.id);
+      const used = this.usedMargin(acc);
+      out.push({ id: acc.id, kind: acc.kind, equity, used, free: equity.minus(used), level: marginLevel(equity.value, used.value) });
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- views
@@ -1564,4 +1895,30 @@ export class Program {
   openMasterTickets(): string[] { return [...this.masterTrades.keys()]; }
 
   accountIds(): string[] { return [...this.accountKinds.keys()]; }
+}
+
+/** A fraction as a percent with two decimals, for reasons. */
+function pct(x: Dec): string { return `${x.times(100).toDecimalPlaces(2).toString()}%`; }
+/** A margin level (already in percent) with two decimals. */
+function pct100(x: Dec): string { return `${x.toDecimalPlaces(2).toString()}%`; }
+
+/** The pool's loss limits: the week's first (mandatory), then the day's; what breached and until when it pauses. */
+function poolBreach(limits: RiskTerms['pool'], idx: PerformanceIndex, equity: Dec): { why: string; until: LimitPeriod } | undefined {
+  if (!limits) return undefined;
+  const week = idx.loss(equity, 'week');
+  if (week.gte(limits.weeklyLoss)) return { why: `the pool lost ${pct(week)} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}`, until: 'week' };
+  const day = idx.loss(equity, 'day');
+  if (limits.dailyLoss && day.gte(limits.dailyLoss)) return { why: `the pool lost ${pct(day)} today, its daily loss limit is ${pct(limits.dailyLoss)}`, until: 'day' };
+  return undefined;
+}
+
+/** A MAM account's personal limits: drawdown from its peak, minimum balance (on equity), weekly loss. */
+function accountBreach(limits: AccountLimits | undefined, idx: PerformanceIndex, equity: Money): { why: string } | undefined {
+  if (!limits) return undefined;
+  const dd = idx.drawdown(equity.value);
+  if (limits.maxDrawdown && dd.gte(limits.maxDrawdown)) return { why: `drawdown ${pct(dd)} reached the account's maximum drawdown ${pct(limits.maxDrawdown)}` };
+  if (limits.minBalance && equity.lt(limits.minBalance)) return { why: `equity ${equity.toString()} is below the account's minimum balance ${limits.minBalance.toString()}` };
+  const week = idx.loss(equity.value, 'week');
+  if (limits.weeklyLoss && week.gte(limits.weeklyLoss)) return { why: `the account lost ${pct(week)} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}` };
+  return undefined;
 }

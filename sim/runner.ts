@@ -57,6 +57,7 @@ function programFor(s: Scenario, sink: EngineSink): Program {
       rebates: s.rebates, rebateTiming: s.policies.rebateTiming, residualRule: s.policies.residualRule,
     },
     swapFree: s.costs.swapFree,
+    risk: s.risk,
   }, sink);
 }
 

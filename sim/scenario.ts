@@ -20,6 +20,8 @@ import { InputError, pointer } from './input-error.js';
 import { type Json, type Obj, type Path, Reader } from './reader.js';
 import { type ClientSpec, type CostContext, type CostTerms, checkReferrer, readClients, readCosts, readRebates } from './scenario-costs.js';
 import type { RebateTerms } from '../engine/rebate.js';
+import type { AccountLimits, RiskTerms } from '../engine/risk.js';
+import { readAccountLimits, readRisk } from './scenario-risk.js';
 import { type PriceSourceInput, type PriceTick, loadPriceSource, mergeTicks } from './prices.js';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
@@ -93,6 +95,10 @@ export interface Scenario {
   readonly costs: CostTerms;
   readonly rebates?: RebateTerms;
   readonly clients: readonly ClientSpec[];
+  /** Margin, stop-out and limits; undefined when the scenario has no `risk` section. */
+  readonly risk?: RiskTerms;
+  /** Seeds a `run` covers (Monte Carlo) when the scenario asks for it; the CLI's `--seeds` overrides. */
+  readonly monteCarloSeeds?: number;
   /** The validated document with every default filled in: what the run echoes. */
   readonly normalized: Obj;
   /** SHA-256 of the normalized document and every price file it reads. */
@@ -395,6 +401,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   // Investors, flows, orders
   const partnerIds = new Set(((doc.rebates as Obj | undefined)?.partners as Obj[] | undefined ?? []).map((x) => x.id as string));
   const ids = new Set<string>();
+  const accountLimits = new Map<string, AccountLimits>();
   const investors: InvestorSpec[] = (doc.investors as Obj[]).map((o, i) => {
     const path: Path = ['investors', i];
     const id = o.id as string;
@@ -403,6 +410,8 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     ids.add(id);
     const model = o.model as 'mam' | 'pamm';
     if (model === 'pamm' && !pool) r.fail([...path, 'model'], 'a PAMM investor needs a pool: add "pamm": {} to program');
+    const limits = readAccountLimits(r, o, path, quantum, doc.risk !== undefined);
+    if (limits) accountLimits.set(`mam:${id}`, limits);
     return {
       id, model,
       deposit: new Money(r.amount(o.deposit, [...path, 'deposit'], quantum, 'positive')),
@@ -481,13 +490,15 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   const clients = readClients(costContext, doc, instruments, partnerIds, new Set(orders.map((o) => o.ticket)));
   const clientsOf = (partner: string): Set<string> => new Set(clients.filter((c) => c.referredBy === partner).map((c) => c.id));
   const rebates = readRebates(costContext, doc, clientsOf);
+  const risk = readRisk(r, doc, quantum, preset, pool !== undefined, accountLimits);
+  const monteCarloSeeds = (doc.monteCarlo as Obj | undefined)?.seeds as number | undefined;
 
   hash.update(canonical(doc));
   return {
     file, name: doc.name as string, description: doc.description as string, seed, quantum, zone, start, end,
     instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee,
     subscriptionFee: subscription.isZero() ? undefined : new Money(subscription), volumeFee, termChanges, terms, pool,
-    preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, normalized: doc, hash: hash.digest('hex'),
+    preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, monteCarloSeeds, normalized: doc, hash: hash.digest('hex'),
   };
 }
 

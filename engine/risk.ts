@@ -1,0 +1,104 @@
+// Risk rules (DOMAIN §9) as data, and the flow-neutral performance index each loss limit and
+// drawdown is measured on, so deposits, withdrawals and fees never count as gains or losses.
+import { Dec } from './decimal.js';
+import type { Leverage } from './margin.js';
+import type { Money, Volume } from './values.js';
+
+/** PAMM pool limits set by the manager (seed 001): fractions of the pool's value (0.1 = 10%). */
+export interface PoolLimits {
+  /** Mandatory: the most the pool may lose in one trading week. */
+  readonly weeklyLoss: Dec;
+  readonly dailyLoss?: Dec;
+  /** The most notional exposure per unit of equity after an open (10 = 10:1). */
+  readonly maxLeverage?: Dec;
+}
+
+/** A MAM sub-account's personal limits (seed 001). */
+export interface AccountLimits {
+  /** Largest fall of the account's performance index from its peak (0.2 = 20%). */
+  readonly maxDrawdown?: Dec;
+  /** Equity below this breaches. */
+  readonly minBalance?: Money;
+  readonly weeklyLoss?: Dec;
+  /** The most lots the account may hold open at once: a copy above it is cut to what is left. */
+  readonly maxOpenVolume?: Volume;
+}
+
+/** Master protection (seed 002): a hard stop on the master's equity or its drawdown, and global caps. */
+export interface MasterLimits {
+  readonly hardStopEquity?: Money;
+  readonly hardStopDrawdown?: Dec;
+  /** The largest master order. */
+  readonly maxOrderVolume?: Volume;
+  /** The most lots of master trades open at once. */
+  readonly maxOpenVolume?: Volume;
+}
+
+export interface RiskTerms {
+  readonly leverage: Leverage;
+  /** Margin call and stop-out levels in percent of margin level (seed 000: 100 and 30). */
+  readonly marginCall: Dec;
+  readonly stopOut: Dec;
+  readonly pool?: PoolLimits;
+  readonly master?: MasterLimits;
+  /** Personal limits per MAM account id (`mam:<investor>`). */
+  readonly accounts?: ReadonlyMap<string, AccountLimits>;
+}
+
+export type LimitPeriod = 'day' | 'week';
+
+/**
+ * A flow-neutral index of one account: deposits buy index units and outflows (withdrawals,
+ * fees) redeem them at the current value, so the index moves only with trading. Loss limits
+ * compare it with its value at the start of the day or week; drawdown with its peak.
+ */
+export class PerformanceIndex {
+  private units = new Dec(0);
+  private peak = new Dec(1);
+  private readonly start: Record<LimitPeriod, Dec> = { day: new Dec(1), week: new Dec(1) };
+
+  /** The index at `equity` (1 before any money came in). */
+  value(equity: Dec): Dec {
+    return this.units.isZero() ? new Dec(1) : equity.div(this.units);
+  }
+
+  /** Money in (+) or out (−) of the account; `equityBefore` is the equity just before it. */
+  flow(amount: Dec, equityBefore: Dec): void {
+    const v = this.value(equityBefore);
+    // An empty or wiped-out account restarts its index: nothing is left to measure a loss on.
+    if (!v.isPositive() || v.isZero()) {
+      this.units = amount.isPositive() ? amount : new Dec(0);
+      this.peak = new Dec(1);
+      this.start.day = this.start.week = new Dec(1);
+      return;
+    }
+    this.units = Dec.max(0, this.units.plus(amount.div(v)));
+  }
+
+  /** Records the index at `equity` for the drawdown peak, and returns it. */
+  observe(equity: Dec): Dec {
+    const v = this.value(equity);
+    if (v.gt(this.peak)) this.peak = v;
+    return v;
+  }
+
+  /** Fall from the peak, as a fraction. */
+  drawdown(equity: Dec): Dec {
+    return Dec.max(0, new Dec(1).minus(this.observe(equity).div(this.peak)));
+  }
+
+  /** Loss since the start of the day or week, as a fraction. */
+  loss(equity: Dec, period: LimitPeriod): Dec {
+    return Dec.max(0, new Dec(1).minus(this.value(equity).div(this.start[period])));
+  }
+
+  /** A new day (and, on Monday, week) starts at the current index. */
+  startPeriod(equity: Dec, period: LimitPeriod): void {
+    this.start[period] = this.value(equity);
+  }
+
+  /** After a pause the drawdown is measured from here again. */
+  resetPeak(equity: Dec): void {
+    this.peak = this.value(equity);
+  }
+}
