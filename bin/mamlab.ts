@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { compareToDirectory } from '../reports/compare.js';
+import { MONTE_CARLO_FILES, monteCarloToDirectory } from '../reports/monte-carlo.js';
 import { humanAmount } from '../reports/html.js';
 import { OUTPUT_FILES, runToDirectory } from '../reports/run.js';
 import { InputError } from '../sim/input-error.js';
@@ -46,8 +47,26 @@ await yargs(hideBin(process.argv))
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.json or .yaml)' })
       .option('out', OUT)
       .option('seed', SEED)
+      .option('seeds', { type: 'number', describe: 'Monte Carlo: run seeds seed, seed+1, … (N runs) and write the distributions (overrides the scenario\'s monteCarlo.seeds)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' }),
     (argv) => guard(() => {
+      if (argv.seeds !== undefined && (!Number.isInteger(argv.seeds) || argv.seeds < 1 || argv.seeds > 10000)) throw new InputError('--seeds', '', 'expected a whole number of seeds from 1 to 10000');
+      const seeds = argv.seeds ?? loadScenario(argv.scenario, seedOption(argv.seed)).monteCarloSeeds;
+      if (seeds !== undefined) {
+        const progress = argv.quiet || !process.stderr.isTTY ? undefined : (done: number, total: number) => process.stderr.write(`\rseed ${done}/${total}`);
+        const mc = monteCarloToDirectory(argv.scenario, argv.out, { ...seedOption(argv.seed), seeds }, progress);
+        if (progress) process.stderr.write('\n');
+        if (argv.quiet) return;
+        const s = mc.summary as { stopOutProbability: Record<string, number>; totalInvestorLoss: Record<string, string>; negativeBalanceAbsorbed: Record<string, string>; limitBreaches: { total: number } };
+        process.stdout.write([
+          `${mc.seeds.length} seeds (${mc.seeds[0]}–${mc.seeds[mc.seeds.length - 1]}); worst seed ${mc.worstSeed}`,
+          `P(stop-out): ${Object.entries(s.stopOutProbability).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}`,
+          `total investor loss: 5% ${humanAmount(s.totalInvestorLoss.q05!)}, 50% ${humanAmount(s.totalInvestorLoss.q50!)}, 95% ${humanAmount(s.totalInvestorLoss.q95!)}, expected shortfall ${humanAmount(s.totalInvestorLoss.expectedShortfall95!)}`,
+          `negative balance absorbed: mean ${humanAmount(s.negativeBalanceAbsorbed.mean!)}, worst ${humanAmount(s.negativeBalanceAbsorbed.worst!)}; limit breaches ${s.limitBreaches.total}`,
+          `wrote ${MONTE_CARLO_FILES.join(', ')} to ${argv.out}`,
+        ].join('\n') + '\n');
+        return;
+      }
       const r = runToDirectory(argv.scenario, argv.out, seedOption(argv.seed));
       if (argv.quiet) return;
       const s = r.summary;

@@ -1722,9 +1722,12 @@ export class Program {
     if (!risk) return;
     this.checkHardStop(time);
     for (const acc of [...this.accounts.values()]) {
-      if (acc.kind === 'house' || acc.positions.length === 0) continue;
-      this.checkLimits(time, acc);
-      this.checkMargin(time, acc, risk);
+      if (acc.kind === 'house') continue;
+      // Nothing open, nothing a price can move: only a balance left negative by a forced close (the hard stop's) to settle.
+      if (acc.positions.length > 0) {
+        this.checkLimits(time, acc);
+        this.checkMargin(time, acc, risk);
+      }
       this.settleNegative(time, acc);
     }
   }

@@ -3,7 +3,7 @@
 // never depend on the machine's time zone.
 import * as Plot from '@observablehq/plot';
 import { JSDOM } from 'jsdom';
-import type { ChartPoint } from './run-writer.js';
+import type { ChartPoint, HealthPoint } from './run-writer.js';
 
 export function equityChartSvg(points: readonly ChartPoint[]): string {
   if (points.length === 0) return '<p>No equity points to draw.</p>';
@@ -20,6 +20,31 @@ export function equityChartSvg(points: readonly ChartPoint[]): string {
     marks: [
       Plot.lineY(data, { x: 'time', y: 'equity', stroke: 'subject', curve: 'step-after' }),
       Plot.ruleY([0]),
+    ],
+  });
+  return figure.outerHTML;
+}
+
+/** Levels above this are drawn at the top of the health chart (margin.csv has the exact figures). */
+export const HEALTH_CAP = 1000;
+
+/** The health view (seed 002): margin level of every account over time, with the margin-call and stop-out levels. */
+export function healthChartSvg(points: readonly HealthPoint[], marginCall: number, stopOut: number): string {
+  if (points.length === 0) return '<p>No margin in use during the run.</p>';
+  const { document } = new JSDOM('<!doctype html><html><body></body></html>').window;
+  const data = points.map((p) => ({ time: new Date(p.time), account: p.account, level: Math.min(p.level, HEALTH_CAP) }));
+  const figure = Plot.plot({
+    document,
+    width: 960,
+    height: 320,
+    marginLeft: 70,
+    x: { type: 'utc', label: 'server time' },
+    y: { grid: true, label: `margin level % (capped at ${HEALTH_CAP})`, domain: [Math.min(0, ...data.map((d) => d.level)), HEALTH_CAP] },
+    color: { legend: true },
+    marks: [
+      Plot.lineY(data, { x: 'time', y: 'level', stroke: 'account', curve: 'step-after' }),
+      Plot.ruleY([marginCall], { stroke: '#bf8700', strokeDasharray: '4,3' }),
+      Plot.ruleY([stopOut], { stroke: '#cf222e', strokeDasharray: '4,3' }),
     ],
   });
   return figure.outerHTML;

@@ -53,12 +53,29 @@ ${table(['month', 'spread', 'commissions', 'swaps', 'rebates paid', 'negative ba
 <p class="meta">Spread: what client fills paid against the mid (it is inside the fill price; no money moves for it). Swaps: net received by the broker. Every cost line is in costs.csv; every rebate and cashback amount, traced to its fill and the day it was credited, in rebates.csv; the broker's view per month in broker.csv.</p>`;
 }
 
+/** Risk and health: the terms, what they did per account, the margin levels over time, and the risk events in order. */
+export function riskSection(s: Summary, healthSvg: string, events: readonly ReportEvent[]): string {
+  const r = s.risk as { leverage: Record<string, string>; marginCallPct: string; stopOutPct: string; events: Record<string, Record<string, number>> } | null;
+  if (!r) return '';
+  const kinds = ['margin-call', 'stop-out', 'limit-breach', 'account-paused', 'hard-stop', 'negative-balance-protected', 'negative-balance-carried', 'copy-skipped', 'copy-clamped'];
+  const rows = Object.entries(r.events).map(([account, c]) => [account, ...kinds.map((k) => String(c[k] ?? 0))]);
+  const lev = Object.entries(r.leverage).map(([k, v]) => `${k} ${v}:1`).join(', ');
+  return `<h2>Risk and health</h2>
+<p class="meta">Leverage ${esc(lev)} · margin call ${esc(r.marginCallPct)}% · stop-out ${esc(r.stopOutPct)}% · hedged margin ${esc((s.policies as { hedgedMargin: string }).hedgedMargin)} · negative balance ${esc((s.policies as { negativeBalance: string }).negativeBalance)}. Checked at every price in market hours, for every account.</p>
+${rows.length ? table(['account', ...kinds], rows, new Set(kinds.map((_, i) => i + 1))) : '<p>No risk rule acted during the run.</p>'}
+<h3>Health: margin levels across the group</h3>
+<figure>${healthSvg}</figure>
+<p class="meta">Dashed lines: the margin-call level (amber) and the stop-out level (red). Every account's equity, used and free margin and level after each instant are in margin.csv.</p>
+${events.length ? `<h3>Risk events</h3>
+${table(['time', 'kind', 'subject', 'reason'], events.map((e) => [e.time, e.kind, e.subject, e.reason]))}` : ''}`;
+}
+
 export interface CostRows {
   readonly broker: ReadonlyArray<ReadonlyArray<string>>;
   readonly rebates: ReadonlyArray<ReadonlyArray<string>>;
 }
 
-export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[], statements: ReadonlyArray<ReadonlyArray<string>> = [], costs: CostRows = { broker: [], rebates: [] }): string {
+export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[], statements: ReadonlyArray<ReadonlyArray<string>> = [], costs: CostRows = { broker: [], rebates: [] }, risk = ''): string {
   const sc = s.scenario;
   const accounts = s.accounts.filter((a) => a.kind !== 'external' && a.kind !== 'market');
   const accountRows = accounts.map((a) => [a.id, a.kind, humanAmount(a.balance!), humanAmount(a.equity!), humanAmount(a.floatingPnl!), humanAmount(a.deposits!), humanAmount(a.withdrawals!), humanAmount(a.realizedPnl!), humanAmount(a.performanceFeesPaid!), humanAmount(a.performanceFeesEarned!), humanAmount(a.roundingPnl!)]);
@@ -109,6 +126,7 @@ ${statements.length ? table(['investor', 'model', 'period', 'from', 'to', 'openi
 <h2>The manager's fee account</h2>
 ${Object.keys(s.manager.feesByKind).length ? table(['kind of fee', 'received'], Object.entries(s.manager.feesByKind).map(([k, v]) => [k, humanAmount(v)]), new Set([1])) : '<p>No fee received.</p>'}
 <p class="meta">Every statement is in statements.csv; the fee account, entry by entry with its running balance, in fee-account.csv.</p>
+${risk}
 ${costsSection(s, costs.broker, costs.rebates)}
 <h2>Events worth reading</h2>
 ${eventRows.length ? table(['time', 'kind', 'subject', 'reason'], eventRows) : '<p>None.</p>'}

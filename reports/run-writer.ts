@@ -22,6 +22,7 @@ export const OUTPUT_COLUMNS = {
   executions: ['time', 'symbol', 'side', 'volume', 'price', 'legs', 'gross_buy', 'gross_sell', 'house', 'external'],
   statements: ['investor', 'model', 'period', 'from', 'to', 'opening_equity', 'deposits', 'withdrawals', 'high_water_mark', 'gain', 'entry_fees', 'management_fees', 'performance_fees', 'other_fees', 'closing_equity', 'units', 'nav'],
   'fee-account': ['seq', 'time', 'investor', 'reason', 'amount', 'balance'],
+  margin: ['time', 'account', 'kind', 'equity', 'used_margin', 'free_margin', 'margin_level'],
 } as const;
 
 export interface AccountTally {
@@ -92,11 +93,25 @@ export interface ChartPoint {
 const MAX_CHART_POINTS = 4000;
 const MAX_NOTABLE = 200;
 const NOTABLE = new Set<EngineEvent['kind']>(['order-rejected', 'request-rejected', 'request-queued', 'allocation-skip', 'join', 'deposit', 'withdrawal', 'leave', 'performance-fee', 'management-fee', 'entry-fee', 'positions-copied', 'pool-reallocated']);
+/** Risk events: always shown first in the report (they are what a stress run is read for). */
+export const RISK_EVENTS = new Set<EngineEvent['kind']>(['margin-call', 'stop-out', 'limit-breach', 'account-paused', 'account-resumed', 'hard-stop', 'negative-balance-protected', 'negative-balance-carried', 'copy-skipped', 'copy-clamped', 'detach']);
+
+/** A point of the health chart (margin level in percent, float, for drawing only). */
+export interface HealthPoint {
+  readonly time: number;
+  readonly account: string;
+  readonly level: number;
+}
 
 export class RunWriter implements EngineSink {
   readonly accounts = new Map<string, AccountTally>();
   readonly investors = new Map<string, InvestorTally>();
   readonly chart: ChartPoint[] = [];
+  readonly health: HealthPoint[] = [];
+  /** Risk events in order (bounded), for the report's risk section. */
+  readonly riskEvents: ReportEvent[] = [];
+  /** Count of risk events by kind and account kind (for the summary). */
+  readonly riskCounts = new Map<string, number>();
   private chartEvery = 1;
   private instant = 0;
   private readonly files: { [K in keyof typeof OUTPUT_COLUMNS]: CsvWriter };
@@ -124,6 +139,7 @@ export class RunWriter implements EngineSink {
       executions: new CsvWriter(join(dir, 'executions.csv'), OUTPUT_COLUMNS.executions),
       statements: new CsvWriter(join(dir, 'statements.csv'), OUTPUT_COLUMNS.statements),
       'fee-account': new CsvWriter(join(dir, 'fee-account.csv'), OUTPUT_COLUMNS['fee-account']),
+      margin: new CsvWriter(join(dir, 'margin.csv'), OUTPUT_COLUMNS.margin),
     };
   }
 
@@ -191,6 +207,11 @@ export class RunWriter implements EngineSink {
       const subject = [e.investor, e.account, e.ticket].filter(Boolean).join(' · ');
       const amount = e.amount ? ` (${formatQ(e.amount.value, this.q)})` : '';
       this.notable.push({ time: formatServerTime(e.time), kind: e.kind, subject, reason: `${e.reason}${amount}` });
+    }
+    if (RISK_EVENTS.has(e.kind)) {
+      const key = `${e.kind}:${e.account ?? ''}`;
+      this.riskCounts.set(key, (this.riskCounts.get(key) ?? 0) + 1);
+      if (this.riskEvents.length < MAX_NOTABLE) this.riskEvents.push({ time: formatServerTime(e.time), kind: e.kind, subject: [e.investor, e.account, e.ticket].filter(Boolean).join(' · '), reason: e.reason });
     }
     if (e.kind === 'rounding-missed' && e.account && e.amount) this.account(e.account).rounding = this.account(e.account).rounding.minus(e.amount);
     if (e.kind === 'deposit' && e.account === SYSTEM_ACCOUNTS.master && e.amount) this.master.addFlow(Number(e.amount.value));
@@ -281,7 +302,11 @@ export class RunWriter implements EngineSink {
       if (keepForChart) this.chart.push({ time, subject: i.id, equity: e });
     }
     if (keepForChart && p.config.structure === 'signal') this.chart.push({ time, subject: SYSTEM_ACCOUNTS.master, equity: Number(p.equity(SYSTEM_ACCOUNTS.master).value) });
-    if (this.chart.length > MAX_CHART_POINTS) this.thinChart();
+    for (const m of p.marginSnapshots()) {
+      this.files.margin.row([ts, m.id, m.kind, this.m(m.equity), this.m(m.used), this.m(m.free), m.level === undefined ? undefined : m.level.toDecimalPlaces(4).toString()]);
+      if (keepForChart && m.level !== undefined) this.health.push({ time, account: m.id, level: Number(m.level.toString()) });
+    }
+    if (this.chart.length + this.health.length > MAX_CHART_POINTS) this.thinChart();
   }
 
   /** Keeps every other instant when the chart grows too long: deterministic and bounded. */
@@ -291,6 +316,9 @@ export class RunWriter implements EngineSink {
     const kept = this.chart.filter((c) => keep.has(c.time));
     this.chart.length = 0;
     this.chart.push(...kept);
+    const health = this.health.filter((c) => keep.has(c.time));
+    this.health.length = 0;
+    this.health.push(...health);
     this.chartEvery *= 2;
   }
 

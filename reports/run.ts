@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { runScenario } from '../sim/runner.js';
 import { type LoadOptions, type Scenario, loadScenario } from '../sim/scenario.js';
 import { stageDir } from './atomic.js';
-import { equityChartSvg } from './chart.js';
-import { renderReport } from './html.js';
+import { equityChartSvg, healthChartSvg } from './chart.js';
+import { renderReport, riskSection } from './html.js';
 import { RunWriter } from './run-writer.js';
 import { type Summary, buildSummary } from './summary.js';
 
-export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'report.html'] as const;
+export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'report.html'] as const;
 
 export interface RunResult {
   readonly scenario: Scenario;
@@ -35,7 +35,8 @@ export function writeRun(scenario: Scenario, outDir: string): RunResult {
     writer.close();
     const summary = buildSummary(scenario, program, writer);
     writeFileSync(join(staged.path, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    writeFileSync(join(staged.path, 'report.html'), renderReport(summary, equityChartSvg(writer.chart), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }));
+    const risk = scenario.risk ? riskSection(summary, healthChartSvg(writer.health, Number(scenario.risk.marginCall), Number(scenario.risk.stopOut)), writer.riskEvents) : '';
+    writeFileSync(join(staged.path, 'report.html'), renderReport(summary, equityChartSvg(writer.chart), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk));
     staged.commit();
     return { scenario, summary, outDir };
   } catch (e) {

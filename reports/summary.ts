@@ -32,6 +32,33 @@ export interface Summary {
   /** Rebates by receiver (paid by the broker, passed on as cashback) and the broker's view. */
   readonly rebates: Record<string, unknown>;
   readonly broker: Record<string, string>;
+  /** Risk terms in force and what they did (null without a risk section). */
+  readonly risk: Record<string, unknown> | null;
+}
+
+/** The risk terms as read (percents as given, preset filled in) and the risk events per account. */
+function riskSummary(s: Scenario, w: RunWriter): Record<string, unknown> | null {
+  const r = s.risk;
+  if (!r) return null;
+  const pctOf = (x: { times(n: number): { toString(): string } } | undefined): string | null => (x ? x.times(100).toString() : null);
+  const byAccount: Record<string, Record<string, number>> = {};
+  for (const [key, n] of [...w.riskCounts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const [kind, account] = key.split(/:(.*)/s) as [string, string];
+    (byAccount[account || '(program)'] ??= {})[kind] = n;
+  }
+  return {
+    leverage: { default: r.leverage.default.toString(), ...Object.fromEntries([...r.leverage.byClass].map(([c, v]) => [c, v.toString()])) },
+    marginCallPct: r.marginCall.toString(), stopOutPct: r.stopOut.toString(),
+    pool: r.pool ? { weeklyLossPct: pctOf(r.pool.weeklyLoss), dailyLossPct: pctOf(r.pool.dailyLoss), maxLeverage: r.pool.maxLeverage?.toString() ?? null } : null,
+    master: r.master ? {
+      hardStopEquity: r.master.hardStopEquity?.toString() ?? null, hardStopDrawdownPct: pctOf(r.master.hardStopDrawdown),
+      maxOrderVolume: r.master.maxOrderVolume?.toString() ?? null, maxOpenVolume: r.master.maxOpenVolume?.toString() ?? null,
+    } : null,
+    accounts: Object.fromEntries([...(r.accounts ?? [])].map(([id, l]) => [id, {
+      maxDrawdownPct: pctOf(l.maxDrawdown), minBalance: l.minBalance?.toString() ?? null, weeklyLossPct: pctOf(l.weeklyLoss), maxOpenVolume: l.maxOpenVolume?.toString() ?? null,
+    }])),
+    events: byAccount,
+  };
 }
 
 const scheduleJson = (sc: RateSchedule | undefined): Record<string, Record<string, string>> | null =>
@@ -176,5 +203,6 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
     },
     openMasterTrades: p.openMasterTickets(),
     ...w.costs.summary(),
+    risk: riskSummary(s, w),
   };
 }

@@ -10,6 +10,7 @@ import type { PriceTick } from './prices.js';
 import { Price } from '../engine/values.js';
 import { Dec } from '../engine/decimal.js';
 import type { Scenario } from './scenario.js';
+import { NO_STRESS } from './stress.js';
 import { WEEKDAYS, type Weekday } from '../engine/swap.js';
 
 /**
@@ -58,6 +59,7 @@ function programFor(s: Scenario, sink: EngineSink): Program {
     },
     swapFree: s.costs.swapFree,
     risk: s.risk,
+    slippage: s.stress === NO_STRESS ? undefined : (symbol, time) => s.stress.slippage(symbol, time),
   }, sink);
 }
 
@@ -210,7 +212,8 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
     while (ai < actions.length && actions[ai]!.time === now && actions[ai]!.priority === PRIORITY.rollover) act(actions[ai++]!);
     while (ti < ticks.length && ticks[ti]!.time === now) {
       const t = resolveExtreme(ticks[ti++]!, s.policies.intrabar, p, lowFirst);
-      p.onQuote(t.symbol, { time: t.time, bid: t.bid, ask: t.ask }, { continuous: t.continuous, marketOpen: isMarketOpen(t.time), bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
+      const q = s.stress.apply(t.symbol, t.time, t.bid, t.ask);
+      p.onQuote(t.symbol, { time: t.time, bid: q.bid, ask: q.ask }, { continuous: t.continuous, marketOpen: isMarketOpen(t.time), bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
       hooks.afterEach?.(`quote ${t.symbol}`, now, p);
     }
     while (ai < actions.length && actions[ai]!.time === now) act(actions[ai++]!);

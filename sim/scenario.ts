@@ -22,6 +22,7 @@ import { type ClientSpec, type CostContext, type CostTerms, checkReferrer, readC
 import type { RebateTerms } from '../engine/rebate.js';
 import type { AccountLimits, RiskTerms } from '../engine/risk.js';
 import { readAccountLimits, readRisk } from './scenario-risk.js';
+import { NO_STRESS, type Stress, type StressSpec, buildStress } from './stress.js';
 import { type PriceSourceInput, type PriceTick, loadPriceSource, mergeTicks } from './prices.js';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
@@ -97,6 +98,8 @@ export interface Scenario {
   readonly clients: readonly ClientSpec[];
   /** Margin, stop-out and limits; undefined when the scenario has no `risk` section. */
   readonly risk?: RiskTerms;
+  /** Seeded stress effects applied to the prices and fills (identity when the scenario has none). */
+  readonly stress: Stress;
   /** Seeds a `run` covers (Monte Carlo) when the scenario asks for it; the CLI's `--seeds` overrides. */
   readonly monteCarloSeeds?: number;
   /** The validated document with every default filled in: what the run echoes. */
@@ -342,7 +345,9 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     }
     streams.push(loadPriceSource(src, inst, { file, baseDir, zone, seed, lineOf: parsed.lineOf }));
   }
-  const ticks = mergeTicks(streams);
+  // Stress effects (seeded per effect) shift, widen or slip the prices; a flash crash adds its bottom tick.
+  const stress = doc.stress ? buildStress(doc.stress as unknown as StressSpec[], instruments, mergeTicks(streams), { file, zone, seed, lineOf: parsed.lineOf }) : NO_STRESS;
+  const ticks = stress.extraTicks.length ? mergeTicks([mergeTicks(streams), [...stress.extraTicks]]) : mergeTicks(streams);
 
   // Program terms
   const structure = program.structure as Structure;
@@ -498,7 +503,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     file, name: doc.name as string, description: doc.description as string, seed, quantum, zone, start, end,
     instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee,
     subscriptionFee: subscription.isZero() ? undefined : new Money(subscription), volumeFee, termChanges, terms, pool,
-    preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, monteCarloSeeds, normalized: doc, hash: hash.digest('hex'),
+    preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, stress, monteCarloSeeds, normalized: doc, hash: hash.digest('hex'),
   };
 }
 
