@@ -69,6 +69,15 @@ describe('bad input: exit 2, naming the file, the JSON path (and line) and what 
     const text = JSON.stringify(base, null, 2).replace('"deposit": "4500"', '"deposit": 4500.0000000000001');
     expectBadInput(broken(text), 'case-', /more than 15 significant digits.*write it as a string/);
   });
+  it('a pool without its mandatory weekly loss limit', () => expectBadInput(broken((s) => { s.risk = { leverage: 100 }; }), '/risk', /needs risk.pool.weeklyLossPct: the weekly loss limit is mandatory/));
+  it('personal limits on a PAMM member', () => expectBadInput(broken((s) => { s.risk = { leverage: 100, pool: { weeklyLossPct: 10 } }; s.investors[1].risk = { maxDrawdownPct: 20 }; }), '/investors/1/risk', /a PAMM investor cannot set personal limits/));
+  it('a stop-out above the margin call', () => expectBadInput(broken((s) => { s.risk = { leverage: 100, marginCallPct: 50, stopOutPct: 80, pool: { weeklyLossPct: 10 } }; }), '/risk/stopOutPct', /must not be above the margin-call level 50%/));
+  it('a stress effect on an unknown symbol', () => expectBadInput(broken((s) => { s.stress = [{ type: 'gap', symbol: 'GBPUSD', at: '2024-03-05T10:00:00', points: -50 }]; }), '/stress/0/symbol', /GBPUSD/));
+  it('a Monte Carlo seed count that is not a whole number from 1', () => {
+    const x = mamlab(['run', scenarioPath('seed001-profit-distribution.json'), '--out', join(dir, 'mc'), '--seeds', '0']);
+    expect(x.status).toBe(2);
+    expect(x.stderr).toMatch(/--seeds.*expected a whole number of seeds from 1 to 10000/);
+  });
   it('a missing scenario file', () => {
     const x = mamlab(['validate', join(dir, 'nope.json')]);
     expect(x.status).toBe(2);
