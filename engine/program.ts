@@ -299,6 +299,8 @@ export class Program {
   private readonly inMarginCall = new Set<string>();
   private readonly carried = new Set<string>();
   private hardStopped = false;
+  /** The last close fill of each position (what a stop-out event reports); kept only with risk rules. */
+  private readonly lastClose = new WeakMap<Position, { price: Price; profit: Money }>();
   /** Forex-mode margin is stated in the base currency: how each symbol's base converts to USD (undefined: through its own quote). */
   private readonly baseConversions = new Map<string, Conversion | undefined>();
 
@@ -479,7 +481,7 @@ export class Program {
 
   private masterEquity(): Money {
     if (this.config.structure === 'signal') return this.equity(SYSTEM_ACCOUNTS.master);
-    return Money.sum(this.followers().map((a) => this.equity(a.id)));
+    return Money.sum(this.linked().map((a) => this.equity(a.id)));
   }
 
   private positionsOf(masterTicket: string, accountId?: string): Position[] {
@@ -714,7 +716,10 @@ export class Program {
     p.exactVolume = p.exactVolume.minus(exactClosed);
     p.volume = p.volume.minus(leg.volume);
     if (p.volume.isZero()) acc.positions = acc.positions.filter((x) => x !== p);
+    // Nothing open: a margin-call episode is over, whatever the last price was.
+    if (acc.positions.length === 0) this.inMarginCall.delete(acc.id);
     this.journal.post(time, SYSTEM_ACCOUNTS.market, p.account, profit, 'realized-pnl', String(p.ticket));
+    if (this.config.risk) this.lastClose.set(p, { price, profit });
     const t: ClosedTrade = {
       account: p.account, ticket: p.ticket, masterTicket: p.masterTicket, symbol: p.symbol, side: p.side,
       volume: leg.volume, openTime: p.openTime, openPrice: p.openPrice, closeTime: time, closePrice: price,
@@ -843,13 +848,14 @@ export class Program {
       const lotRule = masterLotRule(this.instrument(symbol), volume);
       if (lotRule) return this.rejectOrder(time, ticket, symbol, lotRule);
     }
-    for (const acc of overrides.keys()) if (!this.followers().some((f) => f.id === acc)) return this.rejectOrder(time, ticket, symbol, `override for ${acc}, which is not a follower now`);
+    for (const acc of overrides.keys()) if (!this.linked().some((f) => f.id === acc)) return this.rejectOrder(time, ticket, symbol, `override for ${acc}, which is not a follower now`);
     if (opts.checkLevels !== false) {
       const bad = this.badStops(symbol, side, opts.sl, opts.tp);
       if (bad) return this.rejectOrder(time, ticket, symbol, bad);
     }
     this.flush();
-    const followers = this.followers().map((a) => this.follower(a, overrides.get(a.id)));
+    // A paused account keeps its place in the allocation and its part is dropped (below): a pause never enlarges the others' parts.
+    const followers = this.linked().map((a) => this.follower(a, overrides.get(a.id)));
     let alloc;
     try {
       alloc = allocate(this.config.allocation, volume ?? Volume.zero, this.masterEquity(), followers, this.sizing(symbol));
@@ -872,7 +878,9 @@ export class Program {
     const exactShares = new Map(alloc.exact);
     const parts: Array<{ account: string; volume: Volume }> = [];
     for (const p of alloc.parts) {
-      const v = this.gateCopy(time, p.account, ticket, symbol, side, p.volume);
+      const until = this.paused.get(p.account);
+      if (until) this.emit({ time, kind: 'copy-skipped', account: p.account, ticket, symbol, volume: p.volume, reason: `paused after a limit breach until the next ${until === 'day' ? 'day' : 'trading week'}` });
+      const v = until ? undefined : this.gateCopy(time, p.account, ticket, symbol, side, p.volume);
       if (v) parts.push({ account: p.account, volume: v });
       if (!v) exactShares.delete(p.account);
       else if (!v.eq(p.volume)) exactShares.set(p.account, v.value);
@@ -1272,6 +1280,7 @@ export class Program {
         this.journal.post(time, SYSTEM_ACCOUNTS.house, inv.account, gross.neg(), 'negative-balance', inv.id);
         this.emit({ time, kind: 'negative-balance-protected', investor: inv.id, account: inv.account, amount: gross.neg(), reason: `${what}: equity ${gross.toString()} is below zero; the broker absorbs it (negativeBalance: protect)` });
       } else {
+        this.carried.add(inv.account);
         this.emit({ time, kind: 'negative-balance-carried', investor: inv.id, account: inv.account, amount: gross.neg(), reason: `${what}: equity ${gross.toString()} is below zero; it stays on the account, owed by the investor (negativeBalance: carry)` });
       }
       gross = Money.zero;
@@ -1624,8 +1633,8 @@ export class Program {
   }
 
   /** Used margin of an account (with one more position, to test an order), by the hedged-margin policy, per symbol. */
-  private usedMargin(acc: TradingAccount, extra?: { symbol: string; side: Side; volume: Volume }): Money {
-    const legs = legsBySymbol(extra ? [...acc.positions, extra] : acc.positions);
+  private usedMargin(acc: TradingAccount, extra: ReadonlyArray<{ symbol: string; side: Side; volume: Volume }> = []): Money {
+    const legs = legsBySymbol([...acc.positions, ...extra]);
     let total = new Dec(0);
     for (const [symbol, l] of legs) {
       const lots = marginedLots(l.long, l.short, this.config.policies.hedgedMargin);
@@ -1641,11 +1650,18 @@ export class Program {
   /** Why an open of `volume` would leave the account with negative free margin (none when risk rules are off or it fits). */
   private marginShortfall(acc: TradingAccount, symbol: string, side: Side, volume: Volume): string | undefined {
     if (!this.config.risk) return undefined;
-    const used = this.usedMargin(acc);
-    const after = this.usedMargin(acc, { symbol, side, volume });
+    // Opens queued at this instant and not filled yet (a join copying several trades) count as held.
+    const queued = this.queuedOpens(acc.id);
+    const used = this.usedMargin(acc, queued);
+    const after = this.usedMargin(acc, [...queued, { symbol, side, volume }]);
     const equity = this.equity(acc.id);
     if (!equity.minus(after).isNegative()) return undefined;
     return `not enough free margin: ${volume.toString()} ${symbol} needs ${after.minus(used).toString()} more margin, free margin is ${equity.minus(used).toString()}`;
+  }
+
+  /** Open legs of an account queued at this instant, not filled yet. */
+  private queuedOpens(account: string): Array<{ symbol: string; side: Side; volume: Volume }> {
+    return this.pending.flatMap((l) => (l.kind === 'open' && l.account === account ? [{ symbol: l.symbol, side: l.side, volume: l.volume }] : []));
   }
 
   /** The master's global caps: the largest order, and the most lots of master trades open at once. */
@@ -1675,7 +1691,7 @@ export class Program {
     let v = volume;
     const cap = risk.accounts?.get(account)?.maxOpenVolume;
     if (cap) {
-      const open = Volume.sum(acc.positions.map((p) => p.volume));
+      const open = Volume.sum([...acc.positions, ...this.queuedOpens(account)].map((p) => p.volume));
       const grain = this.grain(symbol);
       const room = new Volume(Dec.max(0, cap.value.minus(open.value)).div(grain).floor().times(grain));
       if (v.gt(room)) {
@@ -1687,7 +1703,7 @@ export class Program {
     }
     const maxLeverage = acc.kind === 'pamm' ? risk.pool?.maxLeverage : undefined;
     if (maxLeverage) {
-      const legs = [...acc.positions, { symbol, volume: v }];
+      const legs = [...acc.positions, ...this.queuedOpens(account), { symbol, volume: v }];
       const notional = legs.reduce((x, p) => x.plus(this.marginUSD(p.symbol, p.volume.value, new Dec(1))), new Dec(0));
       const equity = this.equity(account).value;
       if (!equity.isPositive() || notional.div(equity).gt(maxLeverage)) return skip(`the pool's leverage would be ${equity.isPositive() ? notional.div(equity).toDecimalPlaces(2).toString() : 'unbounded'}:1, above its maximum ${maxLeverage.toString()}:1`);
@@ -1702,8 +1718,12 @@ export class Program {
     if (!idx) return;
     idx.flow(amount, this.equity(account).value.minus(amount));
     const block = this.indices.get(BLOCK_INDEX);
-    const kind = this.accounts.get(account)?.kind;
-    if (block && (kind === 'mam' || kind === 'pamm')) block.flow(amount, this.blockEquity().minus(amount));
+    const acc = this.accounts.get(account);
+    if (!block || !acc || (acc.kind !== 'mam' && acc.kind !== 'pamm')) return;
+    // The pool counts in the block only once it has units, which its first deposit buys after this entry.
+    const own = this.equity(account).value;
+    const others = this.blockEquity().minus(this.linked().includes(acc) ? own : 0);
+    block.flow(amount, others.plus(own).minus(amount));
   }
 
   /** The block master's equity: every part still in the program, paused or not. */
@@ -1727,7 +1747,7 @@ export class Program {
       if (acc.positions.length > 0) {
         this.checkLimits(time, acc);
         this.checkMargin(time, acc, risk);
-      }
+      } else this.inMarginCall.delete(acc.id);
       this.settleNegative(time, acc);
     }
   }
@@ -1762,6 +1782,7 @@ export class Program {
     if (!breach) return;
     this.emit({ time, kind: 'limit-breach', account: acc.id, amount: equity, reason: `${breach.why}: the account's positions close` });
     this.closeAll(time, acc, 'risk-limit');
+    this.settleSkipped(time, acc.id, new Dec(1));
     if (breach.until) return this.pause(time, acc, breach.until, `the pool copies nothing until the next ${breach.until === 'day' ? 'day' : 'trading week'}`);
     const inv = this.investors.get(acc.id.slice('mam:'.length))!;
     if (this.config.policies.limitBreach === 'pause-until-next-period') return this.pause(time, acc, 'week', 'the account copies nothing until the next trading week (limitBreach: pause-until-next-period)');
@@ -1784,23 +1805,25 @@ export class Program {
   private checkMargin(time: ServerTime, acc: TradingAccount, risk: RiskTerms): void {
     const level = this.marginLevelOf(acc);
     if (level !== undefined && level.lt(risk.stopOut)) {
-      const closed = new Map<Position, { volume: Volume; price: Price }>();
+      const closed = new Map<Position, { volume: Volume; price: Price; profit: Money }>();
       const closes = stopOut({
         level: () => this.marginLevelOf(acc),
         positions: () => acc.positions,
         floating: (p) => this.floating(p),
         close: (p) => {
-          closed.set(p, { volume: p.volume, price: this.markOf(p.symbol, p.side) });
+          const volume = p.volume;
           // A signal master's stop-out is a master close: its followers copy it.
           if (acc.kind === 'master') this.masterClose(time, p.masterTicket, undefined, 'stop-out');
           else this.queue(time, { kind: 'close', position: p, volume: p.volume, cause: 'stop-out' });
           this.flush();
           this.retireEmptyBlockTrades(time);
+          // The event reports the fill itself (slippage and all), not the mark before it.
+          closed.set(p, { volume, price: this.lastClose.get(p)!.price, profit: this.lastClose.get(p)!.profit });
         },
       }, risk.stopOut);
       for (const c of closes) {
         const at = closed.get(c.position)!;
-        this.emit({ time, kind: 'stop-out', account: acc.id, ticket: c.position.masterTicket, symbol: c.position.symbol, volume: at.volume, amount: c.floating, price: at.price, reason: `margin level ${pct100(c.before)} is below the stop-out level ${risk.stopOut.toString()}%: closed the most unprofitable position #${c.position.ticket} (${c.floating.toString()}); level after ${c.after === undefined ? 'none (nothing open)' : pct100(c.after)}` });
+        this.emit({ time, kind: 'stop-out', account: acc.id, ticket: c.position.masterTicket, symbol: c.position.symbol, volume: at.volume, amount: at.profit, price: at.price, reason: `margin level ${pct100(c.before)} is below the stop-out level ${risk.stopOut.toString()}%: closed the most unprofitable position #${c.position.ticket} (open P&L ${c.floating.toString()}, realized ${at.profit.toString()} at ${at.price.toString()}); level after ${c.after === undefined ? 'none (nothing open)' : pct100(c.after)}` });
       }
     }
     const now = this.marginLevelOf(acc);
@@ -1814,7 +1837,10 @@ export class Program {
   private settleNegative(time: ServerTime, acc: TradingAccount): void {
     if (acc.positions.length > 0) return;
     const balance = this.journal.balance(acc.id);
-    if (!balance.isNegative()) return;
+    if (!balance.isNegative()) {
+      this.carried.delete(acc.id);
+      return;
+    }
     if (this.config.policies.negativeBalance === 'protect') {
       this.journal.post(time, SYSTEM_ACCOUNTS.house, acc.id, balance.neg(), 'negative-balance', acc.id);
       this.emit({ time, kind: 'negative-balance-protected', account: acc.id, amount: balance.neg(), reason: `balance ${balance.toString()} after the forced closes; the broker absorbs it and the balance resets to 0 (negativeBalance: protect)` });
@@ -1835,6 +1861,7 @@ export class Program {
       if (until === 'week' && period !== 'week') continue;
       this.paused.delete(id);
       const acc = this.accounts.get(id)!;
+      if (!acc.active) continue;
       if (acc.kind === 'mam') this.indices.get(id)!.resetPeak(this.equity(id).value);
       this.emit({ time, kind: 'account-resumed', account: id, reason: `a new ${period === 'week' ? 'trading week' : 'day'}: the account copies the master's new trades again` });
     }

@@ -67,7 +67,9 @@ export class PerformanceIndex {
     const v = this.value(equityBefore);
     // An empty or wiped-out account restarts its index: nothing is left to measure a loss on.
     if (!v.isPositive() || v.isZero()) {
-      this.units = amount.isPositive() ? amount : new Dec(0);
+      // A carried negative balance is not a loss of the new money: the index is 1 right after the flow.
+      const after = equityBefore.plus(amount);
+      this.units = after.isPositive() ? after : new Dec(0);
       this.peak = new Dec(1);
       this.start.day = this.start.week = new Dec(1);
       return;

@@ -37,7 +37,8 @@ describe('PAMM pool limits set by the manager (seed 001)', () => {
     expect(sink.trades.map((x) => [x.account, x.profit.toString(), x.cause])).toEqual([['pamm', '-1000', 'risk-limit']]);
     expect(events('account-paused').map((e) => e.account)).toEqual(['pamm']);
     p.masterOpen(at(6, 2), 'T2', 'EURUSD', 'buy', Volume.of('1'));
-    expect(events('order-rejected').map((e) => e.reason)).toEqual(['no follower can take a part of the block']);
+    expect(events('copy-skipped').map((e) => [e.account, e.reason])).toEqual([['pamm', 'paused after a limit breach until the next trading week']]);
+    expect(events('order-rejected').map((e) => e.reason)).toEqual(['no follower can take a part of the block (see the copy-skipped events)']);
     p.rollover(at(7, 0), 'wednesday', '2024-03-06'); // a new day is not a new week
     expect(events('account-resumed')).toEqual([]);
     p.rollover(at(11, 0), 'sunday', '2024-03-10');
@@ -115,8 +116,9 @@ describe('MAM personal limits (seed 001)', () => {
     quote(at(4, 3), '1.09400'); // a: 10,000 − 600 = 9,400 < 9,500
     expect(events('limit-breach').map((e) => [e.account, e.reason])).toEqual([['mam:a', 'equity 9400 is below the account\'s minimum balance 9500: the account\'s positions close']]);
     expect(events('account-paused').map((e) => e.reason)).toEqual(['the account copies nothing until the next trading week (limitBreach: pause-until-next-period)']);
+    // a keeps its place in the equity split (9,400 : 9,400 of b's 10,000 − 600 → 0.5 / 0.5) and its part is dropped: b's stays 0.5.
     p.masterOpen(at(5, 2), 'T2', 'EURUSD', 'buy', Volume.of('1'));
-    expect(p.openPositions().filter((x) => x.masterTicket === 'T2').map((x) => [x.account, x.volume.toString()])).toEqual([['mam:b', '1']]);
+    expect(p.openPositions().filter((x) => x.masterTicket === 'T2').map((x) => [x.account, x.volume.toString()])).toEqual([['mam:b', '0.5']]);
     p.rollover(at(11, 0), 'sunday', '2024-03-10');
     expect(events('account-resumed').map((e) => e.account)).toEqual(['mam:a']);
   });
@@ -184,5 +186,36 @@ describe('master protection (seed 002)', () => {
       'volume 2 is above the master\'s order cap 1',
       '1 lots open plus 1 EURUSD would exceed the master\'s open-volume cap 1.5',
     ]);
+  });
+});
+
+describe('review regressions', () => {
+  it('a pool\'s first deposit into a block is a flow, not a drawdown of the block', () => {
+    const { p, quote, events } = riskProgram(riskTerms({ pool: { weeklyLoss: pct('50') }, master: { hardStopDrawdown: pct('20') } }), { pool: true });
+    p.join(at(4, 1), 'a', 'mam', Money.of('10000'), false);
+    quote(at(4, 2), '1.10000');
+    p.masterOpen(at(4, 2), 'T1', 'EURUSD', 'buy', Volume.of('0.1'));
+    p.join(at(4, 3), 'x', 'pamm', Money.of('5000'), false); // the block goes from 10,000 to 15,000 by a deposit
+    quote(at(4, 4), '1.10000');
+    expect(events('hard-stop')).toEqual([]);
+  });
+
+  it('a join under several open trades counts the copies already queued against its cap', () => {
+    const { p, quote, events } = riskProgram(riskTerms({ accounts: new Map([['mam:a', { maxOpenVolume: Volume.of('1') }]]) }), { structure: 'signal' });
+    p.fundMaster(at(4, 1), Money.of('10000'));
+    quote(at(4, 2), '1.10000');
+    for (const t of ['T1', 'T2', 'T3']) p.masterOpen(at(4, 2), t, 'EURUSD', 'buy', Volume.of('1'));
+    p.join(at(4, 3), 'a', 'mam', Money.of('10000'), false); // proportional: 1 lot of each; the cap lets 1 lot in
+    expect(p.openPositions().filter((x) => x.account === 'mam:a').map((x) => x.volume.toString())).toEqual(['1']);
+    expect(events('copy-skipped').map((e) => e.ticket)).toEqual(['T2', 'T3']);
+  });
+
+  it('a deposit after a carried negative balance starts the index afresh: no loss', () => {
+    const idx = new PerformanceIndex();
+    idx.flow(new Dec(1000), new Dec(0));
+    idx.startPeriod(new Dec(-500), 'week'); // −500 carried
+    idx.flow(new Dec(10000), new Dec(-500)); // 9,500 after the flow: index 1
+    idx.startPeriod(new Dec(9500), 'week');
+    expect(idx.loss(new Dec(9500), 'week').toString()).toBe('0');
   });
 });

@@ -177,3 +177,45 @@ describe('stop-out (DOMAIN §9, seed 000 levels 100% and 30%)', () => {
     invariants();
   });
 });
+
+describe('review regressions', () => {
+  const lev500 = () => riskTerms({ leverage: { default: new Dec(500), byClass: new Map() } });
+
+  it('a margin-call episode ends when nothing is open: the next fall is a new margin call', () => {
+    const { p, quote, events } = riskProgram(lev500());
+    p.join(at(4, 1), 'a', 'mam', Money.of('1000'), false);
+    quote(at(4, 2), '1.00000');
+    p.masterOpen(at(4, 2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
+    quote(at(4, 3), '0.99100'); // 50.45%: margin call
+    p.masterClose(at(4, 4), 'T1'); // closed by the manager: −900, balance 100
+    p.deposit(at(4, 4), 'a', Money.of('900'));
+    p.masterOpen(at(4, 5), 'T2', 'EURUSD', 'buy', Volume.of('1'));
+    quote(at(4, 6), '0.98200'); // 1,000 − 900 = 100 on 196.4: 50.92%: a second margin call
+    expect(events('margin-call').length).toBe(2);
+  });
+
+  it('carry: a second negative balance after the account was topped up is reported again', () => {
+    const { p, quote, events } = riskProgram(lev500(), { policies: { negativeBalance: 'carry' } });
+    p.join(at(4, 1), 'a', 'mam', Money.of('1000'), false);
+    quote(at(4, 2), '1.10000');
+    p.masterOpen(at(4, 2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
+    quote(at(11, 0, 5), '1.08500'); // −1,500: −500 carried
+    p.deposit(at(11, 1), 'a', Money.of('1500')); // balance 1,000
+    quote(at(11, 1), '1.08500');
+    p.masterOpen(at(11, 2), 'T2', 'EURUSD', 'buy', Volume.of('1'));
+    quote(at(18, 0, 5), '1.07000'); // −1,500 again: −500
+    expect(events('negative-balance-carried').map((e) => e.amount!.toString())).toEqual(['500', '500']);
+  });
+
+  it('a stop-out event reports the fill itself, slippage included', () => {
+    const { p, quote, events, sink } = riskProgram(lev500(), { extra: { slippage: () => new Dec('0.001') } });
+    p.join(at(4, 1), 'a', 'mam', Money.of('1000'), false);
+    quote(at(4, 2), '1.10000');
+    p.masterOpen(at(4, 2), 'T1', 'EURUSD', 'buy', Volume.of('1')); // bought at 1.10000 + 0.001 slippage = 1.10100
+    // Gap to 1.08500: the close sells at 1.08500 − 0.001 = 1.08400: 1 lot × −0.017 = −1,700; −700 absorbed.
+    quote(at(11, 0, 5), '1.08500');
+    expect(sink.trades.map((x) => [x.openPrice.toString(), x.closePrice.toString(), x.profit.toString()])).toEqual([['1.101', '1.084', '-1700']]);
+    expect(events('stop-out').map((e) => [e.price!.toString(), e.amount!.toString()])).toEqual([['1.084', '-1700']]);
+    expect(events('negative-balance-protected').map((e) => e.amount!.toString())).toEqual(['700']);
+  });
+});
