@@ -522,8 +522,8 @@ function deepMerge(base: Json, over: Json): Json {
 }
 
 /**
- * The scenario and its variants: each variant's `program` and `policies` are merged into the
- * scenario, the fields of its `costs` and `rebates` and its `clients` replace the scenario's,
+ * The scenario and its variants: each variant's `program`, `policies` and `risk` are merged into the
+ * scenario, its `stress` replaces the scenario's, the fields of its `costs` and `rebates` and its `clients` replace the scenario's,
  * and the result is validated like any scenario (errors name the variant).
  */
 export function loadVariants(file: string, opts: LoadOptions = {}): { base: Scenario; variants: Variant[] } {
@@ -538,7 +538,8 @@ export function loadVariants(file: string, opts: LoadOptions = {}): { base: Scen
     const { variants: _ignored, ...rest } = raw;
     // program and policies merge deeply; each field of costs and rebates a variant names replaces the scenario's; clients are replaced.
     let merged = rest as Obj;
-    for (const key of ['program', 'policies'] as const) if (v[key] !== undefined) merged = deepMerge(merged, { [key]: v[key]! }) as Obj;
+    for (const key of ['program', 'policies', 'risk'] as const) if (v[key] !== undefined) merged = deepMerge(merged, { [key]: v[key]! }) as Obj;
+    if (v.stress !== undefined) merged = { ...merged, stress: v.stress };
     for (const key of ['costs', 'rebates'] as const) if (v[key] !== undefined) merged = { ...merged, [key]: { ...((merged[key] as Obj | undefined) ?? {}), ...(v[key] as Obj) } };
     if (v.clients !== undefined) merged = { ...merged, clients: v.clients };
     merged.name = `${raw.name as string} · ${name}`;
