@@ -48,10 +48,12 @@ await yargs(hideBin(process.argv))
       .option('out', OUT)
       .option('seed', SEED)
       .option('seeds', { type: 'number', describe: 'Monte Carlo: run seeds seed, seed+1, … (N runs) and write the distributions (overrides the scenario\'s monteCarlo.seeds)' })
+      .option('single', { type: 'boolean', default: false, describe: 'one ordinary run of the seed, even when the scenario asks for Monte Carlo' })
       .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' }),
     (argv) => guard(() => {
+      if (argv.single && argv.seeds !== undefined) throw new InputError('--single', '', 'expected either --single or --seeds N, not both');
       if (argv.seeds !== undefined && (!Number.isInteger(argv.seeds) || argv.seeds < 1 || argv.seeds > 10000)) throw new InputError('--seeds', '', 'expected a whole number of seeds from 1 to 10000');
-      const seeds = argv.seeds ?? loadScenario(argv.scenario, seedOption(argv.seed)).monteCarloSeeds;
+      const seeds = argv.single ? undefined : argv.seeds ?? loadScenario(argv.scenario, seedOption(argv.seed)).monteCarloSeeds;
       if (seeds !== undefined) {
         const progress = argv.quiet || !process.stderr.isTTY ? undefined : (done: number, total: number) => process.stderr.write(`\rseed ${done}/${total}`);
         const mc = monteCarloToDirectory(argv.scenario, argv.out, { ...seedOption(argv.seed), seeds }, progress);

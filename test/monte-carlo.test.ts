@@ -7,6 +7,7 @@ import { Dec } from '../engine/decimal.js';
 import { type SeedOutcome, expectedShortfall, monteCarloToDirectory, quantile, summarize } from '../reports/monte-carlo.js';
 import { writeRun } from '../reports/run.js';
 import { loadScenario } from '../sim/scenario.js';
+import { mamlab } from './cli.js';
 import { checkedRun, scenarioPath } from './helpers.js';
 
 const ds = (xs: number[]) => xs.map((x) => new Dec(x));
@@ -69,5 +70,20 @@ describe('a seeded stress run', () => {
       totals.add(r.program.equity('pamm').toString());
     }
     expect(totals.size).toBe(3);
+  });
+});
+
+describe('the command line', () => {
+  it('runs the scenario\'s Monte Carlo, or --seeds N, or --single one ordinary run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mc-cli-'));
+    const mc = mamlab(['run', scenarioPath('stress-weekend-gap.json'), '--out', join(dir, 'mc'), '--seeds', '2', '--seed', '601']);
+    expect(mc.status, mc.stderr).toBe(0);
+    expect(mc.stdout.split('\n')[0]).toMatch(/^2 seeds \(601–602\); worst seed 60[12]$/);
+    expect(readdirSync(join(dir, 'mc')).sort()).toEqual(['montecarlo.json', 'report.html', 'seeds.csv', 'worst-seed']);
+    const one = mamlab(['run', scenarioPath('stress-weekend-gap.json'), '--out', join(dir, 'one'), '--single', '--quiet']);
+    expect(one.status, one.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'one'))).toContain('margin.csv');
+    const both = mamlab(['run', scenarioPath('stress-weekend-gap.json'), '--out', join(dir, 'x'), '--single', '--seeds', '3']);
+    expect([both.status, both.stderr]).toEqual([2, expect.stringMatching(/either --single or --seeds N, not both/)]);
   });
 });
