@@ -35,6 +35,18 @@ describe('every variant of both comparisons keeps the books after every event', 
   }
 });
 
+describe('every variant of the stress scenario keeps the books after every event, forced closes included', () => {
+  const variants = loadVariants(scenarioPath('stress-weekend-gap.json')).variants;
+  it('covers its 5 variants', () => expect(variants.map((v) => v.name)).toEqual(['as-scripted', 'pause', 'carry', 'no-weekend-gap', 'tight-pool']));
+  for (const v of variants) {
+    it(v.name, () => {
+      const r = checkedRun(v.scenario);
+      expect(r.broken).toEqual([]);
+      expect(r.sink.trades.some((t) => t.cause === 'risk-limit' || t.cause === 'stop-out' || t.cause === 'hard-stop')).toBe(true);
+    });
+  }
+});
+
 describe('seed 001: the profit-distribution example from trades and prices', () => {
   it('ends at $13,800 / $11,700 / $11,700 / $7,800 in summary.json', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'mamlab-')), 'run');
