@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // The mamlab command line: `run` a scenario into the output contract, `validate` a scenario.
 // Bad input prints one screen naming file, JSON path, line and expectation, and exits 2.
+import { availableParallelism } from 'node:os';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { compareToDirectory } from '../reports/compare.js';
@@ -42,21 +43,23 @@ await yargs(hideBin(process.argv))
   .usage('$0 <command> [options]')
   .command(
     'run <scenario>',
-    'run a scenario and write summary.json, journal.csv, trades.csv, equity.csv, events.csv, executions.csv, statements.csv, fee-account.csv and report.html',
+    `run a scenario and write ${OUTPUT_FILES.join(', ')}; with --seeds N (or the scenario's monteCarlo) run N seeds and write ${MONTE_CARLO_FILES.join(', ')}`,
     (y) => y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.json or .yaml)' })
       .option('out', OUT)
       .option('seed', SEED)
       .option('seeds', { type: 'number', describe: 'Monte Carlo: run seeds seed, seed+1, … (N runs) and write the distributions (overrides the scenario\'s monteCarlo.seeds)' })
+      .option('workers', { type: 'number', describe: 'Monte Carlo: worker threads (default: 1 below 100 seeds, where starting a thread costs more than it saves; else the machine\'s cores); results are the same for any number' })
       .option('single', { type: 'boolean', default: false, describe: 'one ordinary run of the seed, even when the scenario asks for Monte Carlo' })
       .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' }),
-    (argv) => guard(() => {
+    (argv) => guard(async () => {
+      if (argv.workers !== undefined && (!Number.isInteger(argv.workers) || argv.workers < 1 || argv.workers > 64)) throw new InputError('--workers', '', 'expected a whole number of threads from 1 to 64');
       if (argv.single && argv.seeds !== undefined) throw new InputError('--single', '', 'expected either --single or --seeds N, not both');
       if (argv.seeds !== undefined && (!Number.isInteger(argv.seeds) || argv.seeds < 1 || argv.seeds > 10000)) throw new InputError('--seeds', '', 'expected a whole number of seeds from 1 to 10000');
       const seeds = argv.single ? undefined : argv.seeds ?? loadScenario(argv.scenario, seedOption(argv.seed)).monteCarloSeeds;
       if (seeds !== undefined) {
         const progress = argv.quiet || !process.stderr.isTTY ? undefined : (done: number, total: number) => process.stderr.write(`\rseed ${done}/${total}`);
-        const mc = monteCarloToDirectory(argv.scenario, argv.out, { ...seedOption(argv.seed), seeds }, progress);
+        const mc = await monteCarloToDirectory(argv.scenario, argv.out, { ...seedOption(argv.seed), seeds, workers: argv.workers ?? (seeds >= 100 ? availableParallelism() : 1) }, progress);
         if (progress) process.stderr.write('\n');
         if (argv.quiet) return;
         const s = mc.summary as { stopOutProbability: Record<string, number>; totalInvestorLoss: Record<string, string>; negativeBalanceAbsorbed: Record<string, string>; limitBreaches: { total: number } };

@@ -3,6 +3,7 @@
 // breaches are exact decimals over the seeds, and the worst seed is written in full.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Dec } from '../engine/decimal.js';
 import type { EngineEvent, EngineSink } from '../engine/events.js';
 import type { JournalEntry } from '../engine/journal.js';
@@ -72,6 +73,54 @@ export function runSeed(s: Scenario): SeedOutcome {
   };
 }
 
+/** A seed's outcome as structured-clone data (a worker posts it; decimals travel as strings). */
+export interface WireOutcome {
+  readonly seed: number;
+  readonly stoppedOut: SeedOutcome['stoppedOut'];
+  readonly stopOuts: number;
+  readonly breaches: number;
+  readonly hardStop: boolean;
+  readonly negativeAbsorbed: string;
+  readonly losses: Array<[string, string]>;
+  readonly totalLoss: string;
+}
+
+export function toWire(o: SeedOutcome): WireOutcome {
+  return { ...o, negativeAbsorbed: o.negativeAbsorbed.toString(), losses: [...o.losses].map(([k, v]) => [k, v.toString()]), totalLoss: o.totalLoss.toString() };
+}
+
+function fromWire(w: WireOutcome): SeedOutcome {
+  return { ...w, negativeAbsorbed: new Dec(w.negativeAbsorbed), losses: new Map(w.losses.map(([k, v]) => [k, new Dec(v)])), totalLoss: new Dec(w.totalLoss) };
+}
+
+/** The worker is TypeScript like the rest: a one-line boot loads it through tsx's API (the --import flag does not reach worker threads). */
+const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(new URL('./monte-carlo-worker.ts', import.meta.url).href)}, ${JSON.stringify(import.meta.url)}))`;
+
+/**
+ * Runs the seeds on `workers` threads (seed k on thread k mod workers) and returns the
+ * outcomes in seed order: each seed is a separate, complete run, so the result is the same
+ * as one thread's, whatever the number of threads or the order they finish in.
+ */
+async function runSeeds(file: string, seeds: readonly number[], workers: number, progress?: (done: number, total: number) => void): Promise<SeedOutcome[]> {
+  const out = new Map<number, SeedOutcome>();
+  const note = (o: SeedOutcome): void => {
+    out.set(o.seed, o);
+    progress?.(out.size, seeds.length);
+  };
+  if (workers <= 1 || seeds.length <= 1) {
+    for (const seed of seeds) note(runSeed(loadScenario(file, { seed })));
+  } else {
+    const n = Math.min(workers, seeds.length);
+    await Promise.all(Array.from({ length: n }, (_, w) => new Promise<void>((done, fail) => {
+      const worker = new Worker(WORKER_BOOT, { eval: true, workerData: { file, seeds: seeds.filter((_, k) => k % n === w) } });
+      worker.on('message', (m: WireOutcome) => note(fromWire(m)));
+      worker.on('error', (e) => fail(new Error(`Monte Carlo worker: ${e.message}`)));
+      worker.on('exit', (code) => (code === 0 ? done() : fail(new Error(`Monte Carlo worker exited with code ${code}`))));
+    })));
+  }
+  return seeds.map((s) => out.get(s)!);
+}
+
 /** Nearest-rank quantile (exact: always one of the values): the ⌈q·n⌉-th smallest. */
 export function quantile(sorted: readonly Dec[], q: number): Dec {
   const rank = Math.max(1, Math.ceil(q * sorted.length - 1e-9));
@@ -135,16 +184,15 @@ export function summarize(base: Scenario, outcomes: readonly SeedOutcome[]): { s
 
 export const MONTE_CARLO_FILES = ['montecarlo.json', 'seeds.csv', 'report.html', 'worst-seed/'] as const;
 
-/** Runs seeds first, first+1, …; writes montecarlo.json, seeds.csv, report.html (the stress page) and worst-seed/ (the full run). */
-export function monteCarloToDirectory(file: string, outDir: string, opts: { seed?: number; seeds?: number }, progress?: (done: number, total: number) => void): MonteCarloResult {
+/**
+ * Runs seeds first, first+1, … on `workers` threads (default 1); writes montecarlo.json,
+ * seeds.csv, report.html (the stress page) and worst-seed/ (the full run).
+ */
+export async function monteCarloToDirectory(file: string, outDir: string, opts: { seed?: number; seeds?: number; workers?: number }, progress?: (done: number, total: number) => void): Promise<MonteCarloResult> {
   const base = loadScenario(file, { seed: opts.seed });
   const n = opts.seeds ?? base.monteCarloSeeds ?? 1;
   const seeds = Array.from({ length: n }, (_, k) => base.seed + k);
-  const outcomes = seeds.map((seed, k) => {
-    const o = runSeed(k === 0 ? base : loadScenario(file, { seed }));
-    progress?.(k + 1, n);
-    return o;
-  });
+  const outcomes = await runSeeds(file, seeds, opts.workers ?? 1, progress);
   const { summary, worstSeed } = summarize(base, outcomes);
   const staged = stageDir(outDir);
   try {
