@@ -299,6 +299,8 @@ export class Program {
   private readonly inMarginCall = new Set<string>();
   private readonly carried = new Set<string>();
   private hardStopped = false;
+  /** The lowest margin level each account reached at any price since the last `drainLowestLevels` (before forced closes). */
+  private readonly lowest = new Map<string, Dec>();
   /** The last close fill of each position (what a stop-out event reports); kept only with risk rules. */
   private readonly lastClose = new WeakMap<Position, { price: Price; profit: Money }>();
   /** Forex-mode margin is stated in the base currency: how each symbol's base converts to USD (undefined: through its own quote). */
@@ -1745,8 +1747,11 @@ export class Program {
       if (acc.kind === 'house') continue;
       // Nothing open, nothing a price can move: only a balance left negative by a forced close (the hard stop's) to settle.
       if (acc.positions.length > 0) {
+        const level = this.marginLevelOf(acc);
+        const low = this.lowest.get(acc.id);
+        if (level !== undefined && (low === undefined || level.lt(low))) this.lowest.set(acc.id, level);
         this.checkLimits(time, acc);
-        this.checkMargin(time, acc, risk);
+        this.checkMargin(time, acc, risk, level);
       } else this.inMarginCall.delete(acc.id);
       this.settleNegative(time, acc);
     }
@@ -1802,8 +1807,9 @@ export class Program {
   }
 
   /** Margin call once per episode below its level; below the stop-out level, the stop-out. */
-  private checkMargin(time: ServerTime, acc: TradingAccount, risk: RiskTerms): void {
-    const level = this.marginLevelOf(acc);
+  private checkMargin(time: ServerTime, acc: TradingAccount, risk: RiskTerms, before: Dec | undefined): void {
+    // The level before the limits acted; recomputed only when a limit closed something.
+    const level = acc.positions.length === 0 ? undefined : before;
     if (level !== undefined && level.lt(risk.stopOut)) {
       const closed = new Map<Position, { volume: Volume; price: Price; profit: Money }>();
       const closes = stopOut({
@@ -1865,6 +1871,13 @@ export class Program {
       if (acc.kind === 'mam') this.indices.get(id)!.resetPeak(this.equity(id).value);
       this.emit({ time, kind: 'account-resumed', account: id, reason: `a new ${period === 'week' ? 'trading week' : 'day'}: the account copies the master's new trades again` });
     }
+  }
+
+  /** The lowest margin level per account since the last call (what a snapshot after forced closes would miss), and starts afresh. */
+  drainLowestLevels(): Map<string, Dec> {
+    const out = new Map(this.lowest);
+    this.lowest.clear();
+    return out;
   }
 
   /** Margin state of every trading account (the master of a signal program, MAM sub-accounts, the pool, clients) that is open. */

@@ -33,18 +33,21 @@ export function healthChartSvg(points: readonly HealthPoint[], marginCall: numbe
   if (points.length === 0) return '<p>No margin in use during the run.</p>';
   const { document } = new JSDOM('<!doctype html><html><body></body></html>').window;
   const data = points.map((p) => ({ time: new Date(p.time), account: p.account, level: Math.min(p.level, HEALTH_CAP) }));
+  const below = data.filter((d) => d.level < stopOut);
   const figure = Plot.plot({
     document,
     width: 960,
     height: 320,
     marginLeft: 70,
     x: { type: 'utc', label: 'server time' },
-    y: { grid: true, label: `margin level % (capped at ${HEALTH_CAP})`, domain: [Math.min(0, ...data.map((d) => d.level)), HEALTH_CAP] },
+    y: { grid: true, label: `margin level % (capped at ${HEALTH_CAP})`, domain: [Math.min(0, ...data.filter((d) => !Number.isNaN(d.level)).map((d) => d.level)), HEALTH_CAP] },
     color: { legend: true },
     marks: [
       Plot.lineY(data, { x: 'time', y: 'level', stroke: 'account', curve: 'step-after' }),
       Plot.ruleY([marginCall], { stroke: '#bf8700', strokeDasharray: '4,3' }),
       Plot.ruleY([stopOut], { stroke: '#cf222e', strokeDasharray: '4,3' }),
+      // Instants whose lowest level fell below the stop-out level: where forced closes happened.
+      Plot.dot(below, { x: 'time', y: 'level', stroke: '#cf222e', r: 4 }),
     ],
   });
   return figure.outerHTML;

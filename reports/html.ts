@@ -53,11 +53,14 @@ ${table(['month', 'spread', 'commissions', 'swaps', 'rebates paid', 'negative ba
 <p class="meta">Spread: what client fills paid against the mid (it is inside the fill price; no money moves for it). Swaps: net received by the broker. Every cost line is in costs.csv; every rebate and cashback amount, traced to its fill and the day it was credited, in rebates.csv; the broker's view per month in broker.csv.</p>`;
 }
 
+/** Risk events listed in the report (events.csv has them all). */
+export const MAX_RISK_ROWS = 200;
+
 /** Risk and health: the terms, what they did per account, the margin levels over time, and the risk events in order. */
 export function riskSection(s: Summary, healthSvg: string, events: readonly ReportEvent[]): string {
   const r = s.risk as { leverage: Record<string, string>; marginCallPct: string; stopOutPct: string; events: Record<string, Record<string, number>> } | null;
   if (!r) return '';
-  const kinds = ['margin-call', 'stop-out', 'limit-breach', 'account-paused', 'hard-stop', 'negative-balance-protected', 'negative-balance-carried', 'copy-skipped', 'copy-clamped'];
+  const kinds = ['margin-call', 'stop-out', 'limit-breach', 'account-paused', 'account-resumed', 'detach', 'hard-stop', 'negative-balance-protected', 'negative-balance-carried', 'copy-skipped', 'copy-clamped'];
   const rows = Object.entries(r.events).map(([account, c]) => [account, ...kinds.map((k) => String(c[k] ?? 0))]);
   const lev = Object.entries(r.leverage).map(([k, v]) => `${k} ${v}:1`).join(', ');
   return `<h2>Risk and health</h2>
@@ -65,9 +68,9 @@ export function riskSection(s: Summary, healthSvg: string, events: readonly Repo
 ${rows.length ? table(['account', ...kinds], rows, new Set(kinds.map((_, i) => i + 1))) : '<p>No risk rule acted during the run.</p>'}
 <h3>Health: margin levels across the group</h3>
 <figure>${healthSvg}</figure>
-<p class="meta">Dashed lines: the margin-call level (amber) and the stop-out level (red). Every account's equity, used and free margin and level after each instant are in margin.csv.</p>
+<p class="meta">Each point is the lowest level the account reached during the instant (before any forced close); red dots mark instants below the stop-out level; a gap in a line means nothing was open. Dashed lines: the margin-call level (amber) and the stop-out level (red). Every account's equity, used and free margin, level and lowest level after each instant are in margin.csv.</p>
 ${events.length ? `<h3>Risk events</h3>
-${table(['time', 'kind', 'subject', 'reason'], events.map((e) => [e.time, e.kind, e.subject, e.reason]))}` : ''}`;
+${table(['time', 'kind', 'subject', 'reason'], events.map((e) => [e.time, e.kind, e.subject, e.reason]))}${events.length >= MAX_RISK_ROWS ? `<p class="meta">The first ${MAX_RISK_ROWS} risk events; all are in events.csv.</p>` : ''}` : ''}`;
 }
 
 export interface CostRows {

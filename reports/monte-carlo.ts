@@ -21,18 +21,27 @@ const KINDS = ['master', 'mam', 'pamm', 'client'] as const;
 const BREACHES = new Set(['limit-breach', 'hard-stop']);
 const TIMELINE = new Set(['margin-call', 'stop-out', 'limit-breach', 'account-paused', 'account-resumed', 'hard-stop', 'negative-balance-protected', 'negative-balance-carried', 'detach']);
 
+type Kind = (typeof KINDS)[number];
+const perKind = (): Record<Kind, number> => ({ master: 0, mam: 0, pamm: 0, client: 0 });
+
 export interface SeedOutcome {
   readonly seed: number;
   /** Accounts stopped out at least once, by kind. */
-  readonly stoppedOut: Record<(typeof KINDS)[number], number>;
+  readonly stoppedOut: Record<Kind, number>;
+  /** Accounts that breached a limit at least once, by kind (the master: its hard stop). */
+  readonly breached: Record<Kind, number>;
   readonly stopOuts: number;
   readonly breaches: number;
   readonly hardStop: boolean;
   /** What the house paid to reset negative balances. */
   readonly negativeAbsorbed: Dec;
-  /** Per investor: loss = deposits − withdrawals − final equity (negative is a gain). */
+  /** Negative balances still on trading accounts at the end (`carry`). */
+  readonly negativeCarried: Dec;
+  /** Per investor that joined in this seed: loss = deposits − withdrawals − final equity (negative is a gain). */
   readonly losses: ReadonlyMap<string, Dec>;
   readonly totalLoss: Dec;
+  /** A signal master's own account: its funding − its final equity. */
+  readonly masterLoss?: Dec;
 }
 
 /** Collects what one seed's distribution needs, and nothing else (the full output is only written for the worst seed). */
@@ -56,41 +65,48 @@ class OutcomeSink implements EngineSink {
 export function runSeed(s: Scenario): SeedOutcome {
   const sink = new OutcomeSink();
   const p = runScenario(s, sink, {}, (prog) => prog.journal.onEntry((e) => sink.entry(e)));
-  const kindOf = new Map(p.accountSnapshots().map((a) => [a.id, a.kind]));
-  const stoppedOut = { master: 0, mam: 0, pamm: 0, client: 0 };
-  const stopped = new Set<string>();
-  for (const e of sink.risk) if (e.kind === 'stop-out' && e.account) stopped.add(e.account);
-  for (const a of stopped) {
-    const k = kindOf.get(a);
-    if (k === 'master' || k === 'mam' || k === 'pamm' || k === 'client') stoppedOut[k]++;
-  }
+  const accounts = p.accountSnapshots();
+  const kindOf = new Map(accounts.map((a) => [a.id, a.kind]));
+  const byKind = (kinds: ReadonlySet<string>): Record<Kind, number> => {
+    const out = perKind();
+    const seen = new Set<string>();
+    for (const e of sink.risk) if (kinds.has(e.kind) && e.account && !seen.has(e.account)) seen.add(e.account);
+    for (const a of seen) {
+      const k = kindOf.get(a);
+      if (k === 'master' || k === 'mam' || k === 'pamm' || k === 'client') out[k]++;
+    }
+    return out;
+  };
   const losses = new Map<string, Dec>();
   for (const i of p.investorSnapshots()) losses.set(i.id, (sink.flows.get(i.id) ?? new Dec(0)).minus(i.equity.value));
+  const trading = new Set(['master', 'mam', 'pamm', 'client']);
+  const negativeCarried = accounts.filter((a) => trading.has(a.kind) && a.equity.isNegative()).reduce((x, a) => x.minus(a.equity.value), new Dec(0));
   return {
-    seed: s.seed, stoppedOut, stopOuts: sink.risk.filter((e) => e.kind === 'stop-out').length,
+    seed: s.seed, stoppedOut: byKind(new Set(['stop-out'])), breached: byKind(BREACHES), stopOuts: sink.risk.filter((e) => e.kind === 'stop-out').length,
     breaches: sink.risk.filter((e) => BREACHES.has(e.kind)).length, hardStop: sink.risk.some((e) => e.kind === 'hard-stop'),
-    negativeAbsorbed: sink.negative, losses, totalLoss: [...losses.values()].reduce((x, y) => x.plus(y), new Dec(0)),
+    negativeAbsorbed: sink.negative, negativeCarried, losses, totalLoss: [...losses.values()].reduce((x, y) => x.plus(y), new Dec(0)),
+    masterLoss: s.structure === 'signal' ? s.masterDeposit.value.minus(p.equity(SYSTEM_ACCOUNTS.master).value) : undefined,
   };
 }
 
 /** A seed's outcome as structured-clone data (a worker posts it; decimals travel as strings). */
-export interface WireOutcome {
-  readonly seed: number;
-  readonly stoppedOut: SeedOutcome['stoppedOut'];
-  readonly stopOuts: number;
-  readonly breaches: number;
-  readonly hardStop: boolean;
+export interface WireOutcome extends Omit<SeedOutcome, 'negativeAbsorbed' | 'negativeCarried' | 'losses' | 'totalLoss' | 'masterLoss'> {
   readonly negativeAbsorbed: string;
+  readonly negativeCarried: string;
   readonly losses: Array<[string, string]>;
   readonly totalLoss: string;
+  readonly masterLoss?: string;
 }
 
 export function toWire(o: SeedOutcome): WireOutcome {
-  return { ...o, negativeAbsorbed: o.negativeAbsorbed.toString(), losses: [...o.losses].map(([k, v]) => [k, v.toString()]), totalLoss: o.totalLoss.toString() };
+  return { ...o, negativeAbsorbed: o.negativeAbsorbed.toString(), negativeCarried: o.negativeCarried.toString(), losses: [...o.losses].map(([k, v]) => [k, v.toString()]), totalLoss: o.totalLoss.toString(), masterLoss: o.masterLoss?.toString() };
 }
 
 function fromWire(w: WireOutcome): SeedOutcome {
-  return { ...w, negativeAbsorbed: new Dec(w.negativeAbsorbed), losses: new Map(w.losses.map(([k, v]) => [k, new Dec(v)])), totalLoss: new Dec(w.totalLoss) };
+  return {
+    ...w, negativeAbsorbed: new Dec(w.negativeAbsorbed), negativeCarried: new Dec(w.negativeCarried), losses: new Map(w.losses.map(([k, v]) => [k, new Dec(v)])),
+    totalLoss: new Dec(w.totalLoss), masterLoss: w.masterLoss === undefined ? undefined : new Dec(w.masterLoss),
+  };
 }
 
 /** The worker is TypeScript like the rest: a one-line boot loads it through tsx's API (the --import flag does not reach worker threads). */
@@ -143,6 +159,9 @@ export interface Distribution {
   readonly worst: string;
 }
 
+/** The investors the scenario names, in its order (a join refused in some seeds still has its row). */
+const investorIds = (base: Scenario): string[] => base.investors.map((i) => i.id);
+
 export interface MonteCarloResult {
   readonly seeds: number[];
   readonly outcomes: SeedOutcome[];
@@ -154,11 +173,12 @@ export function summarize(base: Scenario, outcomes: readonly SeedOutcome[]): { s
   const q = base.quantum;
   const f = (x: Dec): string => formatQ(x.toDecimalPlaces(q.dp, Dec.ROUND_HALF_UP), q);
   const n = outcomes.length;
-  const dist = (xs: Dec[]): Distribution => {
+  const dist = (xs: Dec[]): Distribution | null => {
+    if (xs.length === 0) return null;
     const s = [...xs].sort((a, b) => a.cmp(b));
-    return { q05: f(quantile(s, 0.05)), q50: f(quantile(s, 0.5)), q95: f(quantile(s, 0.95)), expectedShortfall95: f(expectedShortfall(s)), mean: f(s.reduce((x, y) => x.plus(y), new Dec(0)).div(n)), worst: f(s[s.length - 1]!) };
+    return { q05: f(quantile(s, 0.05)), q50: f(quantile(s, 0.5)), q95: f(quantile(s, 0.95)), expectedShortfall95: f(expectedShortfall(s)), mean: f(s.reduce((x, y) => x.plus(y), new Dec(0)).div(s.length)), worst: f(s[s.length - 1]!) };
   };
-  const investors = [...outcomes[0]!.losses.keys()];
+  const present = <T>(xs: ReadonlyArray<T | undefined>): T[] => xs.filter((x): x is T => x !== undefined);
   const prob = (k: number): number => Number((k / n).toFixed(10));
   let worst = outcomes[0]!;
   for (const o of outcomes) if (o.totalLoss.gt(worst.totalLoss)) worst = o;
@@ -170,12 +190,21 @@ export function summarize(base: Scenario, outcomes: readonly SeedOutcome[]): { s
         quantiles: 'nearest rank: the ⌈q·n⌉-th smallest loss over the seeds', expectedShortfall: 'mean of the worst ⌈5%·n⌉ losses (at least one)',
         loss: 'deposits − withdrawals − final equity, in USD (negative: a gain)', worstSeed: 'the seed with the largest total investor loss (the first such seed on a tie)',
         stopOutProbability: 'share of seeds in which at least one account of the kind was stopped out',
+        breachProbability: 'share of seeds in which at least one account of the kind breached a limit (the master: its hard stop)',
+        investorLoss: 'over the seeds in which the investor joined (`seeds`); a join refused in a seed has no loss there',
+        probabilities: 'floats rounded to 10 decimals; every amount is an exact decimal at the quantum',
       },
       stopOutProbability: Object.fromEntries(KINDS.map((k) => [k, prob(outcomes.filter((o) => o.stoppedOut[k] > 0).length)])),
+      breachProbability: Object.fromEntries(KINDS.map((k) => [k, prob(outcomes.filter((o) => o.breached[k] > 0).length)])),
       stopOutsPerSeed: { mean: Number((outcomes.reduce((x, o) => x + o.stopOuts, 0) / n).toFixed(10)), max: Math.max(...outcomes.map((o) => o.stopOuts)) },
-      investorLoss: Object.fromEntries(investors.map((id) => [id, dist(outcomes.map((o) => o.losses.get(id)!))])),
+      investorLoss: Object.fromEntries(investorIds(base).map((id) => {
+        const xs = present(outcomes.map((o) => o.losses.get(id)));
+        return [id, xs.length ? { seeds: xs.length, ...dist(xs) } : { seeds: 0 }];
+      })),
       totalInvestorLoss: dist(outcomes.map((o) => o.totalLoss)),
+      masterLoss: base.structure === 'signal' ? dist(present(outcomes.map((o) => o.masterLoss))) : null,
       negativeBalanceAbsorbed: { ...dist(outcomes.map((o) => o.negativeAbsorbed)), probability: prob(outcomes.filter((o) => o.negativeAbsorbed.gt(0)).length) },
+      negativeBalanceCarried: { ...dist(outcomes.map((o) => o.negativeCarried)), probability: prob(outcomes.filter((o) => o.negativeCarried.gt(0)).length) },
       limitBreaches: { total: outcomes.reduce((x, o) => x + o.breaches, 0), perSeedMean: Number((outcomes.reduce((x, o) => x + o.breaches, 0) / n).toFixed(10)), seedsWithBreach: outcomes.filter((o) => o.breaches > 0).length, hardStops: outcomes.filter((o) => o.hardStop).length },
       worstSeed: worst.seed,
     },
@@ -198,10 +227,15 @@ export async function monteCarloToDirectory(file: string, outDir: string, opts: 
   try {
     const worst = writeRun(loadScenario(file, { seed: worstSeed }), join(staged.path, 'worst-seed'));
     writeFileSync(join(staged.path, 'montecarlo.json'), JSON.stringify(summary, null, 2) + '\n');
-    const investors = [...outcomes[0]!.losses.keys()];
-    const csv = new CsvWriter(join(staged.path, 'seeds.csv'), ['seed', 'stop_outs', 'stopped_out_master', 'stopped_out_mam', 'stopped_out_pamm', 'stopped_out_client', 'limit_breaches', 'hard_stop', 'negative_absorbed', 'total_investor_loss', ...investors.map((i) => `loss_${i}`)]);
-    const f = (x: Dec): string => formatQ(x, base.quantum);
-    for (const o of outcomes) csv.row([o.seed, o.stopOuts, o.stoppedOut.master, o.stoppedOut.mam, o.stoppedOut.pamm, o.stoppedOut.client, o.breaches, o.hardStop ? 'yes' : 'no', f(o.negativeAbsorbed), f(o.totalLoss), ...investors.map((i) => f(o.losses.get(i)!))]);
+    const investors = investorIds(base);
+    const csv = new CsvWriter(join(staged.path, 'seeds.csv'), [
+      'seed', 'stop_outs', ...KINDS.map((k) => `stopped_out_${k}`), 'limit_breaches', ...KINDS.map((k) => `breached_${k}`), 'hard_stop',
+      'negative_absorbed', 'negative_carried', 'master_loss', 'total_investor_loss', ...investors.map((i) => `loss_${i}`),
+    ]);
+    const f = (x: Dec | undefined): string | undefined => (x === undefined ? undefined : formatQ(x, base.quantum));
+    for (const o of outcomes) {
+      csv.row([o.seed, o.stopOuts, ...KINDS.map((k) => o.stoppedOut[k]), o.breaches, ...KINDS.map((k) => o.breached[k]), o.hardStop ? 'yes' : 'no', f(o.negativeAbsorbed), f(o.negativeCarried), f(o.masterLoss), f(o.totalLoss), ...investors.map((i) => f(o.losses.get(i)))]);
+    }
     csv.close();
     const timeline = worst.summary.risk ? readTimeline(join(staged.path, 'worst-seed', 'events.csv')) : [];
     writeFileSync(join(staged.path, 'report.html'), stressPage(base, summary, outcomes, worstSeed, timeline));
@@ -237,15 +271,31 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/** Rows of the worst seed's timeline shown on the page (the whole list is in worst-seed/events.csv). */
+const MAX_TIMELINE = 300;
+
 function stressPage(base: Scenario, summary: Record<string, unknown>, outcomes: readonly SeedOutcome[], worstSeed: number, timeline: string[][]): string {
-  const s = summary as { seeds: number; stopOutProbability: Record<string, number>; investorLoss: Record<string, Distribution>; totalInvestorLoss: Distribution; negativeBalanceAbsorbed: Distribution & { probability: number }; limitBreaches: { total: number; perSeedMean: number; seedsWithBreach: number; hardStops: number } };
+  type Dist = Distribution | null;
+  const s = summary as {
+    seeds: number; stopOutProbability: Record<string, number>; breachProbability: Record<string, number>; investorLoss: Record<string, Partial<Distribution> & { seeds: number }>;
+    totalInvestorLoss: Dist; masterLoss: Dist; negativeBalanceAbsorbed: Distribution & { probability: number }; negativeBalanceCarried: Distribution & { probability: number };
+    limitBreaches: { total: number; perSeedMean: number; seedsWithBreach: number; hardStops: number };
+  };
   const tr = (cells: unknown[], num = new Set<number>()): string => `<tr>${cells.map((c, i) => `<td${num.has(i) ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`;
   const th = (cells: string[]): string => `<tr>${cells.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
-  const d = (x: Distribution): string[] => [x.q05, x.q50, x.q95, x.expectedShortfall95, x.mean, x.worst].map(humanAmount);
+  // The page shows cents; montecarlo.json and seeds.csv keep every quantum.
+  const usd = (x: string | undefined): string => (x === undefined ? '' : humanAmount(new Dec(x).toFixed(2)));
+  const d = (x: Partial<Distribution> | null): string[] => (x ? [x.q05, x.q50, x.q95, x.expectedShortfall95, x.mean, x.worst].map(usd) : ['', '', '', '', '', '']);
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
-  const lossRows = [...Object.entries(s.investorLoss).map(([id, x]) => [id, ...d(x)]), ['all investors', ...d(s.totalInvestorLoss)]];
+  const num6 = new Set([2, 3, 4, 5, 6, 7]);
+  const lossRows = [
+    ...Object.entries(s.investorLoss).map(([id, x]) => [id, `${x.seeds} of ${s.seeds}`, ...d(x.seeds ? x : null)]),
+    ['all investors', `${s.seeds}`, ...d(s.totalInvestorLoss)],
+    ...(s.masterLoss ? [['master account (the manager\'s own)', `${s.seeds}`, ...d(s.masterLoss)]] : []),
+  ];
   const sorted = [...outcomes].sort((a, b) => b.totalLoss.cmp(a.totalLoss) || a.seed - b.seed);
   const bars = histogram(outcomes.map((o) => Number(o.totalLoss.toString())));
+  const kinds = Object.keys(s.stopOutProbability);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(base.name)} · stress · mamlab</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1b1f24}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de}
@@ -254,23 +304,25 @@ table{border-collapse:collapse;width:100%;font-size:13px}th,td{padding:.3rem .5r
 <body>
 <h1>${esc(base.name)}: stress over ${s.seeds} seeds</h1>
 <p>${esc(base.description)}</p>
-<p class="meta">Seeds ${outcomes[0]!.seed}–${outcomes[outcomes.length - 1]!.seed}; every seed is a full run of the engine. Loss = deposits − withdrawals − final equity (negative: a gain). Quantiles by nearest rank; expected shortfall is the mean of the worst 5% of seeds (at least one).</p>
+<p class="meta">Seeds ${outcomes[0]!.seed}–${outcomes[outcomes.length - 1]!.seed}; every seed is a full run of the engine. Loss = deposits − withdrawals − final equity (negative: a gain), over the seeds in which the investor joined. Quantiles by nearest rank; expected shortfall is the mean of the worst 5% of seeds (at least one). Amounts here in cents; montecarlo.json and seeds.csv have them exact.</p>
+<h2>How often the rules acted</h2>
+<table>${th(['account kind', 'P(stop-out)', 'P(limit breach or hard stop)'])}${kinds.map((k) => tr([k, pct(s.stopOutProbability[k]!), pct(s.breachProbability[k]!)], new Set([1, 2]))).join('')}</table>
 <div class="cards">
-${Object.entries(s.stopOutProbability).map(([k, p]) => `<div class="card">P(stop-out) ${esc(k)}<b>${esc(pct(p))}</b></div>`).join('\n')}
-<div class="card">Negative balance absorbed<b>${esc(humanAmount(s.negativeBalanceAbsorbed.mean))}</b>mean a seed; P(&gt;0) ${esc(pct(s.negativeBalanceAbsorbed.probability))}</div>
-<div class="card">Limit breaches<b>${esc(s.limitBreaches.total)}</b>${esc(s.limitBreaches.seedsWithBreach)} seeds; ${esc(s.limitBreaches.hardStops)} hard stops</div>
+<div class="card">Negative balance absorbed by the broker<b>${esc(usd(s.negativeBalanceAbsorbed.mean))}</b>mean a seed; in ${esc(pct(s.negativeBalanceAbsorbed.probability))} of seeds</div>
+<div class="card">Negative balance carried at the end<b>${esc(usd(s.negativeBalanceCarried.mean))}</b>mean a seed; in ${esc(pct(s.negativeBalanceCarried.probability))} of seeds</div>
+<div class="card">Limit breaches and hard stops<b>${esc(s.limitBreaches.total)}</b>in ${esc(s.limitBreaches.seedsWithBreach)} of ${s.seeds} seeds; ${esc(s.limitBreaches.hardStops)} hard stops</div>
 </div>
-<h2>Investor loss over the seeds (USD)</h2>
-<table>${th(['investor', '5%', '50%', '95%', 'expected shortfall 95%', 'mean', 'worst'])}${lossRows.map((r) => tr(r, new Set([1, 2, 3, 4, 5, 6]))).join('')}</table>
+<h2>Loss over the seeds (USD)</h2>
+<table>${th(['who', 'seeds', '5%', '50%', '95%', 'expected shortfall 95%', 'mean', 'worst'])}${lossRows.map((r) => tr(r, num6)).join('')}</table>
 <h2>Distribution of the total investor loss</h2>
 ${bars}
-<h2>Negative balance absorbed by the broker (USD a seed)</h2>
-<table>${th(['5%', '50%', '95%', 'expected shortfall 95%', 'mean', 'worst'])}${tr(d(s.negativeBalanceAbsorbed), new Set([0, 1, 2, 3, 4, 5]))}</table>
+<h2>Negative balances (USD a seed)</h2>
+<table>${th(['', '5%', '50%', '95%', 'expected shortfall 95%', 'mean', 'worst'])}${tr(['absorbed by the broker', ...d(s.negativeBalanceAbsorbed)], new Set([1, 2, 3, 4, 5, 6]))}${tr(['carried by the accounts', ...d(s.negativeBalanceCarried)], new Set([1, 2, 3, 4, 5, 6]))}</table>
 <h2>Worst seeds</h2>
-<table>${th(['seed', 'total investor loss', 'stop-outs', 'limit breaches', 'hard stop', 'negative absorbed'])}${sorted.slice(0, 10).map((o) => tr([o.seed, humanAmount(formatQ(o.totalLoss, base.quantum)), o.stopOuts, o.breaches, o.hardStop ? 'yes' : 'no', humanAmount(formatQ(o.negativeAbsorbed, base.quantum))], new Set([1, 2, 3, 5]))).join('')}</table>
+<table>${th(['seed', 'total investor loss', 'stop-outs', 'limit breaches', 'hard stop', 'negative absorbed'])}${sorted.slice(0, 10).map((o) => tr([o.seed, usd(o.totalLoss.toString()), o.stopOuts, o.breaches, o.hardStop ? 'yes' : 'no', usd(o.negativeAbsorbed.toString())], new Set([1, 2, 3, 5]))).join('')}</table>
 <h2>Stop-out timeline of the worst seed (${worstSeed})</h2>
-${timeline.length ? `<table>${th(['time', 'kind', 'account', 'reason'])}${timeline.map((r) => tr(r)).join('')}</table>` : '<p>No risk event in the worst seed.</p>'}
-<p class="meta">The worst seed's full run (every output file, with its own report) is in worst-seed/; every seed's figures are in seeds.csv; the distributions in montecarlo.json.</p>
+${timeline.length ? `<table>${th(['time', 'kind', 'account', 'reason'])}${timeline.slice(0, MAX_TIMELINE).map((r) => tr(r)).join('')}</table>${timeline.length > MAX_TIMELINE ? `<p class="meta">The first ${MAX_TIMELINE} of ${timeline.length} risk events; all are in worst-seed/events.csv.</p>` : ''}` : '<p>No risk event in the worst seed.</p>'}
+<p class="meta">The worst seed's full run (every output file, with its own report and health view) is in worst-seed/; every seed's figures are in seeds.csv; the distributions in montecarlo.json.</p>
 </body></html>
 `;
 }

@@ -9,10 +9,11 @@ import { type Quantum, formatQ } from '../engine/quantum.js';
 import { type ServerTime, formatServerTime } from '../engine/time.js';
 import type { Instrument } from '../engine/instrument.js';
 import { Money, type Price, Volume } from '../engine/values.js';
+import type { Dec } from '../engine/decimal.js';
 import { CostReport } from './cost-report.js';
 import { CsvWriter, priceCell } from './csv.js';
 import type { CashFlow } from './metrics.js';
-import type { ReportEvent } from './html.js';
+import { MAX_RISK_ROWS, type ReportEvent } from './html.js';
 
 export const OUTPUT_COLUMNS = {
   journal: ['seq', 'time', 'from', 'to', 'amount', 'reason', 'ref'],
@@ -22,7 +23,7 @@ export const OUTPUT_COLUMNS = {
   executions: ['time', 'symbol', 'side', 'volume', 'price', 'legs', 'gross_buy', 'gross_sell', 'house', 'external'],
   statements: ['investor', 'model', 'period', 'from', 'to', 'opening_equity', 'deposits', 'withdrawals', 'high_water_mark', 'gain', 'entry_fees', 'management_fees', 'performance_fees', 'other_fees', 'closing_equity', 'units', 'nav'],
   'fee-account': ['seq', 'time', 'investor', 'reason', 'amount', 'balance'],
-  margin: ['time', 'account', 'kind', 'equity', 'used_margin', 'free_margin', 'margin_level'],
+  margin: ['time', 'account', 'kind', 'equity', 'used_margin', 'free_margin', 'margin_level', 'lowest_level'],
 } as const;
 
 export interface AccountTally {
@@ -93,8 +94,14 @@ export interface ChartPoint {
 const MAX_CHART_POINTS = 4000;
 const MAX_NOTABLE = 200;
 const NOTABLE = new Set<EngineEvent['kind']>(['order-rejected', 'request-rejected', 'request-queued', 'allocation-skip', 'join', 'deposit', 'withdrawal', 'leave', 'performance-fee', 'management-fee', 'entry-fee', 'positions-copied', 'pool-reallocated']);
-/** Risk events: always shown first in the report (they are what a stress run is read for). */
+/** Risk events: counted per account for the summary and listed in the report's risk section. */
 export const RISK_EVENTS = new Set<EngineEvent['kind']>(['margin-call', 'stop-out', 'limit-breach', 'account-paused', 'account-resumed', 'hard-stop', 'negative-balance-protected', 'negative-balance-carried', 'copy-skipped', 'copy-clamped', 'detach']);
+
+/** The lower of two levels, where NaN (nothing open) gives way to any number. */
+function minLevel(a: number | undefined, b: number): number {
+  if (a === undefined || Number.isNaN(a)) return b;
+  return Number.isNaN(b) ? a : Math.min(a, b);
+}
 
 /** A point of the health chart (margin level in percent, float, for drawing only). */
 export interface HealthPoint {
@@ -108,6 +115,8 @@ export class RunWriter implements EngineSink {
   readonly investors = new Map<string, InvestorTally>();
   readonly chart: ChartPoint[] = [];
   readonly health: HealthPoint[] = [];
+  /** Per account: the lowest level of the instants since the last health point kept. */
+  private readonly healthLow = new Map<string, number>();
   /** Risk events in order (bounded), for the report's risk section. */
   readonly riskEvents: ReportEvent[] = [];
   /** Count of risk events by kind and account kind (for the summary). */
@@ -211,7 +220,7 @@ export class RunWriter implements EngineSink {
     if (RISK_EVENTS.has(e.kind)) {
       const key = `${e.kind}:${e.account ?? ''}`;
       this.riskCounts.set(key, (this.riskCounts.get(key) ?? 0) + 1);
-      if (this.riskEvents.length < MAX_NOTABLE) this.riskEvents.push({ time: formatServerTime(e.time), kind: e.kind, subject: [e.investor, e.account, e.ticket].filter(Boolean).join(' · '), reason: e.reason });
+      if (this.riskEvents.length < MAX_RISK_ROWS) this.riskEvents.push({ time: formatServerTime(e.time), kind: e.kind, subject: [e.investor, e.account, e.ticket].filter(Boolean).join(' · '), reason: e.reason });
     }
     if (e.kind === 'rounding-missed' && e.account && e.amount) this.account(e.account).rounding = this.account(e.account).rounding.minus(e.amount);
     if (e.kind === 'deposit' && e.account === SYSTEM_ACCOUNTS.master && e.amount) this.master.addFlow(Number(e.amount.value));
@@ -302,9 +311,19 @@ export class RunWriter implements EngineSink {
       if (keepForChart) this.chart.push({ time, subject: i.id, equity: e });
     }
     if (keepForChart && p.config.structure === 'signal') this.chart.push({ time, subject: SYSTEM_ACCOUNTS.master, equity: Number(p.equity(SYSTEM_ACCOUNTS.master).value) });
+    const lowest = p.drainLowestLevels();
+    const lvl = (x: Dec | undefined): string | undefined => (x === undefined ? undefined : x.toFixed(4));
     for (const m of p.marginSnapshots()) {
-      this.files.margin.row([ts, m.id, m.kind, this.m(m.equity), this.m(m.used), this.m(m.free), m.level === undefined ? undefined : m.level.toDecimalPlaces(4).toString()]);
-      if (keepForChart && m.level !== undefined) this.health.push({ time, account: m.id, level: Number(m.level.toString()) });
+      const low = lowest.get(m.id);
+      this.files.margin.row([ts, m.id, m.kind, this.m(m.equity), this.m(m.used), this.m(m.free), lvl(m.level), lvl(low)]);
+      // The chart shows the lowest level of the instant (a stop-out's level before its closes); nothing open breaks the line.
+      const shown = low ?? m.level;
+      // Instants the chart skips still count: a point carries the lowest level since the last one kept.
+      const level = minLevel(this.healthLow.get(m.id), shown === undefined ? NaN : Number(shown.toString()));
+      if (keepForChart) {
+        this.health.push({ time, account: m.id, level });
+        this.healthLow.delete(m.id);
+      } else this.healthLow.set(m.id, level);
     }
     if (this.chart.length + this.health.length > MAX_CHART_POINTS) this.thinChart();
   }
@@ -316,7 +335,18 @@ export class RunWriter implements EngineSink {
     const kept = this.chart.filter((c) => keep.has(c.time));
     this.chart.length = 0;
     this.chart.push(...kept);
-    const health = this.health.filter((c) => keep.has(c.time));
+    // A dropped health point folds into the kept one before it: the lowest level survives thinning.
+    const health: HealthPoint[] = [];
+    const last = new Map<string, number>();
+    for (const c of this.health) {
+      if (keep.has(c.time)) {
+        last.set(c.account, health.length);
+        health.push(c);
+      } else {
+        const k = last.get(c.account);
+        if (k !== undefined) health[k] = { ...health[k]!, level: minLevel(health[k]!.level, c.level) };
+      }
+    }
     this.health.length = 0;
     this.health.push(...health);
     this.chartEvery *= 2;

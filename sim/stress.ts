@@ -2,7 +2,7 @@
 // validated and drawn once per seed, then applied to each quote and fill as the run goes.
 import { Dec } from '../engine/decimal.js';
 import { type Instrument, pointSize } from '../engine/instrument.js';
-import { type ServerTime, serverTime } from '../engine/time.js';
+import { type ServerTime, formatServerTime, serverTime } from '../engine/time.js';
 import { Price } from '../engine/values.js';
 import { type ServerTimeZone, parseTime } from './calendar.js';
 import { InputError, pointer } from './input-error.js';
@@ -14,8 +14,9 @@ export type Range = number | string | { min: number | string; max: number | stri
 
 /**
  * One stress effect of the scenario's `stress` list (JSON path `/stress/i`). Effects compose
- * in list order; each effect i draws its ranges from its own stream `stress:i`, so adding an
- * effect at the end never changes another's draws. The rules, per type:
+ * in list order; each effect draws its ranges from its own stream named after what it is,
+ * `stress:<type>:<symbol>:<at or from>` (`#2`, `#3`… for a repeat of the same), so adding,
+ * removing or reordering effects never changes another's draws. The rules, per type:
  *
  * - `gap` at a time T: every quote of the symbol at or after T moves by one constant offset,
  *   `points` × the point size, or `pct` % of the base mid before T (see `baseMid`), rounded
@@ -237,6 +238,7 @@ export function buildStress(specs: readonly StressSpec[], instruments: ReadonlyM
   const slips: SlipWindow[] = [];
   const extraTicks: PriceTick[] = [];
   const effects: StressEffect[] = [];
+  const names = new Map<string, number>();
 
   specs.forEach((raw: unknown, i) => {
     // Annotated so that TypeScript narrows after a call that never returns.
@@ -256,7 +258,11 @@ export function buildStress(specs: readonly StressSpec[], instruments: ReadonlyM
     const point = pointSize(inst);
     const digits = inst.digits;
     const px = (d: Dec): string => d.toFixed(digits);
-    const rng = stream(ctx.seed, `stress:${i}`);
+    const anchor = spec.at === 'weekends' ? 'weekends' : formatServerTime(r.time(spec.at !== undefined ? 'at' : 'from'));
+    const key = `stress:${type}:${symbol}:${anchor}`;
+    const repeat = (names.get(key) ?? 0) + 1;
+    names.set(key, repeat);
+    const rng = stream(ctx.seed, repeat === 1 ? key : `${key}#${repeat}`);
     const base = baseOf(symbol);
     const window = (): { from: ServerTime; to: ServerTime } => {
       const from = r.time('from');

@@ -95,9 +95,9 @@ describe('stress: gaps', () => {
       ['1.08630', '1.08642'], ['1.08730', '1.08742'], ['1.08830', '1.08842'], // week 2: + 0.00030
       ['1.08910', '1.08922'], ['1.08960', '1.08972'], ['1.09060', '1.09072'], // week 3: + 0.00060
     ]);
-    // Drawn per weekend: with points { min: 10, max: 20 } each weekend draws its own u from stream stress:0,
-    // in time order: gap = round(10 + 10 u).
-    const rng = stream(1, 'stress:0');
+    // Drawn per weekend: with points { min: 10, max: 20 } each weekend draws its own u from stream
+    // stress:gap:EURUSD:weekends, in time order: gap = round(10 + 10 u).
+    const rng = stream(1, 'stress:gap:EURUSD:weekends');
     const expected = [0, 1].map(() => drawn(10, 20, rng.next(), 0));
     const ranged = build([{ type: 'gap', symbol: 'EURUSD', at: 'weekends', points: { min: 10, max: 20 } }], ticks);
     expect(ranged.effects.map((e) => e.detail)).toEqual(expected.map((p) => `weekend gap ${p} points (0.000${p})`));
@@ -197,20 +197,25 @@ describe('stress: spreads and slippage', () => {
 describe('stress: seeded draws', () => {
   const gap = { type: 'gap', symbol: 'EURUSD', at: '2024-03-11T10:00', points: { min: -80, max: -20 } };
 
-  it('a Range draws min + (max − min) × u from stream stress:i, per seed; a fixed value is not drawn', () => {
+  it('a Range draws min + (max − min) × u from the effect\'s own stream stress:<type>:<symbol>:<time>, per seed; a fixed value is not drawn', () => {
     const one = build([gap], hourly, 1), again = build([gap], hourly, 1), two = build([gap], hourly, 2);
     expect(again.effects).toEqual(one.effects);
-    const points = (seed: number) => drawn(-80, -20, stream(seed, 'stress:0').next(), 0);
+    const points = (seed: number) => drawn(-80, -20, stream(seed, 'stress:gap:EURUSD:2024-03-11T10:00:00').next(), 0);
     expect(one.effects[0]!.detail).toMatch(new RegExp(`^gap ${points(1)} points `));
     expect(two.effects[0]!.detail).toMatch(new RegExp(`^gap ${points(2)} points `));
     expect(points(1)).not.toBe(points(2)); // these two seeds happen to draw different gaps
     expect(two.effects).not.toEqual(one.effects);
-    // Adding an effect after it leaves its draw alone (it draws from stress:1).
-    const more = build([gap, { type: 'slippage', symbol: 'EURUSD', from: '2024-03-11T10:00', to: '2024-03-11T11:00', points: { min: 1, max: 9 } }], hourly, 1);
-    expect(more.effects[0]).toEqual(one.effects[0]);
+    // Adding an effect before or after it leaves its draw alone (the other draws from its own stream).
+    const slip = { type: 'slippage', symbol: 'EURUSD', from: '2024-03-11T10:00', to: '2024-03-11T11:00', points: { min: 1, max: 9 } };
+    expect(build([gap, slip], hourly, 1).effects[0]).toEqual(one.effects[0]);
+    expect(build([slip, gap], hourly, 1).effects.find((e) => e.type === 'gap')).toEqual(one.effects[0]);
+    // The same effect twice: the second draws from its own stream (…#2).
+    const twice = build([gap, gap], hourly, 1);
+    expect(twice.effects[0]!.detail).toMatch(new RegExp(`^gap ${points(1)} points `));
+    expect(twice.effects[1]!.detail).toMatch(new RegExp(`^gap ${drawn(-80, -20, stream(1, 'stress:gap:EURUSD:2024-03-11T10:00:00#2').next(), 0)} points `));
     // pct draws round to 4 decimals: −1 + 2u.
     const pct = build([{ ...gap, points: undefined, pct: { min: -1, max: 1 } }], hourly, 1);
-    expect(pct.effects[0]!.detail.startsWith(`gap ${drawn(-1, 1, stream(1, 'stress:0').next(), 4)}% of mid 1.08506 = `)).toBe(true);
+    expect(pct.effects[0]!.detail.startsWith(`gap ${drawn(-1, 1, stream(1, 'stress:gap:EURUSD:2024-03-11T10:00:00').next(), 4)}% of mid 1.08506 = `)).toBe(true);
   });
 });
 
