@@ -756,7 +756,10 @@ export class Program {
     const pool = this.config.pool!.id;
     const equityBefore = this.equity(pool);
     this.actingFor(members, close);
-    return { amount: equityBefore.minus(this.equity(pool)), equityBefore };
+    const amount = equityBefore.minus(this.equity(pool));
+    // Those members bear it through their units: for the pool's loss limits it is a flow, not a loss.
+    if (this.config.risk && !amount.isZero()) this.riskFlow(pool, amount.value.neg());
+    return { amount, equityBefore };
   }
 
   /** Pool fills made inside `fn` are these members' volume, for rebates (not every member's by units). */
@@ -1132,6 +1135,7 @@ export class Program {
       // bears it (units are bought with what is left), so the NAV of everyone else is unchanged.
       if (allocationFamily(this.config.allocation) === 'copy' && this.config.policies.pammDeposit === 'reallocate') this.actingFor([{ id: inv.id, weight: new Dec(1) }], () => this.reallocatePool(time));
       const cost = before.plus(amount).minus(entry).minus(this.equity(inv.account));
+      if (this.config.risk && !cost.isZero()) this.riskFlow(inv.account, cost.value.neg());
       const u = reg.unitsFor(amount.minus(entry).minus(cost), before);
       reg.issue(inv.id, u);
       this.emit({ time, kind: 'units-issued', investor: inv.id, account: inv.account, amount, units: u, reason: `bought at NAV ${nav.toSignificantDigits(12).toString()}${cost.isZero() ? '' : ` after the reallocation cost ${cost.toString()}`}` });

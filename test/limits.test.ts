@@ -210,6 +210,24 @@ describe('review regressions', () => {
     expect(events('copy-skipped').map((e) => e.ticket)).toEqual(['T2', 'T3']);
   });
 
+  it('what closing for one member costs the pool is that member\'s, not a pool loss', () => {
+    // Commission 500 a lot a side. The pool (x 10,000, y 10,000) holds 1 lot: its open cost 500 → 19,500 (a 2.5% loss).
+    const commission = new Map([['default', { kind: 'per-lot', value: new Dec(500) }]] as const);
+    const costs = { commission, commissionSide: 'per-side' as const, swaps: new Map(), rebateTiming: 'half-open-half-close' as const, residualRule: 'largest-remainder' as const };
+    const { p, quote, events } = riskProgram(riskTerms({ pool: { weeklyLoss: pct('3') } }), { pool: true, extra: { costs } });
+    p.join(at(4, 1), 'x', 'pamm', Money.of('10000'), false);
+    p.join(at(4, 1), 'y', 'pamm', Money.of('10000'), false);
+    quote(at(4, 2), '1.10000');
+    p.masterOpen(at(4, 2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
+    // y leaves: the pool closes 0.5 lot for it at 250 commission, borne by y; the pool's index stays at 0.975.
+    p.leave(at(4, 3), 'y');
+    quote(at(4, 4), '1.10000');
+    expect(events('limit-breach')).toEqual([]);
+    // A further −0.5% (0.5 lot × −0.001 = −50 on 9,750) breaches 3%: 1 − 0.975 × 0.99487… = 3.0%.
+    quote(at(4, 5), '1.09900');
+    expect(events('limit-breach').map((e) => e.reason)).toEqual(['the pool lost 3% this week, its weekly loss limit is 3%: the account\'s positions close']);
+  });
+
   it('a deposit after a carried negative balance starts the index afresh: no loss', () => {
     const idx = new PerformanceIndex();
     idx.flow(new Dec(1000), new Dec(0));
