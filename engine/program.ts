@@ -151,6 +151,8 @@ interface MasterTrade {
   openPrice?: Price;
   /** Exact shares of followers that got no position (skipped by rounding), still open. */
   readonly skipped: Map<string, SkippedShare>;
+  /** Followers a risk rule kept out of this trade or forced out of it (skipped copy, pause, stop-out, limit): a later resize never reopens it for them. */
+  readonly excluded: Set<string>;
   sl?: Price;
   tp?: Price;
 }
@@ -882,18 +884,22 @@ export class Program {
     // Risk gates (caps, the pool's leverage, free margin) cut or skip single copies; a skipped copy is not rounding.
     const exactShares = new Map(alloc.exact);
     const parts: Array<{ account: string; volume: Volume }> = [];
+    const excluded = new Set<string>();
     for (const p of alloc.parts) {
       const until = this.paused.get(p.account);
       if (until) this.emit({ time, kind: 'copy-skipped', account: p.account, ticket, symbol, volume: p.volume, reason: `paused after a limit breach until the next ${until === 'day' ? 'day' : 'trading week'}` });
       const v = until ? undefined : this.gateCopy(time, p.account, ticket, symbol, side, p.volume);
       if (v) parts.push({ account: p.account, volume: v });
-      if (!v) exactShares.delete(p.account);
+      if (!v) {
+        exactShares.delete(p.account);
+        excluded.add(p.account);
+      }
       else if (!v.eq(p.volume)) exactShares.set(p.account, v.value);
     }
     if (this.config.structure === 'block' && parts.length === 0) return this.rejectOrder(time, ticket, symbol, `no follower can take a part of the block${parts.length < alloc.parts.length ? ' (see the copy-skipped events)' : ''}`);
     const placed = new Set(parts.map((p) => p.account));
     const skipped = new Map([...exactShares].filter(([acc, x]) => !placed.has(acc) && x.gt(0)).map(([acc, exact]) => [acc, { exact }]));
-    this.masterTrades.set(ticket, { ticket, symbol, side, openTime: time, skipped, sl: opts.sl, tp: opts.tp });
+    this.masterTrades.set(ticket, { ticket, symbol, side, openTime: time, skipped, excluded, sl: opts.sl, tp: opts.tp });
     const minLot = this.instrument(symbol).minLot;
     if (!this.smallestTrade || minLot.value.div(masterVolume.value).gt(this.smallestTrade.minLot.value.div(this.smallestTrade.volume.value))) this.smallestTrade = { volume: masterVolume, minLot };
     if (this.config.structure === 'signal') this.queue(time, { kind: 'open', account: SYSTEM_ACCOUNTS.master, masterTicket: ticket, symbol, side, volume: masterVolume, exact: masterVolume.value });
@@ -1169,7 +1175,7 @@ export class Program {
       const gated = this.gateCopy(time, accountId, t.ticket, t.symbol, t.side, v);
       if (!gated) continue;
       this.queue(time, { kind: 'open', account: accountId, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: gated, exact: gated.eq(v) ? exact : gated.value });
-      this.emit({ time, kind: 'positions-copied', account: accountId, ticket: t.ticket, symbol: t.symbol, volume: v, reason: 'open master trade copied at the current price on joining' });
+      this.emit({ time, kind: 'positions-copied', account: accountId, ticket: t.ticket, symbol: t.symbol, volume: gated, reason: 'open master trade copied at the current price on joining' });
     }
     this.flush();
   }
@@ -1179,6 +1185,7 @@ export class Program {
     const pool = this.config.pool!.id;
     if (this.paused.has(pool)) return;
     for (const t of this.masterTrades.values()) {
+      if (t.excluded.has(pool)) continue;
       const { volume: target, exact } = this.copyTarget(time, pool, t);
       const held = this.heldVolume(t.ticket, pool);
       // A share skipped before is settled now; the resize decides the pool's share afresh.
@@ -1188,7 +1195,10 @@ export class Program {
       const heldExact = this.positionsOf(t.ticket, pool).reduce((x, p) => x.plus(p.exactVolume), new Dec(0));
       if (target.gt(held)) {
         const add = this.gateCopy(time, pool, t.ticket, t.symbol, t.side, target.minus(held));
-        if (!add) continue;
+        if (!add) {
+          t.excluded.add(pool);
+          continue;
+        }
         this.queue(time, { kind: 'open', account: pool, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: add, exact: add.eq(target.minus(held)) ? Dec.max(0, exact.minus(heldExact)) : add.value });
       } else this.closeVolume(time, this.positionsOf(t.ticket, pool), held.minus(target), 'reallocate');
       this.emit({ time, kind: 'pool-reallocated', account: pool, ticket: t.ticket, symbol: t.symbol, volume: target, reason: `pool resized from ${held.toString()} to ${target.toString()} lots` });
@@ -1281,8 +1291,8 @@ export class Program {
   /** Pays `gross` out of the investor's account: the fees to the fee account, the rest to the investor. */
   private payOut(time: ServerTime, inv: Investor, gross: Money, fees: ReadonlyArray<{ reason: 'performance-fee' | 'management-fee'; amount: Money }>, what: string): void {
     if (gross.isNegative()) {
-      // `protect`: the broker absorbs the deficit; `carry`: it stays on the account, owed by the investor.
-      if (this.config.policies.negativeBalance === 'protect') {
+      // `protect`: the broker absorbs the deficit; `carry`: it stays on the account, owed by the investor (never in a pool, which others share).
+      if (this.config.policies.negativeBalance === 'protect' || inv.model === 'pamm') {
         this.journal.post(time, SYSTEM_ACCOUNTS.house, inv.account, gross.neg(), 'negative-balance', inv.id);
         this.emit({ time, kind: 'negative-balance-protected', investor: inv.id, account: inv.account, amount: gross.neg(), reason: `${what}: equity ${gross.toString()} is below zero; the broker absorbs it (negativeBalance: protect)` });
       } else {
@@ -1805,7 +1815,10 @@ export class Program {
 
   /** Closes every open position of one account at the current prices. */
   private closeAll(time: ServerTime, acc: TradingAccount, cause: CloseCause): void {
-    for (const p of [...acc.positions]) this.queue(time, { kind: 'close', position: p, volume: p.volume, cause });
+    for (const p of [...acc.positions]) {
+      this.masterTrades.get(p.masterTicket)?.excluded.add(acc.id);
+      this.queue(time, { kind: 'close', position: p, volume: p.volume, cause });
+    }
     this.flush();
     this.retireEmptyBlockTrades(time);
   }
@@ -1822,6 +1835,7 @@ export class Program {
         floating: (p) => this.floating(p),
         close: (p) => {
           const volume = p.volume;
+          this.masterTrades.get(p.masterTicket)?.excluded.add(acc.id);
           // A signal master's stop-out is a master close: its followers copy it.
           if (acc.kind === 'master') this.masterClose(time, p.masterTicket, undefined, 'stop-out');
           else this.queue(time, { kind: 'close', position: p, volume: p.volume, cause: 'stop-out' });
@@ -1851,12 +1865,26 @@ export class Program {
       this.carried.delete(acc.id);
       return;
     }
-    if (this.config.policies.negativeBalance === 'protect') {
+    // A pool cannot carry: its deficit would pass to whoever buys units next. It is always protected.
+    if (this.config.policies.negativeBalance === 'protect' || acc.kind === 'pamm') {
       this.journal.post(time, SYSTEM_ACCOUNTS.house, acc.id, balance.neg(), 'negative-balance', acc.id);
-      this.emit({ time, kind: 'negative-balance-protected', account: acc.id, amount: balance.neg(), reason: `balance ${balance.toString()} after the forced closes; the broker absorbs it and the balance resets to 0 (negativeBalance: protect)` });
+      this.emit({ time, kind: 'negative-balance-protected', account: acc.id, amount: balance.neg(), reason: `balance ${balance.toString()} after the forced closes; the broker absorbs it and the balance resets to 0 (${acc.kind === 'pamm' ? 'a pool is always protected' : 'negativeBalance: protect'})` });
+      if (acc.kind === 'pamm') this.cancelWorthlessUnits(time);
     } else if (!this.carried.has(acc.id)) {
       this.carried.add(acc.id);
       this.emit({ time, kind: 'negative-balance-carried', account: acc.id, amount: balance.neg(), reason: `balance ${balance.toString()} after the forced closes stays on the account (negativeBalance: carry)` });
+    }
+  }
+
+  /** A pool wiped out to 0 with nothing open: its units are worth nothing and are cancelled, so new money buys at the initial NAV. */
+  private cancelWorthlessUnits(time: ServerTime): void {
+    const reg = this.units!;
+    if (!reg.total.isPositive()) return;
+    for (const id of reg.members()) {
+      const u = reg.holding(id);
+      if (!u.isPositive()) continue;
+      reg.redeem(id, u);
+      this.emit({ time, kind: 'units-redeemed', investor: id, account: this.config.pool!.id, amount: Money.zero, units: u, reason: 'the pool was wiped out: its units are worth nothing and are cancelled' });
     }
   }
 

@@ -66,7 +66,7 @@ export class PerformanceIndex {
   flow(amount: Dec, equityBefore: Dec): void {
     const v = this.value(equityBefore);
     // An empty or wiped-out account restarts its index: nothing is left to measure a loss on.
-    if (!v.isPositive() || v.isZero()) {
+    if (this.units.isZero() || !equityBefore.isPositive() || equityBefore.isZero()) {
       // A carried negative balance is not a loss of the new money: the index is 1 right after the flow.
       const after = equityBefore.plus(amount);
       this.units = after.isPositive() ? after : new Dec(0);

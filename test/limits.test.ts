@@ -236,4 +236,47 @@ describe('review regressions', () => {
     idx.startPeriod(new Dec(9500), 'week');
     expect(idx.loss(new Dec(9500), 'week').toString()).toBe('0');
   });
+
+  it('a block emptied by an exit restarts its index: the next investor does not inherit the old peak', () => {
+    const { p, quote, events } = riskProgram(riskTerms({ master: { hardStopDrawdown: pct('15') } }));
+    p.join(at(4, 1), 'a', 'mam', Money.of('10000'), false);
+    quote(at(4, 2), '1.10000');
+    p.masterOpen(at(4, 2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
+    quote(at(4, 3), '1.12500'); // +2,500: the block's index peaks at 1.25
+    p.masterClose(at(4, 3), 'T1');
+    p.leave(at(4, 4), 'a'); // 12,500 (less the fee) paid out: nothing left in the block
+    p.join(at(4, 5), 'b', 'mam', Money.of('10000'), false);
+    p.masterOpen(at(4, 5), 'T2', 'EURUSD', 'buy', Volume.of('0.1'));
+    quote(at(4, 6), '1.12500'); // no move: index 1, no drawdown
+    expect(events('hard-stop')).toEqual([]);
+  });
+
+  it('a pool forced out of a trade is not put back into it by a later deposit\'s resize', () => {
+    const { p, quote, events, invariants } = riskProgram(riskTerms({ pool: { weeklyLoss: pct('10') } }), { structure: 'signal', pool: true });
+    p.fundMaster(at(4, 1), Money.of('10000'));
+    p.join(at(4, 1), 'x', 'pamm', Money.of('10000'), false);
+    quote(at(4, 2), '1.10000');
+    p.masterOpen(at(4, 2), 'T1', 'EURUSD', 'buy', Volume.of('1')); // the pool copies 1 lot
+    quote(at(5, 2), '1.09000'); // the pool −1,000: 10%, closed and paused
+    expect(events('limit-breach').map((e) => e.account)).toEqual(['pamm']);
+    p.rollover(at(11, 0), 'sunday', '2024-03-10');
+    p.join(at(11, 1), 'y', 'pamm', Money.of('1000'), false); // a deposit under the open T1 (pammDeposit: reallocate)
+    expect(p.openPositions().filter((x) => x.account === 'pamm')).toEqual([]);
+    expect(events('pool-reallocated')).toEqual([]);
+    invariants();
+  });
+
+  it('a pool is always protected, even under carry: its deficit never passes to the next investor', () => {
+    const { p, quote, events, invariants } = riskProgram(riskTerms({ leverage: { default: new Dec(500), byClass: new Map() }, pool: { weeklyLoss: pct('100') } }), { pool: true, policies: { negativeBalance: 'carry' } });
+    p.join(at(4, 1), 'x', 'pamm', Money.of('1000'), false);
+    quote(at(4, 2), '1.10000');
+    p.masterOpen(at(4, 2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
+    quote(at(11, 0, 5), '1.08500'); // −1,500 on 1,000: stopped out at −500
+    expect(events('negative-balance-protected').map((e) => [e.account, e.amount!.toString()])).toEqual([['pamm', '500']]);
+    expect(events('units-redeemed').map((e) => [e.investor, e.units!.toString(), e.amount!.toString()])).toEqual([['x', '1000', '0']]);
+    p.join(at(11, 1), 'y', 'pamm', Money.of('10000'), false); // buys at the initial NAV 1, worth 10,000
+    expect(p.investorEquity('y').toString()).toBe('10000');
+    invariants();
+  });
 });
+
