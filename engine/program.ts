@@ -302,7 +302,7 @@ export class Program {
   private readonly carried = new Set<string>();
   private hardStopped = false;
   /** The lowest margin level each account reached at any price since the last `drainLowestLevels` (before forced closes). */
-  private readonly lowest = new Map<string, Dec>();
+  private readonly lowest = new Map<string, MarginPair>();
   /** The last close fill of each position (what a stop-out event reports); kept only with risk rules. */
   private readonly lastClose = new WeakMap<Position, { price: Price; profit: Money }>();
   /** Forex-mode margin is stated in the base currency: how each symbol's base converts to USD (undefined: through its own quote). */
@@ -1761,11 +1761,14 @@ export class Program {
       if (acc.kind === 'house') continue;
       // Nothing open, nothing a price can move: only a balance left negative by a forced close (the hard stop's) to settle.
       if (acc.positions.length > 0) {
-        const level = this.marginLevelOf(acc);
+        // One equity and one used margin per account and price; levels are compared by cross-multiplying (no division).
+        const st: MarginPair = { equity: this.equity(acc.id).value, used: this.usedMargin(acc).value };
         const low = this.lowest.get(acc.id);
-        if (level !== undefined && (low === undefined || level.lt(low))) this.lowest.set(acc.id, level);
-        this.checkLimits(time, acc);
-        this.checkMargin(time, acc, risk, level);
+        if (st.used.isPositive() && !st.used.isZero() && (low === undefined || lowerLevel(st, low))) this.lowest.set(acc.id, st);
+        this.checkLimits(time, acc, new Money(st.equity));
+        // A limit that acted closed everything: nothing is left for the margin rules.
+        if (acc.positions.length > 0) this.checkMargin(time, acc, risk, st);
+        else this.inMarginCall.delete(acc.id);
       } else this.inMarginCall.delete(acc.id);
       this.settleNegative(time, acc);
     }
@@ -1792,11 +1795,10 @@ export class Program {
   }
 
   /** A MAM account's personal limits, or the pool's loss limits; on a breach its positions close, then it detaches or pauses. */
-  private checkLimits(time: ServerTime, acc: TradingAccount): void {
+  private checkLimits(time: ServerTime, acc: TradingAccount, equity: Money): void {
     const risk = this.config.risk!;
     const idx = this.indices.get(acc.id);
     if (!idx || !acc.active || (acc.kind !== 'mam' && acc.kind !== 'pamm')) return;
-    const equity = this.equity(acc.id);
     const breach: { why: string; until?: LimitPeriod } | undefined = acc.kind === 'pamm' ? poolBreach(risk.pool, idx, equity.value) : accountBreach(risk.accounts?.get(acc.id), idx, equity);
     if (!breach) return;
     this.emit({ time, kind: 'limit-breach', account: acc.id, amount: equity, reason: `${breach.why}: the account's positions close` });
@@ -1824,10 +1826,9 @@ export class Program {
   }
 
   /** Margin call once per episode below its level; below the stop-out level, the stop-out. */
-  private checkMargin(time: ServerTime, acc: TradingAccount, risk: RiskTerms, before: Dec | undefined): void {
-    // The level before the limits acted; recomputed only when a limit closed something.
-    const level = acc.positions.length === 0 ? undefined : before;
-    if (level !== undefined && level.lt(risk.stopOut)) {
+  private checkMargin(time: ServerTime, acc: TradingAccount, risk: RiskTerms, st: MarginPair): void {
+    let now = st;
+    if (below(st, risk.stopOut)) {
       const closed = new Map<Position, { volume: Volume; price: Price; profit: Money }>();
       const closes = stopOut({
         level: () => this.marginLevelOf(acc),
@@ -1849,10 +1850,10 @@ export class Program {
         const at = closed.get(c.position)!;
         this.emit({ time, kind: 'stop-out', account: acc.id, ticket: c.position.masterTicket, symbol: c.position.symbol, volume: at.volume, amount: at.profit, price: at.price, reason: `margin level ${pct100(c.before)} is below the stop-out level ${risk.stopOut.toString()}%: closed the most unprofitable position #${c.position.ticket} (open P&L ${c.floating.toString()}, realized ${at.profit.toString()} at ${at.price.toString()}); level after ${c.after === undefined ? 'none (nothing open)' : pct100(c.after)}` });
       }
+      now = { equity: this.equity(acc.id).value, used: this.usedMargin(acc).value };
     }
-    const now = this.marginLevelOf(acc);
-    if (now !== undefined && now.lt(risk.marginCall)) {
-      if (!this.inMarginCall.has(acc.id)) this.emit({ time, kind: 'margin-call', account: acc.id, amount: this.equity(acc.id), reason: `margin level ${pct100(now)} is below the margin-call level ${risk.marginCall.toString()}%` });
+    if (below(now, risk.marginCall)) {
+      if (!this.inMarginCall.has(acc.id)) this.emit({ time, kind: 'margin-call', account: acc.id, amount: new Money(now.equity), reason: `margin level ${pct100(marginLevel(now.equity, now.used)!)} is below the margin-call level ${risk.marginCall.toString()}%` });
       this.inMarginCall.add(acc.id);
     } else this.inMarginCall.delete(acc.id);
   }
@@ -1907,7 +1908,7 @@ export class Program {
 
   /** The lowest margin level per account since the last call (what a snapshot after forced closes would miss), and starts afresh. */
   drainLowestLevels(): Map<string, Dec> {
-    const out = new Map(this.lowest);
+    const out = new Map([...this.lowest].map(([id, st]) => [id, marginLevel(st.equity, st.used)!]));
     this.lowest.clear();
     return out;
   }
@@ -1996,4 +1997,20 @@ function accountBreach(limits: AccountLimits | undefined, idx: PerformanceIndex,
   const week = idx.loss(equity.value, 'week');
   if (limits.weeklyLoss && week.gte(limits.weeklyLoss)) return { why: `the account lost ${pct(week)} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}` };
   return undefined;
+}
+
+/** An account's equity and used margin at one price: its margin level without the division. */
+interface MarginPair {
+  readonly equity: Dec;
+  readonly used: Dec;
+}
+
+/** Margin level below `pct` percent (nothing used: never below): equity × 100 < pct × used. */
+function below(st: MarginPair, pct: Dec): boolean {
+  return st.used.isPositive() && !st.used.isZero() && st.equity.times(100).lt(pct.times(st.used));
+}
+
+/** Whether `a`'s level is lower than `b`'s (both with margin in use): a.e / a.u < b.e / b.u. */
+function lowerLevel(a: MarginPair, b: MarginPair): boolean {
+  return a.equity.times(b.used).lt(b.equity.times(a.used));
 }

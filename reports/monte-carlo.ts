@@ -110,7 +110,7 @@ function fromWire(w: WireOutcome): SeedOutcome {
 }
 
 /** The worker is TypeScript like the rest: a one-line boot loads it through tsx's API (the --import flag does not reach worker threads). */
-const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(new URL('./monte-carlo-worker.ts', import.meta.url).href)}, ${JSON.stringify(import.meta.url)}))`;
+const workerBoot = (): string => `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(new URL('./monte-carlo-worker.ts', import.meta.url).href)}, ${JSON.stringify(import.meta.url)}))`;
 
 /**
  * Runs the seeds on `workers` threads (seed k on thread k mod workers) and returns the
@@ -128,7 +128,7 @@ async function runSeeds(file: string, seeds: readonly number[], workers: number,
   } else {
     const n = Math.min(workers, seeds.length);
     await Promise.all(Array.from({ length: n }, (_, w) => new Promise<void>((done, fail) => {
-      const worker = new Worker(WORKER_BOOT, { eval: true, workerData: { file, seeds: seeds.filter((_, k) => k % n === w) } });
+      const worker = new Worker(workerBoot(), { eval: true, workerData: { file, seeds: seeds.filter((_, k) => k % n === w) } });
       worker.on('message', (m: WireOutcome) => note(fromWire(m)));
       worker.on('error', (e) => fail(new Error(`Monte Carlo worker: ${e.message}`)));
       worker.on('exit', (code) => (code === 0 ? done() : fail(new Error(`Monte Carlo worker exited with code ${code}`))));
