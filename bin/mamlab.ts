@@ -49,7 +49,7 @@ await yargs(hideBin(process.argv))
       .option('out', OUT)
       .option('seed', SEED)
       .option('seeds', { type: 'number', describe: 'Monte Carlo: run seeds seed, seed+1, … (N runs) and write the distributions (overrides the scenario\'s monteCarlo.seeds)' })
-      .option('workers', { type: 'number', describe: 'Monte Carlo: worker threads (default: 1 below 100 seeds, where starting a thread costs more than it saves; else the machine\'s cores); results are the same for any number' })
+      .option('workers', { type: 'number', describe: 'Monte Carlo: worker threads (default: 1 below 300 seeds, where starting a thread costs more than it saves; else the machine\'s cores); results are the same for any number' })
       .option('single', { type: 'boolean', default: false, describe: 'one ordinary run of the seed, even when the scenario asks for Monte Carlo' })
       .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' }),
     (argv) => guard(async () => {
@@ -59,7 +59,7 @@ await yargs(hideBin(process.argv))
       const seeds = argv.single ? undefined : argv.seeds ?? loadScenario(argv.scenario, seedOption(argv.seed)).monteCarloSeeds;
       if (seeds !== undefined) {
         const progress = argv.quiet || !process.stderr.isTTY ? undefined : (done: number, total: number) => process.stderr.write(`\rseed ${done}/${total}`);
-        const mc = await monteCarloToDirectory(argv.scenario, argv.out, { ...seedOption(argv.seed), seeds, workers: argv.workers ?? (seeds >= 100 ? availableParallelism() : 1) }, progress);
+        const mc = await monteCarloToDirectory(argv.scenario, argv.out, { ...seedOption(argv.seed), seeds, workers: argv.workers ?? (seeds >= 300 ? availableParallelism() : 1) }, progress);
         if (progress) process.stderr.write('\n');
         if (argv.quiet) return;
         const s = mc.summary as { stopOutProbability: Record<string, number>; totalInvestorLoss: Record<string, string>; negativeBalanceAbsorbed: Record<string, string>; limitBreaches: { total: number } };
