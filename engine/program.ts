@@ -1142,9 +1142,11 @@ export class Program {
       if (allocationFamily(this.config.allocation) === 'copy' && this.config.policies.pammDeposit === 'reallocate') this.actingFor([{ id: inv.id, weight: new Dec(1) }], () => this.reallocatePool(time));
       const cost = before.plus(amount).minus(entry).minus(this.equity(inv.account));
       if (this.config.risk && !cost.isZero()) this.riskFlow(inv.account, cost.value.neg());
-      const u = reg.unitsFor(amount.minus(entry).minus(cost), before);
+      // A resize that costs the whole deposit (a spread wider than the money) buys nothing, never negative units.
+      const net = amount.minus(entry).minus(cost);
+      const u = net.isPositive() && !net.isZero() ? reg.unitsFor(net, before) : Units.zero;
       reg.issue(inv.id, u);
-      this.emit({ time, kind: 'units-issued', investor: inv.id, account: inv.account, amount, units: u, reason: `bought at NAV ${nav.toSignificantDigits(12).toString()}${cost.isZero() ? '' : ` after the reallocation cost ${cost.toString()}`}` });
+      this.emit({ time, kind: 'units-issued', investor: inv.id, account: inv.account, amount, units: u, reason: `bought at NAV ${nav.toSignificantDigits(12).toString()}${cost.isZero() ? '' : ` after the reallocation cost ${cost.toString()}`}${u.isZero() ? ': the cost took the whole deposit' : ''}` });
       inv.fee = afterDeposit(inv.fee, amount.minus(entry));
     } else {
       this.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
