@@ -886,15 +886,14 @@ export class Program {
     const parts: Array<{ account: string; volume: Volume }> = [];
     const excluded = new Set<string>();
     for (const p of alloc.parts) {
-      const until = this.paused.get(p.account);
-      if (until) this.emit({ time, kind: 'copy-skipped', account: p.account, ticket, symbol, volume: p.volume, reason: `paused after a limit breach until the next ${until === 'day' ? 'day' : 'trading week'}` });
-      const v = until ? undefined : this.gateCopy(time, p.account, ticket, symbol, side, p.volume);
-      if (v) parts.push({ account: p.account, volume: v });
+      const v = this.gateCopy(time, p.account, ticket, symbol, side, p.volume);
       if (!v) {
         exactShares.delete(p.account);
         excluded.add(p.account);
+        continue;
       }
-      else if (!v.eq(p.volume)) exactShares.set(p.account, v.value);
+      parts.push({ account: p.account, volume: v });
+      if (!v.eq(p.volume)) exactShares.set(p.account, v.value);
     }
     if (this.config.structure === 'block' && parts.length === 0) return this.rejectOrder(time, ticket, symbol, `no follower can take a part of the block${parts.length < alloc.parts.length ? ' (see the copy-skipped events)' : ''}`);
     const placed = new Set(parts.map((p) => p.account));
@@ -1293,8 +1292,8 @@ export class Program {
   /** Pays `gross` out of the investor's account: the fees to the fee account, the rest to the investor. */
   private payOut(time: ServerTime, inv: Investor, gross: Money, fees: ReadonlyArray<{ reason: 'performance-fee' | 'management-fee'; amount: Money }>, what: string): void {
     if (gross.isNegative()) {
-      // `protect`: the broker absorbs the deficit; `carry`: it stays on the account, owed by the investor (never in a pool, which others share).
-      if (this.config.policies.negativeBalance === 'protect' || inv.model === 'pamm') {
+      // `protect` (and always in the pool): the broker absorbs the deficit; `carry`: it stays on the account, owed by the investor.
+      if (this.absorbsDeficit(inv.account)) {
         this.journal.post(time, SYSTEM_ACCOUNTS.house, inv.account, gross.neg(), 'negative-balance', inv.id);
         this.emit({ time, kind: 'negative-balance-protected', investor: inv.id, account: inv.account, amount: gross.neg(), reason: `${what}: equity ${gross.toString()} is below zero; the broker absorbs it (negativeBalance: protect)` });
       } else {
@@ -1694,9 +1693,10 @@ export class Program {
   }
 
   /**
-   * One follower's copy through the risk gates: its open-volume cap cuts it to the room left
-   * (on the volume grain), the pool's maximum leverage and too little free margin skip it.
-   * Returns the volume to open, or undefined when skipped; every cut and skip is an event.
+   * One follower's copy through the risk gates: a paused account skips it, its open-volume cap
+   * cuts it to the room left (on the volume grain), the pool's maximum leverage and too little
+   * free margin skip it. Returns the volume to open, or undefined when skipped; every cut and
+   * skip is an event.
    */
   private gateCopy(time: ServerTime, account: string, ticket: string, symbol: string, side: Side, volume: Volume): Volume | undefined {
     const risk = this.config.risk;
@@ -1706,6 +1706,8 @@ export class Program {
       this.emit({ time, kind: 'copy-skipped', account, ticket, symbol, volume, reason });
       return undefined;
     };
+    const until = this.paused.get(account);
+    if (until) return skip(`paused after a limit breach until the next ${until === 'day' ? 'day' : 'trading week'}`);
     let v = volume;
     const cap = risk.accounts?.get(account)?.maxOpenVolume;
     if (cap) {
@@ -1734,12 +1736,12 @@ export class Program {
   private riskFlow(account: string, amount: Dec): void {
     const idx = this.indices.get(account);
     if (!idx) return;
-    idx.flow(amount, this.equity(account).value.minus(amount));
+    const own = this.equity(account).value;
+    idx.flow(amount, own.minus(amount));
     const block = this.indices.get(BLOCK_INDEX);
     const acc = this.accounts.get(account);
     if (!block || !acc || (acc.kind !== 'mam' && acc.kind !== 'pamm')) return;
     // The pool counts in the block only once it has units, which its first deposit buys after this entry.
-    const own = this.equity(account).value;
     const others = this.blockEquity().minus(this.linked().includes(acc) ? own : 0);
     block.flow(amount, others.plus(own).minus(amount));
   }
@@ -1781,10 +1783,11 @@ export class Program {
     if (this.hardStopped || !m || (m.hardStopEquity === undefined && m.hardStopDrawdown === undefined) || this.masterTrades.size === 0) return;
     const signal = this.config.structure === 'signal';
     const equity = signal ? this.equity(SYSTEM_ACCOUNTS.master).value : this.blockEquity();
-    const drawdown = this.indices.get(signal ? SYSTEM_ACCOUNTS.master : BLOCK_INDEX)!.drawdown(equity);
+    // The drawdown (and its peak) only matters with a drawdown stop.
+    const drawdown = m.hardStopDrawdown && this.indices.get(signal ? SYSTEM_ACCOUNTS.master : BLOCK_INDEX)!.drawdown(equity);
     let why: string | undefined;
     if (m.hardStopEquity && equity.lt(m.hardStopEquity.value)) why = `master equity ${roundToQuantum(equity, this.q).toString()} is below the hard stop ${m.hardStopEquity.toString()}`;
-    else if (m.hardStopDrawdown && drawdown.gte(m.hardStopDrawdown)) why = `master drawdown ${pct(drawdown)} reached the hard stop ${pct(m.hardStopDrawdown)}`;
+    else if (m.hardStopDrawdown && drawdown && drawdown.gte(m.hardStopDrawdown)) why = `master drawdown ${pct(drawdown)} reached the hard stop ${pct(m.hardStopDrawdown)}`;
     if (!why) return;
     this.hardStopped = true;
     this.emit({ time, kind: 'hard-stop', account: SYSTEM_ACCOUNTS.master, amount: new Money(roundToQuantum(equity, this.q)), reason: `${why}: every master trade closes, pending orders are cancelled and new trades are blocked` });
@@ -1868,8 +1871,7 @@ export class Program {
       this.carried.delete(acc.id);
       return;
     }
-    // A pool cannot carry: its deficit would pass to whoever buys units next. It is always protected.
-    if (this.config.policies.negativeBalance === 'protect' || acc.kind === 'pamm') {
+    if (this.absorbsDeficit(acc.id)) {
       this.journal.post(time, SYSTEM_ACCOUNTS.house, acc.id, balance.neg(), 'negative-balance', acc.id);
       this.emit({ time, kind: 'negative-balance-protected', account: acc.id, amount: balance.neg(), reason: `balance ${balance.toString()} after the forced closes; the broker absorbs it and the balance resets to 0 (${acc.kind === 'pamm' ? 'a pool is always protected' : 'negativeBalance: protect'})` });
       if (acc.kind === 'pamm') this.cancelWorthlessUnits(time);
@@ -1877,6 +1879,11 @@ export class Program {
       this.carried.add(acc.id);
       this.emit({ time, kind: 'negative-balance-carried', account: acc.id, amount: balance.neg(), reason: `balance ${balance.toString()} after the forced closes stays on the account (negativeBalance: carry)` });
     }
+  }
+
+  /** Whether the broker absorbs a deficit on this account: under `protect`, and always for the pool, which cannot carry (its deficit would pass to whoever buys units next). */
+  private absorbsDeficit(account: string): boolean {
+    return this.config.policies.negativeBalance === 'protect' || account === this.config.pool?.id;
   }
 
   /** A pool wiped out to 0 with nothing open: its units are worth nothing and are cancelled, so new money buys at the initial NAV. */
@@ -1985,19 +1992,22 @@ function poolBreach(limits: RiskTerms['pool'], idx: PerformanceIndex, equity: De
   if (!limits) return undefined;
   const week = idx.loss(equity, 'week');
   if (week.gte(limits.weeklyLoss)) return { why: `the pool lost ${pct(week)} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}`, until: 'week' };
+  if (!limits.dailyLoss) return undefined;
   const day = idx.loss(equity, 'day');
-  if (limits.dailyLoss && day.gte(limits.dailyLoss)) return { why: `the pool lost ${pct(day)} today, its daily loss limit is ${pct(limits.dailyLoss)}`, until: 'day' };
+  if (day.gte(limits.dailyLoss)) return { why: `the pool lost ${pct(day)} today, its daily loss limit is ${pct(limits.dailyLoss)}`, until: 'day' };
   return undefined;
 }
 
 /** A MAM account's personal limits: drawdown from its peak, minimum balance (on equity), weekly loss. */
 function accountBreach(limits: AccountLimits | undefined, idx: PerformanceIndex, equity: Money): { why: string } | undefined {
   if (!limits) return undefined;
-  const dd = idx.drawdown(equity.value);
-  if (limits.maxDrawdown && dd.gte(limits.maxDrawdown)) return { why: `drawdown ${pct(dd)} reached the account's maximum drawdown ${pct(limits.maxDrawdown)}` };
+  // Each measure is computed only for a limit that is set (the drawdown also moves its peak).
+  const dd = limits.maxDrawdown && idx.drawdown(equity.value);
+  if (limits.maxDrawdown && dd && dd.gte(limits.maxDrawdown)) return { why: `drawdown ${pct(dd)} reached the account's maximum drawdown ${pct(limits.maxDrawdown)}` };
   if (limits.minBalance && equity.lt(limits.minBalance)) return { why: `equity ${equity.toString()} is below the account's minimum balance ${limits.minBalance.toString()}` };
+  if (!limits.weeklyLoss) return undefined;
   const week = idx.loss(equity.value, 'week');
-  if (limits.weeklyLoss && week.gte(limits.weeklyLoss)) return { why: `the account lost ${pct(week)} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}` };
+  if (week.gte(limits.weeklyLoss)) return { why: `the account lost ${pct(week)} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}` };
   return undefined;
 }
 
