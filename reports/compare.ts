@@ -4,11 +4,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Plot from '@observablehq/plot';
-import { JSDOM } from 'jsdom';
 import { Dec } from '../engine/decimal.js';
 import { InputError } from '../sim/input-error.js';
 import { type LoadOptions, loadVariants } from '../sim/scenario.js';
 import { stageDir } from './atomic.js';
+import { plotSvg } from './chart.js';
 import { CsvWriter } from './csv.js';
 import { esc, humanAmount } from './html.js';
 import { writeRun } from './run.js';
@@ -112,11 +112,10 @@ function dotChart(data: ReadonlyArray<{ variant: string; series: string; x: numb
 
 /** A horizontal chart with a row per variant, drawn to SVG on the server. */
 function variantPlot(variants: readonly string[], label: string, rowHeight: number, marks: Plot.Markish[]): string {
-  const { document } = new JSDOM('<!doctype html><html><body></body></html>').window;
-  return Plot.plot({
-    document, width: 960, height: 60 + rowHeight * variants.length, marginLeft: 8 + 6.5 * Math.max(...variants.map((v) => v.length)),
+  return plotSvg({
+    width: 960, height: 60 + rowHeight * variants.length, marginLeft: 8 + 6.5 * Math.max(...variants.map((v) => v.length)),
     x: { label, grid: true }, y: { label: null, domain: [...variants] }, color: { legend: true }, marks,
-  }).outerHTML;
+  });
 }
 
 interface Charts { fees: string; rounding: string; earnings: string }
