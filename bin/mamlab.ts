@@ -62,12 +62,12 @@ await yargs(hideBin(process.argv))
         const mc = await monteCarloToDirectory(argv.scenario, argv.out, { ...seedOption(argv.seed), seeds, workers: argv.workers ?? (seeds >= 300 ? availableParallelism() : 1) }, progress);
         if (progress) process.stderr.write('\n');
         if (argv.quiet) return;
-        const s = mc.summary as { stopOutProbability: Record<string, number>; totalInvestorLoss: Record<string, string>; negativeBalanceAbsorbed: Record<string, string>; limitBreaches: { total: number } };
+        const s = mc.summary;
         process.stdout.write([
           `${mc.seeds.length} seeds (${mc.seeds[0]}–${mc.seeds[mc.seeds.length - 1]}); worst seed ${mc.worstSeed}`,
           `P(stop-out): ${Object.entries(s.stopOutProbability).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}`,
-          `total investor loss: 5% ${humanAmount(s.totalInvestorLoss.q05!)}, 50% ${humanAmount(s.totalInvestorLoss.q50!)}, 95% ${humanAmount(s.totalInvestorLoss.q95!)}, expected shortfall ${humanAmount(s.totalInvestorLoss.expectedShortfall95!)}`,
-          `negative balance absorbed: mean ${humanAmount(s.negativeBalanceAbsorbed.mean!)}, worst ${humanAmount(s.negativeBalanceAbsorbed.worst!)}; limit breaches ${s.limitBreaches.total}`,
+          `total investor loss: 5% ${humanAmount(s.totalInvestorLoss.q05)}, 50% ${humanAmount(s.totalInvestorLoss.q50)}, 95% ${humanAmount(s.totalInvestorLoss.q95)}, expected shortfall ${humanAmount(s.totalInvestorLoss.expectedShortfall95)}`,
+          `negative balance absorbed: mean ${humanAmount(s.negativeBalanceAbsorbed.mean)}, worst ${humanAmount(s.negativeBalanceAbsorbed.worst)}; limit breaches ${s.limitBreaches.total}`,
           `wrote ${MONTE_CARLO_FILES.join(', ')} to ${argv.out}`,
         ].join('\n') + '\n');
         return;

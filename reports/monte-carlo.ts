@@ -1,7 +1,7 @@
 // Monte Carlo (issue 6): one scenario over N seeds. Each seed is a full, independent run; the
 // distributions of stop-outs, investor losses, broker-absorbed negative balances and limit
 // breaches are exact decimals over the seeds, and the worst seed is written in full.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Dec } from '../engine/decimal.js';
@@ -9,6 +9,7 @@ import type { EngineEvent, EngineSink } from '../engine/events.js';
 import type { JournalEntry } from '../engine/journal.js';
 import { SYSTEM_ACCOUNTS } from '../engine/program.js';
 import { formatQ } from '../engine/quantum.js';
+import { formatServerTime } from '../engine/time.js';
 import { runScenario } from '../sim/runner.js';
 import { type Scenario, loadScenario } from '../sim/scenario.js';
 import { stageDir } from './atomic.js';
@@ -162,24 +163,52 @@ export interface Distribution {
 /** The investors the scenario names, in its order (a join refused in some seeds still has its row). */
 const investorIds = (base: Scenario): string[] => base.investors.map((i) => i.id);
 
-export interface MonteCarloResult {
-  readonly seeds: number[];
-  readonly outcomes: SeedOutcome[];
-  readonly summary: Record<string, unknown>;
+/** montecarlo.json: the distributions over the seeds (amounts as exact decimal strings). */
+export interface MonteCarloSummary {
+  readonly scenario: string;
+  readonly seeds: number;
+  readonly firstSeed: number;
+  readonly conventions: Readonly<Record<string, string>>;
+  readonly stopOutProbability: Readonly<Record<Kind, number>>;
+  readonly breachProbability: Readonly<Record<Kind, number>>;
+  readonly stopOutsPerSeed: { readonly mean: number; readonly max: number };
+  /** Per investor: the seeds it joined in, and its distribution over them (none when it never joined). */
+  readonly investorLoss: Readonly<Record<string, { readonly seeds: number } & Partial<Distribution>>>;
+  readonly totalInvestorLoss: Distribution;
+  /** A signal master's own account; null in a block program. */
+  readonly masterLoss: Distribution | null;
+  readonly negativeBalanceAbsorbed: Distribution & { readonly probability: number };
+  readonly negativeBalanceCarried: Distribution & { readonly probability: number };
+  readonly limitBreaches: { readonly total: number; readonly perSeedMean: number; readonly seedsWithBreach: number; readonly hardStops: number };
   readonly worstSeed: number;
 }
 
-export function summarize(base: Scenario, outcomes: readonly SeedOutcome[]): { summary: Record<string, unknown>; worstSeed: number } {
+export interface MonteCarloResult {
+  readonly seeds: number[];
+  readonly outcomes: SeedOutcome[];
+  readonly summary: MonteCarloSummary;
+  readonly worstSeed: number;
+}
+
+export function summarize(base: Scenario, outcomes: readonly SeedOutcome[]): { summary: MonteCarloSummary; worstSeed: number } {
   const q = base.quantum;
   const f = (x: Dec): string => formatQ(x.toDecimalPlaces(q.dp, Dec.ROUND_HALF_UP), q);
   const n = outcomes.length;
-  const dist = (xs: Dec[]): Distribution | null => {
-    if (xs.length === 0) return null;
+  /** Over a non-empty list of values. */
+  const dist = (xs: Dec[]): Distribution => {
     const s = [...xs].sort((a, b) => a.cmp(b));
     return { q05: f(quantile(s, 0.05)), q50: f(quantile(s, 0.5)), q95: f(quantile(s, 0.95)), expectedShortfall95: f(expectedShortfall(s)), mean: f(s.reduce((x, y) => x.plus(y), new Dec(0)).div(s.length)), worst: f(s[s.length - 1]!) };
   };
   const present = <T>(xs: ReadonlyArray<T | undefined>): T[] => xs.filter((x): x is T => x !== undefined);
   const prob = (k: number): number => Number((k / n).toFixed(10));
+  /** Per account kind: the share of seeds in which `of` counted at least one account of it. */
+  const share = (of: (o: SeedOutcome) => Record<Kind, number>): Record<Kind, number> => {
+    const out = perKind();
+    for (const k of KINDS) out[k] = prob(outcomes.filter((o) => of(o)[k] > 0).length);
+    return out;
+  };
+  // Only a signal master has its own loss (a block program's seeds carry none).
+  const master = present(outcomes.map((o) => o.masterLoss));
   let worst = outcomes[0]!;
   for (const o of outcomes) if (o.totalLoss.gt(worst.totalLoss)) worst = o;
   return {
@@ -194,15 +223,15 @@ export function summarize(base: Scenario, outcomes: readonly SeedOutcome[]): { s
         investorLoss: 'over the seeds in which the investor joined (`seeds`); a join refused in a seed has no loss there',
         probabilities: 'floats rounded to 10 decimals; every amount is an exact decimal at the quantum',
       },
-      stopOutProbability: Object.fromEntries(KINDS.map((k) => [k, prob(outcomes.filter((o) => o.stoppedOut[k] > 0).length)])),
-      breachProbability: Object.fromEntries(KINDS.map((k) => [k, prob(outcomes.filter((o) => o.breached[k] > 0).length)])),
+      stopOutProbability: share((o) => o.stoppedOut),
+      breachProbability: share((o) => o.breached),
       stopOutsPerSeed: { mean: Number((outcomes.reduce((x, o) => x + o.stopOuts, 0) / n).toFixed(10)), max: Math.max(...outcomes.map((o) => o.stopOuts)) },
       investorLoss: Object.fromEntries(investorIds(base).map((id) => {
         const xs = present(outcomes.map((o) => o.losses.get(id)));
         return [id, xs.length ? { seeds: xs.length, ...dist(xs) } : { seeds: 0 }];
       })),
       totalInvestorLoss: dist(outcomes.map((o) => o.totalLoss)),
-      masterLoss: base.structure === 'signal' ? dist(present(outcomes.map((o) => o.masterLoss))) : null,
+      masterLoss: master.length ? dist(master) : null,
       negativeBalanceAbsorbed: { ...dist(outcomes.map((o) => o.negativeAbsorbed)), probability: prob(outcomes.filter((o) => o.negativeAbsorbed.gt(0)).length) },
       negativeBalanceCarried: { ...dist(outcomes.map((o) => o.negativeCarried)), probability: prob(outcomes.filter((o) => o.negativeCarried.gt(0)).length) },
       limitBreaches: { total: outcomes.reduce((x, o) => x + o.breaches, 0), perSeedMean: Number((outcomes.reduce((x, o) => x + o.breaches, 0) / n).toFixed(10)), seedsWithBreach: outcomes.filter((o) => o.breaches > 0).length, hardStops: outcomes.filter((o) => o.hardStop).length },
@@ -225,7 +254,12 @@ export async function monteCarloToDirectory(file: string, outDir: string, opts: 
   const { summary, worstSeed } = summarize(base, outcomes);
   const staged = stageDir(outDir);
   try {
-    const worst = writeRun(loadScenario(file, { seed: worstSeed }), join(staged.path, 'worst-seed'));
+    // The worst seed's risk events, in order, as its run writes them: the stress page's timeline.
+    const worstScenario = loadScenario(file, { seed: worstSeed });
+    const timeline: string[][] = [];
+    writeRun(worstScenario, join(staged.path, 'worst-seed'), worstScenario.risk && ((e) => {
+      if (TIMELINE.has(e.kind)) timeline.push([formatServerTime(e.time), e.kind, e.account ?? e.investor ?? '', e.reason]);
+    }));
     writeFileSync(join(staged.path, 'montecarlo.json'), JSON.stringify(summary, null, 2) + '\n');
     const investors = investorIds(base);
     const csv = new CsvWriter(join(staged.path, 'seeds.csv'), [
@@ -237,7 +271,6 @@ export async function monteCarloToDirectory(file: string, outDir: string, opts: 
       csv.row([o.seed, o.stopOuts, ...KINDS.map((k) => o.stoppedOut[k]), o.breaches, ...KINDS.map((k) => o.breached[k]), o.hardStop ? 'yes' : 'no', f(o.negativeAbsorbed), f(o.negativeCarried), f(o.masterLoss), f(o.totalLoss), ...investors.map((i) => f(o.losses.get(i)))]);
     }
     csv.close();
-    const timeline = worst.summary.risk ? readTimeline(join(staged.path, 'worst-seed', 'events.csv')) : [];
     writeFileSync(join(staged.path, 'report.html'), stressPage(base, summary, outcomes, worstSeed, timeline));
     staged.commit();
   } catch (e) {
@@ -247,40 +280,10 @@ export async function monteCarloToDirectory(file: string, outDir: string, opts: 
   return { seeds, outcomes, summary, worstSeed };
 }
 
-/** The worst seed's risk events, read back from its events.csv (time, kind, account, reason). */
-function readTimeline(path: string): string[][] {
-  // The CSV was written by this program a moment ago: its quoting is the CsvWriter's.
-  const rows = parseCsv(readFileSync(path, 'utf8'));
-  const head = rows[0]!;
-  const col = (name: string): number => head.indexOf(name);
-  return rows.slice(1).filter((r) => TIMELINE.has(r[col('kind')]!)).map((r) => [r[col('time')]!, r[col('kind')]!, r[col('account')] || r[col('investor')]!, r[col('reason')]!]);
-}
-
-/** RFC 4180 rows (quoted fields with doubled quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [], cell = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else if (c !== '\r') cell += c;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
-
 /** Rows of the worst seed's timeline shown on the page (the whole list is in worst-seed/events.csv). */
 const MAX_TIMELINE = 300;
 
-function stressPage(base: Scenario, summary: Record<string, unknown>, outcomes: readonly SeedOutcome[], worstSeed: number, timeline: string[][]): string {
-  type Dist = Distribution | null;
-  const s = summary as {
-    seeds: number; stopOutProbability: Record<string, number>; breachProbability: Record<string, number>; investorLoss: Record<string, Partial<Distribution> & { seeds: number }>;
-    totalInvestorLoss: Dist; masterLoss: Dist; negativeBalanceAbsorbed: Distribution & { probability: number }; negativeBalanceCarried: Distribution & { probability: number };
-    limitBreaches: { total: number; perSeedMean: number; seedsWithBreach: number; hardStops: number };
-  };
+function stressPage(base: Scenario, s: MonteCarloSummary, outcomes: readonly SeedOutcome[], worstSeed: number, timeline: string[][]): string {
   const tr = (cells: unknown[], num = new Set<number>()): string => `<tr>${cells.map((c, i) => `<td${num.has(i) ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`;
   const th = (cells: string[]): string => `<tr>${cells.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
   // The page shows cents; montecarlo.json and seeds.csv keep every quantum.
@@ -295,7 +298,6 @@ function stressPage(base: Scenario, summary: Record<string, unknown>, outcomes: 
   ];
   const sorted = [...outcomes].sort((a, b) => b.totalLoss.cmp(a.totalLoss) || a.seed - b.seed);
   const bars = histogram(outcomes.map((o) => Number(o.totalLoss.toString())));
-  const kinds = Object.keys(s.stopOutProbability);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(base.name)} · stress · mamlab</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1b1f24}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de}
@@ -306,7 +308,7 @@ table{border-collapse:collapse;width:100%;font-size:13px}th,td{padding:.3rem .5r
 <p>${esc(base.description)}</p>
 <p class="meta">Seeds ${outcomes[0]!.seed}–${outcomes[outcomes.length - 1]!.seed}; every seed is a full run of the engine. Loss = deposits − withdrawals − final equity (negative: a gain), over the seeds in which the investor joined. Quantiles by nearest rank; expected shortfall is the mean of the worst 5% of seeds (at least one). Amounts here in cents; montecarlo.json and seeds.csv have them exact.</p>
 <h2>How often the rules acted</h2>
-<table>${th(['account kind', 'P(stop-out)', 'P(limit breach or hard stop)'])}${kinds.map((k) => tr([k, pct(s.stopOutProbability[k]!), pct(s.breachProbability[k]!)], new Set([1, 2]))).join('')}</table>
+<table>${th(['account kind', 'P(stop-out)', 'P(limit breach or hard stop)'])}${KINDS.map((k) => tr([k, pct(s.stopOutProbability[k]), pct(s.breachProbability[k])], new Set([1, 2]))).join('')}</table>
 <div class="cards">
 <div class="card">Negative balance absorbed by the broker<b>${esc(usd(s.negativeBalanceAbsorbed.mean))}</b>mean a seed; in ${esc(pct(s.negativeBalanceAbsorbed.probability))} of seeds</div>
 <div class="card">Negative balance carried at the end<b>${esc(usd(s.negativeBalanceCarried.mean))}</b>mean a seed; in ${esc(pct(s.negativeBalanceCarried.probability))} of seeds</div>

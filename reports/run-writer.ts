@@ -138,7 +138,7 @@ export class RunWriter implements EngineSink {
   /** costs.csv, rebates.csv and broker.csv. */
   readonly costs: CostReport;
 
-  constructor(dir: string, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>, private readonly structure: 'signal' | 'block') {
+  constructor(dir: string, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>, private readonly structure: 'signal' | 'block', private readonly onEvent?: (e: EngineEvent) => void) {
     this.costs = new CostReport(dir, q, instruments);
     this.files = {
       journal: new CsvWriter(join(dir, 'journal.csv'), OUTPUT_COLUMNS.journal),
@@ -207,6 +207,7 @@ export class RunWriter implements EngineSink {
   }
 
   event(e: EngineEvent): void {
+    this.onEvent?.(e);
     this.files.events.row([
       ++this.eventSeq, formatServerTime(e.time), e.kind, e.account, e.investor, e.ticket, e.symbol,
       this.v(e.volume), this.m(e.amount), e.units ? formatQ(e.units.value, this.q) : undefined, this.px(e.symbol, e.price), e.reason,

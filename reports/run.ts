@@ -2,6 +2,7 @@
 // (summary.json, the CSV files and report.html) into a staged directory that is renamed into place only when complete.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EngineEvent } from '../engine/events.js';
 import { runScenario } from '../sim/runner.js';
 import { type LoadOptions, type Scenario, loadScenario } from '../sim/scenario.js';
 import { stageDir } from './atomic.js';
@@ -22,11 +23,11 @@ export function runToDirectory(scenarioFile: string, outDir: string, opts: LoadO
   return writeRun(loadScenario(scenarioFile, opts), outDir);
 }
 
-/** Runs a loaded scenario and writes the output contract into `outDir`, atomically. */
-export function writeRun(scenario: Scenario, outDir: string): RunResult {
+/** Runs a loaded scenario and writes the output contract into `outDir`, atomically; `onEvent` also sees every event as it is written. */
+export function writeRun(scenario: Scenario, outDir: string, onEvent?: (e: EngineEvent) => void): RunResult {
   const staged = stageDir(outDir);
   try {
-    const writer = new RunWriter(staged.path, scenario.quantum, scenario.instruments, scenario.structure);
+    const writer = new RunWriter(staged.path, scenario.quantum, scenario.instruments, scenario.structure, onEvent);
     const program = runScenario(scenario, writer, {
       afterInstant: (time, p) => writer.snapshot(time, p),
     }, (p) => p.journal.onEntry((e) => writer.entry(e)));
