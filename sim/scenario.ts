@@ -346,8 +346,9 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     streams.push(loadPriceSource(src, inst, { file, baseDir, zone, seed, lineOf: parsed.lineOf }));
   }
   // Stress effects (seeded per effect) shift, widen or slip the prices; a flash crash adds its bottom tick.
-  const stress = doc.stress ? buildStress(doc.stress as unknown as StressSpec[], instruments, mergeTicks(streams), { file, zone, seed, lineOf: parsed.lineOf }) : NO_STRESS;
-  const ticks = stress.extraTicks.length ? mergeTicks([mergeTicks(streams), [...stress.extraTicks]]) : mergeTicks(streams);
+  const unstressed = mergeTicks(streams);
+  const stress = doc.stress ? buildStress(doc.stress as unknown as StressSpec[], instruments, unstressed, { file, zone, seed, lineOf: parsed.lineOf }) : NO_STRESS;
+  const ticks = stress.extraTicks.length ? mergeTicks([unstressed, [...stress.extraTicks]]) : unstressed;
 
   // Program terms
   const structure = program.structure as Structure;
