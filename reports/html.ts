@@ -1,6 +1,7 @@
 // report.html: one self-contained page (no scripts, no external assets) with the run's
 // figures, the equity chart and the events worth reading. Every interpolated string is escaped.
 import { Dec } from '../engine/decimal.js';
+import type { EventKind } from '../engine/events.js';
 import type { Summary } from './summary.js';
 
 export function esc(v: unknown): string {
@@ -56,15 +57,18 @@ ${table(['month', 'spread', 'commissions', 'swaps', 'rebates paid', 'negative ba
 /** Risk events listed in the report (events.csv has them all). */
 export const MAX_RISK_ROWS = 200;
 
+/** The risk event kinds, in the order of the report's per-account table: what the report and the summary count. */
+export const RISK_EVENT_KINDS = ['margin-call', 'stop-out', 'limit-breach', 'account-paused', 'account-resumed', 'detach', 'hard-stop', 'negative-balance-protected', 'negative-balance-carried', 'copy-skipped', 'copy-clamped'] as const satisfies readonly EventKind[];
+
 /** Risk and health: the terms, what they did per account, the margin levels over time, and the risk events in order. */
 export function riskSection(s: Summary, healthSvg: string, events: readonly ReportEvent[]): string {
-  const r = s.risk as { leverage: Record<string, string>; marginCallPct: string; stopOutPct: string; events: Record<string, Record<string, number>> } | null;
+  const r = s.risk;
   if (!r) return '';
-  const kinds = ['margin-call', 'stop-out', 'limit-breach', 'account-paused', 'account-resumed', 'detach', 'hard-stop', 'negative-balance-protected', 'negative-balance-carried', 'copy-skipped', 'copy-clamped'];
+  const kinds = RISK_EVENT_KINDS;
   const rows = Object.entries(r.events).map(([account, c]) => [account, ...kinds.map((k) => String(c[k] ?? 0))]);
   const lev = Object.entries(r.leverage).map(([k, v]) => `${k} ${v}:1`).join(', ');
   return `<h2>Risk and health</h2>
-<p class="meta">Leverage ${esc(lev)} · margin call ${esc(r.marginCallPct)}% · stop-out ${esc(r.stopOutPct)}% · hedged margin ${esc((s.policies as { hedgedMargin: string }).hedgedMargin)} · negative balance ${esc((s.policies as { negativeBalance: string }).negativeBalance)}. Checked at every price in market hours, for every account.</p>
+<p class="meta">Leverage ${esc(lev)} · margin call ${esc(r.marginCallPct)}% · stop-out ${esc(r.stopOutPct)}% · hedged margin ${esc(s.policies.hedgedMargin)} · negative balance ${esc(s.policies.negativeBalance)}. Checked at every price in market hours, for every account.</p>
 ${rows.length ? table(['account', ...kinds], rows, new Set(kinds.map((_, i) => i + 1))) : '<p>No risk rule acted during the run.</p>'}
 <h3>Health: margin levels across the group</h3>
 <figure>${healthSvg}</figure>

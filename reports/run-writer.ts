@@ -13,7 +13,7 @@ import type { Dec } from '../engine/decimal.js';
 import { CostReport } from './cost-report.js';
 import { CsvWriter, priceCell } from './csv.js';
 import type { CashFlow } from './metrics.js';
-import { MAX_RISK_ROWS, type ReportEvent } from './html.js';
+import { MAX_RISK_ROWS, RISK_EVENT_KINDS, type ReportEvent } from './html.js';
 
 export const OUTPUT_COLUMNS = {
   journal: ['seq', 'time', 'from', 'to', 'amount', 'reason', 'ref'],
@@ -95,7 +95,7 @@ const MAX_CHART_POINTS = 4000;
 const MAX_NOTABLE = 200;
 const NOTABLE = new Set<EngineEvent['kind']>(['order-rejected', 'request-rejected', 'request-queued', 'allocation-skip', 'join', 'deposit', 'withdrawal', 'leave', 'performance-fee', 'management-fee', 'entry-fee', 'positions-copied', 'pool-reallocated']);
 /** Risk events: counted per account for the summary and listed in the report's risk section. */
-export const RISK_EVENTS = new Set<EngineEvent['kind']>(['margin-call', 'stop-out', 'limit-breach', 'account-paused', 'account-resumed', 'hard-stop', 'negative-balance-protected', 'negative-balance-carried', 'copy-skipped', 'copy-clamped', 'detach']);
+const RISK_EVENTS = new Set<EngineEvent['kind']>(RISK_EVENT_KINDS);
 
 /** The lower of two levels, where NaN (nothing open) gives way to any number. */
 function minLevel(a: number | undefined, b: number): number {

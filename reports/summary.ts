@@ -11,6 +11,7 @@ import type { Scenario } from '../sim/scenario.js';
 import { TRADING_DAYS_PER_YEAR, annualized, calmar, expectedPayoff, irr, profitFactor, returnsOf, sharpe, sortino } from './metrics.js';
 import type { InvestorTally, RunWriter } from './run-writer.js';
 import type { RateSchedule } from '../engine/rate-schedule.js';
+import type { Policies } from '../engine/policies.js';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
 export const VERSION: string = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -19,7 +20,7 @@ export interface Summary {
   readonly mamlab: { readonly version: string };
   readonly scenario: Record<string, string | number>;
   readonly program: Record<string, unknown>;
-  readonly policies: unknown;
+  readonly policies: Policies;
   readonly manager: { readonly feeAccount: string; readonly ownCapitalInProgram: string; readonly masterAccountEquity: string; readonly total: string; readonly feesByKind: Record<string, string> };
   readonly pool: Record<string, string> | null;
   readonly master: { readonly timeWeightedReturn: number; readonly maxDrawdown: number; readonly basis: string };
@@ -33,11 +34,24 @@ export interface Summary {
   readonly rebates: Record<string, unknown>;
   readonly broker: Record<string, string>;
   /** Risk terms in force and what they did (null without a risk section). */
-  readonly risk: Record<string, unknown> | null;
+  readonly risk: RiskSummary | null;
 }
 
-/** The risk terms as read (percents as given, preset filled in) and the risk events per account. */
-function riskSummary(s: Scenario, w: RunWriter): Record<string, unknown> | null {
+type Pct = string | null;
+
+/** summary.json's `risk`: the terms as read (percents as given, the preset filled in) and the risk events per account. */
+export interface RiskSummary {
+  readonly leverage: Readonly<Record<string, string>>;
+  readonly marginCallPct: string;
+  readonly stopOutPct: string;
+  readonly pool: { readonly weeklyLossPct: Pct; readonly dailyLossPct: Pct; readonly maxLeverage: string | null } | null;
+  readonly master: { readonly hardStopEquity: string | null; readonly hardStopDrawdownPct: Pct; readonly maxOrderVolume: string | null; readonly maxOpenVolume: string | null } | null;
+  readonly accounts: Readonly<Record<string, { readonly maxDrawdownPct: Pct; readonly minBalance: string | null; readonly weeklyLossPct: Pct; readonly maxOpenVolume: string | null }>>;
+  /** Per account: the count of each risk event kind. */
+  readonly events: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+function riskSummary(s: Scenario, w: RunWriter): RiskSummary | null {
   const r = s.risk;
   if (!r) return null;
   const pctOf = (x: { times(n: number): { toString(): string } } | undefined): string | null => (x ? x.times(100).toString() : null);
