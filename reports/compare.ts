@@ -7,11 +7,14 @@ import * as Plot from '@observablehq/plot';
 import { Dec } from '../engine/decimal.js';
 import { InputError } from '../sim/input-error.js';
 import { type LoadOptions, loadVariants } from '../sim/scenario.js';
-import { stageDir } from './atomic.js';
+import { MARKER, type OutputOptions, withOutput } from './output-dir.js';
 import { plotSvg } from './chart.js';
 import { CsvWriter } from './csv.js';
 import { esc, humanAmount } from './html.js';
-import { writeRun } from './run.js';
+import { outputRequest, writeNestedRun } from './run.js';
+
+/** The files a comparison writes beside its variants' folders. */
+export const COMPARISON_FILES = ['comparison.csv', 'earnings.csv', 'comparison.html'] as const;
 
 export const COMPARISON_COLUMNS = ['variant', 'structure', 'allocation', 'rounding', 'below_min_lot', 'investor', 'model', 'volume', 'pnl', 'fees', 'other_fees', 'equity', 'tracking_error', 'rounding_pnl'] as const;
 type Row = Record<(typeof COMPARISON_COLUMNS)[number], string | number>;
@@ -187,30 +190,30 @@ ${detail}</table>
 `;
 }
 
-export async function compareToDirectory(file: string, outDir: string, opts: LoadOptions = {}): Promise<Comparison> {
+export async function compareToDirectory(file: string, outDir: string, opts: LoadOptions & OutputOptions = {}): Promise<Comparison> {
   const { base, variants } = loadVariants(file, opts);
   if (variants.length === 0) throw new InputError(file, '/variants', 'expected at least one variant to compare');
-  const staged = stageDir(outDir);
-  try {
+  // Each variant's run is a folder beside the comparison's own files.
+  const taken = [...COMPARISON_FILES, MARKER].map((f) => f.toLowerCase());
+  variants.forEach((v, i) => {
+    if (taken.includes(v.name.toLowerCase())) throw new InputError(file, `/variants/${i}/name`, `${v.name} is the name of a file the comparison writes (${COMPARISON_FILES.join(', ')}): choose another variant name`);
+  });
+  return withOutput(outputRequest('compare', base, outDir, opts), async (dir) => {
     const rows: Row[] = [];
     const earnings: Earning[] = [];
     for (const v of variants) {
-      const summary = writeRun(v.scenario, join(staged.path, v.name)).summary as unknown as SummaryLike;
+      const summary = writeNestedRun(v.scenario, join(dir, v.name)) as unknown as SummaryLike;
       rows.push(...rowsOf(v.name, summary));
       earnings.push(...earningsOf(v.name, summary));
     }
-    const csv = new CsvWriter(join(staged.path, 'comparison.csv'), COMPARISON_COLUMNS);
+    const csv = new CsvWriter(join(dir, 'comparison.csv'), COMPARISON_COLUMNS);
     for (const r of rows) csv.row(COMPARISON_COLUMNS.map((c) => r[c]));
     csv.close();
-    const earningsCsv = new CsvWriter(join(staged.path, 'earnings.csv'), EARNINGS_COLUMNS);
+    const earningsCsv = new CsvWriter(join(dir, 'earnings.csv'), EARNINGS_COLUMNS);
     for (const e of earnings) earningsCsv.row(EARNINGS_COLUMNS.map((c) => e[c]));
     earningsCsv.close();
     const { text, table } = await summarize(rows, variants.map((v) => v.name));
-    writeFileSync(join(staged.path, 'comparison.html'), html(base.name, rows, table, charts(rows, earnings), earnings));
-    staged.commit();
+    writeFileSync(join(dir, 'comparison.html'), html(base.name, rows, table, charts(rows, earnings), earnings));
     return { variants: variants.length, rows, earnings, text: hasEarnings(earnings) ? `${text}\n\nNet earnings (USD):\n${earningsText(earnings)}` : text };
-  } catch (e) {
-    staged.abort();
-    throw e;
-  }
+  });
 }

@@ -12,10 +12,10 @@ import { formatQ } from '../engine/quantum.js';
 import { formatServerTime } from '../engine/time.js';
 import { runScenario } from '../sim/runner.js';
 import { type Scenario, loadScenario } from '../sim/scenario.js';
-import { stageDir } from './atomic.js';
+import { type OutputOptions, withOutput } from './output-dir.js';
 import { CsvWriter } from './csv.js';
 import { esc, humanAmount } from './html.js';
-import { writeRun } from './run.js';
+import { outputRequest, writeNestedRun } from './run.js';
 
 /** The account kinds a stop-out is counted for. */
 const KINDS = ['master', 'mam', 'pamm', 'client'] as const;
@@ -246,23 +246,22 @@ export const MONTE_CARLO_FILES = ['montecarlo.json', 'seeds.csv', 'report.html',
  * Runs seeds first, first+1, … on `workers` threads (default 1); writes montecarlo.json,
  * seeds.csv, report.html (the stress page) and worst-seed/ (the full run).
  */
-export async function monteCarloToDirectory(file: string, outDir: string, opts: { seed?: number; seeds?: number; workers?: number }, progress?: (done: number, total: number) => void): Promise<MonteCarloResult> {
+export async function monteCarloToDirectory(file: string, outDir: string, opts: { seed?: number; seeds?: number; workers?: number } & OutputOptions, progress?: (done: number, total: number) => void): Promise<MonteCarloResult> {
   const base = loadScenario(file, { seed: opts.seed });
   const n = opts.seeds ?? base.monteCarloSeeds ?? 1;
   const seeds = Array.from({ length: n }, (_, k) => base.seed + k);
-  const outcomes = await runSeeds(file, seeds, opts.workers ?? 1, progress);
-  const { summary, worstSeed } = summarize(base, outcomes);
-  const staged = stageDir(outDir);
-  try {
+  return withOutput(outputRequest('monte-carlo', base, outDir, opts), async (dir) => {
+    const outcomes = await runSeeds(file, seeds, opts.workers ?? 1, progress);
+    const { summary, worstSeed } = summarize(base, outcomes);
     // The worst seed's risk events, in order, as its run writes them: the stress page's timeline.
     const worstScenario = loadScenario(file, { seed: worstSeed });
     const timeline: string[][] = [];
-    writeRun(worstScenario, join(staged.path, 'worst-seed'), worstScenario.risk && ((e) => {
+    writeNestedRun(worstScenario, join(dir, 'worst-seed'), worstScenario.risk && ((e) => {
       if (TIMELINE.has(e.kind)) timeline.push([formatServerTime(e.time), e.kind, e.account ?? e.investor ?? '', e.reason]);
     }));
-    writeFileSync(join(staged.path, 'montecarlo.json'), JSON.stringify(summary, null, 2) + '\n');
+    writeFileSync(join(dir, 'montecarlo.json'), JSON.stringify(summary, null, 2) + '\n');
     const investors = investorIds(base);
-    const csv = new CsvWriter(join(staged.path, 'seeds.csv'), [
+    const csv = new CsvWriter(join(dir, 'seeds.csv'), [
       'seed', 'stop_outs', ...KINDS.map((k) => `stopped_out_${k}`), 'limit_breaches', ...KINDS.map((k) => `breached_${k}`), 'hard_stop',
       'negative_absorbed', 'negative_carried', 'master_loss', 'total_investor_loss', ...investors.map((i) => `loss_${i}`),
     ]);
@@ -271,13 +270,9 @@ export async function monteCarloToDirectory(file: string, outDir: string, opts: 
       csv.row([o.seed, o.stopOuts, ...KINDS.map((k) => o.stoppedOut[k]), o.breaches, ...KINDS.map((k) => o.breached[k]), o.hardStop ? 'yes' : 'no', f(o.negativeAbsorbed), f(o.negativeCarried), f(o.masterLoss), f(o.totalLoss), ...investors.map((i) => f(o.losses.get(i)))]);
     }
     csv.close();
-    writeFileSync(join(staged.path, 'report.html'), stressPage(base, summary, outcomes, worstSeed, timeline));
-    staged.commit();
-  } catch (e) {
-    staged.abort();
-    throw e;
-  }
-  return { seeds, outcomes, summary, worstSeed };
+    writeFileSync(join(dir, 'report.html'), stressPage(base, summary, outcomes, worstSeed, timeline));
+    return { seeds, outcomes, summary, worstSeed };
+  });
 }
 
 /** Rows of the worst seed's timeline shown on the page (the whole list is in worst-seed/events.csv). */

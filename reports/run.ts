@@ -1,11 +1,11 @@
 // One run end to end: load the scenario, run it, and write the whole output contract
 // (summary.json, the CSV files and report.html) into a staged directory that is renamed into place only when complete.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
 import { runScenario } from '../sim/runner.js';
 import { type LoadOptions, type Scenario, loadScenario } from '../sim/scenario.js';
-import { stageDir } from './atomic.js';
+import { type OutputOptions, type OutputRequest, markResult, withOutputSync } from './output-dir.js';
 import { equityChartSvg, healthChartSvg } from './chart.js';
 import { renderReport, riskSection } from './html.js';
 import { RunWriter } from './run-writer.js';
@@ -19,29 +19,44 @@ export interface RunResult {
   readonly outDir: string;
 }
 
-export function runToDirectory(scenarioFile: string, outDir: string, opts: LoadOptions = {}): RunResult {
-  return writeRun(loadScenario(scenarioFile, opts), outDir);
+export function runToDirectory(scenarioFile: string, outDir: string, opts: LoadOptions & OutputOptions = {}): RunResult {
+  const scenario = loadScenario(scenarioFile, opts);
+  const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir));
+  return { scenario, summary, outDir };
 }
 
-/** Runs a loaded scenario and writes the output contract into `outDir`, atomically; `onEvent` also sees every event as it is written. */
-export function writeRun(scenario: Scenario, outDir: string, onEvent?: (e: EngineEvent) => void): RunResult {
-  const staged = stageDir(outDir);
-  try {
-    const writer = new RunWriter(staged.path, scenario.quantum, scenario.instruments, scenario.structure, onEvent);
-    const program = runScenario(scenario, writer, {
-      afterInstant: (time, p) => writer.snapshot(time, p),
-    }, (p) => p.journal.onEntry((e) => writer.entry(e)));
-    writer.writeOpenPositions(program);
-    writer.costs.close(program);
-    writer.close();
-    const summary = buildSummary(scenario, program, writer);
-    writeFileSync(join(staged.path, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    const risk = scenario.risk ? riskSection(summary, healthChartSvg(writer.health, Number(scenario.risk.marginCall), Number(scenario.risk.stopOut)), writer.riskEvents) : '';
-    writeFileSync(join(staged.path, 'report.html'), renderReport(summary, equityChartSvg(writer.chart), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk));
-    staged.commit();
-    return { scenario, summary, outDir };
-  } catch (e) {
-    staged.abort();
-    throw e;
-  }
+/** What `--out` must respect for a scenario: the files it reads. */
+export function outputRequest(command: string, scenario: Scenario, target: string, opts: OutputOptions = {}): OutputRequest {
+  return { target, command, scenarioHash: scenario.hash, inputs: inputsOf(scenario), onNote: opts.onNote };
+}
+
+/** The scenario file and every price file it reads. */
+function inputsOf(s: Scenario): string[] {
+  const base = dirname(resolve(s.file));
+  const prices = Object.values((s.normalized.prices ?? {}) as Record<string, { csv?: string }>);
+  return [resolve(s.file), ...prices.flatMap((p) => (typeof p.csv === 'string' ? [resolve(base, p.csv)] : []))];
+}
+
+/** A run inside another result (a variant of a comparison, the worst Monte Carlo seed): its own folder, marked as a result. */
+export function writeNestedRun(scenario: Scenario, dir: string, onEvent?: (e: EngineEvent) => void): Summary {
+  mkdirSync(dir);
+  const summary = writeRunFiles(scenario, dir, onEvent);
+  markResult(dir, { command: 'run', scenarioHash: scenario.hash });
+  return summary;
+}
+
+/** Runs a loaded scenario and writes the output contract into `dir`; `onEvent` also sees every event as it is written. */
+export function writeRunFiles(scenario: Scenario, dir: string, onEvent?: (e: EngineEvent) => void): Summary {
+  const writer = new RunWriter(dir, scenario.quantum, scenario.instruments, scenario.structure, onEvent);
+  const program = runScenario(scenario, writer, {
+    afterInstant: (time, p) => writer.snapshot(time, p),
+  }, (p) => p.journal.onEntry((e) => writer.entry(e)));
+  writer.writeOpenPositions(program);
+  writer.costs.close(program);
+  writer.close();
+  const summary = buildSummary(scenario, program, writer);
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  const risk = scenario.risk ? riskSection(summary, healthChartSvg(writer.health, Number(scenario.risk.marginCall), Number(scenario.risk.stopOut)), writer.riskEvents) : '';
+  writeFileSync(join(dir, 'report.html'), renderReport(summary, equityChartSvg(writer.chart), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk));
+  return summary;
 }

@@ -531,11 +531,14 @@ export function loadVariants(file: string, opts: LoadOptions = {}): { base: Scen
   const base = loadScenario(file, opts);
   const raw = parseText(readFileSync(file, 'utf8'), file).data as Obj;
   const list = (raw.variants as Obj[] | undefined) ?? [];
-  const names = new Set<string>();
+  const names = new Map<string, string>();
   const variants = list.map((v, i) => {
     const name = v.name as string;
-    if (names.has(name)) throw new InputError(file, pointer(['variants', i, 'name']), `variant name ${name} is used twice`);
-    names.add(name);
+    // A variant's name is its output folder: names that differ only in case are one folder on macOS and Windows.
+    const key = name.toLowerCase();
+    const twin = names.get(key);
+    if (twin !== undefined) throw new InputError(file, pointer(['variants', i, 'name']), twin === name ? `variant name ${name} is used twice` : `variant names ${twin} and ${name} differ only in case: they would be one output folder on many systems`);
+    names.set(key, name);
     const { variants: _ignored, ...rest } = raw;
     // program and policies merge deeply; each field of costs and rebates a variant names replaces the scenario's; clients are replaced.
     let merged = rest as Obj;

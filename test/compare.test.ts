@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
-import { COMPARISON_COLUMNS, compareToDirectory } from '../reports/compare.js';
+import { COMPARISON_COLUMNS, COMPARISON_FILES, compareToDirectory } from '../reports/compare.js';
+import { MARKER } from '../reports/output-dir.js';
 import { mamlab } from './cli.js';
 import { scenarioPath } from './helpers.js';
 
@@ -17,7 +18,7 @@ describe('mamlab compare on the bundled allocation comparison', async () => {
 
   it('writes a full run per variant, the CSV and the page', () => {
     expect(variants.length).toBe(16);
-    expect(readdirSync(out).sort()).toEqual([...variants, 'comparison.csv', 'comparison.html', 'earnings.csv'].sort());
+    expect(readdirSync(out).sort()).toEqual([...variants, ...COMPARISON_FILES, MARKER].sort());
     expect(csv[0]).toBe(COMPARISON_COLUMNS.join(','));
     expect(csv.length - 1).toBe(16 * 8); // 7 investors and the pool account per variant
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MARKER } from '../reports/output-dir.js';
 import { OUTPUT_FILES, runToDirectory } from '../reports/run.js';
 import { mamlabAsync } from './cli.js';
 import { scenarioPath } from './helpers.js';
@@ -16,9 +17,9 @@ describe('determinism contract: same scenario + seed + version = identical bytes
     const a = join(tmp(), 'a'), b = join(tmp(), 'b');
     runToDirectory(scenario, a);
     runToDirectory(scenario, b);
-    expect(readdirSync(a).sort()).toEqual([...OUTPUT_FILES].sort());
+    expect(readdirSync(a).sort()).toEqual([...OUTPUT_FILES, MARKER].sort());
     const fa = files(a), fb = files(b);
-    for (const f of OUTPUT_FILES) expect(fa[f]!.equals(fb[f]!), f).toBe(true);
+    for (const f of [...OUTPUT_FILES, MARKER]) expect(fa[f]!.equals(fb[f]!), f).toBe(true);
   });
 
   it('gives identical bytes from two worker processes running at once', async () => {
@@ -29,7 +30,7 @@ describe('determinism contract: same scenario + seed + version = identical bytes
     ]);
     expect([x, y]).toEqual([0, 0]);
     const fx = files(join(base, 'x')), fy = files(join(base, 'y'));
-    for (const f of OUTPUT_FILES) expect(fx[f]!.equals(fy[f]!), f).toBe(true);
+    for (const f of [...OUTPUT_FILES, MARKER]) expect(fx[f]!.equals(fy[f]!), f).toBe(true);
     // …and the same bytes as an in-process run.
     const z = join(base, 'z');
     runToDirectory(scenario, z);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
 import { type SeedOutcome, expectedShortfall, monteCarloToDirectory, quantile, summarize } from '../reports/monte-carlo.js';
-import { writeRun } from '../reports/run.js';
+import { MARKER } from '../reports/output-dir.js';
+import { writeNestedRun } from '../reports/run.js';
 import { loadScenario } from '../sim/scenario.js';
 import { mamlab } from './cli.js';
 import { checkedRun, scenarioPath } from './helpers.js';
@@ -62,7 +63,7 @@ describe('a seeded stress run', () => {
     expect(files).toContain('/worst-seed/margin.csv');
     for (const f of files) expect(readFileSync(join(b, 'out', f)), f).toEqual(readFileSync(join(a, 'out', f)));
     const direct = mkdtempSync(join(tmpdir(), 'mc-d-'));
-    writeRun(loadScenario(file, { seed: ra.worstSeed }), join(direct, 'run'));
+    writeNestedRun(loadScenario(file, { seed: ra.worstSeed }), join(direct, 'run'));
     for (const f of list(join(direct, 'run'))) expect(readFileSync(join(a, 'out', 'worst-seed', f)), f).toEqual(readFileSync(join(direct, 'run', f)));
   });
 
@@ -83,7 +84,7 @@ describe('the command line', () => {
     const mc = mamlab(['run', scenarioPath('stress-weekend-gap.json'), '--out', join(dir, 'mc'), '--seeds', '2', '--seed', '601']);
     expect(mc.status, mc.stderr).toBe(0);
     expect(mc.stdout.split('\n')[0]).toMatch(/^2 seeds \(601–602\); worst seed 60[12]$/);
-    expect(readdirSync(join(dir, 'mc')).sort()).toEqual(['montecarlo.json', 'report.html', 'seeds.csv', 'worst-seed']);
+    expect(readdirSync(join(dir, 'mc')).sort()).toEqual([MARKER, 'montecarlo.json', 'report.html', 'seeds.csv', 'worst-seed'].sort());
     const one = mamlab(['run', scenarioPath('stress-weekend-gap.json'), '--out', join(dir, 'one'), '--single', '--quiet']);
     expect(one.status, one.stderr).toBe(0);
     expect(readdirSync(join(dir, 'one'))).toContain('margin.csv');

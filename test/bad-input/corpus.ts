@@ -134,7 +134,10 @@ export function diffSnapshots(a: Map<string, string>, b: Map<string, string>): s
 export async function runCase(c: Case): Promise<Outcome[]> {
   const dir = mkdtempSync(join(tmpdir(), `mamlab-case-${c.name.slice(0, 20)}-`));
   const scenarioFile = c.scenarioFile ?? 'scenario.json';
-  if (c.base !== undefined || c.scenario !== undefined) writeFileSync(join(dir, scenarioFile), scenarioText(c));
+  if (c.base !== undefined || c.scenario !== undefined) {
+    mkdirSync(dirname(join(dir, scenarioFile)), { recursive: true });
+    writeFileSync(join(dir, scenarioFile), scenarioText(c));
+  }
   for (const [rel, spec] of Object.entries(c.files ?? {})) {
     const p = join(dir, rel);
     if (typeof spec === 'object' && 'dir' in spec) {
