@@ -13,10 +13,10 @@
 //   starts and removes what dead runs left (only folders carrying the marker, or empty).
 // - One run at a time per `--out`: a lock file `.NAME.lock` beside it (pid and host). A second
 //   run exits 2; a lock whose process is gone (same host) is taken over.
-import { linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { InputError } from '../sim/input-error.js';
+import { InputError, OutputDirError } from '../sim/input-error.js';
+import { acquireLock, alive } from './output-lock.js';
 import { VERSION } from './summary.js';
 
 /** The marker file every mamlab output directory carries. */
@@ -41,14 +41,9 @@ export interface OutputRequest extends Provenance, OutputOptions {
   readonly inputs: readonly string[];
 }
 
-/** A refused or failed output directory: bad input, exit 2. */
-export class OutputDirError extends InputError {
-  constructor(target: string, reason: string) {
-    super(`--out ${JSON.stringify(target)}`, '', reason);
-  }
-}
-
 const SPECIAL_FS = ['/proc', '/sys', '/dev'];
+/** A memory file system under /dev that is an ordinary place for files. */
+const ORDINARY_UNDER_DEV = '/dev/shm';
 
 /**
  * Test-only fault injection: `MAMLAB_FAULT=before-commit | between-renames | before-cleanup`
@@ -173,7 +168,7 @@ function checkTarget(req: OutputRequest, cwd: string): string {
   const target = req.target;
   const final = fsTry(target, 'cannot look at the path', () => realPath(target, resolve(cwd, target)));
   if (dirname(final) === final) throw new OutputDirError(target, 'is the root folder: choose a folder of its own');
-  const special = SPECIAL_FS.find((s) => within(final, s));
+  const special = SPECIAL_FS.find((s) => within(final, s) && !within(final, ORDINARY_UNDER_DEV));
   if (special) throw new OutputDirError(target, `is on ${special}, a special file system: choose a folder on a disk`);
   const here = fsTry(target, 'cannot resolve the current folder', () => realpathSync(cwd));
   if (within(here, final)) throw new OutputDirError(target, final === here ? 'is the current folder: choose a new sub-folder, such as out/' : 'contains the current folder: choose a new sub-folder, such as out/');
@@ -186,77 +181,11 @@ function checkTarget(req: OutputRequest, cwd: string): string {
   return final;
 }
 
-// ------------------------------------------------------------------ lock
-
-interface LockOwner { readonly pid: number; readonly host: string }
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readOwner(lock: string): LockOwner | undefined {
-  try {
-    const o = JSON.parse(readFileSync(lock, 'utf8')) as LockOwner;
-    return typeof o.pid === 'number' && typeof o.host === 'string' ? o : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Takes the lock file atomically: the owner is written to a private file, then hard-linked to
- * the lock's name (link fails if the name exists), so a lock is never seen half-written.
- * A lock whose process is gone on this host is moved aside and taken over.
- */
-function acquireLock(target: string, lock: string): () => void {
-  const mine = `${lock}.${process.pid}`;
-  const me: LockOwner = { pid: process.pid, host: hostname() };
-  writeFileSync(mine, JSON.stringify(me) + '\n');
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        linkSync(mine, lock);
-        return () => rmSync(lock, { force: true });
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-      const owner = readOwner(lock);
-      const stale = owner !== undefined && owner.host === me.host && owner.pid !== me.pid && !alive(owner.pid);
-      if (!stale || attempt >= 2) {
-        const who = owner ? `mamlab process ${owner.pid} on ${owner.host}` : 'another mamlab process';
-        throw new OutputDirError(target, `is being written by ${who} (lock ${lock}): wait for it to finish, or choose another --out${owner ? '' : '; if no mamlab run is active, remove the lock file'}`);
-      }
-      // Move the stale lock aside under a private name; only if it is still the stale one is it dropped.
-      const aside = `${lock}.stale-${process.pid}`;
-      try {
-        renameSync(lock, aside);
-      } catch {
-        continue;
-      }
-      const moved = readOwner(aside);
-      if (moved && moved.pid === owner.pid && moved.host === owner.host) rmSync(aside, { force: true });
-      else {
-        // A live run took the lock in between: give it back and let the next attempt report it.
-        try {
-          linkSync(aside, lock);
-        } finally {
-          rmSync(aside, { force: true });
-        }
-      }
-    }
-  } finally {
-    rmSync(mine, { force: true });
-  }
-}
-
 // ------------------------------------------------------------------ recovery
 
 const LEFTOVER = /^\.(.+)\.(tmp|old)-(\d+)$/;
+/** The private files of `acquireLock`, left only by a process killed inside it. */
+const LOCK_LEFTOVER = /^\.(.+)\.lock\.(?:stale-)?(\d+)$/;
 
 /**
  * Under the lock no other run writes this `--out`, so every `.NAME.tmp-PID` and `.NAME.old-PID`
@@ -280,6 +209,10 @@ function recover(parent: string, name: string): string[] {
       notes.push(`restored the ${back.kind === 'tmp' ? 'finished result' : 'previous result'} of an interrupted run (process ${back.pid}) to ${name}`);
       leftovers.splice(leftovers.indexOf(back), 1);
     }
+  }
+  for (const f of readdirSync(parent)) {
+    const m = LOCK_LEFTOVER.exec(f);
+    if (m && m[1] === name && Number(m[2]) !== process.pid && !alive(Number(m[2]))) rmSync(join(parent, f), { force: true });
   }
   for (const x of leftovers) {
     if (isOurs(x.path)) removeOurs(x.path);
@@ -341,8 +274,10 @@ export function openOutput(req: OutputRequest, cwd = process.cwd()): StagedOutpu
             markResult(tmp, req);
             const st = statOf(final);
             if (!st) return renameSync(tmp, final);
+            // Checked again: someone may have put something there while the run was writing.
+            const why = refusal(final);
+            if (why) throw new OutputDirError(target, why);
             if (isEmptyDir(final)) return renameSync(tmp, final); // rename replaces an empty folder, and only an empty one
-            if (readMarker(final)?.mamlab !== 'result') throw new OutputDirError(target, refusal(final) ?? 'changed while mamlab was writing it');
             const old = join(parent, `.${name}.old-${process.pid}`);
             renameSync(final, old);
             fault('between-renames');

@@ -21,6 +21,13 @@ export class InputError extends Error {
   }
 }
 
+/** A refused or failed output directory (`--out`): bad input too, exit 2. */
+export class OutputDirError extends InputError {
+  constructor(target: string, reason: string) {
+    super(`--out ${JSON.stringify(target)}`, '', reason);
+  }
+}
+
 /** JSON pointer text for a path of keys and indices. */
 export function pointer(path: ReadonlyArray<string | number>): string {
   return path.length === 0 ? '' : '/' + path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
