@@ -63,6 +63,15 @@ function programFor(s: Scenario, sink: EngineSink): Program {
   }, sink);
 }
 
+/**
+ * When an investor request placed at `at` executes: a MAM request at once in market hours, else at the
+ * next open; a PAMM request at the next rollover window. Shared with the static checks, which predict
+ * from it whether a flow will find its investor joined (sim/static-checks.ts).
+ */
+export function requestExecutesAt(model: 'mam' | 'pamm', at: ServerTime): ServerTime {
+  return model === 'pamm' ? nextPammWindow(at) : nextMarketOpen(at);
+}
+
 /** Every scripted action with the time it takes effect, in a deterministic order. */
 export function scheduleActions(s: Scenario): Action[] {
   const actions: Action[] = [];
@@ -74,9 +83,8 @@ export function scheduleActions(s: Scenario): Action[] {
 
   if (s.structure === 'signal') add(s.start, PRIORITY.start, 'master funded', (p) => p.fundMaster(s.start, s.masterDeposit));
 
-  /** MAM requests execute at once in market hours, else at the next open; PAMM requests at the next rollover window. */
   const request = (at: ServerTime, investor: string, what: string, exec: (p: Program, t: ServerTime) => void): void => {
-    const when = model.get(investor) === 'pamm' ? nextPammWindow(at) : nextMarketOpen(at);
+    const when = requestExecutesAt(model.get(investor)!, at);
     if (when !== at) {
       const why = model.get(investor) === 'pamm' ? 'PAMM requests execute in the rollover window (Mon–Sat 00:00–00:15 server time)' : 'market closed: MAM requests execute at the next open';
       add(at, PRIORITY.placed, `${what} placed`, (p) => p.requestPlaced(at, investor, what, when, why));

@@ -268,6 +268,8 @@ function canonical(v: Json): string {
 export interface LoadOptions {
   /** Replaces the scenario's seed (from `mamlab run --seed`). */
   readonly seed?: number;
+  /** Folders besides the scenario's own folder tree that price files may be read from (`--data-dir`). */
+  readonly dataDirs?: readonly string[];
 }
 
 /** Reads, validates and normalizes a scenario; throws InputError on anything wrong. */
