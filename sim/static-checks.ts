@@ -59,7 +59,7 @@ export function variantChecks(base: Scenario, variants: readonly Variant[], ranO
 
 /** One warning as the CLI prints it: file, line, JSON path, message (the layout of an input error). */
 export function formatWarning(file: string, w: ScenarioWarning): string {
-  return `warning: ${new InputError(file, w.path, w.message, w.line).message}`;
+  return new InputError(file, w.path, w.message, w.line).message;
 }
 
 // ------------------------------------------------------------------ lot limits
