@@ -99,7 +99,7 @@ function validateCommand(c: CommandLine, t: Terminal): void {
   const { base: s, variants } = loadVariants(c.scenario, loadOptions(c));
   const warnings = variantChecks(s, variants);
   if (c.strict && warnings.length) throw new StrictRefusal(c, warnings);
-  if (!c.quiet) t.out(`ok: ${s.name} (${s.instruments.size} instruments, ${s.ticks.length} quotes, ${s.orders.length} orders, ${s.investors.length} investors, ${s.flows.length} flows${variants.length ? `, ${variants.length} variants` : ''})\n`);
+  if (!c.quiet) t.out(`ok: ${s.name} (${s.instruments.size} instruments, ${s.ticks.length} quotes, ${s.orders.length} orders, ${s.investors.length} investors, ${s.flows.length} flows${variants.length ? `, ${variants.length} variant${variants.length === 1 ? '' : 's'}` : ''})\n`);
   if (warnings.length === 0) return;
   t.out(`${count(warnings.length)}: the run goes ahead and rejects each with an event in events.csv; --strict refuses the scenario\n`);
   for (const w of warnings) t.out(`warning: ${formatWarning(c.scenario, w)}\n`);

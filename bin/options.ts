@@ -2,6 +2,7 @@
 // only splits the words (with every implicit conversion off: no camelCase aliases, no --no-x
 // negation, no dotted objects, no number parsing, unknown options left as words); every rule
 // is applied here, from the table, so nothing the table does not list can slip through.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { closest } from './suggest.js';
@@ -200,9 +201,20 @@ function wholeNumber(command: CommandName, n: OptionName, v: string | undefined,
   return x;
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function dataDirs(command: CommandName, v: unknown): string[] {
   const list = v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string];
-  for (const d of list) nonEmpty(command, 'data-dir', d);
+  for (const d of list) {
+    nonEmpty(command, 'data-dir', d);
+    if (!isDirectory(d)) throw new UsageError(`--data-dir ${d}: no such directory`, command);
+  }
   return list.map((d) => resolve(d));
 }
 
