@@ -119,6 +119,12 @@ export function readCommandLine(argv: readonly string[]): Request {
   if (words.version) return { kind: 'version' };
   if (name === undefined) throw new UsageError(`name a command: ${COMMAND_NAMES.join(', ')}`);
   if (!known) {
+    // `mamlab -o x run …`: an unknown option before the command took the command's place; name the option.
+    const stray = argv.findIndex(isOptionWord);
+    if (stray >= 0 && stray < argv.indexOf(name) && words._.includes(argv[stray]!)) {
+      const guess = closest(argv[stray]!.split('=')[0]!.replace(/^-+/, ''), OPTION_NAMES);
+      throw new UsageError(`unknown option ${argv[stray]!.split('=')[0]!}${guess ? ` (did you mean --${guess}?)` : ''}`);
+    }
     const guess = closest(name, COMMAND_NAMES);
     throw new UsageError(`unknown command ${name}${guess ? ` (did you mean ${guess}?)` : ''}; the commands are ${COMMAND_NAMES.join(', ')}`);
   }
