@@ -1,155 +1,148 @@
-// The mamlab command line as a function: `main(argv, io)` parses the arguments, runs one
-// command and returns the exit code (0 done, 1 internal error, 2 bad input), writing only
-// through `io`. bin/mamlab.ts calls it for a real process; tests call it in-process.
+// The mamlab command line as a function: `main(argv, io)` reads the arguments (bin/options.ts),
+// runs one command and returns the exit code (0 done, 1 internal error, 2 bad input), printing
+// only through the escaping terminal (bin/terminal.ts). bin/mamlab.ts calls it for a real
+// process; tests call it in-process.
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import yargs, { type Argv } from 'yargs';
 import { compareToDirectory } from '../reports/compare.js';
 import { MONTE_CARLO_FILES, monteCarloToDirectory } from '../reports/monte-carlo.js';
 import { humanAmount } from '../reports/html.js';
 import { OUTPUT_FILES, runToDirectory } from '../reports/run.js';
 import { InputError } from '../sim/input-error.js';
-import { loadScenario } from '../sim/scenario.js';
+import { type LoadOptions, loadScenario, loadVariants } from '../sim/scenario.js';
+import { type ScenarioWarning, formatWarning, staticChecks, variantChecks } from '../sim/static-checks.js';
+import { type CommandLine, type CommandName, UsageError, helpHint, helpText, readCommandLine } from './options.js';
+import { type Io, type Terminal, terminal } from './terminal.js';
+
+export type { Io } from './terminal.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
 export const EXIT_BAD_INPUT = 2;
 
-export interface Io {
-  readonly stdout: { write(s: string): unknown; readonly isTTY?: boolean };
-  readonly stderr: { write(s: string): unknown; readonly isTTY?: boolean };
-  /** Prints the stack of an internal error (MAMLAB_DEBUG). */
-  readonly debug?: boolean;
-}
+/** How many warnings `--strict` lists before pointing at `validate` for the rest (one screen). */
+const STRICT_SHOWN = 6;
 
-/** A bad command line, reported as yargs words it. */
-class UsageError extends Error {}
-
-type Args = Record<string, unknown> & { _: Array<string | number> };
-type Command = (a: Args, io: Io) => void | Promise<void>;
-
-const OUT = { type: 'string', demandOption: true, describe: 'output directory (replaced atomically)' } as const;
-const SEED = { type: 'number', describe: "override the scenario's seed" } as const;
-
-/** `--seed` as a load option, refused unless a non-negative integer. */
-function seedOption(seed: unknown): { seed?: number } {
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0)) throw new InputError('--seed', '', 'expected a non-negative integer');
-  return { seed: seed as number | undefined };
-}
-
-async function runCommand(a: Args, io: Io): Promise<void> {
-  const scenario = a.scenario as string;
-  const out = a.out as string;
-  const workers = a.workers as number | undefined;
-  const seedsArg = a.seeds as number | undefined;
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) throw new InputError('--workers', '', 'expected a whole number of threads from 1 to 64');
-  if (a.single && seedsArg !== undefined) throw new InputError('--single', '', 'expected either --single or --seeds N, not both');
-  if (seedsArg !== undefined && (!Number.isInteger(seedsArg) || seedsArg < 1 || seedsArg > 10000)) throw new InputError('--seeds', '', 'expected a whole number of seeds from 1 to 10000');
-  const seeds = a.single ? undefined : seedsArg ?? loadScenario(scenario, seedOption(a.seed)).monteCarloSeeds;
-  if (seeds !== undefined) {
-    const progress = a.quiet || !io.stderr.isTTY ? undefined : (done: number, total: number) => io.stderr.write(`\rseed ${done}/${total}`);
-    const mc = await monteCarloToDirectory(scenario, out, { ...seedOption(a.seed), seeds, workers: workers ?? (seeds >= 300 ? availableParallelism() : 1) }, progress);
-    if (progress) io.stderr.write('\n');
-    if (a.quiet) return;
-    const s = mc.summary;
-    io.stdout.write([
-      `${mc.seeds.length} seeds (${mc.seeds[0]}–${mc.seeds[mc.seeds.length - 1]}); worst seed ${mc.worstSeed}`,
-      `P(stop-out): ${Object.entries(s.stopOutProbability).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}`,
-      `total investor loss: 5% ${humanAmount(s.totalInvestorLoss.q05)}, 50% ${humanAmount(s.totalInvestorLoss.q50)}, 95% ${humanAmount(s.totalInvestorLoss.q95)}, expected shortfall ${humanAmount(s.totalInvestorLoss.expectedShortfall95)}`,
-      `negative balance absorbed: mean ${humanAmount(s.negativeBalanceAbsorbed.mean)}, worst ${humanAmount(s.negativeBalanceAbsorbed.worst)}; limit breaches ${s.limitBreaches.total}`,
-      `wrote ${MONTE_CARLO_FILES.join(', ')} to ${out}`,
-    ].join('\n') + '\n');
-    return;
+/** A scenario with warnings under --strict: refused before anything runs or is written. */
+class StrictRefusal extends Error {
+  constructor(readonly line: CommandLine, readonly warnings: readonly ScenarioWarning[]) {
+    super(`${line.scenario}: ${count(warnings.length)}, refused by --strict`);
   }
-  const r = runToDirectory(scenario, out, seedOption(a.seed));
-  if (a.quiet) return;
+}
+
+function count(n: number): string {
+  return `${n} warning${n === 1 ? '' : 's'}`;
+}
+
+/** A word as a shell would need it to stay one word (for the `mamlab validate …` hint). */
+function shellWord(w: string): string {
+  return /^[\w./:@%+=,-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`;
+}
+
+/** The command that lists the warnings in full, with the --data-dir folders the scenario needs. */
+function validateHint(c: CommandLine): string {
+  return ['mamlab', 'validate', c.scenario, ...c.dataDirs.flatMap((d) => ['--data-dir', d])].map(shellWord).join(' ');
+}
+
+function loadOptions(c: CommandLine): LoadOptions {
+  return { ...(c.seed !== undefined ? { seed: c.seed } : {}), ...(c.dataDirs.length ? { dataDirs: c.dataDirs } : {}) };
+}
+
+/** Before a run: warnings refused under --strict, else counted on stderr in one line (not under --quiet). */
+function heed(c: CommandLine, warnings: readonly ScenarioWarning[], t: Terminal): void {
+  if (warnings.length === 0) return;
+  if (c.strict) throw new StrictRefusal(c, warnings);
+  if (!c.quiet) t.err(`${count(warnings.length)} in ${c.scenario}: see \`${validateHint(c)}\`\n`);
+}
+
+async function runCommand(c: CommandLine, t: Terminal): Promise<void> {
+  const scenario = loadScenario(c.scenario, loadOptions(c));
+  heed(c, staticChecks(scenario), t);
+  const seeds = c.single ? undefined : c.seeds ?? scenario.monteCarloSeeds;
+  if (seeds !== undefined) return monteCarlo(c, seeds, t);
+  const r = runToDirectory(c.scenario, c.out!, loadOptions(c));
+  if (c.quiet) return;
   const s = r.summary;
-  io.stdout.write([
+  t.out([
     `${s.scenario.name}: ${s.counts.trades} trade rows, ${s.counts.journal} journal entries, ${s.counts.events} events (${s.counts.rejections} rejections)`,
     `manager total ${humanAmount(s.manager.total)} (fee account ${humanAmount(s.manager.feeAccount)})`,
     ...s.investors.map((i) => `  ${String(i.id).padEnd(14)} ${String(i.model).padEnd(4)} equity ${humanAmount(String(i.equity)).padStart(16)}  fees ${humanAmount(String(i.performanceFees)).padStart(12)}`),
-    `wrote ${OUTPUT_FILES.join(', ')} to ${out}`,
+    `wrote ${OUTPUT_FILES.join(', ')} to ${c.out!}`,
   ].join('\n') + '\n');
 }
 
-async function compareCommand(a: Args, io: Io): Promise<void> {
-  const c = await compareToDirectory(a.scenario as string, a.out as string, seedOption(a.seed));
-  io.stdout.write(`${c.text}\nwrote comparison.csv, earnings.csv, comparison.html and ${c.variants} variant runs to ${String(a.out)}\n`);
+async function monteCarlo(c: CommandLine, seeds: number, t: Terminal): Promise<void> {
+  const progress = c.quiet || !t.interactive ? undefined : (done: number, total: number) => t.progress(`seed ${done}/${total}`);
+  const workers = c.workers ?? (seeds >= 300 ? availableParallelism() : 1);
+  const mc = await monteCarloToDirectory(c.scenario, c.out!, { ...loadOptions(c), seeds, workers }, progress);
+  if (progress) t.err('\n');
+  if (c.quiet) return;
+  const s = mc.summary;
+  t.out([
+    `${mc.seeds.length} seeds (${mc.seeds[0]}–${mc.seeds[mc.seeds.length - 1]}); worst seed ${mc.worstSeed}`,
+    `P(stop-out): ${Object.entries(s.stopOutProbability).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}`,
+    `total investor loss: 5% ${humanAmount(s.totalInvestorLoss.q05)}, 50% ${humanAmount(s.totalInvestorLoss.q50)}, 95% ${humanAmount(s.totalInvestorLoss.q95)}, expected shortfall ${humanAmount(s.totalInvestorLoss.expectedShortfall95)}`,
+    `negative balance absorbed: mean ${humanAmount(s.negativeBalanceAbsorbed.mean)}, worst ${humanAmount(s.negativeBalanceAbsorbed.worst)}; limit breaches ${s.limitBreaches.total}`,
+    `wrote ${MONTE_CARLO_FILES.join(', ')} to ${c.out!}`,
+  ].join('\n') + '\n');
 }
 
-function validateCommand(a: Args, io: Io): void {
-  const s = loadScenario(a.file as string);
-  io.stdout.write(`ok: ${s.name} (${s.instruments.size} instruments, ${s.ticks.length} quotes, ${s.orders.length} orders, ${s.investors.length} investors, ${s.flows.length} flows)\n`);
+async function compareCommand(c: CommandLine, t: Terminal): Promise<void> {
+  const { base, variants } = loadVariants(c.scenario, loadOptions(c));
+  heed(c, variantChecks(base, variants, true), t);
+  const r = await compareToDirectory(c.scenario, c.out!, loadOptions(c));
+  if (c.quiet) return;
+  t.out(`${r.text}\nwrote comparison.csv, earnings.csv, comparison.html and ${r.variants} variant runs to ${c.out!}\n`);
 }
 
-/** The parser: commands, their options and help; handlers only record which command was chosen. */
-function parser(argv: readonly string[], choose: (c: Command, a: Args) => void): Argv {
-  return yargs([...argv])
-    .scriptName('mamlab')
-    .usage('$0 <command> [options]')
-    .exitProcess(false)
-    .command(
-      'run <scenario>',
-      `run a scenario and write ${OUTPUT_FILES.join(', ')}; with --seeds N (or the scenario's monteCarlo) run N seeds and write ${MONTE_CARLO_FILES.join(', ')}`,
-      (y) => y
-        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (.json or .yaml)' })
-        .option('out', OUT)
-        .option('seed', SEED)
-        .option('seeds', { type: 'number', describe: 'Monte Carlo: run seeds seed, seed+1, … (N runs) and write the distributions (overrides the scenario\'s monteCarlo.seeds)' })
-        .option('workers', { type: 'number', describe: 'Monte Carlo: worker threads (default: 1 below 300 seeds, where starting a thread costs more than it saves; else the machine\'s cores); results are the same for any number' })
-        .option('single', { type: 'boolean', default: false, describe: 'one ordinary run of the seed, even when the scenario asks for Monte Carlo' })
-        .option('quiet', { type: 'boolean', default: false, describe: 'print nothing on success' }),
-      (a) => choose(runCommand, a as Args),
-    )
-    .command(
-      'compare <scenario>',
-      "run every variant of a scenario and write comparison.csv, comparison.html and each variant's full run",
-      (y) => y
-        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file with variants' })
-        .option('out', OUT)
-        .option('seed', SEED),
-      (a) => choose(compareCommand, a as Args),
-    )
-    .command(
-      'validate <file>',
-      'check a scenario file (schema, references, prices) without running it',
-      (y) => y.positional('file', { type: 'string', demandOption: true }),
-      (a) => choose(validateCommand, a as Args),
-    )
-    .demandCommand(1, 'name a command: run, compare or validate')
-    .strict()
-    .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
-    })
-    .help();
+function validateCommand(c: CommandLine, t: Terminal): void {
+  const { base: s, variants } = loadVariants(c.scenario, loadOptions(c));
+  const warnings = variantChecks(s, variants);
+  if (c.strict && warnings.length) throw new StrictRefusal(c, warnings);
+  if (!c.quiet) t.out(`ok: ${s.name} (${s.instruments.size} instruments, ${s.ticks.length} quotes, ${s.orders.length} orders, ${s.investors.length} investors, ${s.flows.length} flows${variants.length ? `, ${variants.length} variant${variants.length === 1 ? '' : 's'}` : ''})\n`);
+  if (warnings.length === 0) return;
+  t.out(`${count(warnings.length)}: the run goes ahead and rejects each with an event in events.csv; --strict refuses the scenario\n`);
+  for (const w of warnings) t.out(`warning: ${formatWarning(c.scenario, w)}\n`);
+}
+
+const RUNNERS: Record<CommandName, (c: CommandLine, t: Terminal) => void | Promise<void>> = { run: runCommand, compare: compareCommand, validate: validateCommand };
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 /** Runs one command line; never throws and never exits the process. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const t = terminal(io);
   try {
-    let chosen: { command: Command; args: Args } | undefined;
-    const shown = await new Promise<string>((done, failed) => {
-      parser(argv, (command, args) => { chosen = { command, args }; })
-        .parse([...argv], {}, (err, _a, output) => (err ? failed(err) : done(output)));
-    });
-    if (!chosen) {
-      // --help or --version: yargs composed the text.
-      if (shown) io.stdout.write(`${shown}\n`);
-      return EXIT_OK;
-    }
-    await chosen.command(chosen.args, io);
+    const request = readCommandLine(argv);
+    if (request.kind === 'help') t.out(helpText(request.command));
+    else if (request.kind === 'version') t.out(`${version()}\n`);
+    else await RUNNERS[request.line.command](request.line, t);
     return EXIT_OK;
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr.write(`error: ${e.message}\nrun "mamlab --help" for usage\n`);
-      return EXIT_BAD_INPUT;
-    }
-    if (e instanceof InputError) {
-      io.stderr.write(`${e.render()}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    const err = e as Error;
-    io.stderr.write(`mamlab: internal error: ${err.message}\n`);
-    io.stderr.write(io.debug ? `${err.stack}\n` : '(set MAMLAB_DEBUG=1 for the stack trace, and please report it)\n');
-    return EXIT_INTERNAL;
+    return report(e, t, io.debug);
   }
+}
+
+/** An error as the user sees it: bad input in one screen with exit 2, anything else as an internal error. */
+function report(e: unknown, t: Terminal, debug?: boolean): number {
+  if (e instanceof UsageError) {
+    t.err(`error: ${e.message}\n${helpHint(e.command)}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (e instanceof InputError) {
+    t.err(`${e.render()}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (e instanceof StrictRefusal) {
+    const shown = e.warnings.slice(0, STRICT_SHOWN).map((w) => `  ${formatWarning(e.line.scenario, w)}`);
+    const rest = e.warnings.length - shown.length;
+    t.err([`error: ${e.message}:`, ...shown, rest > 0 ? `  and ${rest} more: see \`${validateHint(e.line)}\`` : `  (without --strict the run goes ahead and rejects each with an event)`].join('\n') + '\n');
+    return EXIT_BAD_INPUT;
+  }
+  const err = e as Error;
+  t.err(`mamlab: internal error: ${err.message}\n`);
+  t.err(debug ? `${err.stack}\n` : '(set MAMLAB_DEBUG=1 for the stack trace, and please report it)\n');
+  return EXIT_INTERNAL;
 }

@@ -250,8 +250,11 @@ export interface InvestorSnapshot {
   readonly units?: Units;
 }
 
-/** The master's own order is a real platform order: within the instrument's lot limits and on its lot step. */
-function masterLotRule(inst: Instrument, volume: Volume): string | undefined {
+/**
+ * The master's own order is a real platform order: within the instrument's lot limits and on its lot step.
+ * Exported so the static checks of a scenario (sim/static-checks.ts) warn by the very rule the run applies.
+ */
+export function masterLotRule(inst: Instrument, volume: Volume): string | undefined {
   if (!volume.isPositive()) return 'volume must be positive';
   if (volume.lt(inst.minLot)) return `volume ${volume.toString()} is below the minimum lot ${inst.minLot.toString()} of ${inst.symbol}`;
   if (volume.gt(inst.maxLot)) return `volume ${volume.toString()} is above the maximum lot ${inst.maxLot.toString()} of ${inst.symbol}`;

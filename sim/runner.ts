@@ -63,6 +63,18 @@ function programFor(s: Scenario, sink: EngineSink): Program {
   }, sink);
 }
 
+/** Why an order or client trade outside the trading week is rejected (the static checks predict it too). */
+export const MARKET_CLOSED = 'market closed (trading week Monday 00:05 – Friday 23:50 server time)';
+
+/**
+ * When an investor request placed at `at` executes: a MAM request at once in market hours, else at the
+ * next open; a PAMM request at the next rollover window. Shared with the static checks, which predict
+ * from it whether a flow will find its investor joined (sim/static-checks.ts).
+ */
+export function requestExecutesAt(model: 'mam' | 'pamm', at: ServerTime): ServerTime {
+  return model === 'pamm' ? nextPammWindow(at) : nextMarketOpen(at);
+}
+
 /** Every scripted action with the time it takes effect, in a deterministic order. */
 export function scheduleActions(s: Scenario): Action[] {
   const actions: Action[] = [];
@@ -74,9 +86,8 @@ export function scheduleActions(s: Scenario): Action[] {
 
   if (s.structure === 'signal') add(s.start, PRIORITY.start, 'master funded', (p) => p.fundMaster(s.start, s.masterDeposit));
 
-  /** MAM requests execute at once in market hours, else at the next open; PAMM requests at the next rollover window. */
   const request = (at: ServerTime, investor: string, what: string, exec: (p: Program, t: ServerTime) => void): void => {
-    const when = model.get(investor) === 'pamm' ? nextPammWindow(at) : nextMarketOpen(at);
+    const when = requestExecutesAt(model.get(investor)!, at);
     if (when !== at) {
       const why = model.get(investor) === 'pamm' ? 'PAMM requests execute in the rollover window (Mon–Sat 00:00–00:15 server time)' : 'market closed: MAM requests execute at the next open';
       add(at, PRIORITY.placed, `${what} placed`, (p) => p.requestPlaced(at, investor, what, when, why));
@@ -106,7 +117,7 @@ export function scheduleActions(s: Scenario): Action[] {
     const label = `order ${o.action} ${o.ticket}`;
     const opts = { overrides: o.overrides, sl: o.sl ?? undefined, tp: o.tp ?? undefined };
     if (!isMarketOpen(o.at)) {
-      add(o.at, PRIORITY.order, label, (p) => p.rejectMasterOrder(o.at, o.ticket, o.symbol, 'market closed (trading week Monday 00:05 – Friday 23:50 server time)'));
+      add(o.at, PRIORITY.order, label, (p) => p.rejectMasterOrder(o.at, o.ticket, o.symbol, MARKET_CLOSED));
     } else if (o.action === 'open') {
       add(o.at, PRIORITY.order, label, (p) => p.masterOpen(o.at, o.ticket, o.symbol!, o.side!, o.volume, opts));
     } else if (o.action === 'place') {
@@ -130,10 +141,9 @@ export function scheduleActions(s: Scenario): Action[] {
   for (const c of s.clients) {
     add(s.start, PRIORITY.start, `client ${c.id} opens`, (p) => p.openClient(s.start, c.id, c.deposit, { referredBy: c.referredBy, swapFree: c.swapFree }));
     for (const t of c.trades) {
-      const closed = 'market closed (trading week Monday 00:05 – Friday 23:50 server time)';
-      add(t.open, PRIORITY.order, `client ${c.id} open ${t.ticket}`, (p) => (isMarketOpen(t.open) ? p.clientOpen(t.open, c.id, t.ticket, t.symbol, t.side, t.volume) : p.rejectMasterOrder(t.open, t.ticket, t.symbol, closed)));
+      add(t.open, PRIORITY.order, `client ${c.id} open ${t.ticket}`, (p) => (isMarketOpen(t.open) ? p.clientOpen(t.open, c.id, t.ticket, t.symbol, t.side, t.volume) : p.rejectMasterOrder(t.open, t.ticket, t.symbol, MARKET_CLOSED)));
       const close = t.close;
-      if (close !== undefined) add(close, PRIORITY.order, `client ${c.id} close ${t.ticket}`, (p) => (isMarketOpen(close) ? p.clientClose(close, c.id, t.ticket) : p.rejectMasterOrder(close, t.ticket, t.symbol, closed)));
+      if (close !== undefined) add(close, PRIORITY.order, `client ${c.id} close ${t.ticket}`, (p) => (isMarketOpen(close) ? p.clientClose(close, c.id, t.ticket) : p.rejectMasterOrder(close, t.ticket, t.symbol, MARKET_CLOSED)));
     }
   }
   for (const r of rollovers(s.start, s.end)) add(r.time, PRIORITY.rollover, `rollover ${r.label}`, (p) => p.rollover(r.time, r.day, r.label));

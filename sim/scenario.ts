@@ -106,7 +106,15 @@ export interface Scenario {
   readonly normalized: Obj;
   /** SHA-256 of the normalized document and every price file it reads. */
   readonly hash: string;
+  /**
+   * Where a path of the document is in the file the user wrote: its JSON pointer and line, for
+   * messages about a valid scenario (the static checks' warnings). In a variant, the fields the
+   * variant gives itself point into its entry under `variants`.
+   */
+  readonly locate: Locate;
 }
+
+export type Locate = (path: ReadonlyArray<string | number>) => { readonly path: string; readonly line?: number };
 
 // ------------------------------------------------------------------ parsing with positions
 
@@ -268,6 +276,8 @@ function canonical(v: Json): string {
 export interface LoadOptions {
   /** Replaces the scenario's seed (from `mamlab run --seed`). */
   readonly seed?: number;
+  /** Folders besides the scenario's own folder tree that price files may be read from (`--data-dir`). */
+  readonly dataDirs?: readonly string[];
 }
 
 /** Reads, validates and normalizes a scenario; throws InputError on anything wrong. */
@@ -505,6 +515,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee,
     subscriptionFee: subscription.isZero() ? undefined : new Money(subscription), volumeFee, termChanges, terms, pool,
     preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, stress, monteCarloSeeds, normalized: doc, hash: hash.digest('hex'),
+    locate: (path) => ({ path: pointer(path), line: parsed.lineOf(path) }),
   };
 }
 
@@ -512,6 +523,16 @@ export interface Variant {
   readonly name: string;
   readonly description: string;
   readonly scenario: Scenario;
+}
+
+/** A variant's paths: what the variant itself sets is in its entry under `variants`, the rest in the scenario's own fields. */
+function variantLocate(v: Obj, index: number, lineOf: Parsed['lineOf']): Locate {
+  return (path) => {
+    let node: Json | undefined = v;
+    for (const k of path) node = node !== null && typeof node === 'object' ? (node as Record<string | number, Json>)[k] : undefined;
+    const at = node === undefined ? path : ['variants', index, ...path];
+    return { path: pointer(at), line: lineOf(at) };
+  };
 }
 
 /** Plain objects merge key by key; anything else (arrays, values) is replaced. */
@@ -529,7 +550,8 @@ function deepMerge(base: Json, over: Json): Json {
  */
 export function loadVariants(file: string, opts: LoadOptions = {}): { base: Scenario; variants: Variant[] } {
   const base = loadScenario(file, opts);
-  const raw = parseText(readFileSync(file, 'utf8'), file).data as Obj;
+  const parsed = parseText(readFileSync(file, 'utf8'), file);
+  const raw = parsed.data as Obj;
   const list = (raw.variants as Obj[] | undefined) ?? [];
   const names = new Map<string, string>();
   const variants = list.map((v, i) => {
@@ -549,7 +571,8 @@ export function loadVariants(file: string, opts: LoadOptions = {}): { base: Scen
     merged.name = `${raw.name as string} · ${name}`;
     if (v.description !== undefined) merged.description = v.description;
     try {
-      return { name, description: (v.description as string | undefined) ?? '', scenario: parseScenario(JSON.stringify(merged), file, opts) };
+      const scenario = parseScenario(JSON.stringify(merged), file, opts);
+      return { name, description: (v.description as string | undefined) ?? '', scenario: { ...scenario, locate: variantLocate(v, i, parsed.lineOf) } };
     } catch (e) {
       if (e instanceof InputError) throw new InputError(file, `/variants/${i} (${name}) → ${e.path}`, e.expected, undefined, e.more);
       throw e;

@@ -1,0 +1,275 @@
+// The command line's one table of commands and options, and the one place it is checked. yargs
+// only splits the words (with every implicit conversion off: no camelCase aliases, no --no-x
+// negation, no dotted objects, no number parsing, unknown options left as words); every rule
+// is applied here, from the table, so nothing the table does not list can slip through.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import yargs from 'yargs';
+import { closest } from './suggest.js';
+
+/** A bad command line: one or two lines for the user, exit 2. */
+export class UsageError extends Error {
+  /** The command it concerns, to point at that command's help. */
+  constructor(message: string, readonly command?: CommandName) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type CommandName = 'run' | 'compare' | 'validate';
+type OptionName = 'out' | 'seed' | 'seeds' | 'workers' | 'single' | 'strict' | 'quiet' | 'data-dir';
+
+interface OptionSpec {
+  /** The value's placeholder in help and messages; absent for a flag, which takes no value. */
+  readonly value?: string;
+  /** Given any number of times (each adds a value); other value options at most once. */
+  readonly repeatable?: boolean;
+  readonly describe: string;
+}
+
+const OPTIONS: Record<OptionName, OptionSpec> = {
+  out: { value: 'DIR', describe: 'output directory: written to a hidden sibling first, then swapped into place' },
+  seed: { value: 'N', describe: "replaces the scenario's seed: a whole number from 0 to 4294967295 (2^32 − 1)" },
+  seeds: { value: 'N', describe: "Monte Carlo: run seeds seed, seed+1, … (N from 1 to 10000) and write the distributions; overrides the scenario's monteCarlo.seeds" },
+  workers: { value: 'N', describe: "Monte Carlo: worker threads, 1 to 64 (default 1 below 300 seeds, else the machine's cores); results are the same for any number" },
+  single: { describe: 'one ordinary run of the seed, even when the scenario asks for Monte Carlo' },
+  strict: { describe: 'refuse the scenario (exit 2) when the static checks find anything the run would reject' },
+  quiet: { describe: 'print nothing on success but errors (validate still lists warnings)' },
+  'data-dir': { value: 'DIR', repeatable: true, describe: "a folder besides the scenario's own folder tree that price files may be read from (repeatable)" },
+};
+
+interface CommandSpec {
+  readonly summary: string;
+  /** Options in the order help lists them; `out` is required where listed. */
+  readonly options: readonly OptionName[];
+  readonly requiresOut: boolean;
+}
+
+export const COMMANDS: Record<CommandName, CommandSpec> = {
+  run: {
+    summary: "run a scenario and write its results; with --seeds N (or the scenario's monteCarlo) run N seeds and write the distributions",
+    options: ['out', 'seed', 'seeds', 'single', 'workers', 'strict', 'quiet', 'data-dir'],
+    requiresOut: true,
+  },
+  compare: {
+    summary: "run every variant of a scenario and write comparison.csv, earnings.csv, comparison.html and each variant's full run",
+    options: ['out', 'seed', 'strict', 'quiet', 'data-dir'],
+    requiresOut: true,
+  },
+  validate: {
+    summary: 'check a scenario file (schema, references, prices, variants) without running it, and list its warnings',
+    options: ['strict', 'quiet', 'data-dir'],
+    requiresOut: false,
+  },
+};
+
+const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
+/** Words that ask for help or the version rather than a command; accepted anywhere. */
+const META = ['help', 'h', 'version'] as const;
+
+/** A checked command line. */
+export interface CommandLine {
+  readonly command: CommandName;
+  readonly scenario: string;
+  readonly out?: string;
+  readonly seed?: number;
+  readonly seeds?: number;
+  readonly workers?: number;
+  readonly single: boolean;
+  readonly strict: boolean;
+  readonly quiet: boolean;
+  /** The --data-dir folders, resolved to absolute paths. */
+  readonly dataDirs: readonly string[];
+}
+
+export type Request = { readonly kind: 'command'; readonly line: CommandLine } | { readonly kind: 'help'; readonly command?: CommandName } | { readonly kind: 'version' };
+
+type Split = Record<string, unknown> & { _: string[]; '--'?: string[] };
+
+/** yargs as a word splitter: flags typed as booleans (so they take no value), everything else a string. */
+function split(argv: readonly string[]): Split {
+  const flags = [...OPTION_NAMES.filter((n) => !OPTIONS[n].value), ...META];
+  const values = OPTION_NAMES.filter((n) => OPTIONS[n].value);
+  return yargs([...argv])
+    .parserConfiguration({
+      'camel-case-expansion': false, 'boolean-negation': false, 'dot-notation': false, 'parse-numbers': false,
+      'parse-positional-numbers': false, 'short-option-groups': false, 'duplicate-arguments-array': true,
+      'flatten-duplicate-arrays': false, 'greedy-arrays': false, 'unknown-options-as-args': true, 'populate--': true,
+    })
+    .boolean(flags)
+    .string(values)
+    .help(false)
+    .version(false)
+    .exitProcess(false)
+    .parseSync() as unknown as Split;
+}
+
+function dashed(name: string): string {
+  return name.length === 1 ? `-${name}` : `--${name}`;
+}
+
+/** Reads and checks a command line; throws UsageError naming the first problem, in the order a user fixes them. */
+export function readCommandLine(argv: readonly string[]): Request {
+  const words = split(argv);
+  const positionals = [...words._.filter((w) => !isOptionWord(w)), ...(words['--'] ?? [])];
+  const name = positionals[0];
+  const known = name !== undefined && (COMMAND_NAMES as string[]).includes(name) ? (name as CommandName) : undefined;
+  if (words.help || words.h) return { kind: 'help', command: known };
+  if (words.version) return { kind: 'version' };
+  if (name === undefined) throw new UsageError(`name a command: ${COMMAND_NAMES.join(', ')}`);
+  if (!known) {
+    // `mamlab -o x run …`: an unknown option before the command took the command's place; name the option.
+    const stray = argv.findIndex(isOptionWord);
+    if (stray >= 0 && stray < argv.indexOf(name) && words._.includes(argv[stray]!)) {
+      const guess = closest(argv[stray]!.split('=')[0]!.replace(/^-+/, ''), OPTION_NAMES);
+      throw new UsageError(`unknown option ${argv[stray]!.split('=')[0]!}${guess ? ` (did you mean --${guess}?)` : ''}`);
+    }
+    const guess = closest(name, COMMAND_NAMES);
+    throw new UsageError(`unknown command ${name}${guess ? ` (did you mean ${guess}?)` : ''}; the commands are ${COMMAND_NAMES.join(', ')}`);
+  }
+  const spec = COMMANDS[known];
+  checkOptionWords(known, words, argv);
+  const value = (n: OptionName): string | undefined => single(known, n, words[n]);
+  const given = positionals.slice(1);
+  const missing = [...(given.length === 0 ? ['SCENARIO'] : []), ...(spec.requiresOut && words.out === undefined ? ['--out DIR'] : [])];
+  if (missing.length) throw new UsageError(`missing ${missing.join(' and ')}: ${usage(known)}`, known);
+  if (given.length > 1) throw new UsageError(`unexpected argument ${given[1]}: ${known} takes one SCENARIO (${usage(known)})`, known);
+  const line: CommandLine = {
+    command: known,
+    scenario: given[0]!,
+    out: nonEmpty(known, 'out', value('out')),
+    seed: wholeNumber(known, 'seed', value('seed'), 0, 2 ** 32 - 1, 'a whole number from 0 to 4294967295 (2^32 − 1), in decimal digits'),
+    seeds: wholeNumber(known, 'seeds', value('seeds'), 1, 10000, 'a whole number of seeds from 1 to 10000'),
+    workers: wholeNumber(known, 'workers', value('workers'), 1, 64, 'a whole number of threads from 1 to 64'),
+    single: words.single === true, strict: words.strict === true, quiet: words.quiet === true,
+    dataDirs: dataDirs(known, words['data-dir']),
+  };
+  if (line.single && line.seeds !== undefined) throw new UsageError('--single with --seeds: expected either --single or --seeds N, not both', known);
+  if (line.single && line.workers !== undefined) throw new UsageError('--single with --workers: worker threads are for Monte Carlo runs, not one ordinary run', known);
+  return { kind: 'command', line };
+}
+
+/** A word left unparsed by yargs because it is not in the table (`--outt`, `-o`, `--no-quiet`). */
+function isOptionWord(w: string): boolean {
+  return w.length > 1 && w.startsWith('-');
+}
+
+/**
+ * Every option word must be one of the command's options; a flag takes no value (yargs would read
+ * `--quiet=yes` as false and `--quiet false` as a value). Unknown options are reported first,
+ * before anything missing, since a typo is usually why something looks missing.
+ */
+function checkOptionWords(command: CommandName, words: Split, argv: readonly string[]): void {
+  const allowed = COMMANDS[command].options;
+  const unknown = words._.filter(isOptionWord).map((w) => w.split('=')[0]!);
+  // yargs still makes keys of a few forms (`-1` as a number): anything not in the table is unknown.
+  for (const k of Object.keys(words)) if (!['_', '--', '$0', ...OPTION_NAMES, ...META].includes(k)) unknown.push(dashed(k));
+  if (unknown.length) {
+    const first = unknown[0]!;
+    const bare = first.replace(/^-+/, '');
+    const negated = bare.startsWith('no-') && (allowed as string[]).includes(bare.slice(3)) ? ` (flags have no --no- form: leave out --${bare.slice(3)})` : '';
+    const guess = closest(bare, allowed);
+    const hint = negated || (guess ? ` (did you mean --${guess}?)` : '');
+    throw new UsageError(`unknown option ${first}${hint}${unknown.length > 1 ? ` (and ${unknown.length - 1} more)` : ''}`, command);
+  }
+  for (const n of OPTION_NAMES) {
+    if (words[n] === undefined || (allowed as string[]).includes(n)) continue;
+    throw new UsageError(`${command} does not take --${n}; it takes ${allowed.map((o) => `--${o}`).join(', ')}`, command);
+  }
+  const end = argv.indexOf('--');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  options.forEach((w, i) => {
+    const [head, ...rest] = w.split('=');
+    const flag = OPTION_NAMES.find((n) => `--${n}` === head && !OPTIONS[n].value);
+    if (!flag) return;
+    if (rest.length || options[i + 1] === 'true' || options[i + 1] === 'false') throw new UsageError(`--${flag} takes no value: give --${flag} alone to turn it on, leave it out to keep it off`, command);
+  });
+}
+
+/** A value option given at most once (yargs collects repeats into a list). */
+function single(command: CommandName, n: OptionName, v: unknown): string | undefined {
+  if (!Array.isArray(v)) return v as string | undefined;
+  throw new UsageError(`--${n} is given ${v.length} times (${v.map((x) => String(x) || '""').join(', ')}): give it once`, command);
+}
+
+function nonEmpty(command: CommandName, n: OptionName, v: string | undefined): string | undefined {
+  if (v === '') throw new UsageError(`--${n} needs a value: --${n} ${OPTIONS[n].value}, ${n === 'out' ? 'the output directory' : 'a folder'}`, command);
+  return v;
+}
+
+/** Decimal digits only: `1e30`, `-1`, `1.5`, `0x10` and ` 7` are refused rather than converted. */
+function wholeNumber(command: CommandName, n: OptionName, v: string | undefined, min: number, max: number, expected: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (v === '') throw new UsageError(`--${n} needs a value: ${expected}`, command);
+  const x = /^[0-9]{1,12}$/.test(v) ? Number(v) : NaN;
+  if (!(x >= min && x <= max)) throw new UsageError(`--${n} ${v}: expected ${expected}`, command);
+  return x;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function dataDirs(command: CommandName, v: unknown): string[] {
+  const list = v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string];
+  for (const d of list) {
+    nonEmpty(command, 'data-dir', d);
+    if (!isDirectory(d)) throw new UsageError(`--data-dir ${d}: no such directory`, command);
+  }
+  return list.map((d) => resolve(d));
+}
+
+// ------------------------------------------------------------------ help
+
+function usage(command: CommandName): string {
+  return `mamlab ${command} SCENARIO${COMMANDS[command].requiresOut ? ' --out DIR' : ''} [options]`;
+}
+
+const WIDTH = 79;
+const COLUMN = 19;
+
+/** `text` in lines of at most WIDTH columns, starting at column `at`: the first after `left`, the rest indented. */
+function column(left: string, text: string, at = COLUMN): string[] {
+  const lines: string[] = [];
+  let line = left.padEnd(at);
+  let empty = true;
+  for (const word of text.split(' ')) {
+    if (!empty && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = ' '.repeat(at);
+      empty = true;
+    }
+    line += (empty ? '' : ' ') + word;
+    empty = false;
+  }
+  return [...lines, line];
+}
+
+function optionLines(command: CommandName): string[] {
+  return COMMANDS[command].options.flatMap((n) => {
+    const o = OPTIONS[n];
+    return column(`  --${n}${o.value ? ` ${o.value}` : ''}`, `${o.describe}${n === 'out' && COMMANDS[command].requiresOut ? ' (required)' : ''}`);
+  });
+}
+
+const FOOTER = [
+  'Exit codes: 0 done, 2 bad input, 1 internal error (MAMLAB_DEBUG=1 prints its stack).',
+  'Control characters in anything printed are shown escaped (\\x1b, \\u202e).',
+].flatMap((t) => column('', t, 0));
+
+/** The help text: one command's usage and options, or every command with its options. */
+export function helpText(command?: CommandName): string {
+  const one = (c: CommandName): string[] => [usage(c), ...column('', COMMANDS[c].summary, 2), ...optionLines(c)];
+  const body = command ? one(command) : ['mamlab <command> [options]', ...COMMAND_NAMES.flatMap((c) => ['', ...one(c)])];
+  return [...body, '', ...column('  --help, -h', 'show this help'), ...column('  --version', 'show the version'), '', ...FOOTER].join('\n') + '\n';
+}
+
+/** The hint a usage error ends with. */
+export function helpHint(command?: CommandName): string {
+  return command ? `run "mamlab ${command} --help" for its options` : 'run "mamlab --help" for usage';
+}

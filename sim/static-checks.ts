@@ -1,0 +1,174 @@
+// Static checks of a valid scenario: scripted orders, client trades and flows that the file alone
+// shows the run will reject (a volume off the instrument's lot rule, an unknown or reused ticket,
+// a flow before its investor joined or after it left, an order outside the trading week). They are
+// warnings, not errors: the run still goes ahead and rejects each with an event and a reason, as it
+// always has; `validate` lists them and `run --strict` refuses them. Each check predicts the run
+// with the engine's and the runner's own rules (masterLotRule, requestExecutesAt, isMarketOpen),
+// so a warning says what the run will do, never a guess of our own.
+import { masterLotRule } from '../engine/program.js';
+import { formatServerTime } from '../engine/time.js';
+import { isMarketOpen } from './calendar.js';
+import { InputError } from './input-error.js';
+import { MARKET_CLOSED, requestExecutesAt } from './runner.js';
+import type { OrderSpec, Scenario, Variant } from './scenario.js';
+
+export interface ScenarioWarning {
+  /** JSON pointer of the offending value in the file. */
+  readonly path: string;
+  readonly line?: number;
+  /** What is wrong and what the run will do about it. */
+  readonly message: string;
+}
+
+const REJECTED = 'will be rejected at run time';
+
+/** Every warning of one scenario, in file order. */
+export function staticChecks(s: Scenario): ScenarioWarning[] {
+  const found: Array<{ path: Array<string | number>; message: string }> = [
+    ...lotChecks(s), ...ticketChecks(s), ...flowChecks(s), ...marketHoursChecks(s),
+  ];
+  const out = found.map((f) => ({ ...s.locate(f.path), message: f.message }));
+  return out.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || a.path.localeCompare(b.path));
+}
+
+/**
+ * The warnings of a scenario with variants (`validate` and `compare`): the scenario's own, then
+ * those a variant adds (another preset's lot limits, its own clients), naming the variants.
+ * `ranOnly`: leave out the scenario's own warnings that no variant has (compare runs only the variants).
+ */
+export function variantChecks(base: Scenario, variants: readonly Variant[], ranOnly = false): ScenarioWarning[] {
+  const key = (w: ScenarioWarning): string => `${w.path}\n${w.message}`;
+  const perVariant = variants.map((v) => {
+    const list = staticChecks(v.scenario);
+    return { name: v.name, list, keys: new Set(list.map(key)) };
+  });
+  const own = staticChecks(base).filter((w) => !ranOnly || perVariant.some((v) => v.keys.has(key(w))));
+  const seen = new Set(own.map(key));
+  const added = new Map<string, { w: ScenarioWarning; names: string[] }>();
+  for (const v of perVariant) {
+    for (const w of v.list) {
+      if (seen.has(key(w))) continue;
+      const entry = added.get(key(w)) ?? { w, names: [] };
+      entry.names.push(v.name);
+      added.set(key(w), entry);
+    }
+  }
+  const extra = [...added.values()].map(({ w, names }) => ({ ...w, message: `${w.message} (in variant${names.length > 1 ? 's' : ''} ${names.join(', ')})` }));
+  return [...own, ...extra];
+}
+
+/** One warning as the CLI prints it: file, line, JSON path, message (the layout of an input error). */
+export function formatWarning(file: string, w: ScenarioWarning): string {
+  return new InputError(file, w.path, w.message, w.line).message;
+}
+
+// ------------------------------------------------------------------ lot limits
+
+/** Master opens and placements with a volume, and client trades: the lot rule every platform order meets. */
+function lotChecks(s: Scenario): Array<{ path: Array<string | number>; message: string }> {
+  const out: Array<{ path: Array<string | number>; message: string }> = [];
+  s.orders.forEach((o, i) => {
+    // With the `lot` method an order may leave out its volume: the block is then the followers' set lots, known only at run time.
+    if ((o.action !== 'open' && o.action !== 'place') || o.volume === undefined) return;
+    const rule = masterLotRule(s.instruments.get(o.symbol!)!, o.volume);
+    if (rule) out.push({ path: ['orders', i, 'volume'], message: `${REJECTED}: ${rule}` });
+  });
+  s.clients.forEach((c, i) => c.trades.forEach((t, j) => {
+    const rule = masterLotRule(s.instruments.get(t.symbol)!, t.volume);
+    if (rule) out.push({ path: ['clients', i, 'trades', j, 'volume'], message: `${REJECTED}: ${rule}${t.close !== undefined ? ', and so will its close' : ''}` });
+  }));
+  return out;
+}
+
+// ------------------------------------------------------------------ tickets
+
+/** Orders in the order the run applies them: by time, then as listed (all orders have one priority). */
+function runOrder(orders: readonly OrderSpec[]): Array<{ o: OrderSpec; i: number }> {
+  return orders.map((o, i) => ({ o, i })).sort((a, b) => a.o.at - b.o.at || a.i - b.i);
+}
+
+function opens(o: OrderSpec): boolean {
+  return o.action === 'open' || o.action === 'place';
+}
+
+/**
+ * Tickets: an action on a ticket nothing opened or placed before it; a cancel of a market order or a
+ * new price for one (only pending orders have them); an open or placement reusing a ticket.
+ */
+function ticketChecks(s: Scenario): Array<{ path: Array<string | number>; message: string }> {
+  const out: Array<{ path: Array<string | number>; message: string }> = [];
+  const ordered = runOrder(s.orders);
+  const latest = new Map<string, { o: OrderSpec; i: number }>();
+  const placed = new Set<string>();
+  ordered.forEach(({ o, i }, n) => {
+    const before = latest.get(o.ticket);
+    if (opens(o)) {
+      if (o.action === 'place') placed.add(o.ticket);
+      if (before) {
+        const where = s.locate(['orders', before.i]);
+        out.push({ path: ['orders', i, 'ticket'], message: `ticket ${o.ticket} is already used by ${where.path}${where.line !== undefined ? ` (line ${where.line})` : ''}: the run rejects this ${o.action} ("ticket ${o.ticket} already used") if that order is still open or pending then, else two trades share the ticket in the outputs` });
+      }
+      latest.set(o.ticket, { o, i });
+      return;
+    }
+    if (!before) {
+      const later = ordered.slice(n + 1).find((x) => opens(x.o) && x.o.ticket === o.ticket);
+      const hint = later ? ` (${s.locate(['orders', later.i]).path} does, at ${formatServerTime(later.o.at)}, after this ${o.action})` : '';
+      out.push({ path: ['orders', i, 'ticket'], message: `${REJECTED}: no earlier order opens or places ticket ${o.ticket}${hint}` });
+      return;
+    }
+    // A ticket ever placed may be pending (a reused ticket's open is then the one rejected): only a ticket never placed is surely a market order.
+    if (placed.has(o.ticket)) return;
+    const market = `ticket ${o.ticket} is a market order (${s.locate(['orders', before.i]).path})`;
+    if (o.action === 'cancel') out.push({ path: ['orders', i, 'action'], message: `${REJECTED}: ${market}, and only a pending order can be cancelled` });
+    if (o.action === 'modify' && o.price !== undefined) out.push({ path: ['orders', i, 'price'], message: `${REJECTED}: ${market}: an open trade has no price to modify, only its SL and TP` });
+  });
+  return out;
+}
+
+// ------------------------------------------------------------------ investor flows
+
+/**
+ * Flows the run will refuse because their investor is not in the program when they execute: before
+ * its join has executed, or after its leave has. Requests execute when the runner says
+ * (requestExecutesAt), joins before flows at one instant and flows as listed; a request that would
+ * execute after the end is not rejected but reported as not executed, so it is left alone here.
+ */
+function flowChecks(s: Scenario): Array<{ path: Array<string | number>; message: string }> {
+  const out: Array<{ path: Array<string | number>; message: string }> = [];
+  const investors = new Map(s.investors.map((inv, i) => [inv.id, { inv, i }]));
+  const left = new Map<string, number>();
+  s.flows
+    .map((f, i) => ({ f, i, when: requestExecutesAt(investors.get(f.investor)!.inv.model, f.at) }))
+    .sort((a, b) => a.when - b.when || a.i - b.i)
+    .forEach(({ f, i, when }) => {
+      if (when > s.end) return;
+      const { inv, i: invIndex } = investors.get(f.investor)!;
+      if (inv.at !== undefined && when < requestExecutesAt(inv.model, inv.at)) {
+        out.push({ path: ['flows', i, 'at'], message: `${REJECTED}: investor ${inv.id} has not joined by then (its join request, ${s.locate(['investors', invIndex, 'at']).path}, is at ${formatServerTime(inv.at)})` });
+        return;
+      }
+      const leave = left.get(f.investor);
+      if (leave !== undefined) {
+        out.push({ path: ['flows', i, 'at'], message: `${REJECTED}: investor ${inv.id} has left by then (${s.locate(['flows', leave]).path})` });
+        return;
+      }
+      if (f.type === 'leave') left.set(f.investor, i);
+    });
+  return out;
+}
+
+// ------------------------------------------------------------------ trading hours
+
+/** Orders and client trades outside the trading week: the runner rejects them as market closed. */
+function marketHoursChecks(s: Scenario): Array<{ path: Array<string | number>; message: string }> {
+  const out: Array<{ path: Array<string | number>; message: string }> = [];
+  s.orders.forEach((o, i) => {
+    if (!isMarketOpen(o.at)) out.push({ path: ['orders', i, 'at'], message: `${REJECTED}: ${MARKET_CLOSED}` });
+  });
+  s.clients.forEach((c, i) => c.trades.forEach((t, j) => {
+    if (!isMarketOpen(t.open)) out.push({ path: ['clients', i, 'trades', j, 'open'], message: `${REJECTED}: ${MARKET_CLOSED}` });
+    if (t.close !== undefined && !isMarketOpen(t.close)) out.push({ path: ['clients', i, 'trades', j, 'close'], message: `${REJECTED}: ${MARKET_CLOSED}` });
+  }));
+  return out;
+}
