@@ -9,7 +9,8 @@ import { MONTE_CARLO_FILES, monteCarloToDirectory } from '../reports/monte-carlo
 import { humanAmount } from '../reports/html.js';
 import { OUTPUT_FILES, runToDirectory } from '../reports/run.js';
 import { InputError } from '../sim/input-error.js';
-import { type LoadOptions, loadScenario, loadVariants } from '../sim/scenario.js';
+import type { OutputOptions } from '../reports/output-dir.js';
+import { type LoadOptions, type Scenario, loadScenario, loadVariants } from '../sim/scenario.js';
 import { type ScenarioWarning, formatWarning, staticChecks, variantChecks } from '../sim/static-checks.js';
 import { type CommandLine, type CommandName, UsageError, helpHint, helpText, readCommandLine } from './options.js';
 import { type Io, type Terminal, terminal } from './terminal.js';
@@ -48,6 +49,11 @@ function loadOptions(c: CommandLine): LoadOptions {
   return { ...(c.seed !== undefined ? { seed: c.seed } : {}), ...(c.dataDirs.length ? { dataDirs: c.dataDirs } : {}) };
 }
 
+/** What recovery of an interrupted run did to --out, said on stderr (not under --quiet). */
+function outputOptions(c: CommandLine, t: Terminal): OutputOptions {
+  return c.quiet ? {} : { onNote: (note) => t.err(`note: --out ${c.out!}: ${note}\n`) };
+}
+
 /** Before a run: warnings refused under --strict, else counted on stderr in one line (not under --quiet). */
 function heed(c: CommandLine, warnings: readonly ScenarioWarning[], t: Terminal): void {
   if (warnings.length === 0) return;
@@ -59,8 +65,8 @@ async function runCommand(c: CommandLine, t: Terminal): Promise<void> {
   const scenario = loadScenario(c.scenario, loadOptions(c));
   heed(c, staticChecks(scenario), t);
   const seeds = c.single ? undefined : c.seeds ?? scenario.monteCarloSeeds;
-  if (seeds !== undefined) return monteCarlo(c, seeds, t);
-  const r = runToDirectory(c.scenario, c.out!, loadOptions(c));
+  if (seeds !== undefined) return monteCarlo(c, scenario, seeds, t);
+  const r = runToDirectory(scenario, c.out!, outputOptions(c, t));
   if (c.quiet) return;
   const s = r.summary;
   t.out([
@@ -71,10 +77,10 @@ async function runCommand(c: CommandLine, t: Terminal): Promise<void> {
   ].join('\n') + '\n');
 }
 
-async function monteCarlo(c: CommandLine, seeds: number, t: Terminal): Promise<void> {
+async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: Terminal): Promise<void> {
   const progress = c.quiet || !t.interactive ? undefined : (done: number, total: number) => t.progress(`seed ${done}/${total}`);
   const workers = c.workers ?? (seeds >= 300 ? availableParallelism() : 1);
-  const mc = await monteCarloToDirectory(c.scenario, c.out!, { ...loadOptions(c), seeds, workers }, progress);
+  const mc = await monteCarloToDirectory(scenario, c.out!, { ...loadOptions(c), ...outputOptions(c, t), seeds, workers }, progress);
   if (progress) t.err('\n');
   if (c.quiet) return;
   const s = mc.summary;
@@ -88,9 +94,9 @@ async function monteCarlo(c: CommandLine, seeds: number, t: Terminal): Promise<v
 }
 
 async function compareCommand(c: CommandLine, t: Terminal): Promise<void> {
-  const { base, variants } = loadVariants(c.scenario, loadOptions(c));
-  heed(c, variantChecks(base, variants, true), t);
-  const r = await compareToDirectory(c.scenario, c.out!, loadOptions(c));
+  const loaded = loadVariants(c.scenario, loadOptions(c));
+  heed(c, variantChecks(loaded.base, loaded.variants, true), t);
+  const r = await compareToDirectory(loaded, c.out!, outputOptions(c, t));
   if (c.quiet) return;
   t.out(`${r.text}\nwrote comparison.csv, earnings.csv, comparison.html and ${r.variants} variant runs to ${c.out!}\n`);
 }

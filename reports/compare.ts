@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { Dec } from '../engine/decimal.js';
 import { InputError } from '../sim/input-error.js';
-import { type LoadOptions, loadVariants } from '../sim/scenario.js';
+import { type LoadOptions, type ScenarioVariants, loadVariants } from '../sim/scenario.js';
 import { MARKER, type OutputOptions, withOutput } from './output-dir.js';
 import { plotSvg } from './chart.js';
 import { CsvWriter } from './csv.js';
@@ -190,8 +190,10 @@ ${detail}</table>
 `;
 }
 
-export async function compareToDirectory(file: string, outDir: string, opts: LoadOptions & OutputOptions = {}): Promise<Comparison> {
-  const { base, variants } = loadVariants(file, opts);
+/** Runs every variant of a scenario (a file, or its variants already loaded) and writes the comparison into `outDir`. */
+export async function compareToDirectory(source: string | ScenarioVariants, outDir: string, opts: LoadOptions & OutputOptions = {}): Promise<Comparison> {
+  const { base, variants } = typeof source === 'string' ? loadVariants(source, opts) : source;
+  const file = base.file;
   if (variants.length === 0) throw new InputError(file, '/variants', 'expected at least one variant to compare');
   // Each variant's run is a folder beside the comparison's own files.
   const taken = [...COMPARISON_FILES, MARKER].map((f) => f.toLowerCase());

@@ -11,7 +11,7 @@ import { SYSTEM_ACCOUNTS } from '../engine/program.js';
 import { formatQ } from '../engine/quantum.js';
 import { formatServerTime } from '../engine/time.js';
 import { runScenario } from '../sim/runner.js';
-import { type Scenario, loadScenario } from '../sim/scenario.js';
+import { type LoadOptions, type Scenario, loadScenario } from '../sim/scenario.js';
 import { type OutputOptions, withOutput } from './output-dir.js';
 import { CsvWriter } from './csv.js';
 import { esc, humanAmount } from './html.js';
@@ -118,18 +118,21 @@ const workerBoot = (): string => `import(${JSON.stringify(import.meta.resolve('t
  * outcomes in seed order: each seed is a separate, complete run, so the result is the same
  * as one thread's, whatever the number of threads or the order they finish in.
  */
-async function runSeeds(file: string, seeds: readonly number[], workers: number, progress?: (done: number, total: number) => void): Promise<SeedOutcome[]> {
+/** The load options every seed shares (all but the seed): what a worker needs besides the file. */
+type SeedLoad = Omit<LoadOptions, 'seed'>;
+
+async function runSeeds(file: string, load: SeedLoad, seeds: readonly number[], workers: number, progress?: (done: number, total: number) => void): Promise<SeedOutcome[]> {
   const out = new Map<number, SeedOutcome>();
   const note = (o: SeedOutcome): void => {
     out.set(o.seed, o);
     progress?.(out.size, seeds.length);
   };
   if (workers <= 1 || seeds.length <= 1) {
-    for (const seed of seeds) note(runSeed(loadScenario(file, { seed })));
+    for (const seed of seeds) note(runSeed(loadScenario(file, { ...load, seed })));
   } else {
     const n = Math.min(workers, seeds.length);
     await Promise.all(Array.from({ length: n }, (_, w) => new Promise<void>((done, fail) => {
-      const worker = new Worker(workerBoot(), { eval: true, workerData: { file, seeds: seeds.filter((_, k) => k % n === w) } });
+      const worker = new Worker(workerBoot(), { eval: true, workerData: { file, load, seeds: seeds.filter((_, k) => k % n === w) } });
       worker.on('message', (m: WireOutcome) => note(fromWire(m)));
       worker.on('error', (e) => fail(new Error(`Monte Carlo worker: ${e.message}`)));
       worker.on('exit', (code) => (code === 0 ? done() : fail(new Error(`Monte Carlo worker exited with code ${code}`))));
@@ -246,15 +249,17 @@ export const MONTE_CARLO_FILES = ['montecarlo.json', 'seeds.csv', 'report.html',
  * Runs seeds first, first+1, … on `workers` threads (default 1); writes montecarlo.json,
  * seeds.csv, report.html (the stress page) and worst-seed/ (the full run).
  */
-export async function monteCarloToDirectory(file: string, outDir: string, opts: { seed?: number; seeds?: number; workers?: number } & OutputOptions, progress?: (done: number, total: number) => void): Promise<MonteCarloResult> {
-  const base = loadScenario(file, { seed: opts.seed });
+export async function monteCarloToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & { seeds?: number; workers?: number } & OutputOptions, progress?: (done: number, total: number) => void): Promise<MonteCarloResult> {
+  const load: SeedLoad = opts.dataDirs ? { dataDirs: opts.dataDirs } : {};
+  const base = typeof source === 'string' ? loadScenario(source, { ...load, seed: opts.seed }) : source;
+  const file = base.file;
   const n = opts.seeds ?? base.monteCarloSeeds ?? 1;
   const seeds = Array.from({ length: n }, (_, k) => base.seed + k);
   return withOutput(outputRequest('monte-carlo', base, outDir, opts), async (dir) => {
-    const outcomes = await runSeeds(file, seeds, opts.workers ?? 1, progress);
+    const outcomes = await runSeeds(file, load, seeds, opts.workers ?? 1, progress);
     const { summary, worstSeed } = summarize(base, outcomes);
     // The worst seed's risk events, in order, as its run writes them: the stress page's timeline.
-    const worstScenario = loadScenario(file, { seed: worstSeed });
+    const worstScenario = loadScenario(file, { ...load, seed: worstSeed });
     const timeline: string[][] = [];
     writeNestedRun(worstScenario, join(dir, 'worst-seed'), worstScenario.risk && ((e) => {
       if (TIMELINE.has(e.kind)) timeline.push([formatServerTime(e.time), e.kind, e.account ?? e.investor ?? '', e.reason]);

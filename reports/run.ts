@@ -19,8 +19,9 @@ export interface RunResult {
   readonly outDir: string;
 }
 
-export function runToDirectory(scenarioFile: string, outDir: string, opts: LoadOptions & OutputOptions = {}): RunResult {
-  const scenario = loadScenario(scenarioFile, opts);
+/** Runs a scenario (a file, or one already loaded) and writes the output contract into `outDir`. */
+export function runToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & OutputOptions = {}): RunResult {
+  const scenario = typeof source === 'string' ? loadScenario(source, opts) : source;
   const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir));
   return { scenario, summary, outDir };
 }

@@ -548,7 +548,13 @@ function deepMerge(base: Json, over: Json): Json {
  * scenario, its `stress` replaces the scenario's, the fields of its `costs` and `rebates` and its `clients` replace the scenario's,
  * and the result is validated like any scenario (errors name the variant).
  */
-export function loadVariants(file: string, opts: LoadOptions = {}): { base: Scenario; variants: Variant[] } {
+/** A scenario and its variants, as `mamlab compare` runs them. */
+export interface ScenarioVariants {
+  readonly base: Scenario;
+  readonly variants: readonly Variant[];
+}
+
+export function loadVariants(file: string, opts: LoadOptions = {}): ScenarioVariants {
   const base = loadScenario(file, opts);
   const parsed = parseText(readFileSync(file, 'utf8'), file);
   const raw = parsed.data as Obj;

@@ -113,7 +113,7 @@ describe('warnings before a run without --strict', () => {
     const r = await cli(['compare', file, '--out', join(dir, 'cmp'), '--data-dir', dir]);
     expect(r.exit, r.stderr).toBe(0);
     expect(r.stderr).toBe(`2 warnings in ${file}: see \`mamlab validate ${file} --data-dir ${dir}\`\n`);
-    expect(readdirSync(join(dir, 'cmp')).sort()).toEqual(['comparison.csv', 'comparison.html', 'earnings.csv', 'one', 'two']);
+    expect(readdirSync(join(dir, 'cmp')).sort()).toEqual(['.mamlab-result', 'comparison.csv', 'comparison.html', 'earnings.csv', 'one', 'two']);
   });
 
   it('validate lists them on stdout with exit 0', async () => {

@@ -70,6 +70,12 @@ describe('what --out may replace', () => {
     expect(again.exit, again.stderr).toBe(0);
   });
 
+  it('refuses an empty path in the library too (it is the current folder), writing nothing', () => {
+    const before = snapshot(join(ROOT, 'scenarios'));
+    expect(() => runToDirectory(SCENARIO, '')).toThrow(/--out "": is the current folder/);
+    expect(diffSnapshots(before, snapshot(join(ROOT, 'scenarios')))).toEqual([]);
+  });
+
   it('follows a link to a folder of results, and keeps the link', () => {
     const dir = fresh('link');
     runToDirectory(SCENARIO, join(dir, 'real'));
