@@ -28,7 +28,7 @@ interface OptionSpec {
 }
 
 const OPTIONS: Record<OptionName, OptionSpec> = {
-  out: { value: 'DIR', describe: 'output directory: written to a hidden sibling first, then swapped into place' },
+  out: { value: 'DIR', describe: 'output directory: a new path, an empty folder or an earlier mamlab result (nothing else is ever replaced); written beside it, then swapped in whole' },
   seed: { value: 'N', describe: "replaces the scenario's seed: a whole number from 0 to 4294967295 (2^32 − 1)" },
   seeds: { value: 'N', describe: "Monte Carlo: run seeds seed, seed+1, … (N from 1 to 10000) and write the distributions; overrides the scenario's monteCarlo.seeds" },
   workers: { value: 'N', describe: "Monte Carlo: worker threads, 1 to 64 (default 1 below 300 seeds, else the machine's cores); results are the same for any number" },
