@@ -9,7 +9,7 @@ import { Dec } from '../engine/decimal.js';
  * inline ticks peaked at 0.9 GB to validate and 1.8 GB to run. Four MiB keeps a scenario far
  * from the 4 GB heap; long price series belong in CSV files.
  */
-export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
 
 /**
  * Most quotes in one scenario, all symbols together (a bar is four quotes). There is no

@@ -134,26 +134,43 @@ function checkSequence(time: ServerTime, prev: { open: ServerTime; end: ServerTi
   if (bars && time < prev.end) fail(w, 'this bar opens before the previous bar ends: check the timeframe');
 }
 
-/** Validates rows of prices in order and turns them into quotes. */
-export function rowsToTicks(rows: Iterable<PriceRow>, rules: RowRules): PriceTick[] {
-  const { inst, timeframe: tf } = rules;
-  const out: PriceTick[] = [];
-  let prev: { open: ServerTime; end: ServerTime } | undefined;
-  for (const row of rows) {
+/**
+ * Validates rows of prices one at a time, in order, and turns them into quotes: rows are
+ * pushed (a CSV's as the parser reads them, so no list of records is ever held), then
+ * `finish` hands over the quotes.
+ */
+export class RowValidator {
+  private readonly out: PriceTick[] = [];
+  private prev: { open: ServerTime; end: ServerTime } | undefined;
+
+  constructor(private readonly rules: RowRules) {}
+
+  add(row: PriceRow): void {
+    const { inst, timeframe: tf, zone, budget } = this.rules;
     const c = row.cells;
-    const time = readTime(c[0], rules.zone, row.where(0));
-    checkSequence(time, prev, tf !== undefined, row.where(0));
-    if (out.length + quotesPerRow(tf) > rules.budget) fail(row.where(), tooManyQuotes('this row'));
+    const time = readTime(c[0], zone, row.where(0));
+    checkSequence(time, this.prev, tf !== undefined, row.where(0));
+    if (this.out.length + quotesPerRow(tf) > budget) fail(row.where(), tooManyQuotes('this row'));
     if (tf === undefined) {
-      out.push(tick(time, inst.symbol, readPrice(c[1], inst, row.where(1)), readPrice(c[2], inst, row.where(2)), row.where()));
-      prev = { open: time, end: time };
-    } else {
-      const spread = c[5] === undefined ? rules.defaultSpread : readSpread(c[5], row.where(5));
-      const path = barTicks(time, tf, inst.symbol, readPrice(c[1], inst, row.where(1)), readPrice(c[2], inst, row.where(2)), readPrice(c[3], inst, row.where(3)), readPrice(c[4], inst, row.where(4)), spread, inst, row.where());
-      out.push(...path);
-      prev = { open: time, end: path[3]!.time };
+      this.out.push(tick(time, inst.symbol, readPrice(c[1], inst, row.where(1)), readPrice(c[2], inst, row.where(2)), row.where()));
+      this.prev = { open: time, end: time };
+      return;
     }
+    const spread = c[5] === undefined ? this.rules.defaultSpread : readSpread(c[5], row.where(5));
+    const path = barTicks(time, tf, inst.symbol, readPrice(c[1], inst, row.where(1)), readPrice(c[2], inst, row.where(2)), readPrice(c[3], inst, row.where(3)), readPrice(c[4], inst, row.where(4)), spread, inst, row.where());
+    this.out.push(...path);
+    this.prev = { open: time, end: path[3]!.time };
   }
-  if (out.length === 0) fail(rules.source, 'expected at least one row of prices');
-  return out;
+
+  finish(): PriceTick[] {
+    if (this.out.length === 0) fail(this.rules.source, 'expected at least one row of prices');
+    return this.out;
+  }
+}
+
+/** Validates a list of rows (see RowValidator). */
+export function rowsToTicks(rows: Iterable<PriceRow>, rules: RowRules): PriceTick[] {
+  const v = new RowValidator(rules);
+  for (const row of rows) v.add(row);
+  return v.finish();
 }

@@ -12,7 +12,7 @@ import { pointer, shown } from './input-error.js';
 import { MAGNITUDES, MAX_CSV_RECORD_CHARS, MAX_PRICE_FILE_BYTES, MAX_QUOTES } from './limits.js';
 import {
   type Cell, type PriceRow, type PriceTick, TIMEFRAMES, type Timeframe, type Where,
-  barTicks, fail, quotesPerRow, readPrice, readSpread, readTime, rowsToTicks, tooManyQuotes,
+  RowValidator, barTicks, fail, quotesPerRow, readPrice, readSpread, readTime, rowsToTicks, tooManyQuotes,
 } from './price-rows.js';
 import { stream } from './rng.js';
 
@@ -81,26 +81,13 @@ const CSV_PROBLEMS: Record<string, string> = {
   CSV_MAX_RECORD_SIZE: `a row is longer than ${MAX_CSV_RECORD_CHARS} characters`,
 };
 
-interface CsvRecord { readonly cells: string[]; readonly line: number }
-
-/** RFC 4180 records with their line numbers (quoted cells, CRLF or LF); at most `maxRecords`. */
-function csvRecords(text: string, name: string, maxRecords: number): CsvRecord[] {
-  const lines: number[] = [];
-  try {
-    const records = parseCsv(text, {
-      record_delimiter: ['\r\n', '\n'], skip_empty_lines: true, trim: true, relax_column_count: true,
-      max_record_size: MAX_CSV_RECORD_CHARS, to: maxRecords,
-      on_record: (cells, c) => {
-        lines.push(c.lines);
-        return cells;
-      },
-    });
-    return records.map((cells, i) => ({ cells, line: lines[i]! }));
-  } catch (e) {
-    if (!(e instanceof CsvError)) throw e;
-    const line = typeof e.lines === 'number' ? e.lines : undefined;
-    fail({ file: name, path: line === undefined ? '' : `line ${line}`, line }, `not a valid CSV file: ${CSV_PROBLEMS[e.code] ?? 'unreadable CSV'}`);
-  }
+/** A CSV's header: which columns the rows hold. */
+function csvHeader(cells: readonly string[], line: number, name: string): { header: string[]; bars: boolean } {
+  const header = cells.map((h) => h.toLowerCase());
+  const isTicks = header.join(',') === 'time,bid,ask';
+  const isBars = header.slice(0, 5).join(',') === 'time,open,high,low,close' && (header.length === 5 || (header.length === 6 && header[5] === 'spread'));
+  if (!isTicks && !isBars) fail({ file: name, path: `line ${line}`, line }, `expected a header \`time,bid,ask\` or \`time,open,high,low,close[,spread]\`, got ${shown(cells.join(','))}`);
+  return { header, bars: isBars };
 }
 
 /** CSV with a header: `time,bid,ask` (ticks) or `time,open,high,low,close[,spread]` (bars, needs a timeframe). */
@@ -112,23 +99,46 @@ function csvSource(src: { csv: string; timeframe?: Timeframe; spread?: Cell }, i
   const file = readInputFile({ path: real, shownAs: name, what: 'price file', maxBytes: MAX_PRICE_FILE_BYTES, blame: named });
   ctx.onFile?.(file);
   const budget = ctx.budget ?? MAX_QUOTES;
+  let columns: string[] = [];
+  let rows: RowValidator | undefined;
+  const record = (cells: string[], line: number): void => {
+    if (!rows) {
+      const h = csvHeader(cells, line, name);
+      if (h.bars && !src.timeframe) fail(inScenario(ctx, [...base, 'timeframe']), 'a CSV of bars needs `timeframe` (M1, M5, M15, M30, H1, H4, D1)');
+      columns = h.header;
+      rows = new RowValidator({
+        inst, zone: ctx.zone, timeframe: h.bars ? src.timeframe : undefined, defaultSpread: defaultSpread(src.spread, ctx, base),
+        budget, source: { file: name, path: `line ${line + 1}`, line: line + 1 },
+      });
+      return;
+    }
+    const where = (): Where => ({ file: name, path: `line ${line}`, line });
+    if (cells.length !== columns.length) fail(where(), `expected ${columns.length} columns (${columns.join(',')}), got ${cells.length}`);
+    rows.add({ cells, where });
+  };
   // The header, every row the budget allows (one quote a row at least), and one more to tell the budget is exceeded.
-  const records = csvRecords(file.text, name, budget + 2);
-  const head = records[0];
-  const header = (head?.cells ?? []).map((h) => h.toLowerCase());
-  const isTicks = header.join(',') === 'time,bid,ask';
-  const isBars = header.slice(0, 5).join(',') === 'time,open,high,low,close' && (header.length === 5 || (header.length === 6 && header[5] === 'spread'));
-  if (!isTicks && !isBars) fail({ file: name, path: `line ${head?.line ?? 1}`, line: head?.line ?? 1 }, `expected a header \`time,bid,ask\` or \`time,open,high,low,close[,spread]\`, got ${shown(head?.cells.join(',') ?? '')}`);
-  if (isBars && !src.timeframe) fail(inScenario(ctx, [...base, 'timeframe']), 'a CSV of bars needs `timeframe` (M1, M5, M15, M30, H1, H4, D1)');
-  const rows = records.slice(1).map((r): PriceRow => {
-    const where = (): Where => ({ file: name, path: `line ${r.line}`, line: r.line });
-    if (r.cells.length !== header.length) fail(where(), `expected ${header.length} columns (${header.join(',')}), got ${r.cells.length}`);
-    return { cells: r.cells, where };
-  });
-  return rowsToTicks(rows, {
-    inst, zone: ctx.zone, timeframe: isBars ? src.timeframe : undefined, defaultSpread: defaultSpread(src.spread, ctx, base),
-    budget, source: { file: name, path: `line ${head!.line + 1}`, line: head!.line + 1 },
-  });
+  readCsv(file.text, name, budget + 2, record);
+  const validator = rows as RowValidator | undefined; // assigned in the callback, which TypeScript cannot follow
+  if (!validator) fail({ file: name, path: 'line 1', line: 1 }, 'expected a header `time,bid,ask` or `time,open,high,low,close[,spread]`, got an empty file');
+  return validator.finish();
+}
+
+/** Feeds RFC 4180 records (quoted cells, CRLF or LF) with their line numbers to `record`, at most `maxRecords`, holding none. */
+function readCsv(text: string, name: string, maxRecords: number, record: (cells: string[], line: number) => void): void {
+  try {
+    parseCsv(text, {
+      record_delimiter: ['\r\n', '\n'], skip_empty_lines: true, trim: true, relax_column_count: true,
+      max_record_size: MAX_CSV_RECORD_CHARS, to: maxRecords,
+      on_record: (cells, c) => {
+        record(cells, c.lines);
+        return null;
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e;
+    const line = typeof e.lines === 'number' ? e.lines : undefined;
+    fail({ file: name, path: line === undefined ? '' : `line ${line}`, line }, `not a valid CSV file: ${CSV_PROBLEMS[e.code] ?? 'unreadable CSV'}`);
+  }
 }
 
 /** A decimal number of points that may be negative (a drift, a jump's mean). */

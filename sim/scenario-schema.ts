@@ -23,6 +23,7 @@ function checkMagnitude(kind: unknown, data: unknown): { ok: boolean; message?: 
 }
 
 let validator: ValidateFunction | undefined;
+let rootSchema: { definitions?: Record<string, unknown> } = {};
 
 export function validate(): ValidateFunction {
   if (!validator) {
@@ -34,7 +35,8 @@ export function validate(): ValidateFunction {
     };
     magnitude.errors = [] as Array<Partial<ErrorObject>>;
     ajv.addKeyword({ keyword: 'magnitude', schemaType: 'string', errors: true, validate: magnitude });
-    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+    rootSchema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as typeof rootSchema;
+    validator = ajv.compile(rootSchema);
   }
   return validator;
 }
@@ -72,10 +74,58 @@ function explain(e: ErrorObject): { path: string; text: string } {
   }
 }
 
+const SHAPE = new Set(['required', 'additionalProperties', 'type', 'enum', 'const']);
+
+type SchemaNode = { $ref?: string; type?: string | string[]; enum?: unknown[]; const?: unknown; required?: string[]; properties?: Record<string, unknown>; additionalProperties?: unknown };
+
+function resolveRef(node: SchemaNode): SchemaNode {
+  let n = node;
+  for (let hops = 0; n.$ref !== undefined && hops < 10; hops++) n = (rootSchema.definitions as Record<string, SchemaNode>)[n.$ref.replace('#/definitions/', '')] ?? {};
+  return n;
+}
+
+const isType = (t: string, v: unknown): boolean =>
+  t === 'object' ? typeof v === 'object' && v !== null && !Array.isArray(v)
+    : t === 'array' ? Array.isArray(v)
+      : t === 'integer' ? Number.isInteger(v)
+        : t === 'null' ? v === null
+          : typeof v === t;
+
+/** Whether a value has the shape of one form of a `oneOf`: its type, constant, required and allowed fields. */
+function fitsShape(form: SchemaNode, data: unknown): boolean {
+  const f = resolveRef(form);
+  if (f.type !== undefined && ![f.type].flat().some((t) => isType(t, data))) return false;
+  if (f.enum && !f.enum.includes(data)) return false;
+  if (f.const !== undefined && f.const !== data) return false;
+  if (!isType('object', data)) return true;
+  const o = data as Record<string, unknown>;
+  if (f.required?.some((k) => !(k in o))) return false;
+  return f.additionalProperties !== false || Object.keys(o).every((k) => f.properties !== undefined && k in f.properties);
+}
+
+/**
+ * Drops the errors of the forms a value plainly did not mean. When a `oneOf` (or `anyOf`) fails and some
+ * of its forms fit the value's shape, the shape errors at the value itself come from the
+ * other forms and only mislead: a `perLot` too large must not read as "unknown field perLot"
+ * from the form that takes `notionalPct`. What is left names the problem inside the form
+ * that fits.
+ */
+function pruneOneOf(errors: readonly ErrorObject[]): ErrorObject[] {
+  const dropped = new Set<ErrorObject>();
+  for (const one of errors) {
+    if ((one.keyword !== 'oneOf' && one.keyword !== 'anyOf') || !Array.isArray(one.schema)) continue;
+    if (!(one.schema as SchemaNode[]).some((form) => fitsShape(form, one.data))) continue;
+    dropped.add(one);
+    for (const e of errors) if (e.instancePath === one.instancePath && SHAPE.has(e.keyword)) dropped.add(e);
+  }
+  return errors.filter((e) => !dropped.has(e));
+}
+
 /** The most specific schema errors first: deepest path, then unknown fields, missing fields, enums, types. */
 export function schemaError(errors: readonly ErrorObject[], file: string, lineOf: Parsed['lineOf']): InputError {
   const depth = (e: ErrorObject): number => e.instancePath.split('/').length + (e.keyword === 'required' || e.keyword === 'additionalProperties' ? 1 : 0);
-  const ranked = [...errors].sort((a, b) => depth(b) - depth(a) || (KIND_RANK[a.keyword] ?? 9) - (KIND_RANK[b.keyword] ?? 9));
+  const kept = pruneOneOf(errors);
+  const ranked = (kept.length ? kept : [...errors]).sort((a, b) => depth(b) - depth(a) || (KIND_RANK[a.keyword] ?? 9) - (KIND_RANK[b.keyword] ?? 9));
   const seen = new Set<string>();
   const lines: Array<{ path: string; text: string }> = [];
   for (const e of ranked) {
