@@ -55,7 +55,8 @@ export function parseText(text: string, file: string): Parsed {
   let doc: Document;
   try {
     // resolveKnownTags off: `!!binary`, `!!set` and the like stay plain strings and maps, so the data is JSON.
-    doc = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false, resolveKnownTags: false });
+    // logLevel error: the parser's warnings would go straight to the process's stderr, around the one message.
+    doc = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false, resolveKnownTags: false, logLevel: 'error' });
   } catch (e) {
     throw new InputError(file, '', `cannot parse the file: ${parserMessage(e)}`);
   }

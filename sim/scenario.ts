@@ -15,7 +15,7 @@ import { Money, Price, Volume } from '../engine/values.js';
 import type { PendingType } from '../engine/orders.js';
 import type { ServerTimeZone } from './calendar.js';
 import { type InputFile, checkDataDirs, readInputFile } from './input-files.js';
-import { InputError, pointer } from './input-error.js';
+import { InputError, pointer, shown } from './input-error.js';
 import { MAX_QUOTES, MAX_SCENARIO_BYTES, MAX_SEED } from './limits.js';
 import { type Json, type Obj, type Path, Reader } from './reader.js';
 import { type ClientSpec, type CostContext, type CostTerms, checkReferrer, readClients, readCosts, readRebates } from './scenario-costs.js';
@@ -257,7 +257,7 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   const instruments = new Map<string, Instrument>();
   (doc.instruments as Json[]).forEach((item, i) => {
     const def = typeof item === 'string' ? library.get(item) : (item as Obj);
-    if (!def) r.fail(['instruments', i], `unknown instrument ${JSON.stringify(item)}; bundled: ${[...library.keys()].join(', ')}, or give a full definition`);
+    if (!def) r.fail(['instruments', i], `unknown instrument ${shown(item)}; bundled: ${[...library.keys()].join(', ')}, or give a full definition`);
     const inst = instrumentFrom(def, r, typeof item === 'string' ? ['instruments', i] : ['instruments', i], presetTerms?.minLot as Obj | undefined);
     if (instruments.has(inst.symbol)) r.fail(['instruments', i], `instrument ${inst.symbol} is listed twice`);
     instruments.set(inst.symbol, inst);
@@ -373,7 +373,7 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   checkTerms(r, allocation, investors, pool, policiesRounding(doc), instruments);
   const flows: FlowSpec[] = (doc.flows as Obj[]).map((o, i) => {
     const path: Path = ['flows', i];
-    if (!ids.has(o.investor as string)) r.fail([...path, 'investor'], `unknown investor ${JSON.stringify(o.investor)}; declared: ${[...ids].join(', ') || 'none'}`);
+    if (!ids.has(o.investor as string)) r.fail([...path, 'investor'], `unknown investor ${shown(o.investor)}; declared: ${[...ids].join(', ') || 'none'}`);
     const type = o.type as FlowSpec['type'];
     if (type === 'leave' && o.amount !== undefined) r.fail([...path, 'amount'], 'a leave takes everything: no amount');
     if (type !== 'leave' && o.amount === undefined) r.fail([...path, 'amount'], `a ${type} needs an amount`);
@@ -399,7 +399,7 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
     }
     const needs = action === 'open' ? ['symbol', 'side', ...(allocation === 'lot' ? [] : ['volume'])] : action === 'place' ? ['symbol', 'type', 'price', ...(allocation === 'lot' ? [] : ['volume'])] : [];
     for (const k of needs) if (o[k] === undefined) r.fail([...path, k], `is required to ${action} an order`);
-    if (o.symbol !== undefined && !instruments.has(o.symbol as string)) r.fail([...path, 'symbol'], `unknown instrument ${JSON.stringify(o.symbol)}; the scenario has: ${[...instruments.keys()].join(', ')}`);
+    if (o.symbol !== undefined && !instruments.has(o.symbol as string)) r.fail([...path, 'symbol'], `unknown instrument ${shown(o.symbol)}; the scenario has: ${[...instruments.keys()].join(', ')}`);
     if (action === 'open' || action === 'place') ticketSymbol.set(ticket, o.symbol as string);
     const symbol = (o.symbol as string | undefined) ?? ticketSymbol.get(ticket);
     const inst = symbol ? instruments.get(symbol) : undefined;
