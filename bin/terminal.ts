@@ -3,6 +3,8 @@
 // could clear the screen, retitle the window, hide text or reorder it (bidi overrides). So every
 // string the CLI prints passes through one function at the `io` boundary, whoever composed it.
 
+import { escapeControls as escapeLines } from '../sim/input-error.js';
+
 /** How the CLI writes: a real process's streams, or strings a test collects. */
 export interface Io {
   readonly stdout: { write(s: string): unknown; readonly isTTY?: boolean };
@@ -11,19 +13,9 @@ export interface Io {
   readonly debug?: boolean;
 }
 
-/**
- * C0 controls except tab and newline, DEL, C1 controls (U+0080–U+009F; U+009B alone starts an
- * escape sequence on some terminals), and the bidi embeddings, overrides and isolates
- * (U+202A–U+202E, U+2066–U+2069).
- */
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** The text with each unsafe character shown as its escape: `\x1b`, `\x7f`, `\u202e`. */
+/** The text with each unsafe character shown as its escape (`\x1b`, `\u202e`); the CLI's own line breaks and tabs stay. */
 export function escapeControls(text: string): string {
-  return text.replace(UNSAFE, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+  return escapeLines(text, { keepLines: true });
 }
 
 /** The only way commands print: everything escaped. */

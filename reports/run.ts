@@ -1,7 +1,7 @@
 // One run end to end: load the scenario, run it, and write the whole output contract
 // (summary.json, the CSV files and report.html) into a staged directory that is renamed into place only when complete.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
 import { runScenario } from '../sim/runner.js';
 import { type LoadOptions, type Scenario, loadScenario } from '../sim/scenario.js';
@@ -28,15 +28,9 @@ export function runToDirectory(source: string | Scenario, outDir: string, opts: 
 
 /** What `--out` must respect for a scenario: the files it reads. */
 export function outputRequest(command: string, scenario: Scenario, target: string, opts: OutputOptions = {}): OutputRequest {
-  return { target, command, scenarioHash: scenario.hash, inputs: inputsOf(scenario), onNote: opts.onNote };
+  return { target, command, scenarioHash: scenario.hash, inputs: scenario.inputs, onNote: opts.onNote };
 }
 
-/** The scenario file and every price file it reads. */
-function inputsOf(s: Scenario): string[] {
-  const base = dirname(resolve(s.file));
-  const prices = Object.values((s.normalized.prices ?? {}) as Record<string, { csv?: string }>);
-  return [resolve(s.file), ...prices.flatMap((p) => (typeof p.csv === 'string' ? [resolve(base, p.csv)] : []))];
-}
 
 /** A run inside another result (a variant of a comparison, the worst Monte Carlo seed): its own folder, marked as a result. */
 export function writeNestedRun(scenario: Scenario, dir: string, onEvent?: (e: EngineEvent) => void): Summary {

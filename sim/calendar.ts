@@ -49,6 +49,18 @@ function utcToServer(zone: ServerTimeZone, utcMs: number): ServerTime {
 
 const TIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]\d{2}:\d{2})?$/;
 
+/** Real UTC offsets run from −12:00 to +14:00; ±14:00 bounds both sides, minutes below 60. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+/** Minutes east of UTC of an offset like +05:30, or undefined when no real zone could have it. */
+function utcOffsetMinutes(tz: string): number | undefined {
+  const hours = +tz.slice(1, 3);
+  const minutes = +tz.slice(4, 6);
+  const total = hours * 60 + minutes;
+  if (minutes > 59 || total > MAX_OFFSET_MINUTES) return undefined;
+  return (tz[0] === '-' ? -1 : 1) * total;
+}
+
 /**
  * Parses a timestamp. Without a zone it is server wall time; with `Z` or an offset it is an
  * instant converted to server time by the zone's rules. Returns undefined when malformed.
@@ -61,7 +73,8 @@ export function parseTime(text: string, zone: ServerTimeZone): ServerTime | unde
   const back = new Date(wall);
   if (back.getUTCFullYear() !== +y! || back.getUTCMonth() !== +mo! - 1 || back.getUTCDate() !== +d! || +h > 23 || +mi > 59 || +s > 59) return undefined;
   if (!tz) return serverTime(wall);
-  const offsetMin = tz === 'Z' ? 0 : (tz[0] === '-' ? -1 : 1) * (+tz.slice(1, 3) * 60 + +tz.slice(4, 6));
+  const offsetMin = tz === 'Z' ? 0 : utcOffsetMinutes(tz);
+  if (offsetMin === undefined) return undefined;
   return utcToServer(zone, wall - offsetMin * MINUTE);
 }
 

@@ -4,7 +4,7 @@ import { Dec } from '../engine/decimal.js';
 import { type Quantum, isOnQuantum } from '../engine/quantum.js';
 import type { ServerTime } from '../engine/time.js';
 import { type ServerTimeZone, parseTime } from './calendar.js';
-import { InputError, pointer } from './input-error.js';
+import { InputError, pointer, shown } from './input-error.js';
 
 export type Path = Array<string | number>;
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -33,7 +33,7 @@ export class Reader {
 
   time(v: Json | undefined, path: Path, zone: ServerTimeZone): ServerTime {
     const t = typeof v === 'string' ? parseTime(v, zone) : undefined;
-    if (t === undefined) this.fail(path, `expected a valid time like 2024-03-04T10:00:00, got ${JSON.stringify(v)}`);
+    if (t === undefined) this.fail(path, `expected a valid time like 2024-03-04T10:00:00, got ${shown(v)}`);
     return t;
   }
 }

@@ -10,6 +10,7 @@ import { type SwapMode, type SwapTerms, type Weekday, defaultTripleDay } from '.
 import type { ServerTime } from '../engine/time.js';
 import { Money, Volume } from '../engine/values.js';
 import type { ServerTimeZone } from './calendar.js';
+import { shown } from './input-error.js';
 import type { Json, Obj, Path, Reader } from './reader.js';
 
 export interface CostTerms {
@@ -172,7 +173,7 @@ export function readClients(c: CostContext, doc: Obj, instruments: ReadonlyMap<s
       if (tickets.has(ticket)) c.r.fail([...where, 'ticket'], `ticket ${ticket} is already used`);
       tickets.add(ticket);
       const inst = instruments.get(t.symbol as string);
-      if (!inst) c.r.fail([...where, 'symbol'], `unknown instrument ${JSON.stringify(t.symbol)}; the scenario has: ${[...instruments.keys()].join(', ')}`);
+      if (!inst) c.r.fail([...where, 'symbol'], `unknown instrument ${shown(t.symbol)}; the scenario has: ${[...instruments.keys()].join(', ')}`);
       const open = c.within(c.r.time(t.open, [...where, 'open'], c.zone), [...where, 'open']);
       const close = t.close === undefined ? undefined : c.within(c.r.time(t.close, [...where, 'close'], c.zone), [...where, 'close']);
       if (close !== undefined && close <= open) c.r.fail([...where, 'close'], 'expected the close after the open');

@@ -2,10 +2,8 @@
 // schemas/scenario.schema.json with defaults filled in, checks what a schema cannot (cross
 // references, quanta, times), and returns the normalized scenario the runner executes.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument, visit } from 'yaml';
 import { Dec } from '../engine/decimal.js';
 import { type Instrument, INSTRUMENT_CLASSES, type InstrumentClass, type Side } from '../engine/instrument.js';
 import { type AllocationTerms, allocationFamily } from '../engine/allocation.js';
@@ -16,17 +14,20 @@ import type { ServerTime } from '../engine/time.js';
 import { Money, Price, Volume } from '../engine/values.js';
 import type { PendingType } from '../engine/orders.js';
 import type { ServerTimeZone } from './calendar.js';
-import { InputError, pointer } from './input-error.js';
+import { type InputFile, checkDataDirs, readInputFile } from './input-files.js';
+import { InputError, pointer, shown } from './input-error.js';
+import { MAX_QUOTES, MAX_SCENARIO_BYTES, MAX_SEED } from './limits.js';
 import { type Json, type Obj, type Path, Reader } from './reader.js';
 import { type ClientSpec, type CostContext, type CostTerms, checkReferrer, readClients, readCosts, readRebates } from './scenario-costs.js';
 import type { RebateTerms } from '../engine/rebate.js';
 import type { AccountLimits, RiskTerms } from '../engine/risk.js';
 import { readAccountLimits, readRisk } from './scenario-risk.js';
+import { schemaError, validate } from './scenario-schema.js';
+import { type Parsed, parseText } from './scenario-text.js';
 import { NO_STRESS, type Stress, type StressSpec, buildStress } from './stress.js';
 import { type PriceSourceInput, type PriceTick, loadPriceSource, mergeTicks } from './prices.js';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
-const SCHEMA_PATH = resolve(ROOT, 'schemas/scenario.schema.json');
 const PRESET_DIR = resolve(ROOT, 'scenarios/presets');
 
 
@@ -106,6 +107,8 @@ export interface Scenario {
   readonly normalized: Obj;
   /** SHA-256 of the normalized document and every price file it reads. */
   readonly hash: string;
+  /** Absolute real paths of every file the load read: the scenario, its price files, the presets. */
+  readonly inputs: readonly string[];
   /**
    * Where a path of the document is in the file the user wrote: its JSON pointer and line, for
    * messages about a valid scenario (the static checks' warnings). In a variant, the fields the
@@ -115,98 +118,6 @@ export interface Scenario {
 }
 
 export type Locate = (path: ReadonlyArray<string | number>) => { readonly path: string; readonly line?: number };
-
-// ------------------------------------------------------------------ parsing with positions
-
-interface Parsed {
-  readonly data: Json;
-  readonly lineOf: (path: ReadonlyArray<string | number>) => number | undefined;
-}
-
-const MAX_EXACT_DIGITS = 15;
-
-function parseText(text: string, file: string): Parsed {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const line = lineCounter.linePos(e.pos[0]).line;
-    throw new InputError(file, '', `cannot parse the file: ${e.message.split('\n')[0]}`, line);
-  }
-  const lineOf = (path: ReadonlyArray<string | number>): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
-  // A JSON number with more significant digits than a double keeps would silently change.
-  visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value !== 'number' || !node.source) return;
-      const digits = node.source.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '');
-      if (digits.length > MAX_EXACT_DIGITS) {
-        const line = node.range ? lineCounter.linePos(node.range[0]).line : undefined;
-        throw new InputError(file, '', `the number ${node.source} has more than ${MAX_EXACT_DIGITS} significant digits and would lose precision: write it as a string, "${node.source}"`, line);
-      }
-    },
-  });
-  return { data: doc.toJS({ maxAliasCount: 100 }) as Json, lineOf };
-}
-
-// ------------------------------------------------------------------ schema validation
-
-let validator: ValidateFunction | undefined;
-
-function validate(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
-    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
-  }
-  return validator;
-}
-
-const KIND_RANK: Record<string, number> = { additionalProperties: 0, required: 1, enum: 2, type: 3, pattern: 4 };
-
-function explain(e: ErrorObject): { path: string; text: string } {
-  const p = e.params as Record<string, unknown>;
-  const schema = e.parentSchema as { description?: string; properties?: Record<string, unknown> } | undefined;
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const allowed = schema?.properties ? Object.keys(schema.properties).join(', ') : '';
-      return { path: `${e.instancePath}/${String(p.additionalProperty)}`, text: `unknown field "${String(p.additionalProperty)}"${allowed ? `; expected one of: ${allowed}` : ''}` };
-    }
-    case 'required':
-      return { path: `${e.instancePath}/${String(p.missingProperty)}`, text: 'is required but missing' };
-    case 'enum':
-      return { path: e.instancePath, text: `expected one of: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
-    case 'type':
-      return { path: e.instancePath, text: `expected ${String(p.type).replace(',', ' or ')}` };
-    case 'pattern':
-      return { path: e.instancePath, text: `expected ${schema?.description ?? `text matching ${String(p.pattern)}`}` };
-    case 'oneOf':
-      return { path: e.instancePath, text: `expected exactly one of the allowed forms${schema?.description ? ` (${schema.description})` : ''}` };
-    default:
-      return { path: e.instancePath, text: e.message ?? 'is invalid' };
-  }
-}
-
-/** The most specific schema errors first: deepest path, then unknown fields, missing fields, enums, types. */
-function schemaError(errors: readonly ErrorObject[], file: string, lineOf: Parsed['lineOf']): InputError {
-  const depth = (e: ErrorObject): number => e.instancePath.split('/').length + (e.keyword === 'required' || e.keyword === 'additionalProperties' ? 1 : 0);
-  const ranked = [...errors].sort((a, b) => depth(b) - depth(a) || (KIND_RANK[a.keyword] ?? 9) - (KIND_RANK[b.keyword] ?? 9));
-  const seen = new Set<string>();
-  const lines: Array<{ path: string; text: string }> = [];
-  for (const e of ranked) {
-    const x = explain(e);
-    if (seen.has(x.path)) continue;
-    seen.add(x.path);
-    lines.push(x);
-  }
-  const first = lines[0]!;
-  const toPath = (ptr: string): Path => ptr.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
-  return new InputError(file, first.path, first.text, lineOf(toPath(first.path)), lines.slice(1, 5).map((l) => `${l.path}: ${l.text}`));
-}
 
 // ------------------------------------------------------------------ semantic reading
 
@@ -280,26 +191,51 @@ export interface LoadOptions {
   readonly dataDirs?: readonly string[];
 }
 
-/** Reads, validates and normalizes a scenario; throws InputError on anything wrong. */
-export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(file, '', 'cannot read the scenario file (does it exist?)');
-  }
-  return parseScenario(text, file, opts);
+/** The scenario file, read the safe way (sim/input-files.ts). */
+function readScenarioFile(file: string): InputFile {
+  return readInputFile({ path: file, shownAs: file, what: 'scenario file', maxBytes: MAX_SCENARIO_BYTES, blame: { file, path: '' } });
 }
 
+/** Reads, validates and normalizes a scenario; throws InputError on anything wrong. */
+export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
+  checkDataDirs(opts.dataDirs ?? []);
+  const f = readScenarioFile(file);
+  return readScenario(parseText(f.text, file), file, opts, [f.realPath]);
+}
+
+/** A scenario from its text; `file` names it in messages and its folder is where price files are found. */
 export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Scenario {
-  const parsed = parseText(text, file);
+  checkDataDirs(opts.dataDirs ?? []);
+  return readScenario(parseText(text, file), file, opts, []);
+}
+
+/** The real path of a file mamlab itself ships (a preset), for Scenario.inputs. */
+function realOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: string[]): Scenario {
+  const inputs = new Set(read);
+  const preset = (name: string): Obj => {
+    const path = resolve(PRESET_DIR, `${name}.json`);
+    inputs.add(realOf(path));
+    return loadJson(path);
+  };
   const data = parsed.data;
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(file, '', 'expected a JSON/YAML object at the top level');
   const v = validate();
   if (!v(data)) throw schemaError(v.errors ?? [], file, parsed.lineOf);
   const doc = data as Obj;
   const r: Reader = new Reader(file, parsed.lineOf);
-  if (opts.seed !== undefined) doc.seed = opts.seed;
+  if (opts.seed !== undefined) {
+    // The same range the schema sets for `seed`: seeded streams take 32-bit seeds.
+    if (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > MAX_SEED) throw new InputError('--seed', '', `expected a whole number from 0 to ${MAX_SEED}`);
+    doc.seed = opts.seed;
+  }
 
   const precision = r.decimal(doc.precision, ['precision']);
   let quantum: Quantum;
@@ -321,16 +257,16 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   // Program and preset
   const program = doc.program as Obj;
   const presetName = program.preset as string | undefined;
-  const preset = presetName ? loadJson(resolve(PRESET_DIR, `${presetName}.json`)) : undefined;
+  const presetTerms = presetName ? preset(presetName) : undefined;
 
   // Instruments
   const library = new Map<string, Obj>();
-  for (const i of (loadJson(resolve(PRESET_DIR, 'instruments.json')).instruments as Obj[])) library.set(i.symbol as string, i);
+  for (const i of (preset('instruments').instruments as Obj[])) library.set(i.symbol as string, i);
   const instruments = new Map<string, Instrument>();
   (doc.instruments as Json[]).forEach((item, i) => {
     const def = typeof item === 'string' ? library.get(item) : (item as Obj);
-    if (!def) r.fail(['instruments', i], `unknown instrument ${JSON.stringify(item)}; bundled: ${[...library.keys()].join(', ')}, or give a full definition`);
-    const inst = instrumentFrom(def, r, typeof item === 'string' ? ['instruments', i] : ['instruments', i], preset?.minLot as Obj | undefined);
+    if (!def) r.fail(['instruments', i], `unknown instrument ${shown(item)}; bundled: ${[...library.keys()].join(', ')}, or give a full definition`);
+    const inst = instrumentFrom(def, r, typeof item === 'string' ? ['instruments', i] : ['instruments', i], presetTerms?.minLot as Obj | undefined);
     if (instruments.has(inst.symbol)) r.fail(['instruments', i], `instrument ${inst.symbol} is listed twice`);
     instruments.set(inst.symbol, inst);
   });
@@ -347,13 +283,17 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   const seed = doc.seed as number;
   const hash = createHash('sha256');
   const streams: PriceTick[][] = [];
+  let quotes = 0;
+  const onFile = (f: InputFile): void => {
+    hash.update(f.bytes);
+    inputs.add(f.realPath);
+  };
   for (const inst of instruments.values()) {
     const src = prices[inst.symbol] as PriceSourceInput | undefined;
     if (!src) r.fail(['prices'], `no price source for ${inst.symbol}`);
-    if ('csv' in src) {
-      try { hash.update(readFileSync(resolve(baseDir, src.csv))); } catch { /* reported with its path by the price loader */ }
-    }
-    streams.push(loadPriceSource(src, inst, { file, baseDir, zone, seed, lineOf: parsed.lineOf }));
+    const ticks = loadPriceSource(src, inst, { file, baseDir, zone, seed, lineOf: parsed.lineOf, dataDirs: opts.dataDirs, budget: MAX_QUOTES - quotes, onFile });
+    quotes += ticks.length;
+    streams.push(ticks);
   }
   // Stress effects (seeded per effect) shift, widen or slip the prices; a flash crash adds its bottom tick.
   const unstressed = mergeTicks(streams);
@@ -441,7 +381,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   checkTerms(r, allocation, investors, pool, policiesRounding(doc), instruments);
   const flows: FlowSpec[] = (doc.flows as Obj[]).map((o, i) => {
     const path: Path = ['flows', i];
-    if (!ids.has(o.investor as string)) r.fail([...path, 'investor'], `unknown investor ${JSON.stringify(o.investor)}; declared: ${[...ids].join(', ') || 'none'}`);
+    if (!ids.has(o.investor as string)) r.fail([...path, 'investor'], `unknown investor ${shown(o.investor)}; declared: ${[...ids].join(', ') || 'none'}`);
     const type = o.type as FlowSpec['type'];
     if (type === 'leave' && o.amount !== undefined) r.fail([...path, 'amount'], 'a leave takes everything: no amount');
     if (type !== 'leave' && o.amount === undefined) r.fail([...path, 'amount'], `a ${type} needs an amount`);
@@ -467,7 +407,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     }
     const needs = action === 'open' ? ['symbol', 'side', ...(allocation === 'lot' ? [] : ['volume'])] : action === 'place' ? ['symbol', 'type', 'price', ...(allocation === 'lot' ? [] : ['volume'])] : [];
     for (const k of needs) if (o[k] === undefined) r.fail([...path, k], `is required to ${action} an order`);
-    if (o.symbol !== undefined && !instruments.has(o.symbol as string)) r.fail([...path, 'symbol'], `unknown instrument ${JSON.stringify(o.symbol)}; the scenario has: ${[...instruments.keys()].join(', ')}`);
+    if (o.symbol !== undefined && !instruments.has(o.symbol as string)) r.fail([...path, 'symbol'], `unknown instrument ${shown(o.symbol)}; the scenario has: ${[...instruments.keys()].join(', ')}`);
     if (action === 'open' || action === 'place') ticketSymbol.set(ticket, o.symbol as string);
     const symbol = (o.symbol as string | undefined) ?? ticketSymbol.get(ticket);
     const inst = symbol ? instruments.get(symbol) : undefined;
@@ -501,12 +441,12 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   });
 
   // Costs, rebates and self-trading clients
-  const costContext: CostContext = { r, q: quantum, zone, within, preset: (name) => loadJson(resolve(PRESET_DIR, `${name}.json`)) };
+  const costContext: CostContext = { r, q: quantum, zone, within, preset };
   const costs = readCosts(costContext, doc, instruments, presetName);
   const clients = readClients(costContext, doc, instruments, partnerIds, new Set(orders.map((o) => o.ticket)));
   const clientsOf = (partner: string): Set<string> => new Set(clients.filter((c) => c.referredBy === partner).map((c) => c.id));
   const rebates = readRebates(costContext, doc, clientsOf);
-  const risk = readRisk(r, doc, quantum, preset, pool !== undefined, accountLimits);
+  const risk = readRisk(r, doc, quantum, presetTerms, pool !== undefined, accountLimits);
   const monteCarloSeeds = (doc.monteCarlo as Obj | undefined)?.seeds as number | undefined;
 
   hash.update(canonical(doc));
@@ -514,7 +454,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     file, name: doc.name as string, description: doc.description as string, seed, quantum, zone, start, end,
     instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee,
     subscriptionFee: subscription.isZero() ? undefined : new Money(subscription), volumeFee, termChanges, terms, pool,
-    preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, stress, monteCarloSeeds, normalized: doc, hash: hash.digest('hex'),
+    preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, stress, monteCarloSeeds, normalized: doc, hash: hash.digest('hex'), inputs: [...inputs],
     locate: (path) => ({ path: pointer(path), line: parsed.lineOf(path) }),
   };
 }
@@ -543,20 +483,23 @@ function deepMerge(base: Json, over: Json): Json {
   return out;
 }
 
-/**
- * The scenario and its variants: each variant's `program`, `policies` and `risk` are merged into the
- * scenario, its `stress` replaces the scenario's, the fields of its `costs` and `rebates` and its `clients` replace the scenario's,
- * and the result is validated like any scenario (errors name the variant).
- */
 /** A scenario and its variants, as `mamlab compare` runs them. */
 export interface ScenarioVariants {
   readonly base: Scenario;
   readonly variants: readonly Variant[];
 }
 
+/**
+ * The scenario and its variants: each variant's `program`, `policies` and `risk` are merged into the
+ * scenario, its `stress` replaces the scenario's, the fields of its `costs` and `rebates` and its `clients` replace the scenario's,
+ * and the result is validated like any scenario (errors name the variant).
+ */
 export function loadVariants(file: string, opts: LoadOptions = {}): ScenarioVariants {
-  const base = loadScenario(file, opts);
-  const parsed = parseText(readFileSync(file, 'utf8'), file);
+  checkDataDirs(opts.dataDirs ?? []);
+  const f = readScenarioFile(file);
+  const base = readScenario(parseText(f.text, file), file, opts, [f.realPath]);
+  // Parsed again rather than copied: validation filled defaults into the first document in place.
+  const parsed = parseText(f.text, file);
   const raw = parsed.data as Obj;
   const list = (raw.variants as Obj[] | undefined) ?? [];
   const names = new Map<string, string>();
@@ -577,7 +520,7 @@ export function loadVariants(file: string, opts: LoadOptions = {}): ScenarioVari
     merged.name = `${raw.name as string} · ${name}`;
     if (v.description !== undefined) merged.description = v.description;
     try {
-      const scenario = parseScenario(JSON.stringify(merged), file, opts);
+      const scenario = readScenario(parseText(JSON.stringify(merged), file), file, opts, [f.realPath]);
       return { name, description: (v.description as string | undefined) ?? '', scenario: { ...scenario, locate: variantLocate(v, i, parsed.lineOf) } };
     } catch (e) {
       if (e instanceof InputError) throw new InputError(file, `/variants/${i} (${name}) → ${e.path}`, e.expected, undefined, e.more);

@@ -5,7 +5,7 @@ import { type Instrument, pointSize } from '../engine/instrument.js';
 import { type ServerTime, formatServerTime, serverTime } from '../engine/time.js';
 import { Price } from '../engine/values.js';
 import { type ServerTimeZone, parseTime } from './calendar.js';
-import { InputError, pointer } from './input-error.js';
+import { InputError, pointer, shown } from './input-error.js';
 import type { PriceTick } from './prices.js';
 import { type RandomStream, stream } from './rng.js';
 
@@ -150,14 +150,14 @@ class SpecReader {
 
   number(v: unknown, k: Path, what: string): Dec {
     const text = typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v.trim() : undefined;
-    if (text === undefined || !NUMBER_RE.test(text)) this.fail(k, `expected ${what} (a decimal number), got ${JSON.stringify(v)}`);
+    if (text === undefined || !NUMBER_RE.test(text)) this.fail(k, `expected ${what} (a decimal number), got ${shown(v)}`);
     return new Dec(text);
   }
 
   time(k: string, alternative = ''): ServerTime {
     const v = this.spec[k];
     const t = typeof v === 'string' ? parseTime(v, this.ctx.zone) : undefined;
-    if (t === undefined) this.fail([k], `expected ${alternative}a time like 2024-03-11T10:00:00, got ${JSON.stringify(v)}`);
+    if (t === undefined) this.fail([k], `expected ${alternative}a time like 2024-03-11T10:00:00, got ${shown(v)}`);
     return t;
   }
 
@@ -172,7 +172,7 @@ class SpecReader {
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
       const extra = Object.keys(o).find((x) => x !== 'min' && x !== 'max');
-      if (extra !== undefined) this.fail([k, extra], `unknown field ${JSON.stringify(extra)}; expected one of: min, max`);
+      if (extra !== undefined) this.fail([k, extra], `unknown field ${shown(extra)}; expected one of: min, max`);
       const min = checked(this.number(o.min, [k, 'min'], what), [k, 'min']);
       const max = checked(this.number(o.max, [k, 'max'], what), [k, 'max']);
       if (min.gt(max)) this.fail([k], `min ${min.toString()} is above max ${max.toString()}`);
@@ -249,12 +249,12 @@ export function buildStress(specs: readonly StressSpec[], instruments: ReadonlyM
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail0([], 'expected a stress effect: an object with a `type`');
     const spec = raw as Record<string, unknown>;
     const type = spec.type as StressSpec['type'];
-    if (!Object.hasOwn(FIELDS, type)) fail0(['type'], `expected one of ${Object.keys(FIELDS).join(', ')}, got ${JSON.stringify(spec.type)}`);
+    if (!Object.hasOwn(FIELDS, type)) fail0(['type'], `expected one of ${Object.keys(FIELDS).join(', ')}, got ${shown(spec.type)}`);
     const r: SpecReader = new SpecReader(ctx, i, spec);
-    for (const k of Object.keys(spec)) if (!FIELDS[type].includes(k)) r.fail([k], `unknown field ${JSON.stringify(k)}; expected one of: ${FIELDS[type].join(', ')}`);
+    for (const k of Object.keys(spec)) if (!FIELDS[type].includes(k)) r.fail([k], `unknown field ${shown(k)}; expected one of: ${FIELDS[type].join(', ')}`);
     const symbol = spec.symbol;
     const inst = typeof symbol === 'string' ? instruments.get(symbol) : undefined;
-    if (!inst || typeof symbol !== 'string') r.fail(['symbol'], `unknown instrument ${JSON.stringify(symbol)}; the scenario has: ${[...instruments.keys()].join(', ')}`);
+    if (!inst || typeof symbol !== 'string') r.fail(['symbol'], `unknown instrument ${shown(symbol)}; the scenario has: ${[...instruments.keys()].join(', ')}`);
     const point = pointSize(inst);
     const digits = inst.digits;
     const px = (d: Dec): string => d.toFixed(digits);

@@ -54,6 +54,26 @@ describe('server time zones (DOMAIN §10)', () => {
     expect(parseTime('2024-03-04T24:00:00', 'ny+7')).toBeUndefined();
     expect(parseTime('yesterday', 'ny+7')).toBeUndefined();
   });
+
+  it('takes real calendar dates only: 29 February in leap years, no 31 April', () => {
+    expect(fmt(st('2024-02-29T10:00:00'))).toBe('2024-02-29T10:00:00');
+    expect(fmt(st('2000-02-29'))).toBe('2000-02-29T00:00:00'); // 2000 is a leap year (divisible by 400)
+    for (const bad of ['2023-02-29', '1900-02-29', '2024-04-31', '2024-06-31', '2024-13-01', '2024-00-10', '2024-01-00', '2024-03-04T10:60', '2024-03-04T10:00:60']) {
+      expect(parseTime(bad, 'ny+7'), bad).toBeUndefined();
+    }
+  });
+
+  it('takes UTC offsets within ±14:00 (the range of real zones) with minutes below 60', () => {
+    // 2024-07-01 12:00 at +14:00 is 2024-06-30 22:00 UTC; New York is on EDT (−4), so server time (+7) is 2024-07-01 01:00.
+    expect(fmt(parseTime('2024-07-01T12:00:00+14:00', 'ny+7'))).toBe('2024-07-01T01:00:00');
+    // At −14:00 it is 2024-07-02 02:00 UTC: server time 2024-07-02 05:00.
+    expect(fmt(parseTime('2024-07-01T12:00:00-14:00', 'ny+7'))).toBe('2024-07-02T05:00:00');
+    // +05:45 (Nepal): 06:15 UTC, server 09:15.
+    expect(fmt(parseTime('2024-07-01T12:00:00+05:45', 'ny+7'))).toBe('2024-07-01T09:15:00');
+    for (const bad of ['+14:01', '-14:01', '+15:00', '+25:99', '+05:60', '-00:99']) {
+      expect(parseTime(`2024-07-01T12:00:00${bad}`, 'ny+7'), bad).toBeUndefined();
+    }
+  });
 });
 
 describe('trading week, rollover window and trading month', () => {
