@@ -8,7 +8,7 @@ import { compareToDirectory } from '../reports/compare.js';
 import { MONTE_CARLO_FILES, monteCarloToDirectory } from '../reports/monte-carlo.js';
 import { humanAmount } from '../reports/html.js';
 import { OUTPUT_FILES, runToDirectory } from '../reports/run.js';
-import { InputError } from '../sim/input-error.js';
+import { InputError, escapeControls } from '../sim/input-error.js';
 import type { OutputOptions } from '../reports/output-dir.js';
 import { type LoadOptions, type Scenario, loadScenario, loadVariants } from '../sim/scenario.js';
 import { type ScenarioWarning, formatWarning, staticChecks, variantChecks } from '../sim/static-checks.js';
@@ -27,8 +27,13 @@ const STRICT_SHOWN = 6;
 /** A scenario with warnings under --strict: refused before anything runs or is written. */
 class StrictRefusal extends Error {
   constructor(readonly line: CommandLine, readonly warnings: readonly ScenarioWarning[]) {
-    super(`${line.scenario}: ${count(warnings.length)}, refused by --strict`);
+    super(`${arg(line.scenario)}: ${count(warnings.length)}, refused by --strict`);
   }
+}
+
+/** A path or name from the command line inside a line of output: its line breaks escaped too, so the line stays one. */
+function arg(s: string): string {
+  return escapeControls(s);
 }
 
 function count(n: number): string {
@@ -51,14 +56,14 @@ function loadOptions(c: CommandLine): LoadOptions {
 
 /** What recovery of an interrupted run did to --out, said on stderr (not under --quiet). */
 function outputOptions(c: CommandLine, t: Terminal): OutputOptions {
-  return c.quiet ? {} : { onNote: (note) => t.err(`note: --out ${c.out!}: ${note}\n`) };
+  return c.quiet ? {} : { onNote: (note) => t.err(`note: --out ${arg(c.out!)}: ${note}\n`) };
 }
 
 /** Before a run: warnings refused under --strict, else counted on stderr in one line (not under --quiet). */
 function heed(c: CommandLine, warnings: readonly ScenarioWarning[], t: Terminal): void {
   if (warnings.length === 0) return;
   if (c.strict) throw new StrictRefusal(c, warnings);
-  if (!c.quiet) t.err(`${count(warnings.length)} in ${c.scenario}: see \`${validateHint(c)}\`\n`);
+  if (!c.quiet) t.err(`${count(warnings.length)} in ${arg(c.scenario)}: see \`${validateHint(c)}\`\n`);
 }
 
 async function runCommand(c: CommandLine, t: Terminal): Promise<void> {
@@ -73,7 +78,7 @@ async function runCommand(c: CommandLine, t: Terminal): Promise<void> {
     `${s.scenario.name}: ${s.counts.trades} trade rows, ${s.counts.journal} journal entries, ${s.counts.events} events (${s.counts.rejections} rejections)`,
     `manager total ${humanAmount(s.manager.total)} (fee account ${humanAmount(s.manager.feeAccount)})`,
     ...s.investors.map((i) => `  ${String(i.id).padEnd(14)} ${String(i.model).padEnd(4)} equity ${humanAmount(String(i.equity)).padStart(16)}  fees ${humanAmount(String(i.performanceFees)).padStart(12)}`),
-    `wrote ${OUTPUT_FILES.join(', ')} to ${c.out!}`,
+    `wrote ${OUTPUT_FILES.join(', ')} to ${arg(c.out!)}`,
   ].join('\n') + '\n');
 }
 
@@ -89,7 +94,7 @@ async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: 
     `P(stop-out): ${Object.entries(s.stopOutProbability).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}`,
     `total investor loss: 5% ${humanAmount(s.totalInvestorLoss.q05)}, 50% ${humanAmount(s.totalInvestorLoss.q50)}, 95% ${humanAmount(s.totalInvestorLoss.q95)}, expected shortfall ${humanAmount(s.totalInvestorLoss.expectedShortfall95)}`,
     `negative balance absorbed: mean ${humanAmount(s.negativeBalanceAbsorbed.mean)}, worst ${humanAmount(s.negativeBalanceAbsorbed.worst)}; limit breaches ${s.limitBreaches.total}`,
-    `wrote ${MONTE_CARLO_FILES.join(', ')} to ${c.out!}`,
+    `wrote ${MONTE_CARLO_FILES.join(', ')} to ${arg(c.out!)}`,
   ].join('\n') + '\n');
 }
 
@@ -98,7 +103,7 @@ async function compareCommand(c: CommandLine, t: Terminal): Promise<void> {
   heed(c, variantChecks(loaded.base, loaded.variants, true), t);
   const r = await compareToDirectory(loaded, c.out!, outputOptions(c, t));
   if (c.quiet) return;
-  t.out(`${r.text}\nwrote comparison.csv, earnings.csv, comparison.html and ${r.variants} variant runs to ${c.out!}\n`);
+  t.out(`${r.text}\nwrote comparison.csv, earnings.csv, comparison.html and ${r.variants} variant runs to ${arg(c.out!)}\n`);
 }
 
 function validateCommand(c: CommandLine, t: Terminal): void {

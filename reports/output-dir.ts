@@ -1,32 +1,23 @@
 // Output directories: mamlab replaces only what it wrote itself, and `--out` always holds
-// either the whole previous result or the whole new one.
-//
-// - Every directory mamlab writes carries a marker file, MARKER, naming it a mamlab result
-//   (version, command, scenario hash). An existing `--out` is replaced only when it carries
-//   the marker or is empty; anything else is refused (exit 2) before anything is written.
-// - Refused too: the file-system root, the special file systems (/proc, /sys, /dev), the
-//   current directory or one of its ancestors, and any folder that holds a file the scenario
-//   reads (so neither the scenario nor its price files can be replaced).
-// - The result is written into a hidden sibling `.NAME.tmp-PID` and swapped in by two renames
-//   (`NAME` → `.NAME.old-PID`, then the new one → `NAME`). A run killed between them leaves
-//   both on disk; the next run on that `--out` puts the newest complete result back before it
-//   starts and removes what dead runs left (only folders carrying the marker, or empty).
-// - One run at a time per `--out`: a lock file `.NAME.lock` beside it (pid and host). A second
-//   run exits 2; a lock whose process is gone (same host) is taken over.
-import { lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+// either the whole previous result or the whole new one. The rules, for users, are in
+// docs/output-directories.md; in short:
+// - A directory mamlab writes carries a marker (output-marker.ts) listing every file it put
+//   there. An existing `--out` is replaced only when it is empty or holds exactly what its
+//   marker lists; anything else is refused (exit 2) before anything is written.
+// - Refused too: the root, /proc, /sys, /dev (not /dev/shm), a mount point, the current folder
+//   or an ancestor, a folder holding any file the scenario reads, a place mamlab cannot write.
+// - The result is written into a hidden sibling `.NAME.tmp-PID`, flushed to disk and swapped
+//   in by two renames (`NAME` → `.NAME.old-PID`, the new one → `NAME`). The next run on that
+//   `--out` recovers what a killed run left: the newest finished result is put back, mamlab's
+//   leftovers removed.
+// - One run at a time per `--out` (output-lock.ts).
+import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import { InputError, OutputDirError } from '../sim/input-error.js';
-import { acquireLock, alive } from './output-lock.js';
-import { VERSION } from './summary.js';
+import { acquireLock, isDeadLockFile } from './output-lock.js';
+import { MARKER, type Provenance, foreignEntries, isPureResult, isRemovable, markResult, markStaging, readMarker, removeOurs, syncPath, syncTree } from './output-marker.js';
 
-/** The marker file every mamlab output directory carries. */
-export const MARKER = '.mamlab-result';
-
-/** What wrote a directory: echoed in its marker. */
-export interface Provenance {
-  readonly command: string;
-  readonly scenarioHash: string;
-}
+export { MARKER, markResult, type Provenance } from './output-marker.js';
 
 /** What a caller of a command that writes `--out` may add. */
 export interface OutputOptions {
@@ -44,6 +35,8 @@ export interface OutputRequest extends Provenance, OutputOptions {
 const SPECIAL_FS = ['/proc', '/sys', '/dev'];
 /** A memory file system under /dev that is an ordinary place for files. */
 const ORDINARY_UNDER_DEV = '/dev/shm';
+/** Longest name of `--out` itself: its siblings add `.` and `.lock.stale-PID` to it, within the usual 255 bytes. */
+const MAX_NAME_BYTES = 200;
 
 /**
  * Test-only fault injection: `MAMLAB_FAULT=before-commit | between-renames | before-cleanup`
@@ -56,14 +49,15 @@ function fault(point: 'before-commit' | 'between-renames' | 'before-cleanup'): v
 const FS_REASONS: Record<string, string> = {
   EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system', ENOTDIR: 'a part of the path is a file, not a folder',
   ENOENT: 'no such file or folder', ENOSPC: 'no space left on the device', EDQUOT: 'disk quota exceeded', EXDEV: 'crosses file systems', EINVAL: 'not allowed here',
-  EEXIST: 'already exists', ENOTEMPTY: 'not empty', EBUSY: 'busy', ENAMETOOLONG: 'name too long', ELOOP: 'too many symbolic links', EISDIR: 'is a folder',
+  EEXIST: 'already exists', ENOTEMPTY: 'not empty', EBUSY: 'busy (a mount point?)', ENAMETOOLONG: 'name too long', ELOOP: 'a loop of symbolic links', EISDIR: 'is a folder',
+  ERR_FS_EISDIR: 'is a folder', EIO: 'input/output error',
 };
 
-/** An operating-system error on a path, said in words, with its code. */
+/** An operating-system error, said in words with its code and the path it names. */
 export function fsReason(e: unknown): string | undefined {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (!code || !(e instanceof Error)) return undefined;
-  return `${FS_REASONS[code] ?? 'file-system error'} (${code})`;
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (!err?.code || !(e instanceof Error)) return undefined;
+  return `${FS_REASONS[err.code] ?? 'file-system error'} (${err.code}${err.path ? `: ${err.path}` : ''})`;
 }
 
 function fsTry<T>(target: string, what: string, fn: () => T): T {
@@ -87,97 +81,109 @@ function statOf(p: string): ReturnType<typeof lstatSync> | undefined {
   }
 }
 
-/** Whether `inner` is `outer` or lies inside it (both absolute, normalized). */
+/** Whether `inner` is `outer` or lies inside it (both absolute and physical). */
 function within(inner: string, outer: string): boolean {
   return inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
 }
 
-/** The real path of `p`: symbolic links resolved in the part that exists, the rest appended. */
-function realPath(target: string, p: string): string {
-  const missing: string[] = [];
-  let at = p;
-  for (;;) {
-    const st = statOf(at);
-    if (st) {
-      if (st.isSymbolicLink() && missing.length === 0) {
-        try {
-          return realpathSync(at);
-        } catch {
-          throw new OutputDirError(target, 'is a symbolic link to nothing: point --out at a real folder');
-        }
-      }
-      if (!st.isDirectory() && !st.isSymbolicLink() && missing.length > 0) throw new OutputDirError(target, `${at} is a file, not a folder`);
-      return join(realpathSync(at), ...missing.reverse());
-    }
-    const up = dirname(at);
-    if (up === at) return p;
-    missing.push(basename(at));
-    at = up;
-  }
-}
-
-function readMarker(dir: string): { mamlab?: string } | undefined {
-  try {
-    const m = JSON.parse(readFileSync(join(dir, MARKER), 'utf8')) as unknown;
-    return m && typeof m === 'object' && 'mamlab' in m ? (m as { mamlab?: string }) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A mamlab result (its marker says so), or a folder mamlab was writing (`staging`). */
-function isOurs(dir: string): boolean {
-  const m = readMarker(dir);
-  return m?.mamlab === 'result' || m?.mamlab === 'staging';
-}
-
-function isEmptyDir(dir: string): boolean {
-  return readdirSync(dir).length === 0;
-}
-
-function markerText(p: Provenance, state: 'result' | 'staging'): string {
-  return JSON.stringify({ mamlab: state, version: VERSION, command: p.command, scenarioHash: p.scenarioHash }, null, 2) + '\n';
-}
-
-/** Writes the marker that names `dir` a finished mamlab result (nested runs inside a result, too). */
-export function markResult(dir: string, p: Provenance): void {
-  writeFileSync(join(dir, MARKER), markerText(p, 'result'));
-}
-
 /**
- * Removes a folder mamlab wrote: everything but the marker first, the marker last, so a
- * removal cut short still carries the marker and the next run finishes it.
+ * The physical path `p` names, resolved the way the kernel walks it: component by component,
+ * a symbolic link replaced by where it points (even a dangling one: its target is the path to
+ * create), `..` going to the real parent of what precedes it. The part that does not exist
+ * yet is appended as written.
  */
-function removeOurs(dir: string): void {
-  for (const name of readdirSync(dir)) if (name !== MARKER) rmSync(join(dir, name), { recursive: true, force: true });
-  rmSync(join(dir, MARKER), { force: true });
-  rmdirSync(dir);
+export function physicalPath(target: string, p: string, cwd: string, depth = 0): string {
+  if (depth > 40) throw new OutputDirError(target, 'goes through a loop of symbolic links');
+  const parts = (isAbsolute(p) ? p : `${cwd}${sep}${p}`).split(sep);
+  let at: string = sep;
+  const missing: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const c = parts[i]!;
+    if (c === '' || c === '.') continue;
+    if (missing.length) {
+      if (c === '..') missing.pop();
+      else missing.push(c);
+      continue;
+    }
+    if (c === '..') {
+      at = dirname(at);
+      continue;
+    }
+    const next = join(at, c);
+    const st = statOf(next);
+    if (!st) missing.push(c);
+    else if (st.isSymbolicLink()) {
+      const link = readlinkSync(next);
+      return physicalPath(target, [isAbsolute(link) ? link : join(at, link), ...parts.slice(i + 1)].join(sep), cwd, depth + 1);
+    } else if (st.isDirectory()) at = next;
+    else if (parts.slice(i + 1).some((x) => x !== '' && x !== '.')) throw new OutputDirError(target, `${next} is a file, not a folder`);
+    else at = next;
+  }
+  return join(at, ...missing);
 }
 
-/** Why `final` cannot receive a result, or undefined when it may (absent, empty, or a mamlab result). */
+/** The nearest folder at or above `p` that exists. */
+function existingAncestor(p: string): string {
+  let at = p;
+  while (!statOf(at)) at = dirname(at);
+  return at;
+}
+
+function writable(p: string): boolean {
+  try {
+    accessSync(p, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why `final` cannot receive a result as it stands now, or undefined when it may (absent, empty, or purely a mamlab result). */
 function refusal(final: string): string | undefined {
   const st = statOf(final);
   if (!st) return undefined;
   if (!st.isDirectory()) return 'is a file, not a folder mamlab wrote: choose another --out (mamlab never replaces a file it did not write)';
-  if (isEmptyDir(final) || readMarker(final)?.mamlab === 'result') return undefined;
-  return `is a folder mamlab did not write (it has no ${MARKER} marker) and is not empty: choose a new or empty folder (mamlab never deletes what it did not write)`;
+  if (readdirSync(final).length === 0) return undefined;
+  if (!readMarker(final)) return `is a folder mamlab did not write (it has no ${MARKER} marker) and is not empty: choose a new or empty folder (mamlab never deletes what it did not write)`;
+  const foreign = foreignEntries(final);
+  if (foreign.length) return `holds files mamlab did not write (${foreign.join(', ')}): move them out or choose another --out (mamlab never deletes what it did not write)`;
+  return undefined;
 }
 
-/** Every check that needs no write: the target's place and what it holds. Returns the real path. */
+/** Every folder of an existing result must let mamlab remove what it holds, or the swap would fail half done. */
+function unwritableIn(final: string): string | undefined {
+  const stack = [final];
+  while (stack.length) {
+    const d = stack.pop()!;
+    if (!writable(d)) return d;
+    for (const name of readdirSync(d)) if (lstatSync(join(d, name)).isDirectory()) stack.push(join(d, name));
+  }
+  return undefined;
+}
+
+/** Every check that needs no write. Returns the physical path of `--out`. */
 function checkTarget(req: OutputRequest, cwd: string): string {
   const target = req.target;
-  const final = fsTry(target, 'cannot look at the path', () => realPath(target, resolve(cwd, target)));
+  const final = fsTry(target, 'cannot look at the path', () => physicalPath(target, target, cwd));
   if (dirname(final) === final) throw new OutputDirError(target, 'is the root folder: choose a folder of its own');
   const special = SPECIAL_FS.find((s) => within(final, s) && !within(final, ORDINARY_UNDER_DEV));
   if (special) throw new OutputDirError(target, `is on ${special}, a special file system: choose a folder on a disk`);
+  if (Buffer.byteLength(basename(final)) > MAX_NAME_BYTES) throw new OutputDirError(target, `its name is longer than ${MAX_NAME_BYTES} bytes: choose a shorter one`);
   const here = fsTry(target, 'cannot resolve the current folder', () => realpathSync(cwd));
   if (within(here, final)) throw new OutputDirError(target, final === here ? 'is the current folder: choose a new sub-folder, such as out/' : 'contains the current folder: choose a new sub-folder, such as out/');
   for (const input of req.inputs) {
-    const real = fsTry(target, 'cannot resolve an input file', () => realPath(target, input));
+    const real = fsTry(target, 'cannot resolve an input file', () => physicalPath(target, input, cwd));
     if (within(real, final)) throw new OutputDirError(target, `contains ${input}, which the scenario reads: choose a new folder (a new sub-folder beside the scenario is fine)`);
   }
-  const why = fsTry(target, 'cannot look at the folder', () => refusal(final));
-  if (why) throw new OutputDirError(target, why);
+  fsTry(target, 'cannot look at the folder', () => {
+    const why = refusal(final);
+    if (why) throw new OutputDirError(target, why);
+    if (statOf(final) && statSync(final).dev !== statSync(dirname(final)).dev) throw new OutputDirError(target, 'is a mount point, which mamlab cannot swap a new result into: use a sub-folder of it');
+    const parent = existingAncestor(dirname(final));
+    if (!writable(parent)) throw new OutputDirError(target, `cannot be written: mamlab writes the result beside it and swaps it in, and ${parent} is not writable (permission denied or read-only)`);
+    const stuck = statOf(final) ? unwritableIn(final) : undefined;
+    if (stuck) throw new OutputDirError(target, `cannot be replaced: ${stuck} is not writable (permission denied or read-only), so its files cannot be removed`);
+  });
   return final;
 }
 
@@ -185,42 +191,49 @@ function checkTarget(req: OutputRequest, cwd: string): string {
 
 const LEFTOVER = /^\.(.+)\.(tmp|old)-(\d+)$/;
 /** The private files of `acquireLock`, left only by a process killed inside it. */
-const LOCK_LEFTOVER = /^\.(.+)\.lock\.(?:stale-)?(\d+)$/;
+const LOCK_LEFTOVER = /^\.(.+)\.lock\.(\d+)$/;
 
 /**
  * Under the lock no other run writes this `--out`, so every `.NAME.tmp-PID` and `.NAME.old-PID`
  * is a dead run's. When `NAME` is missing (a run killed between its two renames), the newest
- * complete result comes back: a finished `tmp` (its marker says `result`), else the `old` one.
- * Then every leftover that is mamlab's (marker, or empty) is removed. Returns what it did.
+ * finished result comes back: a finished `tmp`, else the `old` one. Then every leftover that
+ * holds only mamlab's files is removed; anything else is left and said. Returns what it did.
  */
 function recover(parent: string, name: string): string[] {
   const notes: string[] = [];
   const final = join(parent, name);
-  const leftovers = readdirSync(parent)
+  const entries = readdirSync(parent);
+  for (const f of entries) {
+    const m = LOCK_LEFTOVER.exec(f);
+    if (m && m[1] === name && isDeadLockFile(join(parent, f), Number(m[2]))) tryRemove(() => rmSync(join(parent, f)), f, notes);
+  }
+  const leftovers = entries
     .map((f) => ({ f, m: LEFTOVER.exec(f) }))
-    .filter((x) => x.m && x.m[1] === name)
-    .map((x) => ({ path: join(parent, x.f), kind: x.m![2] as 'tmp' | 'old', pid: Number(x.m![3]) }))
-    .filter((x) => statOf(x.path)?.isDirectory());
+    .filter((x) => x.m && x.m[1] === name && statOf(join(parent, x.f))?.isDirectory())
+    .map((x) => ({ path: join(parent, x.f), name: x.f, kind: x.m![2] as 'tmp' | 'old', pid: Number(x.m![3]) }));
   if (!statOf(final)) {
-    const done = leftovers.find((x) => x.kind === 'tmp' && readMarker(x.path)?.mamlab === 'result');
-    const back = done ?? leftovers.find((x) => x.kind === 'old' && readMarker(x.path)?.mamlab === 'result');
+    const back = leftovers.find((x) => x.kind === 'tmp' && isPureResult(x.path)) ?? leftovers.find((x) => x.kind === 'old' && isPureResult(x.path));
     if (back) {
       renameSync(back.path, final);
-      notes.push(`restored the ${back.kind === 'tmp' ? 'finished result' : 'previous result'} of an interrupted run (process ${back.pid}) to ${name}`);
+      notes.push(`put back the ${back.kind === 'tmp' ? 'finished result' : 'previous result'} of an interrupted run (process ${back.pid})`);
       leftovers.splice(leftovers.indexOf(back), 1);
     }
   }
-  for (const f of readdirSync(parent)) {
-    const m = LOCK_LEFTOVER.exec(f);
-    if (m && m[1] === name && Number(m[2]) !== process.pid && !alive(Number(m[2]))) rmSync(join(parent, f), { force: true });
-  }
   for (const x of leftovers) {
-    if (isOurs(x.path)) removeOurs(x.path);
-    else if (isEmptyDir(x.path)) rmdirSync(x.path);
-    else continue;
-    notes.push(`removed ${basename(x.path)}, left by an interrupted run`);
+    if (isRemovable(x.path)) tryRemove(() => removeOurs(x.path), x.name, notes, 'left by an interrupted run');
+    else notes.push(`kept ${x.name}: it holds files mamlab did not write`);
   }
   return notes;
+}
+
+/** A removal whose failure is said, not fatal: the result is in place, only litter is left. */
+function tryRemove(remove: () => void, name: string, notes: string[], why = 'left by a killed run'): void {
+  try {
+    remove();
+    notes.push(`removed ${name}, ${why}`);
+  } catch (e) {
+    notes.push(`could not remove ${name} (${fsReason(e) ?? String(e)}): remove it yourself`);
+  }
 }
 
 // ------------------------------------------------------------------ the staged directory
@@ -228,11 +241,9 @@ function recover(parent: string, name: string): string[] {
 export interface StagedOutput {
   /** Where to write while the run is in progress. */
   readonly path: string;
-  /** What recovery did before this run started (results of interrupted runs put back). */
-  readonly notes: readonly string[];
-  /** Marks the result finished and swaps it into place, replacing the previous result. */
+  /** Marks the result finished, flushes it to disk and swaps it into place. */
   commit(): void;
-  /** Removes the partial result and releases the lock. */
+  /** Removes the partial result, releases the lock, and removes the parent folders this run created if they are empty. */
   abort(): void;
 }
 
@@ -242,69 +253,99 @@ export interface StagedOutput {
  */
 export function openOutput(req: OutputRequest, cwd = process.cwd()): StagedOutput {
   const target = req.target;
+  const note = (n: string): void => req.onNote?.(n);
   const final = checkTarget(req, cwd);
   const parent = dirname(final);
   const name = basename(final);
-  fsTry(target, 'cannot create its parent folder', () => mkdirSync(parent, { recursive: true }));
-  const release = fsTry(target, 'cannot take the lock beside it', () => acquireLock(target, join(parent, `.${name}.lock`)));
+  // Parents mamlab creates are removed again if the run cannot start (the first one created and all below it).
+  const created = fsTry(target, 'cannot create its parent folder', () => mkdirSync(parent, { recursive: true }));
+  const undoParents = (): void => {
+    for (let d = parent; created && within(d, created); d = dirname(d)) {
+      try {
+        rmdirSync(d);
+      } catch {
+        return;
+      }
+    }
+  };
+  let release: () => void;
+  try {
+    release = fsTry(target, 'cannot take the lock beside it', () => acquireLock(target, join(parent, `.${name}.lock`)));
+  } catch (e) {
+    undoParents();
+    throw e;
+  }
   const tmp = join(parent, `.${name}.tmp-${process.pid}`);
   try {
-    const notes = fsTry(target, 'cannot recover an interrupted run', () => recover(parent, name));
-    for (const n of notes) req.onNote?.(n);
+    for (const n of fsTry(target, 'cannot recover an interrupted run', () => recover(parent, name))) note(n);
     // Recovery may have put a result back: the target is checked again as it now is.
     const why = fsTry(target, 'cannot look at the folder', () => refusal(final));
     if (why) throw new OutputDirError(target, why);
     fsTry(target, 'cannot create the staging folder beside it', () => {
       mkdirSync(tmp);
-      writeFileSync(join(tmp, MARKER), markerText(req, 'staging'));
+      try {
+        markStaging(tmp, req);
+      } catch (e) {
+        rmSync(tmp, { recursive: true, force: true }); // created just now by this run, holding at most its half-written marker
+        throw e;
+      }
     });
-    let open = true;
-    const close = (): void => {
-      if (!open) return;
-      open = false;
-      release();
-    };
-    return {
-      path: tmp,
-      notes,
-      commit() {
-        try {
-          fsTry(target, 'cannot put the result in place', () => {
-            fault('before-commit');
-            markResult(tmp, req);
-            const st = statOf(final);
-            if (!st) return renameSync(tmp, final);
-            // Checked again: someone may have put something there while the run was writing.
-            const why = refusal(final);
-            if (why) throw new OutputDirError(target, why);
-            if (isEmptyDir(final)) return renameSync(tmp, final); // rename replaces an empty folder, and only an empty one
-            const old = join(parent, `.${name}.old-${process.pid}`);
-            renameSync(final, old);
-            fault('between-renames');
-            renameSync(tmp, final);
-            fault('before-cleanup');
-            removeOurs(old);
-          });
-        } catch (e) {
-          cleanTmp();
-          throw e;
-        } finally {
-          close();
-        }
-      },
-      abort() {
-        cleanTmp();
-        close();
-      },
-    };
   } catch (e) {
     release();
+    undoParents();
     throw e;
   }
-
-  function cleanTmp(): void {
-    if (statOf(tmp) && isOurs(tmp)) removeOurs(tmp);
-  }
+  let open = true;
+  const close = (): void => {
+    if (open) release();
+    open = false;
+  };
+  const cleanTmp = (): void => {
+    if (statOf(tmp) && isRemovable(tmp)) removeOurs(tmp);
+  };
+  return {
+    path: tmp,
+    commit() {
+      try {
+        fsTry(target, 'cannot put the result in place', () => {
+          fault('before-commit');
+          markResult(tmp, req);
+          syncTree(tmp);
+          // Checked again: someone may have put something at --out while the run was writing.
+          const why = refusal(final);
+          if (why) {
+            const kept = `${name}.result-${process.pid}`;
+            renameSync(tmp, join(parent, kept));
+            throw new OutputDirError(target, `${why.replace(/: (choose|move).*$/, '')}, put there while mamlab was writing: the finished result is in ${join(parent, kept)}`);
+          }
+          if (!statOf(final) || readdirSync(final).length === 0) {
+            renameSync(tmp, final); // rename replaces an empty folder, and only an empty one
+            syncPath(parent);
+            return;
+          }
+          const old = join(parent, `.${name}.old-${process.pid}`);
+          renameSync(final, old);
+          fault('between-renames');
+          renameSync(tmp, final);
+          syncPath(parent);
+          fault('before-cleanup');
+          const notes: string[] = [];
+          tryRemove(() => removeOurs(old), basename(old), notes, 'the previous result');
+          for (const n of notes.filter((x) => x.startsWith('could not'))) note(n);
+        });
+      } catch (e) {
+        cleanTmp();
+        throw e;
+      } finally {
+        close();
+      }
+    },
+    abort() {
+      cleanTmp();
+      close();
+      undoParents();
+    },
+  };
 }
 
 /** Aborts a staged output after `write` failed; a file-system failure while writing becomes bad input (exit 2) with the reason. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../bin/cli.js';
 import { MARKER, openOutput } from '../reports/output-dir.js';
-import { runToDirectory } from '../reports/run.js';
+import { OUTPUT_FILES, runToDirectory } from '../reports/run.js';
 import { diffSnapshots, snapshot } from './bad-input/corpus.js';
 import { ROOT, scenarioPath } from './helpers.js';
 
@@ -32,12 +32,12 @@ function contents(dir: string): Map<string, string> {
 }
 
 describe('what --out may replace', () => {
-  it('writes a marker naming the result: version, command and the scenario hash from summary.json', () => {
+  it('writes a marker naming the result: version, command, the scenario hash from summary.json, and every file of the output contract', () => {
     const dir = fresh('marker');
     const r = runToDirectory(SCENARIO, join(dir, 'out'));
     const marker = JSON.parse(readFileSync(join(dir, 'out', MARKER), 'utf8'));
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
-    expect(marker).toEqual({ mamlab: 'result', version: summary.mamlab.version, command: 'run', scenarioHash: r.scenario.hash });
+    expect(marker).toEqual({ mamlab: 'result', version: summary.mamlab.version, command: 'run', scenarioHash: r.scenario.hash, files: [...OUTPUT_FILES].sort() });
     expect(summary.scenario.hash).toBe(r.scenario.hash);
   });
 
@@ -76,6 +76,15 @@ describe('what --out may replace', () => {
     expect(diffSnapshots(before, snapshot(join(ROOT, 'scenarios')))).toEqual([]);
   });
 
+  it('resolves --out as the kernel does: link/../x is beside the link\'s target, not beside the link', () => {
+    const dir = fresh('physical');
+    mkdirSync(join(dir, 'store', 'res'), { recursive: true });
+    spawnSync('ln', ['-s', join(dir, 'store', 'res'), join(dir, 'lnk')]);
+    runToDirectory(SCENARIO, join(dir, 'lnk') + '/../x');
+    expect(existsSync(join(dir, 'store', 'x', MARKER))).toBe(true);
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
+
   it('follows a link to a folder of results, and keeps the link', () => {
     const dir = fresh('link');
     runToDirectory(SCENARIO, join(dir, 'real'));
@@ -83,6 +92,124 @@ describe('what --out may replace', () => {
     runToDirectory(SCENARIO, join(dir, 'link'), { seed: 9 });
     expect(JSON.parse(readFileSync(join(dir, 'link', 'summary.json'), 'utf8')).scenario.seed).toBe(9);
     expect(JSON.parse(readFileSync(join(dir, 'real', 'summary.json'), 'utf8')).scenario.seed).toBe(9);
+  });
+});
+
+describe('what a result folder may hold', () => {
+  it('refuses a result folder a user added files to (a copy with its marker), and keeps every byte', async () => {
+    const dir = fresh('foreign');
+    runToDirectory(SCENARIO, join(dir, 'out'));
+    mkdirSync(join(dir, 'rep', '2024'), { recursive: true });
+    writeFileSync(join(dir, 'rep', 'analysis.md'), 'mine\n');
+    writeFileSync(join(dir, 'rep', '2024', 'jan.xlsx'), 'mine too\n');
+    spawnSync('cp', ['-r', join(dir, 'out') + '/.', join(dir, 'rep')]);
+    const before = snapshot(dir);
+    const r = await cli(['run', SCENARIO, '--out', join(dir, 'rep')]);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toMatch(/holds files mamlab did not write \(2024\/jan\.xlsx, analysis\.md, 2024\/\): move them out/);
+    expect(diffSnapshots(before, snapshot(dir))).toEqual([]);
+  });
+
+  it('refuses an empty folder a user added inside a result', async () => {
+    const dir = fresh('foreign-dir');
+    runToDirectory(SCENARIO, join(dir, 'out'));
+    mkdirSync(join(dir, 'out', 'mine'));
+    const r = await cli(['run', SCENARIO, '--out', join(dir, 'out')]);
+    expect([r.exit, r.stderr.includes('holds files mamlab did not write (mine/)')]).toEqual([2, true]);
+  });
+
+  it('keeps a finished result whole beside --out when a user puts something at --out while it runs', () => {
+    const dir = fresh('appeared');
+    const out = openOutput({ target: join(dir, 'out'), command: 'run', scenarioHash: 'x', inputs: [SCENARIO] });
+    writeFileSync(join(out.path, 'summary.json'), '{}\n');
+    mkdirSync(join(dir, 'out'));
+    writeFileSync(join(dir, 'out', 'notes.txt'), 'mine\n');
+    expect(() => out.commit()).toThrow(/put there while mamlab was writing: the finished result is in .*out\.result-\d+/);
+    expect(readFileSync(join(dir, 'out', 'notes.txt'), 'utf8')).toBe('mine\n');
+    const kept = readdirSync(dir).find((f) => f.startsWith('out.result-'))!;
+    expect(readFileSync(join(dir, kept, 'summary.json'), 'utf8')).toBe('{}\n');
+    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('never removes a file of the user named like a lock of a killed run', async () => {
+    const dir = fresh('lockname');
+    writeFileSync(join(dir, '.out.lock.4242'), 'my notes\n');
+    const r = await cli(['run', SCENARIO, '--out', join(dir, 'out'), '--quiet']);
+    expect(r.exit, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, '.out.lock.4242'), 'utf8')).toBe('my notes\n');
+  });
+});
+
+/** Runs `body` with `path` made unwritable even for root (the immutable flag), or fails the test where that is impossible. */
+function immutable(path: string, body: () => Promise<void>): Promise<void> {
+  const root = process.getuid?.() === 0;
+  const ok = root ? spawnSync('chattr', ['+i', path]).status === 0 : spawnSync('chmod', ['a-w', path]).status === 0;
+  expect(ok, `could not make ${path} read-only on this machine`).toBe(true);
+  return body().finally(() => {
+    spawnSync('chattr', ['-i', path]);
+    spawnSync('chmod', ['u+w', path]);
+  });
+}
+
+describe('refused up front where the swap would fail half done', () => {
+  it('a result mamlab could not remove (a read-only folder inside it): refused before the run, nothing changed', async () => {
+    const dir = fresh('stuck');
+    runToDirectory(SCENARIO, join(dir, 'out'));
+    await immutable(join(dir, 'out'), async () => {
+      const before = snapshot(dir);
+      const r = await cli(['run', SCENARIO, '--out', join(dir, 'out')]);
+      expect(r.exit).toBe(2);
+      expect(r.stderr).toMatch(/cannot be replaced: .*\/out is not writable/);
+      expect(diffSnapshots(before, snapshot(dir))).toEqual([]);
+    });
+  });
+
+  it('an empty folder whose parent is read-only: refused, naming the parent', async () => {
+    const dir = fresh('parent');
+    mkdirSync(join(dir, 'shared', 'results'), { recursive: true });
+    await immutable(join(dir, 'shared'), async () => {
+      const r = await cli(['run', SCENARIO, '--out', join(dir, 'shared', 'results')]);
+      expect(r.exit).toBe(2);
+      expect(r.stderr).toMatch(/cannot be written: mamlab writes the result beside it and swaps it in, and .*\/shared is not writable/);
+    });
+  });
+
+  it('a mount point: refused before the run (a rename cannot move it)', async () => {
+    const dir = fresh('mount');
+    mkdirSync(join(dir, 'mnt'));
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', join(dir, 'mnt')]).status === 0;
+    expect(mounted, 'could not mount a tmpfs here (not root?)').toBe(true);
+    try {
+      const r = await cli(['run', SCENARIO, '--out', join(dir, 'mnt')]);
+      expect(r.exit).toBe(2);
+      expect(r.stderr).toContain('is a mount point, which mamlab cannot swap a new result into: use a sub-folder of it');
+      expect(readdirSync(dir)).toEqual(['mnt']);
+    } finally {
+      spawnSync('umount', [join(dir, 'mnt')]);
+    }
+  });
+
+  it('a name too long for its siblings: refused, and no parent folder created', async () => {
+    const dir = fresh('long');
+    const r = await cli(['run', SCENARIO, '--out', join(dir, 'new1', 'new2', 'a'.repeat(250))]);
+    expect(r.exit).toBe(2);
+    expect(r.stderr).toContain('its name is longer than 200 bytes');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a full disk: refused with the reason, and the parents it created removed again', async () => {
+    const dir = fresh('full');
+    mkdirSync(join(dir, 'small'));
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', join(dir, 'small')]).status === 0;
+    expect(mounted, 'could not mount a tmpfs here (not root?)').toBe(true);
+    try {
+      const r = await cli(['run', SCENARIO, '--out', join(dir, 'small', 'a', 'out')]);
+      expect(r.exit).toBe(2);
+      expect(r.stderr).toMatch(/no space left on the device \(ENOSPC/);
+      expect(readdirSync(join(dir, 'small'))).toEqual([]);
+    } finally {
+      spawnSync('umount', [join(dir, 'small')]);
+    }
   });
 });
 
@@ -98,7 +225,7 @@ describe('file-system errors exit 2 with the path and the reason, and leave noth
       const before = snapshot(dir);
       const r = await cli(['run', SCENARIO, '--out', join(ro, 'out')]);
       expect(r.exit).toBe(2);
-      expect(r.stderr).toMatch(/--out ".*\/ro\/out": cannot (create|take).*(permission denied|operation not permitted)/);
+      expect(r.stderr).toMatch(/--out ".*\/ro\/out": cannot be written: mamlab writes the result beside it and swaps it in, and .*\/ro is not writable/);
       expect(r.stderr.split('\n').length).toBeLessThan(4);
       expect(diffSnapshots(before, snapshot(dir))).toEqual([]);
     } finally {
@@ -131,6 +258,20 @@ describe('old or new at every instant: a run killed inside the swap', () => {
       expect(notes.length).toBeGreaterThan(0);
     });
   }
+
+  it('through a link: killed between the renames, the next run puts the result back where the link points', async () => {
+    const dir = fresh('link-crash');
+    mkdirSync(join(dir, 'store', 'res'), { recursive: true });
+    spawnSync('ln', ['-s', join(dir, 'store', 'res'), join(dir, 'lnk')]);
+    runToDirectory(SCENARIO, join(dir, 'lnk'), { seed: 21 });
+    const killed = processRun(['run', SCENARIO, '--out', join(dir, 'lnk'), '--seed', '22', '--quiet'], { MAMLAB_FAULT: 'between-renames' });
+    expect(killed.signal).toBe('SIGKILL');
+    const r = await cli(['run', SCENARIO, '--out', join(dir, 'lnk'), '--seed', '23']);
+    expect(r.exit, r.stderr).toBe(0);
+    expect(r.stderr).toContain('put back the finished result of an interrupted run');
+    expect(JSON.parse(readFileSync(join(dir, 'lnk', 'summary.json'), 'utf8')).scenario.seed).toBe(23);
+    expect(readdirSync(join(dir, 'store'))).toEqual(['res']);
+  });
 });
 
 describe('one run at a time per --out', () => {
@@ -146,6 +287,28 @@ describe('one run at a time per --out', () => {
     }
     const r = await cli(['run', SCENARIO, '--out', join(dir, 'out'), '--quiet']);
     expect(r.exit, r.stderr).toBe(0);
+  });
+
+  it('takes over a lock naming its own pid from an earlier process (a pid reused after a restart)', async () => {
+    const dir = fresh('reused');
+    const os = await import('node:os');
+    writeFileSync(join(dir, '.out.lock'), JSON.stringify({ pid: process.pid, host: os.hostname(), started: 'an earlier process' }) + '\n');
+    const r = await cli(['run', SCENARIO, '--out', join(dir, 'out'), '--quiet']);
+    expect(r.exit, r.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['out']);
+  });
+
+  it('tells how to clear a lock it cannot judge (another host, or unreadable)', async () => {
+    const dir = fresh('foreign-lock');
+    writeFileSync(join(dir, '.out.lock'), JSON.stringify({ pid: 5, host: 'elsewhere' }) + '\n');
+    const a = await cli(['run', SCENARIO, '--out', join(dir, 'out')]);
+    expect(a.exit).toBe(2);
+    expect(a.stderr).toContain(`is being written by mamlab process 5 on elsewhere: wait for it to finish or choose another --out; if no mamlab run is active on elsewhere, remove the lock file ${join(dir, '.out.lock')}`);
+    writeFileSync(join(dir, '.out.lock'), 'garbage');
+    const b = await cli(['run', SCENARIO, '--out', join(dir, 'out')]);
+    expect(b.exit).toBe(2);
+    expect(b.stderr).toContain('its lock file is unreadable');
+    expect(b.stderr).toContain(`remove the lock file ${join(dir, '.out.lock')}`);
   });
 
   it('takes over the lock of a process that is gone', async () => {
