@@ -17,12 +17,13 @@ export const MAX_SCENARIO_BYTES = 1024 * 1024;
  * Most quotes in one scenario, all symbols together (a bar is four quotes). There is no
  * streaming yet: every quote stays in memory for the whole run. A run of 977,000 generated
  * quotes peaked at 1.5 GB (23 investors: 1.53 GB), one of a 1,000,000-row CSV at 1.8 GB, one
- * of 2 million quotes at 2.3 GB: one million keeps a run well inside the 4 GB heap.
+ * of 2 million quotes at 2.3 GB, a year of M1 bars on one symbol (1.51 million quotes) at
+ * 1.2 GB: two million keeps a year of minute bars possible and a run inside the 4 GB heap.
  */
-export const MAX_QUOTES = 1_000_000;
+export const MAX_QUOTES = 2_000_000;
 
 /** Largest price CSV: room for MAX_QUOTES tick rows of about 60 characters. */
-export const MAX_PRICE_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_PRICE_FILE_BYTES = 128 * 1024 * 1024;
 
 /** Longest CSV record (characters): a price row is well under 100; longer means a wrong delimiter or junk. */
 export const MAX_CSV_RECORD_CHARS = 1000;

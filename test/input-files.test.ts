@@ -81,7 +81,7 @@ describe('size bounds are checked before reading', () => {
   it(`a price file above ${MAX_PRICE_FILE_BYTES} bytes`, () => {
     const { dir, scenario } = folder('huge.csv');
     sparse(join(dir, 'huge.csv'), MAX_PRICE_FILE_BYTES + 1);
-    expect(refusal(scenario).expected).toBe(`the price file "huge.csv" is ${MAX_PRICE_FILE_BYTES + 1} bytes, above the limit of 64 MiB (see docs/input-limits.md)`);
+    expect(refusal(scenario).expected).toBe(`the price file "huge.csv" is ${MAX_PRICE_FILE_BYTES + 1} bytes, above the limit of 128 MiB (see docs/input-limits.md)`);
   });
 });
 
