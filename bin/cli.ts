@@ -54,9 +54,9 @@ function loadOptions(c: CommandLine): LoadOptions {
   return { ...(c.seed !== undefined ? { seed: c.seed } : {}), ...(c.dataDirs.length ? { dataDirs: c.dataDirs } : {}) };
 }
 
-/** What recovery of an interrupted run did to --out, said on stderr (not under --quiet). */
+/** What recovery of an interrupted run did to --out, said on stderr; under --quiet only what needs the user (a leftover kept or not removable). */
 function outputOptions(c: CommandLine, t: Terminal): OutputOptions {
-  return c.quiet ? {} : { onNote: (note) => t.err(`note: --out ${arg(c.out!)}: ${note}\n`) };
+  return { onNote: (note) => (c.quiet && !/^(kept|could not)/.test(note) ? undefined : t.err(`note: --out ${arg(c.out!)}: ${note}\n`)) };
 }
 
 /** Before a run: warnings refused under --strict, else counted on stderr in one line (not under --quiet). */

@@ -11,10 +11,10 @@
 //   `--out` recovers what a killed run left: the newest finished result is put back, mamlab's
 //   leftovers removed.
 // - One run at a time per `--out` (output-lock.ts).
-import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { accessSync, constants, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import { InputError, OutputDirError } from '../sim/input-error.js';
-import { acquireLock, isDeadLockFile } from './output-lock.js';
+import { acquireLock, heldMessage, isDeadLockFile, isStale, readOwner } from './output-lock.js';
 import { MARKER, type Provenance, foreignEntries, isPureResult, isRemovable, markResult, markStaging, readMarker, removeOurs, syncPath, syncTree } from './output-marker.js';
 
 export { MARKER, markResult, type Provenance } from './output-marker.js';
@@ -129,6 +129,20 @@ function existingAncestor(p: string): string {
   return at;
 }
 
+/** Whether `p` is a mount point: another device than its parent, or listed in the mount table (a bind mount of the same disk). */
+function isMountPoint(p: string): boolean {
+  if (statSync(p).dev !== statSync(dirname(p)).dev) return true;
+  let table: string;
+  try {
+    table = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return false; // not Linux: the device check above is all there is
+  }
+  // Field 5 is the mount point, with space, tab, newline and backslash written as octal escapes.
+  const unescape = (x: string): string => x.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+  return table.split('\n').some((line) => line && unescape(line.split(' ')[4] ?? '') === p);
+}
+
 function writable(p: string): boolean {
   try {
     accessSync(p, constants.W_OK);
@@ -144,7 +158,9 @@ function refusal(final: string): string | undefined {
   if (!st) return undefined;
   if (!st.isDirectory()) return 'is a file, not a folder mamlab wrote: choose another --out (mamlab never replaces a file it did not write)';
   if (readdirSync(final).length === 0) return undefined;
-  if (!readMarker(final)) return `is a folder mamlab did not write (it has no ${MARKER} marker) and is not empty: choose a new or empty folder (mamlab never deletes what it did not write)`;
+  const marker = readMarker(final);
+  if (!marker) return `is a folder mamlab did not write (it has no ${MARKER} marker) and is not empty: choose a new or empty folder (mamlab never deletes what it did not write)`;
+  if (marker.mamlab === 'staging') return 'holds a mamlab run that never finished (its marker says staging): remove it yourself or choose another --out';
   const foreign = foreignEntries(final);
   if (foreign.length) return `holds files mamlab did not write (${foreign.join(', ')}): move them out or choose another --out (mamlab never deletes what it did not write)`;
   return undefined;
@@ -169,6 +185,9 @@ function checkTarget(req: OutputRequest, cwd: string): string {
   const special = SPECIAL_FS.find((s) => within(final, s) && !within(final, ORDINARY_UNDER_DEV));
   if (special) throw new OutputDirError(target, `is on ${special}, a special file system: choose a folder on a disk`);
   if (Buffer.byteLength(basename(final)) > MAX_NAME_BYTES) throw new OutputDirError(target, `its name is longer than ${MAX_NAME_BYTES} bytes: choose a shorter one`);
+  // Another run writing this --out right now is said first: what follows may see its work half done.
+  const owner = readOwner(join(dirname(final), `.${basename(final)}.lock`));
+  if (owner && !isStale(owner, join(dirname(final), `.${basename(final)}.lock`))) throw new OutputDirError(target, heldMessage(join(dirname(final), `.${basename(final)}.lock`), owner));
   const here = fsTry(target, 'cannot resolve the current folder', () => realpathSync(cwd));
   if (within(here, final)) throw new OutputDirError(target, final === here ? 'is the current folder: choose a new sub-folder, such as out/' : 'contains the current folder: choose a new sub-folder, such as out/');
   for (const input of req.inputs) {
@@ -178,7 +197,7 @@ function checkTarget(req: OutputRequest, cwd: string): string {
   fsTry(target, 'cannot look at the folder', () => {
     const why = refusal(final);
     if (why) throw new OutputDirError(target, why);
-    if (statOf(final) && statSync(final).dev !== statSync(dirname(final)).dev) throw new OutputDirError(target, 'is a mount point, which mamlab cannot swap a new result into: use a sub-folder of it');
+    if (statOf(final) && isMountPoint(final)) throw new OutputDirError(target, 'is a mount point, which mamlab cannot swap a new result into: use a sub-folder of it');
     const parent = existingAncestor(dirname(final));
     if (!writable(parent)) throw new OutputDirError(target, `cannot be written: mamlab writes the result beside it and swaps it in, and ${parent} is not writable (permission denied or read-only)`);
     const stuck = statOf(final) ? unwritableIn(final) : undefined;
@@ -189,7 +208,7 @@ function checkTarget(req: OutputRequest, cwd: string): string {
 
 // ------------------------------------------------------------------ recovery
 
-const LEFTOVER = /^\.(.+)\.(tmp|old)-(\d+)$/;
+const LEFTOVER = /^\.(.+)\.(tmp|old)-(\d+)(?:-\d+)?$/;
 /** The private files of `acquireLock`, left only by a process killed inside it. */
 const LOCK_LEFTOVER = /^\.(.+)\.lock\.(\d+)$/;
 
@@ -221,22 +240,30 @@ function recover(parent: string, name: string): string[] {
   }
   for (const x of leftovers) {
     if (isRemovable(x.path)) tryRemove(() => removeOurs(x.path), x.name, notes, 'left by an interrupted run');
-    else notes.push(`kept ${x.name}: it holds files mamlab did not write`);
+    else notes.push(`kept ${x.name}: it holds files mamlab did not write (${foreignEntries(x.path).join(', ')})`);
   }
   return notes;
 }
 
 /** A removal whose failure is said, not fatal: the result is in place, only litter is left. */
-function tryRemove(remove: () => void, name: string, notes: string[], why = 'left by a killed run'): void {
+function tryRemove(remove: () => boolean | void, name: string, notes: string[], why = 'left by a killed run'): void {
   try {
-    remove();
-    notes.push(`removed ${name}, ${why}`);
+    if (remove() === false) notes.push(`kept ${name}: files mamlab did not write were put there (${name}/…); remove it yourself`);
+    else notes.push(`removed ${name}, ${why}`);
   } catch (e) {
     notes.push(`could not remove ${name} (${fsReason(e) ?? String(e)}): remove it yourself`);
   }
 }
 
 // ------------------------------------------------------------------ the staged directory
+
+/** `base`, or `base-1`, `base-2`, … : the first name under `parent` that nothing holds (a kept leftover may carry our pid, as in a container). */
+function freeName(parent: string, base: string): string {
+  for (let k = 0; ; k++) {
+    const p = join(parent, k === 0 ? base : `${base}-${k}`);
+    if (!statOf(p)) return p;
+  }
+}
 
 export interface StagedOutput {
   /** Where to write while the run is in progress. */
@@ -275,7 +302,7 @@ export function openOutput(req: OutputRequest, cwd = process.cwd()): StagedOutpu
     undoParents();
     throw e;
   }
-  const tmp = join(parent, `.${name}.tmp-${process.pid}`);
+  const tmp = freeName(parent, `.${name}.tmp-${process.pid}`);
   try {
     for (const n of fsTry(target, 'cannot recover an interrupted run', () => recover(parent, name))) note(n);
     // Recovery may have put a result back: the target is checked again as it now is.
@@ -323,7 +350,7 @@ export function openOutput(req: OutputRequest, cwd = process.cwd()): StagedOutpu
             syncPath(parent);
             return;
           }
-          const old = join(parent, `.${name}.old-${process.pid}`);
+          const old = freeName(parent, `.${name}.old-${process.pid}`);
           renameSync(final, old);
           fault('between-renames');
           renameSync(tmp, final);
@@ -335,6 +362,8 @@ export function openOutput(req: OutputRequest, cwd = process.cwd()): StagedOutpu
         });
       } catch (e) {
         cleanTmp();
+        close();
+        undoParents();
         throw e;
       } finally {
         close();

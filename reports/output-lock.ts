@@ -119,7 +119,7 @@ function takeGuard(mine: string, guard: string): boolean {
   return false;
 }
 
-function heldMessage(lock: string, owner: Owner | undefined): string {
+export function heldMessage(lock: string, owner: Owner | undefined): string {
   const who = owner ? `mamlab process ${owner.pid} on ${owner.host}` : 'another mamlab process (its lock file is unreadable)';
   return `is being written by ${who}: wait for it to finish or choose another --out; if no mamlab run is active${owner ? ` on ${owner.host}` : ''}, remove the lock file ${lock}`;
 }
@@ -136,8 +136,9 @@ export function acquireLock(target: string, lock: string): () => void {
     if (!create(mine, lock)) {
       const owner = readOwner(lock);
       if (!owner || !isStale(owner, lock)) throw new OutputDirError(target, heldMessage(lock, owner));
-      if (!takeGuard(mine, guard)) throw new OutputDirError(target, heldMessage(lock, readOwner(lock)));
+      if (!takeGuard(mine, guard)) throw new OutputDirError(target, `has a stale lock that another run is taking over, or a leftover guard file ${guard}: try again; if no mamlab run is active, remove ${guard}`);
       try {
+        if (!same(readOwner(guard), ME)) throw new OutputDirError(target, heldMessage(lock, readOwner(lock)));
         // Under the guard the lock can only have been removed by its owner, never replaced by a guard holder.
         if (same(readOwner(lock), owner)) rmSync(lock, { force: true });
         if (!create(mine, lock)) throw new OutputDirError(target, heldMessage(lock, readOwner(lock)));

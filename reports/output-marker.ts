@@ -9,6 +9,17 @@ import { VERSION } from './summary.js';
 /** The marker file every mamlab output directory carries. */
 export const MARKER = '.mamlab-result';
 
+/**
+ * Every file name a mamlab command writes at the top of a result (run, compare, Monte Carlo).
+ * A staging folder, killed before it was finished, lists nothing: only these names (and
+ * folders that are mamlab's in turn) are removed from it. Each writer's list must be here
+ * (test/output-dir.test.ts checks it).
+ */
+export const KNOWN_OUTPUT_NAMES: ReadonlySet<string> = new Set([
+  'summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'report.html',
+  'comparison.csv', 'earnings.csv', 'comparison.html', 'montecarlo.json', 'seeds.csv', MARKER, `${MARKER}.tmp`,
+]);
+
 /** What wrote a directory: echoed in its marker. */
 export interface Provenance {
   readonly command: string;
@@ -67,19 +78,46 @@ export function markResult(dir: string, p: Provenance): void {
 }
 
 /**
- * What in `dir` mamlab did not write: entries its marker does not list (a staging folder
- * lists nothing and holds only mamlab's files). At most `max`, for a message.
+ * What in `dir` mamlab did not write, as paths relative to it (at most `max`, for a message).
+ * A finished result: everything its marker does not list, except that a folder carrying its
+ * own marker (a nested run, or a result later written into a variant's folder) is judged by
+ * that marker. A staging folder (a run killed before finishing lists nothing): everything
+ * but the names mamlab writes and folders that are mamlab's in turn.
  */
 export function foreignEntries(dir: string, max = 3): string[] {
+  const out: string[] = [];
+  collectForeign(dir, '', out);
+  return out.slice(0, max);
+}
+
+function collectForeign(dir: string, prefix: string, out: string[]): void {
   const m = readMarker(dir);
-  if (!m) return ['(no marker)'];
-  if (m.mamlab === 'staging') return [];
+  if (!m) {
+    out.push(prefix ? `${prefix}/` : '(no marker)');
+    return;
+  }
   const listed = new Set(m.files ?? []);
-  const folders = new Set<string>();
-  for (const f of listed) for (let i = f.indexOf('/'); i >= 0; i = f.indexOf('/', i + 1)) folders.add(f.slice(0, i));
-  const tree = walkTree(dir);
-  const files = tree.files.filter((f) => f !== MARKER && !listed.has(f));
-  return [...tree.other, ...files, ...tree.dirs.filter((d) => !folders.has(d)).map((d) => `${d}/`)].slice(0, max);
+  const walk = (d: string, rel: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      const shown = prefix ? `${prefix}/${r}` : r;
+      const st = lstatSync(join(d, name));
+      if (st.isDirectory()) {
+        if (readMarker(join(d, name))) collectForeign(join(d, name), shown, out);
+        else if (m.mamlab === 'result' && [...listed].some((f) => f.startsWith(`${r}/`))) walk(join(d, name), r);
+        else if (m.mamlab === 'staging' && rel === '' && isPartialRun(join(d, name))) continue;
+        else out.push(`${shown}/`);
+      } else if (!st.isFile()) out.push(shown);
+      else if (rel === '' && (name === MARKER || name === `${MARKER}.tmp`)) continue;
+      else if (m.mamlab === 'result' ? !listed.has(r) : !(rel === '' && KNOWN_OUTPUT_NAMES.has(name))) out.push(shown);
+    }
+  };
+  walk(dir, '');
+}
+
+/** A nested run a killed staging folder was writing (no marker yet): nothing in it but the names a run writes. */
+function isPartialRun(dir: string): boolean {
+  return readdirSync(dir).every((n) => KNOWN_OUTPUT_NAMES.has(n) && lstatSync(join(dir, n)).isFile());
 }
 
 /** A finished mamlab result holding nothing but what its marker lists: mamlab's to replace. */
@@ -93,13 +131,48 @@ export function isRemovable(dir: string): boolean {
 }
 
 /**
- * Removes a folder mamlab wrote: everything but the marker first, the marker last, so a
- * removal cut short still carries the marker and the next run finishes it.
+ * Removes a folder mamlab wrote, file by file as its marker lists them (or by the names a run
+ * writes, for a staging folder), never a whole subtree blindly: a file put there after it was
+ * checked survives, and so does the folder holding it (returned false). The marker goes last,
+ * so a removal cut short still carries it and the next run finishes it.
  */
-export function removeOurs(dir: string): void {
-  for (const name of readdirSync(dir)) if (name !== MARKER) rmSync(join(dir, name), { recursive: true, force: true });
+export function removeOurs(dir: string): boolean {
+  const m = readMarker(dir);
+  if (!m) return false;
+  let whole = true;
+  const listed = new Set(m.files ?? []);
+  // A finished result: what its list names. A staging folder: the names a run writes, at the top and in partial nested runs.
+  const ourFile = (rel: string, name: string): boolean => (m.mamlab === 'result' ? listed.has(rel) : KNOWN_OUTPUT_NAMES.has(name));
+  const ourFolder = (rel: string, p: string, depth: string): boolean => (m.mamlab === 'result' ? [...listed].some((f) => f.startsWith(`${rel}/`)) : depth === '' && isPartialRun(p));
+  const walk = (d: string, rel: string): void => {
+    for (const name of readdirSync(d)) {
+      const r = rel ? `${rel}/${name}` : name;
+      const p = join(d, name);
+      const st = lstatSync(p);
+      if (rel === '' && name === MARKER) continue;
+      if (st.isDirectory() && readMarker(p)) whole = removeOurs(p) && whole; // a nested result goes by its own list
+      else if (st.isDirectory() && ourFolder(r, p, rel)) {
+        walk(p, r);
+        whole = tryRmdir(p) && whole;
+      } else if (st.isFile() && ourFile(r, name)) rmSync(p, { force: true });
+      else whole = false;
+    }
+  };
+  walk(dir, '');
+  if (readdirSync(dir).some((n) => n !== MARKER)) return false;
   rmSync(join(dir, MARKER), { force: true });
-  rmdirSync(dir);
+  return tryRmdir(dir) && whole;
+}
+
+function tryRmdir(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT') return code === 'ENOENT';
+    throw e;
+  }
 }
 
 /** Flushes a file or folder to the disk (a folder: its entries, such as a rename in it). */

@@ -27,7 +27,8 @@ export class InputError extends Error {
 /** A refused or failed output directory (`--out`): bad input too, exit 2. */
 export class OutputDirError extends InputError {
   constructor(target: string, reason: string) {
-    super(`--out ${JSON.stringify(target)}`, '', reason);
+    // Quoted, with control characters in the one escape form every message uses.
+    super(`--out "${escapeControls(target).replaceAll('"', '\\"')}"`, '', reason);
   }
 }
 

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../bin/cli.js';
 import { MARKER, openOutput } from '../reports/output-dir.js';
+import { KNOWN_OUTPUT_NAMES, removeOurs } from '../reports/output-marker.js';
+import { COMPARISON_FILES } from '../reports/compare.js';
+import { MONTE_CARLO_FILES } from '../reports/monte-carlo.js';
 import { OUTPUT_FILES, runToDirectory } from '../reports/run.js';
 import { diffSnapshots, snapshot } from './bad-input/corpus.js';
 import { ROOT, scenarioPath } from './helpers.js';
@@ -96,6 +99,10 @@ describe('what --out may replace', () => {
 });
 
 describe('what a result folder may hold', () => {
+  it('knows every file name a command writes at the top of a result (what a killed run\'s leftover may hold)', () => {
+    for (const f of [...OUTPUT_FILES, ...COMPARISON_FILES, ...MONTE_CARLO_FILES.filter((x) => !x.endsWith('/'))]) expect(KNOWN_OUTPUT_NAMES.has(f), f).toBe(true);
+  });
+
   it('refuses a result folder a user added files to (a copy with its marker), and keeps every byte', async () => {
     const dir = fresh('foreign');
     runToDirectory(SCENARIO, join(dir, 'out'));
@@ -106,7 +113,7 @@ describe('what a result folder may hold', () => {
     const before = snapshot(dir);
     const r = await cli(['run', SCENARIO, '--out', join(dir, 'rep')]);
     expect(r.exit).toBe(2);
-    expect(r.stderr).toMatch(/holds files mamlab did not write \(2024\/jan\.xlsx, analysis\.md, 2024\/\): move them out/);
+    expect(r.stderr).toMatch(/holds files mamlab did not write \(2024\/, analysis\.md\): move them out/);
     expect(diffSnapshots(before, snapshot(dir))).toEqual([]);
   });
 
@@ -129,6 +136,53 @@ describe('what a result folder may hold', () => {
     const kept = readdirSync(dir).find((f) => f.startsWith('out.result-'))!;
     expect(readFileSync(join(dir, kept, 'summary.json'), 'utf8')).toBe('{}\n');
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('refuses a folder marked as an unfinished run, and keeps a user\'s files put into a killed run\'s leftover', async () => {
+    const dir = fresh('staging');
+    processRun(['run', SCENARIO, '--out', join(dir, 'out'), '--quiet'], { MAMLAB_FAULT: 'before-commit' });
+    const left = readdirSync(dir).find((f) => f.startsWith('.out.tmp-'))!;
+    writeFileSync(join(dir, left, 'notes.md'), 'mine\n');
+    const r = await cli(['run', SCENARIO, '--out', join(dir, 'out'), '--quiet']);
+    expect(r.exit, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`kept ${left}: it holds files mamlab did not write (notes.md)`);
+    expect(readFileSync(join(dir, left, 'notes.md'), 'utf8')).toBe('mine\n');
+    const partial = fresh('staging-out');
+    spawnSync('cp', ['-r', join(dir, left), join(partial, 'partial')]);
+    const p = await cli(['run', SCENARIO, '--out', join(partial, 'partial')]);
+    expect(p.exit).toBe(2);
+    expect(p.stderr).toContain('holds a mamlab run that never finished');
+  });
+
+  it('removes a result file by file as its marker lists them: a file put there after the check survives, with its folder', () => {
+    const dir = fresh('late');
+    runToDirectory(SCENARIO, join(dir, 'out'));
+    writeFileSync(join(dir, 'out', 'notes.md'), 'mine\n');
+    expect(removeOurs(join(dir, 'out'))).toBe(false);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual([MARKER, 'notes.md']);
+  });
+
+  it('keeps a user\'s folder named like a leftover of this very pid (a container), and writes beside it', async () => {
+    const dir = fresh('ownpid');
+    mkdirSync(join(dir, `.out.old-${process.pid}`));
+    writeFileSync(join(dir, `.out.old-${process.pid}`, 'k'), 'mine\n');
+    mkdirSync(join(dir, `.out.tmp-${process.pid}`));
+    runToDirectory(SCENARIO, join(dir, 'out'));
+    const r = await cli(['run', SCENARIO, '--out', join(dir, 'out'), '--quiet']);
+    expect(r.exit, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`kept .out.old-${process.pid}: it holds files mamlab did not write`);
+    expect(readFileSync(join(dir, `.out.old-${process.pid}`, 'k'), 'utf8')).toBe('mine\n');
+    expect(existsSync(join(dir, `.out.tmp-${process.pid}`))).toBe(true);
+  });
+
+  it('judges a result written into a variant\'s folder by its own marker: the comparison can still be replaced', async () => {
+    const dir = fresh('nested-other');
+    expect((await cli(['compare', scenarioPath('allocation-comparison.json'), '--out', join(dir, 'c'), '--quiet'])).exit).toBe(0);
+    const variant = readdirSync(join(dir, 'c'), { withFileTypes: true }).find((d) => d.isDirectory())!.name;
+    expect((await cli(['run', scenarioPath('stress-weekend-gap.json'), '--seeds', '2', '--out', join(dir, 'c', variant), '--quiet'])).exit).toBe(0);
+    const again = await cli(['compare', scenarioPath('allocation-comparison.json'), '--out', join(dir, 'c'), '--quiet']);
+    expect(again.exit, again.stderr).toBe(0);
+    expect(readdirSync(dir)).toEqual(['c']);
   });
 
   it('never removes a file of the user named like a lock of a killed run', async () => {
@@ -172,6 +226,21 @@ describe('refused up front where the swap would fail half done', () => {
       expect(r.exit).toBe(2);
       expect(r.stderr).toMatch(/cannot be written: mamlab writes the result beside it and swaps it in, and .*\/shared is not writable/);
     });
+  });
+
+  it('a bind mount of a folder on the same disk: refused before the run too', async () => {
+    const dir = fresh('bind');
+    mkdirSync(join(dir, 'src'));
+    mkdirSync(join(dir, 'bm'));
+    const mounted = spawnSync('mount', ['--bind', join(dir, 'src'), join(dir, 'bm')]).status === 0;
+    expect(mounted, 'could not bind-mount here (not root?)').toBe(true);
+    try {
+      const r = await cli(['run', SCENARIO, '--out', join(dir, 'bm')]);
+      expect(r.exit).toBe(2);
+      expect(r.stderr).toContain('is a mount point');
+    } finally {
+      spawnSync('umount', [join(dir, 'bm')]);
+    }
   });
 
   it('a mount point: refused before the run (a rename cannot move it)', async () => {
