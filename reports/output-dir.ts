@@ -122,6 +122,11 @@ export function physicalPath(target: string, p: string, cwd: string, depth = 0):
   return join(at, ...missing);
 }
 
+/** The lock file of an output directory: beside it, named after it. */
+function lockOf(final: string): string {
+  return join(dirname(final), `.${basename(final)}.lock`);
+}
+
 /** The nearest folder at or above `p` that exists. */
 function existingAncestor(p: string): string {
   let at = p;
@@ -186,8 +191,9 @@ function checkTarget(req: OutputRequest, cwd: string): string {
   if (special) throw new OutputDirError(target, `is on ${special}, a special file system: choose a folder on a disk`);
   if (Buffer.byteLength(basename(final)) > MAX_NAME_BYTES) throw new OutputDirError(target, `its name is longer than ${MAX_NAME_BYTES} bytes: choose a shorter one`);
   // Another run writing this --out right now is said first: what follows may see its work half done.
-  const owner = readOwner(join(dirname(final), `.${basename(final)}.lock`));
-  if (owner && !isStale(owner, join(dirname(final), `.${basename(final)}.lock`))) throw new OutputDirError(target, heldMessage(join(dirname(final), `.${basename(final)}.lock`), owner));
+  const lock = lockOf(final);
+  const owner = readOwner(lock);
+  if (owner && !isStale(owner, lock)) throw new OutputDirError(target, heldMessage(lock, owner));
   const here = fsTry(target, 'cannot resolve the current folder', () => realpathSync(cwd));
   if (within(here, final)) throw new OutputDirError(target, final === here ? 'is the current folder: choose a new sub-folder, such as out/' : 'contains the current folder: choose a new sub-folder, such as out/');
   for (const input of req.inputs) {
@@ -248,7 +254,7 @@ function recover(parent: string, name: string): string[] {
 /** A removal whose failure is said, not fatal: the result is in place, only litter is left. */
 function tryRemove(remove: () => boolean | void, name: string, notes: string[], why = 'left by a killed run'): void {
   try {
-    if (remove() === false) notes.push(`kept ${name}: files mamlab did not write were put there (${name}/…); remove it yourself`);
+    if (remove() === false) notes.push(`kept ${name}: files mamlab did not write were put into it after it was checked; remove it yourself`);
     else notes.push(`removed ${name}, ${why}`);
   } catch (e) {
     notes.push(`could not remove ${name} (${fsReason(e) ?? String(e)}): remove it yourself`);
@@ -297,7 +303,7 @@ export function openOutput(req: OutputRequest, cwd = process.cwd()): StagedOutpu
   };
   let release: () => void;
   try {
-    release = fsTry(target, 'cannot take the lock beside it', () => acquireLock(target, join(parent, `.${name}.lock`)));
+    release = fsTry(target, 'cannot take the lock beside it', () => acquireLock(target, lockOf(final)));
   } catch (e) {
     undoParents();
     throw e;
