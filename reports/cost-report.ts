@@ -162,6 +162,11 @@ export class CostReport {
     for (const f of Object.values(this.files)) f.close();
   }
 
+  /** Closes every file after a failed run. */
+  abandon(): void {
+    for (const f of Object.values(this.files)) f.abandon();
+  }
+
   counts(): Record<keyof typeof COST_COLUMNS, number> {
     return { costs: this.files.costs.rows, rebates: this.files.rebates.rows, broker: this.files.broker.rows };
   }

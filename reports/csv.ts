@@ -54,8 +54,20 @@ export class CsvWriter {
     this.size = 0;
   }
 
+  private closed = false;
+
   close(): void {
-    this.drain();
+    try {
+      this.drain();
+    } finally {
+      this.abandon();
+    }
+  }
+
+  /** Closes the file without writing what is buffered: after a failed run, so no descriptor outlives it (a full disk stays busy while one is open). */
+  abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.fd);
   }
 }

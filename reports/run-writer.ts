@@ -357,6 +357,12 @@ export class RunWriter implements EngineSink {
     for (const f of Object.values(this.files)) f.close();
   }
 
+  /** Closes every file, its own and the cost report's, after a failed run. */
+  abandon(): void {
+    for (const f of Object.values(this.files)) f.abandon();
+    this.costs.abandon();
+  }
+
   /** Open positions at the end of the run, as open rows of trades.csv with their floating profit. */
   writeOpenPositions(p: Program): void {
     for (const pos of p.openPositions()) {

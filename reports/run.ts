@@ -43,12 +43,18 @@ export function writeNestedRun(scenario: Scenario, dir: string, onEvent?: (e: En
 /** Runs a loaded scenario and writes the output contract into `dir`; `onEvent` also sees every event as it is written. */
 export function writeRunFiles(scenario: Scenario, dir: string, onEvent?: (e: EngineEvent) => void): Summary {
   const writer = new RunWriter(dir, scenario.quantum, scenario.instruments, scenario.structure, onEvent);
-  const program = runScenario(scenario, writer, {
-    afterInstant: (time, p) => writer.snapshot(time, p),
-  }, (p) => p.journal.onEntry((e) => writer.entry(e)));
-  writer.writeOpenPositions(program);
-  writer.costs.close(program);
-  writer.close();
+  let program: ReturnType<typeof runScenario>;
+  try {
+    program = runScenario(scenario, writer, {
+      afterInstant: (time, p) => writer.snapshot(time, p),
+    }, (p) => p.journal.onEntry((e) => writer.entry(e)));
+    writer.writeOpenPositions(program);
+    writer.costs.close(program);
+    writer.close();
+  } catch (e) {
+    writer.abandon();
+    throw e;
+  }
   const summary = buildSummary(scenario, program, writer);
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   const risk = scenario.risk ? riskSection(summary, healthChartSvg(writer.health, Number(scenario.risk.marginCall), Number(scenario.risk.stopOut)), writer.riskEvents) : '';
