@@ -11,9 +11,10 @@
 //   `--out` recovers what a killed run left: the newest finished result is put back, mamlab's
 //   leftovers removed.
 // - One run at a time per `--out` (output-lock.ts).
-import { accessSync, constants, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, sep } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { InputError, OutputDirError } from '../sim/input-error.js';
+import { existingAncestor, fsReason, fsTry, isMountPoint, physicalPath, statOf, within, writable } from './output-path.js';
 import { acquireLock, heldMessage, isDeadLockFile, isStale, readOwner } from './output-lock.js';
 import { MARKER, type Provenance, foreignEntries, isPureResult, isRemovable, markResult, markStaging, readMarker, removeOurs, syncPath, syncTree } from './output-marker.js';
 
@@ -35,7 +36,7 @@ export interface OutputRequest extends Provenance, OutputOptions {
 const SPECIAL_FS = ['/proc', '/sys', '/dev'];
 /** A memory file system under /dev that is an ordinary place for files. */
 const ORDINARY_UNDER_DEV = '/dev/shm';
-/** Longest name of `--out` itself: its siblings add `.` and `.lock.stale-PID` to it, within the usual 255 bytes. */
+/** Longest name of `--out` itself: its hidden siblings add up to `.` and `.lock-takeover.PID` to it, within the usual 255 bytes. */
 const MAX_NAME_BYTES = 200;
 
 /**
@@ -46,115 +47,9 @@ function fault(point: 'before-commit' | 'between-renames' | 'before-cleanup'): v
   if (process.env.MAMLAB_FAULT === point) process.kill(process.pid, 'SIGKILL');
 }
 
-const FS_REASONS: Record<string, string> = {
-  EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system', ENOTDIR: 'a part of the path is a file, not a folder',
-  ENOENT: 'no such file or folder', ENOSPC: 'no space left on the device', EDQUOT: 'disk quota exceeded', EXDEV: 'crosses file systems', EINVAL: 'not allowed here',
-  EEXIST: 'already exists', ENOTEMPTY: 'not empty', EBUSY: 'busy (a mount point?)', ENAMETOOLONG: 'name too long', ELOOP: 'a loop of symbolic links', EISDIR: 'is a folder',
-  ERR_FS_EISDIR: 'is a folder', EIO: 'input/output error',
-};
-
-/** An operating-system error, said in words with its code and the path it names. */
-export function fsReason(e: unknown): string | undefined {
-  const err = e as NodeJS.ErrnoException | undefined;
-  if (!err?.code || !(e instanceof Error)) return undefined;
-  return `${FS_REASONS[err.code] ?? 'file-system error'} (${err.code}${err.path ? `: ${err.path}` : ''})`;
-}
-
-function fsTry<T>(target: string, what: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    const reason = fsReason(e);
-    if (reason === undefined || e instanceof InputError) throw e;
-    throw new OutputDirError(target, `${what}: ${reason}`);
-  }
-}
-
-/** lstat, or undefined when nothing is there (ENOTDIR: a file stands where a folder would be). */
-function statOf(p: string): ReturnType<typeof lstatSync> | undefined {
-  try {
-    return lstatSync(p);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw e;
-  }
-}
-
-/** Whether `inner` is `outer` or lies inside it (both absolute and physical). */
-function within(inner: string, outer: string): boolean {
-  return inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
-}
-
-/**
- * The physical path `p` names, resolved the way the kernel walks it: component by component,
- * a symbolic link replaced by where it points (even a dangling one: its target is the path to
- * create), `..` going to the real parent of what precedes it. The part that does not exist
- * yet is appended as written.
- */
-export function physicalPath(target: string, p: string, cwd: string, depth = 0): string {
-  if (depth > 40) throw new OutputDirError(target, 'goes through a loop of symbolic links');
-  const parts = (isAbsolute(p) ? p : `${cwd}${sep}${p}`).split(sep);
-  let at: string = sep;
-  const missing: string[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const c = parts[i]!;
-    if (c === '' || c === '.') continue;
-    if (missing.length) {
-      if (c === '..') missing.pop();
-      else missing.push(c);
-      continue;
-    }
-    if (c === '..') {
-      at = dirname(at);
-      continue;
-    }
-    const next = join(at, c);
-    const st = statOf(next);
-    if (!st) missing.push(c);
-    else if (st.isSymbolicLink()) {
-      const link = readlinkSync(next);
-      return physicalPath(target, [isAbsolute(link) ? link : join(at, link), ...parts.slice(i + 1)].join(sep), cwd, depth + 1);
-    } else if (st.isDirectory()) at = next;
-    else if (parts.slice(i + 1).some((x) => x !== '' && x !== '.')) throw new OutputDirError(target, `${next} is a file, not a folder`);
-    else at = next;
-  }
-  return join(at, ...missing);
-}
-
 /** The lock file of an output directory: beside it, named after it. */
 function lockOf(final: string): string {
   return join(dirname(final), `.${basename(final)}.lock`);
-}
-
-/** The nearest folder at or above `p` that exists. */
-function existingAncestor(p: string): string {
-  let at = p;
-  while (!statOf(at)) at = dirname(at);
-  return at;
-}
-
-/** Whether `p` is a mount point: another device than its parent, or listed in the mount table (a bind mount of the same disk). */
-function isMountPoint(p: string): boolean {
-  if (statSync(p).dev !== statSync(dirname(p)).dev) return true;
-  let table: string;
-  try {
-    table = readFileSync('/proc/self/mountinfo', 'utf8');
-  } catch {
-    return false; // not Linux: the device check above is all there is
-  }
-  // Field 5 is the mount point, with space, tab, newline and backslash written as octal escapes.
-  const unescape = (x: string): string => x.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
-  return table.split('\n').some((line) => line && unescape(line.split(' ')[4] ?? '') === p);
-}
-
-function writable(p: string): boolean {
-  try {
-    accessSync(p, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Why `final` cannot receive a result as it stands now, or undefined when it may (absent, empty, or purely a mamlab result). */
@@ -369,11 +264,10 @@ export function openOutput(req: OutputRequest, cwd = process.cwd()): StagedOutpu
       } catch (e) {
         cleanTmp();
         close();
-        undoParents();
+        undoParents(); // after the lock is gone: it stands in the parent
         throw e;
-      } finally {
-        close();
       }
+      close();
     },
     abort() {
       cleanTmp();

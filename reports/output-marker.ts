@@ -90,26 +90,44 @@ export function foreignEntries(dir: string, max = 3): string[] {
   return out.slice(0, max);
 }
 
+/** Which entries of a folder its marker makes mamlab's; the one rule both the check and the removal follow. */
+interface Ownership {
+  /** A regular file at `rel` (named `name`). */
+  file(rel: string, name: string): boolean;
+  /** A folder at `rel` (at `path`, inside `parentRel`) that carries no marker of its own. */
+  folder(rel: string, path: string, parentRel: string): boolean;
+}
+
+/**
+ * A finished result owns what its list names, the folders holding those, and its marker. A
+ * staging folder (a run killed before finishing lists nothing) owns the names a run writes,
+ * at its top and in the nested runs it had begun (folders holding nothing else).
+ */
+function ownership(m: Marker): Ownership {
+  if (m.mamlab === 'staging') return { file: (_rel, name) => KNOWN_OUTPUT_NAMES.has(name), folder: (_rel, path, parentRel) => parentRel === '' && isPartialRun(path) };
+  const listed = new Set(m.files ?? []);
+  const folders = new Set<string>();
+  for (const f of listed) for (let i = f.indexOf('/'); i >= 0; i = f.indexOf('/', i + 1)) folders.add(f.slice(0, i));
+  return { file: (rel, name) => listed.has(rel) || (rel === name && (name === MARKER || name === `${MARKER}.tmp`)), folder: (rel) => folders.has(rel) };
+}
+
 function collectForeign(dir: string, prefix: string, out: string[]): void {
   const m = readMarker(dir);
   if (!m) {
     out.push(prefix ? `${prefix}/` : '(no marker)');
     return;
   }
-  const listed = new Set(m.files ?? []);
+  const own = ownership(m);
   const walk = (d: string, rel: string): void => {
     for (const name of readdirSync(d).sort()) {
       const r = rel ? `${rel}/${name}` : name;
+      const p = join(d, name);
       const shown = prefix ? `${prefix}/${r}` : r;
-      const st = lstatSync(join(d, name));
-      if (st.isDirectory()) {
-        if (readMarker(join(d, name))) collectForeign(join(d, name), shown, out);
-        else if (m.mamlab === 'result' && [...listed].some((f) => f.startsWith(`${r}/`))) walk(join(d, name), r);
-        else if (m.mamlab === 'staging' && rel === '' && isPartialRun(join(d, name))) continue;
-        else out.push(`${shown}/`);
-      } else if (!st.isFile()) out.push(shown);
-      else if (rel === '' && (name === MARKER || name === `${MARKER}.tmp`)) continue;
-      else if (m.mamlab === 'result' ? !listed.has(r) : !(rel === '' && KNOWN_OUTPUT_NAMES.has(name))) out.push(shown);
+      const st = lstatSync(p);
+      if (st.isDirectory() && readMarker(p)) collectForeign(p, shown, out); // a nested result goes by its own marker
+      else if (st.isDirectory() && own.folder(r, p, rel)) walk(p, r);
+      else if (st.isDirectory()) out.push(`${shown}/`);
+      else if (!st.isFile() || !own.file(r, name)) out.push(shown);
     }
   };
   walk(dir, '');
@@ -140,10 +158,7 @@ export function removeOurs(dir: string): boolean {
   const m = readMarker(dir);
   if (!m) return false;
   let whole = true;
-  const listed = new Set(m.files ?? []);
-  // A finished result: what its list names. A staging folder: the names a run writes, at the top and in partial nested runs.
-  const ourFile = (rel: string, name: string): boolean => (m.mamlab === 'result' ? listed.has(rel) : KNOWN_OUTPUT_NAMES.has(name));
-  const ourFolder = (rel: string, p: string, depth: string): boolean => (m.mamlab === 'result' ? [...listed].some((f) => f.startsWith(`${rel}/`)) : depth === '' && isPartialRun(p));
+  const own = ownership(m);
   const walk = (d: string, rel: string): void => {
     for (const name of readdirSync(d)) {
       const r = rel ? `${rel}/${name}` : name;
@@ -151,10 +166,10 @@ export function removeOurs(dir: string): boolean {
       const st = lstatSync(p);
       if (rel === '' && name === MARKER) continue;
       if (st.isDirectory() && readMarker(p)) whole = removeOurs(p) && whole; // a nested result goes by its own list
-      else if (st.isDirectory() && ourFolder(r, p, rel)) {
+      else if (st.isDirectory() && own.folder(r, p, rel)) {
         walk(p, r);
         whole = tryRmdir(p) && whole;
-      } else if (st.isFile() && ourFile(r, name)) rmSync(p, { force: true });
+      } else if (st.isFile() && own.file(r, name)) rmSync(p, { force: true });
       else whole = false;
     }
   };

@@ -205,6 +205,17 @@ function immutable(path: string, body: () => Promise<void>): Promise<void> {
   });
 }
 
+/** Mounts `args` (a tmpfs, a bind mount) on a new folder `at`, runs `body`, and unmounts (lazily: a failed test may hold it); fails where mounting is impossible. */
+async function withMount(args: string[], at: string, body: () => Promise<void>): Promise<void> {
+  mkdirSync(at);
+  expect(spawnSync('mount', [...args, at]).status, `could not mount ${args.join(' ')} here (not root?)`).toBe(0);
+  try {
+    await body();
+  } finally {
+    spawnSync('umount', ['-l', at]);
+  }
+}
+
 describe('refused up front where the swap would fail half done', () => {
   it('a result mamlab could not remove (a read-only folder inside it): refused before the run, nothing changed', async () => {
     const dir = fresh('stuck');
@@ -231,31 +242,21 @@ describe('refused up front where the swap would fail half done', () => {
   it('a bind mount of a folder on the same disk: refused before the run too', async () => {
     const dir = fresh('bind');
     mkdirSync(join(dir, 'src'));
-    mkdirSync(join(dir, 'bm'));
-    const mounted = spawnSync('mount', ['--bind', join(dir, 'src'), join(dir, 'bm')]).status === 0;
-    expect(mounted, 'could not bind-mount here (not root?)').toBe(true);
-    try {
+    await withMount(['--bind', join(dir, 'src')], join(dir, 'bm'), async () => {
       const r = await cli(['run', SCENARIO, '--out', join(dir, 'bm')]);
       expect(r.exit).toBe(2);
       expect(r.stderr).toContain('is a mount point');
-    } finally {
-      spawnSync('umount', [join(dir, 'bm')]);
-    }
+    });
   });
 
   it('a mount point: refused before the run (a rename cannot move it)', async () => {
     const dir = fresh('mount');
-    mkdirSync(join(dir, 'mnt'));
-    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', join(dir, 'mnt')]).status === 0;
-    expect(mounted, 'could not mount a tmpfs here (not root?)').toBe(true);
-    try {
+    await withMount(['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs'], join(dir, 'mnt'), async () => {
       const r = await cli(['run', SCENARIO, '--out', join(dir, 'mnt')]);
       expect(r.exit).toBe(2);
       expect(r.stderr).toContain('is a mount point, which mamlab cannot swap a new result into: use a sub-folder of it');
       expect(readdirSync(dir)).toEqual(['mnt']);
-    } finally {
-      spawnSync('umount', [join(dir, 'mnt')]);
-    }
+    });
   });
 
   it('a name too long for its siblings: refused, and no parent folder created', async () => {
@@ -268,19 +269,14 @@ describe('refused up front where the swap would fail half done', () => {
 
   it('a full disk: refused with the reason, and the parents it created removed again', async () => {
     const dir = fresh('full');
-    mkdirSync(join(dir, 'small'));
-    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', join(dir, 'small')]).status === 0;
-    expect(mounted, 'could not mount a tmpfs here (not root?)').toBe(true);
-    try {
+    await withMount(['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs'], join(dir, 'small'), async () => {
       const r = await cli(['run', SCENARIO, '--out', join(dir, 'small', 'a', 'out')]);
       expect(r.exit).toBe(2);
       expect(r.stderr).toMatch(/no space left on the device \(ENOSPC/);
       expect(readdirSync(join(dir, 'small'))).toEqual([]);
       // Busy while any file the failed run opened is still open in this process.
       expect(spawnSync('umount', [join(dir, 'small')]).status, 'a file descriptor of the failed run is still open').toBe(0);
-    } finally {
-      spawnSync('umount', ['-l', join(dir, 'small')]);
-    }
+    });
   });
 });
 
