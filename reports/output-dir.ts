@@ -259,7 +259,7 @@ export function openOutput(req: OutputRequest, cwd = process.cwd()): StagedOutpu
           fault('before-cleanup');
           const notes: string[] = [];
           tryRemove(() => removeOurs(old), basename(old), notes, 'the previous result');
-          for (const n of notes.filter((x) => x.startsWith('could not'))) note(n);
+          for (const n of notes.filter((x) => !x.startsWith('removed'))) note(n); // only what needs the user: kept, or not removable
         });
       } catch (e) {
         cleanTmp();
