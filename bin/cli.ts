@@ -14,6 +14,7 @@ import { type LoadOptions, type Scenario, loadScenario, loadVariants } from '../
 import { type ScenarioWarning, formatWarning, staticChecks, variantChecks } from '../sim/static-checks.js';
 import { type CommandLine, type CommandName, UsageError, helpHint, helpText, readCommandLine } from './options.js';
 import { type Io, type Terminal, terminal } from './terminal.js';
+import { goldenApprove, goldenCheck, goldenDiff, goldenRecord } from './golden.js';
 
 export type { Io } from './terminal.js';
 
@@ -116,7 +117,11 @@ function validateCommand(c: CommandLine, t: Terminal): void {
   for (const w of warnings) t.out(`warning: ${formatWarning(c.scenario, w)}\n`);
 }
 
-const RUNNERS: Record<CommandName, (c: CommandLine, t: Terminal) => void | Promise<void>> = { run: runCommand, compare: compareCommand, validate: validateCommand };
+/** Each command; a number returned is its exit code (golden check and diff: 1 when something differs). */
+const RUNNERS: Record<CommandName, (c: CommandLine, t: Terminal) => void | number | Promise<void | number>> = {
+  run: runCommand, compare: compareCommand, validate: validateCommand,
+  'golden record': goldenRecord, 'golden check': goldenCheck, 'golden approve': goldenApprove, 'golden diff': goldenDiff,
+};
 
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -127,9 +132,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const t = terminal(io);
   try {
     const request = readCommandLine(argv);
-    if (request.kind === 'help') t.out(helpText(request.command));
+    if (request.kind === 'help') t.out(helpText(request.command, request.golden));
     else if (request.kind === 'version') t.out(`${version()}\n`);
-    else await RUNNERS[request.line.command](request.line, t);
+    else return (await RUNNERS[request.line.command](request.line, t)) ?? EXIT_OK;
     return EXIT_OK;
   } catch (e) {
     return report(e, t, io.debug);

@@ -16,8 +16,8 @@ export class UsageError extends Error {
   }
 }
 
-export type CommandName = 'run' | 'compare' | 'validate';
-type OptionName = 'out' | 'seed' | 'seeds' | 'workers' | 'single' | 'strict' | 'quiet' | 'data-dir';
+export type CommandName = 'run' | 'compare' | 'validate' | 'golden record' | 'golden check' | 'golden approve' | 'golden diff';
+type OptionName = 'out' | 'seed' | 'seeds' | 'workers' | 'single' | 'strict' | 'quiet' | 'data-dir' | 'dir' | 'all' | 'tolerance';
 
 interface OptionSpec {
   /** The value's placeholder in help and messages; absent for a flag, which takes no value. */
@@ -36,6 +36,9 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   strict: { describe: 'refuse the scenario (exit 2) when the static checks find anything the run would reject' },
   quiet: { describe: 'print nothing on success but errors (validate still lists warnings)' },
   'data-dir': { value: 'DIR', repeatable: true, describe: "a folder besides the scenario's own folder tree that price files may be read from (repeatable)" },
+  dir: { value: 'DIR', describe: "the folder of goldens (default: goldens/ beside each scenario; with no scenario named, ./goldens)" },
+  all: { describe: 'every golden in the folder of goldens' },
+  tolerance: { value: 'X', describe: 'numbers within X of the golden count as equal (0.01 for a system that books cents); default 0: exact' },
 };
 
 interface CommandSpec {
@@ -43,27 +46,61 @@ interface CommandSpec {
   /** Options in the order help lists them; `out` is required where listed. */
   readonly options: readonly OptionName[];
   readonly requiresOut: boolean;
+  /** The words after the command: how help shows them, and how many there may be. */
+  readonly positional: { readonly usage: string; readonly names: string; readonly min: number; readonly max: number };
 }
+
+const ONE_SCENARIO = { usage: 'SCENARIO', names: 'SCENARIO', min: 1, max: 1 } as const;
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   run: {
     summary: "run a scenario and write its results; with --seeds N (or the scenario's monteCarlo) run N seeds and write the distributions",
     options: ['out', 'seed', 'seeds', 'single', 'workers', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
+    positional: ONE_SCENARIO,
   },
   compare: {
     summary: "run every variant of a scenario and write comparison.csv, earnings.csv, comparison.html and each variant's full run",
     options: ['out', 'seed', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
+    positional: ONE_SCENARIO,
   },
   validate: {
     summary: 'check a scenario file (schema, references, prices, variants) without running it, and list its warnings',
     options: ['strict', 'quiet', 'data-dir'],
     requiresOut: false,
+    positional: ONE_SCENARIO,
+  },
+  'golden record': {
+    summary: "run each scenario (every variant; a Monte Carlo scenario's first --seeds N seeds, default 3) and keep its compared outputs as a new golden; an existing golden is changed only by approve",
+    options: ['dir', 'seeds', 'quiet', 'data-dir'],
+    requiresOut: false,
+    positional: { usage: 'SCENARIO...', names: 'SCENARIO', min: 1, max: Infinity },
+  },
+  'golden check': {
+    summary: 'rerun the scenarios (default: every golden in --dir) and compare with their goldens value by value: exit 0 identical, 1 different; writes nothing',
+    options: ['dir', 'quiet', 'data-dir'],
+    requiresOut: false,
+    positional: { usage: '[SCENARIO...]', names: 'SCENARIO', min: 0, max: Infinity },
+  },
+  'golden approve': {
+    summary: 'rewrite goldens with what the scenarios give now, after you have read `golden check`; prints what changed',
+    options: ['dir', 'all', 'quiet', 'data-dir'],
+    requiresOut: false,
+    positional: { usage: 'SCENARIO...|--all', names: 'SCENARIO', min: 0, max: Infinity },
+  },
+  'golden diff': {
+    summary: "compare a golden with CSV files another system exported in mamlab's columns (numbers as decimals; --tolerance for a system that books cents): exit 0 equal, 1 different",
+    options: ['tolerance', 'quiet'],
+    requiresOut: false,
+    positional: { usage: 'GOLDEN DIR', names: 'GOLDEN and DIR', min: 2, max: 2 },
   },
 };
 
 const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+/** The first words of the commands: run, compare, validate, golden. */
+const FIRST_WORDS = [...new Set(COMMAND_NAMES.map((c) => c.split(' ')[0]!))];
+const GOLDEN_WORDS = COMMAND_NAMES.filter((c) => c.startsWith('golden ')).map((c) => c.slice(7));
 const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
 /** Words that ask for help or the version rather than a command; accepted anywhere. */
 const META = ['help', 'h', 'version'] as const;
@@ -71,7 +108,14 @@ const META = ['help', 'h', 'version'] as const;
 /** A checked command line. */
 export interface CommandLine {
   readonly command: CommandName;
+  /** The first word after the command (the scenario of run, compare and validate). */
   readonly scenario: string;
+  /** Every word after the command. */
+  readonly args: readonly string[];
+  readonly dir?: string;
+  readonly all: boolean;
+  /** --tolerance as written: a non-negative decimal. */
+  readonly tolerance?: string;
   readonly out?: string;
   readonly seed?: number;
   readonly seeds?: number;
@@ -83,7 +127,7 @@ export interface CommandLine {
   readonly dataDirs: readonly string[];
 }
 
-export type Request = { readonly kind: 'command'; readonly line: CommandLine } | { readonly kind: 'help'; readonly command?: CommandName } | { readonly kind: 'version' };
+export type Request = { readonly kind: 'command'; readonly line: CommandLine } | { readonly kind: 'help'; readonly command?: CommandName; readonly golden?: boolean } | { readonly kind: 'version' };
 
 type Split = Record<string, unknown> & { _: string[]; '--'?: string[] };
 
@@ -113,32 +157,46 @@ function dashed(name: string): string {
 export function readCommandLine(argv: readonly string[]): Request {
   const words = split(argv);
   const positionals = [...words._.filter((w) => !isOptionWord(w)), ...(words['--'] ?? [])];
-  const name = positionals[0];
+  // `golden` takes a second word (record, check, approve, diff): the two words are the command.
+  const twoWords = positionals[0] === 'golden';
+  const name = twoWords && positionals[1] !== undefined ? `golden ${positionals[1]}` : positionals[0];
   const known = name !== undefined && (COMMAND_NAMES as string[]).includes(name) ? (name as CommandName) : undefined;
-  if (words.help || words.h) return { kind: 'help', command: known };
+  if (words.help || words.h) return { kind: 'help', command: known, golden: twoWords && !known };
   if (words.version) return { kind: 'version' };
-  if (name === undefined) throw new UsageError(`name a command: ${COMMAND_NAMES.join(', ')}`);
+  if (name === undefined) throw new UsageError(`name a command: ${FIRST_WORDS.join(', ')}`);
+  if (name === 'golden') throw new UsageError(`name a golden command: ${GOLDEN_WORDS.map((w) => `golden ${w}`).join(', ')}`);
   if (!known) {
+    if (twoWords) {
+      const guess = closest(positionals[1]!, GOLDEN_WORDS);
+      throw new UsageError(`unknown command ${name}${guess ? ` (did you mean golden ${guess}?)` : ''}; the golden commands are ${GOLDEN_WORDS.join(', ')}`);
+    }
     // `mamlab -o x run …`: an unknown option before the command took the command's place; name the option.
     const stray = argv.findIndex(isOptionWord);
     if (stray >= 0 && stray < argv.indexOf(name) && words._.includes(argv[stray]!)) {
       const guess = closest(argv[stray]!.split('=')[0]!.replace(/^-+/, ''), OPTION_NAMES);
       throw new UsageError(`unknown option ${argv[stray]!.split('=')[0]!}${guess ? ` (did you mean --${guess}?)` : ''}`);
     }
-    const guess = closest(name, COMMAND_NAMES);
-    throw new UsageError(`unknown command ${name}${guess ? ` (did you mean ${guess}?)` : ''}; the commands are ${COMMAND_NAMES.join(', ')}`);
+    const guess = closest(name, FIRST_WORDS);
+    throw new UsageError(`unknown command ${name}${guess ? ` (did you mean ${guess}?)` : ''}; the commands are ${FIRST_WORDS.join(', ')}`);
   }
   const spec = COMMANDS[known];
   checkOptionWords(known, words, argv);
   const value = (n: OptionName): string | undefined => single(known, n, words[n]);
-  const given = positionals.slice(1);
-  const missing = [...(given.length === 0 ? ['SCENARIO'] : []), ...(spec.requiresOut && words.out === undefined ? ['--out DIR'] : [])];
+  const given = positionals.slice(twoWords ? 2 : 1);
+  const pos = spec.positional;
+  const allFlag = words.all === true;
+  const missing = [...(given.length < pos.min || (known === 'golden approve' && given.length === 0 && !allFlag) ? [pos.names] : []), ...(spec.requiresOut && words.out === undefined ? ['--out DIR'] : [])];
   if (missing.length) throw new UsageError(`missing ${missing.join(' and ')}: ${usage(known)}`, known);
-  if (given.length > 1) throw new UsageError(`unexpected argument ${given[1]}: ${known} takes one SCENARIO (${usage(known)})`, known);
+  if (given.length > pos.max) throw new UsageError(`unexpected argument ${given[pos.max]}: ${known} takes ${pos.max === 1 ? 'one SCENARIO' : pos.usage} (${usage(known)})`, known);
+  if (allFlag && given.length) throw new UsageError(`--all with ${given[0]}: expected either scenarios or --all, not both`, known);
   const line: CommandLine = {
     command: known,
-    scenario: given[0]!,
+    scenario: given[0] ?? '',
+    args: given,
     out: nonEmpty(known, 'out', value('out')),
+    dir: nonEmpty(known, 'dir', value('dir')),
+    all: allFlag,
+    tolerance: decimal(known, 'tolerance', value('tolerance')),
     seed: wholeNumber(known, 'seed', value('seed'), 0, 2 ** 32 - 1, 'a whole number from 0 to 4294967295 (2^32 − 1), in decimal digits'),
     seeds: wholeNumber(known, 'seeds', value('seeds'), 1, 10000, 'a whole number of seeds from 1 to 10000'),
     workers: wholeNumber(known, 'workers', value('workers'), 1, 64, 'a whole number of threads from 1 to 64'),
@@ -198,6 +256,13 @@ function nonEmpty(command: CommandName, n: OptionName, v: string | undefined): s
   return v;
 }
 
+/** A non-negative decimal in plain digits (`0.01`, `1`): no exponent, sign or spaces, at most 12 decimals. */
+function decimal(command: CommandName, n: OptionName, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (!/^[0-9]{1,12}(\.[0-9]{1,12})?$/.test(v)) throw new UsageError(`--${n} ${v || '""'}: expected a number of 0 or more in plain digits, like 0.01`, command);
+  return v;
+}
+
 /** Decimal digits only: `1e30`, `-1`, `1.5`, `0x10` and ` 7` are refused rather than converted. */
 function wholeNumber(command: CommandName, n: OptionName, v: string | undefined, min: number, max: number, expected: string): number | undefined {
   if (v === undefined) return undefined;
@@ -227,7 +292,7 @@ function dataDirs(command: CommandName, v: unknown): string[] {
 // ------------------------------------------------------------------ help
 
 function usage(command: CommandName): string {
-  return `mamlab ${command} SCENARIO${COMMANDS[command].requiresOut ? ' --out DIR' : ''} [options]`;
+  return `mamlab ${command} ${COMMANDS[command].positional.usage}${COMMANDS[command].requiresOut ? ' --out DIR' : ''} [options]`;
 }
 
 const WIDTH = 79;
@@ -263,9 +328,10 @@ const FOOTER = [
 ].flatMap((t) => column('', t, 0));
 
 /** The help text: one command's usage and options, or every command with its options. */
-export function helpText(command?: CommandName): string {
+export function helpText(command?: CommandName, golden = false): string {
   const one = (c: CommandName): string[] => [usage(c), ...column('', COMMANDS[c].summary, 2), ...optionLines(c)];
-  const body = command ? one(command) : ['mamlab <command> [options]', ...COMMAND_NAMES.flatMap((c) => ['', ...one(c)])];
+  const list = golden ? COMMAND_NAMES.filter((c) => c.startsWith('golden ')) : COMMAND_NAMES;
+  const body = command ? one(command) : [golden ? 'mamlab golden <record|check|approve|diff> [options]: golden regression files (docs/goldens.md)' : 'mamlab <command> [options]', ...list.flatMap((c) => ['', ...one(c)])];
   return [...body, '', ...column('  --help, -h', 'show this help'), ...column('  --version', 'show the version'), '', ...FOOTER].join('\n') + '\n';
 }
 

@@ -24,6 +24,14 @@ export class InputError extends Error {
   }
 }
 
+/** A file or folder refused as a whole (a golden, a folder of exports): no JSON path to name. */
+export class PathError extends InputError {
+  constructor(file: string, expected: string) {
+    super(file, '', expected);
+    this.message = escapeControls(`${file}: ${expected}`);
+  }
+}
+
 /** A refused or failed output directory (`--out`): bad input too, exit 2. */
 export class OutputDirError extends InputError {
   constructor(target: string, reason: string) {
