@@ -25,12 +25,17 @@ interface OptionSpec {
   /** Given any number of times (each adds a value); other value options at most once. */
   readonly repeatable?: boolean;
   readonly describe: string;
+  /** What the option means for a command where it means something else. */
+  readonly describeFor?: Partial<Record<CommandName, string>>;
 }
 
 const OPTIONS: Record<OptionName, OptionSpec> = {
   out: { value: 'DIR', describe: 'output directory: a new path, an empty folder or an earlier mamlab result (nothing else is ever replaced); written beside it, then swapped in whole' },
   seed: { value: 'N', describe: "replaces the scenario's seed: a whole number from 0 to 4294967295 (2^32 − 1)" },
-  seeds: { value: 'N', describe: "Monte Carlo: run seeds seed, seed+1, … (N from 1 to 10000) and write the distributions; overrides the scenario's monteCarlo.seeds" },
+  seeds: {
+    value: 'N', describe: "Monte Carlo: run seeds seed, seed+1, … (N from 1 to 10000) and write the distributions; overrides the scenario's monteCarlo.seeds",
+    describeFor: { 'golden record': "a Monte Carlo scenario's golden covers seeds seed, seed+1, … seed+N−1 (default 3, or the scenario's monteCarlo.seeds if fewer); other scenarios: ignored" },
+  },
   workers: { value: 'N', describe: "Monte Carlo: worker threads, 1 to 64 (default 1 below 300 seeds, else the machine's cores); results are the same for any number" },
   single: { describe: 'one ordinary run of the seed, even when the scenario asks for Monte Carlo' },
   strict: { describe: 'refuse the scenario (exit 2) when the static checks find anything the run would reject' },
@@ -318,12 +323,12 @@ function column(left: string, text: string, at = COLUMN): string[] {
 function optionLines(command: CommandName): string[] {
   return COMMANDS[command].options.flatMap((n) => {
     const o = OPTIONS[n];
-    return column(`  --${n}${o.value ? ` ${o.value}` : ''}`, `${o.describe}${n === 'out' && COMMANDS[command].requiresOut ? ' (required)' : ''}`);
+    return column(`  --${n}${o.value ? ` ${o.value}` : ''}`, `${o.describeFor?.[command] ?? o.describe}${n === 'out' && COMMANDS[command].requiresOut ? ' (required)' : ''}`);
   });
 }
 
 const FOOTER = [
-  'Exit codes: 0 done, 2 bad input, 1 internal error (MAMLAB_DEBUG=1 prints its stack).',
+  'Exit codes: 0 done, 2 bad input, 1 internal error (MAMLAB_DEBUG=1 prints its stack); golden check and golden diff also exit 1 when something differs.',
   'Control characters in anything printed are shown escaped (\\x1b, \\u202e).',
 ].flatMap((t) => column('', t, 0));
 
