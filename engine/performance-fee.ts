@@ -29,6 +29,7 @@ export interface FeeState {
   /** Cumulative-profit basis: the high of the cumulative trading result, gross of fees. */
   readonly resultMark: Money;
   readonly deposits: Money;
+  /** What the investor was paid out (a fee taken out of a withdrawal is in feesPaid, not here). */
   readonly withdrawals: Money;
   readonly feesPaid: Money;
 }
@@ -121,16 +122,19 @@ export function crystallizeWithdrawal(s: FeeState, t: FeeTerms, equity: Money, a
       : fee.isPositive() ? after.mark.minus(amount) : round(s.mark.value.times(new Dec(1).minus(f)), q);
     return { fee, gain, fromAmount: false, next: { ...after, mark, withdrawals: s.withdrawals.plus(amount) } };
   }
-  // pro-rata: the withdrawn fraction of the fee that would be due now (hurdle included)
+  // pro-rata: the withdrawn fraction of the fee that would be due now (hurdle included). The fee
+  // comes out of the amount, so the investor is paid amount − fee: only that counts as withdrawn,
+  // or the cumulative result would count the fee twice (once withdrawn, once paid).
   const fee = round(feeOn(gain, hurdle, t, q).value.times(f), q);
+  const paidOut = { ...s, withdrawals: s.withdrawals.plus(amount).minus(fee) };
   if (t.hwmBasis === 'equity') {
     const mark = round(s.mark.value.times(new Dec(1).minus(f)), q);
-    return { fee, gain, fromAmount: true, next: { ...withdrawn, mark, feesPaid: s.feesPaid.plus(fee) } };
+    return { fee, gain, fromAmount: true, next: { ...paidOut, mark, feesPaid: s.feesPaid.plus(fee) } };
   }
   // Cumulative basis: the charged share of the gain moves into the mark.
   const charged = gain.isPositive() ? round(gain.value.times(f), q) : Money.zero;
   const resultMark = s.resultMark.plus(charged).plus(t.hwmReset === 'before-fee' ? fee : Money.zero);
-  return { fee, gain, fromAmount: true, next: { ...withdrawn, resultMark, feesPaid: s.feesPaid.plus(fee) } };
+  return { fee, gain, fromAmount: true, next: { ...paidOut, resultMark, feesPaid: s.feesPaid.plus(fee) } };
 }
 
 /** Full exit: always crystallized, on the whole gain, the hurdle pro-rated to the part of the period. */

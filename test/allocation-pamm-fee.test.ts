@@ -72,6 +72,21 @@ describe('performance fee with a high-water mark (DOMAIN §7), rate 20%', () => 
     expect([p2.fee.toString(), p2.next.resultMark.toString()]).toEqual(['100', '1500']);
   });
 
+  it('cumulative-profit basis: a pro-rata fee taken out of a withdrawal is counted once, so the fees total 20% of the result', () => {
+    // Deposit 10,000; P1 at 11,000: result 1,000 → fee 200, equity 10,800. Trading brings it to 12,800
+    // (result 12,800 + 200 − 10,000 = 3,000). Half is withdrawn (6,400, f = 0.5): gain 3,000 − 1,000 = 2,000,
+    // fee 0.2 × 2,000 × 0.5 = 200 out of the amount (the investor gets 6,200), mark 1,000 + 1,000 = 2,000.
+    // The period ends at 6,400 with no more trading: result 6,400 + 6,200 + 400 − 10,000 = 3,000, gain 1,000,
+    // fee 200. Fees 200 + 200 + 200 = 600 = 20% of 3,000 (counting the 200 twice gave 240).
+    const t = T({ hwmBasis: 'cumulative-profit' });
+    const p1 = period(start, t, '11000');
+    const w = crystallizeWithdrawal(p1.next, t, Money.of('12800'), Money.of('6400'), new Dec('0.5'), Y, q);
+    expect([w.fee.toString(), w.next.resultMark.toString(), w.fromAmount]).toEqual(['200', '2000', true]);
+    expect(cumulativeResult(w.next, Money.of('6400')).toString()).toBe('3000');
+    const p2 = period(w.next, t, '6400');
+    expect([p2.gain.toString(), p2.fee.toString()]).toEqual(['1000', '200']);
+  });
+
   it('a deposit raises the equity mark by its amount, so it is never charged as profit', () => {
     const s = afterDeposit(start, Money.of('5000'));
     expect(s.mark.toString()).toBe('15000');

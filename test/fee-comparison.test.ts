@@ -15,11 +15,16 @@ import { scenarioPath } from './helpers.js';
  * crystallize-all: 2,000; 0.2 × 15,000 = 3,000 at the withdrawal; 1,000 (Apr end); 322.5806452 (Jun)
  * reduce-mark:     2,000; no fee at Apr 24 (mark 128,000 − 10,000 = 118,000); 4,000 at the Apr end (138,000 − 118,000);
  *                  May 20 lowers the mark 134,000 → 114,000; June ends at 114,000: nothing more
+ * cumulative-profit (pro-rata): the cumulative trading result +10,000 −10,000 +5,000 +20,000 +5,000 = 30,000 at the
+ *                  Apr end; Apr 24 charges 209.7902098 and moves 15,000 × 10,000/143,000 into the mark (10,000 →
+ *                  11,048.9510490); Apr end 0.2 × (30,000 − 11,048.9510490) = 3,790.2097902; the result never exceeds
+ *                  30,000 again. Fees 6,000 = 20% of the peak result.
  */
 const EXPECTED: Record<string, string[]> = {
   default: ['2000', '209.7902098', '3790.2097902', '322.0358068'],
   'crystallize-all': ['2000', '3000', '1000', '322.5806452'],
   'reduce-mark': ['2000', '4000'],
+  'cumulative-profit': ['2000', '209.7902098', '3790.2097902'],
 };
 
 describe('fee comparison scenario: the same history under each withdrawal convention', () => {
