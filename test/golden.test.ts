@@ -126,6 +126,26 @@ describe('record, check, approve', () => {
     expect((await cli(['golden', 'check', file, '--dir', goldens])).exit).toBe(0);
   });
 
+  it('a changed price file is said as an input change, apart from the values it moved', async () => {
+    const { dir, file } = scenarioCopy('seed000-equity-split.json');
+    const goldens = join(dir, 'g');
+    expect((await cli(['golden', 'record', file, '--dir', goldens])).exit).toBe(0);
+    const header = JSON.parse(readFileSync(join(goldens, 'seed000-equity-split/run/golden.json'), 'utf8'));
+    expect(header.inputs.map((i: { file: string }) => i.file)).toContain('data/seed000-usdjpy.csv');
+    const csv = join(dir, 'data/seed000-usdjpy.csv');
+    const lines = readFileSync(csv, 'utf8').split('\n');
+    // The last quote's ask one point higher: the file changed, whatever it does to the results.
+    const last = lines.map((l) => l.trim() !== '').lastIndexOf(true);
+    const cells = lines[last]!.split(',');
+    cells[2] = new Dec(cells[2]!).plus('0.001').toFixed(3);
+    lines[last] = cells.join(',');
+    writeFileSync(csv, lines.join('\n'));
+    const r = await cli(['golden', 'check', file, '--dir', goldens]);
+    expect(r.exit).toBe(1);
+    expect(r.stdout).toContain('input: data/seed000-usdjpy.csv changed since the golden was recorded');
+    expect(r.stdout).not.toContain('input: the scenario file');
+  });
+
   it('a variant removed from the scenario is a difference; approve removes its case and nothing else', async () => {
     const { dir, file } = scenarioCopy('seed004-cashback.json');
     const goldens = join(dir, 'g');
