@@ -2,19 +2,15 @@
 // runs one command and returns the exit code (0 done, 1 internal error, 2 bad input), printing
 // only through the escaping terminal (bin/terminal.ts). bin/mamlab.ts calls it for a real
 // process; tests call it in-process.
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { compareToDirectory } from '../reports/compare.js';
-import { MONTE_CARLO_FILES, monteCarloToDirectory } from '../reports/monte-carlo.js';
 import { humanAmount } from '../reports/html.js';
-import { OUTPUT_FILES, runToDirectory } from '../reports/run.js';
 import { InputError, escapeControls } from '../sim/input-error.js';
+import { VERSION } from '../sim/package-root.js';
 import type { OutputOptions } from '../reports/output-dir.js';
 import { type LoadOptions, type Scenario, loadScenario, loadVariants } from '../sim/scenario.js';
 import { type ScenarioWarning, formatWarning, staticChecks, variantChecks } from '../sim/static-checks.js';
 import { type CommandLine, type CommandName, UsageError, helpHint, helpText, readCommandLine } from './options.js';
 import { type Io, type Terminal, terminal } from './terminal.js';
-import { goldenApprove, goldenCheck, goldenDiff, goldenRecord } from './golden.js';
 
 export type { Io } from './terminal.js';
 
@@ -67,7 +63,11 @@ function heed(c: CommandLine, warnings: readonly ScenarioWarning[], t: Terminal)
   if (!c.quiet) t.err(`${count(warnings.length)} in ${arg(c.scenario)}: see \`${validateHint(c)}\`\n`);
 }
 
+// The modules that run and render (jsdom, Observable Plot, danfojs among their imports) load only
+// when a command needs them, so --help, --version, validate and a bad command line answer at once.
+
 async function runCommand(c: CommandLine, t: Terminal): Promise<void> {
+  const { OUTPUT_FILES, runToDirectory } = await import('../reports/run.js');
   const scenario = loadScenario(c.scenario, loadOptions(c));
   heed(c, staticChecks(scenario), t);
   const seeds = c.single ? undefined : c.seeds ?? scenario.monteCarloSeeds;
@@ -86,6 +86,7 @@ async function runCommand(c: CommandLine, t: Terminal): Promise<void> {
 async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: Terminal): Promise<void> {
   const progress = c.quiet || !t.interactive ? undefined : (done: number, total: number) => t.progress(`seed ${done}/${total}`);
   const workers = c.workers ?? (seeds >= 300 ? availableParallelism() : 1);
+  const { MONTE_CARLO_FILES, monteCarloToDirectory } = await import('../reports/monte-carlo.js');
   const mc = await monteCarloToDirectory(scenario, c.out!, { ...loadOptions(c), ...outputOptions(c, t), seeds, workers }, progress);
   if (progress) t.err('\n');
   if (c.quiet) return;
@@ -102,6 +103,7 @@ async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: 
 async function compareCommand(c: CommandLine, t: Terminal): Promise<void> {
   const loaded = loadVariants(c.scenario, loadOptions(c));
   heed(c, variantChecks(loaded.base, loaded.variants, true), t);
+  const { compareToDirectory } = await import('../reports/compare.js');
   const r = await compareToDirectory(loaded, c.out!, outputOptions(c, t));
   if (c.quiet) return;
   t.out(`${r.text}\nwrote comparison.csv, earnings.csv, comparison.html and ${r.variants} variant runs to ${arg(c.out!)}\n`);
@@ -120,11 +122,14 @@ function validateCommand(c: CommandLine, t: Terminal): void {
 /** Each command; a number returned is its exit code (golden check and diff: 1 when something differs). */
 const RUNNERS: Record<CommandName, (c: CommandLine, t: Terminal) => void | number | Promise<void | number>> = {
   run: runCommand, compare: compareCommand, validate: validateCommand,
-  'golden record': goldenRecord, 'golden check': goldenCheck, 'golden approve': goldenApprove, 'golden diff': goldenDiff,
+  'golden record': async (c, t) => (await import('./golden.js')).goldenRecord(c, t),
+  'golden check': async (c, t) => (await import('./golden.js')).goldenCheck(c, t),
+  'golden approve': async (c, t) => (await import('./golden.js')).goldenApprove(c, t),
+  'golden diff': async (c, t) => (await import('./golden.js')).goldenDiff(c, t),
 };
 
 function version(): string {
-  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return VERSION;
 }
 
 /** Runs one command line; never throws and never exits the process. */

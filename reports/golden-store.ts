@@ -11,10 +11,9 @@ import { InputError, PathError } from '../sim/input-error.js';
 import type { Scenario } from '../sim/scenario.js';
 import type { GoldenCase, ProducedCases } from './golden-cases.js';
 import { sha256 } from './golden-canon.js';
-import { VERSION } from './summary.js';
+import { PACKAGE_ROOT, VERSION } from '../sim/package-root.js';
 
 const FORMAT = 1;
-const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
 
 export interface GoldenIndex {
   readonly mamlab: 'golden-index';
@@ -55,7 +54,7 @@ export function inputHashes(s: Scenario): { scenario: GoldenHeader['scenario']; 
   const name = (real: string): string => {
     const rel = relative(scenarioDir, real);
     if (!rel.startsWith('..') && !isAbsolute(rel)) return posix(rel);
-    const own = relative(ROOT, real);
+    const own = relative(PACKAGE_ROOT, real);
     return !own.startsWith('..') && !isAbsolute(own) ? `mamlab:${posix(own)}` : posix(rel);
   };
   const main = resolve(s.file);

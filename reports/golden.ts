@@ -9,7 +9,7 @@ import { COMPARED_FILES, ROW_KEYS, SAMPLED_FILES, readCsv, sha256 } from './gold
 import { type CaseOptions, type ProducedCases, produceCases } from './golden-cases.js';
 import { type FileDiff, describe, diffCount, diffFile } from './golden-diff.js';
 import { type GoldenHeader, goldenDirOf, inputHashes, readCase, readIndex, writeGolden } from './golden-store.js';
-import { VERSION } from './summary.js';
+import { VERSION } from '../sim/package-root.js';
 
 export interface CaseResult {
   readonly id: string;

@@ -111,7 +111,10 @@ function fromWire(w: WireOutcome): SeedOutcome {
 }
 
 /** The worker is TypeScript like the rest: a one-line boot loads it through tsx's API (the --import flag does not reach worker threads). */
-const workerBoot = (): string => `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(new URL('./monte-carlo-worker.ts', import.meta.url).href)}, ${JSON.stringify(import.meta.url)}))`;
+// From the TypeScript sources a worker loads its module through tsx; from the build (dist/), directly.
+const workerBoot = (): string => import.meta.url.endsWith('.ts')
+  ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(new URL('./monte-carlo-worker.ts', import.meta.url).href)}, ${JSON.stringify(import.meta.url)}))`
+  : `import(${JSON.stringify(new URL('./monte-carlo-worker.js', import.meta.url).href)})`;
 
 /**
  * Runs the seeds on `workers` threads (seed k on thread k mod workers) and returns the

@@ -4,7 +4,7 @@
 // added inside a result (a copied report, notes) makes it a folder mamlab did not write.
 import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VERSION } from './summary.js';
+import { VERSION } from '../sim/package-root.js';
 
 /** The marker file every mamlab output directory carries. */
 export const MARKER = '.mamlab-result';

@@ -1,7 +1,7 @@
 // summary.json: final figures per account and investor as exact decimal strings, analytics
 // as numbers, the policies in force, seed, scenario hash and engine version.
-import { readFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename } from 'node:path';
+import { VERSION } from '../sim/package-root.js';
 import type { Program } from '../engine/program.js';
 import { SYSTEM_ACCOUNTS } from '../engine/program.js';
 import { formatQ } from '../engine/quantum.js';
@@ -13,8 +13,7 @@ import type { InvestorTally, RunWriter } from './run-writer.js';
 import type { RateSchedule } from '../engine/rate-schedule.js';
 import type { Policies } from '../engine/policies.js';
 
-const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
-export const VERSION: string = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export { VERSION };
 
 export interface Summary {
   readonly mamlab: { readonly version: string };

@@ -2,7 +2,8 @@
 // with the schema's one custom keyword, `magnitude`, naming a decimal field's kind so its
 // range comes from sim/limits.ts; and the most specific error turned into one InputError.
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { PACKAGE_ROOT } from './package-root.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Dec } from '../engine/decimal.js';
 import { InputError, cut, shown } from './input-error.js';
@@ -10,7 +11,7 @@ import { isMagnitudeKind, magnitudeProblem } from './limits.js';
 import type { Path } from './reader.js';
 import type { Parsed } from './scenario-text.js';
 
-const SCHEMA_PATH = resolve(dirname(new URL(import.meta.url).pathname), '..', 'schemas/scenario.schema.json');
+const SCHEMA_PATH = resolve(PACKAGE_ROOT, 'schemas/scenario.schema.json');
 const DECIMAL_RE = /^-?[0-9]+(\.[0-9]+)?$/;
 
 /** `"magnitude": "<kind>"`: a decimal (string or number) within its kind's range; malformed text is left to `pattern`. */

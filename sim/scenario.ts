@@ -16,6 +16,7 @@ import type { PendingType } from '../engine/orders.js';
 import type { ServerTimeZone } from './calendar.js';
 import { type InputFile, checkDataDirs, readInputFile } from './input-files.js';
 import { InputError, pointer, shown } from './input-error.js';
+import { PACKAGE_ROOT } from './package-root.js';
 import { MAX_QUOTES, MAX_SCENARIO_BYTES, MAX_SEED } from './limits.js';
 import { type Json, type Obj, type Path, Reader } from './reader.js';
 import { type ClientSpec, type CostContext, type CostTerms, checkReferrer, readClients, readCosts, readRebates } from './scenario-costs.js';
@@ -27,8 +28,7 @@ import { type Parsed, parseText } from './scenario-text.js';
 import { NO_STRESS, type Stress, type StressSpec, buildStress } from './stress.js';
 import { type PriceSourceInput, type PriceTick, loadPriceSource, mergeTicks } from './prices.js';
 
-const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
-const PRESET_DIR = resolve(ROOT, 'scenarios/presets');
+const PRESET_DIR = resolve(PACKAGE_ROOT, 'scenarios/presets');
 
 
 export interface InvestorSpec {
