@@ -72,7 +72,7 @@ async function runCommand(c: CommandLine, t: Terminal): Promise<void> {
   heed(c, staticChecks(scenario), t);
   const seeds = c.single ? undefined : c.seeds ?? scenario.monteCarloSeeds;
   if (seeds !== undefined) return monteCarlo(c, scenario, seeds, t);
-  const r = runToDirectory(scenario, c.out!, outputOptions(c, t));
+  const r = runToDirectory(scenario, c.out!, { ...outputOptions(c, t), ...(c.equityRows ? { rows: c.equityRows } : {}) });
   if (c.quiet) return;
   const s = r.summary;
   t.out([
@@ -87,7 +87,7 @@ async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: 
   const progress = c.quiet || !t.interactive ? undefined : (done: number, total: number) => t.progress(`seed ${done}/${total}`);
   const workers = c.workers ?? (seeds >= 300 ? availableParallelism() : 1);
   const { MONTE_CARLO_FILES, monteCarloToDirectory } = await import('../reports/monte-carlo.js');
-  const mc = await monteCarloToDirectory(scenario, c.out!, { ...loadOptions(c), ...outputOptions(c, t), seeds, workers }, progress);
+  const mc = await monteCarloToDirectory(scenario, c.out!, { ...loadOptions(c), ...outputOptions(c, t), seeds, workers, ...(c.equityRows ? { rows: c.equityRows } : {}) }, progress);
   if (progress) t.err('\n');
   if (c.quiet) return;
   const s = mc.summary;
@@ -104,7 +104,7 @@ async function compareCommand(c: CommandLine, t: Terminal): Promise<void> {
   const loaded = loadVariants(c.scenario, loadOptions(c));
   heed(c, variantChecks(loaded.base, loaded.variants, true), t);
   const { compareToDirectory } = await import('../reports/compare.js');
-  const r = await compareToDirectory(loaded, c.out!, outputOptions(c, t));
+  const r = await compareToDirectory(loaded, c.out!, { ...outputOptions(c, t), ...(c.equityRows ? { rows: c.equityRows } : {}) });
   if (c.quiet) return;
   t.out(`${r.text}\nwrote comparison.csv, earnings.csv, comparison.html and ${r.variants} variant runs to ${arg(c.out!)}\n`);
 }

@@ -17,7 +17,7 @@ export class UsageError extends Error {
 }
 
 export type CommandName = 'run' | 'compare' | 'validate' | 'golden record' | 'golden check' | 'golden approve' | 'golden diff';
-type OptionName = 'out' | 'seed' | 'seeds' | 'workers' | 'single' | 'strict' | 'quiet' | 'data-dir' | 'dir' | 'all' | 'tolerance';
+type OptionName = 'out' | 'seed' | 'seeds' | 'workers' | 'single' | 'strict' | 'quiet' | 'data-dir' | 'dir' | 'all' | 'tolerance' | 'equity-rows';
 
 interface OptionSpec {
   /** The value's placeholder in help and messages; absent for a flag, which takes no value. */
@@ -43,6 +43,7 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   'data-dir': { value: 'DIR', repeatable: true, describe: "a folder besides the scenario's own folder tree that price files may be read from (repeatable)" },
   dir: { value: 'DIR', describe: "the folder of goldens (default: goldens/ beside each scenario; with no scenario named, ./goldens)" },
   all: { describe: 'every golden in the folder of goldens' },
+  'equity-rows': { value: 'daily|instant', describe: "how often equity.csv and margin.csv get rows: daily (default: each account and investor at each server day's last instant and at each of its own events) or instant (all of them after every instant; large); summary.json is the same either way" },
   tolerance: { value: 'X', describe: 'numbers within X of the golden count as equal (0.01 for a system that books cents); default 0: exact' },
 };
 
@@ -60,13 +61,13 @@ const ONE_SCENARIO = { usage: 'SCENARIO', names: 'SCENARIO', min: 1, max: 1 } as
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   run: {
     summary: "run a scenario and write its results; with --seeds N (or the scenario's monteCarlo) run N seeds and write the distributions",
-    options: ['out', 'seed', 'seeds', 'single', 'workers', 'strict', 'quiet', 'data-dir'],
+    options: ['out', 'seed', 'seeds', 'single', 'workers', 'equity-rows', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
     positional: ONE_SCENARIO,
   },
   compare: {
     summary: "run every variant of a scenario and write comparison.csv, earnings.csv, comparison.html and each variant's full run",
-    options: ['out', 'seed', 'strict', 'quiet', 'data-dir'],
+    options: ['out', 'seed', 'equity-rows', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
     positional: ONE_SCENARIO,
   },
@@ -121,6 +122,8 @@ export interface CommandLine {
   readonly all: boolean;
   /** --tolerance as written: a non-negative decimal. */
   readonly tolerance?: string;
+  /** --equity-rows: how often equity.csv and margin.csv get rows. */
+  readonly equityRows?: 'daily' | 'instant';
   readonly out?: string;
   readonly seed?: number;
   readonly seeds?: number;
@@ -202,6 +205,7 @@ export function readCommandLine(argv: readonly string[]): Request {
     dir: nonEmpty(known, 'dir', value('dir')),
     all: allFlag,
     tolerance: decimal(known, 'tolerance', value('tolerance')),
+    equityRows: oneOf(known, 'equity-rows', value('equity-rows'), ['daily', 'instant'] as const),
     seed: wholeNumber(known, 'seed', value('seed'), 0, 2 ** 32 - 1, 'a whole number from 0 to 4294967295 (2^32 − 1), in decimal digits'),
     seeds: wholeNumber(known, 'seeds', value('seeds'), 1, 10000, 'a whole number of seeds from 1 to 10000'),
     workers: wholeNumber(known, 'workers', value('workers'), 1, 64, 'a whole number of threads from 1 to 64'),
@@ -259,6 +263,13 @@ function single(command: CommandName, n: OptionName, v: unknown): string | undef
 function nonEmpty(command: CommandName, n: OptionName, v: string | undefined): string | undefined {
   if (v === '') throw new UsageError(`--${n} needs a value: --${n} ${OPTIONS[n].value}, ${n === 'out' ? 'the output directory' : 'a folder'}`, command);
   return v;
+}
+
+/** A value from a fixed list, spelled exactly. */
+function oneOf<T extends string>(command: CommandName, n: OptionName, v: string | undefined, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${n} ${v || '""'}: expected one of ${allowed.join(', ')}`, command);
+  return v as T;
 }
 
 /** A non-negative decimal in plain digits (`0.01`, `1`): no exponent, sign or spaces, at most 12 decimals. */

@@ -1925,12 +1925,13 @@ export class Program {
     return out;
   }
 
-  /** Margin state of every trading account (the master of a signal program, MAM sub-accounts, the pool, clients) that is open. */
-  marginSnapshots(): MarginSnapshot[] {
+  /** Margin state of every trading account (the master of a signal program, MAM sub-accounts, the pool, clients) that is open; `only` those accounts. */
+  marginSnapshots(only?: ReadonlySet<string>): MarginSnapshot[] {
     this.flush();
     const out: MarginSnapshot[] = [];
     if (!this.config.risk) return out;
     for (const acc of this.accounts.values()) {
+      if (only && !only.has(acc.id)) continue;
       if (acc.kind === 'house' || (acc.kind === 'master' && this.config.structure === 'block')) continue;
       if (acc.kind !== 'master' && acc.kind !== 'client' && !acc.active && acc.positions.length === 0) continue;
       const equity = this.equity(acc.id);
@@ -1942,10 +1943,12 @@ export class Program {
 
   // ---------------------------------------------------------------- views
 
-  accountSnapshots(): AccountSnapshot[] {
+  /** Every account's balance, equity and open volume (`only`: those accounts). */
+  accountSnapshots(only?: ReadonlySet<string>): AccountSnapshot[] {
     this.flush();
     const out: AccountSnapshot[] = [];
     for (const [id, kind] of this.accountKinds) {
+      if (only && !only.has(id)) continue;
       const acc = this.accounts.get(id);
       const balance = this.journal.balance(id);
       const floating = acc ? this.floatingOf(acc) : Money.zero;
@@ -1955,10 +1958,12 @@ export class Program {
     return out;
   }
 
-  investorSnapshots(): InvestorSnapshot[] {
+  /** Every investor's equity, marks and units (`only`: those investors; the pool's split is computed only when one of them is a member). */
+  investorSnapshots(only?: ReadonlySet<string>): InvestorSnapshot[] {
     this.flush();
-    const values = this.memberValues();
-    return [...this.investors.values()].map((inv) => ({
+    const chosen = only ? [...this.investors.values()].filter((inv) => only.has(inv.id)) : [...this.investors.values()];
+    const values = chosen.some((inv) => inv.model === 'pamm') ? this.memberValues() : new Map<string, Money>();
+    return chosen.map((inv) => ({
       id: inv.id, model: inv.model, manager: inv.manager, active: inv.active, detached: inv.detached,
       equity: this.equityOf(inv, values),
       mark: inv.fee.mark,

@@ -12,6 +12,7 @@ import { plotSvg } from './chart.js';
 import { CsvWriter } from './csv.js';
 import { esc, humanAmount } from './html.js';
 import { outputRequest, writeNestedRun } from './run.js';
+import type { EquityRows } from './run-writer.js';
 
 /** The files a comparison writes beside its variants' folders. */
 export const COMPARISON_FILES = ['comparison.csv', 'earnings.csv', 'comparison.html'] as const;
@@ -191,7 +192,7 @@ ${detail}</table>
 }
 
 /** Runs every variant of a scenario (a file, or its variants already loaded) and writes the comparison into `outDir`. */
-export async function compareToDirectory(source: string | ScenarioVariants, outDir: string, opts: LoadOptions & OutputOptions = {}): Promise<Comparison> {
+export async function compareToDirectory(source: string | ScenarioVariants, outDir: string, opts: LoadOptions & OutputOptions & { rows?: EquityRows } = {}): Promise<Comparison> {
   const { base, variants } = typeof source === 'string' ? loadVariants(source, opts) : source;
   const file = base.file;
   if (variants.length === 0) throw new InputError(file, '/variants', 'expected at least one variant to compare');
@@ -204,7 +205,7 @@ export async function compareToDirectory(source: string | ScenarioVariants, outD
     const rows: Row[] = [];
     const earnings: Earning[] = [];
     for (const v of variants) {
-      const summary = writeNestedRun(v.scenario, join(dir, v.name)) as unknown as SummaryLike;
+      const summary = writeNestedRun(v.scenario, join(dir, v.name), undefined, opts.rows) as unknown as SummaryLike;
       rows.push(...rowsOf(v.name, summary));
       earnings.push(...earningsOf(v.name, summary));
     }

@@ -3,10 +3,10 @@
 // a difference of one quantum is a difference of one cell. Three files are reshaped:
 // - summary.json loses the engine version and the scenario hash (the golden's header keeps
 //   both: a new version or an edited scenario is said apart from what the outputs did);
-// - equity.csv and margin.csv (snapshots after every instant) keep the snapshots of the first
-//   instant, the last instant of every server day and the last instant (every account and
-//   investor at each): a year of M1 bars is 375,000 instants, the booked values those rows show
-//   are all in the journal already, and each margin call and stop-out is in events.csv;
+// - equity.csv and margin.csv keep the rows of the first instant, the last instant of every
+//   server day and the last instant (every account and investor at each), whatever their
+//   cadence (--equity-rows): the booked values those rows show are all in the journal already,
+//   and each margin call and stop-out is in events.csv;
 // - montecarlo.json loses nothing (it has no version).
 // Not compared: report.html, comparison.html and the Monte Carlo page (rendering, not
 // booking; their figures come from the files that are compared), and the result marker.

@@ -16,6 +16,7 @@ import { type OutputOptions, withOutput } from './output-dir.js';
 import { CsvWriter } from './csv.js';
 import { esc, humanAmount } from './html.js';
 import { outputRequest, writeNestedRun } from './run.js';
+import type { EquityRows } from './run-writer.js';
 
 /** The account kinds a stop-out is counted for. */
 const KINDS = ['master', 'mam', 'pamm', 'client'] as const;
@@ -252,7 +253,7 @@ export const MONTE_CARLO_FILES = ['montecarlo.json', 'seeds.csv', 'report.html',
  * Runs seeds first, first+1, … on `workers` threads (default 1); writes montecarlo.json,
  * seeds.csv, report.html (the stress page) and worst-seed/ (the full run).
  */
-export async function monteCarloToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & { seeds?: number; workers?: number } & OutputOptions, progress?: (done: number, total: number) => void): Promise<MonteCarloResult> {
+export async function monteCarloToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & { seeds?: number; workers?: number; rows?: EquityRows } & OutputOptions, progress?: (done: number, total: number) => void): Promise<MonteCarloResult> {
   const load: SeedLoad = opts.dataDirs ? { dataDirs: opts.dataDirs } : {};
   const base = typeof source === 'string' ? loadScenario(source, { ...load, seed: opts.seed }) : source;
   const file = base.file;
@@ -266,7 +267,7 @@ export async function monteCarloToDirectory(source: string | Scenario, outDir: s
     const timeline: string[][] = [];
     writeNestedRun(worstScenario, join(dir, 'worst-seed'), worstScenario.risk && ((e) => {
       if (TIMELINE.has(e.kind)) timeline.push([formatServerTime(e.time), e.kind, e.account ?? e.investor ?? '', e.reason]);
-    }));
+    }), opts.rows);
     writeFileSync(join(dir, 'montecarlo.json'), JSON.stringify(summary, null, 2) + '\n');
     const investors = investorIds(base);
     const csv = new CsvWriter(join(dir, 'seeds.csv'), [

@@ -9,7 +9,7 @@ import { type Quantum, formatQ } from '../engine/quantum.js';
 import { type ServerTime, formatServerTime } from '../engine/time.js';
 import type { Instrument } from '../engine/instrument.js';
 import { Money, type Price, Volume } from '../engine/values.js';
-import type { Dec } from '../engine/decimal.js';
+import { Dec } from '../engine/decimal.js';
 import { CostReport } from './cost-report.js';
 import { CsvWriter, priceCell } from './csv.js';
 import type { CashFlow } from './metrics.js';
@@ -38,6 +38,12 @@ export interface AccountTally {
   /** Profit of every closed deal (analytics). */
   readonly deals: number[];
 }
+
+/** How often equity.csv and margin.csv get rows: see RunWriter.snapshot. */
+export type EquityRows = 'daily' | 'instant';
+
+/** The server day of a server time (server time is kept as UTC wall time). */
+const dayOf = (t: number): number => Math.floor(t / 86_400_000);
 
 /** A time-weighted return index chain-linked at every flow (float analytics). */
 export class ReturnIndex {
@@ -122,7 +128,13 @@ export class RunWriter implements EngineSink {
   /** Count of risk events by kind and account kind (for the summary). */
   readonly riskCounts = new Map<string, number>();
   private chartEvery = 1;
-  private instant = 0;
+  private snapshots = 0;
+  private dayEnds = 0;
+  /** Accounts and investors with an event of their own since the last snapshot: they get rows at this instant. */
+  private touchedAccounts = new Set<string>();
+  private touchedInvestors = new Set<string>();
+  /** Per account: the lowest margin level since its last margin.csv row. */
+  private readonly lows = new Map<string, Dec>();
   private readonly files: { [K in keyof typeof OUTPUT_COLUMNS]: CsvWriter };
   private eventSeq = 0;
   rejections = 0;
@@ -138,7 +150,7 @@ export class RunWriter implements EngineSink {
   /** costs.csv, rebates.csv and broker.csv. */
   readonly costs: CostReport;
 
-  constructor(dir: string, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>, private readonly structure: 'signal' | 'block', private readonly onEvent?: (e: EngineEvent) => void) {
+  constructor(dir: string, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>, private readonly structure: 'signal' | 'block', private readonly onEvent?: (e: EngineEvent) => void, private readonly rows: EquityRows = 'daily') {
     this.costs = new CostReport(dir, q, instruments);
     this.files = {
       journal: new CsvWriter(join(dir, 'journal.csv'), OUTPUT_COLUMNS.journal),
@@ -189,6 +201,8 @@ export class RunWriter implements EngineSink {
   /** Journal listener: every entry is a row, and feeds the per-account tallies. */
   entry(e: JournalEntry): void {
     this.costs.entry(e);
+    this.touchedAccounts.add(e.from);
+    this.touchedAccounts.add(e.to);
     this.files.journal.row([e.seq, formatServerTime(e.time), e.from, e.to, this.m(e.amount), e.reason, e.ref]);
     if (e.reason === 'deposit') this.account(e.to).deposits = this.account(e.to).deposits.plus(e.amount);
     if (e.reason === 'withdrawal') this.account(e.from).withdrawals = this.account(e.from).withdrawals.plus(e.amount);
@@ -208,6 +222,8 @@ export class RunWriter implements EngineSink {
 
   event(e: EngineEvent): void {
     this.onEvent?.(e);
+    if (e.account) this.touchedAccounts.add(e.account);
+    if (e.investor) this.touchedInvestors.add(e.investor);
     this.files.events.row([
       ++this.eventSeq, formatServerTime(e.time), e.kind, e.account, e.investor, e.ticket, e.symbol,
       this.v(e.volume), this.m(e.amount), e.units ? formatQ(e.units.value, this.q) : undefined, this.px(e.symbol, e.price), e.reason,
@@ -275,51 +291,73 @@ export class RunWriter implements EngineSink {
     this.files.executions.row([formatServerTime(time), x.symbol, x.side, this.v(x.volume), this.px(x.symbol, x.price), x.legs, this.v(x.grossBuy), this.v(x.grossSell), formatQ(x.house, this.q), formatQ(x.external, this.q)]);
   }
 
-  /** Equity rows for every trading account and investor after one instant; also the chart and return index. */
-  snapshot(time: ServerTime, p: Program): void {
+  /**
+   * After one instant: equity and margin rows and the return indices. Rows and observations are
+   * at the first instant, at the last instant of every server day (every account and investor)
+   * and at each instant where an account or investor had an event of its own (a fill, a flow, a
+   * fee, a join, a leave, a forced close): cost grows with events and investor-days, not with
+   * instants × investors. `rows: 'instant'` writes every account and investor after every instant
+   * (the observations, and so every figure in summary.json, stay the same).
+   */
+  snapshot(time: ServerTime, p: Program, next?: ServerTime): void {
+    const dayEnd = this.snapshots++ === 0 || next === undefined || dayOf(next) !== dayOf(time);
+    const accountsTouched = this.touchedAccounts;
+    const investorsTouched = this.touchedInvestors;
+    this.touchedAccounts = new Set();
+    this.touchedInvestors = new Set();
+    for (const [id, level] of p.drainLowestLevels()) this.lows.set(id, this.lows.has(id) ? Dec.min(this.lows.get(id)!, level) : level);
+    const everyRow = dayEnd || this.rows === 'instant';
+    if (!everyRow && accountsTouched.size === 0 && investorsTouched.size === 0) return;
     const ts = formatServerTime(time);
     const nav = p.nav();
-    const keepForChart = this.instant++ % this.chartEvery === 0;
-    for (const a of p.accountSnapshots()) {
+    const keepForChart = dayEnd ? this.dayEnds++ % this.chartEvery === 0 : false;
+    for (const a of p.accountSnapshots(everyRow ? undefined : accountsTouched)) {
       if (a.kind === 'external' || a.kind === 'market' || a.kind === 'executive') continue;
       if (a.kind === 'master' && p.config.structure === 'block') continue;
       if (a.kind === 'mam' && a.balance.isZero() && a.openVolume.isZero()) continue;
       this.files.equity.row([ts, a.id, a.kind, this.m(a.balance), this.m(a.equity), this.m(a.floating), this.v(a.openVolume), undefined, a.kind === 'pamm' && nav ? nav.toFixed(10) : undefined]);
     }
-    const investors = p.investorSnapshots();
-    const masterEquity = this.structure === 'signal' ? Number(p.equity(SYSTEM_ACCOUNTS.master).value)
-      : investors.filter((i) => i.active).reduce((x, i) => x + Number(i.equity.value), 0);
-    this.master.observe(masterEquity);
+    // The master's index at day ends and whenever an investor's own event moves money (its window starts and ends there).
+    const observeMaster = dayEnd || investorsTouched.size > 0;
+    const investors = p.investorSnapshots(everyRow || observeMaster && this.structure === 'block' ? undefined : investorsTouched);
+    if (observeMaster) {
+      const masterEquity = this.structure === 'signal' ? Number(p.equity(SYSTEM_ACCOUNTS.master).value)
+        : investors.filter((i) => i.active).reduce((x, i) => x + Number(i.equity.value), 0);
+      this.master.observe(masterEquity);
+    }
     for (const i of investors) {
+      const observed = dayEnd || investorsTouched.has(i.id);
       const t = this.investor(i.id);
       const e = Number(i.equity.value);
       // Returns stop at the exit: a detached investor's account goes on outside the program.
       // The membership window runs to the first observation after leaving, which holds the exit itself.
       const exitSeen = t.ended === true;
-      t.masterAtStart ??= this.master.index;
-      if (!exitSeen) {
-        t.net.observe(e);
-        t.gross.observe(e);
-        t.dayEnd.set(Math.floor(time / 86_400_000), t.net.index);
-        t.firstSeen ??= time;
-        t.lastSeen = time;
-        t.masterAtEnd = this.master.index;
+      if (observed) {
+        t.masterAtStart ??= this.master.index;
+        if (!exitSeen) {
+          t.net.observe(e);
+          t.gross.observe(e);
+          t.dayEnd.set(dayOf(time), t.net.index);
+          t.firstSeen ??= time;
+          t.lastSeen = time;
+          t.masterAtEnd = this.master.index;
+        }
+        if (!i.active) t.ended = true;
       }
-      if (!i.active) t.ended = true;
+      if (!everyRow && !investorsTouched.has(i.id)) continue;
       // An investor who left gets one last zero row, then none.
       if (!i.active && e === 0 && exitSeen) continue;
       this.files.equity.row([ts, i.id, `investor-${i.model}`, undefined, this.m(i.equity), undefined, undefined, i.units ? formatQ(i.units.value, this.q) : undefined, i.model === 'pamm' && nav ? nav.toFixed(10) : undefined]);
       if (keepForChart) this.chart.push({ time, subject: i.id, equity: e });
     }
     if (keepForChart && p.config.structure === 'signal') this.chart.push({ time, subject: SYSTEM_ACCOUNTS.master, equity: Number(p.equity(SYSTEM_ACCOUNTS.master).value) });
-    const lowest = p.drainLowestLevels();
     const lvl = (x: Dec | undefined): string | undefined => (x === undefined ? undefined : x.toFixed(4));
-    for (const m of p.marginSnapshots()) {
-      const low = lowest.get(m.id);
+    for (const m of p.marginSnapshots(everyRow ? undefined : accountsTouched)) {
+      const low = this.lows.get(m.id);
+      this.lows.delete(m.id);
       this.files.margin.row([ts, m.id, m.kind, this.m(m.equity), this.m(m.used), this.m(m.free), lvl(m.level), lvl(low)]);
-      // The chart shows the lowest level of the instant (a stop-out's level before its closes); nothing open breaks the line.
+      // The chart shows the lowest level since the last point (a stop-out's level before its closes); nothing open breaks the line.
       const shown = low ?? m.level;
-      // Instants the chart skips still count: a point carries the lowest level since the last one kept.
       const level = minLevel(this.healthLow.get(m.id), shown === undefined ? NaN : Number(shown.toString()));
       if (keepForChart) {
         this.health.push({ time, account: m.id, level });

@@ -8,7 +8,7 @@ import { type LoadOptions, type Scenario, loadScenario } from '../sim/scenario.j
 import { type OutputOptions, type OutputRequest, markResult, withOutputSync } from './output-dir.js';
 import { equityChartSvg, healthChartSvg } from './chart.js';
 import { renderReport, riskSection } from './html.js';
-import { RunWriter } from './run-writer.js';
+import { type EquityRows, RunWriter } from './run-writer.js';
 import { type Summary, buildSummary } from './summary.js';
 
 export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'report.html'] as const;
@@ -20,9 +20,9 @@ export interface RunResult {
 }
 
 /** Runs a scenario (a file, or one already loaded) and writes the output contract into `outDir`. */
-export function runToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & OutputOptions = {}): RunResult {
+export function runToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & OutputOptions & { rows?: EquityRows } = {}): RunResult {
   const scenario = typeof source === 'string' ? loadScenario(source, opts) : source;
-  const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir));
+  const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir, undefined, opts.rows));
   return { scenario, summary, outDir };
 }
 
@@ -33,20 +33,23 @@ export function outputRequest(command: string, scenario: Scenario, target: strin
 
 
 /** A run inside another result (a variant of a comparison, the worst Monte Carlo seed): its own folder, marked as a result. */
-export function writeNestedRun(scenario: Scenario, dir: string, onEvent?: (e: EngineEvent) => void): Summary {
+export function writeNestedRun(scenario: Scenario, dir: string, onEvent?: (e: EngineEvent) => void, rows?: EquityRows): Summary {
   mkdirSync(dir);
-  const summary = writeRunFiles(scenario, dir, onEvent);
+  const summary = writeRunFiles(scenario, dir, onEvent, rows);
   markResult(dir, { command: 'run', scenarioHash: scenario.hash });
   return summary;
 }
 
-/** Runs a loaded scenario and writes the output contract into `dir`; `onEvent` also sees every event as it is written. */
-export function writeRunFiles(scenario: Scenario, dir: string, onEvent?: (e: EngineEvent) => void): Summary {
-  const writer = new RunWriter(dir, scenario.quantum, scenario.instruments, scenario.structure, onEvent);
+/**
+ * Runs a loaded scenario and writes the output contract into `dir`; `onEvent` also sees every event
+ * as it is written; `rows` is how often equity.csv and margin.csv get rows (default `daily`).
+ */
+export function writeRunFiles(scenario: Scenario, dir: string, onEvent?: (e: EngineEvent) => void, rows?: EquityRows): Summary {
+  const writer = new RunWriter(dir, scenario.quantum, scenario.instruments, scenario.structure, onEvent, rows);
   let program: ReturnType<typeof runScenario>;
   try {
     program = runScenario(scenario, writer, {
-      afterInstant: (time, p) => writer.snapshot(time, p),
+      afterInstant: (time, p, next) => writer.snapshot(time, p, next),
     }, (p) => p.journal.onEntry((e) => writer.entry(e)));
     writer.writeOpenPositions(program);
     writer.costs.close(program);

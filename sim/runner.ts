@@ -34,8 +34,11 @@ interface Action {
 export interface RunHooks {
   /** After every quote or action, with a label saying what it was (invariant checks in tests). */
   afterEach?(label: string, time: ServerTime, p: Program): void;
-  /** After all events of one instant. */
-  afterInstant?(time: ServerTime, p: Program): void;
+  /**
+   * After all events of one instant; `next` is the time of the next instant of the run (undefined
+   * after the last), so a writer knows when an instant is the last of its server day.
+   */
+  afterInstant?(time: ServerTime, p: Program, next: ServerTime | undefined): void;
 }
 
 function programFor(s: Scenario, sink: EngineSink): Program {
@@ -228,7 +231,10 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
     }
     while (ai < actions.length && actions[ai]!.time === now) act(actions[ai++]!);
     p.flush();
-    if (now >= s.start) hooks.afterInstant?.(now, p);
+    if (now >= s.start && hooks.afterInstant) {
+      const next = Math.min(ti < ticks.length ? ticks[ti]!.time : Infinity, ai < actions.length ? actions[ai]!.time : Infinity);
+      hooks.afterInstant(now, p, next > s.end ? undefined : (next as ServerTime));
+    }
   }
   return p;
 }
