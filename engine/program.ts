@@ -1919,9 +1919,11 @@ export class Program {
   }
 
   /** The lowest margin level per account since the last call (what a snapshot after forced closes would miss), and starts afresh. */
-  drainLowestLevels(): Map<string, Dec> {
-    const out = new Map([...this.lowest].map(([id, st]) => [id, marginLevel(st.equity, st.used)!]));
-    this.lowest.clear();
+  drainLowestLevels(only?: ReadonlySet<string>): Map<string, Dec> {
+    // Only the accounts asked for: the others keep their lowest until their next row (no level is computed meanwhile).
+    const ids = only ? [...only].filter((id) => this.lowest.has(id)) : [...this.lowest.keys()];
+    const out = new Map(ids.map((id) => [id, marginLevel(this.lowest.get(id)!.equity, this.lowest.get(id)!.used)!]));
+    for (const id of ids) this.lowest.delete(id);
     return out;
   }
 

@@ -133,8 +133,6 @@ export class RunWriter implements EngineSink {
   /** Accounts and investors with an event of their own since the last snapshot: they get rows at this instant. */
   private touchedAccounts = new Set<string>();
   private touchedInvestors = new Set<string>();
-  /** Per account: the lowest margin level since its last margin.csv row. */
-  private readonly lows = new Map<string, Dec>();
   private readonly files: { [K in keyof typeof OUTPUT_COLUMNS]: CsvWriter };
   private eventSeq = 0;
   rejections = 0;
@@ -305,7 +303,6 @@ export class RunWriter implements EngineSink {
     const investorsTouched = this.touchedInvestors;
     this.touchedAccounts = new Set();
     this.touchedInvestors = new Set();
-    for (const [id, level] of p.drainLowestLevels()) this.lows.set(id, this.lows.has(id) ? Dec.min(this.lows.get(id)!, level) : level);
     const everyRow = dayEnd || this.rows === 'instant';
     if (!everyRow && accountsTouched.size === 0 && investorsTouched.size === 0) return;
     const ts = formatServerTime(time);
@@ -352,9 +349,10 @@ export class RunWriter implements EngineSink {
     }
     if (keepForChart && p.config.structure === 'signal') this.chart.push({ time, subject: SYSTEM_ACCOUNTS.master, equity: Number(p.equity(SYSTEM_ACCOUNTS.master).value) });
     const lvl = (x: Dec | undefined): string | undefined => (x === undefined ? undefined : x.toFixed(4));
+    // The engine keeps each account's lowest level until it is drained: here, with the account's row.
+    const lows = p.drainLowestLevels(everyRow ? undefined : accountsTouched);
     for (const m of p.marginSnapshots(everyRow ? undefined : accountsTouched)) {
-      const low = this.lows.get(m.id);
-      this.lows.delete(m.id);
+      const low = lows.get(m.id);
       this.files.margin.row([ts, m.id, m.kind, this.m(m.equity), this.m(m.used), this.m(m.free), lvl(m.level), lvl(low)]);
       // The chart shows the lowest level since the last point (a stop-out's level before its closes); nothing open breaks the line.
       const shown = low ?? m.level;
