@@ -8,10 +8,15 @@ import { Money, Units } from './values.js';
 
 export class UnitRegister {
   private readonly units = new Map<string, Units>();
+  /**
+   * Units outstanding, kept as members subscribe and redeem (summing the register at every join made
+   * founding a pool of n members cost n²). Decimal sums at 80 digits are exact, so this is the sum.
+   */
+  private outstanding = Units.zero;
 
   constructor(readonly initialNav: Dec, private readonly q: Quantum) {}
 
-  get total(): Units { return Units.sum(this.units.values()); }
+  get total(): Units { return this.outstanding; }
   holding(investor: string): Units { return this.units.get(investor) ?? Units.zero; }
   /** Members with units, in the order they first subscribed. */
   members(): string[] { return [...this.units.keys()].filter((k) => this.units.get(k)!.isPositive()); }
@@ -38,12 +43,14 @@ export class UnitRegister {
 
   issue(investor: string, u: Units): void {
     this.units.set(investor, this.holding(investor).plus(u));
+    this.outstanding = this.outstanding.plus(u);
   }
 
   redeem(investor: string, u: Units): void {
     const left = this.holding(investor).minus(u);
     if (left.isNegative()) throw new Error(`pamm: ${investor} redeems more units than held`);
     this.units.set(investor, left);
+    this.outstanding = this.outstanding.minus(u);
   }
 
   /** Each member's share of pool equity: a conserving split by units, summing to the equity exactly. */
