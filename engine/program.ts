@@ -19,6 +19,7 @@ import { MANAGER } from './rebate.js';
 import { legsBySymbol, leverageFor, marginLevel, marginPerLot, marginedLots } from './margin.js';
 import { type AccountLimits, type LimitPeriod, PerformanceIndex, type RiskTerms } from './risk.js';
 import { stopOut } from './stop-out.js';
+import { RiskScreen, drawdownQuiet, levelRange, lossQuiet, surelyAbove } from './risk-screen.js';
 import type { Weekday } from './swap.js';
 import { type ServerTime, formatServerTime } from './time.js';
 import { Money, Price, Units, Volume } from './values.js';
@@ -57,6 +58,8 @@ export interface ProgramConfig {
   readonly risk?: RiskTerms;
   /** Adverse slippage in price units for a fill of a symbol at a time (stress windows); none when absent. */
   readonly slippage?: (symbol: string, time: ServerTime) => Dec;
+  /** Every risk check exact at every price, without the float screen (tests compare the two: the outputs are the same). */
+  readonly exactRisk?: boolean;
 }
 
 /** One trading account's margin state now (DOMAIN §9). */
@@ -123,6 +126,8 @@ export interface Position {
   swap: Money;
   /** A client's position: its IB's level-1 rebate accrued at the open and not yet closed (cashback is paid on the whole trade at its close). */
   openRebate: Dec;
+  /** The risk screen's memo of this position's doubles (risk-screen.ts); never read by the exact path. */
+  screen?: { readonly volume: unknown; readonly lots: number; readonly open: number };
 }
 
 interface StatementDraft {
@@ -310,9 +315,22 @@ export class Program {
   private readonly lastClose = new WeakMap<Position, { price: Price; profit: Money }>();
   /** Forex-mode margin is stated in the base currency: how each symbol's base converts to USD (undefined: through its own quote). */
   private readonly baseConversions = new Map<string, Conversion | undefined>();
+  /** Float bounds in front of the exact risk checks (risk-screen.ts). */
+  private readonly screen: RiskScreen;
 
   constructor(readonly config: ProgramConfig, private readonly sink: EngineSink) {
     this.q = config.quantum;
+    this.screen = new RiskScreen({
+      halfQuantum: config.quantum.step.toNumber() * 0.51,
+      conversionSide: config.policies.conversionSide,
+      hedgedMargin: config.policies.hedgedMargin,
+      instrument: (symbol) => this.instrument(symbol),
+      quote: (symbol) => this.quotes.doublesOf(symbol),
+      conversion: (symbol) => this.conversions.get(symbol)!,
+      baseConversion: (symbol) => this.baseConversions.get(symbol),
+      leverage: (inst) => leverageFor(this.config.risk!.leverage, inst),
+      balance: (account) => this.journal.balance(account),
+    });
     this.performanceRate = config.performanceFeeRate;
     this.managementRate = config.managementFee?.rate ?? new Dec(0);
     for (const inst of config.instruments.values()) {
@@ -1766,6 +1784,11 @@ export class Program {
     this.checkHardStop(time);
     for (const acc of [...this.accounts.values()]) {
       if (acc.kind === 'house') continue;
+      // Surely nothing to do at this price (the float screen): what the exact path would do then is only this.
+      if (acc.positions.length > 0 && this.surelyQuiet(acc, risk)) {
+        this.inMarginCall.delete(acc.id);
+        continue;
+      }
       // Nothing open, nothing a price can move: only a balance left negative by a forced close (the hard stop's) to settle.
       if (acc.positions.length > 0) {
         // One equity and one used margin per account and price; levels are compared by cross-multiplying (no division).
@@ -1779,6 +1802,41 @@ export class Program {
       } else this.inMarginCall.delete(acc.id);
       this.settleNegative(time, acc);
     }
+  }
+
+  /**
+   * Whether the exact checks below surely do nothing for this account at the current prices: its
+   * margin level strictly above the stop-out and margin-call levels and above its lowest so far, no
+   * new peak and no loss limit reached, each with room for the floats' error (risk-screen.ts).
+   */
+  private surelyQuiet(acc: TradingAccount, risk: RiskTerms): boolean {
+    if (this.config.exactRisk) return false;
+    const low = this.lowest.get(acc.id);
+    if (!low) return false;
+    const screen = this.screen;
+    const equity = screen.equity(acc.id, acc.positions);
+    const used = equity && screen.used(acc.positions);
+    const level = equity && used && levelRange(equity, used);
+    if (!equity || !level) return false;
+    const t = (x: Dec): number => screen.term(x);
+    if (!surelyAbove(level, t(risk.stopOut)) || !surelyAbove(level, t(risk.marginCall))) return false;
+    if (!surelyAbove(level, screen.lowLevel(acc.id, low))) return false;
+    // checkLimits acts only on an active MAM account or the pool with an index.
+    const idx = this.indices.get(acc.id);
+    if (!idx || !acc.active || (acc.kind !== 'mam' && acc.kind !== 'pamm')) return true;
+    const s = idx.state();
+    const slots = screen.slots(acc.id);
+    const units = slots.units.of(s.units);
+    if (acc.kind === 'pamm') {
+      const pool = risk.pool;
+      if (!pool) return true;
+      return lossQuiet(equity, units, slots.week.of(s.week), t(pool.weeklyLoss)) && (!pool.dailyLoss || lossQuiet(equity, units, slots.day.of(s.day), t(pool.dailyLoss)));
+    }
+    const limits = risk.accounts?.get(acc.id);
+    if (!limits) return true;
+    if (limits.maxDrawdown && !drawdownQuiet(equity, units, slots.peak.of(s.peak), t(limits.maxDrawdown))) return false;
+    if (limits.minBalance && !surelyAbove(equity, t(limits.minBalance.value))) return false;
+    return !limits.weeklyLoss || lossQuiet(equity, units, slots.week.of(s.week), t(limits.weeklyLoss));
   }
 
   private checkHardStop(time: ServerTime): void {

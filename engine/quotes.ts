@@ -52,8 +52,14 @@ export function findConversion(currency: string, accountCurrency: string, instru
 
 export class QuoteBook {
   private readonly quotes = new Map<string, Quote>();
+  private readonly doubles = new Map<string, { bid: number; ask: number }>();
 
-  set(symbol: string, q: Quote): void { this.quotes.set(symbol, q); }
+  set(symbol: string, q: Quote): void {
+    this.quotes.set(symbol, q);
+    this.doubles.set(symbol, { bid: q.bid.value.toNumber(), ask: q.ask.value.toNumber() });
+  }
+  /** The latest bid and ask as doubles, for float screens only (risk-screen.ts); decisions use the exact quote. */
+  doublesOf(symbol: string): { readonly bid: number; readonly ask: number } | undefined { return this.doubles.get(symbol); }
   get(symbol: string): Quote | undefined { return this.quotes.get(symbol); }
   require(symbol: string): Quote {
     const q = this.quotes.get(symbol);

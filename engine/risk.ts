@@ -99,6 +99,11 @@ export class PerformanceIndex {
     this.start[period] = this.value(equity);
   }
 
+  /** The index's state, for the float screen of the risk checks (risk-screen.ts): each field is replaced, never changed in place. */
+  state(): { readonly units: Dec; readonly peak: Dec; readonly day: Dec; readonly week: Dec } {
+    return { units: this.units, peak: this.peak, day: this.start.day, week: this.start.week };
+  }
+
   /** After a pause the drawdown is measured from here again. */
   resetPeak(equity: Dec): void {
     this.peak = this.value(equity);

@@ -41,7 +41,7 @@ export interface RunHooks {
   afterInstant?(time: ServerTime, p: Program, next: ServerTime | undefined): void;
 }
 
-function programFor(s: Scenario, sink: EngineSink): Program {
+function programFor(s: Scenario, sink: EngineSink, exactRisk: boolean): Program {
   return new Program({
     structure: s.structure,
     allocation: s.allocation,
@@ -63,6 +63,7 @@ function programFor(s: Scenario, sink: EngineSink): Program {
     swapFree: s.costs.swapFree,
     risk: s.risk,
     slippage: s.stress === NO_STRESS ? undefined : (symbol, time) => s.stress.slippage(symbol, time),
+    exactRisk,
   }, sink);
 }
 
@@ -204,8 +205,8 @@ function resolveExtreme(t: PriceTick, policy: 'worst-first' | 'open-high-low-clo
 }
 
 /** Runs the scenario to its end and returns the final program state; `attach` sees the program before the first event. */
-export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {}, attach?: (p: Program) => void): Program {
-  const p = programFor(s, sink);
+export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {}, attach?: (p: Program) => void, options: { readonly exactRisk?: boolean } = {}): Program {
+  const p = programFor(s, sink, options.exactRisk ?? false);
   attach?.(p);
   const actions = scheduleActions(s);
   const ticks: readonly PriceTick[] = s.ticks;

@@ -1,0 +1,82 @@
+// The float screen in front of the exact risk checks (issue 13) changes nothing but speed: runs
+// with and without it give the same events, trades, journal and costs; and each of its answers
+// "surely nothing happens" agrees with the exact comparison it stands for, also next to the
+// boundary, where it must step aside.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Dec } from '../engine/decimal.js';
+import { MemorySink } from '../engine/events.js';
+import type { JournalEntry } from '../engine/journal.js';
+import { around, drawdownQuiet, levelRange, lossQuiet, surelyAbove } from '../engine/risk-screen.js';
+import { runScenario } from '../sim/runner.js';
+import { loadScenario, loadVariants } from '../sim/scenario.js';
+import { scenarioPath } from './helpers.js';
+
+function record(s: ReturnType<typeof loadScenario>, exactRisk: boolean) {
+  const sink = new MemorySink();
+  const entries: JournalEntry[] = [];
+  runScenario(s, sink, {}, (p) => p.journal.onEntry((e) => entries.push(e)), { exactRisk });
+  return JSON.stringify({ events: sink.events, trades: sink.trades, entries, costs: sink.costs, rebates: sink.rebates });
+}
+
+describe('the risk screen: the same run with and without it', () => {
+  const cases: Array<[string, ReturnType<typeof loadScenario>]> = [];
+  for (const seed of [600, 601, 604, 611]) {
+    for (const v of loadVariants(scenarioPath('stress-weekend-gap.json'), { seed }).variants) cases.push([`stress-weekend-gap ${v.name} seed ${seed}`, v.scenario]);
+  }
+  for (const [name, s] of cases) {
+    it(name, () => {
+      expect(record(s, false)).toBe(record(s, true));
+    });
+  }
+  // The cases must reach the rules the screen stands in front of, or the comparison proves little.
+  it('the stress cases do reach stop-outs, margin calls and limit breaches', () => {
+    const kinds = new Set<string>();
+    for (const [, s] of cases) {
+      const sink = new MemorySink();
+      runScenario(s, sink);
+      for (const e of sink.events) kinds.add(e.kind);
+    }
+    for (const k of ['stop-out', 'margin-call', 'limit-breach']) expect(kinds.has(k), k).toBe(true);
+  });
+});
+
+describe('the risk screen: each answer against the exact comparison', () => {
+  // Exact values with 7 decimals near a threshold, as doubles with the screen's own rounding slack.
+  const cents = (lo: number, hi: number) => fc.integer({ min: lo, max: hi }).map((n) => new Dec(n).div(1e7));
+  const range = (x: Dec, halfQuanta = 0) => around(x.toNumber(), Math.abs(x.toNumber()), halfQuanta * 0.51e-7);
+
+  it('margin level: "surely above" a level only when the exact level is at least that level', () => {
+    fc.assert(fc.property(cents(-1e12, 1e13), cents(1, 1e12), fc.integer({ min: 0, max: 200_000 }), (e, u, t) => {
+      const threshold = new Dec(t).div(100);
+      const lvl = levelRange(range(e), range(u));
+      if (lvl && surelyAbove(lvl, threshold.toNumber())) expect(e.times(100).gte(threshold.times(u))).toBe(true);
+    }), { numRuns: 20_000 });
+  });
+
+  it('margin level exactly at the threshold, or one quantum below, is never "surely above"', () => {
+    fc.assert(fc.property(cents(1, 1e12), fc.integer({ min: 1, max: 200_000 }), (u, t) => {
+      const level = new Dec(t).div(100);
+      const atLevel = u.times(level).div(100).toDecimalPlaces(7, Dec.ROUND_DOWN);
+      for (const e of [atLevel, atLevel.minus('0.0000001')]) {
+        if (e.times(100).gte(level.times(u))) continue;
+        const lvl = levelRange(range(e), range(u));
+        expect(lvl !== undefined && surelyAbove(lvl, level.toNumber())).toBe(false);
+      }
+    }), { numRuns: 20_000 });
+  });
+
+  it('loss limit and drawdown: quiet only when the exact index comparisons say nothing happens', () => {
+    fc.assert(fc.property(cents(1, 1e12), cents(1, 1e12), fc.integer({ min: 1, max: 99 }), fc.integer({ min: 5_000_000, max: 20_000_000 }), (e, units, pct, startMicro) => {
+      const limit = new Dec(pct).div(100);
+      const start = new Dec(startMicro).div(1e7);
+      const value = e.div(units);
+      const eq = range(e);
+      if (lossQuiet(eq, units.toNumber(), start.toNumber(), limit.toNumber())) expect(new Dec(1).minus(value.div(start)).lt(limit)).toBe(true);
+      if (drawdownQuiet(eq, units.toNumber(), start.toNumber(), limit.toNumber())) {
+        expect(value.gt(start)).toBe(false);
+        expect(Dec.max(0, new Dec(1).minus(value.div(start))).lt(limit)).toBe(true);
+      }
+    }), { numRuns: 20_000 });
+  });
+});
