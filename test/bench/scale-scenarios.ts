@@ -1,8 +1,9 @@
 // Scenario generators of the scale benchmark (issue 13): S0–S3 and the single-account job,
 // written as ordinary scenario files with price CSVs beside them, so the benchmark measures
 // exactly what a user's `mamlab run` would do with a program of that size. Everything is
-// drawn from seeded streams (sim/rng.ts) and computed in whole points and cents with + − × only,
-// so a job's files are byte-identical on every machine and at every run.
+// drawn from seeded streams (sim/rng.ts) and computed in whole points and cents with the exactly
+// rounded operations (+ − × ÷, floor, round; no pow, exp or log, whose last bit may differ
+// between JavaScript engines), so a job's files are byte-identical on every machine and run.
 //
 // Run directly to look at one job's scenario:
 //   npx tsx test/bench/scale-scenarios.ts S1 --out /tmp/s1      (writes s1.json and its CSVs)
@@ -73,7 +74,8 @@ const JOBS: Record<ScaleJobId, Omit<ScaleJob, 'title'>> = {
   single: { id: 'single', seed: 13009, start: '2005-01-03T00:00', days: 0, dailyBars: 5_000, prices: [{ symbol: 'EURUSD', form: 'D1' }], masterDeposit: 100_000, mam: 0, pamm: 0, roundTrips: 175, maxLots100: { EURUSD: 500, XAUUSD: 100 }, ibs: 0, program: false },
 };
 
-const n = (x: number): string => x.toLocaleString('en-US');
+/** Thousands grouped with commas, by hand: the title is part of the scenario, which must not depend on the host's locale data. */
+const n = (x: number): string => String(x).replace(/\B(?=(\d{3})+$)/g, ',');
 
 function titleOf(j: Omit<ScaleJob, 'title'>): string {
   const who = j.mam + j.pamm === 0 ? 'master alone' : `${n(j.mam)} MAM + ${n(j.pamm)} PAMM`;
