@@ -260,6 +260,8 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 const secs = (s: number): string => (s < 1 ? `${(s * 1000).toFixed(s < 0.1 ? 1 : 0)} ms` : s < 100 ? `${s.toFixed(2)} s` : s < 36_000 ? `${s.toFixed(0)} s` : `${(s / 3600).toFixed(0)} h`);
+/** A fraction in percent with two significant digits below 1% (a year-long run may reach 0.002% before its timeout). */
+const pct = (f: number): string => (f * 100 < 1 ? `${(f * 100).toPrecision(2)}%` : `${(f * 100).toFixed(1)}%`);
 const mb = (m: number): string => (m >= 1024 ? `${(m / 1024).toFixed(2)} GB` : `${m.toFixed(0)} MB`);
 const bytes = (b: number): string => (b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(2)} GB` : b >= 1024 ** 2 ? `${(b / 1024 ** 2).toFixed(1)} MB` : `${(b / 1024).toFixed(0)} KB`);
 /** The first line of a message for a table cell: the temporary folder's path left out, pipes escaped. */
@@ -294,7 +296,7 @@ async function measure(name: string, args: (out: string) => string[], o: Options
     const out = join(workDir, `out-${k}`);
     const label = k === 0 ? 'warm-up' : `run ${k}/${o.runs}`;
     const s = await runOnce(args(out), { timeoutS: o.timeoutS, out, period });
-    log(`  ${name} ${label}: ${s.timedOut ? `timed out after ${secs(s.wallS)}${s.progress ? ` at ${(s.progress.fraction * 100).toFixed(2)}% of the simulated period` : ''}` : `${secs(s.wallS)}${s.cpuS !== undefined ? `, CPU ${secs(s.cpuS)}` : ''}${s.rssMB !== undefined ? `, ${mb(s.rssMB)}` : ''}${s.exit ? `, exit ${s.exit}` : ''}`}`);
+    log(`  ${name} ${label}: ${s.timedOut ? `timed out after ${secs(s.wallS)}${s.progress ? ` at ${pct(s.progress.fraction)} of the simulated period` : ''}` : `${secs(s.wallS)}${s.cpuS !== undefined ? `, CPU ${secs(s.cpuS)}` : ''}${s.rssMB !== undefined ? `, ${mb(s.rssMB)}` : ''}${s.exit ? `, exit ${s.exit}` : ''}`}`);
     if (s.timedOut || s.exit !== 0) return { ok, bad: s, label };
     if (k > 0) ok.push(s);
   }
@@ -304,7 +306,7 @@ async function measure(name: string, args: (out: string) => string[], o: Options
 function rowOf(job: string, target: Target, m: { ok: Sample[]; bad?: Sample; label: string }, o: Options): Row {
   if (m.bad?.timedOut) {
     const p = m.bad.progress;
-    const done = p ? `~${(p.fraction * 100).toFixed(p.fraction < 0.1 ? 2 : 1)}% of the simulated period done` : 'no output rows yet: still loading';
+    const done = p ? `~${pct(p.fraction)} of the simulated period done` : 'no output rows yet: still loading';
     // Rows appear once loading is over; the rate from then on gives a rough total.
     const eta = p && p.fraction > 0 && p.firstRowS !== undefined ? `; ≈ ${secs(p.firstRowS + (o.timeoutS - p.firstRowS) / p.fraction)} at that rate` : '';
     return {
