@@ -11,6 +11,8 @@ import { type LoadOptions, type Scenario, loadScenario, loadVariants } from '../
 import { type ScenarioWarning, formatWarning, staticChecks, variantChecks } from '../sim/static-checks.js';
 import { type CommandLine, type CommandName, UsageError, helpHint, helpText, readCommandLine } from './options.js';
 import { type Io, type Terminal, terminal } from './terminal.js';
+import { runProgress } from './progress.js';
+import type { ServerTime } from '../engine/time.js';
 
 export type { Io } from './terminal.js';
 
@@ -66,13 +68,19 @@ function heed(c: CommandLine, warnings: readonly ScenarioWarning[], t: Terminal)
 // The modules that run and render (jsdom, Observable Plot, danfojs among their imports) load only
 // when a command needs them, so --help, --version, validate and a bad command line answer at once.
 
-async function runCommand(c: CommandLine, t: Terminal): Promise<void> {
+async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
   const { OUTPUT_FILES, runToDirectory } = await import('../reports/run.js');
   const scenario = loadScenario(c.scenario, loadOptions(c));
   heed(c, staticChecks(scenario), t);
   const seeds = c.single ? undefined : c.seeds ?? scenario.monteCarloSeeds;
   if (seeds !== undefined) return monteCarlo(c, scenario, seeds, t);
-  const r = runToDirectory(scenario, c.out!, { ...outputOptions(c, t), ...(c.equityRows ? { rows: c.equityRows } : {}) });
+  const progress = c.quiet ? undefined : runProgress(io, scenario);
+  let r: ReturnType<typeof runToDirectory>;
+  try {
+    r = runToDirectory(scenario, c.out!, { ...outputOptions(c, t), ...(c.equityRows ? { rows: c.equityRows } : {}), ...(progress ? { onInstant: (time: ServerTime) => progress.onInstant(time) } : {}) });
+  } finally {
+    progress?.stop();
+  }
   if (c.quiet) return;
   const s = r.summary;
   t.out([
@@ -120,7 +128,7 @@ function validateCommand(c: CommandLine, t: Terminal): void {
 }
 
 /** Each command; a number returned is its exit code (golden check and diff: 1 when something differs). */
-const RUNNERS: Record<CommandName, (c: CommandLine, t: Terminal) => void | number | Promise<void | number>> = {
+const RUNNERS: Record<CommandName, (c: CommandLine, t: Terminal, io: Io) => void | number | Promise<void | number>> = {
   run: runCommand, compare: compareCommand, validate: validateCommand,
   'golden record': async (c, t) => (await import('./golden.js')).goldenRecord(c, t),
   'golden check': async (c, t) => (await import('./golden.js')).goldenCheck(c, t),
@@ -139,7 +147,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const request = readCommandLine(argv);
     if (request.kind === 'help') t.out(helpText(request.command, request.golden));
     else if (request.kind === 'version') t.out(`${version()}\n`);
-    else return (await RUNNERS[request.line.command](request.line, t)) ?? EXIT_OK;
+    else return (await RUNNERS[request.line.command](request.line, t, io)) ?? EXIT_OK;
     return EXIT_OK;
   } catch (e) {
     return report(e, t, io.debug);

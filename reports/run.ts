@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
+import type { ServerTime } from '../engine/time.js';
 import { runScenario } from '../sim/runner.js';
 import { type LoadOptions, type Scenario, loadScenario } from '../sim/scenario.js';
 import { type OutputOptions, type OutputRequest, markResult, withOutputSync } from './output-dir.js';
@@ -20,9 +21,9 @@ export interface RunResult {
 }
 
 /** Runs a scenario (a file, or one already loaded) and writes the output contract into `outDir`. */
-export function runToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & OutputOptions & { rows?: EquityRows } = {}): RunResult {
+export function runToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & OutputOptions & { rows?: EquityRows; onInstant?: (time: ServerTime) => void } = {}): RunResult {
   const scenario = typeof source === 'string' ? loadScenario(source, opts) : source;
-  const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir, undefined, opts.rows));
+  const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir, undefined, opts.rows, opts.onInstant));
   return { scenario, summary, outDir };
 }
 
@@ -44,12 +45,15 @@ export function writeNestedRun(scenario: Scenario, dir: string, onEvent?: (e: En
  * Runs a loaded scenario and writes the output contract into `dir`; `onEvent` also sees every event
  * as it is written; `rows` is how often equity.csv and margin.csv get rows (default `daily`).
  */
-export function writeRunFiles(scenario: Scenario, dir: string, onEvent?: (e: EngineEvent) => void, rows?: EquityRows): Summary {
+export function writeRunFiles(scenario: Scenario, dir: string, onEvent?: (e: EngineEvent) => void, rows?: EquityRows, onInstant?: (time: ServerTime) => void): Summary {
   const writer = new RunWriter(dir, scenario.quantum, scenario.instruments, scenario.structure, onEvent, rows);
   let program: ReturnType<typeof runScenario>;
   try {
     program = runScenario(scenario, writer, {
-      afterInstant: (time, p, next) => writer.snapshot(time, p, next),
+      afterInstant: (time, p, next) => {
+        writer.snapshot(time, p, next);
+        onInstant?.(time);
+      },
     }, (p) => p.journal.onEntry((e) => writer.entry(e)));
     writer.writeOpenPositions(program);
     writer.costs.close(program);

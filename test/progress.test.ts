@@ -1,0 +1,34 @@
+// Progress of a long run: nothing in the first two seconds, then (not on a terminal) a plain line
+// every ten seconds with the server time reached, the share of the run, quotes a second and the
+// time left, all computed here from a clock the test controls.
+import { describe, expect, it } from 'vitest';
+import { runProgress } from '../bin/progress.js';
+import { type ServerTime, serverTime } from '../engine/time.js';
+
+/** Server time is kept as UTC wall time in milliseconds. */
+const parseServerTime = (s: string): ServerTime => serverTime(Date.parse(`${s}Z`));
+
+describe('run progress', () => {
+  it('is silent for two seconds, then prints a line every ten seconds (not a terminal)', () => {
+    let out = '';
+    let clock = 1_000;
+    const start = parseServerTime('2024-03-01T00:00:00');
+    const end = parseServerTime('2024-03-11T00:00:00');
+    // 100 quotes, one every 2.4 hours over the ten days.
+    const ticks = Array.from({ length: 100 }, (_, k) => ({ time: serverTime(start + k * 8_640_000) }));
+    const p = runProgress({ stdout: { write: () => true }, stderr: { write: (s: string) => (out += s), isTTY: false } }, { start, end, ticks }, () => clock);
+    clock = 2_900; // 1.9 s in
+    p.onInstant(ticks[10]!.time);
+    expect(out).toBe('');
+    clock = 5_000; // 4 s in, a quarter of the run (60 h of 240): ticks 0–25 are at or before it, 26 quotes / 4 s = 6.5 → 7 quotes/s; 4 s × 0.75 / 0.25 = 12 s left
+    p.onInstant(serverTime(start + 60 * 3_600_000));
+    expect(out).toBe('progress: server time 2024-03-03T12:00:00 (25.0%), 7 quotes/s, about 12 s left\n');
+    clock = 9_000; // within ten seconds of the last line: nothing
+    p.onInstant(ticks[40]!.time);
+    expect(out.split('\n').length).toBe(2);
+    clock = 15_000; // 14 s in, half the run: 51 quotes / 14 s = 3.6 → 4 quotes/s; 14 s × 0.5 / 0.5 = 14 s left
+    p.onInstant(serverTime(start + 432_000_000));
+    expect(out.split('\n')[1]).toBe('progress: server time 2024-03-06T00:00:00 (50.0%), 4 quotes/s, about 14 s left');
+    p.stop();
+  });
+});
