@@ -123,14 +123,17 @@ export function crystallizeWithdrawal(s: FeeState, t: FeeTerms, equity: Money, a
   }
   // pro-rata: the withdrawn fraction of the fee that would be due now (hurdle included)
   const fee = round(feeOn(gain, hurdle, t, q).value.times(f), q);
+  // The fee comes out of the amount: the investor is paid the rest, and the fee counts once, as a fee
+  // (counted in both, the cumulative result rose by the fee and the fee was charged on again).
+  const paid = { ...s, withdrawals: s.withdrawals.plus(amount).minus(fee), feesPaid: s.feesPaid.plus(fee) };
   if (t.hwmBasis === 'equity') {
     const mark = round(s.mark.value.times(new Dec(1).minus(f)), q);
-    return { fee, gain, fromAmount: true, next: { ...withdrawn, mark, feesPaid: s.feesPaid.plus(fee) } };
+    return { fee, gain, fromAmount: true, next: { ...paid, mark } };
   }
   // Cumulative basis: the charged share of the gain moves into the mark.
   const charged = gain.isPositive() ? round(gain.value.times(f), q) : Money.zero;
   const resultMark = s.resultMark.plus(charged).plus(t.hwmReset === 'before-fee' ? fee : Money.zero);
-  return { fee, gain, fromAmount: true, next: { ...withdrawn, resultMark, feesPaid: s.feesPaid.plus(fee) } };
+  return { fee, gain, fromAmount: true, next: { ...paid, resultMark } };
 }
 
 /** Full exit: always crystallized, on the whole gain, the hurdle pro-rated to the part of the period. */

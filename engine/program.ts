@@ -850,8 +850,8 @@ export class Program {
     if (this.orderCount() >= this.maxOrders) return this.rejectOrder(time, ticket, symbol, `the account already has ${this.orderCount()} open and pending orders, the limit is ${this.maxOrders}`);
     if (!this.config.instruments.has(symbol)) return this.rejectOrder(time, ticket, symbol, `unknown instrument ${symbol}`);
     if (!this.quotes.get(symbol)) return this.rejectOrder(time, ticket, symbol, `no price for ${symbol} yet`);
-    const conv = this.conversions.get(symbol)!;
-    if (conv.kind !== 'identity' && !this.quotes.get(conv.symbol)) return this.rejectOrder(time, ticket, symbol, `no price yet for ${conv.symbol}, which converts ${symbol}'s profit to ${ACCOUNT_CURRENCY}`);
+    const unconverted = this.noConversionQuote(symbol);
+    if (unconverted) return this.rejectOrder(time, ticket, symbol, unconverted);
     const lotMethod = this.config.allocation === 'lot';
     if (volume === undefined && !lotMethod) return this.rejectOrder(time, ticket, symbol, 'an open needs a volume');
     if (volume !== undefined) {
@@ -910,6 +910,12 @@ export class Program {
     const opened = this.config.structure === 'block' ? Volume.sum(parts.map((p) => p.volume)) : masterVolume;
     const changed = opened.eq(masterVolume) ? '' : `; ordered ${masterVolume.toString()}, the lot limits and risk gates made the block ${opened.toString()} (see the allocation and copy events)`;
     this.emit({ time, kind: 'master-open', ticket, symbol, volume: opened, reason: `${side} ${opened.toString()} allocated to ${parts.length} follower(s) by ${this.config.allocation} (${this.config.policies.roundingMode})${changed}` });
+  }
+
+  /** Why a symbol cannot fill yet: no quote of the instrument that converts its profit to USD (undefined when it can). */
+  private noConversionQuote(symbol: string): string | undefined {
+    const conv = this.conversions.get(symbol)!;
+    return conv.kind !== 'identity' && !this.quotes.get(conv.symbol) ? `no price yet for ${conv.symbol}, which converts ${symbol}'s profit to ${ACCOUNT_CURRENCY}` : undefined;
   }
 
   private get maxOrders(): number { return this.config.maxOrders ?? 1000; }
@@ -1600,6 +1606,9 @@ export class Program {
     if (!acc) return this.rejectOrder(time, ticket, symbol, `no client ${client}`);
     const q = this.quotes.get(symbol);
     if (!q) return this.rejectOrder(time, ticket, symbol, `no price for ${symbol} yet`);
+    // As for a master order: its costs and profit are booked in USD, which needs the converting quote.
+    const unconverted = this.noConversionQuote(symbol);
+    if (unconverted) return this.rejectOrder(time, ticket, symbol, unconverted);
     const lotRule = masterLotRule(this.instrument(symbol), volume) ?? this.marginShortfall(acc, symbol, side, volume);
     if (lotRule) return this.rejectOrder(time, ticket, symbol, lotRule);
     this.fill(time, { kind: 'open', account: acc.id, masterTicket: ticket, symbol, side, volume, exact: volume.value }, fillPrice(q, side));

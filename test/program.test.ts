@@ -393,3 +393,21 @@ describe('program terms (DOMAIN §6)', () => {
     expect(p.minimumMamInvestment()!.toString()).toBe('2000');
   });
 });
+
+describe('a client trade waits for the quote that converts its profit', () => {
+  it('is rejected with a reason (it used to throw "no price yet" out of the run)', () => {
+    const GBPUSD: Instrument = { ...EURUSD, symbol: 'GBPUSD', base: 'GBP' };
+    const EURGBP: Instrument = { ...EURUSD, symbol: 'EURGBP', quote: 'GBP' };
+    const sink = new MemorySink();
+    const tally = new ConservationTally(sink);
+    const p = new Program({
+      structure: 'signal', allocation: 'proportional', quantum: DEFAULT_QUANTUM, policies: DEFAULT_POLICIES,
+      instruments: new Map([['EURGBP', EURGBP], ['GBPUSD', GBPUSD]]), performanceFeeRate: new Dec(0),
+    }, tally);
+    p.openClient(t(0), 'c', Money.of('1000'), {});
+    p.onQuote('EURGBP', { time: t(1), bid: Price.of('0.85500'), ask: Price.of('0.85510') });
+    p.clientOpen(t(1), 'c', 'c-1', 'EURGBP', 'buy', Volume.of('0.1'));
+    expect(sink.events.filter((e) => e.kind === 'order-rejected').map((e) => e.reason)).toEqual(["no price yet for GBPUSD, which converts EURGBP's profit to USD"]);
+    expect(checkInvariants(p, tally)).toEqual([]);
+  });
+});
