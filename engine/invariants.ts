@@ -126,9 +126,10 @@ const MASTER_CLOSE_CAUSES = new Set(['master-close', 'stop-loss', 'take-profit',
  *   snapshots (a pool member's open P&L is its units' share of the pool's), against the mark
  *   before the event (equity basis), or the cumulative result gross of performance fees
  *   recomputed from the deposit, entry-fee, withdrawal and fee events against the result mark
- *   (cumulative-profit basis). An event may close positions before the fee (an exit, a stop-out
- *   then a detach), so the assessed equity at the fee is bounded by the larger of the state
- *   before and the state after with the fee and the payout added back.
+ *   (cumulative-profit basis). On a full exit everything the leaver had is realized, so the
+ *   equity at the fee is what it was paid plus the fee; otherwise an event may close positions
+ *   before the fee (a stop-out then a detach), so the equity at the fee is bounded by the larger
+ *   of the state before and the state after with the fee and the payout added back.
  * - On the cumulative-profit basis the fees of a whole life never exceed the highest rate × the
  *   highest cumulative result: flows cannot move the result, so they cannot make a fee.
  * - A deposit raises the equity mark by what stays invested (less the entry fee) and leaves the
@@ -161,10 +162,10 @@ export class EventChecks {
       policy.floatingPnl === 'all' ? equity : policy.floatingPnl === 'none' ? equity.minus(floating) : equity.minus(Dec.max(floating, 0));
 
     // What this event did, per investor.
-    const did = new Map<string, { deposits: Dec; entry: Dec; paid: Dec; performance: Dec; other: boolean }>();
+    const did = new Map<string, { deposits: Dec; entry: Dec; paid: Dec; performance: Dec; other: boolean; left: boolean; capped: boolean }>();
     const of = (id: string) => {
       let d = did.get(id);
-      if (!d) did.set(id, (d = { deposits: new Dec(0), entry: new Dec(0), paid: new Dec(0), performance: new Dec(0), other: false }));
+      if (!d) did.set(id, (d = { deposits: new Dec(0), entry: new Dec(0), paid: new Dec(0), performance: new Dec(0), other: false, left: false, capped: false }));
       return d;
     };
     for (const e of this.events) {
@@ -178,7 +179,10 @@ export class EventChecks {
       } else if (e.kind === 'performance-fee') {
         of(e.investor).performance = of(e.investor).performance.plus(amount);
         of(e.investor).other = true;
-      } else if (e.kind === 'leave' || e.kind === 'detach') of(e.investor).other = true;
+      } else if (e.kind === 'leave' || e.kind === 'detach') {
+        of(e.investor).other = true;
+        if (e.kind === 'leave') of(e.investor).left = true;
+      } else if (e.kind === 'withdrawal-capped') of(e.investor).capped = true;
     }
 
     const next = new Map<string, Before>();
@@ -203,9 +207,12 @@ export class EventChecks {
       l.high = Dec.max(l.high, result);
 
       if (d && d.performance.isPositive() && !d.performance.isZero()) {
-        // The assessed equity when the fee was taken: the state before, or the state after with the fee and payout added back.
+        // The assessed equity when the fee was taken: the state after with the fee and payout added back, exactly so on
+        // a full exit (the leaver's share of every position has closed: all it had is realized, paid out or charged);
+        // else it may be the state before (a fee taken before positions close for it), whichever is larger.
         const after = Dec.max(inv.equity.value, assessed).plus(d.performance).plus(d.paid);
-        const atFee = b ? Dec.max(b.assessed, after) : after;
+        const exit = d.left && !d.capped;
+        const atFee = b && !exit ? Dec.max(b.assessed, after) : after;
         const rate = inv.manager ? new Dec(0) : this.terms.maxPerformanceRate;
         const gain = policy.hwmBasis === 'equity' ? atFee.minus(mark) : resultBefore(atFee).minus(resultMark);
         l.high = Dec.max(l.high, resultBefore(atFee));

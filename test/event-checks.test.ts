@@ -110,6 +110,46 @@ describe('no fee below the mark', () => {
   });
 });
 
+describe('no fee below the mark on a full exit: everything the leaver had is realized', () => {
+  /** Members a and b (5,000 each) of a pool copying a 10,000 master 1:1: +400 realized, then a 1 lot buy 200 under water, and a leaves. */
+  function exit(model: 'mam' | 'pamm', floatingPnl: Policies['performanceFee']['floatingPnl']) {
+    const x = program({ pool: true, fee: { floatingPnl } });
+    const ok = (broken: string[]) => expect(broken).toEqual([]);
+    ok(x.step(() => x.p.fundMaster(t(0), Money.of('10000'))));
+    ok(x.step(() => x.p.join(t(0), 'a', model, Money.of('5000'), false)));
+    ok(x.step(() => x.p.join(t(0), 'b', model, Money.of('5000'), false)));
+    ok(x.quote(1, '1.10000'));
+    ok(x.step(() => x.p.masterOpen(t(1), 'M1', 'EURUSD', 'buy', Volume.of('1'))));
+    ok(x.quote(2, '1.10400'));
+    ok(x.step(() => x.p.masterClose(t(2), 'M1')));
+    ok(x.step(() => x.p.masterOpen(t(2), 'M2', 'EURUSD', 'buy', Volume.of('1'))));
+    ok(x.quote(3, '1.10200'));
+    return { ...x, broken: x.step(() => x.p.leave(t(4), 'a')) };
+  }
+
+  it('a MAM investor who leaves pays 20% of its realized 100 above the mark: 20', () => {
+    // a: 5,000 + 200 realized − 100 closing its half lot at 1.10200 = 5,100; mark 5,000.
+    const x = exit('mam', 'none');
+    expect(x.broken).toEqual([]);
+    expect(x.sink.events.filter((e) => e.kind === 'performance-fee').map((e) => e.amount!.toString())).toEqual(['20']);
+  });
+
+  it('a pool member who leaves pays the same 20, under every floatingPnl policy', () => {
+    // a's units' share: 5,000 + 200 realized − 100 for closing its half of the open lot = 5,100. The engine once took
+    // a's units' share of b's remaining −100 open off the assessed equity under `none` (5,150: a fee of 30); this check caught it.
+    for (const policy of ['all', 'losses-only', 'none'] as const) {
+      const x = exit('pamm', policy);
+      expect(x.broken).toEqual([]);
+      expect(x.sink.events.filter((e) => e.kind === 'performance-fee').map((e) => e.amount!.toString())).toEqual(['20']);
+    }
+  });
+
+  it('fires on a fee charged after the investor has left (nothing is left to gain on but the fee the check adds back)', () => {
+    const x = exit('mam', 'none');
+    expect(x.inject({ kind: 'performance-fee', investor: 'a', amount: Money.of('1') })).toEqual(['no fee below the mark: a paid a performance fee of 1, more than 0.2 × the gain of at most 1.0000004 (equity 1 over the mark 0)']);
+  });
+});
+
 describe('a deposit raises the mark by what stays invested', () => {
   it('passes an honest deposit and fires on one the mark did not follow', () => {
     const x = invested();
