@@ -416,16 +416,16 @@ export function buildScenario(r: Recipe): Record<string, unknown> {
   const investors = r.investors.map((inv, i) => ({ ...inv, id: `i${i}`, pamm: inv.pamm && pool !== undefined }));
   const mam = investors.filter((i) => !i.pamm);
   const joinAt = new Map(investors.map((inv) => [inv.id, inv.join ? within(inv.join.day, inv.join.minute) : start]));
-  // The percent method needs followers whose percentages sum to 100: with none it has nothing to split.
+  // The percent method needs followers whose percentages sum to 100: with none the scenario is refused (bad-input case 375).
   if (allocation === 'percent' && mam.length === 0 && !pool) allocation = 'equity';
   const program: Record<string, unknown> = { structure, allocation, performanceFee: fixed(r.performancePct, 2) };
   if (!r.block) program.masterDeposit = dollars(r.masterDollars);
-  const termsOf = (weight: number, lotCount: number, factor: string, equityPercent: string, percent?: string): Record<string, string> | undefined => {
+  /** What the allocation method needs of one follower (none for equity, balance and proportional). */
+  const termsOf = (lotCount: number, factor: string, equityPercent: string, percent?: string): Record<string, string> | undefined => {
     if (allocation === 'percent') return { percent: percent! };
     if (allocation === 'lot') return { lots: lots(lotCount * commonStep) };
     if (allocation === 'multiplier') return { multiplier: factor };
     if (allocation === 'equity-percent') return { equityPercent };
-    void weight;
     return undefined;
   };
   // Percentages summing to exactly 100: hundredths of a percent split by weight, the rest to the first holder.
@@ -444,7 +444,7 @@ export function buildScenario(r: Recipe): Record<string, unknown> {
   const percentOf = (k: number): string => fixed(shares[k]!, 2);
   if (pool) {
     const pamm: Record<string, unknown> = { id: pool.id, initialNav: pool.nav };
-    const t = termsOf(pool.weight, pool.lots, pool.factor, pool.equityPercent, shares.length ? percentOf(mam.length) : undefined);
+    const t = termsOf(pool.lots, pool.factor, pool.equityPercent, shares.length ? percentOf(mam.length) : undefined);
     if (t) pamm.allocation = t;
     program.pamm = pamm;
   }
@@ -489,7 +489,7 @@ export function buildScenario(r: Recipe): Record<string, unknown> {
       managerTaken = true;
     }
     if (!inv.pamm) {
-      const t = termsOf(inv.weight, inv.lots, inv.factor, inv.equityPercent, shares.length ? percentOf(mam.indexOf(inv)) : undefined);
+      const t = termsOf(inv.lots, inv.factor, inv.equityPercent, shares.length ? percentOf(mam.indexOf(inv)) : undefined);
       if (t) o.allocation = t;
     }
     const ref = referrer(inv.referral);
