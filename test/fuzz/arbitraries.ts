@@ -219,7 +219,7 @@ export const recipeArb = fc.record({
     hedgedMargin: maybe(fc.constantFrom('none', 'half-hedged', 'larger-leg')),
     limitBreach: maybe(fc.constantFrom('detach', 'pause-until-next-period')),
     performanceFee: maybe(fc.record({
-      period: maybe(fc.constantFrom('daily', 'daily', 'weekly', 'weekly', 'monthly', 'quarterly', 'annual')),
+      period: maybe(fc.constantFrom('daily', 'daily', 'weekly', 'weekly', 'monthly', 'quarterly', 'annual'), 3, 1),
       hwmBasis: maybe(fc.constantFrom('equity', 'cumulative-profit')),
       hwmReset: maybe(fc.constantFrom('after-fee', 'before-fee')),
       floatingPnl: maybe(fc.constantFrom('all', 'losses-only', 'none')),
@@ -232,9 +232,9 @@ export const recipeArb = fc.record({
       dayCount: maybe(fc.constantFrom('act/365', '1/12-per-month', '1/260-per-trading-day')),
     })),
   }),
-  investors: fc.array(investorArb, { maxLength: 6 }),
-  flows: fc.array(flowArb, { maxLength: 8 }),
-  orders: fc.array(orderArb, { maxLength: 24 }),
+  investors: fc.array(investorArb, { maxLength: 6, size: 'medium' }),
+  flows: fc.array(flowArb, { maxLength: 8, size: 'medium' }),
+  orders: fc.array(orderArb, { maxLength: 24, size: 'medium' }),
   costs: maybe(fc.record({
     commission: maybe(fc.oneof(fc.constant('seed000' as const), fc.record({ default: maybe(rateArb), byClass: fc.array(fc.tuple(small(CLASSES.length - 1), rateArb), { maxLength: 2 }) }))),
     swaps: fc.array(fc.record({ sym: small(7), mode: fc.constantFrom('points', 'money', 'annual-interest'), long: fc.integer({ min: -300, max: 100 }), short: fc.integer({ min: -300, max: 100 }), triple: maybe(small(4)) }), { maxLength: 3 }),
