@@ -126,15 +126,15 @@ export function crystallizeWithdrawal(s: FeeState, t: FeeTerms, equity: Money, a
   // comes out of the amount, so the investor is paid amount − fee: only that counts as withdrawn,
   // or the cumulative result would count the fee twice (once withdrawn, once paid).
   const fee = round(feeOn(gain, hurdle, t, q).value.times(f), q);
-  const paidOut = { ...s, withdrawals: s.withdrawals.plus(amount).minus(fee) };
+  const paid = { ...s, withdrawals: s.withdrawals.plus(amount).minus(fee), feesPaid: s.feesPaid.plus(fee) };
   if (t.hwmBasis === 'equity') {
     const mark = round(s.mark.value.times(new Dec(1).minus(f)), q);
-    return { fee, gain, fromAmount: true, next: { ...paidOut, mark, feesPaid: s.feesPaid.plus(fee) } };
+    return { fee, gain, fromAmount: true, next: { ...paid, mark } };
   }
   // Cumulative basis: the charged share of the gain moves into the mark.
   const charged = gain.isPositive() ? round(gain.value.times(f), q) : Money.zero;
   const resultMark = s.resultMark.plus(charged).plus(t.hwmReset === 'before-fee' ? fee : Money.zero);
-  return { fee, gain, fromAmount: true, next: { ...paidOut, resultMark, feesPaid: s.feesPaid.plus(fee) } };
+  return { fee, gain, fromAmount: true, next: { ...paid, resultMark } };
 }
 
 /** Full exit: always crystallized, on the whole gain, the hurdle pro-rated to the part of the period. */

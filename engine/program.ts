@@ -868,8 +868,8 @@ export class Program {
     if (this.orderCount() >= this.maxOrders) return this.rejectOrder(time, ticket, symbol, `the account already has ${this.orderCount()} open and pending orders, the limit is ${this.maxOrders}`);
     if (!this.config.instruments.has(symbol)) return this.rejectOrder(time, ticket, symbol, `unknown instrument ${symbol}`);
     if (!this.quotes.get(symbol)) return this.rejectOrder(time, ticket, symbol, `no price for ${symbol} yet`);
-    const conv = this.conversions.get(symbol)!;
-    if (conv.kind !== 'identity' && !this.quotes.get(conv.symbol)) return this.rejectOrder(time, ticket, symbol, `no price yet for ${conv.symbol}, which converts ${symbol}'s profit to ${ACCOUNT_CURRENCY}`);
+    const unconverted = this.noConversionQuote(symbol);
+    if (unconverted) return this.rejectOrder(time, ticket, symbol, unconverted);
     const lotMethod = this.config.allocation === 'lot';
     if (volume === undefined && !lotMethod) return this.rejectOrder(time, ticket, symbol, 'an open needs a volume');
     if (volume !== undefined) {
@@ -928,6 +928,19 @@ export class Program {
     const opened = this.config.structure === 'block' ? Volume.sum(parts.map((p) => p.volume)) : masterVolume;
     const changed = opened.eq(masterVolume) ? '' : `; ordered ${masterVolume.toString()}, the lot limits and risk gates made the block ${opened.toString()} (see the allocation and copy events)`;
     this.emit({ time, kind: 'master-open', ticket, symbol, volume: opened, reason: `${side} ${opened.toString()} allocated to ${parts.length} follower(s) by ${this.config.allocation} (${this.config.policies.roundingMode})${changed}` });
+  }
+
+  /**
+   * Why a symbol cannot fill yet: no quote of the instrument that converts its profit to USD, or
+   * (with risk rules, forex margin mode) its margin, which is stated in the base currency (undefined when it can).
+   */
+  private noConversionQuote(symbol: string): string | undefined {
+    const conv = this.conversions.get(symbol)!;
+    if (conv.kind !== 'identity' && !this.quotes.get(conv.symbol)) return `no price yet for ${conv.symbol}, which converts ${symbol}'s profit to ${ACCOUNT_CURRENCY}`;
+    const inst = this.instrument(symbol);
+    const base = inst.marginMode === 'forex' ? this.baseConversions.get(symbol) : undefined;
+    if (base && base.kind !== 'identity' && !this.quotes.get(base.symbol)) return `no price yet for ${base.symbol}, which converts ${symbol}'s margin (in ${inst.base}) to ${ACCOUNT_CURRENCY}`;
+    return undefined;
   }
 
   private get maxOrders(): number { return this.config.maxOrders ?? 1000; }
@@ -1342,9 +1355,11 @@ export class Program {
    * The fees due on a full exit: the management fee accrued so far, then the performance fee
    * on the equity after it (the management fee comes first, as at a period end).
    */
-  private exitFees(inv: Investor, time: ServerTime, values: ReadonlyMap<string, Money>): { fees: Array<{ reason: 'performance-fee' | 'management-fee'; amount: Money }>; gain: Money } {
+  private exitFees(inv: Investor, time: ServerTime, values: ReadonlyMap<string, Money>, realized = false): { fees: Array<{ reason: 'performance-fee' | 'management-fee'; amount: Money }>; gain: Money } {
     const management = this.takeAccrued(inv);
-    const exit = crystallizeExit(inv.fee, inv.feeTerms, this.feeEquity(inv, values).minus(management), this.yearFraction(inv, time), this.q);
+    // `realized`: the investor's positions have all closed, so nothing of its own is open for `floatingPnl` to leave out.
+    const assessed = realized ? this.equityOf(inv, values) : this.feeEquity(inv, values);
+    const exit = crystallizeExit(inv.fee, inv.feeTerms, assessed.minus(management), this.yearFraction(inv, time), this.q);
     return { fees: [{ reason: 'management-fee', amount: management }, { reason: 'performance-fee', amount: exit.fee }], gain: exit.gain };
   }
 
@@ -1387,7 +1402,8 @@ export class Program {
       // The leaver's value is its share before, less what closing its share cost (commissions, volume fees).
       const values = new Map(this.memberValues()).set(id, before.minus(cost.amount));
       const equity = values.get(id) ?? Money.zero;
-      const exit = this.exitFees(inv, time, values);
+      // Its share of every position has just closed: the pool's open P&L left is the other members', not its own.
+      const exit = this.exitFees(inv, time, values, true);
       exitGain = exit.gain;
       this.units!.redeem(id, held);
       this.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: equity, units: held, reason: 'exit: all units at NAV' });
@@ -1618,6 +1634,9 @@ export class Program {
     if (!acc) return this.rejectOrder(time, ticket, symbol, `no client ${client}`);
     const q = this.quotes.get(symbol);
     if (!q) return this.rejectOrder(time, ticket, symbol, `no price for ${symbol} yet`);
+    // As for a master order: its costs and profit are booked in USD, which needs the converting quote.
+    const unconverted = this.noConversionQuote(symbol);
+    if (unconverted) return this.rejectOrder(time, ticket, symbol, unconverted);
     const lotRule = masterLotRule(this.instrument(symbol), volume) ?? this.marginShortfall(acc, symbol, side, volume);
     if (lotRule) return this.rejectOrder(time, ticket, symbol, lotRule);
     this.fill(time, { kind: 'open', account: acc.id, masterTicket: ticket, symbol, side, volume, exact: volume.value }, fillPrice(q, side));

@@ -169,7 +169,8 @@ function checkTerms(r: Reader, method: AllocationMethod, investors: readonly Inv
   for (const h of holders) if (h.terms[key] === undefined) r.fail(h.path, `the ${method} method needs ${key} for every follower`);
   if (method === 'percent') {
     const sum = holders.reduce((x, h) => x.plus(h.terms.percent!), new Dec(0));
-    if (!sum.eq(100)) r.fail(holders[0]!.path.slice(0, -1), `percentages of all followers must sum to 100, they sum to ${sum.toString()}`);
+    // With no follower at all there is no term to point at: the method itself is what cannot be met.
+    if (!sum.eq(100)) r.fail(holders.length ? holders[0]!.path.slice(0, -1) : ['program', 'allocation'], `percentages of all followers must sum to 100, they sum to ${sum.toString()}${holders.length ? '' : ' (the program has no MAM investor and no pool)'}`);
   }
   if (method === 'lot' && rounding === 'lot-step') {
     for (const h of holders) for (const inst of instruments.values()) {

@@ -121,6 +121,16 @@ describe('performance fee with a high-water mark (DOMAIN §7), rate 20%', () => 
     expect(fm(below)).toEqual(['0', '10000']);
   });
 
+  it('cumulative basis, pro-rata: the fee paid out of a withdrawal counts once, so the gain is charged once in all', () => {
+    // Deposit 10,000, equity 12,000: result 2,000. Withdraw 3,000 (f = 1/4): fee 20% × 2,000 × 1/4 = 100 out of the amount,
+    // 2,900 paid. Equity 9,000: result = 9,000 + 2,900 paid + 100 fees − 10,000 = 2,000 (the withdrawal moved nothing);
+    // the mark holds the charged 500, so 1,500 is left to charge: 300 at the period end. 400 in all = 20% of 2,000.
+    const t = T({ hwmBasis: 'cumulative-profit' });
+    const w = crystallizeWithdrawal(start, t, Money.of('12000'), Money.of('3000'), new Dec('0.25'), Y, q);
+    expect([w.fee.toString(), cumulativeResult(w.next, Money.of('9000')).toString(), w.next.resultMark.toString()]).toEqual(['100', '2000', '500']);
+    expect(period(w.next, t, '9000').fee.toString()).toBe('300');
+  });
+
   it('a withdrawal respects the hurdle: nothing while the gain is below it', () => {
     // mark 10,000, gain 1,000; a 50% a year hurdle over a quarter is 1,250 > 1,000: no fee on a withdrawal of half
     const soft = T({ hurdle: 'soft', hurdleRate: new Dec('0.5') });

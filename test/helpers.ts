@@ -30,7 +30,8 @@ export interface CheckedRun {
 export function checkedRun(source: string | Scenario, probe?: (p: Program) => unknown): CheckedRun {
   const scenario = typeof source === 'string' ? loadScenario(source) : source;
   const sink = new MemorySink();
-  const tally = new ConservationTally(sink);
+  // Checked after every event, so the checks of each event against the state before it apply too.
+  const tally = new ConservationTally(sink, { maxPerformanceRate: maxPerformanceRate(scenario) });
   const entries: JournalEntry[] = [];
   const broken: string[] = [];
   const around = new Map<string, { before: unknown; after: unknown }>();
@@ -50,6 +51,11 @@ export function checkedRun(source: string | Scenario, probe?: (p: Program) => un
   return { scenario, program, sink, entries, checks, broken, around };
 }
 
+/** The highest performance-fee rate a scenario sets: the program's own, or a term change's. */
+export function maxPerformanceRate(s: Scenario): Dec {
+  return s.termChanges.reduce((m, c) => (c.performanceFee ? Dec.max(m, c.performanceFee) : m), s.performanceFee);
+}
+
 /**
  * Rebate statements against the journal: the lines paid between two accounts sum to the
  * journal's entries between them; every rebate comes from the house; and the shares of one
@@ -65,11 +71,19 @@ export function reconcileRebates(r: CheckedRun): void {
     expect(lines).toEqual(journal);
   }
   expect(r.entries.filter((e) => e.reason === 'rebate' && e.from !== 'house')).toEqual([]);
-  const pools = new Map<string, { pool: Dec; paid: Dec }>();
+  // One fill's lines share its instant, account, ticket, leg, source, volume and pool, and name each receiver level once;
+  // a position that closes twice at one instant with the same volume gives two fills under one key, so a
+  // receiver level seen n times there means n pools.
+  const pools = new Map<string, { pool: Dec; paid: Dec; levels: Map<string, number> }>();
   for (const l of r.sink.rebates.filter((x) => x.kind === 'rebate')) {
-    const key = `${l.accrued}|${l.account}|${l.ticket}|${l.leg}|${l.source ?? ''}`;
-    const g = pools.get(key) ?? { pool: l.pool.value, paid: new Dec(0) };
-    pools.set(key, { pool: g.pool, paid: g.paid.plus(l.amount.value) });
+    const key = `${l.accrued}|${l.account}|${l.ticket}|${l.leg}|${l.source ?? ''}|${l.volume.toString()}|${l.pool.toString()}`;
+    const g = pools.get(key) ?? { pool: l.pool.value, paid: new Dec(0), levels: new Map<string, number>() };
+    const level = `${l.receiver}@${l.level}`;
+    g.levels.set(level, (g.levels.get(level) ?? 0) + 1);
+    pools.set(key, { ...g, paid: g.paid.plus(l.amount.value) });
   }
-  for (const [key, g] of pools) expect(g.paid.lte(g.pool), `${key}: paid ${g.paid.toString()} of a pool of ${g.pool.toString()}`).toBe(true);
+  for (const [key, g] of pools) {
+    const fills = Math.max(...g.levels.values());
+    expect(g.paid.lte(g.pool.times(fills)), `${key}: paid ${g.paid.toString()} of ${fills} pool(s) of ${g.pool.toString()}`).toBe(true);
+  }
 }

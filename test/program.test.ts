@@ -393,3 +393,49 @@ describe('program terms (DOMAIN §6)', () => {
     expect(p.minimumMamInvestment()!.toString()).toBe('2000');
   });
 });
+
+describe('a client trade waits for the quote that converts its profit', () => {
+  it('is rejected with a reason (it used to throw "no price yet" out of the run)', () => {
+    const GBPUSD: Instrument = { ...EURUSD, symbol: 'GBPUSD', base: 'GBP' };
+    const EURGBP: Instrument = { ...EURUSD, symbol: 'EURGBP', quote: 'GBP' };
+    const sink = new MemorySink();
+    const tally = new ConservationTally(sink);
+    const p = new Program({
+      structure: 'signal', allocation: 'proportional', quantum: DEFAULT_QUANTUM, policies: DEFAULT_POLICIES,
+      instruments: new Map([['EURGBP', EURGBP], ['GBPUSD', GBPUSD]]), performanceFeeRate: new Dec(0),
+    }, tally);
+    p.openClient(t(0), 'c', Money.of('1000'), {});
+    p.onQuote('EURGBP', { time: t(1), bid: Price.of('0.85500'), ask: Price.of('0.85510') });
+    p.clientOpen(t(1), 'c', 'c-1', 'EURGBP', 'buy', Volume.of('0.1'));
+    expect(sink.events.filter((e) => e.kind === 'order-rejected').map((e) => e.reason)).toEqual(["no price yet for GBPUSD, which converts EURGBP's profit to USD"]);
+    expect(checkInvariants(p, tally)).toEqual([]);
+  });
+
+  it('with risk rules, a client or master order also waits for the quote that converts its margin (stated in the base currency)', () => {
+    const GBPUSD: Instrument = { ...EURUSD, symbol: 'GBPUSD', base: 'GBP' };
+    const EURGBP: Instrument = { ...EURUSD, symbol: 'EURGBP', quote: 'GBP' };
+    const sink = new MemorySink();
+    const tally = new ConservationTally(sink);
+    const p = new Program({
+      structure: 'signal', allocation: 'proportional', quantum: DEFAULT_QUANTUM, policies: DEFAULT_POLICIES,
+      instruments: new Map([['EURGBP', EURGBP], ['GBPUSD', GBPUSD], ['EURUSD', EURUSD]]), performanceFeeRate: new Dec(0),
+      risk: { leverage: { default: new Dec(100), byClass: new Map() }, marginCall: new Dec(100), stopOut: new Dec(30) },
+    }, tally);
+    p.fundMaster(t(0), Money.of('10000'));
+    p.openClient(t(0), 'c', Money.of('1000'), {});
+    p.onQuote('GBPUSD', { time: t(1), bid: Price.of('1.27000'), ask: Price.of('1.27010') });
+    p.onQuote('EURGBP', { time: t(1), bid: Price.of('0.85500'), ask: Price.of('0.85510') });
+    p.clientOpen(t(1), 'c', 'c-1', 'EURGBP', 'buy', Volume.of('0.1'));
+    p.masterOpen(t(1), 'M1', 'EURGBP', 'buy', Volume.of('0.1'));
+    const why = "no price yet for EURUSD, which converts EURGBP's margin (in EUR) to USD";
+    expect(sink.events.filter((e) => e.kind === 'order-rejected').map((e) => e.reason)).toEqual([why, why]);
+    // Once EURUSD has a price both fill: 0.1 lot × 100,000 EUR / 100 = 100 EUR of margin at 1.08 = 108 USD.
+    p.onQuote('EURUSD', { time: t(2), bid: Price.of('1.08000'), ask: Price.of('1.08000') });
+    p.clientOpen(t(2), 'c', 'c-2', 'EURGBP', 'buy', Volume.of('0.1'));
+    p.masterOpen(t(2), 'M2', 'EURGBP', 'buy', Volume.of('0.1'));
+    p.flush();
+    expect(p.openPositions().map((x) => x.masterTicket)).toEqual(['M2', 'c-2']);
+    expect(p.marginSnapshots().find((m) => m.id === 'client:c')!.used.toString()).toBe('108');
+    expect(checkInvariants(p, tally)).toEqual([]);
+  });
+});
