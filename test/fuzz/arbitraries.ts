@@ -30,8 +30,9 @@ interface SymbolSpec {
   readonly needs?: string;
 }
 
-// Bundled symbols (USD-quoted, USD-based, a cross needing GBPUSD, a CFD index, an energy CFD) and two custom
-// definitions: a crypto CFD (minimum lot 10 under the seed000 preset) and a EUR-quoted index.
+// Bundled symbols (USD-quoted, USD-based, a cross needing GBPUSD, a CFD index, an energy CFD)
+// and two custom definitions: a crypto CFD (minimum lot 10 under the seed000 preset) and a
+// EUR-quoted index.
 export const SYMBOLS: readonly SymbolSpec[] = [
   { symbol: 'EURUSD', digits: 5, start: 108500, step: 25, lotStep: 1, minLot: 1, cls: 'fx-major' },
   { symbol: 'USDJPY', digits: 3, start: 150000, step: 30, lotStep: 1, minLot: 1, cls: 'fx-major' },
