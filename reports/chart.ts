@@ -20,7 +20,7 @@ export function equityChartSvg(points: readonly ChartPoint[]): string {
   if (points.length === 0) return '<p>No equity points to draw.</p>';
   const data = points.map((p) => ({ time: new Date(p.time), subject: p.subject, equity: p.equity }));
   return timeChart(380, { grid: true, label: 'equity (USD)' }, [
-    Plot.lineY(data, { x: 'time', y: 'equity', stroke: 'subject', curve: 'step-after' }),
+    Plot.lineY(data, { x: 'time', y: 'equity', stroke: 'subject', z: 'subject', curve: 'step-after' }),
     Plot.ruleY([0]),
   ]);
 }
@@ -35,7 +35,7 @@ export function healthChartSvg(points: readonly HealthPoint[], marginCall: numbe
   const below = data.filter((d) => d.level < stopOut);
   const low = Math.min(0, ...data.filter((d) => !Number.isNaN(d.level)).map((d) => d.level));
   return timeChart(320, { grid: true, label: `margin level % (capped at ${HEALTH_CAP})`, domain: [low, HEALTH_CAP] }, [
-    Plot.lineY(data, { x: 'time', y: 'level', stroke: 'account', curve: 'step-after' }),
+    Plot.lineY(data, { x: 'time', y: 'level', stroke: 'account', z: 'account', curve: 'step-after' }),
     Plot.ruleY([marginCall], { stroke: '#bf8700', strokeDasharray: '4,3' }),
     Plot.ruleY([stopOut], { stroke: '#cf222e', strokeDasharray: '4,3' }),
     // Instants whose lowest level fell below the stop-out level: where forced closes happened.

@@ -72,7 +72,7 @@ export function riskSection(s: Summary, healthSvg: string, events: readonly Repo
 ${rows.length ? table(['account', ...kinds], rows, new Set(kinds.map((_, i) => i + 1))) : '<p>No risk rule acted during the run.</p>'}
 <h3>Health: margin levels across the group</h3>
 <figure>${healthSvg}</figure>
-<p class="meta">Each point is the lowest level the account reached during the instant (before any forced close); red dots mark instants below the stop-out level; a gap in a line means nothing was open. Dashed lines: the margin-call level (amber) and the stop-out level (red). Every account's equity, used and free margin, level and lowest level after each instant are in margin.csv.</p>
+<p class="meta">Each point is the account's margin level at a sampled instant, or the lowest it reached since its previous row of margin.csv where it has one (before any forced close); red dots mark points below the stop-out level; a gap in a line means nothing was open. Dashed lines: the margin-call level (amber) and the stop-out level (red). Each account's equity, used and free margin, level and lowest level since its previous row are in margin.csv, at each server day's end and at the account's own events.</p>
 ${events.length ? `<h3>Risk events</h3>
 ${table(['time', 'kind', 'subject', 'reason'], events.map((e) => [e.time, e.kind, e.subject, e.reason]))}${events.length >= MAX_RISK_ROWS ? `<p class="meta">The first ${MAX_RISK_ROWS} risk events; all are in events.csv.</p>` : ''}` : ''}`;
 }

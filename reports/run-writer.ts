@@ -129,7 +129,6 @@ export class RunWriter implements EngineSink {
   readonly riskCounts = new Map<string, number>();
   private chartEvery = 1;
   private snapshots = 0;
-  private dayEnds = 0;
   /** Accounts and investors with an event of their own since the last snapshot: they get rows at this instant. */
   private touchedAccounts = new Set<string>();
   private touchedInvestors = new Set<string>();
@@ -298,16 +297,18 @@ export class RunWriter implements EngineSink {
    * (the observations, and so every figure in summary.json, stay the same).
    */
   snapshot(time: ServerTime, p: Program, next?: ServerTime): void {
-    const dayEnd = this.snapshots++ === 0 || next === undefined || dayOf(next) !== dayOf(time);
+    const first = this.snapshots === 0;
+    // The report's charts sample instants at their own regular cadence (thinned as they fill up), rows or not.
+    const keepForChart = this.snapshots++ % this.chartEvery === 0;
+    const dayEnd = first || next === undefined || dayOf(next) !== dayOf(time);
     const accountsTouched = this.touchedAccounts;
     const investorsTouched = this.touchedInvestors;
     this.touchedAccounts = new Set();
     this.touchedInvestors = new Set();
     const everyRow = dayEnd || this.rows === 'instant';
-    if (!everyRow && accountsTouched.size === 0 && investorsTouched.size === 0) return;
+    if (!everyRow && !keepForChart && accountsTouched.size === 0 && investorsTouched.size === 0) return;
     const ts = formatServerTime(time);
     const nav = p.nav();
-    const keepForChart = dayEnd ? this.dayEnds++ % this.chartEvery === 0 : false;
     for (const a of p.accountSnapshots(everyRow ? undefined : accountsTouched)) {
       if (a.kind === 'external' || a.kind === 'market' || a.kind === 'executive') continue;
       if (a.kind === 'master' && p.config.structure === 'block') continue;
@@ -316,7 +317,7 @@ export class RunWriter implements EngineSink {
     }
     // The master's index at day ends and whenever an investor's own event moves money (its window starts and ends there).
     const observeMaster = dayEnd || investorsTouched.size > 0;
-    const investors = p.investorSnapshots(everyRow || observeMaster && this.structure === 'block' ? undefined : investorsTouched);
+    const investors = p.investorSnapshots(everyRow || keepForChart || observeMaster && this.structure === 'block' ? undefined : investorsTouched);
     if (observeMaster) {
       const masterEquity = this.structure === 'signal' ? Number(p.equity(SYSTEM_ACCOUNTS.master).value)
         : investors.filter((i) => i.active).reduce((x, i) => x + Number(i.equity.value), 0);
@@ -341,19 +342,18 @@ export class RunWriter implements EngineSink {
         }
         if (!i.active) t.ended = true;
       }
-      if (!everyRow && !investorsTouched.has(i.id)) continue;
       // An investor who left gets one last zero row, then none.
       if (!i.active && e === 0 && exitSeen) continue;
-      this.files.equity.row([ts, i.id, `investor-${i.model}`, undefined, this.m(i.equity), undefined, undefined, i.units ? formatQ(i.units.value, this.q) : undefined, i.model === 'pamm' && nav ? nav.toFixed(10) : undefined]);
+      if (everyRow || investorsTouched.has(i.id)) this.files.equity.row([ts, i.id, `investor-${i.model}`, undefined, this.m(i.equity), undefined, undefined, i.units ? formatQ(i.units.value, this.q) : undefined, i.model === 'pamm' && nav ? nav.toFixed(10) : undefined]);
       if (keepForChart) this.chart.push({ time, subject: i.id, equity: e });
     }
     if (keepForChart && p.config.structure === 'signal') this.chart.push({ time, subject: SYSTEM_ACCOUNTS.master, equity: Number(p.equity(SYSTEM_ACCOUNTS.master).value) });
     const lvl = (x: Dec | undefined): string | undefined => (x === undefined ? undefined : x.toFixed(4));
     // The engine keeps each account's lowest level until it is drained: here, with the account's row.
     const lows = p.drainLowestLevels(everyRow ? undefined : accountsTouched);
-    for (const m of p.marginSnapshots(everyRow ? undefined : accountsTouched)) {
+    for (const m of p.marginSnapshots(everyRow || keepForChart ? undefined : accountsTouched)) {
       const low = lows.get(m.id);
-      this.files.margin.row([ts, m.id, m.kind, this.m(m.equity), this.m(m.used), this.m(m.free), lvl(m.level), lvl(low)]);
+      if (everyRow || accountsTouched.has(m.id)) this.files.margin.row([ts, m.id, m.kind, this.m(m.equity), this.m(m.used), this.m(m.free), lvl(m.level), lvl(low)]);
       // The chart shows the lowest level since the last point (a stop-out's level before its closes); nothing open breaks the line.
       const shown = low ?? m.level;
       const level = minLevel(this.healthLow.get(m.id), shown === undefined ? NaN : Number(shown.toString()));
