@@ -395,15 +395,21 @@ describe('program terms (DOMAIN §6)', () => {
 });
 
 describe('a client trade waits for the quote that converts its profit', () => {
-  it('is rejected with a reason (it used to throw "no price yet" out of the run)', () => {
-    const GBPUSD: Instrument = { ...EURUSD, symbol: 'GBPUSD', base: 'GBP' };
-    const EURGBP: Instrument = { ...EURUSD, symbol: 'EURGBP', quote: 'GBP' };
+  const GBPUSD: Instrument = { ...EURUSD, symbol: 'GBPUSD', base: 'GBP' };
+  const EURGBP: Instrument = { ...EURUSD, symbol: 'EURGBP', quote: 'GBP' };
+  /** A signal program trading the cross EURGBP, whose profit converts through GBPUSD (and, with risk rules, its margin through EURUSD). */
+  function crossProgram(instruments: Instrument[], risk?: ConstructorParameters<typeof Program>[0]['risk']) {
     const sink = new MemorySink();
     const tally = new ConservationTally(sink);
     const p = new Program({
       structure: 'signal', allocation: 'proportional', quantum: DEFAULT_QUANTUM, policies: DEFAULT_POLICIES,
-      instruments: new Map([['EURGBP', EURGBP], ['GBPUSD', GBPUSD]]), performanceFeeRate: new Dec(0),
+      instruments: new Map(instruments.map((i) => [i.symbol, i])), performanceFeeRate: new Dec(0), ...(risk ? { risk } : {}),
     }, tally);
+    return { sink, tally, p };
+  }
+
+  it('is rejected with a reason (it used to throw "no price yet" out of the run)', () => {
+    const { sink, tally, p } = crossProgram([EURGBP, GBPUSD]);
     p.openClient(t(0), 'c', Money.of('1000'), {});
     p.onQuote('EURGBP', { time: t(1), bid: Price.of('0.85500'), ask: Price.of('0.85510') });
     p.clientOpen(t(1), 'c', 'c-1', 'EURGBP', 'buy', Volume.of('0.1'));
@@ -412,15 +418,7 @@ describe('a client trade waits for the quote that converts its profit', () => {
   });
 
   it('with risk rules, a client or master order also waits for the quote that converts its margin (stated in the base currency)', () => {
-    const GBPUSD: Instrument = { ...EURUSD, symbol: 'GBPUSD', base: 'GBP' };
-    const EURGBP: Instrument = { ...EURUSD, symbol: 'EURGBP', quote: 'GBP' };
-    const sink = new MemorySink();
-    const tally = new ConservationTally(sink);
-    const p = new Program({
-      structure: 'signal', allocation: 'proportional', quantum: DEFAULT_QUANTUM, policies: DEFAULT_POLICIES,
-      instruments: new Map([['EURGBP', EURGBP], ['GBPUSD', GBPUSD], ['EURUSD', EURUSD]]), performanceFeeRate: new Dec(0),
-      risk: { leverage: { default: new Dec(100), byClass: new Map() }, marginCall: new Dec(100), stopOut: new Dec(30) },
-    }, tally);
+    const { sink, tally, p } = crossProgram([EURGBP, GBPUSD, EURUSD], { leverage: { default: new Dec(100), byClass: new Map() }, marginCall: new Dec(100), stopOut: new Dec(30) });
     p.fundMaster(t(0), Money.of('10000'));
     p.openClient(t(0), 'c', Money.of('1000'), {});
     p.onQuote('GBPUSD', { time: t(1), bid: Price.of('1.27000'), ask: Price.of('1.27010') });
