@@ -34,9 +34,13 @@ export function around(x: number, scale: number, abs = 0): Range {
   return { lo: x - slack, hi: x + slack };
 }
 
-/** Whether every value of `r` is strictly above the exact threshold whose double is `t`. */
-export function surelyAbove(r: Range, t: number): boolean {
-  return r.lo > t + REL * Math.abs(t) + TINY;
+/**
+ * Whether every value of `r` is strictly above the exact threshold whose double is `t`; `scale`
+ * is the magnitude of the terms `t` was computed from, when larger than `t` itself (a product
+ * with 1 − limit, where the subtraction's error is relative to 1, not to 1 − limit).
+ */
+export function surelyAbove(r: Range, t: number, scale = 0): boolean {
+  return r.lo > t + REL * Math.max(Math.abs(t), Math.abs(scale)) + TINY;
 }
 
 /** Whether every value of `r` is strictly below the exact threshold whose double is `t`. */
@@ -250,11 +254,11 @@ export class RiskScreen {
 export function lossQuiet(equity: Range, units: number, start: number, limit: number): boolean {
   // A limit of 0 breaches at any equity (a loss of 0 reaches it): only the exact path says so.
   if (!(units > 0) || !(start > 0) || !(limit > 0)) return false;
-  return surelyAbove(equity, start * (1 - limit) * units);
+  return surelyAbove(equity, start * (1 - limit) * units, start * units);
 }
 
 /** Whether the drawdown check surely does nothing: no new peak (equity below peak × units) and no breach (above peak × (1 − max) × units). */
 export function drawdownQuiet(equity: Range, units: number, peak: number, max: number): boolean {
   if (!(units > 0) || !(peak > 0) || !(max > 0)) return false;
-  return surelyBelow(equity, peak * units) && surelyAbove(equity, peak * (1 - max) * units);
+  return surelyBelow(equity, peak * units) && surelyAbove(equity, peak * (1 - max) * units, peak * units);
 }

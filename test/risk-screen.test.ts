@@ -43,7 +43,7 @@ describe('the risk screen: the same run with and without it', () => {
 
 describe('the risk screen: each answer against the exact comparison', () => {
   // Exact values with 7 decimals near a threshold, as doubles with the screen's own rounding slack.
-  const cents = (lo: number, hi: number) => fc.integer({ min: lo, max: hi }).map((n) => new Dec(n).div(1e7));
+  const cents = (lo: number, hi: number) => fc.bigInt({ min: BigInt(lo), max: BigInt(hi) }).map((n) => new Dec(n.toString()).div(1e7));
   const range = (x: Dec, halfQuanta = 0) => around(x.toNumber(), Math.abs(x.toNumber()), halfQuanta * 0.51e-7);
 
   it('margin level: "surely above" a level only when the exact level is at least that level', () => {
@@ -67,16 +67,23 @@ describe('the risk screen: each answer against the exact comparison', () => {
   });
 
   it('loss limit and drawdown: quiet only when the exact index comparisons say nothing happens', () => {
-    fc.assert(fc.property(cents(1, 1e12), cents(1, 1e12), fc.integer({ min: 1, max: 99 }), fc.integer({ min: 5_000_000, max: 20_000_000 }), (e, units, pct, startMicro) => {
-      const limit = new Dec(pct).div(100);
+    // Limits up to 99.99999% (a percent with five decimals), where 1 − limit is tiny and its float error is not.
+    const percent = fc.oneof(fc.integer({ min: 1, max: 99 }).map((p) => new Dec(p)), fc.integer({ min: 9_999_000, max: 9_999_999 }).map((p) => new Dec(p).div(100_000)));
+    fc.assert(fc.property(cents(1, 1e19), cents(1, 1e19), percent, fc.integer({ min: 5_000_000, max: 20_000_000 }), (e, units, pct, startMicro) => {
+      const limit = pct.div(100);
       const start = new Dec(startMicro).div(1e7);
       const value = e.div(units);
       const eq = range(e);
-      if (lossQuiet(eq, units.toNumber(), start.toNumber(), limit.toNumber())) expect(new Dec(1).minus(value.div(start)).lt(limit)).toBe(true);
+      if (lossQuiet(eq, units.toNumber(), start.toNumber(), limit.toNumber())) expect(Dec.max(0, new Dec(1).minus(value.div(start))).lt(limit)).toBe(true);
       if (drawdownQuiet(eq, units.toNumber(), start.toNumber(), limit.toNumber())) {
         expect(value.gt(start)).toBe(false);
         expect(Dec.max(0, new Dec(1).minus(value.div(start))).lt(limit)).toBe(true);
       }
     }), { numRuns: 20_000 });
+  });
+
+  it('a loss limit of 99.99999% on a 1e9 pool: equity exactly at the threshold is not "quiet" (found by review)', () => {
+    // start 1, units 1e9: the breach threshold is 1e9 × (1 − 0.9999999) = 100 exactly; equity 100 breaches (loss ≥ limit).
+    expect(lossQuiet(around(100, 100), 1e9, 1, 0.9999999)).toBe(false);
   });
 });
