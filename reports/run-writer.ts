@@ -129,6 +129,8 @@ export class RunWriter implements EngineSink {
   readonly riskCounts = new Map<string, number>();
   private chartEvery = 1;
   private snapshots = 0;
+  /** Per account: the lowest margin level drained since its last margin.csv row. */
+  private readonly rowLows = new Map<string, Dec>();
   /** Accounts and investors with an event of their own since the last snapshot: they get rows at this instant. */
   private touchedAccounts = new Set<string>();
   private touchedInvestors = new Set<string>();
@@ -349,11 +351,17 @@ export class RunWriter implements EngineSink {
     }
     if (keepForChart && p.config.structure === 'signal') this.chart.push({ time, subject: SYSTEM_ACCOUNTS.master, equity: Number(p.equity(SYSTEM_ACCOUNTS.master).value) });
     const lvl = (x: Dec | undefined): string | undefined => (x === undefined ? undefined : x.toFixed(4));
-    // The engine keeps each account's lowest level until it is drained: here, with the account's row.
-    const lows = p.drainLowestLevels(everyRow ? undefined : accountsTouched);
+    // The engine keeps each account's lowest level until it is drained: at its rows and at the
+    // chart's points. A row shows the lowest since the account's previous row (the drains between
+    // folded here), a chart point the lowest since the previous drain.
+    const drained = p.drainLowestLevels(everyRow || keepForChart ? undefined : accountsTouched);
+    for (const [id, level] of drained) this.rowLows.set(id, this.rowLows.has(id) ? Dec.min(this.rowLows.get(id)!, level) : level);
     for (const m of p.marginSnapshots(everyRow || keepForChart ? undefined : accountsTouched)) {
-      const low = lows.get(m.id);
-      if (everyRow || accountsTouched.has(m.id)) this.files.margin.row([ts, m.id, m.kind, this.m(m.equity), this.m(m.used), this.m(m.free), lvl(m.level), lvl(low)]);
+      const low = drained.get(m.id);
+      if (everyRow || accountsTouched.has(m.id)) {
+        this.files.margin.row([ts, m.id, m.kind, this.m(m.equity), this.m(m.used), this.m(m.free), lvl(m.level), lvl(this.rowLows.get(m.id))]);
+        this.rowLows.delete(m.id);
+      }
       // The chart shows the lowest level since the last point (a stop-out's level before its closes); nothing open breaks the line.
       const shown = low ?? m.level;
       const level = minLevel(this.healthLow.get(m.id), shown === undefined ? NaN : Number(shown.toString()));
