@@ -23,7 +23,7 @@ export interface RunResult {
 /** Runs a scenario (a file, or one already loaded) and writes the output contract into `outDir`. */
 export function runToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & OutputOptions & { rows?: EquityRows; onInstant?: (time: ServerTime) => void } = {}): RunResult {
   const scenario = typeof source === 'string' ? loadScenario(source, opts) : source;
-  const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir, undefined, opts.rows, opts.onInstant));
+  const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir, { rows: opts.rows, onInstant: opts.onInstant }));
   return { scenario, summary, outDir };
 }
 
@@ -36,16 +36,25 @@ export function outputRequest(command: string, scenario: Scenario, target: strin
 /** A run inside another result (a variant of a comparison, the worst Monte Carlo seed): its own folder, marked as a result. */
 export function writeNestedRun(scenario: Scenario, dir: string, onEvent?: (e: EngineEvent) => void, rows?: EquityRows): Summary {
   mkdirSync(dir);
-  const summary = writeRunFiles(scenario, dir, onEvent, rows);
+  const summary = writeRunFiles(scenario, dir, { onEvent, rows });
   markResult(dir, { command: 'run', scenarioHash: scenario.hash });
   return summary;
 }
 
-/**
- * Runs a loaded scenario and writes the output contract into `dir`; `onEvent` also sees every event
- * as it is written; `rows` is how often equity.csv and margin.csv get rows (default `daily`).
- */
-export function writeRunFiles(scenario: Scenario, dir: string, onEvent?: (e: EngineEvent) => void, rows?: EquityRows, onInstant?: (time: ServerTime) => void): Summary {
+export interface RunFileOptions {
+  /** Sees every event as it is written. */
+  readonly onEvent?: (e: EngineEvent) => void;
+  /** How often equity.csv and margin.csv get rows (default `daily`). */
+  readonly rows?: EquityRows;
+  /** After every instant (progress). */
+  readonly onInstant?: (time: ServerTime) => void;
+  /** Every risk check exact at every price, without the float screen (tests: the outputs are the same). */
+  readonly exactRisk?: boolean;
+}
+
+/** Runs a loaded scenario and writes the output contract into `dir`. */
+export function writeRunFiles(scenario: Scenario, dir: string, opts: RunFileOptions = {}): Summary {
+  const { onEvent, rows, onInstant } = opts;
   const writer = new RunWriter(dir, scenario.quantum, scenario.instruments, scenario.structure, onEvent, rows);
   let program: ReturnType<typeof runScenario>;
   try {
@@ -54,7 +63,7 @@ export function writeRunFiles(scenario: Scenario, dir: string, onEvent?: (e: Eng
         writer.snapshot(time, p, next);
         onInstant?.(time);
       },
-    }, (p) => p.journal.onEntry((e) => writer.entry(e)));
+    }, (p) => p.journal.onEntry((e) => writer.entry(e)), { exactRisk: opts.exactRisk ?? false });
     writer.writeOpenPositions(program);
     writer.costs.close(program);
     writer.close();

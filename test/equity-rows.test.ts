@@ -19,8 +19,8 @@ function both(name: string, variant?: string) {
   const dirs = { daily: join(root, 'daily'), instant: join(root, 'instant') };
   mkdirSync(dirs.daily);
   mkdirSync(dirs.instant);
-  writeRunFiles(s, dirs.daily, undefined, 'daily');
-  writeRunFiles(s, dirs.instant, undefined, 'instant');
+  writeRunFiles(s, dirs.daily, { rows: 'daily' });
+  writeRunFiles(s, dirs.instant, { rows: 'instant' });
   const read = (which: 'daily' | 'instant', f: string) => readFileSync(join(dirs[which], f), 'utf8');
   return { read };
 }
