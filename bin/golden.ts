@@ -69,7 +69,7 @@ export async function goldenApprove(c: CommandLine, t: Terminal): Promise<number
   const targets = uniqueTargets(c, targetsOf(c.all ? [] : c.args, c.dir));
   for (const target of targets) {
     const { result, produced } = await checkTarget(target, caseOptions(c));
-    if (!differs(result) && !result.notes.some((n) => n.includes('was edited'))) {
+    if (!differs(result) && !result.edited) {
       if (!c.quiet) t.out(`unchanged ${result.name}: ${plural(result.cases.length, 'case')} identical\n`);
       continue;
     }

@@ -213,16 +213,12 @@ export class RiskScreen {
   used(positions: readonly Held[]): Range | undefined {
     let total = 0;
     let abs = 0;
-    // Most accounts hold one symbol: no map for them.
-    const first = positions[0];
-    const one = first !== undefined && positions.every((p) => p.symbol === first.symbol);
     const legs = new Map<string, { long: number; short: number }>();
     for (const p of positions) {
-      const key = one ? first.symbol : p.symbol;
-      const l = legs.get(key) ?? { long: 0, short: 0 };
+      const l = legs.get(p.symbol) ?? { long: 0, short: 0 };
       if (p.side === 'buy') l.long += RiskScreen.held(p).lots;
       else l.short += RiskScreen.held(p).lots;
-      legs.set(key, l);
+      legs.set(p.symbol, l);
     }
     for (const [symbol, l] of legs) {
       const policy = this.ctx.hedgedMargin;

@@ -205,7 +205,7 @@ export async function compareToDirectory(source: string | ScenarioVariants, outD
     const rows: Row[] = [];
     const earnings: Earning[] = [];
     for (const v of variants) {
-      const summary = writeNestedRun(v.scenario, join(dir, v.name), undefined, opts.rows) as unknown as SummaryLike;
+      const summary = writeNestedRun(v.scenario, join(dir, v.name), { rows: opts.rows }) as unknown as SummaryLike;
       rows.push(...rowsOf(v.name, summary));
       earnings.push(...earningsOf(v.name, summary));
     }

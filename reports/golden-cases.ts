@@ -11,7 +11,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Policies } from '../engine/policies.js';
 import { type Scenario, loadVariants } from '../sim/scenario.js';
 import { compareToDirectory } from './compare.js';
 import { COMPARED_FILES, type CaseKind, canonical } from './golden-canon.js';
@@ -38,7 +37,6 @@ export interface GoldenCase {
 export interface ProducedCases {
   /** The scenario as loaded at its own seed. */
   readonly scenario: Scenario;
-  readonly variants: readonly string[];
   /** How many seeds a Monte Carlo scenario's golden covers; null for other scenarios. */
   readonly seeds: number | null;
   readonly cases: readonly GoldenCase[];
@@ -95,13 +93,8 @@ export async function produceCases(file: string, opts: CaseOptions = {}): Promis
       await monteCarloToDirectory(base, dir, { ...load, seeds, workers: 1 });
       cases.push({ id: 'monte-carlo', kind: 'monte-carlo', variant: null, seed: base.seed, files: readCompared('monte-carlo', dir), summary: null });
     }
-    return { scenario: base, variants: first.variants.map((v) => v.name), seeds, cases };
+    return { scenario: base, seeds, cases };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** The policies in force in a run case (from its summary). */
-export function policiesOf(c: GoldenCase): Policies | null {
-  return c.summary?.policies ?? null;
 }

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Dec } from '../engine/decimal.js';
 import { PathError } from '../sim/input-error.js';
-import { COMPARED_FILES, ROW_KEYS, SAMPLED_FILES, readCsv, sha256 } from './golden-canon.js';
+import { ROW_KEYS, SAMPLED_FILES, readCsv, sha256 } from './golden-canon.js';
 import { type CaseOptions, type ProducedCases, produceCases } from './golden-cases.js';
 import { type FileDiff, describe, diffCount, diffFile } from './golden-diff.js';
 import { type GoldenHeader, goldenDirOf, inputHashes, readCase, readIndex, writeGolden } from './golden-store.js';
@@ -27,6 +27,8 @@ export interface ScenarioResult {
   readonly inputChanges: readonly string[];
   /** Things worth knowing that are not differences (another mamlab version recorded it). */
   readonly notes: readonly string[];
+  /** A golden file's bytes are not the ones its golden.json lists: approve rewrites it even when the outputs agree. */
+  readonly edited: boolean;
   readonly cases: readonly CaseResult[];
 }
 
@@ -69,6 +71,8 @@ export async function checkTarget(t: Target, opts: CaseOptions = {}): Promise<{ 
   if (!existsSync(t.scenarioFile)) throw new PathError(t.scenarioFile, `expected the scenario the golden in ${t.goldenDir} was recorded from`);
   const produced = await produceCases(t.scenarioFile, { ...opts, ...(index.seeds !== null ? { seeds: index.seeds } : {}) });
   const notes: string[] = [];
+  let edited = false;
+  let otherVersion = false;
   if (resolve(t.goldenDir, index.scenario) !== resolve(t.scenarioFile)) notes.push(`recorded from ${index.scenario} (relative to ${t.goldenDir}), checked against ${t.scenarioFile}`);
   const cases: CaseResult[] = [];
   let inputChanges: string[] | undefined;
@@ -81,8 +85,15 @@ export async function checkTarget(t: Target, opts: CaseOptions = {}): Promise<{ 
     }
     const stored = readCase(t.goldenDir, id);
     inputChanges ??= changedInputs(stored.header, produced);
-    for (const [f, text] of stored.files) if (sha256(text) !== stored.header.files[f]) notes.push(`${id}/${f} was edited after it was recorded (its SHA-256 is not the one in golden.json)`);
-    if (stored.header.recordedWith !== VERSION && !notes.some((n) => n.startsWith('recorded with'))) notes.push(`recorded with mamlab ${stored.header.recordedWith}, checked with ${VERSION}`);
+    for (const [f, text] of stored.files) {
+      if (sha256(text) === stored.header.files[f]) continue;
+      edited = true;
+      notes.push(`${id}/${f} was edited after it was recorded (its SHA-256 is not the one in golden.json)`);
+    }
+    if (stored.header.recordedWith !== VERSION && !otherVersion) {
+      otherVersion = true;
+      notes.push(`recorded with mamlab ${stored.header.recordedWith}, checked with ${VERSION}`);
+    }
     const diffs: FileDiff[] = [];
     const names = [...new Set([...stored.files.keys(), ...got.files.keys()])];
     for (const f of names) {
@@ -98,7 +109,7 @@ export async function checkTarget(t: Target, opts: CaseOptions = {}): Promise<{ 
     cases.push({ id, status: diffs.length ? 'differs' : 'same', diffs });
   }
   for (const c of produced.cases) if (!index.cases.includes(c.id)) cases.push({ id: c.id, status: 'new', diffs: [] });
-  return { result: { name: relative(dirname(t.goldenDir), t.goldenDir), scenarioFile: t.scenarioFile, goldenDir: t.goldenDir, inputChanges: inputChanges ?? [], notes, cases }, produced };
+  return { result: { name: relative(dirname(t.goldenDir), t.goldenDir), scenarioFile: t.scenarioFile, goldenDir: t.goldenDir, inputChanges: inputChanges ?? [], notes, edited, cases }, produced };
 }
 
 /** The scenario and the files it reads, now against the golden's header. */
@@ -217,4 +228,3 @@ export function renderResult(r: ScenarioResult, perFile = 12): string[] {
   return lines;
 }
 
-export { COMPARED_FILES };

@@ -265,9 +265,10 @@ export async function monteCarloToDirectory(source: string | Scenario, outDir: s
     // The worst seed's risk events, in order, as its run writes them: the stress page's timeline.
     const worstScenario = loadScenario(file, { ...load, seed: worstSeed });
     const timeline: string[][] = [];
-    writeNestedRun(worstScenario, join(dir, 'worst-seed'), worstScenario.risk && ((e) => {
-      if (TIMELINE.has(e.kind)) timeline.push([formatServerTime(e.time), e.kind, e.account ?? e.investor ?? '', e.reason]);
-    }), opts.rows);
+    writeNestedRun(worstScenario, join(dir, 'worst-seed'), {
+      rows: opts.rows,
+      ...(worstScenario.risk ? { onEvent: (e: EngineEvent) => { if (TIMELINE.has(e.kind)) timeline.push([formatServerTime(e.time), e.kind, e.account ?? e.investor ?? '', e.reason]); } } : {}),
+    });
     writeFileSync(join(dir, 'montecarlo.json'), JSON.stringify(summary, null, 2) + '\n');
     const investors = investorIds(base);
     const csv = new CsvWriter(join(dir, 'seeds.csv'), [

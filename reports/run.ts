@@ -34,9 +34,9 @@ export function outputRequest(command: string, scenario: Scenario, target: strin
 
 
 /** A run inside another result (a variant of a comparison, the worst Monte Carlo seed): its own folder, marked as a result. */
-export function writeNestedRun(scenario: Scenario, dir: string, onEvent?: (e: EngineEvent) => void, rows?: EquityRows): Summary {
+export function writeNestedRun(scenario: Scenario, dir: string, opts: RunFileOptions = {}): Summary {
   mkdirSync(dir);
-  const summary = writeRunFiles(scenario, dir, { onEvent, rows });
+  const summary = writeRunFiles(scenario, dir, opts);
   markResult(dir, { command: 'run', scenarioHash: scenario.hash });
   return summary;
 }

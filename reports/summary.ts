@@ -13,7 +13,6 @@ import type { InvestorTally, RunWriter } from './run-writer.js';
 import type { RateSchedule } from '../engine/rate-schedule.js';
 import type { Policies } from '../engine/policies.js';
 
-export { VERSION };
 
 export interface Summary {
   readonly mamlab: { readonly version: string };
