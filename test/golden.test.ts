@@ -4,7 +4,7 @@
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../bin/cli.js';
 import { Dec } from '../engine/decimal.js';
 import { readCsv, sampleByDay } from '../reports/golden-canon.js';
@@ -41,7 +41,12 @@ function scenarioCopy(name: string): { dir: string; file: string } {
   return { dir, file: join(dir, name) };
 }
 
+// These tests record and approve goldens, which mamlab refuses under CI=true; the CI machine sets it,
+// so each test starts without it and the one test about CI sets it itself.
 const savedCi = process.env.CI;
+beforeEach(() => {
+  delete process.env.CI;
+});
 afterEach(() => {
   if (savedCi === undefined) delete process.env.CI;
   else process.env.CI = savedCi;

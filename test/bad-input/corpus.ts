@@ -152,9 +152,12 @@ export async function runCase(c: Case): Promise<Outcome[]> {
     .map((x) => (Array.isArray(x) ? { args: x as readonly string[] } : (x as CommandSpec)));
   const outcomes: Outcome[] = [];
   const cwd = process.cwd();
-  const savedEnv = new Map(Object.keys(c.env ?? {}).map((k) => [k, process.env[k]]));
+  // CI is unset unless the case sets it: the CI machine sets CI=true, under which golden record and
+  // approve refuse to write, and a case must see the same environment on every machine.
+  const savedEnv = new Map(['CI', ...Object.keys(c.env ?? {})].map((k) => [k, process.env[k]]));
   try {
     process.chdir(dir);
+    delete process.env.CI;
     Object.assign(process.env, c.env ?? {});
     for (const cmd of commands) {
       const before = snapshot(dir);
