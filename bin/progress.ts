@@ -20,11 +20,11 @@ export interface RunProgress {
 }
 
 /** Quotes with a time at or before `t`, in ascending `times`. */
-function quotesUpTo(times: readonly { readonly time: number }[], t: number): number {
+function quotesUpTo(times: { readonly length: number; time(i: number): number }, t: number): number {
   let lo = 0, hi = times.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (times[mid]!.time <= t) lo = mid + 1;
+    if (times.time(mid) <= t) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -35,7 +35,7 @@ function duration(ms: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min` : s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
 }
 
-export function runProgress(io: Io, run: { readonly start: number; readonly end: number; readonly ticks: readonly { readonly time: number }[] }, now: () => number = () => performance.now()): RunProgress {
+export function runProgress(io: Io, run: { readonly start: number; readonly end: number; readonly ticks: { readonly length: number; time(i: number): number } }, now: () => number = () => performance.now()): RunProgress {
   const began = now();
   const span = Math.max(1, run.end - run.start);
   // The first line comes as soon as the quiet time is over, the next ones every LINE_EVERY_MS.

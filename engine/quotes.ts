@@ -56,7 +56,7 @@ export class QuoteBook {
 
   set(symbol: string, q: Quote): void {
     this.quotes.set(symbol, q);
-    this.doubles.set(symbol, { bid: q.bid.value.toNumber(), ask: q.ask.value.toNumber() });
+    this.doubles.set(symbol, { bid: q.bid.number, ask: q.ask.number });
   }
   /** The latest bid and ask as doubles, for float screens only (risk-screen.ts); decisions use the exact quote. */
   doublesOf(symbol: string): { readonly bid: number; readonly ask: number } | undefined { return this.doubles.get(symbol); }

@@ -53,6 +53,9 @@ export class Volume extends Quantity<Volume> {
 /** A quoted price of an instrument, in its quote currency. */
 export class Price extends Quantity<Price> {
   private declare readonly brand: 'price';
+  /** The value as a double, made once: float screens read every quote's (risk-screen.ts); decisions use `value`. */
+  private approx?: number;
+  get number(): number { return (this.approx ??= this.value.toNumber()); }
   protected make(v: Dec): Price { return new Price(v); }
   static of(v: DecInput): Price { return new Price(new Dec(v)); }
 }

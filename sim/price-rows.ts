@@ -3,11 +3,12 @@
 // where a row is named differs (a JSON path, or a file and line).
 import { Dec } from '../engine/decimal.js';
 import { type Instrument, pointSize } from '../engine/instrument.js';
-import { type ServerTime, serverTime } from '../engine/time.js';
-import { Price } from '../engine/values.js';
+import type { ServerTime } from '../engine/time.js';
+import type { Price } from '../engine/values.js';
 import { type ServerTimeZone, parseTime } from './calendar.js';
 import { InputError, shown } from './input-error.js';
 import { MAX_QUOTES, magnitudeProblem } from './limits.js';
+import { BarSeries, PriceUnits, type Quotes, TickSeries } from './quote-series.js';
 
 export interface BarInfo {
   readonly open: Price;
@@ -16,6 +17,9 @@ export interface BarInfo {
   readonly close: Price;
   /** Spread in price units (ask = bid + spread). */
   readonly spread: Dec;
+  /** high + spread and low + spread: the asks of the two extremes, whichever order the runner gives them. */
+  readonly highAsk: Price;
+  readonly lowAsk: Price;
 }
 
 export interface PriceTick {
@@ -60,6 +64,28 @@ export function readPrice(cell: Cell | undefined, inst: Instrument, w: Where): D
   return d;
 }
 
+/** A plain price as written in data: digits, an optional fraction, no sign. */
+const PLAIN_PRICE_RE = /^(\d{1,8})(?:\.(\d{1,8}))?$/;
+const PRICE_MAX = 1e7;
+
+/**
+ * `readPrice` in whole units of the instrument's last digit (price × 10^digits), the fast path
+ * for rows of data: a plain price within the bounds is read with integer arithmetic; anything
+ * else goes through `readPrice`, which accepts it the same way or refuses it with its message.
+ */
+export function readPriceUnits(cell: Cell | undefined, inst: Instrument, px: PriceUnits, w: Where): number {
+  const m = typeof cell === 'string' ? PLAIN_PRICE_RE.exec(cell) : null;
+  if (m) {
+    const frac = m[2] ?? '';
+    const whole = Number(m[1]);
+    if (frac.length <= inst.digits && whole < PRICE_MAX) {
+      const units = whole * px.scaleNumber + (frac.length ? Number(frac) * 10 ** (inst.digits - frac.length) : 0);
+      if (units > 0) return units;
+    }
+  }
+  return px.units(readPrice(cell, inst, w));
+}
+
 export function readTime(cell: Cell | undefined, zone: ServerTimeZone, w: Where): ServerTime {
   const t = typeof cell === 'string' ? parseTime(cell.trim(), zone) : undefined;
   if (t === undefined) fail(w, `expected a time like 2024-03-04T10:00:00 (a real date; offsets within ±14:00), got ${shown(cell)}`);
@@ -75,25 +101,15 @@ export function readSpread(cell: Cell | undefined, w: Where): Dec {
   return d;
 }
 
-export function tick(time: ServerTime, symbol: string, bid: Dec, ask: Dec, w: Where): PriceTick {
-  if (ask.lt(bid)) fail(w, `ask ${ask.toString()} is below bid ${bid.toString()}`);
-  return { time, symbol, bid: new Price(bid), ask: new Price(ask), continuous: false };
+/** A tick's prices against each other (in units): the ask is never below the bid. */
+function checkTick(bid: number, ask: number, px: PriceUnits, w: Where): void {
+  if (ask < bid) fail(w, `ask ${px.dec(ask).toString()} is below bid ${px.dec(bid).toString()}`);
 }
 
-/**
- * One bar as a price path of bid quotes (ask = bid + spread): the open at the bar's time
- * (across the gap from the previous close), its two extremes at a third and two thirds of
- * the bar, and the close at its end, these three continuous. Which extreme comes first is
- * decided when the bar runs (policy `intrabar`).
- */
-export function barTicks(time: ServerTime, tf: Timeframe, symbol: string, o: Dec, h: Dec, l: Dec, c: Dec, spread: Dec, inst: Instrument, w: Where): PriceTick[] {
-  if (h.lt(o) || h.lt(c) || l.gt(o) || l.gt(c) || h.lt(l)) fail(w, `bar high ${h.toString()} / low ${l.toString()} must enclose open ${o.toString()} and close ${c.toString()}`);
-  const s = spread.times(pointSize(inst));
-  const ms = TIMEFRAMES[tf] * 60_000;
-  const bar: BarInfo = { open: new Price(o), high: new Price(h), low: new Price(l), close: new Price(c), spread: s };
-  const at = (k: number): ServerTime => serverTime(time + Math.floor((ms * k) / 3));
-  const q = (t: ServerTime, bid: Dec, continuous: boolean, extreme?: 1 | 2): PriceTick => ({ time: t, symbol, bid: new Price(bid), ask: new Price(bid.plus(s)), continuous, bar, extreme });
-  return [q(time, o, false), q(at(1), h, true, 1), q(at(2), l, true, 2), q(at(3), c, true)];
+/** A bar's prices against each other (in units): high and low enclose open and close (the bar's quotes are laid out by BarSeries). */
+function checkBar(o: number, h: number, l: number, c: number, px: PriceUnits, w: Where): void {
+  const t = (u: number): string => px.dec(u).toString();
+  if (h < o || h < c || l > o || l > c || h < l) fail(w, `bar high ${t(h)} / low ${t(l)} must enclose open ${t(o)} and close ${t(c)}`);
 }
 
 /** One row as read: its cells, and where each cell (or the row, col undefined) is. */
@@ -135,15 +151,31 @@ function checkSequence(time: ServerTime, prev: { open: ServerTime; end: ServerTi
 }
 
 /**
- * Validates rows of prices one at a time, in order, and turns them into quotes: rows are
- * pushed (a CSV's as the parser reads them, so no list of records is ever held), then
+ * Validates rows of prices one at a time, in order, and keeps them compactly (sim/quote-series.ts):
+ * rows are pushed (a CSV's as the parser reads them, so no list of records is ever held), then
  * `finish` hands over the quotes.
  */
 export class RowValidator {
-  private readonly out: PriceTick[] = [];
+  private readonly out: TickSeries | BarSeries;
   private prev: { open: ServerTime; end: ServerTime } | undefined;
+  private readonly px: PriceUnits;
+  /** Spreads in price units by the cell that states them in points (rows repeat a few spreads). */
+  private readonly spreads = new Map<Cell, Dec>();
+  private readonly defaultSpread: Dec;
 
-  constructor(private readonly rules: RowRules) {}
+  constructor(private readonly rules: RowRules) {
+    const { inst, timeframe: tf } = rules;
+    this.px = PriceUnits.of(inst);
+    this.defaultSpread = rules.defaultSpread.times(pointSize(inst));
+    this.out = tf === undefined ? new TickSeries(inst.symbol, inst) : new BarSeries(inst.symbol, inst, TIMEFRAMES[tf]);
+  }
+
+  private spread(cell: Cell | undefined, w: Where): Dec {
+    if (cell === undefined) return this.defaultSpread;
+    let d = this.spreads.get(cell);
+    if (d === undefined) this.spreads.set(cell, (d = readSpread(cell, w).times(pointSize(this.rules.inst))));
+    return d;
+  }
 
   add(row: PriceRow): void {
     const { inst, timeframe: tf, zone, budget } = this.rules;
@@ -151,25 +183,34 @@ export class RowValidator {
     const time = readTime(c[0], zone, row.where(0));
     checkSequence(time, this.prev, tf !== undefined, row.where(0));
     if (this.out.length + quotesPerRow(tf) > budget) fail(row.where(), tooManyQuotes('this row'));
-    if (tf === undefined) {
-      this.out.push(tick(time, inst.symbol, readPrice(c[1], inst, row.where(1)), readPrice(c[2], inst, row.where(2)), row.where()));
+    const out = this.out;
+    const px = this.px;
+    if (out instanceof TickSeries) {
+      const bid = readPriceUnits(c[1], inst, px, row.where(1));
+      const ask = readPriceUnits(c[2], inst, px, row.where(2));
+      checkTick(bid, ask, px, row.where());
+      out.push(time, bid, ask);
       this.prev = { open: time, end: time };
       return;
     }
-    const spread = c[5] === undefined ? this.rules.defaultSpread : readSpread(c[5], row.where(5));
-    const path = barTicks(time, tf, inst.symbol, readPrice(c[1], inst, row.where(1)), readPrice(c[2], inst, row.where(2)), readPrice(c[3], inst, row.where(3)), readPrice(c[4], inst, row.where(4)), spread, inst, row.where());
-    this.out.push(...path);
-    this.prev = { open: time, end: path[3]!.time };
+    const spread = this.spread(c[5], row.where(5));
+    const o = readPriceUnits(c[1], inst, px, row.where(1));
+    const h = readPriceUnits(c[2], inst, px, row.where(2));
+    const l = readPriceUnits(c[3], inst, px, row.where(3));
+    const cl = readPriceUnits(c[4], inst, px, row.where(4));
+    checkBar(o, h, l, cl, px, row.where());
+    out.push(time, o, h, l, cl, spread);
+    this.prev = { open: time, end: out.endOf(time) };
   }
 
-  finish(): PriceTick[] {
+  finish(): Quotes {
     if (this.out.length === 0) fail(this.rules.source, 'expected at least one row of prices');
-    return this.out;
+    return this.out.finish();
   }
 }
 
 /** Validates a list of rows (see RowValidator). */
-export function rowsToTicks(rows: Iterable<PriceRow>, rules: RowRules): PriceTick[] {
+export function rowsToQuotes(rows: Iterable<PriceRow>, rules: RowRules): Quotes {
   const v = new RowValidator(rules);
   for (const row of rows) v.add(row);
   return v.finish();

@@ -7,7 +7,6 @@ import type { ServerTime } from '../engine/time.js';
 import { formatServerTime } from '../engine/time.js';
 import { isMarketOpen, nextMarketOpen, nextPammWindow, periodEnds } from './calendar.js';
 import type { PriceTick } from './prices.js';
-import { Price } from '../engine/values.js';
 import { Dec } from '../engine/decimal.js';
 import type { Scenario } from './scenario.js';
 import { NO_STRESS } from './stress.js';
@@ -200,8 +199,7 @@ function resolveExtreme(t: PriceTick, policy: 'worst-first' | 'open-high-low-clo
     lowFirst.set(t.symbol, low);
   }
   const low = lowFirst.get(t.symbol)! === (t.extreme === 1);
-  const bid = low ? t.bar.low : t.bar.high;
-  return { ...t, bid, ask: new Price(bid.value.plus(t.bar.spread)) };
+  return { ...t, bid: low ? t.bar.low : t.bar.high, ask: low ? t.bar.lowAsk : t.bar.highAsk };
 }
 
 /** Runs the scenario to its end and returns the final program state; `attach` sees the program before the first event. */
@@ -209,12 +207,12 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
   const p = programFor(s, sink, options.exactRisk ?? false);
   attach?.(p);
   const actions = scheduleActions(s);
-  const ticks: readonly PriceTick[] = s.ticks;
+  const ticks = s.ticks;
   /** Per symbol: whether the current bar visits its low first (decided at its first extreme). */
   const lowFirst = new Map<string, boolean>();
   let ti = 0, ai = 0;
   while (ti < ticks.length || ai < actions.length) {
-    const nextTick = ti < ticks.length ? ticks[ti]!.time : Infinity;
+    const nextTick = ti < ticks.length ? ticks.time(ti) : Infinity;
     const nextAction = ai < actions.length ? actions[ai]!.time : Infinity;
     const now = Math.min(nextTick, nextAction) as ServerTime;
     if (now > s.end) break;
@@ -224,8 +222,8 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
       hooks.afterEach?.(a.label, now, p);
     };
     while (ai < actions.length && actions[ai]!.time === now && actions[ai]!.priority === PRIORITY.rollover) act(actions[ai++]!);
-    while (ti < ticks.length && ticks[ti]!.time === now) {
-      const t = resolveExtreme(ticks[ti++]!, s.policies.intrabar, p, lowFirst);
+    while (ti < ticks.length && ticks.time(ti) === now) {
+      const t = resolveExtreme(ticks.at(ti++), s.policies.intrabar, p, lowFirst);
       const q = s.stress.apply(t.symbol, t.time, t.bid, t.ask);
       p.onQuote(t.symbol, { time: t.time, bid: q.bid, ask: q.ask }, { continuous: t.continuous, marketOpen: isMarketOpen(t.time), bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
       hooks.afterEach?.(`quote ${t.symbol}`, now, p);
@@ -233,7 +231,7 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
     while (ai < actions.length && actions[ai]!.time === now) act(actions[ai++]!);
     p.flush();
     if (now >= s.start && hooks.afterInstant) {
-      const next = Math.min(ti < ticks.length ? ticks[ti]!.time : Infinity, ai < actions.length ? actions[ai]!.time : Infinity);
+      const next = Math.min(ti < ticks.length ? ticks.time(ti) : Infinity, ai < actions.length ? actions[ai]!.time : Infinity);
       hooks.afterInstant(now, p, next > s.end ? undefined : (next as ServerTime));
     }
   }

@@ -26,7 +26,8 @@ import { readAccountLimits, readRisk } from './scenario-risk.js';
 import { schemaError, validate } from './scenario-schema.js';
 import { type Parsed, parseText } from './scenario-text.js';
 import { NO_STRESS, type Stress, type StressSpec, buildStress } from './stress.js';
-import { type PriceSourceInput, type PriceTick, loadPriceSource, mergeTicks } from './prices.js';
+import { type PriceSourceInput, type Quotes, loadPriceSource, mergeQuotes } from './prices.js';
+import { ArrayQuotes } from './quote-series.js';
 
 const PRESET_DIR = resolve(PACKAGE_ROOT, 'scenarios/presets');
 
@@ -76,7 +77,7 @@ export interface Scenario {
   readonly start: ServerTime;
   readonly end: ServerTime;
   readonly instruments: ReadonlyMap<string, Instrument>;
-  readonly ticks: readonly PriceTick[];
+  readonly ticks: Quotes;
   readonly structure: Structure;
   readonly allocation: AllocationMethod;
   readonly masterDeposit: Money;
@@ -283,7 +284,7 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   const baseDir = dirname(resolve(file));
   const seed = doc.seed as number;
   const hash = createHash('sha256');
-  const streams: PriceTick[][] = [];
+  const streams: Quotes[] = [];
   let quotes = 0;
   const onFile = (f: InputFile): void => {
     hash.update(f.bytes);
@@ -297,9 +298,10 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
     streams.push(ticks);
   }
   // Stress effects (seeded per effect) shift, widen or slip the prices; a flash crash adds its bottom tick.
-  const unstressed = mergeTicks(streams);
-  const stress = doc.stress ? buildStress(doc.stress as unknown as StressSpec[], instruments, unstressed, { file, zone, seed, lineOf: parsed.lineOf }) : NO_STRESS;
-  const ticks = stress.extraTicks.length ? mergeTicks([unstressed, [...stress.extraTicks]]) : unstressed;
+  // Extra ticks come after every base quote at the same time (the merge is stable in list order).
+  const bySymbol = new Map([...instruments.keys()].map((sym, i) => [sym, streams[i]!] as const));
+  const stress = doc.stress ? buildStress(doc.stress as unknown as StressSpec[], instruments, bySymbol, { file, zone, seed, lineOf: parsed.lineOf }) : NO_STRESS;
+  const ticks = mergeQuotes(stress.extraTicks.length ? [...streams, new ArrayQuotes(stress.extraTicks)] : streams);
 
   // Program terms
   const structure = program.structure as Structure;

@@ -7,6 +7,7 @@ import { Price } from '../engine/values.js';
 import { type ServerTimeZone, parseTime } from './calendar.js';
 import { InputError, pointer, shown } from './input-error.js';
 import type { PriceTick } from './prices.js';
+import { ArrayQuotes, type Quotes } from './quote-series.js';
 import { type RandomStream, stream } from './rng.js';
 
 /** A fixed value, or a uniform draw per seed in [min, max]. Numbers or decimal strings. */
@@ -191,47 +192,53 @@ function draw(q: Quantity, kind: Kind, rng: RandomStream): Dec {
 
 /** One symbol's base quotes, in time order, for the prices effects are measured from. */
 class BaseQuotes {
-  /** Quotes whose bid/ask are final in the data: a bar's two extremes are left out, since the runner decides which of high and low they carry. */
-  private readonly firm: PriceTick[];
+  constructor(readonly all: Quotes) {}
 
-  constructor(readonly all: readonly PriceTick[]) {
-    this.firm = all.filter((t) => t.extreme === undefined);
-  }
-
-  /** The last firm quote strictly before t. */
-  lastBefore(t: ServerTime): PriceTick | undefined {
-    let lo = 0, hi = this.firm.length;
+  /** The first quote (firm or not) at or after t; all.length when none. */
+  private firstIndexFrom(t: ServerTime): number {
+    let lo = 0, hi = this.all.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.firm[mid]!.time < t) lo = mid + 1;
+      if (this.all.time(mid) < t) lo = mid + 1;
       else hi = mid;
     }
-    return this.firm[lo - 1];
+    return lo;
+  }
+
+  /**
+   * The last firm quote strictly before t. Firm quotes have final bid/ask in the data: a bar's
+   * two extremes are left out, since the runner decides which of high and low they carry.
+   */
+  lastBefore(t: ServerTime): PriceTick | undefined {
+    for (let i = this.firstIndexFrom(t) - 1; i >= 0; i--) if (this.all.firm(i)) return this.all.at(i);
+    return undefined;
   }
 
   /** The first firm quote at or after t. */
   firstFrom(t: ServerTime): PriceTick | undefined {
-    return this.firm.find((q) => q.time >= t);
+    for (let i = this.firstIndexFrom(t); i < this.all.length; i++) if (this.all.firm(i)) return this.all.at(i);
+    return undefined;
   }
 
   has(t: ServerTime): boolean {
-    return this.all.some((q) => q.time === t);
+    const i = this.firstIndexFrom(t);
+    return i < this.all.length && this.all.time(i) === t;
   }
 }
 
 const mid = (q: PriceTick): Dec => q.bid.value.plus(q.ask.value).div(2);
 
 /**
- * Validates the scenario's `stress` list and draws it for `ctx.seed`. `ticks` are the base
- * quotes (every symbol, in time order) the effects are measured from. The rules are those
+ * Validates the scenario's `stress` list and draws it for `ctx.seed`. `quotes` are the base
+ * quotes of each symbol, in time order, the effects are measured from. The rules are those
  * of `StressSpec`.
  */
-export function buildStress(specs: readonly StressSpec[], instruments: ReadonlyMap<string, Instrument>, ticks: readonly PriceTick[], ctx: StressContext): Stress {
+export function buildStress(specs: readonly StressSpec[], instruments: ReadonlyMap<string, Instrument>, quotes: ReadonlyMap<string, Quotes>, ctx: StressContext): Stress {
   if (specs.length === 0) return NO_STRESS;
   const bases = new Map<string, BaseQuotes>();
   const baseOf = (symbol: string): BaseQuotes => {
     let b = bases.get(symbol);
-    if (!b) bases.set(symbol, (b = new BaseQuotes(ticks.filter((t) => t.symbol === symbol))));
+    if (!b) bases.set(symbol, (b = new BaseQuotes(quotes.get(symbol) ?? new ArrayQuotes([]))));
     return b;
   };
   const quoteEffects: QuoteEffect[] = [];
@@ -295,12 +302,13 @@ export function buildStress(specs: readonly StressSpec[], instruments: ReadonlyM
         let sum = new Dec(0);
         const all = base.all;
         for (let k = 1; k < all.length; k++) {
-          if (weekOf(all[k]!.time) <= weekOf(all[k - 1]!.time)) continue;
-          const g = gapAt(all[k]!.time);
+          const time = all.time(k);
+          if (weekOf(time) <= weekOf(all.time(k - 1))) continue;
+          const g = gapAt(time);
           sum = sum.plus(g.offset);
-          times.push(all[k]!.time);
+          times.push(time);
           cumulative.push(sum);
-          effects.push({ type, symbol, from: all[k]!.time, detail: `weekend ${g.detail}` });
+          effects.push({ type, symbol, from: time, detail: `weekend ${g.detail}` });
         }
         quoteEffects.push({
           symbol,

@@ -37,7 +37,7 @@ function refusal(file: string, opts: LoadOptions = {}): InputError {
   throw new Error('accepted');
 }
 
-const quotes = (file: string, opts: LoadOptions = {}) => loadScenario(file, opts).ticks.map((t) => [formatServerTime(t.time), t.bid.toString(), t.ask.toString()]);
+const quotes = (file: string, opts: LoadOptions = {}) => [...loadScenario(file, opts).ticks].map((t) => [formatServerTime(t.time), t.bid.toString(), t.ask.toString()]);
 const EXPECTED = [['2024-03-04T09:00:00', '1.0999', '1.1'], ['2024-03-12T12:00:00', '1.115', '1.1151'], ['2024-03-20T15:00:00', '1.13', '1.1301']];
 
 describe('only regular files are read', () => {

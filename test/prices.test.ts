@@ -15,7 +15,7 @@ const withPrices = (src: unknown) => {
   s.prices.EURUSD = src;
   return parseScenario(JSON.stringify(s), join(dir, 'x.json'));
 };
-const quotes = (sc: ReturnType<typeof withPrices>) => sc.ticks.map((t) => [formatServerTime(t.time), t.bid.value.toFixed(5), t.ask.value.toFixed(5)]);
+const quotes = (sc: ReturnType<typeof withPrices>) => [...sc.ticks].map((t) => [formatServerTime(t.time), t.bid.value.toFixed(5), t.ask.value.toFixed(5)]);
 
 describe('price sources', () => {
   it('a bar is a path: open at its time, two extremes at a third and two thirds, close at its end; ask = bid + spread × point', () => {
@@ -26,7 +26,7 @@ describe('price sources', () => {
       ['2024-03-04T10:00:00', '1.08500', '1.08512'], ['2024-03-04T10:20:00', '1.08600', '1.08612'], ['2024-03-04T10:40:00', '1.08400', '1.08412'], ['2024-03-04T11:00:00', '1.08550', '1.08562'],
       ['2024-03-04T11:00:00', '1.08550', '1.08570'], ['2024-03-04T11:20:00', '1.08700', '1.08720'], ['2024-03-04T11:40:00', '1.08500', '1.08520'], ['2024-03-04T12:00:00', '1.08650', '1.08670'],
     ]);
-    expect(sc.ticks.map((t) => [t.continuous, t.extreme ?? 0])).toEqual([[false, 0], [true, 1], [true, 2], [true, 0], [false, 0], [true, 1], [true, 2], [true, 0]]);
+    expect([...sc.ticks].map((t) => [t.continuous, t.extreme ?? 0])).toEqual([[false, 0], [true, 1], [true, 2], [true, 0], [false, 0], [true, 1], [true, 2], [true, 0]]);
   });
 
   it('reads bars from a CSV file with a header', () => {

@@ -16,7 +16,7 @@ describe('run progress', () => {
     const end = parseServerTime('2024-03-11T00:00:00');
     // 100 quotes, one every 2.4 hours over the ten days.
     const ticks = Array.from({ length: 100 }, (_, k) => ({ time: serverTime(start + k * 8_640_000) }));
-    const p = runProgress({ stdout: { write: () => true }, stderr: { write: (s: string) => (out += s), isTTY: false } }, { start, end, ticks }, () => clock);
+    const p = runProgress({ stdout: { write: () => true }, stderr: { write: (s: string) => (out += s), isTTY: false } }, { start, end, ticks: { length: ticks.length, time: (i) => ticks[i]!.time } }, () => clock);
     clock = 2_900; // 1.9 s in
     p.onInstant(ticks[10]!.time);
     expect(out).toBe('');

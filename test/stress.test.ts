@@ -9,6 +9,7 @@ import { Price, Volume } from '../engine/values.js';
 import { parseTime } from '../sim/calendar.js';
 import { InputError } from '../sim/input-error.js';
 import { type PriceSourceInput, type PriceTick, loadPriceSource } from '../sim/prices.js';
+import { ArrayQuotes, type Quotes } from '../sim/quote-series.js';
 import { stream } from '../sim/rng.js';
 import { NO_STRESS, type Stress, type StressSpec, buildStress } from '../sim/stress.js';
 
@@ -20,7 +21,9 @@ const instruments = new Map([['EURUSD', EURUSD]]);
 const st = (text: string): ServerTime => parseTime(text, 'ny+7')!;
 const q = (time: string, bid: string, ask: string): PriceTick => ({ time: st(time), symbol: 'EURUSD', bid: Price.of(bid), ask: Price.of(ask), continuous: false });
 const ctx = (seed = 1, lines: Record<string, number> = {}) => ({ file: 's.json', zone: 'ny+7' as const, seed, lineOf: (p: ReadonlyArray<string | number>) => lines['/' + p.join('/')] });
-const build = (specs: unknown[], ticks: PriceTick[], seed = 1): Stress => buildStress(specs as StressSpec[], instruments, ticks, ctx(seed));
+/** Base quotes by symbol, as the scenario loader hands them to buildStress. */
+const bySymbol = (ticks: readonly PriceTick[]): Map<string, Quotes> => new Map([...new Set(ticks.map((t) => t.symbol))].map((sym) => [sym, new ArrayQuotes(ticks.filter((t) => t.symbol === sym))]));
+const build = (specs: unknown[], ticks: PriceTick[], seed = 1): Stress => buildStress(specs as StressSpec[], instruments, bySymbol(ticks), ctx(seed));
 /** The stressed quote of a base tick, as fixed-digit strings. */
 const at = (s: Stress, t: PriceTick): [string, string] => {
   const r = s.apply(t.symbol, t.time, t.bid, t.ask);
@@ -70,7 +73,7 @@ describe('stress: gaps', () => {
     // One H1 bar at 10:00 (open 1.08500, spread 12 → ask 1.08512; high at 10:20, low at 10:40, close at 11:00).
     // A gap at 10:30 takes the open's mid 1.08506, not the 10:20 extreme: +1 % = 0.0108506 → 0.01085;
     // the close 1.08550 / 1.08562 becomes 1.09635 / 1.09647.
-    const bars = loadPriceSource({ bars: [['2024-03-11T10:00', '1.08500', '1.08600', '1.08400', '1.08550']], timeframe: 'H1', spread: 12 }, EURUSD, { file: 's.json', baseDir: '.', zone: 'ny+7', seed: 1, lineOf: () => undefined });
+    const bars = [...loadPriceSource({ bars: [['2024-03-11T10:00', '1.08500', '1.08600', '1.08400', '1.08550']], timeframe: 'H1', spread: 12 }, EURUSD, { file: 's.json', baseDir: '.', zone: 'ny+7', seed: 1, lineOf: () => undefined })];
     const s = build([{ type: 'gap', symbol: 'EURUSD', at: '2024-03-11T10:30', pct: 1 }], bars);
     expect(at(s, bars[3]!)).toEqual(['1.09635', '1.09647']);
   });
@@ -245,14 +248,14 @@ describe('stress: validation names the JSON path', () => {
 
   it('the index is the effect\'s place in the list, and the line comes from lineOf', () => {
     const ok = { type: 'slippage', symbol: 'EURUSD', from: '2024-03-11T10:00', to: '2024-03-11T11:00', points: 1 };
-    const e = errorOf(() => buildStress([ok, { ...ok, to: '2024-03-11T09:00' }] as StressSpec[], instruments, hourly, ctx(1, { '/stress/1/to': 42 })));
+    const e = errorOf(() => buildStress([ok, { ...ok, to: '2024-03-11T09:00' }] as StressSpec[], instruments, bySymbol(hourly), ctx(1, { '/stress/1/to': 42 })));
     expect([e.path, e.line, e.file]).toEqual(['/stress/1/to', 42, 's.json']);
   });
 });
 
 describe('generated price models', () => {
   const pctx = (seed: number) => ({ file: 's.json', baseDir: '.', zone: 'ny+7' as const, seed, lineOf: () => undefined });
-  const gen = (g: object, seed = 7): PriceTick[] => loadPriceSource({ generate: { from: '2024-03-04T00:00', to: '2024-03-04T03:00', timeframe: 'H1', start: '1.08500', spread: '10', ...g } } as PriceSourceInput, EURUSD, pctx(seed));
+  const gen = (g: object, seed = 7): PriceTick[] => [...loadPriceSource({ generate: { from: '2024-03-04T00:00', to: '2024-03-04T03:00', timeframe: 'H1', start: '1.08500', spread: '10', ...g } } as PriceSourceInput, EURUSD, pctx(seed))];
   const rows = (ts: readonly PriceTick[]) => ts.map((t) => [formatServerTime(t.time), t.bid.toString(), t.ask.toString(), t.continuous, t.extreme ?? 0]);
   const closes = (ts: readonly PriceTick[]) => ts.filter((_, i) => i % 4 === 3).map((t) => Math.round(t.bid.value.times(1e5).toNumber()));
 
@@ -268,7 +271,7 @@ describe('generated price models', () => {
     expect(rows(gen({ ...walk, model: 'random-walk' }))).toEqual(CAPTURED);
     // A longer M15 run (1–20 March 2024, seed 7), hashed before the change: 4968 ticks.
     const long = loadPriceSource({ generate: { from: '2024-03-01T00:00', to: '2024-03-20T00:00', timeframe: 'M15', start: '1.08500', volatility: '30', spread: '12' } }, EURUSD, pctx(7));
-    const text = long.map((t) => `${formatServerTime(t.time)},${t.bid.toString()},${t.ask.toString()}`).join('\n');
+    const text = [...long].map((t) => `${formatServerTime(t.time)},${t.bid.toString()},${t.ask.toString()}`).join('\n');
     expect([long.length, createHash('sha256').update(text).digest('hex')]).toEqual([4968, '9250664dda0cf3cf67d5fd4c769479f65163a1e8ece3ad230146ac866d7ba2c9']);
   });
 
