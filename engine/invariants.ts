@@ -8,7 +8,9 @@ import { Dec } from './decimal.js';
 import type { ClosedTrade, CostLine, EngineEvent, EngineSink, FeeStatement, RebateLine } from './events.js';
 import type { ExternalOrder } from './executive.js';
 import type { JournalEntry } from './journal.js';
-import { type AccountSnapshot, type InvestorSnapshot, type Program, SYSTEM_ACCOUNTS } from './program.js';
+import type { Program } from './program.js';
+import { SYSTEM_ACCOUNTS } from './program-state.js';
+import type { AccountSnapshot, InvestorSnapshot } from './views.js';
 import type { ServerTime } from './time.js';
 import { Money } from './values.js';
 

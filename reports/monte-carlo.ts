@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { Dec } from '../engine/decimal.js';
 import type { EngineEvent, EngineSink } from '../engine/events.js';
 import type { JournalEntry } from '../engine/journal.js';
-import { SYSTEM_ACCOUNTS } from '../engine/program.js';
+import { SYSTEM_ACCOUNTS } from '../engine/program-state.js';
 import { formatQ } from '../engine/quantum.js';
 import { formatServerTime } from '../engine/time.js';
 import { runScenario } from '../sim/runner.js';

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { VERSION } from '../sim/package-root.js';
 import type { Program } from '../engine/program.js';
-import { SYSTEM_ACCOUNTS } from '../engine/program.js';
+import { SYSTEM_ACCOUNTS } from '../engine/program-state.js';
 import { formatQ } from '../engine/quantum.js';
 import { formatServerTime } from '../engine/time.js';
 import { Money } from '../engine/values.js';

@@ -5,7 +5,7 @@
 // always has; `validate` lists them and `run --strict` refuses them. Each check predicts the run
 // with the engine's and the runner's own rules (masterLotRule, requestExecutesAt, isMarketOpen),
 // so a warning says what the run will do, never a guess of our own.
-import { masterLotRule } from '../engine/program.js';
+import { masterLotRule } from '../engine/master-orders.js';
 import { formatServerTime } from '../engine/time.js';
 import { isMarketOpen } from './calendar.js';
 import { InputError } from './input-error.js';

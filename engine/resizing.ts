@@ -1,0 +1,95 @@
+// Followers' positions following the money (DOMAIN §3 fixed-at-open, §6 flows under open
+// trades): copying open trades to a MAM account that joins, resizing the pool after a deposit
+// (`pammDeposit: reallocate`), closing the proportional part for a withdrawal, leave or fee,
+// and retiring a block trade whose parts have all gone.
+import { allocate, allocationFamily, proportionalPart } from './allocation.js';
+import { Dec } from './decimal.js';
+import type { CloseCause } from './events.js';
+import type { MasterTrade, Parts, ProgramState } from './program-state.js';
+import { fillPrice } from './quotes.js';
+import type { ServerTime } from './time.js';
+import { Volume } from './values.js';
+
+export class Resizing {
+  constructor(private readonly s: ProgramState, private readonly p: Parts) {}
+
+  /** Copy family: what one follower should hold of an open master trade now (notes go to events). */
+  private copyTarget(time: ServerTime, accountId: string, t: MasterTrade): { volume: Volume; exact: Dec } {
+    const acc = this.s.accounts.get(accountId)!;
+    const alloc = allocate(this.s.config.allocation, this.p.valuation.masterVolume(t.ticket), this.p.valuation.masterEquity(), [this.p.valuation.follower(acc)], this.p.valuation.sizing(t.symbol));
+    this.p.orders.noteEvents(time, t.ticket, t.symbol, alloc.notes);
+    return { volume: alloc.parts[0]?.volume ?? Volume.zero, exact: alloc.exact.get(accountId)! };
+  }
+
+  /** Copy family: a MAM account joining under open trades gets them copied at the current price. */
+  copyOpenTrades(time: ServerTime, accountId: string): void {
+    if (allocationFamily(this.s.config.allocation) !== 'copy') return;
+    for (const t of this.s.masterTrades.values()) {
+      const { volume: v, exact } = this.copyTarget(time, accountId, t);
+      if (!v.isPositive()) {
+        // Left out by rounding: its exact share still counts, from the price it would have joined at.
+        if (exact.gt(0)) t.skipped.set(accountId, { exact, openPrice: fillPrice(this.s.quotes.require(t.symbol), t.side) });
+        continue;
+      }
+      const gated = this.p.limits.gateCopy(time, accountId, t.ticket, t.symbol, t.side, v);
+      if (!gated) continue;
+      this.p.execution.queue(time, { kind: 'open', account: accountId, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: gated, exact: gated.eq(v) ? exact : gated.value });
+      this.s.emit({ time, kind: 'positions-copied', account: accountId, ticket: t.ticket, symbol: t.symbol, volume: gated, reason: 'open master trade copied at the current price on joining' });
+    }
+    this.p.execution.flush();
+  }
+
+  /** `pammDeposit: reallocate` (copy family): the pool's open positions are resized to the master's proportion at the current price. */
+  reallocatePool(time: ServerTime): void {
+    const pool = this.s.config.pool!.id;
+    if (this.s.paused.has(pool)) return;
+    for (const t of this.s.masterTrades.values()) {
+      if (t.excluded.has(pool)) continue;
+      const { volume: target, exact } = this.copyTarget(time, pool, t);
+      const held = this.p.valuation.heldVolume(t.ticket, pool);
+      // A share skipped before is settled now; the resize decides the pool's share afresh.
+      this.p.execution.settleSkipped(time, pool, new Dec(1), t);
+      if (target.isZero() && held.isZero() && exact.gt(0)) t.skipped.set(pool, { exact, openPrice: fillPrice(this.s.quotes.require(t.symbol), t.side) });
+      if (target.eq(held)) continue;
+      const heldExact = this.p.valuation.positionsOf(t.ticket, pool).reduce((x, p) => x.plus(p.exactVolume), new Dec(0));
+      if (target.gt(held)) {
+        const add = this.p.limits.gateCopy(time, pool, t.ticket, t.symbol, t.side, target.minus(held));
+        if (!add) {
+          t.excluded.add(pool);
+          continue;
+        }
+        this.p.execution.queue(time, { kind: 'open', account: pool, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: add, exact: add.eq(target.minus(held)) ? Dec.max(0, exact.minus(heldExact)) : add.value });
+      } else this.p.execution.closeVolume(time, this.p.valuation.positionsOf(t.ticket, pool), held.minus(target), 'reallocate');
+      this.s.emit({ time, kind: 'pool-reallocated', account: pool, ticket: t.ticket, symbol: t.symbol, volume: target, reason: `pool resized from ${held.toString()} to ${target.toString()} lots` });
+    }
+    this.p.execution.flush();
+  }
+
+  /** Block: a master trade whose every part was closed by leaves or withdrawals is over. */
+  retireEmptyBlockTrades(time: ServerTime): void {
+    if (this.s.config.structure !== 'block') return;
+    for (const t of [...this.s.masterTrades.values()]) {
+      if (!this.p.valuation.masterVolume(t.ticket).isZero()) continue;
+      for (const acc of [...t.skipped.keys()]) this.p.execution.settleSkipped(time, acc, new Dec(1), t);
+      this.s.masterTrades.delete(t.ticket);
+      this.s.emit({ time, kind: 'master-close', ticket: t.ticket, symbol: t.symbol, volume: Volume.zero, reason: 'nothing left open: every part was closed by investors leaving or withdrawing' });
+    }
+  }
+
+  /** Closes the fraction `amount / of` of every open position of an account, so its other holders' results stay as they were. */
+  reducePositions(time: ServerTime, accountId: string, amount: Dec, of: Dec, cause: CloseCause): void {
+    const acc = this.s.accounts.get(accountId)!;
+    const f = Dec.min(amount.div(of), 1);
+    for (const p of [...acc.positions]) {
+      const v = proportionalPart(p.volume, amount, of, this.p.valuation.grain(p.symbol));
+      const intended = p.volume.value.times(f);
+      if (this.s.config.policies.roundingMode === 'lot-step' && v.value.lt(intended)) {
+        this.s.emit({ time, kind: 'reduction-rounded', account: accountId, ticket: p.masterTicket, symbol: p.symbol, volume: v, reason: `closes ${v.toString()} of the intended ${intended.toSignificantDigits(10).toString()} lots (lot step ${this.p.valuation.grain(p.symbol).toString()}); the account keeps the rest of the exposure` });
+      }
+      this.p.execution.closeVolume(time, [p], v, cause, f);
+    }
+    this.p.execution.flush();
+    this.s.emit({ time, kind: 'positions-reduced', account: accountId, reason: `closed ${amount.div(of).toSignificantDigits(10).toString()} of each open position (${cause})` });
+    this.retireEmptyBlockTrades(time);
+  }
+}

@@ -1,0 +1,98 @@
+// Risk checks after each price (DOMAIN §9): in order, the hard stop, then each account's limits,
+// margin call and stop-out, and a negative balance. A float screen (risk-screen.ts) skips the
+// exact checks for an account it proves quiet at this price; `exactRisk` turns the screen off.
+import { lowerLevel, type MarginPair } from './account-margin.js';
+import { Dec } from './decimal.js';
+import { leverageFor } from './margin.js';
+import type { Parts, ProgramState, TradingAccount } from './program-state.js';
+import { drawdownQuiet, levelRange, lossQuiet, RiskScreen, surelyAbove } from './risk-screen.js';
+import type { RiskTerms } from './risk.js';
+import type { ServerTime } from './time.js';
+import { Money } from './values.js';
+
+export class RiskChecks {
+  /** Float bounds in front of the exact risk checks (risk-screen.ts). */
+  private readonly screen: RiskScreen;
+
+  constructor(private readonly s: ProgramState, private readonly p: Parts) {
+    const config = s.config;
+    this.screen = new RiskScreen({
+      halfQuantum: config.quantum.step.toNumber() * 0.51,
+      conversionSide: config.policies.conversionSide,
+      hedgedMargin: config.policies.hedgedMargin,
+      instrument: (symbol) => s.instrument(symbol),
+      quote: (symbol) => s.quotes.doublesOf(symbol),
+      conversion: (symbol) => s.conversions.get(symbol)!,
+      baseConversion: (symbol) => s.baseConversions.get(symbol),
+      leverage: (inst) => leverageFor(config.risk!.leverage, inst),
+      balance: (account) => s.journal.balance(account),
+    });
+  }
+
+  /**
+   * After every price update in market hours (DOMAIN §9): the master hard stop, then each
+   * account's own limits (the manager's, tighter by design), then the broker's margin call and
+   * stop-out, and a negative balance left once nothing is open. Accounts with nothing open
+   * have nothing a price can move and are skipped.
+   */
+  checkRisk(time: ServerTime): void {
+    const risk = this.s.config.risk;
+    if (!risk) return;
+    this.p.limits.checkHardStop(time);
+    for (const acc of [...this.s.accounts.values()]) {
+      if (acc.kind === 'house') continue;
+      // Surely nothing to do at this price (the float screen): what the exact path would do then is only this.
+      if (acc.positions.length > 0 && this.surelyQuiet(acc, risk)) {
+        this.s.inMarginCall.delete(acc.id);
+        continue;
+      }
+      // Nothing open, nothing a price can move: only a balance left negative by a forced close (the hard stop's) to settle.
+      if (acc.positions.length > 0) {
+        // One equity and one used margin per account and price; levels are compared by cross-multiplying (no division).
+        const st: MarginPair = { equity: this.p.valuation.equity(acc.id).value, used: this.p.margin.usedMargin(acc).value };
+        const low = this.p.margin.lowest.get(acc.id);
+        if (st.used.isPositive() && !st.used.isZero() && (low === undefined || lowerLevel(st, low))) this.p.margin.lowest.set(acc.id, st);
+        this.p.limits.checkLimits(time, acc, new Money(st.equity));
+        // A limit that acted closed everything: nothing is left for the margin rules.
+        if (acc.positions.length > 0) this.p.margin.checkMargin(time, acc, risk, st);
+        else this.s.inMarginCall.delete(acc.id);
+      } else this.s.inMarginCall.delete(acc.id);
+      this.p.margin.settleNegative(time, acc);
+    }
+  }
+
+  /**
+   * Whether the exact checks below surely do nothing for this account at the current prices: its
+   * margin level strictly above the stop-out and margin-call levels and above its lowest so far, no
+   * new peak and no loss limit reached, each with room for the floats' error (risk-screen.ts).
+   */
+  private surelyQuiet(acc: TradingAccount, risk: RiskTerms): boolean {
+    if (this.s.config.exactRisk) return false;
+    const low = this.p.margin.lowest.get(acc.id);
+    if (!low) return false;
+    const screen = this.screen;
+    const equity = screen.equity(acc.id, acc.positions);
+    const used = equity && screen.used(acc.positions);
+    const level = equity && used && levelRange(equity, used);
+    if (!equity || !level) return false;
+    const t = (x: Dec): number => screen.term(x);
+    if (!surelyAbove(level, t(risk.stopOut)) || !surelyAbove(level, t(risk.marginCall))) return false;
+    if (!surelyAbove(level, screen.lowLevel(acc.id, low))) return false;
+    // checkLimits acts only on an active MAM account or the pool with an index.
+    const idx = this.s.indices.get(acc.id);
+    if (!idx || !acc.active || (acc.kind !== 'mam' && acc.kind !== 'pamm')) return true;
+    const s = idx.state();
+    const slots = screen.slots(acc.id);
+    const units = slots.units.of(s.units);
+    if (acc.kind === 'pamm') {
+      const pool = risk.pool;
+      if (!pool) return true;
+      return lossQuiet(equity, units, slots.week.of(s.week), t(pool.weeklyLoss)) && (!pool.dailyLoss || lossQuiet(equity, units, slots.day.of(s.day), t(pool.dailyLoss)));
+    }
+    const limits = risk.accounts?.get(acc.id);
+    if (!limits) return true;
+    if (limits.maxDrawdown && !drawdownQuiet(equity, units, slots.peak.of(s.peak), t(limits.maxDrawdown))) return false;
+    if (limits.minBalance && !surelyAbove(equity, t(limits.minBalance.value))) return false;
+    return !limits.weeklyLoss || lossQuiet(equity, units, slots.week.of(s.week), t(limits.weeklyLoss));
+  }
+}
