@@ -66,9 +66,11 @@ export interface Fill {
 export interface RebateSource {
   readonly weight: Dec;
   readonly kind: 'program' | 'client';
-  /** The investor or client id. */
+  /** The investor or client id; `members:REFERRER` for a pool's members that REFERRER (an IB, or `manager` for the manager and nobody) referred, taken together. */
   readonly id?: string;
   readonly referredBy?: string;
+  /** Whose share of the fill this is, for the rebate line's detail when a fill has several sources. */
+  readonly share?: string;
 }
 
 /** A rebate or cashback amount accrued and not yet credited. */
@@ -149,7 +151,7 @@ export class CostBook {
           if (f.leg === 'close') this.cashback(f, src, s, carried);
         }
         if (s.amount.isZero()) continue;
-        this.accrue(f, src, 'rebate', s.receiver, this.host.house, this.host.accountOf(s.receiver), s.level, new Money(part), new Money(s.amount), `${basis}${sources.length > 1 ? `; ${src.id}'s share by units` : ''}`);
+        this.accrue(f, src, 'rebate', s.receiver, this.host.house, this.host.accountOf(s.receiver), s.level, new Money(part), new Money(s.amount), `${basis}${sources.length > 1 ? `; ${src.share ?? `${src.id}'s share by units`}` : ''}`);
       }
     });
     return level1;

@@ -13,8 +13,14 @@ export class UnitRegister {
    * founding a pool of n members cost n²). Decimal sums at 80 digits are exact, so this is the sum.
    */
   private outstanding = Units.zero;
+  /** Units held by each member group (see `groupOf`), kept as units are issued and redeemed. */
+  private readonly groups = new Map<string, Units>();
 
-  constructor(readonly initialNav: Dec, private readonly q: Quantum) {}
+  /**
+   * `groupOf` names a member's group for `groupHoldings`: the program passes whoever referred the
+   * member, so a pool fill's rebate is divided among referrers without visiting every member.
+   */
+  constructor(readonly initialNav: Dec, private readonly q: Quantum, private readonly groupOf: (investor: string) => string = () => '') {}
 
   get total(): Units { return this.outstanding; }
   holding(investor: string): Units { return this.units.get(investor) ?? Units.zero; }
@@ -41,9 +47,22 @@ export class UnitRegister {
     return need.min(this.holding(investor));
   }
 
+  /** Each group's units, groups in the order their first member subscribed, those holding none left out. */
+  groupHoldings(): Array<{ group: string; units: Units }> {
+    const out: Array<{ group: string; units: Units }> = [];
+    for (const [group, units] of this.groups) if (units.isPositive()) out.push({ group, units });
+    return out;
+  }
+
+  private addToGroup(investor: string, u: Units): void {
+    const g = this.groupOf(investor);
+    this.groups.set(g, (this.groups.get(g) ?? Units.zero).plus(u));
+  }
+
   issue(investor: string, u: Units): void {
     this.units.set(investor, this.holding(investor).plus(u));
     this.outstanding = this.outstanding.plus(u);
+    this.addToGroup(investor, u);
   }
 
   redeem(investor: string, u: Units): void {
@@ -51,6 +70,7 @@ export class UnitRegister {
     if (left.isNegative()) throw new Error(`pamm: ${investor} redeems more units than held`);
     this.units.set(investor, left);
     this.outstanding = this.outstanding.minus(u);
+    this.addToGroup(investor, u.neg());
   }
 
   /** Each member's share of pool equity: a conserving split by units, summing to the equity exactly. */

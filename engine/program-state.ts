@@ -18,6 +18,7 @@ import { Journal, type AccountKind, type AccountRef } from './journal.js';
 import type { MasterOrders } from './master-orders.js';
 import type { PendingType } from './orders.js';
 import { UnitRegister } from './pamm.js';
+import { MANAGER } from './rebate.js';
 import type { FeeState, FeeTerms } from './performance-fee.js';
 import type { AllocationMethod, Policies, Structure } from './policies.js';
 import type { Quantum } from './quantum.js';
@@ -254,7 +255,8 @@ export class ProgramState {
     // The house holds the executive account's residual exposure (the part of a net below a lot step).
     this.accounts.set(SYSTEM_ACCOUNTS.house, { id: SYSTEM_ACCOUNTS.house, kind: 'house', terms: {}, positions: [], active: false });
     if (config.pool) {
-      this.units = new UnitRegister(config.pool.initialNav, this.q);
+      // Members are grouped by who referred them: a pool fill's rebate goes to referrers (trade-costs.ts).
+      this.units = new UnitRegister(config.pool.initialNav, this.q, (id) => this.investors.get(id)?.referredBy ?? MANAGER);
       this.openAccount(config.pool.id, 'pamm', config.pool.terms ?? {});
     }
     if (config.swapFree) {

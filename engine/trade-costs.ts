@@ -87,8 +87,15 @@ export class TradeCosts {
       return [{ weight: one, kind: 'program', id: inv.id, referredBy: inv.referredBy }];
     }
     if (acc.kind === 'pamm') {
-      const members = this.poolActors ?? this.s.units!.members().map((id) => ({ id, weight: this.s.units!.holding(id).value }));
-      return members.filter((m) => m.weight.gt(0)).map((m) => ({ weight: m.weight, kind: 'program', id: m.id, referredBy: this.s.investors.get(m.id)?.referredBy }));
+      // The pool's trades for some members (their flows or fees) are those members' volume.
+      if (this.poolActors) return this.poolActors.filter((m) => m.weight.gt(0)).map((m) => ({ weight: m.weight, kind: 'program', id: m.id, referredBy: this.s.investors.get(m.id)?.referredBy }));
+      // Its trades for all members are theirs by units, and a rebate goes only to whoever referred
+      // a member: the fill is divided among the referrers, by their members' units together, so a
+      // fill costs the number of referrers, not of members (a pool of 10,000 trading 10,000 times).
+      return this.s.units!.groupHoldings().map((g) => ({
+        weight: g.units.value, kind: 'program', id: `members:${g.group}`, referredBy: g.group,
+        share: g.group === MANAGER ? 'share by units of the members no IB referred' : `share by units of the members ${g.group} referred`,
+      }));
     }
     return [{ weight: one, kind: 'program' }];
   }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
 import { UnitRegister } from '../engine/pamm.js';
@@ -29,6 +30,26 @@ describe('PAMM units at NAV', () => {
     // paying 100 out of equity 900 over 7 units: 100 × 7 / 900 = 0.7777777… → 0.7777778
     expect(reg.unitsToRedeem('a', Money.of('100'), Money.of('900')).toString()).toBe('0.7777778');
     expect(reg.unitsToRedeem('a', Money.of('5000'), Money.of('900')).toString()).toBe('7');
+  });
+
+  it('keeps each group\'s units (members by referrer) as the sum of its members\' holdings through any issues and redemptions', () => {
+    const referrer: Record<string, string> = { a: 'manager', b: 'ib1', c: 'ib1', d: 'ib2' };
+    const step = fc.record({ who: fc.constantFrom('a', 'b', 'c', 'd'), units: fc.integer({ min: 0, max: 10_000_000 }), redeem: fc.boolean() });
+    fc.assert(fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+      const reg = new UnitRegister(new Dec(1), q, (id) => referrer[id]!);
+      const firstSeen: string[] = [];
+      for (const s of steps) {
+        const u = new Units(new Dec(s.units).div(1e7));
+        if (s.redeem) reg.redeem(s.who, u.min(reg.holding(s.who)));
+        else reg.issue(s.who, u);
+        if (!firstSeen.includes(referrer[s.who]!)) firstSeen.push(referrer[s.who]!);
+      }
+      // By hand: each referrer's members' holdings summed, groups in the order their first member subscribed.
+      const expected = firstSeen
+        .map((g) => ({ group: g, units: Object.keys(referrer).filter((m) => referrer[m] === g).reduce((x, m) => x.plus(reg.holding(m).value), new Dec(0)).toString() }))
+        .filter((g) => new Dec(g.units).gt(0));
+      expect(reg.groupHoldings().map((g) => ({ group: g.group, units: g.units.toString() }))).toEqual(expected);
+    }), { numRuns: 300 });
   });
 });
 

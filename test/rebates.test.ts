@@ -97,6 +97,28 @@ describe('receivers', () => {
     expect([r.to('fees'), r.to('ib:ib1')]).toEqual([5.25, 0.75]);
   });
 
+  it("a pool fill is divided among referrers by their members' units together: one line per referrer and receiver, however many members", () => {
+    const r = run((s) => {
+      s.policies = { rebateTiming: 'on-close' };
+      s.program.pamm = { id: 'pool', initialNav: '1' };
+      s.rebates.partners = [{ id: 'ib1', programShare: '0.5' }, { id: 'ib2' }];
+      s.investors = [
+        { id: 'm1', model: 'pamm', deposit: '2000' },
+        { id: 'm2', model: 'pamm', deposit: '1000', referredBy: 'ib1' },
+        { id: 'm3', model: 'pamm', deposit: '3000', referredBy: 'ib1' },
+        { id: 'm4', model: 'pamm', deposit: '1500', referredBy: 'manager' },
+        { id: 'm5', model: 'pamm', deposit: '500', referredBy: 'ib2' },
+      ];
+      s.orders = [open('M1', '2024-03-04T10:00:00', 'buy', '1'), close('M1', '2024-03-05T10:00:00')];
+    });
+    // 6 by units 8,000: the manager's members (m1, m4) 3,500 → 2.625; ib1's (m2, m3) 4,000 → 3, half
+    // to ib1 (1.5) and half to the manager; ib2's (m5) 500 → 0.375, all to ib2 (no programShare).
+    expect([r.to('fees'), r.to('ib:ib1'), r.to('ib:ib2')]).toEqual([4.125, 1.5, 0.375]);
+    expect(r.sink.rebates.map((l) => [l.source, l.receiver, l.amount.toString()])).toEqual([
+      ['members:manager', 'manager', '2.625'], ['members:ib1', 'ib1', '1.5'], ['members:ib1', 'manager', '1.5'], ['members:ib2', 'ib2', '0.375'],
+    ]);
+  });
+
   it('self-trading clients: the manager earns on its own referred client, an IB on its', () => {
     const r = run((s) => {
       s.policies = { rebateTiming: 'on-close' };
