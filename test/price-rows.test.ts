@@ -83,7 +83,7 @@ describe('the quote bound', () => {
 
   it('a generated series that fits the budget exactly is generated; one quote less and it is refused up front', () => {
     expect(loadPriceSource(day, inst, ctx(92)).length).toBe(92);
-    expect(() => loadPriceSource(day, inst, ctx(91))).toThrow(/^s\.json: \/prices\/EURUSD\/generate: this series of H1 bars from 2024-03-04T00:00 to 2024-03-05T00:00 takes the scenario past the limit of 2,000,000 quotes/);
+    expect(() => loadPriceSource(day, inst, ctx(91))).toThrow(/^s\.json: \/prices\/EURUSD\/generate: this series of H1 bars from 2024-03-04T00:00 to 2024-03-05T00:00 takes the scenario past the limit of 8,000,000 quotes/);
   });
 
   it('CSV rows are counted as they are read, and refused at the first row past the budget', () => {
@@ -93,16 +93,17 @@ describe('the quote bound', () => {
     expect([e.file, e.line, e.expected]).toEqual(['four.csv', 5, `this row takes the scenario past the limit of ${MAX_QUOTES.toLocaleString('en-US')} quotes for all symbols together (a bar is 4 quotes; see docs/input-limits.md)`]);
   });
 
-  it('is shared by all symbols: two M1 series of 35 weeks each pass it alone, not together, and the second is refused', () => {
-    // 35 weeks of M1 in market hours: 5 × 1440 − 5 − 10 = 7,185 bars a week, 251,475 bars, 1,005,900 quotes each: two pass 2,000,000.
+  it('is shared by all symbols: two M1 series of 140 weeks each pass it alone, not together, and the second is refused', () => {
+    // 140 weeks of M1 in market hours: 5 × 1440 − 5 − 10 = 7,185 bars a week, 1,005,900 bars, 4,023,600 quotes each: two pass 8,000,000.
+    expect(MAX_QUOTES).toBe(8_000_000);
     const s = structuredClone(base);
-    const gen = { from: '2024-03-04T00:00:00', to: '2024-11-04T00:00:00', timeframe: 'M1', start: '1.1', spread: '10', volatility: '5' };
+    const gen = { from: '2024-03-04T00:00:00', to: '2026-11-09T00:00:00', timeframe: 'M1', start: '1.1', spread: '10', volatility: '5' };
     s.instruments = ['EURUSD', 'GBPUSD'];
     s.prices = { EURUSD: { generate: gen }, GBPUSD: { generate: gen } };
     const one = structuredClone(s);
     one.instruments = ['EURUSD'];
     one.prices = { EURUSD: { generate: gen } };
-    expect(parseScenario(JSON.stringify(one), join(dir, 'one.json')).ticks.length).toBe(1_005_900);
+    expect(parseScenario(JSON.stringify(one), join(dir, 'one.json')).ticks.length).toBe(4_023_600);
     expect(() => parseScenario(JSON.stringify(s), join(dir, 'two.json'))).toThrow(/\/prices\/GBPUSD\/generate: this series of M1 bars/);
   });
 });
