@@ -164,6 +164,7 @@ export class Execution {
   }
 
   fill(time: ServerTime, leg: Leg, price: Price): void {
+    this.p.risk.touched();
     if (leg.kind === 'open') {
       const acc = this.s.accounts.get(leg.account)!;
       const pos: Position = { ticket: this.nextTicket++, account: leg.account, masterTicket: leg.masterTicket, symbol: leg.symbol, side: leg.side, volume: leg.volume, exactVolume: leg.exact, openPrice: price, openTime: time, commission: Money.zero, swap: Money.zero, openRebate: new Dec(0) };

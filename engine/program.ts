@@ -60,6 +60,8 @@ export class Program {
     // Limits measure performance net of flows: every deposit, withdrawal and fee moves an index's units, not its value.
     if (config.risk) {
       s.journal.onEntry((e) => {
+        // Any entry moves a balance the risk rules read (risk-checks.ts).
+        p.risk.touched();
         if (!FLOW_REASONS.has(e.reason)) return;
         p.limits.riskFlow(e.to, e.amount.value);
         p.limits.riskFlow(e.from, e.amount.value.neg());
@@ -67,49 +69,51 @@ export class Program {
     }
   }
 
-  // Quotes and triggers (triggers.ts); the current instant executes (execution.ts)
+  // Quotes and triggers (triggers.ts); the current instant executes (execution.ts). Every other
+  // method that changes the program tells the risk checks (risk-checks.ts `touched`), so the next
+  // price checks every account, not only those holding what it moved.
 
   onQuote(symbol: string, quote: Quote, move: PriceMove = { continuous: false }): void { this.p.triggers.onQuote(symbol, quote, move); }
   flush(): void { this.p.execution.flush(); }
 
   // Master orders (master-orders.ts)
 
-  masterOpen(time: ServerTime, ticket: string, symbol: string, side: Side, volume: Volume | undefined, opts: OrderOptions & { readonly checkLevels?: boolean } = {}): void { this.p.orders.masterOpen(time, ticket, symbol, side, volume, opts); }
-  placePending(time: ServerTime, ticket: string, symbol: string, type: PendingType, price: Price, volume: Volume | undefined, opts: OrderOptions = {}): void { this.p.orders.placePending(time, ticket, symbol, type, price, volume, opts); }
-  modifyOrder(time: ServerTime, ticket: string, change: { price?: Price; sl?: Price | null; tp?: Price | null }): void { this.p.orders.modifyOrder(time, ticket, change); }
-  cancelOrder(time: ServerTime, ticket: string): void { this.p.orders.cancelOrder(time, ticket); }
-  masterClose(time: ServerTime, ticket: string, volume?: Volume, cause: CloseCause = 'master-close'): void { this.p.orders.masterClose(time, ticket, volume, cause); }
-  rejectMasterOrder(time: ServerTime, ticket: string, symbol: string | undefined, reason: string): void { this.p.orders.rejectMasterOrder(time, ticket, symbol, reason); }
+  masterOpen(time: ServerTime, ticket: string, symbol: string, side: Side, volume: Volume | undefined, opts: OrderOptions & { readonly checkLevels?: boolean } = {}): void { this.p.risk.touched(); this.p.orders.masterOpen(time, ticket, symbol, side, volume, opts); }
+  placePending(time: ServerTime, ticket: string, symbol: string, type: PendingType, price: Price, volume: Volume | undefined, opts: OrderOptions = {}): void { this.p.risk.touched(); this.p.orders.placePending(time, ticket, symbol, type, price, volume, opts); }
+  modifyOrder(time: ServerTime, ticket: string, change: { price?: Price; sl?: Price | null; tp?: Price | null }): void { this.p.risk.touched(); this.p.orders.modifyOrder(time, ticket, change); }
+  cancelOrder(time: ServerTime, ticket: string): void { this.p.risk.touched(); this.p.orders.cancelOrder(time, ticket); }
+  masterClose(time: ServerTime, ticket: string, volume?: Volume, cause: CloseCause = 'master-close'): void { this.p.risk.touched(); this.p.orders.masterClose(time, ticket, volume, cause); }
+  rejectMasterOrder(time: ServerTime, ticket: string, symbol: string | undefined, reason: string): void { this.p.risk.touched(); this.p.orders.rejectMasterOrder(time, ticket, symbol, reason); }
 
   // Investor flows (investor-flows.ts)
 
-  fundMaster(time: ServerTime, amount: Money): void { this.p.flows.fundMaster(time, amount); }
+  fundMaster(time: ServerTime, amount: Money): void { this.p.risk.touched(); this.p.flows.fundMaster(time, amount); }
   requestPlaced(time: ServerTime, investor: string, what: string, executesAt: ServerTime, why: string): void { this.p.flows.requestPlaced(time, investor, what, executesAt, why); }
   requestExecuted(time: ServerTime, investor: string, what: string, requestedAt: ServerTime): void { this.p.flows.requestExecuted(time, investor, what, requestedAt); }
   requestExpired(time: ServerTime, investor: string, what: string, executesAt: string): void { this.p.flows.requestExpired(time, investor, what, executesAt); }
-  join(time: ServerTime, id: string, model: InvestmentModel, amount: Money, manager: boolean, terms: AllocationTerms = {}, referral: Referral = {}): void { this.p.flows.join(time, id, model, amount, manager, terms, referral); }
-  deposit(time: ServerTime, id: string, amount: Money): void { this.p.flows.deposit(time, id, amount); }
-  withdraw(time: ServerTime, id: string, amount: Money): void { this.p.flows.withdraw(time, id, amount); }
-  leave(time: ServerTime, id: string): void { this.p.flows.leave(time, id); }
+  join(time: ServerTime, id: string, model: InvestmentModel, amount: Money, manager: boolean, terms: AllocationTerms = {}, referral: Referral = {}): void { this.p.risk.touched(); this.p.flows.join(time, id, model, amount, manager, terms, referral); }
+  deposit(time: ServerTime, id: string, amount: Money): void { this.p.risk.touched(); this.p.flows.deposit(time, id, amount); }
+  withdraw(time: ServerTime, id: string, amount: Money): void { this.p.risk.touched(); this.p.flows.withdraw(time, id, amount); }
+  leave(time: ServerTime, id: string): void { this.p.risk.touched(); this.p.flows.leave(time, id); }
   minimumMamInvestment(): Money | undefined { return this.p.flows.minimumMamInvestment(); }
 
   // Fee periods and terms (fees.ts)
 
-  periodEnd(time: ServerTime, label: string): void { this.p.fees.periodEnd(time, label); }
-  accrueManagementFees(fraction: Dec): void { this.p.fees.accrueManagementFees(fraction); }
-  chargeManagementFees(time: ServerTime, label: string): void { this.p.fees.chargeManagementFees(time, label); }
-  changeTerms(time: ServerTime, change: { performanceFee?: Dec; managementFee?: Dec }): void { this.p.fees.changeTerms(time, change); }
+  periodEnd(time: ServerTime, label: string): void { this.p.risk.touched(); this.p.fees.periodEnd(time, label); }
+  accrueManagementFees(fraction: Dec): void { this.p.risk.touched(); this.p.fees.accrueManagementFees(fraction); }
+  chargeManagementFees(time: ServerTime, label: string): void { this.p.risk.touched(); this.p.fees.chargeManagementFees(time, label); }
+  changeTerms(time: ServerTime, change: { performanceFee?: Dec; managementFee?: Dec }): void { this.p.risk.touched(); this.p.fees.changeTerms(time, change); }
 
   // Self-trading clients (clients.ts)
 
-  openClient(time: ServerTime, id: string, deposit: Money, referral: Referral): void { this.p.clients.openClient(time, id, deposit, referral); }
-  clientOpen(time: ServerTime, client: string, ticket: string, symbol: string, side: Side, volume: Volume): void { this.p.clients.clientOpen(time, client, ticket, symbol, side, volume); }
-  clientClose(time: ServerTime, client: string, ticket: string): void { this.p.clients.clientClose(time, client, ticket); }
+  openClient(time: ServerTime, id: string, deposit: Money, referral: Referral): void { this.p.risk.touched(); this.p.clients.openClient(time, id, deposit, referral); }
+  clientOpen(time: ServerTime, client: string, ticket: string, symbol: string, side: Side, volume: Volume): void { this.p.risk.touched(); this.p.clients.clientOpen(time, client, ticket, symbol, side, volume); }
+  clientClose(time: ServerTime, client: string, ticket: string): void { this.p.risk.touched(); this.p.clients.clientClose(time, client, ticket); }
 
   // Rollover and the end of the run (trade-costs.ts)
 
-  rollover(time: ServerTime, day: Weekday, label: string): void { this.p.costs.rollover(time, day, label); }
-  endOfRun(time: ServerTime, label: string): void { this.p.costs.endOfRun(time, label); }
+  rollover(time: ServerTime, day: Weekday, label: string): void { this.p.risk.touched(); this.p.costs.rollover(time, day, label); }
+  endOfRun(time: ServerTime, label: string): void { this.p.risk.touched(); this.p.costs.endOfRun(time, label); }
 
   // Valuation (valuation.ts)
 
@@ -121,7 +125,7 @@ export class Program {
 
   // Margin (account-margin.ts)
 
-  drainLowestLevels(only?: ReadonlySet<string>): Map<string, Dec> { return this.p.margin.drainLowestLevels(only); }
+  drainLowestLevels(only?: ReadonlySet<string>): Map<string, Dec> { this.p.risk.touched(); return this.p.margin.drainLowestLevels(only); }
   marginSnapshots(only?: ReadonlySet<string>): MarginSnapshot[] { return this.p.margin.marginSnapshots(only); }
 
   // Views (views.ts)

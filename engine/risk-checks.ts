@@ -13,6 +13,19 @@ import { Money } from './values.js';
 export class RiskChecks {
   /** Float bounds in front of the exact risk checks (risk-screen.ts). */
   private readonly screen: RiskScreen;
+  /**
+   * What moved since the last check. The rules read an account's positions, balance, indices and
+   * pause, and the quotes of its positions' symbols and their conversions; an account none of
+   * whose inputs moved would be checked on the inputs its last check saw and acted on, so it is
+   * skipped (a quote of EURUSD does not visit accounts that hold only gold). `changes` counts
+   * everything but quotes (fills, journal entries, actions, drained lows): after any of those,
+   * every account is checked again, as before.
+   */
+  private readonly quoted = new Set<string>();
+  private changes = 1;
+  private seenChanges = 0;
+  /** Per symbol, the symbols whose quotes a position in it is valued and margined with. */
+  private readonly inputs = new Map<string, readonly string[]>();
 
   constructor(private readonly s: ProgramState, private readonly p: Parts) {
     const config = s.config;
@@ -39,8 +52,12 @@ export class RiskChecks {
     const risk = this.s.config.risk;
     if (!risk) return;
     this.p.limits.checkHardStop(time);
+    const before = this.changes;
+    const exact = this.s.config.exactRisk;
     for (const acc of [...this.s.accounts.values()]) {
       if (acc.kind === 'house') continue;
+      // Nothing it reads moved since its last check (a change during this loop makes the rest look again).
+      if (!exact && this.changes === this.seenChanges && !this.moved(acc)) continue;
       // Surely nothing to do at this price (the float screen): what the exact path would do then is only this.
       if (acc.positions.length > 0 && this.surelyQuiet(acc, risk)) {
         this.s.inMarginCall.delete(acc.id);
@@ -59,6 +76,30 @@ export class RiskChecks {
       } else this.s.inMarginCall.delete(acc.id);
       this.p.margin.settleNegative(time, acc);
     }
+    this.seenChanges = before;
+    this.quoted.clear();
+  }
+
+  /** A quote of `symbol` was recorded (checked or not: outside market hours nothing is checked). */
+  quote(symbol: string): void { this.quoted.add(symbol); }
+
+  /** Something other than a quote changed what the rules read: the next check visits every account. */
+  touched(): void { this.changes++; }
+
+  private moved(acc: TradingAccount): boolean {
+    for (const p of acc.positions) for (const sym of this.inputsOf(p.symbol)) if (this.quoted.has(sym)) return true;
+    return false;
+  }
+
+  private inputsOf(symbol: string): readonly string[] {
+    let x = this.inputs.get(symbol);
+    if (!x) {
+      const conv = this.s.conversions.get(symbol);
+      const base = this.s.baseConversions.get(symbol);
+      x = [symbol, ...(conv && conv.kind !== 'identity' ? [conv.symbol] : []), ...(base && base.kind !== 'identity' ? [base.symbol] : [])];
+      this.inputs.set(symbol, x);
+    }
+    return x;
   }
 
   /**

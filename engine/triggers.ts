@@ -62,6 +62,7 @@ export class Triggers {
       }
     }
     this.s.quotes.set(symbol, quote);
+    this.p.risk.quote(symbol);
     if (move.marketOpen !== false) this.p.risk.checkRisk(quote.time);
   }
 

@@ -11,6 +11,8 @@ import { around, drawdownQuiet, levelRange, lossQuiet, surelyAbove } from '../en
 import { runScenario } from '../sim/runner.js';
 import { loadScenario, loadVariants } from '../sim/scenario.js';
 import { scenarioPath } from './helpers.js';
+import { EURUSD, JP225, USDJPY, at, riskProgram, riskTerms } from './risk-fixtures.js';
+import { Money, Volume } from '../engine/values.js';
 
 function record(s: ReturnType<typeof loadScenario>, exactRisk: boolean) {
   const sink = new MemorySink();
@@ -85,5 +87,35 @@ describe('the risk screen: each answer against the exact comparison', () => {
   it('a loss limit of 99.99999% on a 1e9 pool: equity exactly at the threshold is not "quiet" (found by review)', () => {
     // start 1, units 1e9: the breach threshold is 1e9 × (1 − 0.9999999) = 100 exactly; equity 100 breaches (loss ≥ limit).
     expect(lossQuiet(around(100, 100), 1e9, 1, 0.9999999)).toBe(false);
+  });
+});
+
+describe('a quote visits the accounts it moves (issue 13)', () => {
+  // A master funded with 10,000 USD buys 1 lot of JP225 (100 × index points, quoted in JPY, margin =
+  // lots × contract × price / leverage 100, in USD through USDJPY). At JP225 26,000 and USDJPY 150 the
+  // loss is 14,000 × 100 = 1,400,000 JPY = 9,333.33 USD: equity 666.67 against margin 26,000 × 100 /
+  // 100 / 150 = 173.33, a level of 384.6%. USDJPY then falls to 100 with no JP225 quote: the loss is
+  // 14,000 USD, equity −4,000, below the 30% stop-out. The conversion quote alone must stop the
+  // account out, at its own time, with the risk rules checking only the accounts a quote moves.
+  const run = (exactRisk: boolean) => {
+    const { p, sink, quote } = riskProgram(riskTerms(), { structure: 'signal', instruments: [EURUSD, USDJPY, JP225], extra: { exactRisk } });
+    quote(at(4, 9), '1.10000', '1.10000', 'EURUSD');
+    quote(at(4, 9), '150.000', '150.000', 'USDJPY');
+    quote(at(4, 9), '40000', '40000', 'JP225');
+    p.fundMaster(at(4, 9), Money.of('10000'));
+    p.masterOpen(at(4, 10), 'J1', 'JP225', 'buy', Volume.of('1'));
+    p.flush();
+    quote(at(4, 11), '26000', '26000', 'JP225');
+    quote(at(4, 12), '1.10100', '1.10100', 'EURUSD');
+    quote(at(4, 13), '100.000', '100.000', 'USDJPY');
+    quote(at(4, 14), '1.10200', '1.10200', 'EURUSD');
+    return sink.events;
+  };
+
+  it('a USDJPY quote alone stops out an account holding only JP225, at that quote, as the exact path does', () => {
+    const events = run(false);
+    const stops = events.filter((e) => e.kind === 'stop-out');
+    expect(stops.map((e) => e.time)).toEqual([at(4, 13)]);
+    expect(JSON.stringify(events)).toBe(JSON.stringify(run(true)));
   });
 });
