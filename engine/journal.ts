@@ -31,6 +31,7 @@ export class Journal {
   private seq = 0;
   private readonly balances = new Map<string, Dec>();
   private readonly listeners: Array<(e: JournalEntry) => void> = [];
+  private readonly before: Array<() => void> = [];
 
   constructor(accounts: Iterable<AccountRef>) {
     for (const a of accounts) this.open(a);
@@ -41,6 +42,8 @@ export class Journal {
   }
 
   onEntry(fn: (e: JournalEntry) => void): void { this.listeners.push(fn); }
+  /** Called before any balance changes (the risk checks compute what they deferred while balances are as they were). */
+  beforeEntry(fn: () => void): void { this.before.push(fn); }
 
   /** Posts `amount` from one account to another; a negative amount posts the other way. */
   post(time: ServerTime, from: string, to: string, amount: Money, reason: EntryReason, ref: string): JournalEntry | undefined {
@@ -48,6 +51,7 @@ export class Journal {
     if (amount.isNegative()) return this.post(time, to, from, amount.neg(), reason, ref);
     const fb = this.balances.get(from), tb = this.balances.get(to);
     if (fb === undefined || tb === undefined) throw new Error(`journal: unknown account ${fb === undefined ? from : to}`);
+    for (const fn of this.before) fn();
     this.balances.set(from, fb.minus(amount.value));
     this.balances.set(to, tb.plus(amount.value));
     const e: JournalEntry = { seq: ++this.seq, time, from, to, amount, reason, ref };

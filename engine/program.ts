@@ -59,9 +59,9 @@ export class Program {
     this.p = p;
     // Limits measure performance net of flows: every deposit, withdrawal and fee moves an index's units, not its value.
     if (config.risk) {
+      // Any entry moves a balance the risk rules read (risk-checks.ts): they hear of it before it does.
+      s.journal.beforeEntry(() => p.risk.touched());
       s.journal.onEntry((e) => {
-        // Any entry moves a balance the risk rules read (risk-checks.ts).
-        p.risk.touched();
         if (!FLOW_REASONS.has(e.reason)) return;
         p.limits.riskFlow(e.to, e.amount.value);
         p.limits.riskFlow(e.from, e.amount.value.neg());

@@ -61,6 +61,26 @@ export class QuoteBook {
   /** The latest bid and ask as doubles, for float screens only (risk-screen.ts); decisions use the exact quote. */
   doublesOf(symbol: string): { readonly bid: number; readonly ask: number } | undefined { return this.doubles.get(symbol); }
   get(symbol: string): Quote | undefined { return this.quotes.get(symbol); }
+
+  /**
+   * What `read` returns with these quotes in place of the current ones, which are then put back:
+   * for reading only (risk-checks.ts computes a lowest margin level after the fact, at the quotes
+   * it was seen at).
+   */
+  asOf<T>(quotes: ReadonlyArray<readonly [string, Quote]>, read: () => T): T {
+    const saved = quotes.map(([symbol]) => [symbol, this.quotes.get(symbol), this.doubles.get(symbol)] as const);
+    for (const [symbol, q] of quotes) this.set(symbol, q);
+    try {
+      return read();
+    } finally {
+      for (const [symbol, q, d] of saved) {
+        if (q) this.quotes.set(symbol, q);
+        else this.quotes.delete(symbol);
+        if (d) this.doubles.set(symbol, d);
+        else this.doubles.delete(symbol);
+      }
+    }
+  }
   require(symbol: string): Quote {
     const q = this.quotes.get(symbol);
     if (!q) throw new Error(`no price yet for ${symbol}`);

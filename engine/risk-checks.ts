@@ -5,7 +5,8 @@ import { lowerLevel, type MarginPair } from './account-margin.js';
 import { Dec } from './decimal.js';
 import { leverageFor } from './margin.js';
 import type { Parts, ProgramState, TradingAccount } from './program-state.js';
-import { drawdownQuiet, levelRange, lossQuiet, RiskScreen, surelyAbove } from './risk-screen.js';
+import { drawdownQuiet, levelRange, lossQuiet, type Range, RiskScreen, surelyAbove, surelyBelow } from './risk-screen.js';
+import type { Quote } from './quotes.js';
 import type { RiskTerms } from './risk.js';
 import type { ServerTime } from './time.js';
 import { Money } from './values.js';
@@ -24,6 +25,11 @@ export class RiskChecks {
   private readonly quoted = new Set<string>();
   private changes = 1;
   private seenChanges = 0;
+  /**
+   * New lowest margin levels the screen saw and the exact path has not computed yet, per account:
+   * the level's float range and the quotes it was seen at (see resolvePendingLows).
+   */
+  private readonly pendingLows = new Map<string, { readonly level: Range; readonly quotes: ReadonlyArray<readonly [string, Quote]> }>();
   /** Per symbol, the symbols whose quotes a position in it is valued and margined with. */
   private readonly inputs = new Map<string, readonly string[]>();
 
@@ -59,7 +65,15 @@ export class RiskChecks {
       // Nothing it reads moved since its last check (a change during this loop makes the rest look again).
       if (!exact && this.changes === this.seenChanges && !this.moved(acc)) continue;
       // Surely nothing to do at this price (the float screen): what the exact path would do then is only this.
-      if (acc.positions.length > 0 && this.surelyQuiet(acc, risk)) {
+      const screened = acc.positions.length > 0 ? this.screenAccount(acc, risk) : undefined;
+      if (screened === 'quiet') {
+        this.s.inMarginCall.delete(acc.id);
+        continue;
+      }
+      // Surely nothing but a new lowest level: kept with the quotes it was seen at, and computed
+      // exactly only if no lower one replaces it before the program next changes (most do).
+      if (screened) {
+        this.pendingLows.set(acc.id, { level: screened, quotes: this.quotesOf(acc) });
         this.s.inMarginCall.delete(acc.id);
         continue;
       }
@@ -84,7 +98,23 @@ export class RiskChecks {
   quote(symbol: string): void { this.quoted.add(symbol); }
 
   /** Something other than a quote changed what the rules read: the next check visits every account. */
-  touched(): void { this.changes++; }
+  touched(): void {
+    this.changes++;
+    this.resolvePendingLows();
+  }
+
+  /** The current quotes of every symbol the account's positions are valued and margined with. */
+  private quotesOf(acc: TradingAccount): Array<readonly [string, Quote]> {
+    const out: Array<readonly [string, Quote]> = [];
+    for (const p of acc.positions) {
+      for (const sym of this.inputsOf(p.symbol)) {
+        if (out.some(([x]) => x === sym)) continue;
+        const q = this.s.quotes.get(sym);
+        if (q) out.push([sym, q]);
+      }
+    }
+    return out;
+  }
 
   private moved(acc: TradingAccount): boolean {
     for (const p of acc.positions) for (const sym of this.inputsOf(p.symbol)) if (this.quoted.has(sym)) return true;
@@ -103,23 +133,39 @@ export class RiskChecks {
   }
 
   /**
-   * Whether the exact checks below surely do nothing for this account at the current prices: its
-   * margin level strictly above the stop-out and margin-call levels and above its lowest so far, no
-   * new peak and no loss limit reached, each with room for the floats' error (risk-screen.ts).
+   * What the exact checks below would do for this account at the current prices, when the float
+   * screen can tell: `quiet` when surely nothing (its margin level strictly above the stop-out
+   * and margin-call levels and above its lowest so far, no new peak and no loss limit reached,
+   * each with room for the floats' error, risk-screen.ts); the level's range when the only thing
+   * that happens is surely a new lowest margin level; undefined when only the exact path can say.
    */
-  private surelyQuiet(acc: TradingAccount, risk: RiskTerms): boolean {
-    if (this.s.config.exactRisk) return false;
-    const low = this.p.margin.lowest.get(acc.id);
-    if (!low) return false;
+  private screenAccount(acc: TradingAccount, risk: RiskTerms): 'quiet' | Range | undefined {
+    if (this.s.config.exactRisk) return undefined;
     const screen = this.screen;
     const equity = screen.equity(acc.id, acc.positions);
     const used = equity && screen.used(acc.positions);
     const level = equity && used && levelRange(equity, used);
-    if (!equity || !level) return false;
+    if (!equity || !level) return undefined;
     const t = (x: Dec): number => screen.term(x);
-    if (!surelyAbove(level, t(risk.stopOut)) || !surelyAbove(level, t(risk.marginCall))) return false;
-    if (!surelyAbove(level, screen.lowLevel(acc.id, low))) return false;
-    // checkLimits acts only on an active MAM account or the pool with an index.
+    if (!surelyAbove(level, t(risk.stopOut)) || !surelyAbove(level, t(risk.marginCall))) return undefined;
+    if (!this.limitsQuiet(acc, risk, equity)) return undefined;
+    // The lowest level so far: a candidate not yet computed, else the exact one, else none (drained).
+    const pending = this.pendingLows.get(acc.id);
+    const low = this.p.margin.lowest.get(acc.id);
+    if (pending) {
+      if (level.lo > pending.level.hi) return 'quiet';
+      return level.hi < pending.level.lo ? level : undefined;
+    }
+    if (!low) return level;
+    const lowLevel = screen.lowLevel(acc.id, low);
+    if (surelyAbove(level, lowLevel)) return 'quiet';
+    return surelyBelow(level, lowLevel) ? level : undefined;
+  }
+
+  /** Whether the account's own limits surely do nothing (checkLimits acts only on an active MAM account or the pool with an index). */
+  private limitsQuiet(acc: TradingAccount, risk: RiskTerms, equity: Range): boolean {
+    const screen = this.screen;
+    const t = (x: Dec): number => screen.term(x);
     const idx = this.s.indices.get(acc.id);
     if (!idx || !acc.active || (acc.kind !== 'mam' && acc.kind !== 'pamm')) return true;
     const s = idx.state();
@@ -135,5 +181,21 @@ export class RiskChecks {
     if (limits.maxDrawdown && !drawdownQuiet(equity, units, slots.peak.of(s.peak), t(limits.maxDrawdown))) return false;
     if (limits.minBalance && !surelyAbove(equity, t(limits.minBalance.value))) return false;
     return !limits.weeklyLoss || lossQuiet(equity, units, slots.week.of(s.week), t(limits.weeklyLoss));
+  }
+
+  /**
+   * Computes every pending lowest level exactly, at the quotes it was seen at, before anything
+   * but a quote changes the program (the account's positions and balance are still those of the
+   * moment the candidate was seen; the quotes are the ones kept with it).
+   */
+  private resolvePendingLows(): void {
+    if (this.pendingLows.size === 0) return;
+    for (const [id, pending] of this.pendingLows) {
+      const acc = this.s.accounts.get(id)!;
+      const st: MarginPair = this.s.quotes.asOf(pending.quotes, () => ({ equity: this.p.valuation.equity(id).value, used: this.p.margin.usedMargin(acc).value }));
+      const low = this.p.margin.lowest.get(id);
+      if (st.used.isPositive() && !st.used.isZero() && (low === undefined || lowerLevel(st, low))) this.p.margin.lowest.set(id, st);
+    }
+    this.pendingLows.clear();
   }
 }

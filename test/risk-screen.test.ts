@@ -119,3 +119,28 @@ describe('a quote visits the accounts it moves (issue 13)', () => {
     expect(JSON.stringify(events)).toBe(JSON.stringify(run(true)));
   });
 });
+
+describe('a new lowest margin level is computed exactly only when it stays the lowest (issue 13)', () => {
+  // A master funded with 10,000 buys 1 lot of EURUSD at 1.10000 (no spread). Margin (forex mode,
+  // leverage 100) = 100,000 / 100 = 1,000 EUR at the mid: 1,000 × price USD. At 1.09000 equity is
+  // 9,000 and margin 1,090 (825.69%); at 1.08000, 8,000 and 1,080: 8,000 / 1,080 × 100 = 740.7407…%;
+  // back at 1.08500, 8,500 and 1,085 (783.41%). The lowest since the last drain is the 1.08000 one,
+  // computed at that quote although the price has moved on: the screen defers it, the exact path
+  // computes it at once, and both report the same.
+  const run = (exactRisk: boolean) => {
+    const { p, quote } = riskProgram(riskTerms(), { structure: 'signal', extra: { exactRisk } });
+    quote(at(4, 9), '1.10000');
+    p.fundMaster(at(4, 9), Money.of('10000'));
+    p.masterOpen(at(4, 10), 'E1', 'EURUSD', 'buy', Volume.of('1'));
+    p.flush();
+    p.drainLowestLevels();
+    for (const [h, px] of [[11, '1.09000'], [12, '1.08000'], [13, '1.08500']] as const) quote(at(4, h), px);
+    return p.drainLowestLevels().get('master')?.toString();
+  };
+
+  it('the lowest level between two drains is that of the lowest price, exactly, with the screen and without', () => {
+    const expected = new Dec(8000).div(1080).times(100).toString();
+    expect(run(false)).toBe(expected);
+    expect(run(true)).toBe(expected);
+  });
+});
