@@ -7,8 +7,17 @@ export function serverTime(ms: number): ServerTime {
   return ms as ServerTime;
 }
 
+/** The last few times formatted: rows of one instant share their time, and a run writes millions of rows. */
+const FORMATTED = new Map<number, string>();
+
 /** ISO-like text without a zone, e.g. 2024-03-04T10:00:00 (milliseconds shown only when set). */
 export function formatServerTime(t: ServerTime): string {
-  const iso = new Date(t).toISOString();
-  return iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
+  let text = FORMATTED.get(t);
+  if (text === undefined) {
+    const iso = new Date(t).toISOString();
+    text = iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
+    if (FORMATTED.size >= 64) FORMATTED.clear();
+    FORMATTED.set(t, text);
+  }
+  return text;
 }
