@@ -4,8 +4,8 @@
 import { lowerLevel, type MarginPair } from './account-margin.js';
 import { Dec } from './decimal.js';
 import { leverageFor } from './margin.js';
-import type { Parts, ProgramState, TradingAccount } from './program-state.js';
-import { drawdownQuiet, levelRange, lossQuiet, type Range, RiskScreen, surelyAbove, surelyBelow } from './risk-screen.js';
+import { BLOCK_INDEX, type Parts, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
+import { drawdownQuiet, levelRange, lossQuiet, type Range, REL, RiskScreen, surelyAbove, surelyBelow } from './risk-screen.js';
 import type { Quote } from './quotes.js';
 import type { RiskTerms } from './risk.js';
 import type { ServerTime } from './time.js';
@@ -57,7 +57,7 @@ export class RiskChecks {
   checkRisk(time: ServerTime): void {
     const risk = this.s.config.risk;
     if (!risk) return;
-    this.p.limits.checkHardStop(time);
+    if (!this.hardStopQuiet(risk)) this.p.limits.checkHardStop(time);
     const before = this.changes;
     const exact = this.s.config.exactRisk;
     for (const acc of [...this.s.accounts.values()]) {
@@ -160,6 +160,40 @@ export class RiskChecks {
     const lowLevel = screen.lowLevel(acc.id, low);
     if (surelyAbove(level, lowLevel)) return 'quiet';
     return surelyBelow(level, lowLevel) ? level : undefined;
+  }
+
+  /**
+   * Whether the master's hard stop surely does not fire at this price: the master's equity (a
+   * signal master's, or the sum of a block master's parts) strictly above the equity floor, and
+   * its index neither at a new peak nor at the drawdown stop, with room for the floats' error.
+   * False when only the exact check can tell, or when there is nothing to screen.
+   */
+  private hardStopQuiet(risk: RiskTerms): boolean {
+    const m = risk.master;
+    if (this.s.config.exactRisk || !m || this.s.hardStopped || this.s.masterTrades.size === 0) return false;
+    const screen = this.screen;
+    const signal = this.s.config.structure === 'signal';
+    const parts = signal ? [this.s.accounts.get(SYSTEM_ACCOUNTS.master)!] : this.p.valuation.linked();
+    let lo = 0, hi = 0, scale = 0;
+    for (const acc of parts) {
+      const e = screen.equity(acc.id, acc.positions);
+      if (!e) return false;
+      lo += e.lo;
+      hi += e.hi;
+      scale += Math.max(Math.abs(e.lo), Math.abs(e.hi));
+    }
+    // The sum's own float error is relative to its terms, not to the sum (each range already holds its part).
+    const equity: Range = { lo: lo - REL * scale - Number.MIN_VALUE, hi: hi + REL * scale + Number.MIN_VALUE };
+    if (m.hardStopEquity && !surelyAbove(equity, screen.term(m.hardStopEquity.value))) return false;
+    if (m.hardStopDrawdown) {
+      const key = signal ? SYSTEM_ACCOUNTS.master : BLOCK_INDEX;
+      const idx = this.s.indices.get(key);
+      if (!idx) return false;
+      const st = idx.state();
+      const slots = screen.slots(key);
+      if (!drawdownQuiet(equity, slots.units.of(st.units), slots.peak.of(st.peak), screen.term(m.hardStopDrawdown))) return false;
+    }
+    return true;
   }
 
   /** Whether the account's own limits surely do nothing (checkLimits acts only on an active MAM account or the pool with an index). */

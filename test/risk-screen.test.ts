@@ -144,3 +144,24 @@ describe('a new lowest margin level is computed exactly only when it stays the l
     expect(run(true)).toBe(expected);
   });
 });
+
+describe('the master hard stop behind the screen (issue 13)', () => {
+  // A signal master funded with 10,000 buys 1 lot of EURUSD at 1.10000 (no spread; 1 point = 1 USD a
+  // lot): equity 9,500 at 1.09500, 9,010 at 1.09010, 9,000 at 1.09000 (not below the floor), 8,990 at
+  // 1.08990: below the 9,000 hard stop, which closes the trade at that quote and no other.
+  const run = (exactRisk: boolean) => {
+    const { p, sink, quote } = riskProgram(riskTerms({ stopOut: new Dec(1), marginCall: new Dec(2), master: { hardStopEquity: Money.of('9000') } }), { structure: 'signal', extra: { exactRisk } });
+    quote(at(4, 9), '1.10000');
+    p.fundMaster(at(4, 9), Money.of('10000'));
+    p.masterOpen(at(4, 10), 'E1', 'EURUSD', 'buy', Volume.of('1'));
+    p.flush();
+    for (const [h, px] of [[11, '1.09500'], [12, '1.09010'], [13, '1.09000'], [14, '1.08990'], [15, '1.08000']] as const) quote(at(4, h), px);
+    return sink.events;
+  };
+
+  it('fires at the first quote that takes equity below the floor, with the screen and without', () => {
+    const events = run(false);
+    expect(events.filter((e) => e.kind === 'hard-stop').map((e) => [e.time, e.amount?.toString()])).toEqual([[at(4, 14), '8990']]);
+    expect(JSON.stringify(events)).toBe(JSON.stringify(run(true)));
+  });
+});
