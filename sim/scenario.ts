@@ -504,10 +504,12 @@ export interface ScenarioVariants {
 export function loadVariants(file: string, opts: LoadOptions = {}): ScenarioVariants {
   checkDataDirs(opts.dataDirs ?? []);
   const f = readScenarioFile(file);
-  const base = readScenario(parseText(f.text, file, f.bytes.length), file, opts, [f.realPath]);
-  // Parsed again rather than copied: validation filled defaults into the first document in place.
   const parsed = parseText(f.text, file, f.bytes.length);
-  const raw = parsed.data as Obj;
+  // Variants merge into the scenario as written, but validation fills defaults into the data in
+  // place: a scenario with variants keeps a copy made first (the file is read and parsed once).
+  const data = parsed.data;
+  const raw = (data !== null && typeof data === 'object' && !Array.isArray(data) && data.variants !== undefined ? structuredClone(data) : data) as Obj;
+  const base = readScenario(parsed, file, opts, [f.realPath]);
   const list = (raw.variants as Obj[] | undefined) ?? [];
   const names = new Map<string, string>();
   const variants = list.map((v, i) => {
