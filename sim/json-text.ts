@@ -47,7 +47,6 @@ const isSpace = (c: number): boolean => c === 0x20 || c === NEWLINE || c === 0x0
  * value), so such a text goes the YAML way, as it always has; so does a top-level scalar.
  */
 export function attemptJson(text: string): JsonAttempt {
-  if (/\r(?!\n)/.test(text)) return { ok: false, why: 'it ends lines with a lone carriage return (CR), which YAML reads differently from JSON: save it with LF or CRLF line ends' };
   let data: Json;
   try {
     data = JSON.parse(text) as Json;
@@ -59,6 +58,8 @@ export function attemptJson(text: string): JsonAttempt {
   // YAML refuses a top-level scalar after a tab ("Tabs are not allowed as indentation"): a
   // scenario is an object, so only the message would differ, but the YAML way keeps it exact.
   if (data === null || typeof data !== 'object') return { ok: false, why: 'its top level is not an object' };
+  // JSON has no raw CR inside strings, so any CR here is whitespace.
+  if (/\r(?!\n)/.test(text)) return { ok: false, why: 'it ends lines with a lone carriage return (CR), which YAML reads differently from JSON (save it with LF or CRLF line ends)' };
   return { ok: true, data };
 }
 
@@ -79,34 +80,38 @@ function stringValue(text: string, at: number, end: number): string {
   return inner.includes('\\') ? (JSON.parse(text.slice(at, end)) as string) : inner;
 }
 
-/** 1-based lines of offsets, as the YAML path's LineCounter gives them (a line ends at each LF). */
+/**
+ * 1-based lines of offsets, as the YAML path's LineCounter gives them (a line ends at each
+ * LF). Messages about price rows ask for the line of every row, so a line is found from a
+ * table of the line at every STEP-th character (2 MB for 32 MiB of text, whether the
+ * text is one line or millions) and at most STEP characters counted past it.
+ */
 export class LineIndex {
-  /** Line of the first character of every STEP-th block of the text, counted when first needed. */
   private starts: Int32Array | undefined;
-  private static readonly STEP = 1 << 16;
+  private static readonly STEP = 64;
 
   constructor(private readonly text: string) {}
 
   lineAt(offset: number): number {
     const step = LineIndex.STEP;
+    const text = this.text;
     if (!this.starts) {
-      // One pass over the text; a table of a few hundred entries even for tens of MB.
-      const starts = new Int32Array(Math.floor(this.text.length / step) + 1);
+      const starts = new Int32Array(Math.floor(text.length / step) + 1);
       let line = 1;
-      let nl = this.text.indexOf('\n');
-      for (let b = 0; b < starts.length; b++) {
-        const from = b * step;
-        while (nl >= 0 && nl < from) {
-          line++;
-          nl = this.text.indexOf('\n', nl + 1);
-        }
-        starts[b] = line;
+      let from = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) {
+        // Every block that starts at or before this newline is on the line it ends.
+        const upTo = Math.floor(nl / step);
+        if (upTo >= from) starts.fill(line, from, upTo + 1);
+        from = Math.max(from, upTo + 1);
+        line++;
       }
+      starts.fill(line, from);
       this.starts = starts;
     }
     const b = Math.floor(offset / step);
     let line = this.starts[b]!;
-    for (let nl = this.text.indexOf('\n', b * step); nl >= 0 && nl < offset; nl = this.text.indexOf('\n', nl + 1)) line++;
+    for (let i = b * step; i < offset; i++) if (text.charCodeAt(i) === NEWLINE) line++;
     return line;
   }
 }
@@ -242,6 +247,10 @@ function itemIndex(key: string | number): number | undefined {
  * the member (a scenario's warnings name thousands of paths under the same few lists).
  */
 export function jsonLineOf(text: string, lines: LineIndex): (path: JsonPath) => number | undefined {
+  // Only lists and objects of more than NOTED characters are noted: a short one (a price row,
+  // an order) is quicker to walk again than to keep when every row of a long list is asked
+  // for, while a long one (the top level, a list of ticks) must not be walked again each time.
+  const NOTED = 1024;
   const objects = new Map<number, Map<string, number>>();
   const arrays = new Map<number, Int32Array>();
   const members = (at: number): Map<string, number> => {
@@ -260,7 +269,7 @@ export function jsonLineOf(text: string, lines: LineIndex): (path: JsonPath) => 
       if (text.charCodeAt(i) !== COMMA) break;
       i = skipSpace(text, i + 1);
     }
-    objects.set(at, m);
+    if (i - at > NOTED) objects.set(at, m);
     return m;
   };
   const elements = (at: number): Int32Array => {
@@ -277,7 +286,7 @@ export function jsonLineOf(text: string, lines: LineIndex): (path: JsonPath) => 
       }
     }
     a = Int32Array.from(found);
-    arrays.set(at, a);
+    if (i - at > NOTED) arrays.set(at, a);
     return a;
   };
   const root = skipSpace(text, 0);

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../sim/input-error.js';
-import { attemptJson } from '../sim/json-text.js';
+import { LineIndex, attemptJson } from '../sim/json-text.js';
 import type { Json } from '../sim/reader.js';
 import { type Parsed, parseText, parseYaml } from '../sim/scenario-text.js';
 
@@ -103,6 +103,7 @@ describe('refusals the JSON path must make itself', () => {
     const text = '{"a": 1,\r"b": 2}';
     expect(attemptJson(text).ok).toBe(false);
     expect(parseText(text, 'f.json').data).toStrictEqual(parseYaml(text, 'f.json').data);
+    expect(outcome(() => parseText(text, 'f.json', 2 * 1024 * 1024))).toEqual({ refused: { expected: 'the scenario file is 2097152 bytes and it ends lines with a lone carriage return (CR), which YAML reads differently from JSON (save it with LF or CRLF line ends): a YAML scenario may be at most 1 MiB, a JSON one 32 MiB (see docs/input-limits.md)', line: undefined } });
   });
 
   it('a text above the YAML limit that is not JSON is refused, naming both limits and the line JSON stops at', () => {
@@ -111,6 +112,20 @@ describe('refusals the JSON path must make itself', () => {
     expect(r).toEqual({ refused: { expected: 'the scenario file is 2097152 bytes and it is not valid JSON (line 4): a YAML scenario may be at most 1 MiB, a JSON one 32 MiB (see docs/input-limits.md)', line: 4 } });
     // Within the YAML limit it is read as YAML, as before (YAML allows the trailing comma).
     expect(parseText(text, 'f.json', 1024).data).toStrictEqual({ a: 1, b: 2 });
+  });
+});
+
+describe('LineIndex', () => {
+  it('gives the line a count of LFs gives, for long texts of long and short lines', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: 700 }), fc.constantFrom('\n', '\r\n', 'x')), { maxLength: 60 }), fc.array(fc.nat(), { minLength: 1, maxLength: 20 }), (parts, probes) => {
+        const text = parts.map(([n, end]) => 'a'.repeat(n) + end).join('');
+        const index = new LineIndex(text);
+        for (const p of [...probes.map((x) => x % (text.length + 1)), 0, text.length]) {
+          expect(index.lineAt(p)).toBe(text.slice(0, p).split('\n').length);
+        }
+      }),
+    );
   });
 });
 
