@@ -5,6 +5,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { InputError, shown } from './input-error.js';
+import { mib } from './limits.js';
 
 /** Where a refusal is reported: the file (and JSON path) that named the file read. */
 export interface Blame {
@@ -30,14 +31,14 @@ export interface ReadSpec {
   /** What the file is, for messages: "scenario file", "price file". */
   readonly what: string;
   readonly maxBytes: number;
+  /** The limit as messages state it, when more than maxBytes says it ("32 MiB for a JSON scenario, 1 MiB for YAML"). */
+  readonly limitText?: string;
   readonly blame: Blame;
 }
 
 const fail = (b: Blame, expected: string): never => {
   throw new InputError(b.file, b.path, expected, b.line);
 };
-
-const mib = (n: number): string => `${n / (1024 * 1024)} MiB`;
 
 function kindOf(st: Stats): string {
   if (st.isDirectory()) return 'a folder';
@@ -50,7 +51,7 @@ function kindOf(st: Stats): string {
 
 function checkStats(st: Stats, spec: ReadSpec): void {
   if (!st.isFile()) fail(spec.blame, `the ${spec.what} ${shown(spec.shownAs)} is ${kindOf(st)}: only regular files are read`);
-  if (st.size > spec.maxBytes) fail(spec.blame, `the ${spec.what} ${shown(spec.shownAs)} is ${st.size} bytes, above the limit of ${mib(spec.maxBytes)} (see docs/input-limits.md)`);
+  if (st.size > spec.maxBytes) fail(spec.blame, `the ${spec.what} ${shown(spec.shownAs)} is ${st.size} bytes, above the limit of ${spec.limitText ?? mib(spec.maxBytes)} (see docs/input-limits.md)`);
 }
 
 function unreadable(e: unknown, spec: ReadSpec, detail: string): never {
@@ -97,7 +98,7 @@ function readBounded(fd: number, spec: ReadSpec): Buffer {
     if (got === 0) break;
     n += got;
     if (n === buf.length) {
-      if (n > spec.maxBytes) fail(spec.blame, `the ${spec.what} ${shown(spec.shownAs)} is larger than the limit of ${mib(spec.maxBytes)} (see docs/input-limits.md)`);
+      if (n > spec.maxBytes) fail(spec.blame, `the ${spec.what} ${shown(spec.shownAs)} is larger than the limit of ${spec.limitText ?? mib(spec.maxBytes)} (see docs/input-limits.md)`);
       break;
     }
   }

@@ -4,14 +4,21 @@
 import { Dec } from '../engine/decimal.js';
 
 /**
- * Largest scenario file read. Parsing keeps every node with its source position (for line
- * numbers in errors), and the YAML parser allocates far more while it works: a file of 1 MiB
- * peaked at 0.7 GB when it was nothing but tiny numbers (the worst case), 0.33 GB to validate
- * and 0.49 GB to run as 23,000 inline ticks; 4 MiB of tiny numbers peaked at 2.2 GB. Each
- * Monte Carlo worker loads the scenario again, so the bound stays small; long price series
- * belong in CSV files.
+ * Largest YAML scenario file (any scenario text that is not JSON). The YAML parser keeps every
+ * node with its source position (for line numbers in errors) and allocates far more while it
+ * works: a file of 1 MiB peaked at 0.7 GB when it was nothing but tiny numbers (the worst
+ * case), 0.33 GB to validate and 0.49 GB to run as 23,000 inline ticks; 4 MiB of tiny numbers
+ * peaked at 2.2 GB. Each Monte Carlo worker loads the scenario again, so the bound stays small.
  */
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
+
+/**
+ * Largest JSON scenario file. JSON goes through JSON.parse and a scan of the text
+ * (sim/json-text.ts) instead of the YAML document, at a fraction of the memory (measured peaks
+ * in docs/input-limits.md). 32 MiB holds a program of 11,000 investors, their flows and 10,000 orders
+ * (1.6 MB) twenty times over; long price series still belong in CSV files.
+ */
+export const MAX_JSON_SCENARIO_BYTES = 32 * 1024 * 1024;
 
 /**
  * Most quotes in one scenario, all symbols together (a bar is four quotes). Quotes are held as
@@ -22,6 +29,9 @@ export const MAX_SCENARIO_BYTES = 1024 * 1024;
  * eight million is a year of minute bars on five symbols, about 130 MB of bars or 230 MB of ticks.
  */
 export const MAX_QUOTES = 8_000_000;
+
+/** A byte count as messages give limits: 1048576 → "1 MiB". */
+export const mib = (n: number): string => `${n / (1024 * 1024)} MiB`;
 
 /** Largest price CSV: room for MAX_QUOTES tick rows of about 60 characters. */
 export const MAX_PRICE_FILE_BYTES = 128 * 1024 * 1024;

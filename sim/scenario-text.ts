@@ -1,19 +1,19 @@
 // A scenario's text (JSON or YAML: JSON is YAML) to plain data, keeping each node's line for
 // messages. Whatever the parser objects to, including an alias bomb, becomes an InputError
 // naming the file; numbers a double cannot hold exactly, or beyond any documented range, are
-// refused before anything reads them.
+// refused before anything reads them. A JSON text takes the fast path of sim/json-text.ts
+// (same data, refusals and lines, a fraction of the memory), so it may be much larger than a
+// YAML text (MAX_JSON_SCENARIO_BYTES against MAX_SCENARIO_BYTES).
 import { type Document, LineCounter, parseDocument, visit } from 'yaml';
-import { InputError, cut, shown } from './input-error.js';
-import { MAX_ALIAS_COUNT, MAX_JSON_NUMBER } from './limits.js';
+import { InputError, cut } from './input-error.js';
+import { LineIndex, attemptJson, checkJsonText, jsonLineOf, numberRefusal } from './json-text.js';
+import { MAX_ALIAS_COUNT, MAX_JSON_SCENARIO_BYTES, MAX_SCENARIO_BYTES, mib } from './limits.js';
 import type { Json } from './reader.js';
 
 export interface Parsed {
   readonly data: Json;
   readonly lineOf: (path: ReadonlyArray<string | number>) => number | undefined;
 }
-
-/** Significant digits a double keeps exactly. */
-const MAX_EXACT_DIGITS = 15;
 
 /** A parser's message as one short line: its first line, control characters escaped, cut. */
 function parserMessage(e: unknown): string {
@@ -27,14 +27,8 @@ function checkNumbers(doc: Document, file: string, lineCounter: LineCounter): vo
     Scalar(_key, node) {
       if (typeof node.value !== 'number') return;
       const line = node.range ? lineCounter.linePos(node.range[0]).line : undefined;
-      const source = node.source ?? String(node.value);
-      if (!Number.isFinite(node.value) || Math.abs(node.value) > MAX_JSON_NUMBER) {
-        throw new InputError(file, '', `the number ${shown(source)} is out of range: a scenario's numbers lie within ±10^15 (see docs/input-limits.md for each kind's own range)`, line);
-      }
-      const digits = source.replace(/^[-+]/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '');
-      if (digits.length > MAX_EXACT_DIGITS) {
-        throw new InputError(file, '', `the number ${shown(source)} has more than ${MAX_EXACT_DIGITS} significant digits and would lose precision: write it as a string, ${shown(source)}`, line);
-      }
+      const why = numberRefusal(node.source ?? String(node.value), node.value);
+      if (why !== undefined) throw new InputError(file, '', why, line);
     },
   });
 }
@@ -50,7 +44,26 @@ function toData(doc: Document, file: string): Json {
   }
 }
 
-export function parseText(text: string, file: string): Parsed {
+/**
+ * A scenario's text to data. `bytes`, the file's size when it was read from one, bounds a text
+ * that is not JSON to MAX_SCENARIO_BYTES (the file was read up to MAX_JSON_SCENARIO_BYTES).
+ */
+export function parseText(text: string, file: string, bytes?: number): Parsed {
+  const json = attemptJson(text);
+  if (json.ok) {
+    const lines = new LineIndex(text);
+    checkJsonText(text, file, lines);
+    return { data: json.data, lineOf: jsonLineOf(text, lines) };
+  }
+  if (bytes !== undefined && bytes > MAX_SCENARIO_BYTES) {
+    const line = json.offset === undefined ? undefined : new LineIndex(text).lineAt(json.offset);
+    throw new InputError(file, '', `the scenario file is ${bytes} bytes and ${json.why}${line === undefined ? '' : ` (line ${line})`}: a YAML scenario may be at most ${mib(MAX_SCENARIO_BYTES)}, a JSON one ${mib(MAX_JSON_SCENARIO_BYTES)} (see docs/input-limits.md)`, line);
+  }
+  return parseYaml(text, file);
+}
+
+/** The YAML way, for any text that is not JSON: the document keeps each node's range for lineOf. */
+export function parseYaml(text: string, file: string): Parsed {
   const lineCounter = new LineCounter();
   let doc: Document;
   try {

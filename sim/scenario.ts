@@ -17,7 +17,7 @@ import type { ServerTimeZone } from './calendar.js';
 import { type InputFile, checkDataDirs, readInputFile } from './input-files.js';
 import { InputError, pointer, shown } from './input-error.js';
 import { PACKAGE_ROOT } from './package-root.js';
-import { MAX_QUOTES, MAX_SCENARIO_BYTES, MAX_SEED } from './limits.js';
+import { MAX_JSON_SCENARIO_BYTES, MAX_QUOTES, MAX_SCENARIO_BYTES, MAX_SEED, mib } from './limits.js';
 import { type Json, type Obj, type Path, Reader } from './reader.js';
 import { type ClientSpec, type CostContext, type CostTerms, checkReferrer, readClients, readCosts, readRebates } from './scenario-costs.js';
 import type { RebateTerms } from '../engine/rebate.js';
@@ -193,16 +193,20 @@ export interface LoadOptions {
   readonly dataDirs?: readonly string[];
 }
 
-/** The scenario file, read the safe way (sim/input-files.ts). */
+/**
+ * The scenario file, read the safe way (sim/input-files.ts), up to the JSON limit: whether it
+ * is JSON is known only once it is read, and parseText holds a text that is not to the YAML limit.
+ */
 function readScenarioFile(file: string): InputFile {
-  return readInputFile({ path: file, shownAs: file, what: 'scenario file', maxBytes: MAX_SCENARIO_BYTES, blame: { file, path: '' } });
+  const limitText = `${mib(MAX_JSON_SCENARIO_BYTES)} for a JSON scenario, ${mib(MAX_SCENARIO_BYTES)} for YAML`;
+  return readInputFile({ path: file, shownAs: file, what: 'scenario file', maxBytes: MAX_JSON_SCENARIO_BYTES, limitText, blame: { file, path: '' } });
 }
 
 /** Reads, validates and normalizes a scenario; throws InputError on anything wrong. */
 export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   checkDataDirs(opts.dataDirs ?? []);
   const f = readScenarioFile(file);
-  return readScenario(parseText(f.text, file), file, opts, [f.realPath]);
+  return readScenario(parseText(f.text, file, f.bytes.length), file, opts, [f.realPath]);
 }
 
 /** A scenario from its text; `file` names it in messages and its folder is where price files are found. */
@@ -500,10 +504,12 @@ export interface ScenarioVariants {
 export function loadVariants(file: string, opts: LoadOptions = {}): ScenarioVariants {
   checkDataDirs(opts.dataDirs ?? []);
   const f = readScenarioFile(file);
-  const base = readScenario(parseText(f.text, file), file, opts, [f.realPath]);
-  // Parsed again rather than copied: validation filled defaults into the first document in place.
-  const parsed = parseText(f.text, file);
-  const raw = parsed.data as Obj;
+  const parsed = parseText(f.text, file, f.bytes.length);
+  // Variants merge into the scenario as written, but validation fills defaults into the data in
+  // place: a scenario with variants keeps a copy made first (the file is read and parsed once).
+  const data = parsed.data;
+  const raw = (data !== null && typeof data === 'object' && !Array.isArray(data) && data.variants !== undefined ? structuredClone(data) : data) as Obj;
+  const base = readScenario(parsed, file, opts, [f.realPath]);
   const list = (raw.variants as Obj[] | undefined) ?? [];
   const names = new Map<string, string>();
   const variants = list.map((v, i) => {

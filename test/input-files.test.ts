@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { formatServerTime } from '../engine/time.js';
 import { InputError } from '../sim/input-error.js';
-import { MAX_PRICE_FILE_BYTES, MAX_SCENARIO_BYTES } from '../sim/limits.js';
+import { MAX_JSON_SCENARIO_BYTES, MAX_PRICE_FILE_BYTES, MAX_SCENARIO_BYTES } from '../sim/limits.js';
 import { type LoadOptions, loadScenario } from '../sim/scenario.js';
 import { ROOT, scenarioPath } from './helpers.js';
 
@@ -69,13 +69,34 @@ describe('size bounds are checked before reading', () => {
     closeSync(fd);
   };
 
-  it(`a scenario of ${MAX_SCENARIO_BYTES} bytes and one more`, () => {
+  it(`a scenario of ${MAX_JSON_SCENARIO_BYTES} bytes and one more (the JSON limit)`, () => {
     const { dir } = folder();
-    sparse(join(dir, 'big.json'), MAX_SCENARIO_BYTES + 1);
-    expect(refusal(join(dir, 'big.json')).expected).toBe(`the scenario file "${join(dir, 'big.json')}" is ${MAX_SCENARIO_BYTES + 1} bytes, above the limit of 1 MiB (see docs/input-limits.md)`);
-    // At the bound itself the file is read (and then refused for what it holds: zero bytes are not UTF-8 JSON).
-    sparse(join(dir, 'at.json'), MAX_SCENARIO_BYTES);
-    expect(refusal(join(dir, 'at.json')).expected).not.toContain('above the limit');
+    sparse(join(dir, 'big.json'), MAX_JSON_SCENARIO_BYTES + 1);
+    expect(refusal(join(dir, 'big.json')).expected).toBe(`the scenario file "${join(dir, 'big.json')}" is ${MAX_JSON_SCENARIO_BYTES + 1} bytes, above the limit of 32 MiB for a JSON scenario, 1 MiB for YAML (see docs/input-limits.md)`);
+    // At the bound itself the file is read (and then refused for what it holds: zero bytes are neither JSON nor allowed that long as YAML).
+    sparse(join(dir, 'at.json'), MAX_JSON_SCENARIO_BYTES);
+    expect(refusal(join(dir, 'at.json')).expected).toBe(`the scenario file is ${MAX_JSON_SCENARIO_BYTES} bytes and it is not valid JSON: a YAML scenario may be at most 1 MiB, a JSON one 32 MiB (see docs/input-limits.md)`);
+  });
+
+  it(`a scenario above ${MAX_SCENARIO_BYTES} bytes (the YAML limit) is read only when it is JSON`, () => {
+    const { dir, scenario } = folder();
+    // Valid JSON past the YAML limit: accepted, the same scenario as without the padding.
+    const json = readFileSync(scenario, 'utf8');
+    const padded = json.replace('{', `{${' '.repeat(MAX_SCENARIO_BYTES)}`);
+    writeFileSync(join(dir, 'padded.json'), padded);
+    expect(loadScenario(join(dir, 'padded.json')).hash).toBe(loadScenario(scenario).hash);
+    // The same size as YAML is refused, naming both limits.
+    writeFileSync(join(dir, 'padded.yaml'), stringify(base) + `#${' '.repeat(MAX_SCENARIO_BYTES)}\n`);
+    const size = readFileSync(join(dir, 'padded.yaml')).length;
+    expect(refusal(join(dir, 'padded.yaml')).expected).toBe(`the scenario file is ${size} bytes and it is not valid JSON: a YAML scenario may be at most 1 MiB, a JSON one 32 MiB (see docs/input-limits.md)`);
+    // JSON with a syntax error past the YAML limit: refused with the line where JSON stops.
+    writeFileSync(join(dir, 'broken.json'), padded.replace(/\}\s*$/, ',}'));
+    const e = refusal(join(dir, 'broken.json'));
+    expect(e.expected).toMatch(/^the scenario file is \d+ bytes and it is not valid JSON \(line \d+\): a YAML scenario may be at most 1 MiB, a JSON one 32 MiB/);
+    expect(e.line).toBe(padded.split('\n').length);
+    // Within the YAML limit nothing changes: YAML is read as YAML.
+    writeFileSync(join(dir, 'small.yaml'), stringify(base));
+    expect(loadScenario(join(dir, 'small.yaml')).hash).toBe(loadScenario(scenario).hash);
   });
 
   it(`a price file above ${MAX_PRICE_FILE_BYTES} bytes`, () => {
