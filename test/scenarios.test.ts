@@ -215,3 +215,19 @@ describe('a detached investor is measured over its membership only', () => {
     expect(sum.master.timeWeightedReturn).toBe(0.2);
   });
 });
+
+describe('variants start from the scenario as written, not as validated', () => {
+  // The base leaves `allocation` to its default (equity, for its block master); a variant that makes
+  // the master a signal master must get a signal master's default (proportional), which it would
+  // not if it were laid over the base after validation had filled the base's default in.
+  it('a variant switching to a signal master gets the signal default allocation, the base keeps equity', () => {
+    const s = JSON.parse(readFileSync(scenarioPath('seed001-profit-distribution.json'), 'utf8'));
+    delete s.program.allocation;
+    s.variants = [{ name: 'signal', program: { structure: 'signal', masterDeposit: '10000' } }];
+    const dir = mkdtempSync(join(tmpdir(), 'mamlab-variants-'));
+    writeFileSync(join(dir, 's.json'), JSON.stringify(s));
+    const v = loadVariants(join(dir, 's.json'));
+    expect([v.base.structure, v.base.allocation]).toEqual(['block', 'equity']);
+    expect(v.variants.map((x) => [x.name, x.scenario.structure, x.scenario.allocation])).toEqual([['signal', 'signal', 'proportional']]);
+  });
+});
