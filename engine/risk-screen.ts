@@ -108,6 +108,24 @@ export interface Held {
   screen?: { readonly volume: unknown; readonly lots: number; readonly open: number };
 }
 
+/**
+ * An account's equity and used margin as linear functions of its symbols' quotes, built once
+ * after its positions change and then evaluated at each quote with a few multiplications (most
+ * accounts hold one or two symbols quoted in USD). Each leg: `long` and `short` are contract
+ * units (lots × contract size) valued at bid and ask; the used margin is `fixed` plus `perMid`
+ * times the mid of `marginSymbol`.
+ */
+interface LinearForm {
+  readonly version: number;
+  /** Σ over shorts of size × open − Σ over longs of size × open (the P&L's constant part). */
+  readonly k: number;
+  /** Σ |size × open|: the scale of that part, for the slack. */
+  readonly o: number;
+  readonly abs: number;
+  readonly usedAbs: number;
+  readonly legs: ReadonlyArray<{ readonly symbol: string; readonly long: number; readonly short: number; readonly fixed: number; readonly perMid: number; readonly marginSymbol: string }>;
+}
+
 /** An account's doubles, read again only when the exact value behind one changes. */
 interface AccountSlots {
   readonly balance: DoubleSlot;
@@ -117,6 +135,9 @@ interface AccountSlots {
   readonly week: DoubleSlot;
   lowRef: unknown;
   lowLevel: number;
+  /** Its linear form (null: its conversions make it non-linear, so `equity` and `used` are used). */
+  form?: LinearForm | null;
+  formVersion?: number;
 }
 
 export class RiskScreen {
@@ -173,6 +194,78 @@ export class RiskScreen {
       p.screen = m;
     }
     return m;
+  }
+
+  /**
+   * The account's equity and used margin at the current quotes from its linear form, which is
+   * rebuilt when `version` (the risk checks' count of changes other than quotes) has moved since it
+   * was built. The same values and slack as `equity` and `used` (sums in another order, far inside
+   * REL); undefined when a quote is missing, null when a conversion makes the form non-linear.
+   */
+  linear(account: string, positions: readonly Held[], version: number): { equity: Range; used: Range | undefined } | undefined | null {
+    const slots = this.slots(account);
+    let form = slots.form;
+    if (form === undefined || (form !== null && form.version !== version) || (form === null && slots.formVersion !== version)) {
+      form = this.buildForm(positions, version);
+      slots.form = form;
+      slots.formVersion = version;
+    }
+    if (form === null) return null;
+    const bal = slots.balance.of(this.ctx.balance(account).value);
+    let x = bal + form.k;
+    let scale = Math.abs(bal) + form.o;
+    let total = 0;
+    for (const leg of form.legs) {
+      const q = this.ctx.quote(leg.symbol);
+      if (!q) return undefined;
+      x += leg.long * q.bid - leg.short * q.ask;
+      scale += leg.long * q.bid + leg.short * q.ask;
+      const m = leg.marginSymbol === leg.symbol ? q : this.ctx.quote(leg.marginSymbol);
+      if (!m) return undefined;
+      total += leg.fixed + leg.perMid * ((m.bid + m.ask) / 2);
+    }
+    return { equity: around(x, scale, form.abs), used: form.legs.length === 0 ? undefined : around(total, total, form.usedAbs) };
+  }
+
+  private buildForm(positions: readonly Held[], version: number): LinearForm | null {
+    let k = 0, o = 0;
+    const legs = new Map<string, { long: number; short: number; lotsLong: number; lotsShort: number }>();
+    for (const p of positions) {
+      if (this.ctx.conversion(p.symbol).kind !== 'identity') return null;
+      const h = RiskScreen.held(p);
+      const size = h.lots * this.symbol(p.symbol).size;
+      const l = legs.get(p.symbol) ?? { long: 0, short: 0, lotsLong: 0, lotsShort: 0 };
+      if (p.side === 'buy') {
+        l.long += size;
+        l.lotsLong += h.lots;
+        k -= size * h.open;
+      } else {
+        l.short += size;
+        l.lotsShort += h.lots;
+        k += size * h.open;
+      }
+      o += Math.abs(size * h.open);
+      legs.set(p.symbol, l);
+    }
+    const out: Array<LinearForm['legs'][number]> = [];
+    for (const [symbol, l] of legs) {
+      const policy = this.ctx.hedgedMargin;
+      const lots = policy === 'none' ? l.lotsLong + l.lotsShort : policy === 'larger-leg' ? Math.max(l.lotsLong, l.lotsShort) : Math.abs(l.lotsLong - l.lotsShort) + Math.min(l.lotsLong, l.lotsShort) / 2;
+      const s = this.symbol(symbol);
+      const amount = (s.size / s.leverage) * lots;
+      let fixed = 0, perMid = 0, marginSymbol = symbol;
+      if (s.marginMode === 'forex') {
+        const base = this.ctx.baseConversion(symbol);
+        if (!base) perMid = amount;
+        else if (base.kind === 'identity') fixed = amount;
+        else if (base.kind === 'multiply') {
+          perMid = amount;
+          marginSymbol = base.symbol;
+        } else return null;
+      } else perMid = amount;
+      out.push({ symbol, long: l.long, short: l.short, fixed, perMid, marginSymbol });
+    }
+    return { version, k, o, abs: this.ctx.halfQuantum * positions.length, usedAbs: this.ctx.halfQuantum * out.length, legs: out };
   }
 
   /** A quote-currency amount in USD, as QuoteBook.toAccount converts it; with the scale of its error. */

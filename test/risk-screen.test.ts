@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
 import { MemorySink } from '../engine/events.js';
 import type { JournalEntry } from '../engine/journal.js';
-import { around, drawdownQuiet, levelRange, lossQuiet, surelyAbove } from '../engine/risk-screen.js';
+import { around, drawdownQuiet, levelRange, lossQuiet, RiskScreen, surelyAbove } from '../engine/risk-screen.js';
 import { runScenario } from '../sim/runner.js';
 import { loadScenario, loadVariants } from '../sim/scenario.js';
 import { scenarioPath } from './helpers.js';
-import { EURUSD, JP225, USDJPY, at, riskProgram, riskTerms } from './risk-fixtures.js';
+import { EURUSD, JP225, US30, USDJPY, at, riskProgram, riskTerms } from './risk-fixtures.js';
 import { Money, Volume } from '../engine/values.js';
 
 function record(s: ReturnType<typeof loadScenario>, exactRisk: boolean) {
@@ -163,5 +163,48 @@ describe('the master hard stop behind the screen (issue 13)', () => {
     const events = run(false);
     expect(events.filter((e) => e.kind === 'hard-stop').map((e) => [e.time, e.amount?.toString()])).toEqual([[at(4, 14), '8990']]);
     expect(JSON.stringify(events)).toBe(JSON.stringify(run(true)));
+  });
+});
+
+describe("an account's linear form gives the screen's equity and margin ranges (issue 13)", () => {
+  // Positions in EURUSD (forex margin: 100,000 / 100 EUR a lot at EURUSD's mid) and US30 (CFD
+  // margin: price / 100 a lot), any side, size and open price, at any quotes: the exact equity
+  // (balance + Σ ±lots × contract × (mark − open), marks at bid for longs and ask for shorts) and
+  // used margin (Σ lots × contract / 100 × mid, no hedging relief) lie inside the ranges the linear
+  // form gives, and inside those of the position-by-position path it stands in for.
+  const insts = new Map([[EURUSD.symbol, EURUSD], [US30.symbol, US30]]);
+  const pos = fc.record({
+    symbol: fc.constantFrom('EURUSD', 'US30'), side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
+    lots: fc.integer({ min: 1, max: 5000 }).map((n) => new Dec(n).div(100)), open: fc.integer({ min: 1, max: 4_000_000 }),
+  });
+  it('contains the exact values, as the position-by-position path does', () => {
+    fc.assert(fc.property(fc.array(pos, { maxLength: 6 }), fc.integer({ min: 50_000, max: 200_000 }), fc.integer({ min: 10_000, max: 4_000_000 }), fc.integer({ min: 0, max: 500 }), fc.integer({ min: -1e9, max: 1e9 }), (ps, eur, us30, spread, bal) => {
+      const px = (sym: string, n: number): Dec => (sym === 'EURUSD' ? new Dec(n).div(1e5) : new Dec(n).div(10));
+      const quotes = new Map([['EURUSD', { bid: px('EURUSD', eur), ask: px('EURUSD', eur + spread) }], ['US30', { bid: px('US30', us30), ask: px('US30', us30 + spread) }]]);
+      const balance = new Dec(bal).div(100);
+      const held = ps.map((p) => ({ symbol: p.symbol, side: p.side, volume: { value: p.lots }, openPrice: { value: px(p.symbol, p.open) } }));
+      const screen = new RiskScreen({
+        halfQuantum: 0.51e-7, conversionSide: 'mid', hedgedMargin: 'none',
+        instrument: (s) => insts.get(s)!, quote: (s) => ({ bid: quotes.get(s)!.bid.toNumber(), ask: quotes.get(s)!.ask.toNumber() }),
+        conversion: () => ({ kind: 'identity' }), baseConversion: (s) => (s === 'EURUSD' ? { kind: 'multiply', symbol: 'EURUSD' } : undefined),
+        leverage: () => new Dec(100), balance: () => ({ value: balance }),
+      });
+      let equity = balance, used = new Dec(0);
+      for (const p of held) {
+        const inst = insts.get(p.symbol)!, q = quotes.get(p.symbol)!;
+        const mark = p.side === 'buy' ? q.bid : q.ask;
+        equity = equity.plus(p.volume.value.times(inst.contractSize).times(mark.minus(p.openPrice.value)).times(p.side === 'buy' ? 1 : -1));
+        used = used.plus(p.volume.value.times(inst.contractSize).div(100).times(q.bid.plus(q.ask).div(2)));
+      }
+      const lin = screen.linear('a', held, 1);
+      expect(lin).not.toBeNull();
+      const inRange = (r: { lo: number; hi: number } | undefined, x: Dec) => r !== undefined && r.lo <= x.toNumber() && x.toNumber() <= r.hi;
+      expect(inRange(lin!.equity, equity)).toBe(true);
+      expect(inRange(screen.equity('a', held), equity)).toBe(true);
+      if (held.length > 0) {
+        expect(inRange(lin!.used, used)).toBe(true);
+        expect(inRange(screen.used(held), used)).toBe(true);
+      }
+    }), { numRuns: 3000 });
   });
 });
