@@ -59,6 +59,13 @@ export class Journal {
     return e;
   }
 
+  /** The balance as the journal holds it (no Money made: the risk screen reads every account's at every quote). */
+  balanceValue(id: string): Dec {
+    const b = this.balances.get(id);
+    if (b === undefined) throw new Error(`journal: unknown account ${id}`);
+    return b;
+  }
+
   balance(id: string): Money {
     const b = this.balances.get(id);
     if (b === undefined) throw new Error(`journal: unknown account ${id}`);

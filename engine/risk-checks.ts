@@ -44,7 +44,7 @@ export class RiskChecks {
       conversion: (symbol) => s.conversions.get(symbol)!,
       baseConversion: (symbol) => s.baseConversions.get(symbol),
       leverage: (inst) => leverageFor(config.risk!.leverage, inst),
-      balance: (account) => s.journal.balance(account),
+      balance: (account) => s.journal.balanceValue(account),
     });
   }
 
@@ -60,7 +60,8 @@ export class RiskChecks {
     if (!this.hardStopQuiet(risk)) this.p.limits.checkHardStop(time);
     const before = this.changes;
     const exact = this.s.config.exactRisk;
-    for (const acc of [...this.s.accounts.values()]) {
+    // Accounts open only in actions (joins, clients), never during a check: the map is read as it is.
+    for (const acc of this.s.accounts.values()) {
       if (acc.kind === 'house') continue;
       // Nothing it reads moved since its last check (a change during this loop makes the rest look again).
       if (!exact && this.changes === this.seenChanges && !this.moved(acc)) continue;

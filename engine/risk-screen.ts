@@ -96,7 +96,7 @@ export interface ScreenContext {
   /** How a forex-margined symbol's base currency converts (undefined: through its own quote). */
   baseConversion(symbol: string): Conversion | undefined;
   leverage(inst: Instrument): Dec;
-  balance(account: string): { readonly value: Dec };
+  balance(account: string): Dec;
 }
 
 /** A position as the screen needs it; `screen` is the screen's own memo of its doubles. */
@@ -211,7 +211,7 @@ export class RiskScreen {
       slots.formVersion = version;
     }
     if (form === null) return null;
-    const bal = slots.balance.of(this.ctx.balance(account).value);
+    const bal = slots.balance.of(this.ctx.balance(account));
     let x = bal + form.k;
     let scale = Math.abs(bal) + form.o;
     let total = 0;
@@ -283,7 +283,7 @@ export class RiskScreen {
 
   /** The account's equity: its balance plus each position's open P&L in USD (each rounded to the quantum by the exact path). */
   equity(account: string, positions: readonly Held[]): Range | undefined {
-    let x = this.slots(account).balance.of(this.ctx.balance(account).value);
+    let x = this.slots(account).balance.of(this.ctx.balance(account));
     let scale = Math.abs(x);
     let abs = 0;
     for (const p of positions) {

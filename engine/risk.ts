@@ -56,6 +56,8 @@ export class PerformanceIndex {
   private units = new Dec(0);
   private peak = new Dec(1);
   private readonly start: Record<LimitPeriod, Dec> = { day: new Dec(1), week: new Dec(1) };
+  /** `state()`'s object, made again only after a field changes (the screen reads it at every quote). */
+  private snapshot?: { readonly units: Dec; readonly peak: Dec; readonly day: Dec; readonly week: Dec };
 
   /** The index at `equity` (1 before any money came in). */
   value(equity: Dec): Dec {
@@ -72,15 +74,20 @@ export class PerformanceIndex {
       this.units = after.isPositive() ? after : new Dec(0);
       this.peak = new Dec(1);
       this.start.day = this.start.week = new Dec(1);
+      this.snapshot = undefined;
       return;
     }
     this.units = Dec.max(0, this.units.plus(amount.div(v)));
+    this.snapshot = undefined;
   }
 
   /** Records the index at `equity` for the drawdown peak, and returns it. */
   observe(equity: Dec): Dec {
     const v = this.value(equity);
-    if (v.gt(this.peak)) this.peak = v;
+    if (v.gt(this.peak)) {
+      this.peak = v;
+      this.snapshot = undefined;
+    }
     return v;
   }
 
@@ -97,15 +104,17 @@ export class PerformanceIndex {
   /** A new day (and, on Monday, week) starts at the current index. */
   startPeriod(equity: Dec, period: LimitPeriod): void {
     this.start[period] = this.value(equity);
+    this.snapshot = undefined;
   }
 
   /** The index's state, for the float screen of the risk checks (risk-screen.ts): each field is replaced, never changed in place. */
   state(): { readonly units: Dec; readonly peak: Dec; readonly day: Dec; readonly week: Dec } {
-    return { units: this.units, peak: this.peak, day: this.start.day, week: this.start.week };
+    return (this.snapshot ??= { units: this.units, peak: this.peak, day: this.start.day, week: this.start.week });
   }
 
   /** After a pause the drawdown is measured from here again. */
   resetPeak(equity: Dec): void {
     this.peak = this.value(equity);
+    this.snapshot = undefined;
   }
 }

@@ -187,7 +187,7 @@ describe("an account's linear form gives the screen's equity and margin ranges (
         halfQuantum: 0.51e-7, conversionSide: 'mid', hedgedMargin: 'none',
         instrument: (s) => insts.get(s)!, quote: (s) => ({ bid: quotes.get(s)!.bid.toNumber(), ask: quotes.get(s)!.ask.toNumber() }),
         conversion: () => ({ kind: 'identity' }), baseConversion: (s) => (s === 'EURUSD' ? { kind: 'multiply', symbol: 'EURUSD' } : undefined),
-        leverage: () => new Dec(100), balance: () => ({ value: balance }),
+        leverage: () => new Dec(100), balance: () => balance,
       });
       let equity = balance, used = new Dec(0);
       for (const p of held) {
