@@ -2,8 +2,9 @@
 // withdrawals redeem them at NAV per unit = pool equity / units outstanding, so flows under
 // open positions never shift results between members.
 import { Dec } from './decimal.js';
-import { type Quantum, ceilToQuantum, truncToQuantum } from './quantum.js';
+import { type Quantum, ceilToQuantum, fromQuanta, toQuanta, truncToQuantum } from './quantum.js';
 import { type ResidualRule, splitAmount } from './split.js';
+import { splitQuantaF64 } from './split-fast.js';
 import { Money, Units } from './values.js';
 
 export class UnitRegister {
@@ -13,6 +14,11 @@ export class UnitRegister {
    * founding a pool of n members cost n²). Decimal sums at 80 digits are exact, so this is the sum.
    */
   private outstanding = Units.zero;
+  /** Members in first-subscription order, each one's place in it, and its units in quanta there (see `values`). */
+  private readonly order: string[] = [];
+  private readonly position = new Map<string, number>();
+  private weights = new Float64Array(16);
+  private safe = true;
   /** Units held by each member group (see `groupOf`), kept as units are issued and redeemed. */
   private readonly groups = new Map<string, Units>();
 
@@ -63,6 +69,7 @@ export class UnitRegister {
     this.units.set(investor, this.holding(investor).plus(u));
     this.outstanding = this.outstanding.plus(u);
     this.addToGroup(investor, u);
+    this.weigh(investor);
   }
 
   redeem(investor: string, u: Units): void {
@@ -71,10 +78,21 @@ export class UnitRegister {
     this.units.set(investor, left);
     this.outstanding = this.outstanding.minus(u);
     this.addToGroup(investor, u.neg());
+    this.weigh(investor);
   }
 
-  /** Each member's share of pool equity: a conserving split by units, summing to the equity exactly. */
-  values(poolEquity: Money, rule: ResidualRule): Map<string, Money> {
+  /**
+   * Each member's share of pool equity: a conserving split by units, summing to the equity exactly.
+   * Holdings are on the quantum, so the split runs on each member's units in quanta, kept as units
+   * change (the split only compares weights' ratios: the same parts as any common scale); members
+   * in first-subscription order, those holding nothing weighing 0 (they get nothing and take no
+   * residual, as if left out). A member's Money is made when asked for: a flow or a row of one
+   * member in a pool of 10,000 reads one value, not 10,000.
+   */
+  values(poolEquity: Money, rule: ResidualRule): ReadonlyMap<string, Money> {
+    const n = this.order.length;
+    const fast = n > 0 && this.safe ? splitQuantaF64(Number(toQuanta(poolEquity.value, this.q)), this.weights.subarray(0, n), rule) : undefined;
+    if (fast) return new MemberValues(this.order, this.position, this.units, fast.parts, this.q);
     const ids = this.members();
     const out = new Map<string, Money>();
     if (ids.length === 0) return out;
@@ -82,4 +100,42 @@ export class UnitRegister {
     ids.forEach((id, i) => out.set(id, new Money(s.parts[i]!)));
     return out;
   }
+
+  /** Keeps a member's weight (its units in quanta) for `values`; a weight past 2^53 sends `values` the exact way. */
+  private weigh(investor: string): void {
+    let i = this.position.get(investor);
+    if (i === undefined) {
+      i = this.order.length;
+      this.order.push(investor);
+      this.position.set(investor, i);
+      if (i === this.weights.length) {
+        const grown = new Float64Array(Math.max(16, this.weights.length * 2));
+        grown.set(this.weights);
+        this.weights = grown;
+      }
+    }
+    const w = Number(toQuanta(this.holding(investor).value, this.q));
+    if (!Number.isSafeInteger(w)) this.safe = false;
+    this.weights[i] = w;
+  }
+}
+
+/** Pool members' values from one split, made into Money as they are read (see UnitRegister.values). */
+class MemberValues implements ReadonlyMap<string, Money> {
+  constructor(
+    private readonly order: readonly string[], private readonly position: ReadonlyMap<string, number>,
+    private readonly units: ReadonlyMap<string, Units>, private readonly parts: Float64Array, private readonly q: Quantum,
+  ) {}
+  private holds(id: string): boolean { return this.units.get(id)?.isPositive() ?? false; }
+  get(id: string): Money | undefined {
+    const i = this.position.get(id);
+    return i === undefined || !this.holds(id) ? undefined : new Money(fromQuanta(BigInt(this.parts[i]!), this.q));
+  }
+  has(id: string): boolean { return this.position.has(id) && this.holds(id); }
+  get size(): number { return this.order.filter((id) => this.holds(id)).length; }
+  *entries(): MapIterator<[string, Money]> { for (const id of this.order) if (this.holds(id)) yield [id, this.get(id)!]; }
+  *keys(): MapIterator<string> { for (const [id] of this.entries()) yield id; }
+  *values(): MapIterator<Money> { for (const [, v] of this.entries()) yield v; }
+  [Symbol.iterator](): MapIterator<[string, Money]> { return this.entries(); }
+  forEach(fn: (value: Money, key: string, map: ReadonlyMap<string, Money>) => void): void { for (const [id, v] of this.entries()) fn(v, id, this); }
 }

@@ -53,7 +53,7 @@ export class Valuation {
     return acc ? bal.plus(this.floatingOf(acc)) : bal;
   }
 
-  memberValues(): Map<string, Money> {
+  memberValues(): ReadonlyMap<string, Money> {
     if (!this.s.units || !this.s.config.pool) return new Map();
     return this.s.units.values(this.equity(this.s.config.pool.id), this.s.config.policies.residualRule);
   }
