@@ -84,13 +84,15 @@ export class UnitRegister {
   /**
    * Each member's share of pool equity: a conserving split by units, summing to the equity exactly.
    * Holdings are on the quantum, so the split runs on each member's units in quanta, kept as units
-   * change (the split only compares weights' ratios: the same parts as any common scale); members
+   * change (the split compares only the weights' ratios, so every common scale gives the same parts); members
    * in first-subscription order, those holding nothing weighing 0 (they get nothing and take no
    * residual, as if left out). A member's Money is made when asked for: a flow or a row of one
    * member in a pool of 10,000 reads one value, not 10,000.
    */
   values(poolEquity: Money, rule: ResidualRule): ReadonlyMap<string, Money> {
     const n = this.order.length;
+    // No units out: nobody to value (a pool's leftover equity belongs to no member).
+    if (this.outstanding.isZero()) return new Map();
     const fast = n > 0 && this.safe ? splitQuantaF64(Number(toQuanta(poolEquity.value, this.q)), this.weights.subarray(0, n), rule) : undefined;
     if (fast) return new MemberValues(this.order, this.position, this.units, fast.parts, this.q);
     const ids = this.members();

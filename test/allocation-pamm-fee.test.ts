@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
 import { UnitRegister } from '../engine/pamm.js';
+import { type ResidualRule, splitAmount } from '../engine/split.js';
 import { type FeeState, type FeeTerms, NEW_FEE_STATE, afterDeposit, crystallizeExit, crystallizePeriod, crystallizeWithdrawal, cumulativeResult } from '../engine/performance-fee.js';
 import { DEFAULT_QUANTUM as q } from '../engine/quantum.js';
 import { Money, Units } from '../engine/values.js';
@@ -30,6 +31,28 @@ describe('PAMM units at NAV', () => {
     // paying 100 out of equity 900 over 7 units: 100 × 7 / 900 = 0.7777777… → 0.7777778
     expect(reg.unitsToRedeem('a', Money.of('100'), Money.of('900')).toString()).toBe('0.7777778');
     expect(reg.unitsToRedeem('a', Money.of('5000'), Money.of('900')).toString()).toBe('7');
+  });
+
+  it('values members by the conserving split of the pool over the holders, in subscription order, leaving out members who hold nothing', () => {
+    const step = fc.record({ who: fc.constantFrom('a', 'b', 'c', 'd', 'e'), units: fc.integer({ min: 0, max: 100_000_000 }), redeem: fc.boolean() });
+    const rule = fc.constantFrom<ResidualRule>('largest-remainder', 'largest-account-first', 'list-order');
+    fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), fc.integer({ min: -1e12, max: 1e12 }), rule, (steps, equity, r) => {
+      const reg = new UnitRegister(new Dec(1), q);
+      const order: string[] = [];
+      for (const s of steps) {
+        const u = new Units(new Dec(s.units).div(1e7));
+        if (s.redeem) reg.redeem(s.who, u.min(reg.holding(s.who)));
+        else reg.issue(s.who, u);
+        if (!order.includes(s.who)) order.push(s.who);
+      }
+      const holders = order.filter((id) => reg.holding(id).isPositive());
+      const pool = Money.of(new Dec(equity).div(1e7));
+      const values = reg.values(pool, r);
+      // The reference: the conserving split (split.ts) over the holders' units, in subscription order.
+      const expected = holders.length ? splitAmount(pool.value, holders.map((id) => reg.holding(id).value), q, r).parts.map((d) => d.toString()) : [];
+      expect([...values].map(([id, m]) => [id, m.toString()])).toEqual(holders.map((id, i) => [id, expected[i]]));
+      for (const id of order) expect(values.get(id)?.toString()).toBe(holders.includes(id) ? expected[holders.indexOf(id)] : undefined);
+    }), { numRuns: 1000 });
   });
 
   it('keeps each group\'s units (members by referrer) as the sum of its members\' holdings through any issues and redemptions', () => {
