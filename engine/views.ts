@@ -29,15 +29,37 @@ export interface InvestorSnapshot {
   readonly units?: Units;
 }
 
+/**
+ * The ids of `only` that `map` holds, in the map's order (the program's: the order rows are
+ * written in), without walking the whole map when `only` is a few of many: a row at one
+ * investor's own event in a program of 11,000 looks at that investor. Ids are only ever added
+ * to these maps, so each one's place is kept until the map grows.
+ */
+class Order {
+  private place = new Map<string, number>();
+  constructor(private readonly map: ReadonlyMap<string, unknown>) {}
+  of(only: ReadonlySet<string>): string[] {
+    if (only.size * 4 >= this.map.size) return [...this.map.keys()].filter((id) => only.has(id));
+    if (this.place.size !== this.map.size) this.place = new Map([...this.map.keys()].map((id, i) => [id, i]));
+    return [...only].filter((id) => this.place.has(id)).sort((a, b) => this.place.get(a)! - this.place.get(b)!);
+  }
+}
+
 export class Views {
-  constructor(private readonly s: ProgramState, private readonly p: Parts) {}
+  private readonly accountOrder: Order;
+  private readonly investorOrder: Order;
+
+  constructor(private readonly s: ProgramState, private readonly p: Parts) {
+    this.accountOrder = new Order(s.accountKinds);
+    this.investorOrder = new Order(s.investors);
+  }
 
   /** Every account's balance, equity and open volume (`only`: those accounts). */
   accountSnapshots(only?: ReadonlySet<string>): AccountSnapshot[] {
     this.p.execution.flush();
     const out: AccountSnapshot[] = [];
-    for (const [id, kind] of this.s.accountKinds) {
-      if (only && !only.has(id)) continue;
+    for (const id of only ? this.accountOrder.of(only) : this.s.accountKinds.keys()) {
+      const kind = this.s.accountKinds.get(id)!;
       const acc = this.s.accounts.get(id);
       const balance = this.s.journal.balance(id);
       const floating = acc ? this.p.valuation.floatingOf(acc) : Money.zero;
@@ -50,7 +72,7 @@ export class Views {
   /** Every investor's equity, marks and units (`only`: those investors; the pool's split is computed only when one of them is a member). */
   investorSnapshots(only?: ReadonlySet<string>): InvestorSnapshot[] {
     this.p.execution.flush();
-    const chosen = only ? [...this.s.investors.values()].filter((inv) => only.has(inv.id)) : [...this.s.investors.values()];
+    const chosen = only ? this.investorOrder.of(only).map((id) => this.s.investors.get(id)!) : [...this.s.investors.values()];
     const values = chosen.some((inv) => inv.model === 'pamm') ? this.p.valuation.memberValues() : new Map<string, Money>();
     return chosen.map((inv) => ({
       id: inv.id, model: inv.model, manager: inv.manager, active: inv.active, detached: inv.detached,

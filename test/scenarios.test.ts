@@ -231,3 +231,21 @@ describe('variants start from the scenario as written, not as validated', () => 
     expect(v.variants.map((x) => [x.name, x.scenario.structure, x.scenario.allocation])).toEqual([['signal', 'signal', 'proportional']]);
   });
 });
+
+describe('snapshots of a few accounts or investors come in program order', () => {
+  // Rows of an instant are written in the program's order whatever order the touched ids come in;
+  // with a few ids among many, the snapshot looks them up rather than walking every investor.
+  it('investors and accounts asked for out of order come back in joining order', () => {
+    const s = JSON.parse(readFileSync(scenarioPath('seed001-profit-distribution.json'), 'utf8'));
+    for (let i = 4; i <= 20; i++) s.investors.push({ id: `extra-${i}`, model: 'pamm', deposit: '100' });
+    const dir = mkdtempSync(join(tmpdir(), 'mamlab-order-'));
+    writeFileSync(join(dir, 's.json'), JSON.stringify(s));
+    let p: Program | undefined;
+    checkedRun(join(dir, 's.json'), (prog) => (p = prog));
+    const ids = (xs: ReadonlyArray<{ id: string }>) => xs.map((x) => x.id);
+    expect(ids(p!.investorSnapshots(new Set(['extra-17', 'investor-2', 'extra-5', 'nobody'])))).toEqual(['investor-2', 'extra-5', 'extra-17']);
+    const all = ids(p!.accountSnapshots());
+    const picked = [all[5]!, all[1]!];
+    expect(ids(p!.accountSnapshots(new Set(picked)))).toEqual([all[1], all[5]]);
+  });
+});
