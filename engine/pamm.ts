@@ -90,11 +90,12 @@ export class UnitRegister {
    * member in a pool of 10,000 reads one value, not 10,000.
    */
   values(poolEquity: Money, rule: ResidualRule): ReadonlyMap<string, Money> {
-    const n = this.order.length;
     // No units out: nobody to value (a pool's leftover equity belongs to no member).
     if (this.outstanding.isZero()) return new Map();
-    const fast = n > 0 && this.safe ? splitQuantaF64(Number(toQuanta(poolEquity.value, this.q)), this.weights.subarray(0, n), rule) : undefined;
-    if (fast) return new MemberValues(this.order, this.position, this.units, fast.parts, this.q);
+    // A copy: the values stay those of this moment when units move afterwards, as a Map's would.
+    const weights = this.weights.slice(0, this.order.length);
+    const fast = this.safe ? splitQuantaF64(Number(toQuanta(poolEquity.value, this.q)), weights, rule) : undefined;
+    if (fast) return new MemberValues(this.order, this.position, weights, fast.parts, this.q);
     const ids = this.members();
     const out = new Map<string, Money>();
     if (ids.length === 0) return out;
@@ -122,20 +123,29 @@ export class UnitRegister {
   }
 }
 
-/** Pool members' values from one split, made into Money as they are read (see UnitRegister.values). */
+/**
+ * Pool members' values from one split, made into Money as they are read (see UnitRegister.values).
+ * The members are the first `weights.length` of `order` (later ones joined after the split), those
+ * with a weight above 0 holding units at that moment.
+ */
 class MemberValues implements ReadonlyMap<string, Money> {
   constructor(
     private readonly order: readonly string[], private readonly position: ReadonlyMap<string, number>,
-    private readonly units: ReadonlyMap<string, Units>, private readonly parts: Float64Array, private readonly q: Quantum,
+    private readonly weights: Float64Array, private readonly parts: Float64Array, private readonly q: Quantum,
   ) {}
-  private holds(id: string): boolean { return this.units.get(id)?.isPositive() ?? false; }
-  get(id: string): Money | undefined {
+  private indexOf(id: string): number | undefined {
     const i = this.position.get(id);
-    return i === undefined || !this.holds(id) ? undefined : new Money(fromQuanta(BigInt(this.parts[i]!), this.q));
+    return i !== undefined && i < this.weights.length && this.weights[i]! > 0 ? i : undefined;
   }
-  has(id: string): boolean { return this.position.has(id) && this.holds(id); }
-  get size(): number { return this.order.filter((id) => this.holds(id)).length; }
-  *entries(): MapIterator<[string, Money]> { for (const id of this.order) if (this.holds(id)) yield [id, this.get(id)!]; }
+  get(id: string): Money | undefined {
+    const i = this.indexOf(id);
+    return i === undefined ? undefined : new Money(fromQuanta(BigInt(this.parts[i]!), this.q));
+  }
+  has(id: string): boolean { return this.indexOf(id) !== undefined; }
+  get size(): number { return this.weights.filter((w) => w > 0).length; }
+  *entries(): MapIterator<[string, Money]> {
+    for (let i = 0; i < this.weights.length; i++) if (this.weights[i]! > 0) yield [this.order[i]!, new Money(fromQuanta(BigInt(this.parts[i]!), this.q))];
+  }
   *keys(): MapIterator<string> { for (const [id] of this.entries()) yield id; }
   *values(): MapIterator<Money> { for (const [, v] of this.entries()) yield v; }
   [Symbol.iterator](): MapIterator<[string, Money]> { return this.entries(); }

@@ -55,6 +55,18 @@ describe('PAMM units at NAV', () => {
     }), { numRuns: 1000 });
   });
 
+  it('values are those of the moment they were taken: later redemptions and new members do not change them', () => {
+    const reg = new UnitRegister(new Dec(1), q);
+    reg.issue('a', Units.of('600'));
+    reg.issue('b', Units.of('300'));
+    // 900 split 600 : 300, taken before b redeems everything and c joins.
+    const values = reg.values(Money.of('900'), 'largest-remainder');
+    reg.redeem('b', Units.of('300'));
+    reg.issue('c', Units.of('50'));
+    expect([...values].map(([id, m]) => [id, m.toString()])).toEqual([['a', '600'], ['b', '300']]);
+    expect([values.get('b')?.toString(), values.get('c'), values.has('c'), values.size]).toEqual(['300', undefined, false, 2]);
+  });
+
   it('keeps each group\'s units (members by referrer) as the sum of its members\' holdings through any issues and redemptions', () => {
     const referrer: Record<string, string> = { a: 'manager', b: 'ib1', c: 'ib1', d: 'ib2' };
     const step = fc.record({ who: fc.constantFrom('a', 'b', 'c', 'd'), units: fc.integer({ min: 0, max: 10_000_000 }), redeem: fc.boolean() });
