@@ -143,9 +143,9 @@ export class RiskChecks {
   private screenAccount(acc: TradingAccount, risk: RiskTerms): 'quiet' | Range | undefined {
     if (this.s.config.exactRisk) return undefined;
     const screen = this.screen;
-    const lin = screen.linear(acc.id, acc.positions, this.changes);
-    const equity = lin === null ? screen.equity(acc.id, acc.positions) : lin?.equity;
-    const used = lin === null ? equity && screen.used(acc.positions) : lin?.used;
+    const at = screen.account(acc.id, acc.positions, this.changes);
+    const equity = at?.equity;
+    const used = at?.used;
     const level = equity && used && levelRange(equity, used);
     if (!equity || !level) return undefined;
     const t = (x: Dec): number => screen.term(x);
@@ -178,8 +178,7 @@ export class RiskChecks {
     const parts = signal ? [this.s.accounts.get(SYSTEM_ACCOUNTS.master)!] : this.p.valuation.linked();
     let lo = 0, hi = 0, scale = 0;
     for (const acc of parts) {
-      const lin = screen.linear(acc.id, acc.positions, this.changes);
-      const e = lin === null ? screen.equity(acc.id, acc.positions) : lin?.equity;
+      const e = screen.equityOf(acc.id, acc.positions, this.changes);
       if (!e) return false;
       lo += e.lo;
       hi += e.hi;

@@ -59,6 +59,11 @@ export function levelRange(e: Range, u: Range): Range | undefined {
   return around2(lo, hi);
 }
 
+/** The lots a symbol's long and short legs are margined on under the hedging policy (margin.ts says the same in decimals). */
+function marginedLots(policy: HedgedMargin, long: number, short: number): number {
+  return policy === 'none' ? long + short : policy === 'larger-leg' ? Math.max(long, short) : Math.abs(long - short) + Math.min(long, short) / 2;
+}
+
 /** An interval from float bounds, widened for the division and scaling that produced them. */
 function around2(lo: number, hi: number): Range {
   return { lo: lo - REL * Math.abs(lo) - TINY, hi: hi + REL * Math.abs(hi) + TINY };
@@ -227,6 +232,23 @@ export class RiskScreen {
     return { equity: around(x, scale, form.abs), used: form.legs.length === 0 ? undefined : around(total, total, form.usedAbs) };
   }
 
+  /**
+   * The account's equity range and its used margin's, from its linear form where it has one, else
+   * position by position; undefined where a quote is missing (used: where nothing is margined).
+   */
+  /** The account's equity range alone (the master's hard stop needs no margin), by the same choice as `account`. */
+  equityOf(account: string, positions: readonly Held[], version: number): Range | undefined {
+    const lin = this.linear(account, positions, version);
+    return lin === null ? this.equity(account, positions) : lin?.equity;
+  }
+
+  account(account: string, positions: readonly Held[], version: number): { equity: Range; used: Range | undefined } | undefined {
+    const lin = this.linear(account, positions, version);
+    if (lin !== null) return lin;
+    const equity = this.equity(account, positions);
+    return equity && { equity, used: this.used(positions) };
+  }
+
   private buildForm(positions: readonly Held[], version: number): LinearForm | null {
     let k = 0, o = 0;
     const legs = new Map<string, { long: number; short: number; lotsLong: number; lotsShort: number }>();
@@ -249,8 +271,7 @@ export class RiskScreen {
     }
     const out: Array<LinearForm['legs'][number]> = [];
     for (const [symbol, l] of legs) {
-      const policy = this.ctx.hedgedMargin;
-      const lots = policy === 'none' ? l.lotsLong + l.lotsShort : policy === 'larger-leg' ? Math.max(l.lotsLong, l.lotsShort) : Math.abs(l.lotsLong - l.lotsShort) + Math.min(l.lotsLong, l.lotsShort) / 2;
+      const lots = marginedLots(this.ctx.hedgedMargin, l.lotsLong, l.lotsShort);
       const s = this.symbol(symbol);
       const amount = (s.size / s.leverage) * lots;
       let fixed = 0, perMid = 0, marginSymbol = symbol;
@@ -314,8 +335,7 @@ export class RiskScreen {
       legs.set(p.symbol, l);
     }
     for (const [symbol, l] of legs) {
-      const policy = this.ctx.hedgedMargin;
-      const lots = policy === 'none' ? l.long + l.short : policy === 'larger-leg' ? Math.max(l.long, l.short) : Math.abs(l.long - l.short) + Math.min(l.long, l.short) / 2;
+      const lots = marginedLots(this.ctx.hedgedMargin, l.long, l.short);
       const q = this.ctx.quote(symbol);
       if (!q) return undefined;
       const price = (q.bid + q.ask) / 2;

@@ -152,7 +152,6 @@ export class BarSeries implements Quotes {
     return this;
   }
 
-  get bars(): number { return this.times.length; }
   get length(): number { return this.times.length * 4; }
   /** When the bar opened at `time` ends: its close's time. */
   endOf(time: ServerTime): ServerTime { return serverTime(time + this.ms); }
@@ -165,18 +164,16 @@ export class BarSeries implements Quotes {
   private bar(b: number): BarInfo {
     if (this.cached?.index === b) return this.cached.bar;
     const p = (j: number): Price => this.px.price(this.prices.get(b * 4 + j));
-    const k = this.spreadOf.get(b);
-    const spread = this.spreads[k]!;
-    const su = this.spreadUnits[k];
-    const ask = (j: number): Price => (su === undefined ? new Price(this.px.dec(this.prices.get(b * 4 + j)).plus(spread)) : this.px.price(this.prices.get(b * 4 + j) + su));
-    const bar: BarInfo = { open: p(0), high: p(1), low: p(2), close: p(3), spread, highAsk: ask(1), lowAsk: ask(2) };
+    const bar: BarInfo = { open: p(0), high: p(1), low: p(2), close: p(3), spread: this.spreads[this.spreadOf.get(b)]!, highAsk: this.ask(b * 4 + 1), lowAsk: this.ask(b * 4 + 2) };
     this.cached = { index: b, bar };
     return bar;
   }
 
-  private ask(b: number, k: number, bar: BarInfo): Price {
-    const su = this.spreadUnits[this.spreadOf.get(b)];
-    return su === undefined ? new Price(this.px.dec(this.prices.get(b * 4 + k)).plus(bar.spread)) : this.px.price(this.prices.get(b * 4 + k) + su);
+  /** The ask of the i-th quote's bid (bid + the bar's spread): a cached price when the spread is whole units. */
+  private ask(i: number): Price {
+    const k = this.spreadOf.get(i >> 2);
+    const su = this.spreadUnits[k];
+    return su === undefined ? new Price(this.px.dec(this.prices.get(i)).plus(this.spreads[k]!)) : this.px.price(this.prices.get(i) + su);
   }
 
   at(i: number): PriceTick {
@@ -184,7 +181,7 @@ export class BarSeries implements Quotes {
     const b = i >> 2;
     const bar = this.bar(b);
     const bid = k === 0 ? bar.open : k === 1 ? bar.high : k === 2 ? bar.low : bar.close;
-    const ask = k === 1 ? bar.highAsk : k === 2 ? bar.lowAsk : this.ask(b, k, bar);
+    const ask = k === 1 ? bar.highAsk : k === 2 ? bar.lowAsk : this.ask(i);
     return { time: this.time(i), symbol: this.symbol, bid, ask, continuous: k !== 0, bar, extreme: k === 1 ? 1 : k === 2 ? 2 : undefined };
   }
   [Symbol.iterator](): Iterator<PriceTick> { return iterate(this); }
