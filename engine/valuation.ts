@@ -122,6 +122,7 @@ export class Valuation {
   /** Signed open volume of the master's trades in a symbol (long positive): what `worst-first` moves against. */
   masterExposure(symbol: string): Dec {
     let x = new Dec(0);
+    if (this.s.masterTrades.size === 0) return x; // asked at every bar's first extreme: the master is mostly flat
     for (const t of this.s.masterTrades.values()) if (t.symbol === symbol) x = x.plus(this.masterVolume(t.ticket).value.times(sideSign(t.side)));
     return x;
   }

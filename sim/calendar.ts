@@ -66,6 +66,8 @@ function utcOffsetMinutes(tz: string): number | undefined {
  * instant converted to server time by the zone's rules. Returns undefined when malformed.
  */
 export function parseTime(text: string, zone: ServerTimeZone): ServerTime | undefined {
+  const fast = wallTimeFast(text);
+  if (fast !== undefined) return serverTime(fast);
   const m = TIME_RE.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0', tz] = m;
@@ -78,6 +80,45 @@ export function parseTime(text: string, zone: ServerTimeZone): ServerTime | unde
   return utcToServer(zone, wall - offsetMin * MINUTE);
 }
 
+/** Two ASCII digits at i as a number, or −1. */
+function twoDigits(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48;
+  const b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+// The day of the last zoneless timestamp read, kept because price files repeat a day's date on every row.
+let lastDate = '';
+let lastDayMs = 0;
+
+/**
+ * A price row's usual timestamp, `YYYY-MM-DD HH:MM` or `YYYY-MM-DDTHH:MM:SS` without a zone, in
+ * server wall-time ms (what the full parse gives it), or undefined for any other shape (the full
+ * parse decides). The date goes through the full parse once per distinct day.
+ */
+function wallTimeFast(text: string): number | undefined {
+  const n = text.length;
+  if (n !== 16 && n !== 19) return undefined;
+  const sep = text.charCodeAt(10);
+  if ((sep !== 32 && sep !== 84) || text.charCodeAt(13) !== 58 || (n === 19 && text.charCodeAt(16) !== 58)) return undefined;
+  const h = twoDigits(text, 11);
+  const mi = twoDigits(text, 14);
+  const s = n === 19 ? twoDigits(text, 17) : 0;
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return undefined;
+  const date = text.slice(0, 10);
+  if (date !== lastDate) {
+    const m = TIME_RE.exec(date);
+    if (!m) return undefined;
+    const [, y, mo, d] = m;
+    const day = Date.UTC(+y!, +mo! - 1, +d!);
+    const back = new Date(day);
+    if (back.getUTCFullYear() !== +y! || back.getUTCMonth() !== +mo! - 1 || back.getUTCDate() !== +d!) return undefined;
+    lastDate = date;
+    lastDayMs = day;
+  }
+  return lastDayMs + h * HOUR + mi * MINUTE + s * 1000;
+}
+
 /** The trading week (seed 001): Monday 00:05 to Friday 23:50 server time. */
 export interface TradingWeek {
   readonly openMinute: number; // minutes after Monday 00:00
@@ -85,25 +126,29 @@ export interface TradingWeek {
 }
 export const DEFAULT_TRADING_WEEK: TradingWeek = { openMinute: 5, closeMinute: 4 * 1440 + 23 * 60 + 50 };
 
-/** Minutes since Monday 00:00 of the server week containing t. */
-function weekMinute(t: ServerTime): number {
-  const d = new Date(t);
-  const dow = (d.getUTCDay() + 6) % 7; // Monday = 0
-  return dow * 1440 + d.getUTCHours() * 60 + d.getUTCMinutes() + (d.getUTCSeconds() * 1000 + d.getUTCMilliseconds()) / MINUTE;
+/**
+ * Milliseconds since Monday 00:00 of the server week containing t, in integers: 1970-01-01 was a
+ * Thursday (day 3 counting Monday as 0), so the weekday is (days since the epoch + 3) mod 7.
+ * No Date object: this runs for every quote and every price row.
+ */
+function weekMs(t: ServerTime): number {
+  const day = Math.floor(t / DAY);
+  const dow = (((day + 3) % 7) + 7) % 7;
+  return dow * DAY + (t - day * DAY);
 }
 
 export function isMarketOpen(t: ServerTime, w: TradingWeek = DEFAULT_TRADING_WEEK): boolean {
-  const m = weekMinute(t);
-  return m >= w.openMinute && m < w.closeMinute;
+  const m = weekMs(t);
+  return m >= w.openMinute * MINUTE && m < w.closeMinute * MINUTE;
 }
 
 /** The next market open at or after t. */
 export function nextMarketOpen(t: ServerTime, w: TradingWeek = DEFAULT_TRADING_WEEK): ServerTime {
   if (isMarketOpen(t, w)) return t;
-  const m = weekMinute(t);
-  const mondayStart = t - m * MINUTE;
+  const m = weekMs(t);
+  const mondayStart = t - m;
   const open = mondayStart + w.openMinute * MINUTE;
-  return serverTime(m < w.openMinute ? open : open + 7 * DAY);
+  return serverTime(m < w.openMinute * MINUTE ? open : open + 7 * DAY);
 }
 
 /** PAMM execution window (DOMAIN §6): the daily rollover, Monday–Saturday 00:00–00:15 server time. */

@@ -140,3 +140,46 @@ describe('seeded random streams', () => {
     expect(interleaved).toEqual(alone);
   });
 });
+
+describe('the per-row fast paths agree with the calendar arithmetic', () => {
+  it('reads zoneless timestamps of both shapes like Date.UTC, and refuses impossible ones', () => {
+    // Independent oracle: Date.UTC with a round trip for validity (the JavaScript calendar, proleptic Gregorian).
+    const oracle = (y: number, mo: number, d: number, h: number, mi: number, s: number): number | undefined => {
+      const t = Date.UTC(y, mo - 1, d, h, mi, s);
+      const b = new Date(t);
+      return b.getUTCFullYear() === y && b.getUTCMonth() === mo - 1 && b.getUTCDate() === d && h < 24 && mi < 60 && s < 60 ? t : undefined;
+    };
+    const r = stream(7, 'times');
+    const pad = (n: number) => String(n).padStart(2, '0');
+    for (let k = 0; k < 5000; k++) {
+      const y = 1990 + Math.floor(r.next() * 60);
+      const [mo, d, h, mi, s] = [1 + Math.floor(r.next() * 13), 1 + Math.floor(r.next() * 31), Math.floor(r.next() * 25), Math.floor(r.next() * 61), Math.floor(r.next() * 61)];
+      const date = `${y}-${pad(mo)}-${pad(d)}`;
+      const long = `${date}${r.next() < 0.5 ? 'T' : ' '}${pad(h)}:${pad(mi)}:${pad(s)}`;
+      const short = `${date} ${pad(h)}:${pad(mi)}`;
+      expect(parseTime(long, 'ny+7'), long).toBe(oracle(y, mo, d, h, mi, s));
+      expect(parseTime(short, 'ny+7'), short).toBe(oracle(y, mo, d, h, mi, 0));
+    }
+    // The day memo never carries a valid day over to a malformed row of the same date.
+    expect(fmt(parseTime('2024-03-04 10:00', 'ny+7'))).toBe('2024-03-04T10:00:00');
+    expect(parseTime('2024-03-04 1a:00', 'ny+7')).toBeUndefined();
+    expect(parseTime('2024-03-04 10:60', 'ny+7')).toBeUndefined();
+    expect(parseTime('2024-03-04x10:00', 'ny+7')).toBeUndefined();
+  });
+
+  it('finds the weekday without Date, before 1970 as well (1969-12-29 was a Monday)', () => {
+    expect(isMarketOpen(st('1969-12-29T00:05:00'))).toBe(true);
+    expect(isMarketOpen(st('1969-12-29T00:04:00'))).toBe(false);
+    expect(isMarketOpen(st('1970-01-02T23:49:00'))).toBe(true); // Friday
+    expect(isMarketOpen(st('1970-01-03T10:00:00'))).toBe(false); // Saturday
+    expect(fmt(nextMarketOpen(st('1969-12-27T10:00:00')))).toBe('1969-12-29T00:05:00');
+    // Every minute of one week against the weekday Date reports.
+    const monday = st('2024-03-04T00:00:00');
+    for (let m = 0; m < 7 * 1440; m += 7) {
+      const t = serverTime(monday + m * 60_000);
+      const dow = (new Date(t).getUTCDay() + 6) % 7;
+      const minute = dow * 1440 + new Date(t).getUTCHours() * 60 + new Date(t).getUTCMinutes();
+      expect(isMarketOpen(t), fmt(t)).toBe(minute >= 5 && minute < 4 * 1440 + 23 * 60 + 50);
+    }
+  });
+});
