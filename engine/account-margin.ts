@@ -7,7 +7,7 @@ import type { AccountKind } from './journal.js';
 import { legsBySymbol, leverageFor, marginedLots, marginLevel, marginPerLot } from './margin.js';
 import { type Parts, type Position, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
 import { mid } from './quotes.js';
-import type { RiskTerms } from './risk.js';
+import { belowOrAt, fallsTo, type RiskTerms, type RiskTrigger } from './risk.js';
 import { stopOut } from './stop-out.js';
 import type { ServerTime } from './time.js';
 import { Money, Price, Volume } from './values.js';
@@ -71,8 +71,9 @@ export class AccountMargin {
 
   /** Margin call once per episode below its level; below the stop-out level, the stop-out. */
   checkMargin(time: ServerTime, acc: TradingAccount, risk: RiskTerms, st: MarginPair): void {
+    const rule = this.s.config.policies.riskTrigger;
     let now = st;
-    if (below(st, risk.stopOut)) {
+    if (reaches(st, risk.stopOut, rule)) {
       const closed = new Map<Position, { volume: Volume; price: Price; profit: Money }>();
       const closes = stopOut({
         level: () => this.marginLevelOf(acc),
@@ -89,15 +90,16 @@ export class AccountMargin {
           // The event reports the fill itself (slippage and all), not the mark before it.
           closed.set(p, { volume, price: this.s.lastClose.get(p)!.price, profit: this.s.lastClose.get(p)!.profit });
         },
-      }, risk.stopOut);
+      }, (level) => fallsTo(level, risk.stopOut, rule));
       for (const c of closes) {
         const at = closed.get(c.position)!;
-        this.s.emit({ time, kind: 'stop-out', account: acc.id, ticket: c.position.masterTicket, symbol: c.position.symbol, volume: at.volume, amount: at.profit, price: at.price, reason: `margin level ${pct100(c.before)} is below the stop-out level ${risk.stopOut.toString()}%: closed the most unprofitable position #${c.position.ticket} (open P&L ${c.floating.toString()}, realized ${at.profit.toString()} at ${at.price.toString()}); level after ${c.after === undefined ? 'none (nothing open)' : pct100(c.after)}` });
+        this.s.emit({ time, kind: 'stop-out', account: acc.id, ticket: c.position.masterTicket, symbol: c.position.symbol, volume: at.volume, amount: at.profit, price: at.price, reason: `margin level ${pct100(c.before)} is ${belowOrAt(c.before, risk.stopOut)} the stop-out level ${risk.stopOut.toString()}%: closed the most unprofitable position #${c.position.ticket} (open P&L ${c.floating.toString()}, realized ${at.profit.toString()} at ${at.price.toString()}); level after ${c.after === undefined ? 'none (nothing open)' : pct100(c.after)}` });
       }
       now = { equity: this.p.valuation.equity(acc.id).value, used: this.usedMargin(acc).value };
     }
-    if (below(now, risk.marginCall)) {
-      if (!this.s.inMarginCall.has(acc.id)) this.s.emit({ time, kind: 'margin-call', account: acc.id, amount: new Money(now.equity), reason: `margin level ${pct100(marginLevel(now.equity, now.used)!)} is below the margin-call level ${risk.marginCall.toString()}%` });
+    if (reaches(now, risk.marginCall, rule)) {
+      const level = marginLevel(now.equity, now.used)!;
+      if (!this.s.inMarginCall.has(acc.id)) this.s.emit({ time, kind: 'margin-call', account: acc.id, amount: new Money(now.equity), reason: `margin level ${pct100(level)} is ${belowOrAt(level, risk.marginCall)} the margin-call level ${risk.marginCall.toString()}%` });
       this.s.inMarginCall.add(acc.id);
     } else this.s.inMarginCall.delete(acc.id);
   }
@@ -172,9 +174,12 @@ export interface MarginPair {
   readonly used: Dec;
 }
 
-/** Margin level below `pct` percent (nothing used: never below): equity × 100 < pct × used. */
-function below(st: MarginPair, pct: Dec): boolean {
-  return st.used.isPositive() && !st.used.isZero() && st.equity.times(100).lt(pct.times(st.used));
+/**
+ * Margin level down to `pct` percent under the rule (nothing used: never): equity × 100 ≤ pct ×
+ * used (`at-or-below`) or < (`below`), the level's division left out so the test is exact.
+ */
+function reaches(st: MarginPair, pct: Dec, rule: RiskTrigger): boolean {
+  return st.used.isPositive() && !st.used.isZero() && fallsTo(st.equity.times(100), pct.times(st.used), rule);
 }
 
 /** Whether `a`'s level is lower than `b`'s (both with margin in use): a.e / a.u < b.e / b.u. */

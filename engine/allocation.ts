@@ -32,6 +32,16 @@ export interface Follower {
 
 export type RoundingMode = 'fractional' | 'lot-step';
 export type BelowMinLot = 'skip' | 'force-min';
+/**
+ * How a copy's volume goes onto the lot step (`lot-step` mode, copy family, where each follower's
+ * volume is computed on its own): `floor` (default: never more than the computed volume),
+ * `half-up` (3.125 lots → 3.13 at a 0.01 step), `half-even` (3.125 → 3.12, 3.135 → 3.14).
+ * A block split floors and hands out the leftover steps by the residual rule instead, so its
+ * parts sum to the block.
+ */
+export type LotRounding = 'floor' | 'half-up' | 'half-even';
+/** What a copy is sized on (copy family, except `multiplier`): the follower's equity over the master's (default) or balance over balance. */
+export type CopyBasis = 'equity' | 'balance';
 
 /** How parts are put on a grain. */
 export interface Sizing {
@@ -42,6 +52,16 @@ export interface Sizing {
   readonly maxLot: Volume;
   readonly belowMinLot: BelowMinLot;
   readonly residualRule: ResidualRule;
+  /** Default `floor`. */
+  readonly lotRounding?: LotRounding;
+  /** Default `equity`. */
+  readonly copyBasis?: CopyBasis;
+}
+
+/** The master's side of a copy's ratio: its equity and its balance (`copyBasis` picks one). */
+export interface MasterSize {
+  readonly equity: Money;
+  readonly balance: Money;
 }
 
 export interface AllocatedPart {
@@ -90,16 +110,21 @@ function splitWeight(method: AllocationMethod, f: Follower): Dec | string {
   return w;
 }
 
-/** The copy family's unrounded volume for a follower, or the reason it has none. */
-function copyVolume(method: AllocationMethod, master: Volume, masterEquity: Money, f: Follower): Dec | string {
+/**
+ * The copy family's unrounded volume for a follower, or the reason it has none: `proportional`
+ * master volume × follower / master on the `copyBasis` (equity, or balance); `equity-percent`
+ * that × percent / 100; `multiplier` master volume × multiplier.
+ */
+function copyVolume(method: AllocationMethod, master: Volume, theirs: Money, f: Follower, basis: CopyBasis): Dec | string {
   if (method === 'multiplier') {
     const m = f.terms.multiplier;
     if (m === undefined || !m.isPositive() || m.isZero()) return `multiplier ${m?.toString() ?? 'unset'} is not positive`;
     return master.value.times(m);
   }
-  if (!masterEquity.isPositive()) return `master equity ${masterEquity.toString()} is not positive`;
-  if (!f.equity.isPositive()) return `equity ${f.equity.toString()} is not positive`;
-  const raw = master.value.times(f.equity.value).div(masterEquity.value);
+  const mine = basis === 'balance' ? f.balance : f.equity;
+  if (!theirs.isPositive()) return `master ${basis} ${theirs.toString()} is not positive`;
+  if (!mine.isPositive()) return `${basis} ${mine.toString()} is not positive`;
+  const raw = master.value.times(mine.value).div(theirs.value);
   if (method === 'proportional') return raw;
   const pct = f.terms.equityPercent;
   if (pct === undefined || !pct.isPositive() || pct.isZero()) return `equity percent ${pct?.toString() ?? 'unset'} is not positive`;
@@ -259,17 +284,26 @@ function residualOrder(w: readonly bigint[], total: bigint, rule: ResidualRule):
 }
 
 /** Copy family: each follower's volume from the master's, on the grain, within the lot limits. */
-function copyEach(method: AllocationMethod, master: Volume, masterEquity: Money, followers: readonly Follower[], s: Sizing): Allocation {
+/** A volume in grains under the lot rounding (`floor` outside lot-step mode, where the quantum truncates first). */
+function roundedGrains(raw: Dec, g: Dec, rounding: LotRounding): bigint {
+  if (rounding === 'floor') return grains(raw, g);
+  return BigInt(raw.div(g).toDecimalPlaces(0, rounding === 'half-up' ? Dec.ROUND_HALF_UP : Dec.ROUND_HALF_EVEN).toFixed(0));
+}
+
+function copyEach(method: AllocationMethod, master: Volume, size: MasterSize, followers: readonly Follower[], s: Sizing): Allocation {
   const notes: AllocationNote[] = [];
   const exact = new Map<string, Dec>(followers.map((f) => [f.account, new Dec(0)]));
   const { fixed, rest } = takeOverrides(followers, notes, exact);
   const volumes = new Map(fixed);
   const g = grainOf(s);
+  const basis = s.copyBasis ?? 'equity';
+  // The master's side once for all followers (a multiplier needs none).
+  const theirs = method === 'multiplier' || rest.length === 0 ? Money.zero : basis === 'balance' ? size.balance : size.equity;
   for (const f of rest) {
-    const raw = copyVolume(method, master, masterEquity, f);
+    const raw = copyVolume(method, master, theirs, f, basis);
     if (typeof raw === 'string') { notes.push({ kind: 'skip', account: f.account, volume: Volume.zero, reason: raw }); continue; }
     exact.set(f.account, raw);
-    const floored = s.mode === 'lot-step' ? grains(raw, g) : grains(truncToQuantum(raw, s.quantum), g);
+    const floored = s.mode === 'lot-step' ? roundedGrains(raw, g, s.lotRounding ?? 'floor') : grains(truncToQuantum(raw, s.quantum), g);
     const part = limitPart(f.account, floored, raw.isPositive() && !raw.isZero(), s, notes);
     if (part > 0n) volumes.set(f.account, vol(part, g));
     else if (s.mode === 'fractional') notes.push({ kind: 'skip', account: f.account, volume: Volume.zero, reason: 'allocated volume is below the quantum' });
@@ -277,8 +311,8 @@ function copyEach(method: AllocationMethod, master: Volume, masterEquity: Money,
   return { parts: inOrder(followers, volumes), notes, exact };
 }
 
-export function allocate(method: AllocationMethod, master: Volume, masterEquity: Money, followers: readonly Follower[], s: Sizing): Allocation {
-  return allocationFamily(method) === 'split' ? splitBlock(method, master, followers, s) : copyEach(method, master, masterEquity, followers, s);
+export function allocate(method: AllocationMethod, master: Volume, size: MasterSize, followers: readonly Follower[], s: Sizing): Allocation {
+  return allocationFamily(method) === 'split' ? splitBlock(method, master, followers, s) : copyEach(method, master, size, followers, s);
 }
 
 /**

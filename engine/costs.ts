@@ -139,7 +139,7 @@ export class CostBook {
     if (!rate || share.isZero()) return level1;
     const pool = this.host.toUSD(inst.symbol, rateAmount(rate, inst, f.volume, f.price, share));
     if (!pool.isPositive()) return level1;
-    const basis = `${describeRate(rate)}${share.eq(1) ? '' : ` × ${share.toString()} (${this.config.rebateTiming})`}`;
+    const basis = `${describeRate(rate)}${this.timingNote(share)}`;
     const parts = sources.length === 1 ? [pool.value] : splitAmount(pool.value, sources.map((s) => s.weight), this.host.q, this.config.residualRule).parts;
     sources.forEach((src, i) => {
       const part = parts[i]!;
@@ -151,10 +151,15 @@ export class CostBook {
           if (f.leg === 'close') this.cashback(f, src, s, carried);
         }
         if (s.amount.isZero()) continue;
-        this.accrue(f, src, 'rebate', s.receiver, this.host.house, this.host.accountOf(s.receiver), s.level, new Money(part), new Money(s.amount), `${basis}${sources.length > 1 ? `; ${src.share ?? `${src.id}'s share by units`}` : ''}`);
+        this.accrue(f, src, 'rebate', s.receiver, this.host.house, this.host.accountOf(s.receiver), s.level, new Money(part), new Money(s.amount), `${s.basis ?? basis}${sources.length > 1 ? `; ${src.share ?? `${src.id}'s share by units`}` : ''}`);
       }
     });
     return level1;
+  }
+
+  /** The rebate timing's share of a rate, as a detail names it (nothing when the whole rate applies at this leg). */
+  private timingNote(share: Dec): string {
+    return share.eq(1) ? '' : ` × ${share.toString()} (${this.config.rebateTiming})`;
   }
 
   /** Level shares of one source's part: program volume to the manager (or shared with its IB), client volume up the IB chain. */
@@ -174,11 +179,13 @@ export class CostBook {
     if (!tiers) return [{ receiver: chain[0]!, level: 1, amount: part }];
     if (tiers.style === 'split') return splitShares(part, chain, tiers.shares, q, this.config.residualRule);
     const inst = this.host.instrument(f.position.symbol);
-    const wanted = tiers.levels.map((schedule) => {
-      const r = rateFor(schedule, inst.class);
-      return r ? this.host.toUSD(inst.symbol, rateAmount(r, inst, f.volume, f.price, share)).value : new Dec(0);
+    const rates = tiers.levels.map((schedule) => rateFor(schedule, inst.class));
+    const wanted = rates.map((r) => (r ? this.host.toUSD(inst.symbol, rateAmount(r, inst, f.volume, f.price, share)).value : new Dec(0)));
+    // Each level is paid by its own rate: its line names that rate, not the plan's.
+    return additiveShares(part, chain, wanted).map((s) => {
+      const r = rates[s.level - 1];
+      return { ...s, basis: r ? `${describeRate(r)}${this.timingNote(share)}` : `no level ${s.level} rate for ${inst.class}` };
     });
-    return additiveShares(part, chain, wanted);
   }
 
   /**

@@ -73,7 +73,7 @@ export class InvestorFlows {
   /**
    * The minimum MAM investment: fixed, or floating with the strategy: the least equity at
    * which the smallest master trade so far would still copy at its instrument's minimum lot
-   * (copy family: min lot × master equity / volume; split family: min lot × the followers'
+   * (copy family: min lot × master equity / volume, or balance under `copyBasis: balance`; split family: min lot × the followers'
    * equity / volume), rounded up to the quantum. None before the first trade.
    */
   minimumMamInvestment(): Money | undefined {
@@ -82,7 +82,9 @@ export class InvestorFlows {
     if (terms.minimumMamInvestment !== 'floating') return terms.minimumMamInvestment;
     const t = this.p.orders.smallestTrade;
     if (!t) return undefined;
-    const reference = this.p.valuation.masterEquity();
+    // The copy family sized on balances (`copyBasis: balance`) compares balances.
+    const size = this.p.valuation.masterSize();
+    const reference = this.s.config.policies.copyBasis === 'balance' && allocationFamily(this.s.config.allocation) === 'copy' ? size.balance : size.equity;
     return new Money(ceilToQuantum(t.minLot.value.times(reference.value).div(t.volume.value), this.s.q));
   }
 

@@ -66,7 +66,7 @@ export class MasterOrders {
     const followers = this.p.valuation.linked().map((a) => this.p.valuation.follower(a, overrides.get(a.id)));
     let alloc;
     try {
-      alloc = allocate(this.s.config.allocation, volume ?? Volume.zero, this.p.valuation.masterEquity(), followers, this.p.valuation.sizing(symbol));
+      alloc = allocate(this.s.config.allocation, volume ?? Volume.zero, this.p.valuation.masterSize(), followers, this.p.valuation.sizing(symbol));
     } catch (e) {
       if (e instanceof AllocationError) return this.rejectOrder(time, ticket, symbol, e.message);
       throw e;

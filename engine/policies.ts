@@ -38,6 +38,10 @@ export interface Policies {
   readonly residualRule: ResidualRule;
   readonly conversionSide: ConversionSide;
   readonly roundingMode: 'fractional' | 'lot-step';
+  /** Lot-step copies onto the step: see LotRounding in allocation.ts. */
+  readonly lotRounding: 'floor' | 'half-up' | 'half-even';
+  /** What copies are sized on: see CopyBasis in allocation.ts. */
+  readonly copyBasis: 'equity' | 'balance';
   readonly belowMinLot: 'skip' | 'force-min';
   readonly onLeave: 'close' | 'detach';
   readonly pammDeposit: 'reallocate' | 'no-action';
@@ -47,6 +51,8 @@ export interface Policies {
   readonly hedgedMargin: HedgedMargin;
   /** A MAM account that breaches a personal limit: unlinked from the program, or paused until the next trading week. */
   readonly limitBreach: 'detach' | 'pause-until-next-period';
+  /** When levels and limits trigger: when reached (`at-or-below`) or only when passed (`below`); see engine/risk.ts. */
+  readonly riskTrigger: 'at-or-below' | 'below';
   readonly intrabar: 'worst-first' | 'open-high-low-close';
   readonly sameBarStops: 'stop-loss-first' | 'path-order';
   readonly performanceFee: PerformanceFeePolicies;
@@ -61,12 +67,15 @@ export const DEFAULT_POLICIES: Policies = {
   residualRule: 'largest-remainder',
   conversionSide: 'mid',
   roundingMode: 'fractional',
+  lotRounding: 'floor',
+  copyBasis: 'equity',
   belowMinLot: 'skip',
   onLeave: 'close',
   pammDeposit: 'reallocate',
   negativeBalance: 'protect',
   hedgedMargin: 'none',
   limitBreach: 'detach',
+  riskTrigger: 'at-or-below',
   intrabar: 'worst-first',
   sameBarStops: 'stop-loss-first',
   performanceFee: {

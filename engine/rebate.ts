@@ -99,6 +99,8 @@ export interface LevelShare {
   readonly amount: Dec;
   /** Additive tiers: what the level's own rate asked for, when the pool could not pay it all. */
   readonly wanted?: Dec;
+  /** Additive tiers: the level's own rate, as the rebate line's detail names it (else the plan's rate). */
+  readonly basis?: string;
 }
 
 /**

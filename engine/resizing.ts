@@ -16,7 +16,7 @@ export class Resizing {
   /** Copy family: what one follower should hold of an open master trade now (notes go to events). */
   private copyTarget(time: ServerTime, accountId: string, t: MasterTrade): { volume: Volume; exact: Dec } {
     const acc = this.s.accounts.get(accountId)!;
-    const alloc = allocate(this.s.config.allocation, this.p.valuation.masterVolume(t.ticket), this.p.valuation.masterEquity(), [this.p.valuation.follower(acc)], this.p.valuation.sizing(t.symbol));
+    const alloc = allocate(this.s.config.allocation, this.p.valuation.masterVolume(t.ticket), this.p.valuation.masterSize(), [this.p.valuation.follower(acc)], this.p.valuation.sizing(t.symbol));
     this.p.orders.noteEvents(time, t.ticket, t.symbol, alloc.notes);
     return { volume: alloc.parts[0]?.volume ?? Volume.zero, exact: alloc.exact.get(accountId)! };
   }
@@ -79,6 +79,8 @@ export class Resizing {
   /** Closes the fraction `amount / of` of every open position of an account, so its other holders' results stay as they were. */
   reducePositions(time: ServerTime, accountId: string, amount: Dec, of: Dec, cause: CloseCause): void {
     const acc = this.s.accounts.get(accountId)!;
+    // Nothing open, nothing reduced: the event is only for accounts that had positions (issue 14).
+    if (acc.positions.length === 0) return;
     const f = Dec.min(amount.div(of), 1);
     for (const p of [...acc.positions]) {
       const v = proportionalPart(p.volume, amount, of, this.p.valuation.grain(p.symbol));

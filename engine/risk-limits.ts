@@ -7,7 +7,7 @@ import type { CloseCause } from './events.js';
 import type { Side } from './instrument.js';
 import { BLOCK_INDEX, type Parts, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
 import { roundToQuantum } from './quantum.js';
-import { type AccountLimits, type LimitPeriod, PerformanceIndex, type RiskTerms } from './risk.js';
+import { type AccountLimits, belowOrAt, fallsTo, type LimitPeriod, PerformanceIndex, risesTo, type RiskTerms, type RiskTrigger } from './risk.js';
 import type { ServerTime } from './time.js';
 import { Money, Volume } from './values.js';
 
@@ -89,9 +89,10 @@ export class RiskLimits {
     const equity = signal ? this.p.valuation.equity(SYSTEM_ACCOUNTS.master).value : this.p.valuation.blockEquity();
     // The drawdown (and its peak) only matters with a drawdown stop.
     const drawdown = m.hardStopDrawdown && this.s.indices.get(signal ? SYSTEM_ACCOUNTS.master : BLOCK_INDEX)!.drawdown(equity);
+    const rule = this.s.config.policies.riskTrigger;
     let why: string | undefined;
-    if (m.hardStopEquity && equity.lt(m.hardStopEquity.value)) why = `master equity ${roundToQuantum(equity, this.s.q).toString()} is below the hard stop ${m.hardStopEquity.toString()}`;
-    else if (m.hardStopDrawdown && drawdown && drawdown.gte(m.hardStopDrawdown)) why = `master drawdown ${pct(drawdown)} reached the hard stop ${pct(m.hardStopDrawdown)}`;
+    if (m.hardStopEquity && fallsTo(equity, m.hardStopEquity.value, rule)) why = `master equity ${roundToQuantum(equity, this.s.q).toString()} is ${belowOrAt(equity, m.hardStopEquity.value)} the hard stop ${m.hardStopEquity.toString()}`;
+    else if (m.hardStopDrawdown && drawdown && risesTo(drawdown, m.hardStopDrawdown, rule)) why = `master drawdown ${pct(drawdown)} reached the hard stop ${pct(m.hardStopDrawdown)}`;
     if (!why) return;
     this.s.hardStopped = true;
     this.s.emit({ time, kind: 'hard-stop', account: SYSTEM_ACCOUNTS.master, amount: new Money(roundToQuantum(equity, this.s.q)), reason: `${why}: every master trade closes, pending orders are cancelled and new trades are blocked` });
@@ -108,7 +109,7 @@ export class RiskLimits {
     const risk = this.s.config.risk!;
     const idx = this.s.indices.get(acc.id);
     if (!idx || !acc.active || (acc.kind !== 'mam' && acc.kind !== 'pamm')) return;
-    const breach: { why: string; until?: LimitPeriod } | undefined = acc.kind === 'pamm' ? poolBreach(risk.pool, idx, equity.value) : accountBreach(risk.accounts?.get(acc.id), idx, equity);
+    const breach: { why: string; until?: LimitPeriod } | undefined = acc.kind === 'pamm' ? poolBreach(risk.pool, idx, equity.value, this.s.config.policies.riskTrigger) : accountBreach(risk.accounts?.get(acc.id), idx, equity, this.s.config.policies.riskTrigger);
     if (!breach) return;
     this.s.emit({ time, kind: 'limit-breach', account: acc.id, amount: equity, reason: `${breach.why}: the account's positions close` });
     this.closeAll(time, acc, 'risk-limit');
@@ -156,25 +157,25 @@ export class RiskLimits {
 function pct(x: Dec): string { return `${x.times(100).toDecimalPlaces(2).toString()}%`; }
 
 /** The pool's loss limits: the week's first (mandatory), then the day's; what breached and until when it pauses. */
-function poolBreach(limits: RiskTerms['pool'], idx: PerformanceIndex, equity: Dec): { why: string; until: LimitPeriod } | undefined {
+function poolBreach(limits: RiskTerms['pool'], idx: PerformanceIndex, equity: Dec, rule: RiskTrigger): { why: string; until: LimitPeriod } | undefined {
   if (!limits) return undefined;
   const week = idx.loss(equity, 'week');
-  if (week.gte(limits.weeklyLoss)) return { why: `the pool lost ${pct(week)} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}`, until: 'week' };
+  if (risesTo(week, limits.weeklyLoss, rule)) return { why: `the pool lost ${pct(week)} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}`, until: 'week' };
   if (!limits.dailyLoss) return undefined;
   const day = idx.loss(equity, 'day');
-  if (day.gte(limits.dailyLoss)) return { why: `the pool lost ${pct(day)} today, its daily loss limit is ${pct(limits.dailyLoss)}`, until: 'day' };
+  if (risesTo(day, limits.dailyLoss, rule)) return { why: `the pool lost ${pct(day)} today, its daily loss limit is ${pct(limits.dailyLoss)}`, until: 'day' };
   return undefined;
 }
 
 /** A MAM account's personal limits: drawdown from its peak, minimum balance (on equity), weekly loss. */
-function accountBreach(limits: AccountLimits | undefined, idx: PerformanceIndex, equity: Money): { why: string } | undefined {
+function accountBreach(limits: AccountLimits | undefined, idx: PerformanceIndex, equity: Money, rule: RiskTrigger): { why: string } | undefined {
   if (!limits) return undefined;
   // Each measure is computed only for a limit that is set (the drawdown also moves its peak).
   const dd = limits.maxDrawdown && idx.drawdown(equity.value);
-  if (limits.maxDrawdown && dd && dd.gte(limits.maxDrawdown)) return { why: `drawdown ${pct(dd)} reached the account's maximum drawdown ${pct(limits.maxDrawdown)}` };
-  if (limits.minBalance && equity.lt(limits.minBalance)) return { why: `equity ${equity.toString()} is below the account's minimum balance ${limits.minBalance.toString()}` };
+  if (limits.maxDrawdown && dd && risesTo(dd, limits.maxDrawdown, rule)) return { why: `drawdown ${pct(dd)} reached the account's maximum drawdown ${pct(limits.maxDrawdown)}` };
+  if (limits.minBalance && fallsTo(equity.value, limits.minBalance.value, rule)) return { why: `equity ${equity.toString()} is ${belowOrAt(equity.value, limits.minBalance.value)} the account's minimum balance ${limits.minBalance.toString()}` };
   if (!limits.weeklyLoss) return undefined;
   const week = idx.loss(equity.value, 'week');
-  if (week.gte(limits.weeklyLoss)) return { why: `the account lost ${pct(week)} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}` };
+  if (risesTo(week, limits.weeklyLoss, rule)) return { why: `the account lost ${pct(week)} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}` };
   return undefined;
 }

@@ -48,6 +48,26 @@ export interface RiskTerms {
 export type LimitPeriod = 'day' | 'week';
 
 /**
+ * When a level or limit triggers (DOMAIN §9, policy `riskTrigger`, one rule for margin call,
+ * stop-out, hard stop, loss limits, drawdowns and minimum balance): `at-or-below` (default) when
+ * it is reached, as brokers word it ("when the margin level reaches 30%"); `below` only when passed.
+ */
+export type RiskTrigger = 'at-or-below' | 'below';
+
+/** Whether `value` has come down to `floor` under the rule: value ≤ floor (`at-or-below`) or value < floor (`below`). */
+export function fallsTo(value: Dec, floor: Dec, rule: RiskTrigger): boolean {
+  return rule === 'at-or-below' ? value.lte(floor) : value.lt(floor);
+}
+
+/** Whether a loss or drawdown `value` has come up to `limit` under the rule: value ≥ limit (`at-or-below`) or value > limit (`below`). */
+export function risesTo(value: Dec, limit: Dec, rule: RiskTrigger): boolean {
+  return rule === 'at-or-below' ? value.gte(limit) : value.gt(limit);
+}
+
+/** "below" or "at" for a reason text, from the values themselves. */
+export function belowOrAt(value: Dec, floor: Dec): string { return value.lt(floor) ? 'below' : 'at'; }
+
+/**
  * A flow-neutral index of one account: deposits buy index units and outflows (withdrawals,
  * fees) redeem them at the current value, so the index moves only with trading. Loss limits
  * compare it with its value at the start of the day or week; drawdown with its peak.

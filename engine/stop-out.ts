@@ -33,10 +33,10 @@ export interface StopOutClose<P> {
   readonly after: Dec | undefined;
 }
 
-/** Runs the stop-out on an account whose level is below `stopOut`; returns each close in order. */
-export function stopOut<P extends StopOutPosition>(acc: StopOutAccount<P>, stopOutLevel: Dec): Array<StopOutClose<P>> {
+/** Runs the stop-out on an account while its level has `reached` the stop-out level (riskTrigger); returns each close in order. */
+export function stopOut<P extends StopOutPosition>(acc: StopOutAccount<P>, reached: (level: Dec) => boolean): Array<StopOutClose<P>> {
   const closes: Array<StopOutClose<P>> = [];
-  for (let level = acc.level(); level !== undefined && level.lt(stopOutLevel);) {
+  for (let level = acc.level(); level !== undefined && reached(level);) {
     const worst = mostUnprofitable(acc.positions(), (p) => acc.floating(p));
     if (!worst) break;
     const pnl = acc.floating(worst);

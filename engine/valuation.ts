@@ -2,7 +2,7 @@
 // at the current quotes: floating P&L in USD, equity, a PAMM member's value by units, the
 // followers of the master and the volumes they hold. Read-only: nothing here books or emits,
 // so every other part can ask it without changing the run.
-import type { Follower, Sizing } from './allocation.js';
+import type { Follower, MasterSize, Sizing } from './allocation.js';
 import { Dec } from './decimal.js';
 import { quoteProfit, type Side, sideSign } from './instrument.js';
 import { type Investor, type Position, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
@@ -16,7 +16,7 @@ export class Valuation {
   sizing(symbol: string): Sizing {
     const inst = this.s.instrument(symbol);
     const pol = this.s.config.policies;
-    return { mode: pol.roundingMode, quantum: this.s.q, lotStep: inst.lotStep, minLot: inst.minLot, maxLot: inst.maxLot, belowMinLot: pol.belowMinLot, residualRule: pol.residualRule };
+    return { mode: pol.roundingMode, quantum: this.s.q, lotStep: inst.lotStep, minLot: inst.minLot, maxLot: inst.maxLot, belowMinLot: pol.belowMinLot, residualRule: pol.residualRule, lotRounding: pol.lotRounding, copyBasis: pol.copyBasis };
   }
 
   /** The volume grain of an instrument: its lot step in `lot-step` mode, else the quantum. */
@@ -84,9 +84,15 @@ export class Valuation {
     return out;
   }
 
-  masterEquity(): Money {
-    if (this.s.config.structure === 'signal') return this.equity(SYSTEM_ACCOUNTS.master);
-    return Money.sum(this.linked().map((a) => this.equity(a.id)));
+  /** The master's equity and balance, the copy family's reference (`copyBasis`): a signal master's own; a block master's, its followers' together. */
+  masterSize(): MasterSize {
+    // Each side is summed when read: a copy sized on equity never sums the balances.
+    const accounts = (): string[] => (this.s.config.structure === 'signal' ? [SYSTEM_ACCOUNTS.master] : this.linked().map((a) => a.id));
+    const v = this;
+    return {
+      get equity() { return Money.sum(accounts().map((id) => v.equity(id))); },
+      get balance() { return Money.sum(accounts().map((id) => v.s.journal.balance(id))); },
+    };
   }
 
   /** The block master's equity: every part still in the program, paused or not. */

@@ -360,7 +360,10 @@ export class RunWriter implements EngineSink {
     for (const m of p.marginSnapshots(everyRow || keepForChart ? undefined : accountsTouched)) {
       const low = drained.get(m.id);
       if (everyRow || accountsTouched.has(m.id)) {
-        this.files.margin.row([ts, m.id, m.kind, this.m(m.equity), this.m(m.used), this.m(m.free), lvl(m.level), lvl(this.rowLows.get(m.id))]);
+        // The row's own instant belongs to the interval: an order opened now shows its level as the lowest.
+        const since = this.rowLows.get(m.id);
+        const lowest = since === undefined ? m.level : m.level === undefined ? since : Dec.min(since, m.level);
+        this.files.margin.row([ts, m.id, m.kind, this.m(m.equity), this.m(m.used), this.m(m.free), lvl(m.level), lvl(lowest)]);
         this.rowLows.delete(m.id);
       }
       // The chart shows the lowest level since the last point (a stop-out's level before its closes); nothing open breaks the line.

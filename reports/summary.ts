@@ -134,6 +134,9 @@ function investorMetrics(t: InvestorTally, finalEquity: number, end: number, dea
   };
 }
 
+/** Accounts that trade (what `totals.tradingEquity` sums): the broker's side is the rest. */
+const TRADING_KINDS: ReadonlySet<string> = new Set(['master', 'mam', 'pamm', 'client']);
+
 export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
   const q = s.quantum;
   const m = (x: Money): string => formatQ(x.value, q);
@@ -204,6 +207,9 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
       realizedPnl: m(Money.sum(inside.map((a) => w.account(a.id).realized))),
       floatingPnl: m(Money.sum(inside.map((a) => a.floating))),
       equity: m(Money.sum(inside.map((a) => a.equity))),
+      // `equity` above counts the broker's side too (house, executive, fee and IB accounts): a trader's equity is this one.
+      tradingEquity: m(Money.sum(inside.filter((a) => TRADING_KINDS.has(a.kind)).map((a) => a.equity))),
+      scope: 'deposits to equity: every account inside the program, the broker\'s side included (house, executive, the manager\'s fee account, IBs); tradingEquity: the trading accounts only (master, MAM sub-accounts, the pool, clients)',
     },
     counts: { ...w.counts(), rejections: w.rejections },
     metricConventions: {

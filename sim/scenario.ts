@@ -116,6 +116,8 @@ export interface Scenario {
    * variant gives itself point into its entry under `variants`.
    */
   readonly locate: Locate;
+  /** The policies the file (or the variant with the scenario it merges into) sets itself; the rest are defaults. */
+  readonly writtenPolicies: ReadonlySet<string>;
 }
 
 export type Locate = (path: ReadonlyArray<string | number>) => { readonly path: string; readonly line?: number };
@@ -233,6 +235,8 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   };
   const data = parsed.data;
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(file, '', 'expected a JSON/YAML object at the top level');
+  // The policies the file sets itself (validation fills in the rest): the static checks warn about those that have no effect.
+  const writtenPolicies = policyNames((data as Obj).policies);
   const v = validate();
   if (!v(data)) throw schemaError(v.errors ?? [], file, parsed.lineOf);
   const doc = data as Obj;
@@ -463,7 +467,19 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
     subscriptionFee: subscription.isZero() ? undefined : new Money(subscription), volumeFee, termChanges, terms, pool,
     preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, stress, monteCarloSeeds, normalized: doc, hash: hash.digest('hex'), inputs: [...inputs],
     locate: (path) => ({ path: pointer(path), line: parsed.lineOf(path) }),
+    writtenPolicies,
   };
+}
+
+/** The names of the policies an object sets, nested ones dotted (`performanceFee.period`). */
+function policyNames(o: unknown): ReadonlySet<string> {
+  const out = new Set<string>();
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return out;
+  for (const [k, v] of Object.entries(o)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) for (const inner of Object.keys(v)) out.add(`${k}.${inner}`);
+    else out.add(k);
+  }
+  return out;
 }
 
 export interface Variant {

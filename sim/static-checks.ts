@@ -5,6 +5,7 @@
 // always has; `validate` lists them and `run --strict` refuses them. Each check predicts the run
 // with the engine's and the runner's own rules (masterLotRule, requestExecutesAt, isMarketOpen),
 // so a warning says what the run will do, never a guess of our own.
+import { allocationFamily } from '../engine/allocation.js';
 import { masterLotRule } from '../engine/master-orders.js';
 import { formatServerTime } from '../engine/time.js';
 import { isMarketOpen } from './calendar.js';
@@ -25,7 +26,7 @@ const REJECTED = 'will be rejected at run time';
 /** Every warning of one scenario, in file order. */
 export function staticChecks(s: Scenario): ScenarioWarning[] {
   const found: Array<{ path: Array<string | number>; message: string }> = [
-    ...lotChecks(s), ...ticketChecks(s), ...flowChecks(s), ...marketHoursChecks(s),
+    ...lotChecks(s), ...ticketChecks(s), ...flowChecks(s), ...marketHoursChecks(s), ...policyChecks(s),
   ];
   const out = found.map((f) => ({ ...s.locate(f.path), message: f.message }));
   return out.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || a.path.localeCompare(b.path));
@@ -60,6 +61,50 @@ export function variantChecks(base: Scenario, variants: readonly Variant[], ranO
 /** One warning as the CLI prints it: file, line, JSON path, message (the layout of an input error). */
 export function formatWarning(file: string, w: ScenarioWarning): string {
   return new InputError(file, w.path, w.message, w.line).message;
+}
+
+// ------------------------------------------------------------------ policies with no effect
+
+/**
+ * A policy the file sets that cannot change anything in this scenario's structure (DOMAIN §6: "a
+ * policy that has no effect in a scenario's structure is refused"): a warning naming why, so a
+ * setting is never silently echoed; `run --strict` and `validate --strict` refuse it. Only
+ * policies the file writes are checked: a default that does not apply is what happens anyway.
+ */
+function policyChecks(s: Scenario): Array<{ path: Array<string | number>; message: string }> {
+  const out: Array<{ path: Array<string | number>; message: string }> = [];
+  const family = allocationFamily(s.allocation);
+  const lotStep = s.policies.roundingMode === 'lot-step';
+  const why = (name: string): string | undefined => {
+    switch (name) {
+      case 'pammDeposit':
+        if (!s.pool) return 'the program has no PAMM pool';
+        if (family === 'split') return `the ${s.allocation} split is frozen per trade in a block program: a deposit never resizes the pool's open positions (re-splitting open blocks on flows is a later policy)`;
+        return undefined;
+      case 'lotRounding':
+        if (!lotStep) return 'copies are rounded to the lot step only under roundingMode: lot-step';
+        if (family === 'split') return `the ${s.allocation} split floors each part and hands the leftover steps out by the residual rule, so the parts sum to the block`;
+        return undefined;
+      case 'copyBasis':
+        if (family === 'split') return `the ${s.allocation} split weighs followers by its own measure, not by a copy ratio`;
+        if (s.allocation === 'multiplier') return 'a multiplier copy is the master volume × the multiplier, on no basis';
+        return undefined;
+      case 'belowMinLot':
+        return lotStep ? undefined : 'the minimum lot applies only under roundingMode: lot-step';
+      case 'hedgedMargin':
+      case 'riskTrigger':
+        return s.risk ? undefined : 'the scenario has no risk section: no margin, level or limit applies';
+      case 'limitBreach':
+        return s.risk?.accounts && s.risk.accounts.size > 0 ? undefined : 'no MAM account has personal limits';
+      default:
+        return undefined;
+    }
+  };
+  for (const name of [...s.writtenPolicies].sort()) {
+    const reason = why(name);
+    if (reason) out.push({ path: ['policies', ...name.split('.')], message: `policy ${name} has no effect in this scenario: ${reason}` });
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ lot limits

@@ -62,6 +62,13 @@ describe('equity rows: daily (default) against instant', () => {
         expect(r[low], `${r[time]} ${r[account]} lowest since ${since || 'the start'}`).toBe(expected);
         previous.set(r[account]!, r[time]!);
       }
+      // A row's lowest level covers its own instant: never above the row's level, and present whenever the level is.
+      const level = col(mi.header, 'margin_level');
+      for (const r of [...md.rows, ...mi.rows]) {
+        if (r[level] === '') continue;
+        expect(r[low], `${r[time]} ${r[account]}`).not.toBe('');
+        expect(new Dec(r[low]!).lte(r[level]!), `${r[time]} ${r[account]}: lowest ${r[low]} above the level ${r[level]}`).toBe(true);
+      }
     });
   }
 });

@@ -437,3 +437,21 @@ describe('a client trade waits for the quote that converts its profit', () => {
     expect(checkInvariants(p, tally)).toEqual([]);
   });
 });
+
+describe('positions-reduced is logged only when something was open (issue 14)', () => {
+  it('a MAM withdrawal with nothing open reduces nothing; under an open trade it closes its share and says so', () => {
+    const { p, sink, tally, quote } = program();
+    p.join(t(1), 'a', 'mam', Money.of('10000'), false);
+    p.join(t(1), 'x', 'pamm', Money.of('10000'), false);
+    quote(2, '1.10000', '1.10000');
+    p.withdraw(t(2), 'a', Money.of('1000'));
+    p.withdraw(t(2), 'x', Money.of('1000'));
+    expect(sink.events.filter((e) => e.kind === 'positions-reduced')).toEqual([]);
+    // 9,000 + 9,000: 1 lot splits 0.5 / 0.5; a takes 900 of its 9,000 (a tenth): 0.05 lot closes.
+    p.masterOpen(t(3), 'M1', 'EURUSD', 'buy', Volume.of('1'));
+    p.withdraw(t(3), 'a', Money.of('900'));
+    expect(sink.events.filter((e) => e.kind === 'positions-reduced').map((e) => e.account)).toEqual(['mam:a']);
+    expect(p.openPositions().filter((x) => x.account === 'mam:a').map((x) => x.volume.toString())).toEqual(['0.45']);
+    expect(checkInvariants(p, tally)).toEqual([]);
+  });
+});

@@ -149,6 +149,10 @@ describe('multi-tier IB', () => {
     // c1 (chain ib → mid → top): ib 4, mid 1.5, top min(1, 0.5) = 0.5. c2 (chain mid → top): mid 4, top 1.5.
     expect([r.to('ib:ib'), r.to('ib:mid'), r.to('ib:top')]).toEqual([4, 5.5, 2]);
     expect(r.sink.events.filter((e) => e.kind === 'rebate-capped').map((e) => e.amount!.toString())).toEqual(['0.5']);
+    // Each level's line names its own rate (the plan's is $6 per lot), the capped one too.
+    expect(r.sink.rebates.filter((l) => l.source === 'c1').map((l) => [l.level, l.amount.toString(), l.detail])).toEqual([
+      [1, '4', '4 USD a lot'], [2, '1.5', '1.5 USD a lot'], [3, '0.5', '1 USD a lot'],
+    ]);
   });
 
   it('split 70/20/10 of a $6 pool: 4.2, 1.2, 0.6; a chain two levels deep leaves the third share with the broker', () => {

@@ -148,9 +148,10 @@ describe('a new lowest margin level is computed exactly only when it stays the l
 describe('the master hard stop behind the screen (issue 13)', () => {
   // A signal master funded with 10,000 buys 1 lot of EURUSD at 1.10000 (no spread; 1 point = 1 USD a
   // lot): equity 9,500 at 1.09500, 9,010 at 1.09010, 9,000 at 1.09000 (not below the floor), 8,990 at
-  // 1.08990: below the 9,000 hard stop, which closes the trade at that quote and no other.
-  const run = (exactRisk: boolean) => {
-    const { p, sink, quote } = riskProgram(riskTerms({ stopOut: new Dec(1), marginCall: new Dec(2), master: { hardStopEquity: Money.of('9000') } }), { structure: 'signal', extra: { exactRisk } });
+  // 1.08990: below the 9,000 hard stop, which closes the trade at that quote and no other
+  // (under riskTrigger: below; the default at-or-below already fires at 9,000).
+  const run = (exactRisk: boolean, riskTrigger: 'at-or-below' | 'below' = 'below') => {
+    const { p, sink, quote } = riskProgram(riskTerms({ stopOut: new Dec(1), marginCall: new Dec(2), master: { hardStopEquity: Money.of('9000') } }), { structure: 'signal', policies: { riskTrigger }, extra: { exactRisk } });
     quote(at(4, 9), '1.10000');
     p.fundMaster(at(4, 9), Money.of('10000'));
     p.masterOpen(at(4, 10), 'E1', 'EURUSD', 'buy', Volume.of('1'));
@@ -159,10 +160,17 @@ describe('the master hard stop behind the screen (issue 13)', () => {
     return sink.events;
   };
 
-  it('fires at the first quote that takes equity below the floor, with the screen and without', () => {
+  it('fires at the first quote that takes equity below the floor, with the screen and without (riskTrigger: below)', () => {
     const events = run(false);
     expect(events.filter((e) => e.kind === 'hard-stop').map((e) => [e.time, e.amount?.toString()])).toEqual([[at(4, 14), '8990']]);
     expect(JSON.stringify(events)).toBe(JSON.stringify(run(true)));
+  });
+
+  it('under the default riskTrigger: at-or-below it fires at 1.09000, where equity is exactly the 9,000 floor, with the screen and without', () => {
+    const events = run(false, 'at-or-below');
+    expect(events.filter((e) => e.kind === 'hard-stop').map((e) => [e.time, e.amount?.toString()])).toEqual([[at(4, 13), '9000']]);
+    expect(events.find((e) => e.kind === 'hard-stop')!.reason).toContain('master equity 9000 is at the hard stop 9000');
+    expect(JSON.stringify(events)).toBe(JSON.stringify(run(true, 'at-or-below')));
   });
 });
 

@@ -59,6 +59,10 @@ describe('seed 001: the profit-distribution example from trades and prices', () 
     expect(s.manager.feeAccount).toBe('4800.0000000');
     expect(s.manager.total).toBe('13800.0000000'); // 3,000 + 6,000 + 1,800 + 1,800 + 1,200
     expect(s.policies.performanceFee.hwmReset).toBe('after-fee');
+    // What traders hold is the pool alone: 9,000 + 11,700 + 11,700 + 7,800 = 40,200; the 4,800 of fees sit on the manager's fee account, on the broker's side of totals.equity.
+    expect(s.totals.tradingEquity).toBe('40200.0000000');
+    // Seed 001 has no costs or rebates: the house and the executive hold nothing, so the broker's side is the fee account alone.
+    expect(new Dec(s.totals.equity).minus(s.totals.tradingEquity).toString()).toBe('4800');
   });
 });
 

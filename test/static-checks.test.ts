@@ -123,3 +123,44 @@ describe('static checks of orders, client trades and flows', () => {
     expect(rejected).toEqual([]);
   });
 });
+
+describe('policies the file sets that have no effect in its structure (DOMAIN §6)', () => {
+  const withPolicies = (program: string, policies: string, extra = '', investor = '{ id: a, model: mam, deposit: "5000" }') => `
+name: policies
+start: "2024-03-01T00:05:00"
+end: "2024-04-01T00:05:00"
+instruments: [EURUSD]
+prices:
+  EURUSD:
+    ticks:
+      - ["2024-03-04T09:00:00", "1.09990", "1.10000"]
+program: ${program}
+investors:
+  - ${investor}
+orders: []
+policies: ${policies}
+${extra}`;
+  const warnings = (text: string) => staticChecks(parseScenario(text, 'p.yaml')).map((w) => [w.path, w.line, w.message]);
+
+  it('pammDeposit in a block program, written as its default, is named with its line; left out, nothing is said', () => {
+    const block = '{ structure: block, allocation: equity, pamm: {} }';
+    expect(warnings(withPolicies(block, '{ pammDeposit: reallocate }'))).toEqual([
+      ['/policies/pammDeposit', 14, "policy pammDeposit has no effect in this scenario: the equity split is frozen per trade in a block program: a deposit never resizes the pool's open positions (re-splitting open blocks on flows is a later policy)"],
+    ]);
+    expect(warnings(withPolicies(block, '{}'))).toEqual([]);
+    // In a copy program with a pool it applies.
+    expect(warnings(withPolicies('{ structure: signal, masterDeposit: "10000", pamm: {} }', '{ pammDeposit: no-action }'))).toEqual([]);
+    expect(warnings(withPolicies('{ structure: signal, masterDeposit: "10000" }', '{ pammDeposit: no-action }')).map((w) => w[2])).toEqual(['policy pammDeposit has no effect in this scenario: the program has no PAMM pool']);
+  });
+
+  it('lotRounding and belowMinLot without lot-step, copyBasis on a split or a multiplier, risk policies without risk', () => {
+    const signal = '{ structure: signal, masterDeposit: "10000" }';
+    expect(warnings(withPolicies(signal, '{ lotRounding: half-up, belowMinLot: force-min, hedgedMargin: larger-leg, riskTrigger: below, limitBreach: detach }')).map((w) => w[0])).toEqual([
+      '/policies/belowMinLot', '/policies/hedgedMargin', '/policies/limitBreach', '/policies/lotRounding', '/policies/riskTrigger',
+    ].sort((a, b) => a.localeCompare(b)));
+    expect(warnings(withPolicies(signal, '{ roundingMode: lot-step, lotRounding: half-even, belowMinLot: force-min, copyBasis: balance }'))).toEqual([]);
+    expect(warnings(withPolicies('{ structure: block, allocation: equity }', '{ roundingMode: lot-step, lotRounding: half-up, copyBasis: balance }')).map((w) => w[0])).toEqual(['/policies/copyBasis', '/policies/lotRounding']);
+    expect(warnings(withPolicies('{ structure: signal, masterDeposit: "10000", allocation: multiplier }', '{ copyBasis: equity }', '', '{ id: a, model: mam, deposit: "5000", allocation: { multiplier: "1" } }')).map((w) => w[2])).toEqual(['policy copyBasis has no effect in this scenario: a multiplier copy is the master volume × the multiplier, on no basis']);
+    expect(warnings(withPolicies(signal, '{ riskTrigger: below, hedgedMargin: larger-leg }', 'risk: { leverage: 100 }'))).toEqual([]);
+  });
+});

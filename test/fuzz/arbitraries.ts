@@ -219,6 +219,7 @@ export const recipeArb = fc.record({
     rebateTiming: maybe(fc.constantFrom('half-open-half-close', 'on-close')),
     hedgedMargin: maybe(fc.constantFrom('none', 'half-hedged', 'larger-leg')),
     limitBreach: maybe(fc.constantFrom('detach', 'pause-until-next-period')),
+    riskTrigger: maybe(fc.constantFrom('at-or-below', 'below')),
     performanceFee: maybe(fc.record({
       period: maybe(fc.constantFrom('daily', 'daily', 'weekly', 'weekly', 'monthly', 'quarterly', 'annual'), 3, 1),
       hwmBasis: maybe(fc.constantFrom('equity', 'cumulative-profit')),
