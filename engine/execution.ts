@@ -63,9 +63,9 @@ export class Execution {
     return this.pending.flatMap((l) => (l.kind === 'open' && l.account === account ? [{ symbol: l.symbol, side: l.side, volume: l.volume }] : []));
   }
 
-  /** Nets the legs of the current instant per instrument and fills every leg at the net's price. */
-  flush(): void {
-    if (this.pending.length === 0 && this.shadows.length === 0) return;
+  /** Nets the legs of the current instant per instrument and fills every leg at the net's price; returns that instant (none when nothing was gathered). */
+  flush(): ServerTime | undefined {
+    if (this.pending.length === 0 && this.shadows.length === 0) return undefined;
     const time = this.pendingTime!;
     const legs = this.pending;
     const shadows = this.shadows;
@@ -92,6 +92,7 @@ export class Execution {
       for (const l of [...clients, ...house]) this.fill(time, l, order.price);
       for (const sh of shadows.filter((x) => x.symbol === symbol)) this.missed(time, sh, order.price);
     }
+    return time;
   }
 
   /** A stress window's slippage moves the net's price against its side (a cross at mid does not slip). */

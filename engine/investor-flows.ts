@@ -105,7 +105,59 @@ export class InvestorFlows {
     return fee;
   }
 
+  /** Whether the pool holds a position (or has one queued at this instant). */
+  private poolIsOpen(): boolean {
+    const pool = this.s.config.pool!.id;
+    return this.s.accounts.get(pool)!.positions.length > 0 || this.p.execution.queuedOpens(pool).length > 0;
+  }
+
+  /**
+   * `pammDeposit: no-action` (DOMAIN §6): a deposit (or a join's first deposit) while the pool
+   * holds positions is held: the money stays with the investor, outside the pool, so the P&L of
+   * every position open at the deposit belongs wholly to the members who held them, and it buys
+   * units at NAV once the pool has nothing open (`admitHeld`), before the pool's next trade.
+   * Nothing else changes meanwhile: units × NAV = pool equity and the books stay whole.
+   */
+  private holdDeposit(time: ServerTime, inv: Investor, amount: Money): boolean {
+    if (inv.model !== 'pamm' || this.s.config.policies.pammDeposit !== 'no-action' || !this.poolIsOpen()) return false;
+    this.s.heldDeposits.push({ investor: inv.id, amount, requested: time });
+    const open = this.s.accounts.get(this.s.config.pool!.id)!.positions.length;
+    this.s.emit({ time, kind: 'request-queued', investor: inv.id, amount, reason: `deposit ${amount.toString()}: held outside the pool while it has ${open} open position(s), whose P&L belongs to the members holding them; it buys units at NAV when the pool has nothing open (pammDeposit: no-action)` });
+    return true;
+  }
+
+  /** Held deposits buy their units once the pool has nothing open, in request order; a no-op otherwise. */
+  admitHeld(time: ServerTime): void {
+    if (this.s.heldDeposits.length === 0) return;
+    this.p.execution.flush();
+    if (this.poolIsOpen()) return;
+    for (const h of this.s.heldDeposits.splice(0)) {
+      const inv = this.s.investors.get(h.investor)!;
+      this.s.emit({ time, kind: 'request-executed', investor: h.investor, amount: h.amount, reason: `held deposit ${h.amount.toString()}: requested ${formatServerTime(h.requested)}, executed ${formatServerTime(time)}, the pool having nothing open (pammDeposit: no-action)` });
+      this.depositInto(time, inv, h.amount);
+    }
+  }
+
+  /** What an investor has held (not yet in the pool). */
+  heldFor(id: string): Money {
+    return Money.sum(this.s.heldDeposits.filter((h) => h.investor === id).map((h) => h.amount));
+  }
+
+  /** A departing investor's held deposits never enter: they are cancelled, the money never left it. */
+  private cancelHeld(time: ServerTime, id: string, why: string): void {
+    const mine = this.s.heldDeposits.filter((h) => h.investor === id);
+    if (mine.length === 0) return;
+    this.s.heldDeposits.splice(0, this.s.heldDeposits.length, ...this.s.heldDeposits.filter((h) => h.investor !== id));
+    for (const h of mine) this.s.emit({ time, kind: 'request-rejected', investor: id, amount: h.amount, reason: `held deposit ${h.amount.toString()} (requested ${formatServerTime(h.requested)}) cancelled: ${why}` });
+  }
+
+  /** At the end of the run: deposits still held never entered the pool. */
+  expireHeld(time: ServerTime): void {
+    for (const h of this.s.heldDeposits.splice(0)) this.s.emit({ time, kind: 'request-rejected', investor: h.investor, amount: h.amount, reason: `held deposit ${h.amount.toString()} (requested ${formatServerTime(h.requested)}) never executed: the pool still had positions open at the end of the run (pammDeposit: no-action)` });
+  }
+
   private depositInto(time: ServerTime, inv: Investor, amount: Money): void {
+    if (this.holdDeposit(time, inv, amount)) return;
     if (inv.model === 'pamm') {
       const reg = this.s.units!;
       const before = this.p.valuation.equity(inv.account);
@@ -137,7 +189,10 @@ export class InvestorFlows {
     const inv = this.activeInvestor(time, id);
     if (!inv) return;
     const equity = this.p.valuation.investorEquity(id);
-    if (!amount.isPositive() || amount.gt(equity)) return this.rejectRequest(time, id, `withdrawal ${amount.toString()} must be positive and at most the equity ${equity.toString()}`);
+    if (!amount.isPositive() || amount.gt(equity)) {
+      const held = this.heldFor(id);
+      return this.rejectRequest(time, id, `withdrawal ${amount.toString()} must be positive and at most the equity ${equity.toString()}${held.isPositive() ? ` (a deposit of ${held.toString()} is held outside the pool until it has nothing open: pammDeposit: no-action)` : ''}`);
+    }
     const convention = inv.feeTerms.partialWithdrawal;
     // Withdrawing everything is leaving: every fee crystallizes and nothing is left behind to owe one later.
     if (amount.eq(equity)) return this.leave(time, id);
@@ -206,6 +261,9 @@ export class InvestorFlows {
     this.p.execution.flush();
     const inv = this.activeInvestor(time, id);
     if (!inv) return;
+    this.cancelHeld(time, id, 'the investor left before the pool had nothing open');
+    // A member whose only money was held owns nothing in the pool: it leaves with nothing to close or pay.
+    if (inv.model === 'pamm' && this.s.units!.holding(id).isZero()) return this.exited(time, inv, Money.zero, 'investor left the program (it held no units)');
     this.p.execution.settleSkipped(time, inv.account, inv.model === 'mam' ? new Dec(1) : this.s.units!.holding(id).value.div(this.s.units!.total.value));
     if (inv.model === 'mam' && this.s.config.policies.onLeave === 'detach' && this.s.accounts.get(inv.account)!.positions.length > 0) {
       this.detach(time, inv);

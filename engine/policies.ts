@@ -45,6 +45,8 @@ export interface Policies {
   readonly belowMinLot: 'skip' | 'force-min';
   readonly onLeave: 'close' | 'detach';
   readonly pammDeposit: 'reallocate' | 'no-action';
+  /** When PAMM requests execute: in the daily rollover window (`rollover`, seed 001) or at once in market hours (`instant`); the runner applies it. */
+  readonly pammFlows: 'rollover' | 'instant';
   /** `protect`: the broker absorbs a negative balance (booked to house); `carry`: the account keeps it. */
   readonly negativeBalance: 'protect' | 'carry';
   /** How a long and a short of one symbol are margined together. */
@@ -72,6 +74,7 @@ export const DEFAULT_POLICIES: Policies = {
   belowMinLot: 'skip',
   onLeave: 'close',
   pammDeposit: 'reallocate',
+  pammFlows: 'rollover',
   negativeBalance: 'protect',
   hedgedMargin: 'none',
   limitBreach: 'detach',

@@ -219,6 +219,11 @@ export class ProgramState {
   readonly masterTrades = new Map<string, MasterTrade>();
   readonly pendingOrders = new Map<string, PendingOrder>();
   readonly units?: UnitRegister;
+  /**
+   * PAMM deposits kept out of the pool's open trades (`pammDeposit: no-action`), in request
+   * order: the money stays with the investor until the pool has nothing open (investor-flows.ts).
+   */
+  readonly heldDeposits: Array<{ readonly investor: string; readonly amount: Money; readonly requested: ServerTime }> = [];
   /** Self-trading clients: who referred them. */
   readonly clients = new Map<string, Referral>();
   readonly swapFreeAccounts = new Set<string>();

@@ -73,8 +73,17 @@ export class Program {
   // method that changes the program tells the risk checks (risk-checks.ts `touched`), so the next
   // price checks every account, not only those holding what it moved.
 
-  onQuote(symbol: string, quote: Quote, move: PriceMove = { continuous: false }): void { this.p.triggers.onQuote(symbol, quote, move); }
-  flush(): void { this.p.execution.flush(); }
+  onQuote(symbol: string, quote: Quote, move: PriceMove = { continuous: false }): void { this.p.triggers.onQuote(symbol, quote, move); this.settled(quote.time); }
+  flush(): void {
+    const time = this.p.execution.flush();
+    if (time !== undefined) this.settled(time);
+  }
+
+  /**
+   * After anything that can leave the pool with nothing open (a close, a trigger, a stop-out, a
+   * flow, a fee): deposits held out of its trades (`pammDeposit: no-action`) buy their units now.
+   */
+  private settled(time: ServerTime): void { this.p.flows.admitHeld(time); }
 
   // Master orders (master-orders.ts)
 
@@ -82,7 +91,7 @@ export class Program {
   placePending(time: ServerTime, ticket: string, symbol: string, type: PendingType, price: Price, volume: Volume | undefined, opts: OrderOptions = {}): void { this.p.risk.touched(); this.p.orders.placePending(time, ticket, symbol, type, price, volume, opts); }
   modifyOrder(time: ServerTime, ticket: string, change: { price?: Price; sl?: Price | null; tp?: Price | null }): void { this.p.risk.touched(); this.p.orders.modifyOrder(time, ticket, change); }
   cancelOrder(time: ServerTime, ticket: string): void { this.p.risk.touched(); this.p.orders.cancelOrder(time, ticket); }
-  masterClose(time: ServerTime, ticket: string, volume?: Volume, cause: CloseCause = 'master-close'): void { this.p.risk.touched(); this.p.orders.masterClose(time, ticket, volume, cause); }
+  masterClose(time: ServerTime, ticket: string, volume?: Volume, cause: CloseCause = 'master-close'): void { this.p.risk.touched(); this.p.orders.masterClose(time, ticket, volume, cause); this.settled(time); }
   rejectMasterOrder(time: ServerTime, ticket: string, symbol: string | undefined, reason: string): void { this.p.risk.touched(); this.p.orders.rejectMasterOrder(time, ticket, symbol, reason); }
 
   // Investor flows (investor-flows.ts)
@@ -93,15 +102,15 @@ export class Program {
   requestExpired(time: ServerTime, investor: string, what: string, executesAt: string): void { this.p.flows.requestExpired(time, investor, what, executesAt); }
   join(time: ServerTime, id: string, model: InvestmentModel, amount: Money, manager: boolean, terms: AllocationTerms = {}, referral: Referral = {}): void { this.p.risk.touched(); this.p.flows.join(time, id, model, amount, manager, terms, referral); }
   deposit(time: ServerTime, id: string, amount: Money): void { this.p.risk.touched(); this.p.flows.deposit(time, id, amount); }
-  withdraw(time: ServerTime, id: string, amount: Money): void { this.p.risk.touched(); this.p.flows.withdraw(time, id, amount); }
-  leave(time: ServerTime, id: string): void { this.p.risk.touched(); this.p.flows.leave(time, id); }
+  withdraw(time: ServerTime, id: string, amount: Money): void { this.p.risk.touched(); this.p.flows.withdraw(time, id, amount); this.settled(time); }
+  leave(time: ServerTime, id: string): void { this.p.risk.touched(); this.p.flows.leave(time, id); this.settled(time); }
   minimumMamInvestment(): Money | undefined { return this.p.flows.minimumMamInvestment(); }
 
   // Fee periods and terms (fees.ts)
 
-  periodEnd(time: ServerTime, label: string): void { this.p.risk.touched(); this.p.fees.periodEnd(time, label); }
+  periodEnd(time: ServerTime, label: string): void { this.p.risk.touched(); this.p.fees.periodEnd(time, label); this.settled(time); }
   accrueManagementFees(fraction: Dec): void { this.p.risk.touched(); this.p.fees.accrueManagementFees(fraction); }
-  chargeManagementFees(time: ServerTime, label: string): void { this.p.risk.touched(); this.p.fees.chargeManagementFees(time, label); }
+  chargeManagementFees(time: ServerTime, label: string): void { this.p.risk.touched(); this.p.fees.chargeManagementFees(time, label); this.settled(time); }
   changeTerms(time: ServerTime, change: { performanceFee?: Dec; managementFee?: Dec }): void { this.p.risk.touched(); this.p.fees.changeTerms(time, change); }
 
   // Self-trading clients (clients.ts)
@@ -112,8 +121,13 @@ export class Program {
 
   // Rollover and the end of the run (trade-costs.ts)
 
-  rollover(time: ServerTime, day: Weekday, label: string): void { this.p.risk.touched(); this.p.costs.rollover(time, day, label); }
-  endOfRun(time: ServerTime, label: string): void { this.p.risk.touched(); this.p.costs.endOfRun(time, label); }
+  rollover(time: ServerTime, day: Weekday, label: string): void { this.p.risk.touched(); this.p.costs.rollover(time, day, label); this.settled(time); }
+  endOfRun(time: ServerTime, label: string): void {
+    this.p.risk.touched();
+    this.p.costs.endOfRun(time, label);
+    this.settled(time);
+    this.p.flows.expireHeld(time);
+  }
 
   // Valuation (valuation.ts)
 

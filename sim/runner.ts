@@ -71,11 +71,12 @@ export const MARKET_CLOSED = 'market closed (trading week Monday 00:05 – Frida
 
 /**
  * When an investor request placed at `at` executes: a MAM request at once in market hours, else at the
- * next open; a PAMM request at the next rollover window. Shared with the static checks, which predict
+ * next open; a PAMM request at the next rollover window (`pammFlows: rollover`, seed 001), or like a
+ * MAM request (`instant`: at once at the current NAV in market hours, else at the next open). Shared with the static checks, which predict
  * from it whether a flow will find its investor joined (sim/static-checks.ts).
  */
-export function requestExecutesAt(model: 'mam' | 'pamm', at: ServerTime): ServerTime {
-  return model === 'pamm' ? nextPammWindow(at) : nextMarketOpen(at);
+export function requestExecutesAt(model: 'mam' | 'pamm', at: ServerTime, pammFlows: 'rollover' | 'instant' = 'rollover'): ServerTime {
+  return model === 'pamm' && pammFlows === 'rollover' ? nextPammWindow(at) : nextMarketOpen(at);
 }
 
 /** Every scripted action with the time it takes effect, in a deterministic order. */
@@ -90,9 +91,9 @@ export function scheduleActions(s: Scenario): Action[] {
   if (s.structure === 'signal') add(s.start, PRIORITY.start, 'master funded', (p) => p.fundMaster(s.start, s.masterDeposit));
 
   const request = (at: ServerTime, investor: string, what: string, exec: (p: Program, t: ServerTime) => void): void => {
-    const when = requestExecutesAt(model.get(investor)!, at);
+    const when = requestExecutesAt(model.get(investor)!, at, s.policies.pammFlows);
     if (when !== at) {
-      const why = model.get(investor) === 'pamm' ? 'PAMM requests execute in the rollover window (Mon–Sat 00:00–00:15 server time)' : 'market closed: MAM requests execute at the next open';
+      const why = model.get(investor) === 'pamm' && s.policies.pammFlows === 'rollover' ? 'PAMM requests execute in the rollover window (Mon–Sat 00:00–00:15 server time)' : `market closed: ${model.get(investor) === 'pamm' ? 'PAMM requests (pammFlows: instant)' : 'MAM requests'} execute at the next open`;
       add(at, PRIORITY.placed, `${what} placed`, (p) => p.requestPlaced(at, investor, what, when, why));
     }
     if (when > s.end) {

@@ -79,8 +79,10 @@ function policyChecks(s: Scenario): Array<{ path: Array<string | number>; messag
     switch (name) {
       case 'pammDeposit':
         if (!s.pool) return 'the program has no PAMM pool';
-        if (family === 'split') return `the ${s.allocation} split is frozen per trade in a block program: a deposit never resizes the pool's open positions (re-splitting open blocks on flows is a later policy)`;
+        if (family === 'split' && s.policies.pammDeposit === 'reallocate') return `the ${s.allocation} split is frozen per trade in a block program: a deposit never resizes the pool's open positions (re-splitting open blocks on flows is a later policy); no-action keeps deposits out of open trades`;
         return undefined;
+      case 'pammFlows':
+        return s.pool ? undefined : 'the program has no PAMM pool';
       case 'lotRounding':
         if (!lotStep) return 'copies are rounded to the lot step only under roundingMode: lot-step';
         if (family === 'split') return `the ${s.allocation} split floors each part and hands the leftover steps out by the residual rule, so the parts sum to the block`;
@@ -184,12 +186,12 @@ function flowChecks(s: Scenario): Array<{ path: Array<string | number>; message:
   const investors = new Map(s.investors.map((inv, i) => [inv.id, { inv, i }]));
   const left = new Map<string, number>();
   s.flows
-    .map((f, i) => ({ f, i, when: requestExecutesAt(investors.get(f.investor)!.inv.model, f.at) }))
+    .map((f, i) => ({ f, i, when: requestExecutesAt(investors.get(f.investor)!.inv.model, f.at, s.policies.pammFlows) }))
     .sort((a, b) => a.when - b.when || a.i - b.i)
     .forEach(({ f, i, when }) => {
       if (when > s.end) return;
       const { inv, i: invIndex } = investors.get(f.investor)!;
-      if (inv.at !== undefined && when < requestExecutesAt(inv.model, inv.at)) {
+      if (inv.at !== undefined && when < requestExecutesAt(inv.model, inv.at, s.policies.pammFlows)) {
         out.push({ path: ['flows', i, 'at'], message: `${REJECTED}: investor ${inv.id} has not joined by then (its join request, ${s.locate(['investors', invIndex, 'at']).path}, is at ${formatServerTime(inv.at)})` });
         return;
       }

@@ -213,6 +213,7 @@ export const recipeArb = fc.record({
     sameBarStops: maybe(fc.constantFrom('stop-loss-first', 'path-order')),
     onLeave: maybe(fc.constantFrom('close', 'detach')),
     pammDeposit: maybe(fc.constantFrom('reallocate', 'no-action')),
+    pammFlows: maybe(fc.constantFrom('rollover', 'instant')),
     negativeBalance: maybe(fc.constantFrom('protect', 'carry')),
     termChanges: maybe(fc.constantFrom('new-members-only', 'all-members')),
     commissionSide: maybe(fc.constantFrom('per-side', 'round-turn')),
