@@ -1,6 +1,7 @@
 // summary.json: final figures per account and investor as exact decimal strings, analytics
 // as numbers, the policies in force, seed, scenario hash and engine version.
 import { basename } from 'node:path';
+import { formatWeekPoint } from '../sim/calendar.js';
 import { VERSION } from '../sim/package-root.js';
 import type { Program } from '../engine/program.js';
 import { SYSTEM_ACCOUNTS } from '../engine/program-state.js';
@@ -16,7 +17,7 @@ import type { Policies } from '../engine/policies.js';
 
 export interface Summary {
   readonly mamlab: { readonly version: string };
-  readonly scenario: Record<string, string | number>;
+  readonly scenario: Record<string, string | number | Record<string, string>>;
   readonly program: Record<string, unknown>;
   readonly policies: Policies;
   readonly manager: { readonly feeAccount: string; readonly ownCapitalInProgram: string; readonly masterAccountEquity: string; readonly total: string; readonly feesByKind: Record<string, string> };
@@ -155,7 +156,8 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
     mamlab: { version: VERSION },
     scenario: {
       name: s.name, description: s.description, file: basename(s.file), hash: s.hash, seed: s.seed,
-      start: formatServerTime(s.start), end: formatServerTime(s.end), serverTime: s.zone, precision: q.step.toFixed(q.dp),
+      start: formatServerTime(s.start), end: formatServerTime(s.end), serverTime: s.zone,
+      tradingWeek: { open: formatWeekPoint(s.tradingWeek.openMinute), close: formatWeekPoint(s.tradingWeek.closeMinute) }, precision: q.step.toFixed(q.dp),
     },
     program: {
       structure: s.structure, allocation: s.allocation, masterDeposit: m(s.masterDeposit), performanceFee: s.performanceFee.toString(),

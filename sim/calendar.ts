@@ -126,6 +126,34 @@ export interface TradingWeek {
 }
 export const DEFAULT_TRADING_WEEK: TradingWeek = { openMinute: 5, closeMinute: 4 * 1440 + 23 * 60 + 50 };
 
+const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+const WEEK_POINT_RE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01][0-9]|2[0-3]):([0-5][0-9])$/;
+
+/** `Mon 00:05` as minutes after Monday 00:00 server time, or undefined when malformed. */
+export function parseWeekPoint(text: string): number | undefined {
+  const m = WEEK_POINT_RE.exec(text);
+  if (!m) return undefined;
+  return WEEKDAY_NAMES.indexOf(m[1] as (typeof WEEKDAY_NAMES)[number]) * 1440 + +m[2]! * 60 + +m[3]!;
+}
+
+/** Minutes after Monday 00:00 as `Mon 00:05`. */
+export function formatWeekPoint(minute: number): string {
+  const day = Math.floor(minute / 1440);
+  const rest = minute - day * 1440;
+  return `${WEEKDAY_NAMES[day]} ${String(Math.floor(rest / 60)).padStart(2, '0')}:${String(rest % 60).padStart(2, '0')}`;
+}
+
+const FULL_DAY: Record<string, string> = { Mon: 'Monday', Tue: 'Tuesday', Wed: 'Wednesday', Thu: 'Thursday', Fri: 'Friday', Sat: 'Saturday', Sun: 'Sunday' };
+
+/** The trading week as a reason names it: `Monday 00:05 – Friday 23:50 server time`. */
+export function describeTradingWeek(w: TradingWeek): string {
+  const full = (m: number): string => {
+    const [day, time] = formatWeekPoint(m).split(' ');
+    return `${FULL_DAY[day!]} ${time}`;
+  };
+  return `${full(w.openMinute)} – ${full(w.closeMinute)} server time`;
+}
+
 /**
  * Milliseconds since Monday 00:00 of the server week containing t, in integers: 1970-01-01 was a
  * Thursday (day 3 counting Monday as 0), so the weekday is (days since the epoch + 3) mod 7.

@@ -6,7 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { Dec } from '../engine/decimal.js';
 import { type Instrument, pointSize } from '../engine/instrument.js';
 import { type ServerTime, formatServerTime, serverTime } from '../engine/time.js';
-import { type ServerTimeZone, isMarketOpen } from './calendar.js';
+import { DEFAULT_TRADING_WEEK, type ServerTimeZone, type TradingWeek, isMarketOpen } from './calendar.js';
 import { type InputFile, containedPath, readInputFile } from './input-files.js';
 import { pointer, shown } from './input-error.js';
 import { MAGNITUDES, MAX_CSV_RECORD_CHARS, MAX_PRICE_FILE_BYTES, MAX_QUOTES } from './limits.js';
@@ -52,6 +52,8 @@ export interface PriceContext {
   readonly budget?: number;
   /** Told of every file read (for the scenario's hash and its list of inputs). */
   readonly onFile?: (file: InputFile) => void;
+  /** The scenario's trading week: generated bars lie in it (default Mon 00:05 – Fri 23:50). */
+  readonly week?: TradingWeek;
 }
 
 const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
@@ -259,10 +261,10 @@ function jumpDrawer(g: GenerateInput, symbol: string, seed: number, w: At): () =
  *   on average and `meanBars: 1` switches after every bar.
  */
 /** Bars of `step` ms in [from, to] that lie wholly in market hours, counted up to one past `limit` (so an endless range costs no more than the limit). */
-function barsInMarketHours(from: ServerTime, to: ServerTime, step: number, limit: number): number {
+function barsInMarketHours(from: ServerTime, to: ServerTime, step: number, limit: number, week: TradingWeek): number {
   let n = 0;
   for (let t: number = from; t + step <= to && n <= limit; t += step) {
-    if (isMarketOpen(serverTime(t)) && isMarketOpen(serverTime(t + step - 1))) n++;
+    if (isMarketOpen(serverTime(t), week) && isMarketOpen(serverTime(t + step - 1), week)) n++;
   }
   return n;
 }
@@ -275,7 +277,7 @@ function generated(g: GenerateInput, inst: Instrument, ctx: PriceContext, base: 
   if (!Object.hasOwn(TIMEFRAMES, g.timeframe)) fail(w('timeframe'), `expected one of ${Object.keys(TIMEFRAMES).join(', ')}, got ${shown(g.timeframe)}`);
   const step = TIMEFRAMES[g.timeframe] * 60_000;
   const allowed = Math.floor((ctx.budget ?? MAX_QUOTES) / quotesPerRow(g.timeframe));
-  if (barsInMarketHours(from, to, step, allowed) > allowed) fail(w(), tooManyQuotes(`this series of ${g.timeframe} bars from ${g.from} to ${g.to}`));
+  if (barsInMarketHours(from, to, step, allowed, ctx.week ?? DEFAULT_TRADING_WEEK) > allowed) fail(w(), tooManyQuotes(`this series of ${g.timeframe} bars from ${g.from} to ${g.to}`));
   const point = pointSize(inst);
   const start = readPrice(g.start, inst, w('start'));
   const spread = readSpread(g.spread, w('spread'));
@@ -298,7 +300,7 @@ function generated(g: GenerateInput, inst: Instrument, ctx: PriceContext, base: 
   const spreadPrice = spread.times(point);
   for (let t: number = from; t + step <= to; t += step) {
     const time = serverTime(t);
-    if (!isMarketOpen(time) || !isMarketOpen(serverTime(t + step - 1))) continue;
+    if (!isMarketOpen(time, ctx.week ?? DEFAULT_TRADING_WEEK) || !isMarketOpen(serverTime(t + step - 1), ctx.week ?? DEFAULT_TRADING_WEEK)) continue;
     const { vol, drift, leave } = regimes[current]!;
     const o = closePts;
     const c = Math.max(1, o + Math.round(drift + vol * rng.normal()) + (jumps ? jumps() : 0));

@@ -5,10 +5,10 @@ import type { EngineSink } from '../engine/events.js';
 import { Program } from '../engine/program.js';
 import type { ServerTime } from '../engine/time.js';
 import { formatServerTime } from '../engine/time.js';
-import { isMarketOpen, nextMarketOpen, nextPammWindow, periodEnds } from './calendar.js';
+import { DEFAULT_TRADING_WEEK, describeTradingWeek, isMarketOpen, nextMarketOpen, nextPammWindow, periodEnds, type TradingWeek } from './calendar.js';
 import type { PriceTick } from './prices.js';
 import { Dec } from '../engine/decimal.js';
-import type { Scenario } from './scenario.js';
+import type { OrderSpec, Scenario } from './scenario.js';
 import { NO_STRESS } from './stress.js';
 import { WEEKDAYS, type Weekday } from '../engine/swap.js';
 
@@ -67,7 +67,33 @@ function programFor(s: Scenario, sink: EngineSink, exactRisk: boolean): Program 
 }
 
 /** Why an order or client trade outside the trading week is rejected (the static checks predict it too). */
-export const MARKET_CLOSED = 'market closed (trading week Monday 00:05 – Friday 23:50 server time)';
+const DAY_MS = 86_400_000;
+
+/**
+ * When a master order (or a client trade) stamped at `at` acts, or undefined when it is rejected
+ * as outside the trading week. In market hours at once. Daily bars stamped 00:00 are the day's
+ * session (DOMAIN §10): an order on a symbol priced by D1 bars, stamped 00:00 server time on a
+ * day whose session opens later that day (Monday 00:05 by default), acts at that open, where it
+ * fills at the bar's open, the latest quote at or before it. Shared with the static checks.
+ */
+export function orderActsAt(s: Pick<Scenario, 'tradingWeek' | 'dailySymbols'>, at: ServerTime, symbol: string | undefined): ServerTime | undefined {
+  if (isMarketOpen(at, s.tradingWeek)) return at;
+  if (symbol === undefined || !s.dailySymbols.has(symbol) || at % DAY_MS !== 0) return undefined;
+  const open = nextMarketOpen(at, s.tradingWeek);
+  return open - at < DAY_MS ? open : undefined;
+}
+
+/** The symbol of each scripted ticket (its open or placement), for orders that name only the ticket. */
+export function ticketSymbols(orders: readonly OrderSpec[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const o of orders) if (o.symbol !== undefined && !out.has(o.ticket)) out.set(o.ticket, o.symbol);
+  return out;
+}
+
+/** Why an order outside the trading week is rejected. */
+export function marketClosed(w: TradingWeek): string {
+  return `market closed (trading week ${describeTradingWeek(w)})`;
+}
 
 /**
  * When an investor request placed at `at` executes: a MAM request at once in market hours, else at the
@@ -75,8 +101,8 @@ export const MARKET_CLOSED = 'market closed (trading week Monday 00:05 – Frida
  * MAM request (`instant`: at once at the current NAV in market hours, else at the next open). Shared with the static checks, which predict
  * from it whether a flow will find its investor joined (sim/static-checks.ts).
  */
-export function requestExecutesAt(model: 'mam' | 'pamm', at: ServerTime, pammFlows: 'rollover' | 'instant' = 'rollover'): ServerTime {
-  return model === 'pamm' && pammFlows === 'rollover' ? nextPammWindow(at) : nextMarketOpen(at);
+export function requestExecutesAt(model: 'mam' | 'pamm', at: ServerTime, pammFlows: 'rollover' | 'instant' = 'rollover', week: TradingWeek = DEFAULT_TRADING_WEEK): ServerTime {
+  return model === 'pamm' && pammFlows === 'rollover' ? nextPammWindow(at) : nextMarketOpen(at, week);
 }
 
 /** Every scripted action with the time it takes effect, in a deterministic order. */
@@ -91,7 +117,7 @@ export function scheduleActions(s: Scenario): Action[] {
   if (s.structure === 'signal') add(s.start, PRIORITY.start, 'master funded', (p) => p.fundMaster(s.start, s.masterDeposit));
 
   const request = (at: ServerTime, investor: string, what: string, exec: (p: Program, t: ServerTime) => void): void => {
-    const when = requestExecutesAt(model.get(investor)!, at, s.policies.pammFlows);
+    const when = requestExecutesAt(model.get(investor)!, at, s.policies.pammFlows, s.tradingWeek);
     if (when !== at) {
       const why = model.get(investor) === 'pamm' && s.policies.pammFlows === 'rollover' ? 'PAMM requests execute in the rollover window (Mon–Sat 00:00–00:15 server time)' : `market closed: ${model.get(investor) === 'pamm' ? 'PAMM requests (pammFlows: instant)' : 'MAM requests'} execute at the next open`;
       add(at, PRIORITY.placed, `${what} placed`, (p) => p.requestPlaced(at, investor, what, when, why));
@@ -117,11 +143,14 @@ export function scheduleActions(s: Scenario): Action[] {
     else if (f.type === 'withdraw') request(f.at, f.investor, label, (p, t) => p.withdraw(t, f.investor, f.amount!));
     else request(f.at, f.investor, label, (p, t) => p.leave(t, f.investor));
   }
-  for (const o of s.orders) {
-    const label = `order ${o.action} ${o.ticket}`;
-    const opts = { overrides: o.overrides, sl: o.sl ?? undefined, tp: o.tp ?? undefined };
-    if (!isMarketOpen(o.at)) {
-      add(o.at, PRIORITY.order, label, (p) => p.rejectMasterOrder(o.at, o.ticket, o.symbol, MARKET_CLOSED));
+  const symbols = ticketSymbols(s.orders);
+  for (const scripted of s.orders) {
+    const label = `order ${scripted.action} ${scripted.ticket}`;
+    const opts = { overrides: scripted.overrides, sl: scripted.sl ?? undefined, tp: scripted.tp ?? undefined };
+    const acts = orderActsAt(s, scripted.at, scripted.symbol ?? symbols.get(scripted.ticket));
+    const o = acts === undefined ? scripted : { ...scripted, at: acts };
+    if (acts === undefined) {
+      add(o.at, PRIORITY.order, label, (p) => p.rejectMasterOrder(o.at, o.ticket, o.symbol, marketClosed(s.tradingWeek)));
     } else if (o.action === 'open') {
       add(o.at, PRIORITY.order, label, (p) => p.masterOpen(o.at, o.ticket, o.symbol!, o.side!, o.volume, opts));
     } else if (o.action === 'place') {
@@ -145,9 +174,11 @@ export function scheduleActions(s: Scenario): Action[] {
   for (const c of s.clients) {
     add(s.start, PRIORITY.start, `client ${c.id} opens`, (p) => p.openClient(s.start, c.id, c.deposit, { referredBy: c.referredBy, swapFree: c.swapFree }));
     for (const t of c.trades) {
-      add(t.open, PRIORITY.order, `client ${c.id} open ${t.ticket}`, (p) => (isMarketOpen(t.open) ? p.clientOpen(t.open, c.id, t.ticket, t.symbol, t.side, t.volume) : p.rejectMasterOrder(t.open, t.ticket, t.symbol, MARKET_CLOSED)));
+      const opens = orderActsAt(s, t.open, t.symbol);
+      add(opens ?? t.open, PRIORITY.order, `client ${c.id} open ${t.ticket}`, (p) => (opens !== undefined ? p.clientOpen(opens, c.id, t.ticket, t.symbol, t.side, t.volume) : p.rejectMasterOrder(t.open, t.ticket, t.symbol, marketClosed(s.tradingWeek))));
       const close = t.close;
-      if (close !== undefined) add(close, PRIORITY.order, `client ${c.id} close ${t.ticket}`, (p) => (isMarketOpen(close) ? p.clientClose(close, c.id, t.ticket) : p.rejectMasterOrder(close, t.ticket, t.symbol, MARKET_CLOSED)));
+      const closes = close === undefined ? undefined : orderActsAt(s, close, t.symbol);
+      if (close !== undefined) add(closes ?? close, PRIORITY.order, `client ${c.id} close ${t.ticket}`, (p) => (closes !== undefined ? p.clientClose(closes, c.id, t.ticket) : p.rejectMasterOrder(close, t.ticket, t.symbol, marketClosed(s.tradingWeek))));
     }
   }
   for (const r of rollovers(s.start, s.end)) add(r.time, PRIORITY.rollover, `rollover ${r.label}`, (p) => p.rollover(r.time, r.day, r.label));
@@ -226,7 +257,7 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
     while (ti < ticks.length && ticks.time(ti) === now) {
       const t = resolveExtreme(ticks.at(ti++), s.policies.intrabar, p, lowFirst);
       const q = s.stress.apply(t.symbol, t.time, t.bid, t.ask);
-      p.onQuote(t.symbol, { time: t.time, bid: q.bid, ask: q.ask }, { continuous: t.continuous, marketOpen: isMarketOpen(t.time), bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
+      p.onQuote(t.symbol, { time: t.time, bid: q.bid, ask: q.ask }, { continuous: t.continuous, marketOpen: isMarketOpen(t.time, s.tradingWeek), bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
       hooks.afterEach?.(`quote ${t.symbol}`, now, p);
     }
     while (ai < actions.length && actions[ai]!.time === now) act(actions[ai++]!);

@@ -13,7 +13,7 @@ import { findConversion } from '../engine/quotes.js';
 import type { ServerTime } from '../engine/time.js';
 import { Money, Price, Volume } from '../engine/values.js';
 import type { PendingType } from '../engine/orders.js';
-import type { ServerTimeZone } from './calendar.js';
+import { parseWeekPoint, type ServerTimeZone, type TradingWeek } from './calendar.js';
 import { type InputFile, checkDataDirs, readInputFile } from './input-files.js';
 import { InputError, pointer, shown } from './input-error.js';
 import { PACKAGE_ROOT } from './package-root.js';
@@ -118,6 +118,10 @@ export interface Scenario {
   readonly locate: Locate;
   /** The policies the file (or the variant with the scenario it merges into) sets itself; the rest are defaults. */
   readonly writtenPolicies: ReadonlySet<string>;
+  /** When the market is open (DOMAIN §10; default Monday 00:05 to Friday 23:50 server time). */
+  readonly tradingWeek: TradingWeek;
+  /** Symbols priced by D1 bars. */
+  readonly dailySymbols: ReadonlySet<string>;
 }
 
 export type Locate = (path: ReadonlyArray<string | number>) => { readonly path: string; readonly line?: number };
@@ -256,6 +260,7 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
     r.fail(['precision'], `expected a power of ten at most 1, such as "0.0000001", got ${precision.toString()}`);
   }
   const zone = doc.serverTime as ServerTimeZone;
+  const tradingWeek = readTradingWeek(r, doc.tradingWeek as Obj);
   const start = r.time(doc.start, ['start'], zone);
   const end = r.time(doc.end, ['end'], zone);
   if (end <= start) r.fail(['end'], 'expected the end to be after the start');
@@ -293,6 +298,8 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   const seed = doc.seed as number;
   const hash = createHash('sha256');
   const streams: Quotes[] = [];
+  // Symbols priced by daily bars: an order stamped at a bar's 00:00 acts at that day's open (runner.ts orderActsAt).
+  const dailySymbols = new Set<string>();
   let quotes = 0;
   const onFile = (f: InputFile): void => {
     hash.update(f.bytes);
@@ -301,7 +308,8 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   for (const inst of instruments.values()) {
     const src = prices[inst.symbol] as PriceSourceInput | undefined;
     if (!src) r.fail(['prices'], `no price source for ${inst.symbol}`);
-    const ticks = loadPriceSource(src, inst, { file, baseDir, zone, seed, lineOf: parsed.lineOf, dataDirs: opts.dataDirs, budget: MAX_QUOTES - quotes, onFile });
+    const ticks = loadPriceSource(src, inst, { file, baseDir, zone, seed, lineOf: parsed.lineOf, dataDirs: opts.dataDirs, budget: MAX_QUOTES - quotes, onFile, week: tradingWeek });
+    if ((src as { timeframe?: string }).timeframe === 'D1') dailySymbols.add(inst.symbol);
     quotes += ticks.length;
     streams.push(ticks);
   }
@@ -467,8 +475,16 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
     subscriptionFee: subscription.isZero() ? undefined : new Money(subscription), volumeFee, termChanges, terms, pool,
     preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, stress, monteCarloSeeds, normalized: doc, hash: hash.digest('hex'), inputs: [...inputs],
     locate: (path) => ({ path: pointer(path), line: parsed.lineOf(path) }),
-    writtenPolicies,
+    writtenPolicies, tradingWeek, dailySymbols,
   };
+}
+
+/** `tradingWeek: { open: "Mon 00:05", close: "Fri 23:50" }` (the schema fills both defaults and checks their shape). */
+function readTradingWeek(r: Reader, o: Obj): TradingWeek {
+  const open = parseWeekPoint(o.open as string)!;
+  const close = parseWeekPoint(o.close as string)!;
+  if (close <= open) r.fail(['tradingWeek', 'close'], `expected the close after the open within one week starting Monday 00:00 server time, got ${String(o.open)} – ${String(o.close)}`);
+  return { openMinute: open, closeMinute: close };
 }
 
 /** The names of the policies an object sets, nested ones dotted (`performanceFee.period`). */

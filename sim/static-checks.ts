@@ -3,14 +3,13 @@
 // a flow before its investor joined or after it left, an order outside the trading week). They are
 // warnings, not errors: the run still goes ahead and rejects each with an event and a reason, as it
 // always has; `validate` lists them and `run --strict` refuses them. Each check predicts the run
-// with the engine's and the runner's own rules (masterLotRule, requestExecutesAt, isMarketOpen),
+// with the engine's and the runner's own rules (masterLotRule, requestExecutesAt, orderActsAt),
 // so a warning says what the run will do, never a guess of our own.
 import { allocationFamily } from '../engine/allocation.js';
 import { masterLotRule } from '../engine/master-orders.js';
 import { formatServerTime } from '../engine/time.js';
-import { isMarketOpen } from './calendar.js';
 import { InputError } from './input-error.js';
-import { MARKET_CLOSED, requestExecutesAt } from './runner.js';
+import { marketClosed, orderActsAt, requestExecutesAt, ticketSymbols } from './runner.js';
 import type { OrderSpec, Scenario, Variant } from './scenario.js';
 
 export interface ScenarioWarning {
@@ -186,12 +185,12 @@ function flowChecks(s: Scenario): Array<{ path: Array<string | number>; message:
   const investors = new Map(s.investors.map((inv, i) => [inv.id, { inv, i }]));
   const left = new Map<string, number>();
   s.flows
-    .map((f, i) => ({ f, i, when: requestExecutesAt(investors.get(f.investor)!.inv.model, f.at, s.policies.pammFlows) }))
+    .map((f, i) => ({ f, i, when: requestExecutesAt(investors.get(f.investor)!.inv.model, f.at, s.policies.pammFlows, s.tradingWeek) }))
     .sort((a, b) => a.when - b.when || a.i - b.i)
     .forEach(({ f, i, when }) => {
       if (when > s.end) return;
       const { inv, i: invIndex } = investors.get(f.investor)!;
-      if (inv.at !== undefined && when < requestExecutesAt(inv.model, inv.at, s.policies.pammFlows)) {
+      if (inv.at !== undefined && when < requestExecutesAt(inv.model, inv.at, s.policies.pammFlows, s.tradingWeek)) {
         out.push({ path: ['flows', i, 'at'], message: `${REJECTED}: investor ${inv.id} has not joined by then (its join request, ${s.locate(['investors', invIndex, 'at']).path}, is at ${formatServerTime(inv.at)})` });
         return;
       }
@@ -210,12 +209,14 @@ function flowChecks(s: Scenario): Array<{ path: Array<string | number>; message:
 /** Orders and client trades outside the trading week: the runner rejects them as market closed. */
 function marketHoursChecks(s: Scenario): Array<{ path: Array<string | number>; message: string }> {
   const out: Array<{ path: Array<string | number>; message: string }> = [];
+  const closed = `${REJECTED}: ${marketClosed(s.tradingWeek)}`;
+  const symbols = ticketSymbols(s.orders);
   s.orders.forEach((o, i) => {
-    if (!isMarketOpen(o.at)) out.push({ path: ['orders', i, 'at'], message: `${REJECTED}: ${MARKET_CLOSED}` });
+    if (orderActsAt(s, o.at, o.symbol ?? symbols.get(o.ticket)) === undefined) out.push({ path: ['orders', i, 'at'], message: closed });
   });
   s.clients.forEach((c, i) => c.trades.forEach((t, j) => {
-    if (!isMarketOpen(t.open)) out.push({ path: ['clients', i, 'trades', j, 'open'], message: `${REJECTED}: ${MARKET_CLOSED}` });
-    if (t.close !== undefined && !isMarketOpen(t.close)) out.push({ path: ['clients', i, 'trades', j, 'close'], message: `${REJECTED}: ${MARKET_CLOSED}` });
+    if (orderActsAt(s, t.open, t.symbol) === undefined) out.push({ path: ['clients', i, 'trades', j, 'open'], message: closed });
+    if (t.close !== undefined && orderActsAt(s, t.close, t.symbol) === undefined) out.push({ path: ['clients', i, 'trades', j, 'close'], message: closed });
   }));
   return out;
 }
