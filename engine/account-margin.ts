@@ -29,7 +29,7 @@ export class AccountMargin {
 
   constructor(private readonly s: ProgramState, private readonly p: Parts) {}
 
-  /** Margin of `lots` of a symbol in USD at `leverage` (the account's by default), rounded half-up to the quantum. */
+  /** Margin of `lots` of a symbol in USD at `leverage` (the program's for the class by default), rounded half-up to the quantum. */
   marginUSD(symbol: string, lots: Dec, leverage?: Dec): Dec {
     const inst = this.s.instrument(symbol);
     const price = mid(this.s.quotes.require(symbol));
@@ -42,13 +42,19 @@ export class AccountMargin {
     return this.s.quotes.toAccount(amount, base, this.s.q, 'mid').value;
   }
 
+  /** The leverage margin is charged at for an account's positions in a symbol (its own, else the program's for the class). */
+  private leverageOf(account: string, symbol: string): Dec {
+    const risk = this.s.config.risk!;
+    return leverageFor(risk.leverage, this.s.instrument(symbol), risk.accountLeverage?.get(account));
+  }
+
   /** Used margin of an account (with one more position, to test an order), by the hedged-margin policy, per symbol. */
   usedMargin(acc: TradingAccount, extra: ReadonlyArray<{ symbol: string; side: Side; volume: Volume }> = []): Money {
     const legs = legsBySymbol([...acc.positions, ...extra]);
     let total = new Dec(0);
     for (const [symbol, l] of legs) {
       const lots = marginedLots(l.long, l.short, this.s.config.policies.hedgedMargin);
-      if (!lots.isZero()) total = total.plus(this.marginUSD(symbol, lots));
+      if (!lots.isZero()) total = total.plus(this.marginUSD(symbol, lots, this.leverageOf(acc.id, symbol)));
     }
     return new Money(total);
   }

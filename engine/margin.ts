@@ -13,8 +13,9 @@ export interface Leverage {
   readonly byClass: ReadonlyMap<InstrumentClass, Dec>;
 }
 
-export function leverageFor(lev: Leverage, inst: Instrument): Dec {
-  return lev.byClass.get(inst.class) ?? lev.default;
+/** The leverage of a position in `inst`: the account's own when it has one, else the class's, else the default. */
+export function leverageFor(lev: Leverage, inst: Instrument, own?: Dec): Dec {
+  return own ?? lev.byClass.get(inst.class) ?? lev.default;
 }
 
 /**

@@ -44,6 +44,7 @@ export class RiskChecks {
       conversion: (symbol) => s.conversions.get(symbol)!,
       baseConversion: (symbol) => s.baseConversions.get(symbol),
       leverage: (inst) => leverageFor(config.risk!.leverage, inst),
+      accountLeverage: (account) => config.risk!.accountLeverage?.get(account)?.toNumber(),
       balance: (account) => s.journal.balanceValue(account),
     });
   }

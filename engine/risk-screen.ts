@@ -101,6 +101,8 @@ export interface ScreenContext {
   /** How a forex-margined symbol's base currency converts (undefined: through its own quote). */
   baseConversion(symbol: string): Conversion | undefined;
   leverage(inst: Instrument): Dec;
+  /** An account's own leverage, replacing `leverage` for all its positions (none: the program's). */
+  accountLeverage?(account: string): number | undefined;
   balance(account: string): Dec;
 }
 
@@ -192,6 +194,11 @@ export class RiskScreen {
     return s;
   }
 
+  /** The leverage of an account's positions in a symbol, as a double: the account's own, else the symbol's. */
+  private leverageOf(symbol: string, account: string): number {
+    return this.ctx.accountLeverage?.(account) ?? this.symbol(symbol).leverage;
+  }
+
   private static held(p: Held): { readonly lots: number; readonly open: number } {
     let m = p.screen;
     if (!m || m.volume !== p.volume) {
@@ -211,7 +218,7 @@ export class RiskScreen {
     const slots = this.slots(account);
     let form = slots.form;
     if (form === undefined || (form !== null && form.version !== version) || (form === null && slots.formVersion !== version)) {
-      form = this.buildForm(positions, version);
+      form = this.buildForm(account, positions, version);
       slots.form = form;
       slots.formVersion = version;
     }
@@ -246,10 +253,10 @@ export class RiskScreen {
     const lin = this.linear(account, positions, version);
     if (lin !== null) return lin;
     const equity = this.equity(account, positions);
-    return equity && { equity, used: this.used(positions) };
+    return equity && { equity, used: this.used(account, positions) };
   }
 
-  private buildForm(positions: readonly Held[], version: number): LinearForm | null {
+  private buildForm(account: string, positions: readonly Held[], version: number): LinearForm | null {
     let k = 0, o = 0;
     const legs = new Map<string, { long: number; short: number; lotsLong: number; lotsShort: number }>();
     for (const p of positions) {
@@ -273,7 +280,7 @@ export class RiskScreen {
     for (const [symbol, l] of legs) {
       const lots = marginedLots(this.ctx.hedgedMargin, l.lotsLong, l.lotsShort);
       const s = this.symbol(symbol);
-      const amount = (s.size / s.leverage) * lots;
+      const amount = (s.size / this.leverageOf(symbol, account)) * lots;
       let fixed = 0, perMid = 0, marginSymbol = symbol;
       if (s.marginMode === 'forex') {
         const base = this.ctx.baseConversion(symbol);
@@ -324,7 +331,7 @@ export class RiskScreen {
   }
 
   /** Used margin: per symbol, the margined lots (hedging policy) × the margin of a lot in USD (rounded to the quantum by the exact path). */
-  used(positions: readonly Held[]): Range | undefined {
+  used(account: string, positions: readonly Held[]): Range | undefined {
     let total = 0;
     let abs = 0;
     const legs = new Map<string, { long: number; short: number }>();
@@ -341,12 +348,13 @@ export class RiskScreen {
       const price = (q.bid + q.ask) / 2;
       const s = this.symbol(symbol);
       let usd: { value: number } | undefined;
+      const leverage = this.leverageOf(symbol, account);
       if (s.marginMode === 'forex') {
-        const amount = (s.size / s.leverage) * lots;
+        const amount = (s.size / leverage) * lots;
         const base = this.ctx.baseConversion(symbol);
         usd = base ? this.toUsd(amount, amount, base, 'mid') : this.toUsd(amount * price, amount * price, this.ctx.conversion(symbol), 'mid');
       } else {
-        const amount = ((s.size * price) / s.leverage) * lots;
+        const amount = ((s.size * price) / leverage) * lots;
         usd = this.toUsd(amount, amount, this.ctx.conversion(symbol), 'mid');
       }
       if (!usd) return undefined;

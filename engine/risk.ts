@@ -15,6 +15,8 @@ export interface PoolLimits {
 
 /** A MAM sub-account's personal limits (seed 001). */
 export interface AccountLimits {
+  /** The sub-account's own leverage (read into RiskTerms.accountLeverage, where margin looks it up). */
+  readonly leverage?: Dec;
   /** Largest fall of the account's performance index from its peak (0.2 = 20%). */
   readonly maxDrawdown?: Dec;
   /** Equity below this breaches. */
@@ -43,6 +45,8 @@ export interface RiskTerms {
   readonly master?: MasterLimits;
   /** Personal limits per MAM account id (`mam:<investor>`). */
   readonly accounts?: ReadonlyMap<string, AccountLimits>;
+  /** An account's own leverage (a MAM sub-account's or a client's), replacing `leverage` for every class of that account. */
+  readonly accountLeverage?: ReadonlyMap<string, Dec>;
 }
 
 export type LimitPeriod = 'day' | 'week';

@@ -46,6 +46,8 @@ export interface RiskSummary {
   readonly pool: { readonly weeklyLossPct: Pct; readonly dailyLossPct: Pct; readonly maxLeverage: string | null } | null;
   readonly master: { readonly hardStopEquity: string | null; readonly hardStopDrawdownPct: Pct; readonly maxOrderVolume: string | null; readonly maxOpenVolume: string | null } | null;
   readonly accounts: Readonly<Record<string, { readonly maxDrawdownPct: Pct; readonly minBalance: string | null; readonly weeklyLossPct: Pct; readonly maxOpenVolume: string | null }>>;
+  /** Accounts margined at their own leverage (MAM sub-accounts, clients). */
+  readonly accountLeverage: Readonly<Record<string, string>>;
   /** Per account: the count of each risk event kind. */
   readonly events: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
@@ -70,6 +72,7 @@ function riskSummary(s: Scenario, w: RunWriter): RiskSummary | null {
     accounts: Object.fromEntries([...(r.accounts ?? [])].map(([id, l]) => [id, {
       maxDrawdownPct: pctOf(l.maxDrawdown), minBalance: l.minBalance?.toString() ?? null, weeklyLossPct: pctOf(l.weeklyLoss), maxOpenVolume: l.maxOpenVolume?.toString() ?? null,
     }])),
+    accountLeverage: Object.fromEntries([...(r.accountLeverage ?? [])].map(([id, v]) => [id, v.toString()])),
     events: byAccount,
   };
 }

@@ -34,7 +34,7 @@ function readLeverage(r: Reader, v: Json | undefined, path: Path, preset: Obj | 
 }
 
 /** The `risk` section, or undefined when the scenario has none (no margin or limits apply). */
-export function readRisk(r: Reader, doc: Obj, q: Quantum, preset: Obj | undefined, pool: boolean, limits: ReadonlyMap<string, AccountLimits>): RiskTerms | undefined {
+export function readRisk(r: Reader, doc: Obj, q: Quantum, preset: Obj | undefined, pool: boolean, limits: ReadonlyMap<string, AccountLimits>, accountLeverage: ReadonlyMap<string, Dec> = new Map()): RiskTerms | undefined {
   const risk = doc.risk as Obj | undefined;
   if (!risk) return undefined;
   const path: Path = ['risk'];
@@ -61,7 +61,7 @@ export function readRisk(r: Reader, doc: Obj, q: Quantum, preset: Obj | undefine
     maxOrderVolume: volume(m.maxOrderVolume, [...path, 'master', 'maxOrderVolume']),
     maxOpenVolume: volume(m.maxOpenVolume, [...path, 'master', 'maxOpenVolume']),
   };
-  return { leverage: readLeverage(r, risk.leverage, [...path, 'leverage'], preset), marginCall, stopOut, pool: poolLimits, master, accounts: limits };
+  return { leverage: readLeverage(r, risk.leverage, [...path, 'leverage'], preset), marginCall, stopOut, pool: poolLimits, master, accounts: limits, accountLeverage: accountLeverage.size > 0 ? accountLeverage : undefined };
 }
 
 /** An investor's personal limits (`investors[i].risk`): MAM only, since pool members share the pool's. */
@@ -71,6 +71,7 @@ export function readAccountLimits(r: Reader, o: Obj, path: Path, q: Quantum, has
   if (o.model !== 'mam') r.fail([...path, 'risk'], 'a PAMM investor cannot set personal limits (seed 001): the pool\'s limits apply');
   if (!hasRisk) r.fail([...path, 'risk'], 'personal limits need the scenario\'s risk section (leverage, margin levels)');
   return {
+    leverage: positive(r, l.leverage, [...path, 'risk', 'leverage']),
     maxDrawdown: percent(r, l.maxDrawdownPct, [...path, 'risk', 'maxDrawdownPct']),
     minBalance: l.minBalance === undefined ? undefined : new Money(r.amount(l.minBalance, [...path, 'risk', 'minBalance'], q, 'positive')),
     weeklyLoss: percent(r, l.weeklyLossPct, [...path, 'risk', 'weeklyLossPct']),

@@ -211,7 +211,7 @@ describe("an account's linear form gives the screen's equity and margin ranges (
       expect(inRange(screen.equity('a', held), equity)).toBe(true);
       if (held.length > 0) {
         expect(inRange(lin!.used, used)).toBe(true);
-        expect(inRange(screen.used(held), used)).toBe(true);
+        expect(inRange(screen.used('a', held), used)).toBe(true);
       }
     }), { numRuns: 3000 });
   });
