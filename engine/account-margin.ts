@@ -53,7 +53,7 @@ export class AccountMargin {
     const legs = legsBySymbol([...acc.positions, ...extra]);
     let total = new Dec(0);
     for (const [symbol, l] of legs) {
-      const lots = marginedLots(l.long, l.short, this.s.config.policies.hedgedMargin);
+      const lots = marginedLots(l.long, l.short, this.s.config.policies.hedgedMargin, new Dec(this.s.config.policies.hedgedMarginPct));
       if (!lots.isZero()) total = total.plus(this.marginUSD(symbol, lots, this.leverageOf(acc.id, symbol)));
     }
     return new Money(total);

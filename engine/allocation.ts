@@ -19,6 +19,8 @@ export interface AllocationTerms {
   readonly multiplier?: Dec;
   /** `equity-percent`: percent of the proportional copy. */
   readonly equityPercent?: Dec;
+  /** `copyRatio: signal-marketplace`: the subscriber's deposit load in percent (default 100). */
+  readonly depositLoad?: Dec;
 }
 
 export interface Follower {
@@ -28,6 +30,8 @@ export interface Follower {
   readonly terms: AllocationTerms;
   /** The manager's manual volume for this order, replacing the computed part. */
   readonly override?: Volume;
+  /** The follower's leverage over the master's when lower (else 1): `copyRatio: signal-marketplace` scales by it. */
+  readonly leverageRatio?: Dec;
 }
 
 export type RoundingMode = 'fractional' | 'lot-step';
@@ -42,6 +46,25 @@ export type BelowMinLot = 'skip' | 'force-min';
 export type LotRounding = 'floor' | 'half-up' | 'half-even';
 /** What a copy is sized on (copy family, except `multiplier`): the follower's equity over the master's (default) or balance over balance. */
 export type CopyBasis = 'equity' | 'balance';
+/**
+ * A proportional copy's ratio: `exact` (default: follower ÷ master on the basis) or
+ * `signal-marketplace`, as the largest signal marketplace computes it: (follower ÷ master) ×
+ * the follower's deposit load %, × follower leverage ÷ master leverage when the follower's is
+ * lower, then rounded down by bands (`marketplaceBand`); the volume then goes onto the grain.
+ */
+export type CopyRatio = 'exact' | 'signal-marketplace';
+
+/**
+ * The marketplace's bands, on the ratio in percent: below 1% → 1%; 1–10% down to a whole
+ * percent; 10–100% down to a multiple of 5%; 100% and above down to a multiple of 10% (the
+ * marketplace states bands up to 1000%; mamlab keeps steps of 10% above it).
+ */
+export function marketplaceBand(ratio: Dec): Dec {
+  const pct = ratio.times(100);
+  const step = pct.lt(1) ? undefined : pct.lt(10) ? 1 : pct.lt(100) ? 5 : 10;
+  if (step === undefined) return new Dec('0.01');
+  return pct.div(step).floor().times(step).div(100);
+}
 
 /** How parts are put on a grain. */
 export interface Sizing {
@@ -56,6 +79,8 @@ export interface Sizing {
   readonly lotRounding?: LotRounding;
   /** Default `equity`. */
   readonly copyBasis?: CopyBasis;
+  /** Default `exact`. */
+  readonly copyRatio?: CopyRatio;
 }
 
 /** The master's side of a copy's ratio: its equity and its balance (`copyBasis` picks one). */
@@ -115,7 +140,7 @@ function splitWeight(method: AllocationMethod, f: Follower): Dec | string {
  * master volume × follower / master on the `copyBasis` (equity, or balance); `equity-percent`
  * that × percent / 100; `multiplier` master volume × multiplier.
  */
-function copyVolume(method: AllocationMethod, master: Volume, theirs: Money, f: Follower, basis: CopyBasis): Dec | string {
+function copyVolume(method: AllocationMethod, master: Volume, theirs: Money, f: Follower, basis: CopyBasis, ratio: CopyRatio = 'exact'): Dec | string {
   if (method === 'multiplier') {
     const m = f.terms.multiplier;
     if (m === undefined || !m.isPositive() || m.isZero()) return `multiplier ${m?.toString() ?? 'unset'} is not positive`;
@@ -125,6 +150,11 @@ function copyVolume(method: AllocationMethod, master: Volume, theirs: Money, f: 
   if (!theirs.isPositive()) return `master ${basis} ${theirs.toString()} is not positive`;
   if (!mine.isPositive()) return `${basis} ${mine.toString()} is not positive`;
   const raw = master.value.times(mine.value).div(theirs.value);
+  if (method === 'proportional' && ratio === 'signal-marketplace') {
+    const load = f.terms.depositLoad ?? new Dec(100);
+    const r = mine.value.div(theirs.value).times(load).div(100).times(f.leverageRatio ?? 1);
+    return master.value.times(marketplaceBand(r));
+  }
   if (method === 'proportional') return raw;
   const pct = f.terms.equityPercent;
   if (pct === undefined || !pct.isPositive() || pct.isZero()) return `equity percent ${pct?.toString() ?? 'unset'} is not positive`;
@@ -300,7 +330,7 @@ function copyEach(method: AllocationMethod, master: Volume, size: MasterSize, fo
   // The master's side once for all followers (a multiplier needs none).
   const theirs = method === 'multiplier' || rest.length === 0 ? Money.zero : basis === 'balance' ? size.balance : size.equity;
   for (const f of rest) {
-    const raw = copyVolume(method, master, theirs, f, basis);
+    const raw = copyVolume(method, master, theirs, f, basis, s.copyRatio);
     if (typeof raw === 'string') { notes.push({ kind: 'skip', account: f.account, volume: Volume.zero, reason: raw }); continue; }
     exact.set(f.account, raw);
     const floored = s.mode === 'lot-step' ? roundedGrains(raw, g, s.lotRounding ?? 'floor') : grains(truncToQuantum(raw, s.quantum), g);

@@ -3,8 +3,15 @@
 import { Dec } from './decimal.js';
 import type { Instrument, InstrumentClass, Side } from './instrument.js';
 
-/** How a long and a short of one symbol in one account are margined together. */
-export const HEDGED_MARGIN_POLICIES = ['none', 'half-hedged', 'larger-leg'] as const;
+/**
+ * How a long and a short of one symbol in one account are margined together (L long lots, S
+ * short lots, H = min(L, S) hedged lots): `none` L + S; `larger-leg` max(L, S); `half-hedged` the
+ * excess |L − S| in full and the hedged pair at half of one leg, |L − S| + H / 2; `per-leg`
+ * (MT4's hedged margin) the excess in full and each hedged lot of each leg at `hedgedMarginPct`
+ * percent of the normal margin, |L − S| + 2 × H × pct / 100. So per-leg at 50% is larger-leg,
+ * at 25% half-hedged, at 100% none.
+ */
+export const HEDGED_MARGIN_POLICIES = ['none', 'half-hedged', 'larger-leg', 'per-leg'] as const;
 export type HedgedMargin = (typeof HEDGED_MARGIN_POLICIES)[number];
 
 /** Leverage of an account: one ratio (100 for 100:1), optionally another per instrument class. */
@@ -33,10 +40,11 @@ export function marginPerLot(inst: Instrument, price: Dec, leverage: Dec): { rea
  * `none` margins both legs in full; `larger-leg` only the larger leg; `half-hedged` the
  * unhedged excess in full and the hedged pair (min of the legs) at half of one leg.
  */
-export function marginedLots(long: Dec, short: Dec, policy: HedgedMargin): Dec {
+export function marginedLots(long: Dec, short: Dec, policy: HedgedMargin, perLegPct: Dec = new Dec(50)): Dec {
   if (policy === 'none') return long.plus(short);
   if (policy === 'larger-leg') return Dec.max(long, short);
   const hedged = Dec.min(long, short);
+  if (policy === 'per-leg') return long.minus(short).abs().plus(hedged.times(2).times(perLegPct).div(100));
   return long.minus(short).abs().plus(hedged.div(2));
 }
 

@@ -42,6 +42,8 @@ export interface Policies {
   readonly lotRounding: 'floor' | 'half-up' | 'half-even';
   /** What copies are sized on: see CopyBasis in allocation.ts. */
   readonly copyBasis: 'equity' | 'balance';
+  /** How a proportional copy's ratio is worked out: see CopyRatio in allocation.ts. */
+  readonly copyRatio: 'exact' | 'signal-marketplace';
   readonly belowMinLot: 'skip' | 'force-min';
   readonly onLeave: 'close' | 'detach';
   readonly pammDeposit: 'reallocate' | 'no-action';
@@ -51,6 +53,8 @@ export interface Policies {
   readonly negativeBalance: 'protect' | 'carry';
   /** How a long and a short of one symbol are margined together. */
   readonly hedgedMargin: HedgedMargin;
+  /** `hedgedMargin: per-leg`: percent of the normal margin per hedged lot and leg, as a decimal string (MT4's typical 50). */
+  readonly hedgedMarginPct: string;
   /** A MAM account that breaches a personal limit: unlinked from the program, or paused until the next trading week. */
   readonly limitBreach: 'detach' | 'pause-until-next-period';
   /** When levels and limits trigger: when reached (`at-or-below`) or only when passed (`below`); see engine/risk.ts. */
@@ -71,12 +75,14 @@ export const DEFAULT_POLICIES: Policies = {
   roundingMode: 'fractional',
   lotRounding: 'floor',
   copyBasis: 'equity',
+  copyRatio: 'exact',
   belowMinLot: 'skip',
   onLeave: 'close',
   pammDeposit: 'reallocate',
   pammFlows: 'rollover',
   negativeBalance: 'protect',
   hedgedMargin: 'none',
+  hedgedMarginPct: '50',
   limitBreach: 'detach',
   riskTrigger: 'at-or-below',
   intrabar: 'worst-first',

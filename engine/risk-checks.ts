@@ -39,6 +39,7 @@ export class RiskChecks {
       halfQuantum: config.quantum.step.toNumber() * 0.51,
       conversionSide: config.policies.conversionSide,
       hedgedMargin: config.policies.hedgedMargin,
+      hedgedMarginPct: Number(config.policies.hedgedMarginPct),
       instrument: (symbol) => s.instrument(symbol),
       quote: (symbol) => s.quotes.doublesOf(symbol),
       conversion: (symbol) => s.conversions.get(symbol)!,

@@ -60,8 +60,11 @@ export function levelRange(e: Range, u: Range): Range | undefined {
 }
 
 /** The lots a symbol's long and short legs are margined on under the hedging policy (margin.ts says the same in decimals). */
-function marginedLots(policy: HedgedMargin, long: number, short: number): number {
-  return policy === 'none' ? long + short : policy === 'larger-leg' ? Math.max(long, short) : Math.abs(long - short) + Math.min(long, short) / 2;
+function marginedLots(policy: HedgedMargin, long: number, short: number, perLegPct: number): number {
+  if (policy === 'none') return long + short;
+  if (policy === 'larger-leg') return Math.max(long, short);
+  if (policy === 'per-leg') return Math.abs(long - short) + (2 * Math.min(long, short) * perLegPct) / 100;
+  return Math.abs(long - short) + Math.min(long, short) / 2;
 }
 
 /** An interval from float bounds, widened for the division and scaling that produced them. */
@@ -94,6 +97,8 @@ export interface ScreenContext {
   readonly halfQuantum: number;
   readonly conversionSide: ConversionSide;
   readonly hedgedMargin: HedgedMargin;
+  /** `per-leg`: the percent of the normal margin each hedged lot of each leg is charged (default 50). */
+  readonly hedgedMarginPct?: number;
   instrument(symbol: string): Instrument;
   /** The symbol's bid and ask as doubles (kept by the quote book as each quote arrives). */
   quote(symbol: string): { readonly bid: number; readonly ask: number } | undefined;
@@ -278,7 +283,7 @@ export class RiskScreen {
     }
     const out: Array<LinearForm['legs'][number]> = [];
     for (const [symbol, l] of legs) {
-      const lots = marginedLots(this.ctx.hedgedMargin, l.lotsLong, l.lotsShort);
+      const lots = marginedLots(this.ctx.hedgedMargin, l.lotsLong, l.lotsShort, this.ctx.hedgedMarginPct ?? 50);
       const s = this.symbol(symbol);
       const amount = (s.size / this.leverageOf(symbol, account)) * lots;
       let fixed = 0, perMid = 0, marginSymbol = symbol;
@@ -342,7 +347,7 @@ export class RiskScreen {
       legs.set(p.symbol, l);
     }
     for (const [symbol, l] of legs) {
-      const lots = marginedLots(this.ctx.hedgedMargin, l.long, l.short);
+      const lots = marginedLots(this.ctx.hedgedMargin, l.long, l.short, this.ctx.hedgedMarginPct ?? 50);
       const q = this.ctx.quote(symbol);
       if (!q) return undefined;
       const price = (q.bid + q.ask) / 2;

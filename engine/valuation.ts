@@ -16,7 +16,7 @@ export class Valuation {
   sizing(symbol: string): Sizing {
     const inst = this.s.instrument(symbol);
     const pol = this.s.config.policies;
-    return { mode: pol.roundingMode, quantum: this.s.q, lotStep: inst.lotStep, minLot: inst.minLot, maxLot: inst.maxLot, belowMinLot: pol.belowMinLot, residualRule: pol.residualRule, lotRounding: pol.lotRounding, copyBasis: pol.copyBasis };
+    return { mode: pol.roundingMode, quantum: this.s.q, lotStep: inst.lotStep, minLot: inst.minLot, maxLot: inst.maxLot, belowMinLot: pol.belowMinLot, residualRule: pol.residualRule, lotRounding: pol.lotRounding, copyBasis: pol.copyBasis, copyRatio: pol.copyRatio };
   }
 
   /** The volume grain of an instrument: its lot step in `lot-step` mode, else the quantum. */
@@ -25,7 +25,15 @@ export class Valuation {
   }
 
   follower(acc: TradingAccount, override?: Volume): Follower {
-    return { account: acc.id, equity: this.equity(acc.id), balance: this.s.journal.balance(acc.id), terms: acc.terms, override };
+    return { account: acc.id, equity: this.equity(acc.id), balance: this.s.journal.balance(acc.id), terms: acc.terms, override, leverageRatio: this.leverageRatio(acc.id) };
+  }
+
+  /** An account's own leverage over the program's default when lower (the marketplace's leverage factor), else 1. */
+  private leverageRatio(account: string): Dec | undefined {
+    const risk = this.s.config.risk;
+    const own = risk?.accountLeverage?.get(account);
+    if (!risk || !own || !own.lt(risk.leverage.default)) return undefined;
+    return own.div(risk.leverage.default);
   }
 
   /** Profit of `volume` of a symbol moved from `open` to `close`, in account currency (policy `conversionSide`). */

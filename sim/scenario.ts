@@ -160,7 +160,7 @@ function readTerms(r: Reader, o: Obj | undefined, path: Path, q: Quantum): Alloc
   if (!o) return {};
   const pos = (k: string): Dec | undefined => (o[k] === undefined ? undefined : r.amount(o[k], [...path, k], q, 'positive'));
   const lots = pos('lots');
-  return { percent: pos('percent'), lots: lots && new Volume(lots), multiplier: pos('multiplier'), equityPercent: pos('equityPercent') };
+  return { percent: pos('percent'), lots: lots && new Volume(lots), multiplier: pos('multiplier'), equityPercent: pos('equityPercent'), depositLoad: pos('depositLoad') };
 }
 
 function policiesRounding(doc: Obj): string {
@@ -367,8 +367,11 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   const feePolicies = { ...DEFAULT_POLICIES.performanceFee, ...(pol.performanceFee as object) } as Policies['performanceFee'];
   const hurdleRate = r.decimal(feePolicies.hurdleRate, ['policies', 'performanceFee', 'hurdleRate']);
   if (hurdleRate.isNegative() && !hurdleRate.isZero()) r.fail(['policies', 'performanceFee', 'hurdleRate'], 'expected a non-negative annual rate such as 0.05');
+  const hedgedPct = r.decimal(pol.hedgedMarginPct ?? DEFAULT_POLICIES.hedgedMarginPct, ['policies', 'hedgedMarginPct']);
+  if (hedgedPct.isNegative() || hedgedPct.gt(100)) r.fail(['policies', 'hedgedMarginPct'], 'expected a percent from 0 to 100 (50 for MT4\'s usual hedged margin)');
   const policies: Policies = {
     ...DEFAULT_POLICIES, ...(pol as object),
+    hedgedMarginPct: hedgedPct.toString(),
     performanceFee: { ...feePolicies, hurdleRate: hurdleRate.toString() },
     managementFee: { ...DEFAULT_POLICIES.managementFee, ...(pol.managementFee as object) },
   } as Policies;

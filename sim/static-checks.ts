@@ -90,8 +90,13 @@ function policyChecks(s: Scenario): Array<{ path: Array<string | number>; messag
         if (family === 'split') return `the ${s.allocation} split weighs followers by its own measure, not by a copy ratio`;
         if (s.allocation === 'multiplier') return 'a multiplier copy is the master volume × the multiplier, on no basis';
         return undefined;
+      case 'copyRatio':
+        return s.allocation === 'proportional' ? undefined : `it applies to proportional copies only (this program uses ${s.allocation})`;
       case 'belowMinLot':
         return lotStep ? undefined : 'the minimum lot applies only under roundingMode: lot-step';
+      case 'hedgedMarginPct':
+        if (!s.risk) return 'the scenario has no risk section: no margin, level or limit applies';
+        return s.policies.hedgedMargin === 'per-leg' ? undefined : `it applies only to hedgedMargin: per-leg (this scenario has ${s.policies.hedgedMargin})`;
       case 'hedgedMargin':
       case 'riskTrigger':
         return s.risk ? undefined : 'the scenario has no risk section: no margin, level or limit applies';

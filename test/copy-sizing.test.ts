@@ -1,7 +1,7 @@
 // Copy sizing conventions (issue 14): lotRounding onto the lot step and copyBasis (equity or
 // balance). Every expected volume is worked out in the comment beside it.
 import { describe, expect, it } from 'vitest';
-import { type Follower, type LotRounding, type Sizing, allocate } from '../engine/allocation.js';
+import { type Follower, type LotRounding, type Sizing, allocate, marketplaceBand } from '../engine/allocation.js';
 import { Dec } from '../engine/decimal.js';
 import { MemorySink } from '../engine/events.js';
 import { ConservationTally, checkInvariants } from '../engine/invariants.js';
@@ -93,5 +93,39 @@ describe('copyBasis', () => {
       const held = (ticket: string) => p.openPositions().filter((x) => x.account === 'mam:a' && x.masterTicket === ticket).map((x) => x.volume.toString());
       expect([held('M1'), held('M2'), held('M3')], basis).toEqual([['2'], ['2'], [m3]]);
     }
+  });
+});
+
+describe('copyRatio: signal-marketplace', () => {
+  it('bands, on the ratio in percent: below 1% → 1%, 1–10% whole percents, 10–100% steps of 5%, then steps of 10%', () => {
+    const band = (r: string) => marketplaceBand(new Dec(r)).times(100).toString();
+    expect(['0.001', '0.0099', '0.01', '0.0999', '0.1', '0.149', '0.3515', '0.9999', '1', '1.2345', '9.999', '12.34'].map(band))
+      .toEqual(['1', '1', '1', '9', '10', '10', '35', '95', '100', '120', '990', '1230']);
+  });
+
+  it('7,400 against 10,000 at 95% load and half the master\'s leverage: 0.74 × 0.95 × 0.5 = 35.15% → 35%: a 1-lot trade copies 0.35', () => {
+    const f: Follower = { ...follower('a', '7400'), terms: { depositLoad: new Dec(95) }, leverageRatio: new Dec('0.5') };
+    const a = allocate('proportional', Volume.of('1'), size('10000'), [f], { ...lotStep, copyRatio: 'signal-marketplace' });
+    expect(volumes(a)).toEqual([['a', '0.35']]);
+    // exact: 0.74 lots; and the ratio without load or leverage: 74% → 70% (a step of 5).
+    expect(volumes(allocate('proportional', Volume.of('1'), size('10000'), [f], lotStep))).toEqual([['a', '0.74']]);
+    expect(volumes(allocate('proportional', Volume.of('1'), size('10000'), [follower('a', '7400')], { ...lotStep, copyRatio: 'signal-marketplace' }))).toEqual([['a', '0.7']]);
+  });
+
+  it('in a program: a sub-account at 50:1 under the program\'s 100:1 copies half as much, invariants after each step', () => {
+    // Master 10,000; a 7,400 with depositLoad 95 at its own 50:1: 35%; b 7,400 at the program's 100:1: 74% × 95% = 70.3% → 70%.
+    const sink = new MemorySink();
+    const tally = new ConservationTally(sink);
+    const policies: Policies = { ...DEFAULT_POLICIES, roundingMode: 'lot-step', copyRatio: 'signal-marketplace' };
+    const risk = { leverage: { default: new Dec(100), byClass: new Map() }, marginCall: new Dec(100), stopOut: new Dec(30), accountLeverage: new Map([['mam:a', new Dec(50)]]) };
+    const p = new Program({ structure: 'signal', allocation: 'proportional', quantum: q, policies, instruments: new Map([['EURUSD', EURUSD]]), performanceFeeRate: new Dec(0), risk }, tally);
+    const t = (h: number) => serverTime(Date.UTC(2024, 2, 4, h));
+    p.fundMaster(t(1), Money.of('10000'));
+    p.join(t(1), 'a', 'mam', Money.of('7400'), false, { depositLoad: new Dec(95) });
+    p.join(t(1), 'b', 'mam', Money.of('7400'), false, { depositLoad: new Dec(95) });
+    p.onQuote('EURUSD', { time: t(2), bid: Price.of('1.10000'), ask: Price.of('1.10000') });
+    p.masterOpen(t(2), 'M1', 'EURUSD', 'buy', Volume.of('1'));
+    expect(p.openPositions().filter((x) => x.account !== 'master').map((x) => [x.account, x.volume.toString()])).toEqual([['mam:a', '0.35'], ['mam:b', '0.7']]);
+    expect(checkInvariants(p, tally)).toEqual([]);
   });
 });

@@ -48,8 +48,8 @@ describe('margin per position (DOMAIN §5)', () => {
 
 describe('hedged-margin policies on one long and one short (DOMAIN §9)', () => {
   // Long 1 lot and short 0.6 lot EURUSD at mid 1.1: 1,000 EUR a lot × 1.1 = 1,100 USD a lot.
-  const run = (policy: Policies['hedgedMargin']) => {
-    const { p, quote, margin } = riskProgram(riskTerms(), { policies: { hedgedMargin: policy } });
+  const run = (policy: Policies['hedgedMargin'], hedgedMarginPct = '50') => {
+    const { p, quote, margin } = riskProgram(riskTerms(), { policies: { hedgedMargin: policy, hedgedMarginPct } });
     p.join(at(4, 1), 'a', 'mam', Money.of('10000'), false);
     quote(at(4, 2), '1.10000');
     p.masterOpen(at(4, 2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
@@ -59,6 +59,17 @@ describe('hedged-margin policies on one long and one short (DOMAIN §9)', () => 
   it('none: both legs in full, 1.6 × 1,100 = 1,760', () => expect(run('none')).toBe('1760'));
   it('larger-leg: the long leg only, 1 × 1,100 = 1,100', () => expect(run('larger-leg')).toBe('1100'));
   it('half-hedged: the 0.4 excess in full, the 0.6 pair at half of one leg: (0.4 + 0.3) × 1,100 = 770', () => expect(run('half-hedged')).toBe('770'));
+  it('per-leg (MT4): the 0.4 excess in full, each of the 0.6 hedged lots on each leg at the percent: 50% → (0.4 + 0.6) × 1,100 = 1,100; 20% → (0.4 + 0.24) × 1,100 = 704', () => {
+    expect(run('per-leg')).toBe('1100');
+    expect(run('per-leg', '20')).toBe('704');
+    expect(run('per-leg', '0')).toBe('440');
+  });
+  it('per-leg at 50% is larger-leg, at 25% half-hedged, at 100% none, for any legs', () => {
+    for (const [l, s] of [['1', '0.6'], ['0.3', '2.7'], ['5', '5'], ['0', '1.25']] as const) {
+      const lots = (policy: Policies['hedgedMargin'], pct?: string) => marginedLots(new Dec(l), new Dec(s), policy, pct === undefined ? undefined : new Dec(pct)).toString();
+      expect([lots('per-leg', '50'), lots('per-leg', '25'), lots('per-leg', '100')], `${l} / ${s}`).toEqual([lots('larger-leg'), lots('half-hedged'), lots('none')]);
+    }
+  });
   it('the lots rule alone', () => {
     expect(['none', 'larger-leg', 'half-hedged'].map((x) => marginedLots(new Dec(1), new Dec('0.6'), x as Policies['hedgedMargin']).toString())).toEqual(['1.6', '1', '0.7']);
   });

@@ -218,9 +218,11 @@ export const recipeArb = fc.record({
     termChanges: maybe(fc.constantFrom('new-members-only', 'all-members')),
     commissionSide: maybe(fc.constantFrom('per-side', 'round-turn')),
     rebateTiming: maybe(fc.constantFrom('half-open-half-close', 'on-close')),
-    hedgedMargin: maybe(fc.constantFrom('none', 'half-hedged', 'larger-leg')),
+    hedgedMargin: maybe(fc.constantFrom('none', 'half-hedged', 'larger-leg', 'per-leg')),
+    hedgedMarginPct: maybe(fc.constantFrom('0', '20', '50', '100')),
     limitBreach: maybe(fc.constantFrom('detach', 'pause-until-next-period')),
     riskTrigger: maybe(fc.constantFrom('at-or-below', 'below')),
+    copyRatio: maybe(fc.constantFrom('exact', 'signal-marketplace')),
     performanceFee: maybe(fc.record({
       period: maybe(fc.constantFrom('daily', 'daily', 'weekly', 'weekly', 'monthly', 'quarterly', 'annual'), 3, 1),
       hwmBasis: maybe(fc.constantFrom('equity', 'cumulative-profit')),
