@@ -133,6 +133,11 @@ export class InvestorFlows {
     if (this.poolIsOpen()) return;
     for (const h of this.s.heldDeposits.splice(0)) {
       const inv = this.s.investors.get(h.investor)!;
+      // Departures cancel their held deposits (exited): one found here is a bug, refused rather than booked.
+      if (!inv.active) {
+        this.rejectRequest(time, h.investor, `held deposit ${h.amount.toString()} not executed: the investor has left`);
+        continue;
+      }
       this.s.emit({ time, kind: 'request-executed', investor: h.investor, amount: h.amount, reason: `held deposit ${h.amount.toString()}: requested ${formatServerTime(h.requested)}, executed ${formatServerTime(time)}, the pool having nothing open (pammDeposit: no-action)` });
       this.depositInto(time, inv, h.amount);
     }
@@ -195,7 +200,9 @@ export class InvestorFlows {
     }
     const convention = inv.feeTerms.partialWithdrawal;
     // Withdrawing everything is leaving: every fee crystallizes and nothing is left behind to owe one later.
-    if (amount.eq(equity)) return this.leave(time, id);
+    // Not while a deposit is held for the member: it stays, redeeming every unit, and the held money enters later.
+    const keepsHeld = this.heldFor(id).isPositive();
+    if (amount.eq(equity) && !keepsHeld) return this.leave(time, id);
     const outcome = crystallizeWithdrawal(inv.fee, inv.feeTerms, this.p.fees.feeEquity(inv, this.p.valuation.memberValues()), amount, amount.value.div(equity.value), this.p.fees.yearFraction(inv, time), this.s.q);
     // Pro-rata takes the fee out of the amount; crystallize-all charges it from the account on top.
     const gross = outcome.fromAmount ? amount : amount.plus(outcome.fee);
@@ -218,7 +225,7 @@ export class InvestorFlows {
     this.payOut(time, inv, payout, [{ reason: 'performance-fee', amount: outcome.fee }], `partial withdrawal (${convention})`);
     inv.fee = outcome.next;
     // Capped to everything the member had (its closing costs took the rest): it has left.
-    if (inv.model === 'pamm' && this.s.units!.holding(id).isZero()) this.exited(time, inv, Money.zero, 'the capped withdrawal redeemed every unit: the investor has left the program');
+    if (inv.model === 'pamm' && this.s.units!.holding(id).isZero() && !keepsHeld) this.exited(time, inv, Money.zero, 'the capped withdrawal redeemed every unit: the investor has left the program');
   }
 
   /** What closing positions for a withdrawal cost (volume fees, rounding) comes off the amount when the equity no longer covers it. */
@@ -300,6 +307,7 @@ export class InvestorFlows {
 
   /** Closes a departing investor's books: its exit statement, then it is no longer a member. */
   private exited(time: ServerTime, inv: Investor, gain: Money, why: string): void {
+    this.cancelHeld(time, inv.id, 'the investor left before the pool had nothing open');
     this.p.statements.issueStatement(time, inv, 'exit', this.p.statements.assessedMark(inv), gain, Money.zero);
     inv.active = false;
     inv.fee = NEW_FEE_STATE;

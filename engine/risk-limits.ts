@@ -7,7 +7,7 @@ import type { CloseCause } from './events.js';
 import type { Side } from './instrument.js';
 import { BLOCK_INDEX, type Parts, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
 import { roundToQuantum } from './quantum.js';
-import { type AccountLimits, belowOrAt, fallsTo, type LimitPeriod, PerformanceIndex, risesTo, type RiskTerms, type RiskTrigger } from './risk.js';
+import { type AccountLimits, belowOrAt, fallsTo, type LimitPeriod, PerformanceIndex, type RiskTerms, type RiskTrigger } from './risk.js';
 import type { ServerTime } from './time.js';
 import { Money, Volume } from './values.js';
 
@@ -87,12 +87,13 @@ export class RiskLimits {
     if (this.s.hardStopped || !m || (m.hardStopEquity === undefined && m.hardStopDrawdown === undefined) || this.s.masterTrades.size === 0) return;
     const signal = this.s.config.structure === 'signal';
     const equity = signal ? this.p.valuation.equity(SYSTEM_ACCOUNTS.master).value : this.p.valuation.blockEquity();
-    // The drawdown (and its peak) only matters with a drawdown stop.
-    const drawdown = m.hardStopDrawdown && this.s.indices.get(signal ? SYSTEM_ACCOUNTS.master : BLOCK_INDEX)!.drawdown(equity);
+    const index = this.s.indices.get(signal ? SYSTEM_ACCOUNTS.master : BLOCK_INDEX)!;
+    // The drawdown (and its peak) only matters with a drawdown stop; it is observed at every check, as the peak must be.
+    const drawdownHit = m.hardStopDrawdown !== undefined && index.drawdownReaches(equity, m.hardStopDrawdown, this.s.config.policies.riskTrigger);
     const rule = this.s.config.policies.riskTrigger;
     let why: string | undefined;
     if (m.hardStopEquity && fallsTo(equity, m.hardStopEquity.value, rule)) why = `master equity ${roundToQuantum(equity, this.s.q).toString()} is ${belowOrAt(equity, m.hardStopEquity.value)} the hard stop ${m.hardStopEquity.toString()}`;
-    else if (m.hardStopDrawdown && drawdown && risesTo(drawdown, m.hardStopDrawdown, rule)) why = `master drawdown ${pct(drawdown)} reached the hard stop ${pct(m.hardStopDrawdown)}`;
+    else if (m.hardStopDrawdown && drawdownHit) why = `master drawdown ${pct(index.drawdown(equity))} reached the hard stop ${pct(m.hardStopDrawdown)}`;
     if (!why) return;
     this.s.hardStopped = true;
     this.s.emit({ time, kind: 'hard-stop', account: SYSTEM_ACCOUNTS.master, amount: new Money(roundToQuantum(equity, this.s.q)), reason: `${why}: every master trade closes, pending orders are cancelled and new trades are blocked` });
@@ -159,11 +160,9 @@ function pct(x: Dec): string { return `${x.times(100).toDecimalPlaces(2).toStrin
 /** The pool's loss limits: the week's first (mandatory), then the day's; what breached and until when it pauses. */
 function poolBreach(limits: RiskTerms['pool'], idx: PerformanceIndex, equity: Dec, rule: RiskTrigger): { why: string; until: LimitPeriod } | undefined {
   if (!limits) return undefined;
-  const week = idx.loss(equity, 'week');
-  if (risesTo(week, limits.weeklyLoss, rule)) return { why: `the pool lost ${pct(week)} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}`, until: 'week' };
+  if (idx.lossReaches(equity, 'week', limits.weeklyLoss, rule)) return { why: `the pool lost ${pct(idx.loss(equity, 'week'))} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}`, until: 'week' };
   if (!limits.dailyLoss) return undefined;
-  const day = idx.loss(equity, 'day');
-  if (risesTo(day, limits.dailyLoss, rule)) return { why: `the pool lost ${pct(day)} today, its daily loss limit is ${pct(limits.dailyLoss)}`, until: 'day' };
+  if (idx.lossReaches(equity, 'day', limits.dailyLoss, rule)) return { why: `the pool lost ${pct(idx.loss(equity, 'day'))} today, its daily loss limit is ${pct(limits.dailyLoss)}`, until: 'day' };
   return undefined;
 }
 
@@ -171,11 +170,9 @@ function poolBreach(limits: RiskTerms['pool'], idx: PerformanceIndex, equity: De
 function accountBreach(limits: AccountLimits | undefined, idx: PerformanceIndex, equity: Money, rule: RiskTrigger): { why: string } | undefined {
   if (!limits) return undefined;
   // Each measure is computed only for a limit that is set (the drawdown also moves its peak).
-  const dd = limits.maxDrawdown && idx.drawdown(equity.value);
-  if (limits.maxDrawdown && dd && risesTo(dd, limits.maxDrawdown, rule)) return { why: `drawdown ${pct(dd)} reached the account's maximum drawdown ${pct(limits.maxDrawdown)}` };
+  if (limits.maxDrawdown && idx.drawdownReaches(equity.value, limits.maxDrawdown, rule)) return { why: `drawdown ${pct(idx.drawdown(equity.value))} reached the account's maximum drawdown ${pct(limits.maxDrawdown)}` };
   if (limits.minBalance && fallsTo(equity.value, limits.minBalance.value, rule)) return { why: `equity ${equity.toString()} is ${belowOrAt(equity.value, limits.minBalance.value)} the account's minimum balance ${limits.minBalance.toString()}` };
   if (!limits.weeklyLoss) return undefined;
-  const week = idx.loss(equity.value, 'week');
-  if (risesTo(week, limits.weeklyLoss, rule)) return { why: `the account lost ${pct(week)} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}` };
+  if (idx.lossReaches(equity.value, 'week', limits.weeklyLoss, rule)) return { why: `the account lost ${pct(idx.loss(equity.value, 'week'))} this week, its weekly loss limit is ${pct(limits.weeklyLoss)}` };
   return undefined;
 }

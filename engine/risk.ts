@@ -80,6 +80,14 @@ export class PerformanceIndex {
   private units = new Dec(0);
   private peak = new Dec(1);
   private readonly start: Record<LimitPeriod, Dec> = { day: new Dec(1), week: new Dec(1) };
+  /**
+   * The equity and units where the period starts and the peak were taken. While no flow has
+   * moved the units since, a loss or drawdown compares the equities themselves, without the
+   * index's division (units bought at an index value are a non-terminating quotient, so the
+   * divided form can miss a limit reached exactly by one digit in the 80th place).
+   */
+  private readonly startAt: Record<LimitPeriod, { readonly equity: Dec; readonly units: Dec } | undefined> = { day: undefined, week: undefined };
+  private peakAt: { readonly equity: Dec; readonly units: Dec } | undefined;
   /** `state()`'s object, made again only after a field changes (the screen reads it at every quote). */
   private snapshot?: { readonly units: Dec; readonly peak: Dec; readonly day: Dec; readonly week: Dec };
 
@@ -98,6 +106,8 @@ export class PerformanceIndex {
       this.units = after.isPositive() ? after : new Dec(0);
       this.peak = new Dec(1);
       this.start.day = this.start.week = new Dec(1);
+      const at = this.units.isZero() ? undefined : { equity: after, units: this.units };
+      this.startAt.day = this.startAt.week = this.peakAt = at;
       this.snapshot = undefined;
       return;
     }
@@ -110,24 +120,48 @@ export class PerformanceIndex {
     const v = this.value(equity);
     if (v.gt(this.peak)) {
       this.peak = v;
+      this.peakAt = { equity, units: this.units };
       this.snapshot = undefined;
     }
     return v;
   }
 
+  /** The fraction `from` → `equity` fell, exactly, when the units are those of `from` (else undefined: use the index). */
+  private fallSince(from: { readonly equity: Dec; readonly units: Dec } | undefined, equity: Dec): Dec | undefined {
+    if (!from || !from.units.eq(this.units) || !from.equity.isPositive()) return undefined;
+    return Dec.max(0, from.equity.minus(equity).div(from.equity));
+  }
+
+  /** Whether the drawdown has reached `max` under the rule (moves the peak like `drawdown`): equity ≤ (1 − max) × peak equity, exactly, while no flow has moved the units. */
+  drawdownReaches(equity: Dec, max: Dec, rule: RiskTrigger): boolean {
+    const dd = this.drawdown(equity);
+    const at = this.peakAt;
+    if (!at || !at.units.eq(this.units) || !at.equity.isPositive()) return risesTo(dd, max, rule);
+    return risesTo(Dec.max(0, at.equity.minus(equity)), max.times(at.equity), rule);
+  }
+
+  /** Whether the loss since the period's start has reached `limit` under the rule: equity ≤ (1 − limit) × start equity, exactly, while no flow has moved the units. */
+  lossReaches(equity: Dec, period: LimitPeriod, limit: Dec, rule: RiskTrigger): boolean {
+    const at = this.startAt[period];
+    if (!at || !at.units.eq(this.units) || !at.equity.isPositive()) return risesTo(this.loss(equity, period), limit, rule);
+    return risesTo(Dec.max(0, at.equity.minus(equity)), limit.times(at.equity), rule);
+  }
+
   /** Fall from the peak, as a fraction. */
   drawdown(equity: Dec): Dec {
-    return Dec.max(0, new Dec(1).minus(this.observe(equity).div(this.peak)));
+    const v = this.observe(equity);
+    return this.fallSince(this.peakAt, equity) ?? Dec.max(0, new Dec(1).minus(v.div(this.peak)));
   }
 
   /** Loss since the start of the day or week, as a fraction. */
   loss(equity: Dec, period: LimitPeriod): Dec {
-    return Dec.max(0, new Dec(1).minus(this.value(equity).div(this.start[period])));
+    return this.fallSince(this.startAt[period], equity) ?? Dec.max(0, new Dec(1).minus(this.value(equity).div(this.start[period])));
   }
 
   /** A new day (and, on Monday, week) starts at the current index. */
   startPeriod(equity: Dec, period: LimitPeriod): void {
     this.start[period] = this.value(equity);
+    this.startAt[period] = this.units.isZero() ? undefined : { equity, units: this.units };
     this.snapshot = undefined;
   }
 
@@ -139,6 +173,7 @@ export class PerformanceIndex {
   /** After a pause the drawdown is measured from here again. */
   resetPeak(equity: Dec): void {
     this.peak = this.value(equity);
+    this.peakAt = this.units.isZero() ? undefined : { equity, units: this.units };
     this.snapshot = undefined;
   }
 }

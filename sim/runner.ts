@@ -74,7 +74,9 @@ const DAY_MS = 86_400_000;
  * as outside the trading week. In market hours at once. Daily bars stamped 00:00 are the day's
  * session (DOMAIN §10): an order on a symbol priced by D1 bars, stamped 00:00 server time on a
  * day whose session opens later that day (Monday 00:05 by default), acts at that open, where it
- * fills at the bar's open, the latest quote at or before it. Shared with the static checks.
+ * fills at the bar's open, the latest quote at or before it; that open quote is in market hours for
+ * triggers and risk checks too (a weekend gap through a stop fills at it). Shared with the static
+ * checks, which also order the orders by the time each acts.
  */
 export function orderActsAt(s: Pick<Scenario, 'tradingWeek' | 'dailySymbols'>, at: ServerTime, symbol: string | undefined): ServerTime | undefined {
   if (isMarketOpen(at, s.tradingWeek)) return at;
@@ -257,7 +259,7 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
     while (ti < ticks.length && ticks.time(ti) === now) {
       const t = resolveExtreme(ticks.at(ti++), s.policies.intrabar, p, lowFirst);
       const q = s.stress.apply(t.symbol, t.time, t.bid, t.ask);
-      p.onQuote(t.symbol, { time: t.time, bid: q.bid, ask: q.ask }, { continuous: t.continuous, marketOpen: isMarketOpen(t.time, s.tradingWeek), bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
+      p.onQuote(t.symbol, { time: t.time, bid: q.bid, ask: q.ask }, { continuous: t.continuous, marketOpen: orderActsAt(s, t.time, t.symbol) !== undefined, bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
       hooks.afterEach?.(`quote ${t.symbol}`, now, p);
     }
     while (ai < actions.length && actions[ai]!.time === now) act(actions[ai++]!);

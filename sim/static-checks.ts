@@ -101,7 +101,7 @@ function policyChecks(s: Scenario): Array<{ path: Array<string | number>; messag
       case 'riskTrigger':
         return s.risk ? undefined : 'the scenario has no risk section: no margin, level or limit applies';
       case 'limitBreach':
-        return s.risk?.accounts && s.risk.accounts.size > 0 ? undefined : 'no MAM account has personal limits';
+        return [...(s.risk?.accounts?.values() ?? [])].some((l) => l.maxDrawdown || l.minBalance || l.weeklyLoss) ? undefined : 'no MAM account has a drawdown, minimum-balance or weekly-loss limit';
       default:
         return undefined;
     }
@@ -133,9 +133,11 @@ function lotChecks(s: Scenario): Array<{ path: Array<string | number>; message: 
 
 // ------------------------------------------------------------------ tickets
 
-/** Orders in the order the run applies them: by time, then as listed (all orders have one priority). */
-function runOrder(orders: readonly OrderSpec[]): Array<{ o: OrderSpec; i: number }> {
-  return orders.map((o, i) => ({ o, i })).sort((a, b) => a.o.at - b.o.at || a.i - b.i);
+/** Orders in the order the run applies them: by the time each acts (orderActsAt; its stamp when rejected), then as listed (all orders have one priority). */
+function runOrder(s: Scenario): Array<{ o: OrderSpec; i: number }> {
+  const symbols = ticketSymbols(s.orders);
+  const acts = (o: OrderSpec): number => orderActsAt(s, o.at, o.symbol ?? symbols.get(o.ticket)) ?? o.at;
+  return s.orders.map((o, i) => ({ o, i, at: acts(o) })).sort((a, b) => a.at - b.at || a.i - b.i).map(({ o, i }) => ({ o, i }));
 }
 
 function opens(o: OrderSpec): boolean {
@@ -148,7 +150,7 @@ function opens(o: OrderSpec): boolean {
  */
 function ticketChecks(s: Scenario): Array<{ path: Array<string | number>; message: string }> {
   const out: Array<{ path: Array<string | number>; message: string }> = [];
-  const ordered = runOrder(s.orders);
+  const ordered = runOrder(s);
   const latest = new Map<string, { o: OrderSpec; i: number }>();
   const placed = new Set<string>();
   ordered.forEach(({ o, i }, n) => {

@@ -117,6 +117,72 @@ describe('the issue example: A 10,000 in the pool, 1 lot bought at 1.10000, B de
   });
 });
 
+describe('held deposits when their investor withdraws everything (review regressions)', () => {
+  /** A signal program under no-action with a volume fee of 10 a lot on every fill (what makes a withdrawal's closes cost). */
+  function withFee() {
+    const sink = new MemorySink();
+    const tally = new ConservationTally(sink);
+    const p = new Program({
+      structure: 'signal', allocation: 'proportional', quantum: DEFAULT_QUANTUM, policies: { ...DEFAULT_POLICIES, pammDeposit: 'no-action' },
+      instruments: new Map([['EURUSD', EURUSD]]), performanceFeeRate: new Dec(0), pool: { id: 'pamm', initialNav: new Dec(1) },
+      volumeFee: { perLot: new Dec(10), perMillion: new Dec(0) },
+    }, tally);
+    const ok = () => expect(checkInvariants(p, tally)).toEqual([]);
+    const quote = (time: number, px: string) => { p.onQuote('EURUSD', { time: serverTime(time), bid: Price.of(px), ask: Price.of(px) }); p.flush(); ok(); };
+    p.fundMaster(t(1), Money.of('10000'));
+    p.join(t(1), 'A', 'pamm', Money.of('10000'), false);
+    p.join(t(1), 'Z', 'pamm', Money.of('10000'), false);
+    quote(t(2), '1.10000');
+    p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
+    p.flush();
+    p.deposit(t(3), 'A', Money.of('5000')); // held: the pool holds 2 lots
+    p.flush();
+    return { p, sink, ok, quote };
+  }
+
+  it('a capped withdrawal that redeems every unit keeps a member whose deposit is held: the held 5,000 enters after the close, never for a member who left', () => {
+    const r = withFee();
+    // Just under A's value: closing A's share costs the volume fee, so the withdrawal is capped and redeems every unit.
+    r.p.withdraw(t(3, 10), 'A', r.p.investorEquity('A').minus(Money.of('0.01')));
+    r.p.flush();
+    r.ok();
+    expect(r.p.poolUnits()!.toString()).toBe('10000'); // Z's alone
+    expect(r.sink.events.filter((e) => e.investor === 'A').map((e) => e.kind)).not.toContain('leave');
+    r.quote(t(4), '1.10000');
+    r.p.masterClose(t(4), 'T1');
+    r.p.flush();
+    r.ok();
+    const a = r.sink.events.filter((e) => e.investor === 'A');
+    expect(a.filter((e) => e.kind === 'units-issued').length).toBe(2); // the join's, then the held deposit's
+    expect(new Dec(5000).minus(r.p.investorEquity('A').toString()).abs().lte('0.000001')).toBe(true);
+    // Leaving now, then a held deposit of someone who left is never admitted: Z deposits under a new trade and leaves.
+    r.p.masterOpen(t(5), 'T2', 'EURUSD', 'buy', Volume.of('1'));
+    r.p.flush();
+    r.p.deposit(t(5, 10), 'Z', Money.of('1000'));
+    r.p.leave(t(5, 20), 'Z');
+    r.p.masterClose(t(6), 'T2');
+    r.p.flush();
+    r.ok();
+    expect(r.sink.events.filter((e) => e.investor === 'Z' && e.kind === 'request-rejected').map((e) => e.reason)).toEqual(['held deposit 1000 (requested 2024-03-04T05:10:00) cancelled: the investor left before the pool had nothing open']);
+    expect(r.sink.events.filter((e) => e.investor === 'Z' && e.kind === 'units-issued').length).toBe(1);
+  });
+
+  it('withdrawing the whole value while a deposit is held keeps the member: every unit is redeemed and the held 5,000 enters after the close', () => {
+    const r = withFee();
+    const value = r.p.investorEquity('A');
+    r.p.withdraw(t(3, 10), 'A', value);
+    r.p.flush();
+    r.ok();
+    expect(r.sink.events.filter((e) => e.investor === 'A').map((e) => e.kind)).not.toContain('leave');
+    r.quote(t(4), '1.10000');
+    r.p.masterClose(t(4), 'T1');
+    r.p.flush();
+    r.ok();
+    // Flat at 1.10000 with no move: the held 5,000 buys units at the pool's NAV and is worth 5,000 (less at most the unit rounding).
+    expect(new Dec(5000).minus(r.p.investorEquity('A').toString()).abs().lte('0.000001')).toBe(true);
+  });
+});
+
 describe('property: under no-action a depositor\'s result does not depend on the positions open at its deposit', () => {
   it('whatever the trades open at the deposit and however they end, B ends with its deposit (less the unit rounding) and A with the whole P&L', () => {
     const price = fc.integer({ min: 90_000, max: 130_000 }).map((n) => new Dec(n).div(100_000).toFixed(5));

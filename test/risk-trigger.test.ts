@@ -3,6 +3,7 @@
 // a value exactly on its threshold, computed by hand, and checks both rules.
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
+import { PerformanceIndex } from '../engine/risk.js';
 import { Money, Volume } from '../engine/values.js';
 import { at, riskProgram, riskTerms } from './risk-fixtures.js';
 
@@ -88,6 +89,29 @@ describe('limits exactly at their thresholds (seed 001 personal limits)', () => 
       p.masterOpen(at(4, 2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
       quote(at(4, 3), '1.09400');
       expect(events('limit-breach').map((e) => e.reason), rule).toEqual(rule === 'below' ? [] : ["the account lost 6% this week, its weekly loss limit is 6%: the account's positions close"]);
+    }
+  });
+});
+
+describe('a limit reached exactly after flows (review regression)', () => {
+  it('10,000, a gain of g, a 1,000 deposit at index (10,000 + g) / 10,000, the week starts, equity falls exactly 10%: a 10% limit is reached for every g', () => {
+    // The deposit buys 1,000 × 10,000 / (10,000 + g) index units: a non-terminating quotient for most g. The loss since the
+    // week's start, with no flow since, is (E0 − 0.9 E0) / E0 = 10% exactly, so at-or-below must fire and below must not.
+    for (let g = 1; g < 200; g++) {
+      const idx = new PerformanceIndex();
+      idx.flow(new Dec(10000), new Dec(0));
+      const e1 = new Dec(10000 + g);
+      idx.flow(new Dec(1000), e1);
+      const start = e1.plus(1000);
+      idx.startPeriod(start, 'week');
+      const now = start.times('0.9');
+      expect(idx.lossReaches(now, 'week', new Dec('0.1'), 'at-or-below'), `g = ${g}`).toBe(true);
+      expect(idx.lossReaches(now, 'week', new Dec('0.1'), 'below'), `g = ${g}`).toBe(false);
+      expect(idx.loss(now, 'week').toString(), `g = ${g}`).toBe('0.1');
+      // The same for a drawdown of exactly 20% from a peak taken after the flow.
+      idx.observe(start);
+      expect(idx.drawdownReaches(start.times('0.8'), new Dec('0.2'), 'at-or-below'), `g = ${g}`).toBe(true);
+      expect(idx.drawdownReaches(start.times('0.8'), new Dec('0.2'), 'below'), `g = ${g}`).toBe(false);
     }
   });
 });

@@ -92,3 +92,37 @@ orders: ${orders}
     expect(t.ev('order-rejected').length).toBe(1);
   });
 });
+
+describe('daily bars: the session open acts for stops and static checks too (review regressions)', () => {
+  const daily = (orders: string) => `
+name: daily
+start: "2024-03-01T00:05:00"
+end: "2024-03-15T00:05:00"
+instruments: [EURUSD]
+prices:
+  EURUSD:
+    timeframe: D1
+    bars:
+      - ["2024-03-01T00:00:00", "1.09000", "1.09000", "1.09000", "1.09000"]
+      - ["2024-03-04T00:00:00", "1.07000", "1.07500", "1.06000", "1.07200"]
+      - ["2024-03-05T00:00:00", "1.07200", "1.07800", "1.07000", "1.07600"]
+program: { structure: signal, masterDeposit: "10000" }
+investors: []
+orders: ${orders}
+`;
+
+  it('a long with its stop-loss at 1.08 over the weekend fills at Monday\'s open 1.07 (the first price after the gap), not at the low 1.06', () => {
+    const r = run(daily('[{ action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "1", sl: "1.08000", at: "2024-03-01T12:00:00" }]'));
+    const trade = r.sink.trades[0]!;
+    expect([trade.cause, formatServerTime(trade.closeTime), trade.closePrice.toString()]).toEqual(['stop-loss', '2024-03-04T00:00:00', '1.07']);
+  });
+
+  it('the static checks order scripted orders by when they act: a close listed first at 00:05 follows the open stamped 00:00 that acts at 00:05', () => {
+    const r = run(daily(`[
+      { action: close, ticket: T1, at: "2024-03-04T00:05:00" },
+      { action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "1", at: "2024-03-04T00:00:00" }]`));
+    // At 00:05 the close comes first in the file, so the run rejects it (no open trade yet), and the check says so first.
+    expect(r.ev('order-rejected').length).toBe(1);
+    expect(r.warnings.map((w) => w[0])).toEqual(['/orders/0/ticket']);
+  });
+});
