@@ -111,6 +111,7 @@ const investorArb = fc.record({
     minBalance: maybe(fc.integer({ min: 10, max: 50_000 })),
     weeklyLossPct: maybe(fc.integer({ min: 2, max: 60 })),
     maxOpenVolume: maybe(fc.integer({ min: 1, max: 300 })),
+    leverage: maybe(fc.constantFrom(10, 50, 200, 500)),
   }), 1, 2),
 });
 
@@ -188,6 +189,8 @@ export const recipeArb = fc.record({
   startMinute: fc.constantFrom(0, 5, 570),
   days: fc.integer({ min: 3, max: 15 }),
   athens: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+  /** A trading week other than seed 001's, now and then. */
+  week: fc.constantFrom(undefined, undefined, undefined, { open: 'Mon 00:00', close: 'Fri 22:00' }, { open: 'Mon 01:00', close: 'Fri 23:59' }),
   precision: fc.constantFrom('0.0000001', '0.0000001', '0.0000001', '0.0001', '0.01'),
   symbols: fc.uniqueArray(small(SYMBOLS.length - 1), { minLength: 1, maxLength: 3 }),
   series: fc.array(seriesArb, { minLength: 4, maxLength: 4 }),
@@ -413,6 +416,7 @@ export function buildScenario(r: Recipe): Record<string, unknown> {
   };
   if (r.precision !== '0.0000001') doc.precision = r.precision;
   if (r.athens) doc.serverTime = 'Europe/Athens';
+  if (r.week) doc.tradingWeek = r.week;
 
   // Program
   const structure = r.block ? 'block' : 'signal';
@@ -507,6 +511,7 @@ export function buildScenario(r: Recipe): Record<string, unknown> {
       if (l.minBalance !== undefined) risk.minBalance = dollars(l.minBalance);
       if (l.weeklyLossPct !== undefined) risk.weeklyLossPct = l.weeklyLossPct;
       if (l.maxOpenVolume !== undefined) risk.maxOpenVolume = lots(l.maxOpenVolume);
+      if (l.leverage !== undefined) risk.leverage = l.leverage;
       o.risk = risk;
     }
     return o;
