@@ -172,7 +172,10 @@ export class InvestorFlows {
       const entry = this.chargeEntryFee(time, inv, amount);
       // Resizing the pool's open positions for the new money costs the spread; the depositor
       // bears it (units are bought with what is left), so the NAV of everyone else is unchanged.
-      if (allocationFamily(this.s.config.allocation) === 'copy' && this.s.config.policies.pammDeposit === 'reallocate') this.p.costs.actingFor([{ id: inv.id, weight: new Dec(1) }], () => this.p.resizing.reallocatePool(time));
+      if (this.s.config.policies.pammDeposit === 'reallocate') {
+        const resize = allocationFamily(this.s.config.allocation) === 'copy' ? () => this.p.resizing.reallocatePool(time) : () => this.p.resizing.growPool(time, amount.minus(entry).value, before.value);
+        this.p.costs.actingFor([{ id: inv.id, weight: new Dec(1) }], resize);
+      }
       const cost = before.plus(amount).minus(entry).minus(this.p.valuation.equity(inv.account));
       if (this.s.config.risk && !cost.isZero()) this.p.limits.riskFlow(inv.account, cost.value.neg());
       // A resize that costs the whole deposit (a spread wider than the money) buys nothing, never negative units.

@@ -65,6 +65,41 @@ export class Resizing {
     this.p.execution.flush();
   }
 
+  /**
+   * `pammDeposit: reallocate` in a block program (split family): a block's parts are fixed at the
+   * open, so the pool's part of every open block grows by the deposit's share of the pool's
+   * equity, `net / equityBefore`, at the current price, on the grain (floored; the rest is rounding
+   * money): the pool's exposure per unit stays what it was, so the members who were there keep
+   * their results and the depositor shares what follows. The block itself grows by the addition.
+   * The reverse of a withdrawal's proportional close.
+   */
+  growPool(time: ServerTime, net: Dec, equityBefore: Dec): void {
+    const pool = this.s.config.pool!.id;
+    if (this.s.paused.has(pool) || !equityBefore.isPositive() || equityBefore.isZero() || !net.isPositive()) return;
+    const factor = net.div(equityBefore);
+    for (const t of [...this.s.masterTrades.values()]) {
+      if (t.excluded.has(pool)) continue;
+      const positions = this.p.valuation.positionsOf(t.ticket, pool);
+      if (positions.length === 0) continue;
+      const held = Volume.sum(positions.map((p) => p.volume));
+      const heldExact = positions.reduce((x, p) => x.plus(p.exactVolume), new Dec(0));
+      const grain = this.p.valuation.grain(t.symbol);
+      const ideal = held.value.times(factor);
+      const want = new Volume(ideal.div(grain).floor().times(grain));
+      const exact = heldExact.times(factor);
+      if (!want.isPositive()) {
+        // Less than a grain: the exact share still counts for rounding money, from this price (one pending share per trade: a second one is left out).
+        if (exact.gt(0) && !t.skipped.has(pool)) t.skipped.set(pool, { exact, openPrice: fillPrice(this.s.quotes.require(t.symbol), t.side) });
+        continue;
+      }
+      const add = this.p.limits.gateCopy(time, pool, t.ticket, t.symbol, t.side, want);
+      if (!add) continue;
+      this.p.execution.queue(time, { kind: 'open', account: pool, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: add, exact: add.eq(want) ? exact : add.value });
+      this.s.emit({ time, kind: 'pool-reallocated', account: pool, ticket: t.ticket, symbol: t.symbol, volume: held.plus(add), reason: `pool part grown from ${held.toString()} to ${held.plus(add).toString()} lots with the deposit (${factor.toSignificantDigits(10).toString()} of the pool's equity)` });
+    }
+    this.p.execution.flush();
+  }
+
   /** Block: a master trade whose every part was closed by leaves or withdrawals is over. */
   retireEmptyBlockTrades(time: ServerTime): void {
     if (this.s.config.structure !== 'block') return;

@@ -77,9 +77,7 @@ function policyChecks(s: Scenario): Array<{ path: Array<string | number>; messag
   const why = (name: string): string | undefined => {
     switch (name) {
       case 'pammDeposit':
-        if (!s.pool) return 'the program has no PAMM pool';
-        if (family === 'split' && s.policies.pammDeposit === 'reallocate') return `the ${s.allocation} split is frozen per trade in a block program: a deposit never resizes the pool's open positions (re-splitting open blocks on flows is a later policy); no-action keeps deposits out of open trades`;
-        return undefined;
+        return s.pool ? undefined : 'the program has no PAMM pool';
       case 'pammFlows':
         return s.pool ? undefined : 'the program has no PAMM pool';
       case 'lotRounding':

@@ -65,13 +65,17 @@ describe('PAMM pool limits set by the manager (seed 001)', () => {
     quote(at(4, 2), '1.10000');
     p.masterOpen(at(4, 2), 'T1', 'EURUSD', 'buy', Volume.of('1'));
     quote(at(4, 3), '1.09100'); // −900: index 0.91
-    p.join(at(4, 3), 'y', 'pamm', Money.of('10000'), false); // 10,000 / 0.91 = 10,989.01… units more; the block keeps its 1 lot
-    // At 1.08900 the pool has 20,000 − 1,100 = 18,900 on 20,989.01 units: index 0.90047, a 9.95% loss, no breach.
-    quote(at(4, 4), '1.08900');
+    // y's 10,000 buys 10,000 / 0.91 = 10,989.01… index units; the pool's part of the block grows by 10,000 / 9,100 of its
+    // 1 lot, floored to the quantum: 1.0989010 lots at 1.09100 (pammDeposit: reallocate), so its exposure per unit is kept.
+    p.join(at(4, 3), 'y', 'pamm', Money.of('10000'), false);
+    expect(p.openPositions().filter((x) => x.account === 'pamm').map((x) => x.volume.toString())).toEqual(['1', '1.098901']);
+    // At 1.09000 the pool has 19,100 − 0.001 × 100,000 × 2.0989010 = 18,890.1099 on 20,989.01… units: index 0.9000000005,
+    // a loss a hair under 10% (the floored lot lost a little less): no breach.
+    quote(at(4, 4), '1.09000');
     expect(events('limit-breach')).toEqual([]);
-    // At 1.08790: 18,790 → index 0.89523, a 10.48% loss: breach.
-    quote(at(4, 5), '1.08790');
-    expect(events('limit-breach').map((e) => e.reason)).toEqual(['the pool lost 10.48% this week, its weekly loss limit is 10%: the account\'s positions close']);
+    // At 1.08990: 18,869.12089 → index 0.8990000005, a 10.0999999% loss: breach.
+    quote(at(4, 5), '1.08990');
+    expect(events('limit-breach').map((e) => e.reason)).toEqual(['the pool lost 10.1% this week, its weekly loss limit is 10%: the account\'s positions close']);
   });
 
   it('maximum leverage: a copy that would take the pool above it is skipped', () => {

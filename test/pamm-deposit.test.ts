@@ -117,6 +117,39 @@ describe('the issue example: A 10,000 in the pool, 1 lot bought at 1.10000, B de
   });
 });
 
+describe('reallocate in a block program: the pool\'s part of each open block grows with the deposit', () => {
+  it('MAM a 10,000 and pool member A 10,000 split a 2-lot block 1 / 1 at 1.10000; at 1.10200 B deposits 10,200; closed at 1.10500: A 10,500, B 10,500, a 10,500', () => {
+    // The pool's equity before the deposit is 10,200 (A's 10,000 + 200 open): its 1 lot grows by 10,200 / 10,200 = 1 lot at 1.10200.
+    // B buys 10,200 / 1.02 = 10,000 units. At 1.10500 the pool has 10,000 + 500 + 10,200 + 300 = 21,000 over 20,000 units.
+    for (const [policy, a, b, lots] of [['reallocate', '10500', '10500', ['1', '1']], ['no-action', '10500', '10200', ['1']]] as const) {
+      const sink = new MemorySink();
+      const tally = new ConservationTally(sink);
+      const p = new Program({
+        structure: 'block', allocation: 'equity', quantum: DEFAULT_QUANTUM, policies: { ...DEFAULT_POLICIES, pammDeposit: policy },
+        instruments: new Map([['EURUSD', EURUSD]]), performanceFeeRate: new Dec(0), pool: { id: 'pamm', initialNav: new Dec(1) },
+      }, tally);
+      const ok = () => expect(checkInvariants(p, tally), policy).toEqual([]);
+      const quote = (time: number, px: string) => { p.onQuote('EURUSD', { time: serverTime(time), bid: Price.of(px), ask: Price.of(px) }); p.flush(); ok(); };
+      p.join(t(1), 'a', 'mam', Money.of('10000'), false);
+      p.join(t(1), 'A', 'pamm', Money.of('10000'), false);
+      quote(t(2), '1.10000');
+      p.masterOpen(t(2), 'T1', 'EURUSD', 'buy', Volume.of('2'));
+      p.flush();
+      ok();
+      quote(t(3), '1.10200');
+      p.join(t(3), 'B', 'pamm', Money.of('10200'), false);
+      p.flush();
+      ok();
+      expect(p.openPositions().filter((x) => x.account === 'pamm').map((x) => x.volume.toString()), policy).toEqual([...lots]);
+      quote(t(4), '1.10500');
+      p.masterClose(t(4), 'T1');
+      p.flush();
+      ok();
+      expect([p.investorEquity('A').toString(), p.investorEquity('B').toString(), p.investorEquity('a').toString()], policy).toEqual([a, b, '10500']);
+    }
+  });
+});
+
 describe('held deposits when their investor withdraws everything (review regressions)', () => {
   /** A signal program under no-action with a volume fee of 10 a lot on every fill (what makes a withdrawal's closes cost). */
   function withFee() {

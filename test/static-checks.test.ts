@@ -142,14 +142,13 @@ policies: ${policies}
 ${extra}`;
   const warnings = (text: string) => staticChecks(parseScenario(text, 'p.yaml')).map((w) => [w.path, w.line, w.message]);
 
-  it('pammDeposit in a block program, written as its default, is named with its line; left out, nothing is said', () => {
+  it('pammDeposit applies in block programs too (reallocate grows the pool\'s part, no-action holds the money); without a pool it is named with its line', () => {
     const block = '{ structure: block, allocation: equity, pamm: {} }';
-    expect(warnings(withPolicies(block, '{ pammDeposit: reallocate }'))).toEqual([
-      ['/policies/pammDeposit', 14, "policy pammDeposit has no effect in this scenario: the equity split is frozen per trade in a block program: a deposit never resizes the pool's open positions (re-splitting open blocks on flows is a later policy); no-action keeps deposits out of open trades"],
-    ]);
-    expect(warnings(withPolicies(block, '{}'))).toEqual([]);
-    // no-action holds deposits made under open trades, in a block program too.
+    expect(warnings(withPolicies(block, '{ pammDeposit: reallocate }'))).toEqual([]);
     expect(warnings(withPolicies(block, '{ pammDeposit: no-action }'))).toEqual([]);
+    expect(warnings(withPolicies('{ structure: block, allocation: equity }', '{ pammDeposit: reallocate }'))).toEqual([
+      ['/policies/pammDeposit', 14, 'policy pammDeposit has no effect in this scenario: the program has no PAMM pool'],
+    ]);
     // In a copy program with a pool it applies.
     expect(warnings(withPolicies('{ structure: signal, masterDeposit: "10000", pamm: {} }', '{ pammDeposit: no-action }'))).toEqual([]);
     expect(warnings(withPolicies('{ structure: signal, masterDeposit: "10000" }', '{ pammDeposit: no-action, pammFlows: instant }')).map((w) => w[2])).toEqual([
