@@ -6,7 +6,8 @@ import type { Side } from './instrument.js';
 import type { AccountKind } from './journal.js';
 import { legsBySymbol, leverageFor, marginedLots, marginLevel, marginPerLot } from './margin.js';
 import { type Parts, type Position, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
-import { mid } from './quotes.js';
+import { fillPrice, mid } from './quotes.js';
+import { roundToQuantum } from './quantum.js';
 import { belowOrAt, fallsTo, type RiskTerms, type RiskTrigger } from './risk.js';
 import { stopOut } from './stop-out.js';
 import type { ServerTime } from './time.js';
@@ -29,17 +30,40 @@ export class AccountMargin {
 
   constructor(private readonly s: ProgramState, private readonly p: Parts) {}
 
-  /** Margin of `lots` of a symbol in USD at `leverage` (the program's for the class by default), rounded half-up to the quantum. */
-  marginUSD(symbol: string, lots: Dec, leverage?: Dec): Dec {
+  /**
+   * Margin of `lots` of a symbol in USD at `leverage` (the program's for the class by default),
+   * rounded half-up to the quantum. `ownPrice` (`marginPrice: open`) stands for the instrument's
+   * own price wherever the margin reads it (a CFD's price, a base currency converted through the
+   * symbol itself); conversions through other symbols stay at their current mids.
+   */
+  marginUSD(symbol: string, lots: Dec, leverage?: Dec, ownPrice?: Dec): Dec {
     const inst = this.s.instrument(symbol);
-    const price = mid(this.s.quotes.require(symbol));
+    const price = ownPrice ?? mid(this.s.quotes.require(symbol));
     const m = marginPerLot(inst, price, leverage ?? leverageFor(this.s.config.risk!.leverage, inst));
     const amount = m.amount.times(lots);
     if (m.currency === 'quote') return this.s.quotes.toAccount(amount, this.s.conversions.get(symbol)!, this.s.q, 'mid').value;
     const base = this.s.baseConversions.get(symbol);
     // No pair converts the base currency: go through the instrument's own price into its quote currency.
     if (!base) return this.s.quotes.toAccount(amount.times(price), this.s.conversions.get(symbol)!, this.s.q, 'mid').value;
+    // The base converts through the symbol itself (EURUSD's EUR): at the open price when margin is taken there.
+    if (ownPrice && base.kind === 'multiply' && base.symbol === symbol) return roundToQuantum(amount.times(ownPrice), this.s.q);
     return this.s.quotes.toAccount(amount, base, this.s.q, 'mid').value;
+  }
+
+  /**
+   * `marginPrice: open`: the price a symbol's margin is taken at, the volume-weighted open price of
+   * the account's positions in it (a queued or tested open at the price it would fill at).
+   */
+  private openPriceOf(symbol: string, positions: ReadonlyArray<{ symbol: string; side: Side; volume: Volume; openPrice?: Price }>): Dec {
+    let lots = new Dec(0);
+    let sum = new Dec(0);
+    for (const p of positions) {
+      if (p.symbol !== symbol) continue;
+      const price = p.openPrice?.value ?? fillPrice(this.s.quotes.require(symbol), p.side).value;
+      lots = lots.plus(p.volume.value);
+      sum = sum.plus(p.volume.value.times(price));
+    }
+    return lots.isZero() ? mid(this.s.quotes.require(symbol)) : sum.div(lots);
   }
 
   /** The leverage margin is charged at for an account's positions in a symbol (its own, else the program's for the class). */
@@ -50,11 +74,13 @@ export class AccountMargin {
 
   /** Used margin of an account (with one more position, to test an order), by the hedged-margin policy, per symbol. */
   usedMargin(acc: TradingAccount, extra: ReadonlyArray<{ symbol: string; side: Side; volume: Volume }> = []): Money {
-    const legs = legsBySymbol([...acc.positions, ...extra]);
+    const all = [...acc.positions, ...extra];
+    const legs = legsBySymbol(all);
+    const atOpen = this.s.config.policies.marginPrice === 'open';
     let total = new Dec(0);
     for (const [symbol, l] of legs) {
       const lots = marginedLots(l.long, l.short, this.s.config.policies.hedgedMargin, new Dec(this.s.config.policies.hedgedMarginPct));
-      if (!lots.isZero()) total = total.plus(this.marginUSD(symbol, lots, this.leverageOf(acc.id, symbol)));
+      if (!lots.isZero()) total = total.plus(this.marginUSD(symbol, lots, this.leverageOf(acc.id, symbol), atOpen ? this.openPriceOf(symbol, all) : undefined));
     }
     return new Money(total);
   }

@@ -55,6 +55,8 @@ export interface Policies {
   readonly hedgedMargin: HedgedMargin;
   /** `hedgedMargin: per-leg`: percent of the normal margin per hedged lot and leg, as a decimal string (MT4's typical 50). */
   readonly hedgedMarginPct: string;
+  /** The price margin is taken at: the current mid (`current`) or the positions' open price (`open`, a vendor setting); see account-margin.ts. */
+  readonly marginPrice: 'current' | 'open';
   /** A MAM account that breaches a personal limit: unlinked from the program, or paused until the next trading week. */
   readonly limitBreach: 'detach' | 'pause-until-next-period';
   /** When levels and limits trigger: when reached (`at-or-below`) or only when passed (`below`); see engine/risk.ts. */
@@ -83,6 +85,7 @@ export const DEFAULT_POLICIES: Policies = {
   negativeBalance: 'protect',
   hedgedMargin: 'none',
   hedgedMarginPct: '50',
+  marginPrice: 'current',
   limitBreach: 'detach',
   riskTrigger: 'at-or-below',
   intrabar: 'worst-first',

@@ -143,7 +143,8 @@ export class RiskChecks {
    * that happens is surely a new lowest margin level; undefined when only the exact path can say.
    */
   private screenAccount(acc: TradingAccount, risk: RiskTerms): 'quiet' | Range | undefined {
-    if (this.s.config.exactRisk) return undefined;
+    // Margin at the open price is not what the screen's forms compute: such programs take the exact path at every quote.
+    if (this.s.config.exactRisk || this.s.config.policies.marginPrice === 'open') return undefined;
     const screen = this.screen;
     const at = screen.account(acc.id, acc.positions, this.changes);
     const equity = at?.equity;

@@ -96,6 +96,7 @@ function policyChecks(s: Scenario): Array<{ path: Array<string | number>; messag
         if (!s.risk) return 'the scenario has no risk section: no margin, level or limit applies';
         return s.policies.hedgedMargin === 'per-leg' ? undefined : `it applies only to hedgedMargin: per-leg (this scenario has ${s.policies.hedgedMargin})`;
       case 'hedgedMargin':
+      case 'marginPrice':
       case 'riskTrigger':
         return s.risk ? undefined : 'the scenario has no risk section: no margin, level or limit applies';
       case 'limitBreach':

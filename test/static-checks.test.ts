@@ -158,8 +158,8 @@ ${extra}`;
 
   it('lotRounding and belowMinLot without lot-step, copyBasis on a split or a multiplier, risk policies without risk', () => {
     const signal = '{ structure: signal, masterDeposit: "10000" }';
-    expect(warnings(withPolicies(signal, '{ lotRounding: half-up, belowMinLot: force-min, hedgedMargin: larger-leg, riskTrigger: below, limitBreach: detach }')).map((w) => w[0])).toEqual([
-      '/policies/belowMinLot', '/policies/hedgedMargin', '/policies/limitBreach', '/policies/lotRounding', '/policies/riskTrigger',
+    expect(warnings(withPolicies(signal, '{ lotRounding: half-up, belowMinLot: force-min, hedgedMargin: larger-leg, riskTrigger: below, limitBreach: detach, marginPrice: open }')).map((w) => w[0])).toEqual([
+      '/policies/belowMinLot', '/policies/hedgedMargin', '/policies/limitBreach', '/policies/lotRounding', '/policies/marginPrice', '/policies/riskTrigger',
     ].sort((a, b) => a.localeCompare(b)));
     expect(warnings(withPolicies(signal, '{ roundingMode: lot-step, lotRounding: half-even, belowMinLot: force-min, copyBasis: balance }'))).toEqual([]);
     expect(warnings(withPolicies('{ structure: block, allocation: equity }', '{ roundingMode: lot-step, lotRounding: half-up, copyBasis: balance }')).map((w) => w[0])).toEqual(['/policies/copyBasis', '/policies/lotRounding']);

@@ -223,6 +223,7 @@ export const recipeArb = fc.record({
     rebateTiming: maybe(fc.constantFrom('half-open-half-close', 'on-close')),
     hedgedMargin: maybe(fc.constantFrom('none', 'half-hedged', 'larger-leg', 'per-leg')),
     hedgedMarginPct: maybe(fc.constantFrom('0', '20', '50', '100')),
+    marginPrice: maybe(fc.constantFrom('current', 'open')),
     limitBreach: maybe(fc.constantFrom('detach', 'pause-until-next-period')),
     riskTrigger: maybe(fc.constantFrom('at-or-below', 'below')),
     copyRatio: maybe(fc.constantFrom('exact', 'signal-marketplace')),
