@@ -355,6 +355,13 @@ export function proportionalPart(held: Volume, closing: Dec, of: Dec, grain: Dec
 }
 
 /** Splits a volume over held volumes on a grain (conserving; block partial closes keep the ratio). */
+/** `total` split by decimal weights (equities, balances) on the grain, floors plus leftover grains by the residual rule. */
+export function splitByWeights(total: Volume, weights: readonly Dec[], grain: Dec, rule: ResidualRule): Volume[] {
+  const scale = new Dec(10).pow(Math.max(0, ...weights.map((w) => w.decimalPlaces())));
+  const { parts } = splitQuanta(grains(total.value, grain), weights.map((w) => BigInt(w.times(scale).toFixed(0))), rule);
+  return parts.map((p) => vol(p, grain));
+}
+
 export function splitOnGrain(total: Volume, held: readonly Volume[], grain: Dec, rule: ResidualRule): Volume[] {
   const scale = new Dec(10).pow(Math.max(0, ...held.map((h) => h.value.decimalPlaces())));
   const { parts } = splitQuanta(grains(total.value, grain), held.map((h) => BigInt(h.value.times(scale).toFixed(0))), rule);

@@ -173,7 +173,9 @@ export class InvestorFlows {
       // Resizing the pool's open positions for the new money costs the spread; the depositor
       // bears it (units are bought with what is left), so the NAV of everyone else is unchanged.
       if (this.s.config.policies.pammDeposit === 'reallocate') {
-        const resize = allocationFamily(this.s.config.allocation) === 'copy' ? () => this.p.resizing.reallocatePool(time) : () => this.p.resizing.growPool(time, amount.minus(entry).value, before.value);
+        const resize = allocationFamily(this.s.config.allocation) === 'copy' ? () => this.p.resizing.reallocatePool(time)
+          : this.p.resizing.resplits() ? () => this.p.resizing.resplitBlocks(time, inv.account, `${inv.id}'s deposit into the pool`)
+          : () => this.p.resizing.growPool(time, amount.minus(entry).value, before.value);
         this.p.costs.actingFor([{ id: inv.id, weight: new Dec(1) }], resize);
       }
       const cost = before.plus(amount).minus(entry).minus(this.p.valuation.equity(inv.account));
@@ -187,6 +189,7 @@ export class InvestorFlows {
     } else {
       this.s.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
       inv.fee = afterDeposit(inv.fee, amount.minus(this.chargeEntryFee(time, inv, amount)));
+      this.p.resizing.resplitBlocks(time, inv.account, `${inv.id}'s deposit`);
     }
     inv.statement.deposits = inv.statement.deposits.plus(amount);
     this.s.emit({ time, kind: 'deposit', investor: inv.id, account: inv.account, amount, reason: 'deposit executed; high-water mark raised by the amount' });
@@ -213,12 +216,16 @@ export class InvestorFlows {
     this.p.execution.settleSkipped(time, inv.account, inv.model === 'mam' ? gross.value.div(equity.value) : gross.value.div(this.p.valuation.equity(inv.account).value));
     let payout = gross;
     if (inv.model === 'mam') {
-      this.p.resizing.reducePositions(time, inv.account, gross.value, equity.value, 'withdrawal');
+      // Re-split blocks (openBlocks: re-split) take the withdrawal into the weights before it is paid; else the account's share of each position closes.
+      if (this.p.resizing.resplits()) this.p.resizing.resplitBlocks(time, inv.account, `${inv.id}'s withdrawal`, { amount: gross.value.neg() });
+      else this.p.resizing.reducePositions(time, inv.account, gross.value, equity.value, 'withdrawal');
       payout = this.capToEquity(time, inv, gross, this.p.valuation.equity(inv.account));
     } else {
       const pool = inv.account;
       const before = this.p.valuation.memberValues().get(id) ?? Money.zero;
-      const cost = this.p.costs.poolClosingCost([{ id, weight: new Dec(1) }], () => this.p.resizing.reducePositions(time, pool, gross.value, this.p.valuation.equity(pool).value, 'withdrawal'));
+      const cost = this.p.costs.poolClosingCost([{ id, weight: new Dec(1) }], () => (this.p.resizing.resplits()
+        ? this.p.resizing.resplitBlocks(time, pool, `${id}'s withdrawal from the pool`, { amount: gross.value.neg() })
+        : this.p.resizing.reducePositions(time, pool, gross.value, this.p.valuation.equity(pool).value, 'withdrawal')));
       payout = this.capToEquity(time, inv, gross, before.minus(cost.amount));
       // Units for the payout and for what closing for it cost, at the NAV before: the members who stay keep theirs.
       const u = this.s.units!.unitsToRedeem(id, payout.plus(cost.amount), cost.equityBefore);

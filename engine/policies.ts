@@ -49,6 +49,8 @@ export interface Policies {
   readonly pammDeposit: 'reallocate' | 'no-action';
   /** When PAMM requests execute: in the daily rollover window (`rollover`, seed 001) or at once in market hours (`instant`); the runner applies it. */
   readonly pammFlows: 'rollover' | 'instant';
+  /** Block programs: an open block's parts stay as split at the open (`frozen`, seed 000) or are re-split by the new weights when a part's money moves (`re-split`); see resizing.ts. */
+  readonly openBlocks: 'frozen' | 're-split';
   /** `protect`: the broker absorbs a negative balance (booked to house); `carry`: the account keeps it. */
   readonly negativeBalance: 'protect' | 'carry';
   /** How a long and a short of one symbol are margined together. */
@@ -82,6 +84,7 @@ export const DEFAULT_POLICIES: Policies = {
   onLeave: 'close',
   pammDeposit: 'reallocate',
   pammFlows: 'rollover',
+  openBlocks: 'frozen',
   negativeBalance: 'protect',
   hedgedMargin: 'none',
   hedgedMarginPct: '50',

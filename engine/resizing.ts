@@ -2,7 +2,7 @@
 // trades): copying open trades to a MAM account that joins, resizing the pool after a deposit
 // (`pammDeposit: reallocate`), closing the proportional part for a withdrawal, leave or fee,
 // and retiring a block trade whose parts have all gone.
-import { allocate, allocationFamily, proportionalPart } from './allocation.js';
+import { allocate, allocationFamily, proportionalPart, splitByWeights } from './allocation.js';
 import { Dec } from './decimal.js';
 import type { CloseCause } from './events.js';
 import type { MasterTrade, Parts, ProgramState } from './program-state.js';
@@ -96,6 +96,46 @@ export class Resizing {
       if (!add) continue;
       this.p.execution.queue(time, { kind: 'open', account: pool, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: add, exact: add.eq(want) ? exact : add.value });
       this.s.emit({ time, kind: 'pool-reallocated', account: pool, ticket: t.ticket, symbol: t.symbol, volume: held.plus(add), reason: `pool part grown from ${held.toString()} to ${held.plus(add).toString()} lots with the deposit (${factor.toSignificantDigits(10).toString()} of the pool's equity)` });
+    }
+    this.p.execution.flush();
+  }
+
+  /** Whether flows re-split open blocks: `openBlocks: re-split` in a block program whose split weighs equity or balance. */
+  resplits(): boolean {
+    const c = this.s.config;
+    return c.structure === 'block' && c.policies.openBlocks === 're-split' && (c.allocation === 'equity' || c.allocation === 'balance');
+  }
+
+  /**
+   * `openBlocks: re-split` (other vendors' convention; seed 000 keeps splits frozen): when a part's
+   * money moves (`mover`, holding a part), every open block's volume is split again among the
+   * accounts holding it, by their equities (or balances) with `adjust` (a flow of the mover's about
+   * to be paid out) counted, on the grain with
+   * the residual rule, so the parts still sum to the block; each account's difference opens or
+   * closes at the current price through the executive. Accounts outside a block (excluded, paused,
+   * skipped) stay outside; a weight at or below zero leaves that block as it is. The minimum lot is
+   * not re-applied to the new parts.
+   */
+  resplitBlocks(time: ServerTime, mover: string, why: string, adjust?: { readonly amount: Dec }): void {
+    // Only a part's own money moving re-splits: a deposit into an account that holds nothing (a join) leaves the blocks alone.
+    if (!this.resplits() || !this.s.accounts.get(mover)?.positions.length) return;
+    const byBalance = this.s.config.allocation === 'balance';
+    for (const t of [...this.s.masterTrades.values()]) {
+      const holders = [...this.s.accounts.values()].filter((a) => a.positions.some((p) => p.masterTicket === t.ticket));
+      if (holders.length < 2) continue;
+      const held = holders.map((a) => this.p.valuation.heldVolume(t.ticket, a.id));
+      const weights = holders.map((a) => (byBalance ? this.s.journal.balance(a.id) : this.p.valuation.equity(a.id)).value.plus(a.id === mover && adjust ? adjust.amount : 0));
+      if (weights.some((w) => !w.isPositive() || w.isZero())) continue;
+      const targets = splitByWeights(Volume.sum(held), weights, this.p.valuation.grain(t.symbol), this.s.config.policies.residualRule);
+      const moves: string[] = [];
+      holders.forEach((a, i) => {
+        const diff = targets[i]!.minus(held[i]!);
+        if (diff.isZero()) return;
+        moves.push(`${a.id} ${held[i]!.toString()} → ${targets[i]!.toString()}`);
+        if (diff.isPositive()) this.p.execution.queue(time, { kind: 'open', account: a.id, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: diff, exact: diff.value });
+        else this.p.execution.closeVolume(time, this.p.valuation.positionsOf(t.ticket, a.id), diff.neg(), 'reallocate', diff.neg().value.div(held[i]!.value));
+      });
+      if (moves.length > 0) this.s.emit({ time, kind: 'block-resplit', ticket: t.ticket, symbol: t.symbol, volume: Volume.sum(held), reason: `block re-split by ${byBalance ? 'balance' : 'equity'} after ${why} (openBlocks: re-split): ${moves.join(', ')}` });
     }
     this.p.execution.flush();
   }

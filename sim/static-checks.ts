@@ -78,6 +78,9 @@ function policyChecks(s: Scenario): Array<{ path: Array<string | number>; messag
     switch (name) {
       case 'pammDeposit':
         return s.pool ? undefined : 'the program has no PAMM pool';
+      case 'openBlocks':
+        if (s.structure !== 'block') return 'a signal program has no blocks: each follower copies the master on its own';
+        return s.allocation === 'equity' || s.allocation === 'balance' ? undefined : `the ${s.allocation} split does not move with money (re-splitting needs equity or balance weights)`;
       case 'pammFlows':
         return s.pool ? undefined : 'the program has no PAMM pool';
       case 'lotRounding':

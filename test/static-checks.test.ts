@@ -171,3 +171,23 @@ ${extra}`;
     expect(warnings(withPolicies('{ structure: block, allocation: equity }', '{ copyRatio: signal-marketplace }')).map((w) => w[2])).toEqual(['policy copyRatio has no effect in this scenario: it applies to proportional copies only (this program uses equity)']);
   });
 });
+
+describe('openBlocks needs a block program with equity or balance weights', () => {
+  it('warns on a signal program and on a percent split, not on an equity split', () => {
+    const text = (program: string, investor: string) => `
+name: blocks
+start: "2024-03-01T00:05:00"
+end: "2024-03-08T00:05:00"
+instruments: [EURUSD]
+prices: { EURUSD: { ticks: [["2024-03-04T09:00:00", "1.10000", "1.10000"]] } }
+program: ${program}
+investors: [${investor}]
+orders: []
+policies: { openBlocks: re-split }
+`;
+    const w = (program: string, investor = '{ id: a, model: mam, deposit: "5000" }') => staticChecks(parseScenario(text(program, investor), 'b.yaml')).map((x) => x.message);
+    expect(w('{ structure: block, allocation: equity }')).toEqual([]);
+    expect(w('{ structure: signal, masterDeposit: "10000" }')).toEqual(['policy openBlocks has no effect in this scenario: a signal program has no blocks: each follower copies the master on its own']);
+    expect(w('{ structure: block, allocation: percent }', '{ id: a, model: mam, deposit: "5000", allocation: { percent: "100" } }')).toEqual(['policy openBlocks has no effect in this scenario: the percent split does not move with money (re-splitting needs equity or balance weights)']);
+  });
+});

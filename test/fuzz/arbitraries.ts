@@ -217,6 +217,7 @@ export const recipeArb = fc.record({
     onLeave: maybe(fc.constantFrom('close', 'detach')),
     pammDeposit: maybe(fc.constantFrom('reallocate', 'no-action')),
     pammFlows: maybe(fc.constantFrom('rollover', 'instant')),
+    openBlocks: maybe(fc.constantFrom('frozen', 're-split')),
     negativeBalance: maybe(fc.constantFrom('protect', 'carry')),
     termChanges: maybe(fc.constantFrom('new-members-only', 'all-members')),
     commissionSide: maybe(fc.constantFrom('per-side', 'round-turn')),
