@@ -51,14 +51,14 @@ export class AccountMargin {
   }
 
   /**
-   * `marginPrice: open`: the price a symbol's margin is taken at, the volume-weighted open price of
-   * the account's positions in it (a queued or tested open at the price it would fill at).
+   * `marginPrice: open`: the volume-weighted open price of the account's positions on one side of a
+   * symbol (a queued or tested open at the price it would fill at).
    */
-  private openPriceOf(symbol: string, positions: ReadonlyArray<{ symbol: string; side: Side; volume: Volume; openPrice?: Price }>): Dec {
+  private openPriceOf(symbol: string, side: Side, positions: ReadonlyArray<{ symbol: string; side: Side; volume: Volume; openPrice?: Price }>): Dec {
     let lots = new Dec(0);
     let sum = new Dec(0);
     for (const p of positions) {
-      if (p.symbol !== symbol) continue;
+      if (p.symbol !== symbol || p.side !== side) continue;
       const price = p.openPrice?.value ?? fillPrice(this.s.quotes.require(symbol), p.side).value;
       lots = lots.plus(p.volume.value);
       sum = sum.plus(p.volume.value.times(price));
@@ -79,10 +79,38 @@ export class AccountMargin {
     const atOpen = this.s.config.policies.marginPrice === 'open';
     let total = new Dec(0);
     for (const [symbol, l] of legs) {
+      if (atOpen) {
+        total = total.plus(this.openPriceMargin(acc.id, symbol, l.long, l.short, all));
+        continue;
+      }
       const lots = marginedLots(l.long, l.short, this.s.config.policies.hedgedMargin, new Dec(this.s.config.policies.hedgedMarginPct));
-      if (!lots.isZero()) total = total.plus(this.marginUSD(symbol, lots, this.leverageOf(acc.id, symbol), atOpen ? this.openPriceOf(symbol, all) : undefined));
+      if (!lots.isZero()) total = total.plus(this.marginUSD(symbol, lots, this.leverageOf(acc.id, symbol)));
     }
     return new Money(total);
+  }
+
+  /**
+   * `marginPrice: open`: each leg's margined lots at that leg's own open price (long lots L at P_L,
+   * short S at P_S, H = min(L, S) hedged): `none` L at P_L + S at P_S; `larger-leg` the larger leg
+   * at its price; `per-leg` the excess at the larger leg's price and H × pct / 100 on each leg at its
+   * own; `half-hedged` the excess at the larger leg's price and H / 2 at the legs' mean price.
+   */
+  private openPriceMargin(account: string, symbol: string, long: Dec, short: Dec, all: ReadonlyArray<{ symbol: string; side: Side; volume: Volume; openPrice?: Price }>): Dec {
+    const lev = this.leverageOf(account, symbol);
+    const pl = this.openPriceOf(symbol, 'buy', all);
+    const ps = this.openPriceOf(symbol, 'sell', all);
+    const m = (lots: Dec, price: Dec): Dec => (lots.isZero() ? new Dec(0) : this.marginUSD(symbol, lots, lev, price));
+    const pol = this.s.config.policies;
+    if (pol.hedgedMargin === 'none') return m(long, pl).plus(m(short, ps));
+    const largerPrice = long.gte(short) ? pl : ps;
+    if (pol.hedgedMargin === 'larger-leg') return m(Dec.max(long, short), largerPrice);
+    const hedged = Dec.min(long, short);
+    const excess = m(long.minus(short).abs(), largerPrice);
+    if (pol.hedgedMargin === 'per-leg') {
+      const each = hedged.times(pol.hedgedMarginPct).div(100);
+      return excess.plus(m(each, pl)).plus(m(each, ps));
+    }
+    return excess.plus(m(hedged.div(2), pl.plus(ps).div(2)));
   }
 
   private marginLevelOf(acc: TradingAccount): Dec | undefined {

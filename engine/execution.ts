@@ -211,6 +211,7 @@ export class Execution {
    * the actual close rounds down, to nothing included).
    */
   closeVolume(time: ServerTime, positions: readonly Position[], volume: Volume, cause: CloseCause, fraction?: Dec): void {
+    if (fraction && positions.length > 1) return this.closeAcross(time, positions, volume, cause, fraction);
     let left = volume;
     for (const p of positions) {
       const v = left.isPositive() ? p.volume.min(left) : Volume.zero;
@@ -218,6 +219,36 @@ export class Execution {
       const exact = fraction && p.exactVolume.times(Dec.min(fraction, 1));
       if (v.isPositive()) this.queue(time, { kind: 'close', position: p, volume: v, cause, exact });
       else if (exact && exact.gt(0)) this.queueShadow(time, { account: p.account, ticket: p.masterTicket, symbol: p.symbol, side: p.side, exact, openPrice: () => p.openPrice, position: p });
+    }
+  }
+
+  /**
+   * `fraction` of an account's several positions of one trade (a pool part grown by a deposit, a
+   * re-split block), `volume` closing oldest first: each closing position gives up its own exact
+   * share pro rata to the volume it closes, and what the grain kept from closing (fraction of
+   * their exact volumes together, less those shares) goes with the positions that still hold
+   * exact volume, oldest first, closed with the leg or as a missed share. A position that does not
+   * close keeps its exact volume, so rounding money stays with the exposure that is still open.
+   */
+  private closeAcross(time: ServerTime, positions: readonly Position[], volume: Volume, cause: CloseCause, fraction: Dec): void {
+    let left = volume;
+    const plan = positions.map((p) => {
+      const v = left.isPositive() ? p.volume.min(left) : Volume.zero;
+      left = left.minus(v);
+      return { p, v, exact: p.exactVolume.times(v.value).div(p.volume.value) };
+    });
+    const ideal = positions.reduce((x, p) => x.plus(p.exactVolume), new Dec(0)).times(Dec.min(fraction, 1));
+    let rest = ideal.minus(plan.reduce((x, s) => x.plus(s.exact), new Dec(0)));
+    for (const s of plan) {
+      if (!rest.isPositive() || rest.isZero()) break;
+      const add = Dec.min(s.p.exactVolume.minus(s.exact), rest);
+      if (!add.isPositive()) continue;
+      s.exact = s.exact.plus(add);
+      rest = rest.minus(add);
+    }
+    for (const s of plan) {
+      if (s.v.isPositive()) this.queue(time, { kind: 'close', position: s.p, volume: s.v, cause, exact: s.exact });
+      else if (s.exact.gt(0)) this.queueShadow(time, { account: s.p.account, ticket: s.p.masterTicket, symbol: s.p.symbol, side: s.p.side, exact: s.exact, openPrice: () => s.p.openPrice, position: s.p });
     }
   }
 }

@@ -217,15 +217,19 @@ export class InvestorFlows {
     let payout = gross;
     if (inv.model === 'mam') {
       // Re-split blocks (openBlocks: re-split) take the withdrawal into the weights before it is paid; else the account's share of each position closes.
-      if (this.p.resizing.resplits()) this.p.resizing.resplitBlocks(time, inv.account, `${inv.id}'s withdrawal`, { amount: gross.value.neg() });
-      else this.p.resizing.reducePositions(time, inv.account, gross.value, equity.value, 'withdrawal');
+      if (this.p.resizing.resplits()) {
+        const untouched = this.p.resizing.resplitBlocks(time, inv.account, `${inv.id}'s withdrawal`, { amount: gross.value.neg() });
+        this.p.resizing.reducePositions(time, inv.account, gross.value, equity.value, 'withdrawal', untouched);
+      } else this.p.resizing.reducePositions(time, inv.account, gross.value, equity.value, 'withdrawal');
       payout = this.capToEquity(time, inv, gross, this.p.valuation.equity(inv.account));
     } else {
       const pool = inv.account;
       const before = this.p.valuation.memberValues().get(id) ?? Money.zero;
-      const cost = this.p.costs.poolClosingCost([{ id, weight: new Dec(1) }], () => (this.p.resizing.resplits()
-        ? this.p.resizing.resplitBlocks(time, pool, `${id}'s withdrawal from the pool`, { amount: gross.value.neg() })
-        : this.p.resizing.reducePositions(time, pool, gross.value, this.p.valuation.equity(pool).value, 'withdrawal')));
+      const poolEquity = this.p.valuation.equity(pool).value;
+      const cost = this.p.costs.poolClosingCost([{ id, weight: new Dec(1) }], () => {
+        const untouched = this.p.resizing.resplits() ? this.p.resizing.resplitBlocks(time, pool, `${id}'s withdrawal from the pool`, { amount: gross.value.neg() }) : undefined;
+        this.p.resizing.reducePositions(time, pool, gross.value, poolEquity, 'withdrawal', untouched);
+      });
       payout = this.capToEquity(time, inv, gross, before.minus(cost.amount));
       // Units for the payout and for what closing for it cost, at the NAV before: the members who stay keep theirs.
       const u = this.s.units!.unitsToRedeem(id, payout.plus(cost.amount), cost.equityBefore);

@@ -8,7 +8,7 @@ import type { CloseCause } from './events.js';
 import type { MasterTrade, Parts, ProgramState } from './program-state.js';
 import { fillPrice } from './quotes.js';
 import type { ServerTime } from './time.js';
-import { Volume } from './values.js';
+import { Price, Volume } from './values.js';
 
 export class Resizing {
   constructor(private readonly s: ProgramState, private readonly p: Parts) {}
@@ -88,8 +88,16 @@ export class Resizing {
       const want = new Volume(ideal.div(grain).floor().times(grain));
       const exact = heldExact.times(factor);
       if (!want.isPositive()) {
-        // Less than a grain: the exact share still counts for rounding money, from this price (one pending share per trade: a second one is left out).
-        if (exact.gt(0) && !t.skipped.has(pool)) t.skipped.set(pool, { exact, openPrice: fillPrice(this.s.quotes.require(t.symbol), t.side) });
+        // Less than a grain: the exact share still counts for rounding money, from this price, added to any share
+        // already pending (P&L is linear in volume: the merged share opens at the volume-weighted price).
+        if (exact.gt(0)) {
+          const here = fillPrice(this.s.quotes.require(t.symbol), t.side);
+          const was = t.skipped.get(pool);
+          const total = (was?.exact ?? new Dec(0)).plus(exact);
+          const wasPrice = was && (was.openPrice ?? t.openPrice);
+          const price = was && wasPrice ? new Price(wasPrice.value.times(was.exact).plus(here.value.times(exact)).div(total)) : here;
+          t.skipped.set(pool, { exact: total, openPrice: price });
+        }
         continue;
       }
       const add = this.p.limits.gateCopy(time, pool, t.ticket, t.symbol, t.side, want);
@@ -116,28 +124,37 @@ export class Resizing {
    * skipped) stay outside; a weight at or below zero leaves that block as it is. The minimum lot is
    * not re-applied to the new parts.
    */
-  resplitBlocks(time: ServerTime, mover: string, why: string, adjust?: { readonly amount: Dec }): void {
+  resplitBlocks(time: ServerTime, mover: string, why: string, adjust?: { readonly amount: Dec }): Set<string> {
+    const untouched = new Set<string>();
     // Only a part's own money moving re-splits: a deposit into an account that holds nothing (a join) leaves the blocks alone.
-    if (!this.resplits() || !this.s.accounts.get(mover)?.positions.length) return;
+    if (!this.resplits() || !this.s.accounts.get(mover)?.positions.length) return untouched;
     const byBalance = this.s.config.allocation === 'balance';
     for (const t of [...this.s.masterTrades.values()]) {
       const holders = [...this.s.accounts.values()].filter((a) => a.positions.some((p) => p.masterTicket === t.ticket));
-      if (holders.length < 2) continue;
+      if (!holders.some((a) => a.id === mover)) continue;
       const held = holders.map((a) => this.p.valuation.heldVolume(t.ticket, a.id));
       const weights = holders.map((a) => (byBalance ? this.s.journal.balance(a.id) : this.p.valuation.equity(a.id)).value.plus(a.id === mover && adjust ? adjust.amount : 0));
-      if (weights.some((w) => !w.isPositive() || w.isZero())) continue;
+      // The mover alone, or a weight at or below zero: this block cannot be re-split (a withdrawal closes the mover's share instead).
+      if (holders.length < 2 || weights.some((w) => !w.isPositive() || w.isZero())) {
+        untouched.add(t.ticket);
+        continue;
+      }
       const targets = splitByWeights(Volume.sum(held), weights, this.p.valuation.grain(t.symbol), this.s.config.policies.residualRule);
       const moves: string[] = [];
       holders.forEach((a, i) => {
         const diff = targets[i]!.minus(held[i]!);
         if (diff.isZero()) return;
         moves.push(`${a.id} ${held[i]!.toString()} → ${targets[i]!.toString()}`);
-        if (diff.isPositive()) this.p.execution.queue(time, { kind: 'open', account: a.id, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: diff, exact: diff.value });
-        else this.p.execution.closeVolume(time, this.p.valuation.positionsOf(t.ticket, a.id), diff.neg(), 'reallocate', diff.neg().value.div(held[i]!.value));
+        if (diff.isPositive()) {
+          // The risk gates of a copy (free margin, caps, the pool's leverage): what a part cannot take, the block loses.
+          const add = this.p.limits.gateCopy(time, a.id, t.ticket, t.symbol, t.side, diff);
+          if (add) this.p.execution.queue(time, { kind: 'open', account: a.id, masterTicket: t.ticket, symbol: t.symbol, side: t.side, volume: add, exact: add.value });
+        } else this.p.execution.closeVolume(time, this.p.valuation.positionsOf(t.ticket, a.id), diff.neg(), 'reallocate', diff.neg().value.div(held[i]!.value));
       });
       if (moves.length > 0) this.s.emit({ time, kind: 'block-resplit', ticket: t.ticket, symbol: t.symbol, volume: Volume.sum(held), reason: `block re-split by ${byBalance ? 'balance' : 'equity'} after ${why} (openBlocks: re-split): ${moves.join(', ')}` });
     }
     this.p.execution.flush();
+    return untouched;
   }
 
   /** Block: a master trade whose every part was closed by leaves or withdrawals is over. */
@@ -152,12 +169,13 @@ export class Resizing {
   }
 
   /** Closes the fraction `amount / of` of every open position of an account, so its other holders' results stay as they were. */
-  reducePositions(time: ServerTime, accountId: string, amount: Dec, of: Dec, cause: CloseCause): void {
+  reducePositions(time: ServerTime, accountId: string, amount: Dec, of: Dec, cause: CloseCause, only?: ReadonlySet<string>): void {
     const acc = this.s.accounts.get(accountId)!;
+    const positions = acc.positions.filter((p) => !only || only.has(p.masterTicket));
     // Nothing open, nothing reduced: the event is only for accounts that had positions (issue 14).
-    if (acc.positions.length === 0) return;
+    if (positions.length === 0) return;
     const f = Dec.min(amount.div(of), 1);
-    for (const p of [...acc.positions]) {
+    for (const p of positions) {
       const v = proportionalPart(p.volume, amount, of, this.p.valuation.grain(p.symbol));
       const intended = p.volume.value.times(f);
       if (this.s.config.policies.roundingMode === 'lot-step' && v.value.lt(intended)) {
