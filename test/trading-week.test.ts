@@ -31,6 +31,22 @@ investors: []
 orders: ${orders}
 `;
 
+/** A signal master on EURUSD priced by D1 bars stamped 00:00: [day, open, high, low, close] per bar. */
+const dailyScenario = (orders: string, bars: ReadonlyArray<readonly [string, string, string, string, string]>) => `
+name: daily
+start: "2024-03-01T00:05:00"
+end: "2024-03-15T00:05:00"
+instruments: [EURUSD]
+prices:
+  EURUSD:
+    timeframe: D1
+    bars:
+${bars.map(([day, ...ohlc]) => `      - ["${day}T00:00:00", ${ohlc.map((x) => `"${x}"`).join(', ')}]`).join('\n')}
+program: { structure: signal, masterDeposit: "10000" }
+investors: []
+orders: ${orders}
+`;
+
 describe('tradingWeek', () => {
   const order = '[{ action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "1", at: "2024-03-04T00:02:00" }]';
 
@@ -55,22 +71,8 @@ describe('tradingWeek', () => {
 });
 
 describe('daily bars stamped 00:00 are the day\'s session', () => {
-  const daily = (orders: string) => `
-name: daily
-start: "2024-03-01T00:05:00"
-end: "2024-03-15T00:05:00"
-instruments: [EURUSD]
-prices:
-  EURUSD:
-    timeframe: D1
-    bars:
-      - ["2024-03-01T00:00:00", "1.09000", "1.09500", "1.08500", "1.09200"]
-      - ["2024-03-04T00:00:00", "1.10000", "1.10500", "1.09500", "1.10200"]
-      - ["2024-03-05T00:00:00", "1.10200", "1.10800", "1.10000", "1.10600"]
-program: { structure: signal, masterDeposit: "10000" }
-investors: []
-orders: ${orders}
-`;
+  // Friday, Monday and Tuesday bars (open, high, low, close).
+  const daily = (orders: string) => dailyScenario(orders, [['2024-03-01', '1.09000', '1.09500', '1.08500', '1.09200'], ['2024-03-04', '1.10000', '1.10500', '1.09500', '1.10200'], ['2024-03-05', '1.10200', '1.10800', '1.10000', '1.10600']]);
 
   it('an order at Monday\'s bar stamp (00:00) acts at the week\'s open, 00:05, at the bar\'s open 1.10000; Tuesday 00:00 is in the week already', () => {
     const r = run(daily(`[
@@ -94,22 +96,8 @@ orders: ${orders}
 });
 
 describe('daily bars: the session open acts for stops and static checks too (review regressions)', () => {
-  const daily = (orders: string) => `
-name: daily
-start: "2024-03-01T00:05:00"
-end: "2024-03-15T00:05:00"
-instruments: [EURUSD]
-prices:
-  EURUSD:
-    timeframe: D1
-    bars:
-      - ["2024-03-01T00:00:00", "1.09000", "1.09000", "1.09000", "1.09000"]
-      - ["2024-03-04T00:00:00", "1.07000", "1.07500", "1.06000", "1.07200"]
-      - ["2024-03-05T00:00:00", "1.07200", "1.07800", "1.07000", "1.07600"]
-program: { structure: signal, masterDeposit: "10000" }
-investors: []
-orders: ${orders}
-`;
+  // A flat Friday at 1.09, then a Monday that gaps down to open at 1.07 (low 1.06).
+  const daily = (orders: string) => dailyScenario(orders, [['2024-03-01', '1.09000', '1.09000', '1.09000', '1.09000'], ['2024-03-04', '1.07000', '1.07500', '1.06000', '1.07200'], ['2024-03-05', '1.07200', '1.07800', '1.07000', '1.07600']]);
 
   it('a long with its stop-loss at 1.08 over the weekend fills at Monday\'s open 1.07 (the first price after the gap), not at the low 1.06', () => {
     const r = run(daily('[{ action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "1", sl: "1.08000", at: "2024-03-01T12:00:00" }]'));
