@@ -216,11 +216,9 @@ export class InvestorFlows {
     this.p.execution.settleSkipped(time, inv.account, inv.model === 'mam' ? gross.value.div(equity.value) : gross.value.div(this.p.valuation.equity(inv.account).value));
     let payout = gross;
     if (inv.model === 'mam') {
-      // Re-split blocks (openBlocks: re-split) take the withdrawal into the weights before it is paid; else the account's share of each position closes.
-      if (this.p.resizing.resplits()) {
-        const untouched = this.p.resizing.resplitBlocks(time, inv.account, `${inv.id}'s withdrawal`, { amount: gross.value.neg() });
-        this.p.resizing.reducePositions(time, inv.account, gross.value, equity.value, 'withdrawal', untouched);
-      } else this.p.resizing.reducePositions(time, inv.account, gross.value, equity.value, 'withdrawal');
+      // Re-split blocks (openBlocks: re-split) take the withdrawal into the weights before it is paid; the account's share of every other position closes.
+      const untouched = this.p.resizing.resplits() ? this.p.resizing.resplitBlocks(time, inv.account, `${inv.id}'s withdrawal`, { amount: gross.value.neg() }) : undefined;
+      this.p.resizing.reducePositions(time, inv.account, gross.value, equity.value, 'withdrawal', untouched);
       payout = this.capToEquity(time, inv, gross, this.p.valuation.equity(inv.account));
     } else {
       const pool = inv.account;

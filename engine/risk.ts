@@ -126,24 +126,29 @@ export class PerformanceIndex {
     return v;
   }
 
-  /** The fraction `from` → `equity` fell, exactly, when the units are those of `from` (else undefined: use the index). */
+  /** `from` while no flow has moved the units since it was taken (and its equity is positive): its equities compare exactly. */
+  private unmoved(from: { readonly equity: Dec; readonly units: Dec } | undefined): { readonly equity: Dec; readonly units: Dec } | undefined {
+    return from && from.units.eq(this.units) && from.equity.isPositive() ? from : undefined;
+  }
+
+  /** The fraction `from` → `equity` fell, exactly, while `from` is unmoved (else undefined: use the index). */
   private fallSince(from: { readonly equity: Dec; readonly units: Dec } | undefined, equity: Dec): Dec | undefined {
-    if (!from || !from.units.eq(this.units) || !from.equity.isPositive()) return undefined;
-    return Dec.max(0, from.equity.minus(equity).div(from.equity));
+    const at = this.unmoved(from);
+    return at && Dec.max(0, at.equity.minus(equity).div(at.equity));
   }
 
   /** Whether the drawdown has reached `max` under the rule (moves the peak like `drawdown`): equity ≤ (1 − max) × peak equity, exactly, while no flow has moved the units. */
   drawdownReaches(equity: Dec, max: Dec, rule: RiskTrigger): boolean {
-    const dd = this.drawdown(equity);
-    const at = this.peakAt;
-    if (!at || !at.units.eq(this.units) || !at.equity.isPositive()) return risesTo(dd, max, rule);
+    const v = this.observe(equity);
+    const at = this.unmoved(this.peakAt);
+    if (!at) return risesTo(Dec.max(0, new Dec(1).minus(v.div(this.peak))), max, rule);
     return risesTo(Dec.max(0, at.equity.minus(equity)), max.times(at.equity), rule);
   }
 
   /** Whether the loss since the period's start has reached `limit` under the rule: equity ≤ (1 − limit) × start equity, exactly, while no flow has moved the units. */
   lossReaches(equity: Dec, period: LimitPeriod, limit: Dec, rule: RiskTrigger): boolean {
-    const at = this.startAt[period];
-    if (!at || !at.units.eq(this.units) || !at.equity.isPositive()) return risesTo(this.loss(equity, period), limit, rule);
+    const at = this.unmoved(this.startAt[period]);
+    if (!at) return risesTo(this.loss(equity, period), limit, rule);
     return risesTo(Dec.max(0, at.equity.minus(equity)), limit.times(at.equity), rule);
   }
 

@@ -11,6 +11,7 @@ import type { ServerTime } from '../engine/time.js';
 import { Money, Volume } from '../engine/values.js';
 import type { ServerTimeZone } from './calendar.js';
 import { shown } from './input-error.js';
+import { readOwnLeverage } from './scenario-risk.js';
 import type { Json, Obj, Path, Reader } from './reader.js';
 
 export interface CostTerms {
@@ -33,6 +34,8 @@ export interface ClientSpec {
   readonly deposit: Money;
   readonly referredBy?: string;
   readonly swapFree: boolean;
+  /** The client account's own leverage (needs a risk section). */
+  readonly leverage?: Dec;
   readonly trades: readonly ClientTradeSpec[];
 }
 
@@ -182,7 +185,7 @@ export function readClients(c: CostContext, doc: Obj, instruments: ReadonlyMap<s
     return {
       id, deposit: new Money(c.r.amount(o.deposit, [...path, 'deposit'], c.q, 'positive')),
       referredBy: checkReferrer(c.r, o.referredBy, [...path, 'referredBy'], partners),
-      swapFree: o.swapFree as boolean, trades,
+      swapFree: o.swapFree as boolean, leverage: readOwnLeverage(c.r, o.leverage, [...path, 'leverage'], doc.risk !== undefined), trades,
     };
   });
 }

@@ -23,6 +23,15 @@ function positive(r: Reader, v: Json | undefined, path: Path): Dec | undefined {
   return d;
 }
 
+/** An account's own leverage (a client's `leverage`), which only a scenario with a risk section can use. */
+export function readOwnLeverage(r: Reader, v: Json | undefined, path: Path, hasRisk: boolean): Dec | undefined {
+  if (v === undefined) return undefined;
+  if (!hasRisk) r.fail(path, 'an account\'s leverage needs the scenario\'s risk section (without it no margin applies)');
+  const lev = r.decimal(v, path);
+  if (!lev.isPositive() || lev.isZero()) r.fail(path, 'expected a positive leverage (200 for 200:1)');
+  return lev;
+}
+
 function readLeverage(r: Reader, v: Json | undefined, path: Path, preset: Obj | undefined): Leverage {
   const given = v ?? preset?.leverage;
   if (given === undefined) r.fail(path, 'expected a leverage (100 for 100:1), or a preset that sets one');

@@ -471,13 +471,7 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   // Accounts with their own leverage: MAM sub-accounts (investors[i].risk.leverage) and clients (clients[i].leverage).
   const accountLeverage = new Map<string, Dec>();
   for (const [account, l] of accountLimits) if (l.leverage) accountLeverage.set(account, l.leverage);
-  ((doc.clients as Obj[] | undefined) ?? []).forEach((c, i) => {
-    if (c.leverage === undefined) return;
-    if (doc.risk === undefined) r.fail(['clients', i, 'leverage'], 'an account\'s leverage needs the scenario\'s risk section (without it no margin applies)');
-    const lev = r.decimal(c.leverage, ['clients', i, 'leverage']);
-    if (!lev.isPositive() || lev.isZero()) r.fail(['clients', i, 'leverage'], 'expected a positive leverage (200 for 200:1)');
-    accountLeverage.set(`client:${c.id as string}`, lev);
-  });
+  for (const c of clients) if (c.leverage) accountLeverage.set(`client:${c.id}`, c.leverage);
   const risk = readRisk(r, doc, quantum, presetTerms, pool !== undefined, accountLimits, accountLeverage);
   const monteCarloSeeds = (doc.monteCarlo as Obj | undefined)?.seeds as number | undefined;
 
