@@ -86,7 +86,7 @@ async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
   t.out([
     `${s.scenario.name}: ${s.counts.trades} trade rows, ${s.counts.journal} journal entries, ${s.counts.events} events (${s.counts.rejections} rejections)`,
     `manager total ${humanAmount(s.manager.total)} (fee account ${humanAmount(s.manager.feeAccount)})`,
-    ...s.investors.map((i) => `  ${String(i.id).padEnd(14)} ${String(i.model).padEnd(4)} equity ${humanAmount(String(i.equity)).padStart(16)}  fees ${humanAmount(String(i.performanceFees)).padStart(12)}`),
+    ...s.investors.map((i) => `  ${String(i.id).padEnd(14)} ${String(i.model).padEnd(4)} equity ${humanAmount(String(i.equity)).padStart(16)}  fees ${humanAmount(String(i.performanceFees)).padStart(12)}${i.currency === 'USD' ? '' : `  (${String(i.currency)})`}`),
     `wrote ${OUTPUT_FILES.join(', ')} to ${arg(c.out!)}`,
   ].join('\n') + '\n');
 }

@@ -5,7 +5,7 @@ import { Dec } from './decimal.js';
 import type { Side } from './instrument.js';
 import type { AccountKind } from './journal.js';
 import { legsBySymbol, leverageFor, marginedLots, marginLevel, marginPerLot } from './margin.js';
-import { type Parts, type Position, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
+import { ACCOUNT_CURRENCY, type Parts, type Position, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
 import { fillPrice, mid } from './quotes.js';
 import { roundToQuantum } from './quantum.js';
 import { belowOrAt, fallsTo, type RiskTerms, type RiskTrigger } from './risk.js';
@@ -36,11 +36,17 @@ export class AccountMargin {
    * own price wherever the margin reads it (a CFD's price, a base currency converted through the
    * symbol itself); conversions through other symbols stay at their current mids.
    */
-  marginUSD(symbol: string, lots: Dec, leverage?: Dec, ownPrice?: Dec): Dec {
+  marginIn(currency: string, symbol: string, lots: Dec, leverage?: Dec, ownPrice?: Dec): Dec {
     const inst = this.s.instrument(symbol);
     const price = ownPrice ?? mid(this.s.quotes.require(symbol));
     const m = marginPerLot(inst, price, leverage ?? leverageFor(this.s.config.risk!.leverage, inst));
     const amount = m.amount.times(lots);
+    if (currency !== ACCOUNT_CURRENCY) {
+      // An account in another currency (DOMAIN §1): the margin's currency converted straight into it; with
+      // `ownPrice`, a base currency goes through that price when the account holds the quote currency.
+      if (m.currency === 'quote' || (ownPrice && currency === inst.quote) || !this.s.canConvert(inst.base, currency)) return this.s.convert(m.currency === 'quote' ? amount : amount.times(price), inst.quote, currency).value;
+      return this.s.convert(amount, inst.base, currency).value;
+    }
     if (m.currency === 'quote') return this.s.quotes.toAccount(amount, this.s.conversions.get(symbol)!, this.s.q, 'mid').value;
     const base = this.s.baseConversions.get(symbol);
     // No pair converts the base currency: go through the instrument's own price into its quote currency.
@@ -84,7 +90,7 @@ export class AccountMargin {
         continue;
       }
       const lots = marginedLots(l.long, l.short, this.s.config.policies.hedgedMargin, new Dec(this.s.config.policies.hedgedMarginPct));
-      if (!lots.isZero()) total = total.plus(this.marginUSD(symbol, lots, this.leverageOf(acc.id, symbol)));
+      if (!lots.isZero()) total = total.plus(this.marginIn(this.s.currencyOf(acc.id), symbol, lots, this.leverageOf(acc.id, symbol)));
     }
     return new Money(total);
   }
@@ -97,9 +103,10 @@ export class AccountMargin {
    */
   private openPriceMargin(account: string, symbol: string, long: Dec, short: Dec, all: ReadonlyArray<{ symbol: string; side: Side; volume: Volume; openPrice?: Price }>): Dec {
     const lev = this.leverageOf(account, symbol);
+    const ccy = this.s.currencyOf(account);
     const pl = this.openPriceOf(symbol, 'buy', all);
     const ps = this.openPriceOf(symbol, 'sell', all);
-    const m = (lots: Dec, price: Dec): Dec => (lots.isZero() ? new Dec(0) : this.marginUSD(symbol, lots, lev, price));
+    const m = (lots: Dec, price: Dec): Dec => (lots.isZero() ? new Dec(0) : this.marginIn(ccy, symbol, lots, lev, price));
     const pol = this.s.config.policies;
     if (pol.hedgedMargin === 'none') return m(long, pl).plus(m(short, ps));
     const largerPrice = long.gte(short) ? pl : ps;
@@ -173,7 +180,7 @@ export class AccountMargin {
       return;
     }
     if (this.absorbsDeficit(acc.id)) {
-      this.s.journal.post(time, SYSTEM_ACCOUNTS.house, acc.id, balance.neg(), 'negative-balance', acc.id);
+      this.s.post(time, SYSTEM_ACCOUNTS.house, acc.id, balance.neg(), 'negative-balance', acc.id);
       this.s.emit({ time, kind: 'negative-balance-protected', account: acc.id, amount: balance.neg(), reason: `balance ${balance.toString()} after the forced closes; the broker absorbs it and the balance resets to 0 (${acc.kind === 'pamm' ? 'a pool is always protected' : 'negativeBalance: protect'})` });
       if (acc.kind === 'pamm') this.cancelWorthlessUnits(time);
     } else if (!this.s.carried.has(acc.id)) {

@@ -20,7 +20,7 @@ export class Clients {
     const account = `client:${id}`;
     this.s.openAccount(account, 'client', {});
     if (referral.swapFree) this.s.swapFreeAccounts.add(account);
-    this.s.journal.post(time, SYSTEM_ACCOUNTS.external, account, deposit, 'deposit', id);
+    this.s.post(time, SYSTEM_ACCOUNTS.external, account, deposit, 'deposit', id);
     this.s.emit({ time, kind: 'client-joined', account, amount: deposit, reason: `self-trading client${referral.referredBy ? ` referred by ${referral.referredBy}` : ''}` });
     this.s.emit({ time, kind: 'deposit', account, amount: deposit, reason: 'client deposit' });
   }

@@ -6,7 +6,7 @@ import { Dec } from './decimal.js';
 import { type CommissionSide, commissionShare } from './commission.js';
 import type { CostLine, EngineEvent, EngineSink, RebateLine } from './events.js';
 import { type Instrument, type Side, opposite, sideSign } from './instrument.js';
-import type { Journal } from './journal.js';
+import { BASE_CURRENCY, type EntryReason } from './journal.js';
 import { type Quantum, roundToQuantum } from './quantum.js';
 import { type RateSchedule, describeRate, rateAmount, rateFor } from './rate-schedule.js';
 import { type LevelShare, MANAGER, type RebateTerms, type RebateTiming, additiveShares, cashbackRate, programSplit, referralChain, splitShares, timingShare } from './rebate.js';
@@ -27,14 +27,18 @@ export interface CostsConfig {
 
 /** What the cost books need of the program they serve. */
 export interface CostHost {
-  readonly journal: Journal;
   readonly q: Quantum;
   readonly sink: EngineSink;
   /** The house account: counterparty of commissions, swaps and rebates. */
   readonly house: string;
   instrument(symbol: string): Instrument;
-  /** An exact amount (USD, or the symbol's quote currency) in account money, converted at the mid. */
-  toUSD(symbol: string, x: { readonly usd: boolean; readonly amount: Dec }): Money;
+  /**
+   * An exact amount (USD, or the symbol's quote currency) as money of `account` (its currency;
+   * USD when none is named: rebates are reckoned in USD), converted at the mid.
+   */
+  toAccount(symbol: string, x: { readonly usd: boolean; readonly amount: Dec }, account?: string): Money;
+  /** Posts an entry (ProgramState.post): `currency` names the amount's when it is not the payer's. */
+  post(time: ServerTime, from: string, to: string, amount: Money, reason: EntryReason, ref: string, currency?: string): unknown;
   mid(symbol: string): Dec;
   /** The journal account a receiver is paid into: the fee account for the manager, `ib:<id>` for an IB. */
   accountOf(receiver: string): string;
@@ -88,9 +92,9 @@ export class CostBook {
     const rate = schedule && rateFor(schedule, inst.class);
     const share = commissionShare(this.config.commissionSide, f.leg);
     if (!rate || share.isZero()) return Money.zero;
-    const fee = this.host.toUSD(inst.symbol, rateAmount(rate, inst, f.volume, f.price, share));
+    const fee = this.host.toAccount(inst.symbol, rateAmount(rate, inst, f.volume, f.price, share), f.account);
     if (!fee.isPositive()) return Money.zero;
-    this.host.journal.post(f.time, f.account, this.host.house, fee, 'commission', String(f.position.ticket));
+    this.host.post(f.time, f.account, this.host.house, fee, 'commission', String(f.position.ticket));
     this.line(f, 'commission', fee.neg(), `${describeRate(rate)}, ${this.config.commissionSide}${this.config.commissionSide === 'round-turn' ? ' (charged in full at the open)' : ''}`);
     return fee.neg();
   }
@@ -100,7 +104,8 @@ export class CostBook {
     const inst = this.host.instrument(f.position.symbol);
     const sign = sideSign(f.leg === 'open' ? f.position.side : opposite(f.position.side));
     const paid = f.price.value.minus(this.host.mid(inst.symbol)).times(sign).times(f.volume.value).times(inst.contractSize);
-    const amount = this.host.toUSD(inst.symbol, { usd: false, amount: paid });
+    // The broker's income, no money moves: stated in USD whatever the account holds.
+    const amount = this.host.toAccount(inst.symbol, { usd: false, amount: paid });
     this.line(f, 'spread', amount.neg(), 'fill price against the mid');
   }
 
@@ -115,9 +120,9 @@ export class CostBook {
     if (days === 0) return Money.zero;
     const inst = this.host.instrument(p.symbol);
     const one = swapAmount(terms, inst, p.side, volume, current);
-    const swap = this.host.toUSD(p.symbol, { usd: one.usd, amount: one.amount.times(days) });
+    const swap = this.host.toAccount(p.symbol, { usd: one.usd, amount: one.amount.times(days) }, account);
     if (swap.isZero()) return Money.zero;
-    this.host.journal.post(time, this.host.house, account, swap, 'swap', String(p.ticket));
+    this.host.post(time, this.host.house, account, swap, 'swap', String(p.ticket));
     const rate = p.side === 'buy' ? terms.long : terms.short;
     this.line({ time, account, position: p, leg: 'open', volume, price: current }, 'swap', swap, `${terms.mode} ${rate.toString()} (${p.side === 'buy' ? 'long' : 'short'}) × ${days} day${days === 1 ? '' : 's'}${days === 3 ? ` (triple ${terms.tripleDay})` : ''}`);
     return swap;
@@ -137,7 +142,7 @@ export class CostBook {
     const rate = rateFor(terms.plan, inst.class);
     const share = timingShare(this.config.rebateTiming, f.leg);
     if (!rate || share.isZero()) return level1;
-    const pool = this.host.toUSD(inst.symbol, rateAmount(rate, inst, f.volume, f.price, share));
+    const pool = this.host.toAccount(inst.symbol, rateAmount(rate, inst, f.volume, f.price, share));
     if (!pool.isPositive()) return level1;
     const basis = `${describeRate(rate)}${this.timingNote(share)}`;
     const parts = sources.length === 1 ? [pool.value] : splitAmount(pool.value, sources.map((s) => s.weight), this.host.q, this.config.residualRule).parts;
@@ -180,7 +185,7 @@ export class CostBook {
     if (tiers.style === 'split') return splitShares(part, chain, tiers.shares, q, this.config.residualRule);
     const inst = this.host.instrument(f.position.symbol);
     const rates = tiers.levels.map((schedule) => rateFor(schedule, inst.class));
-    const wanted = rates.map((r) => (r ? this.host.toUSD(inst.symbol, rateAmount(r, inst, f.volume, f.price, share)).value : new Dec(0)));
+    const wanted = rates.map((r) => (r ? this.host.toAccount(inst.symbol, rateAmount(r, inst, f.volume, f.price, share)).value : new Dec(0)));
     // Each level is paid by its own rate: its line names that rate, not the plan's.
     return additiveShares(part, chain, wanted).map((s) => {
       const r = rates[s.level - 1];
@@ -225,7 +230,7 @@ export class CostBook {
         totals.set(key, { ...t, amount: t.amount.plus(line.amount), count: t.count + 1 });
       }
       for (const t of totals.values()) {
-        this.host.journal.post(time, t.from, t.to, t.amount, kind, `${kind}@${label}`);
+        this.host.post(time, t.from, t.to, t.amount, kind, `${kind}@${label}`, BASE_CURRENCY);
         this.host.emit({ time, kind: kind === 'rebate' ? 'rebate-credited' : 'cashback-credited', account: t.to, investor: kind === 'cashback' ? t.receiver : undefined, amount: t.amount, reason: `${kind} of ${t.count} fill share(s) accrued by ${label}, from ${t.from} to ${t.to}` });
       }
     }

@@ -104,7 +104,7 @@ export class Execution {
 
   /** The ideal P&L an exact share without a position made, closed at `price`: rounding money the account missed. */
   private missed(time: ServerTime, sh: Shadow, price: Price): void {
-    const ideal = this.p.valuation.profitUSD(sh.symbol, sh.side, sh.exact, sh.openPrice(), price);
+    const ideal = this.p.valuation.profit(sh.account, sh.symbol, sh.side, sh.exact, sh.openPrice(), price);
     if (sh.position) sh.position.exactVolume = sh.position.exactVolume.minus(sh.exact);
     this.s.emit({ time, kind: 'rounding-missed', account: sh.account, ticket: sh.ticket, symbol: sh.symbol, volume: new Volume(sh.exact), amount: ideal, reason: 'P&L of the exact share that rounding left out of this account' });
   }
@@ -185,16 +185,16 @@ export class Execution {
     const commission = carried(p.commission), swap = carried(p.swap);
     p.commission = p.commission.minus(commission);
     p.swap = p.swap.minus(swap);
-    const profit = this.p.valuation.profitUSD(p.symbol, p.side, leg.volume.value, p.openPrice, price);
+    const profit = this.p.valuation.profit(p.account, p.symbol, p.side, leg.volume.value, p.openPrice, price);
     // The exact volume retired: the intended fraction when given, everything when the position closes out.
     const exactClosed = leg.volume.eq(p.volume) ? p.exactVolume : Dec.min(leg.exact ?? p.exactVolume.times(leg.volume.value).div(p.volume.value), p.exactVolume);
-    const idealProfit = this.p.valuation.profitUSD(p.symbol, p.side, exactClosed, p.openPrice, price);
+    const idealProfit = this.p.valuation.profit(p.account, p.symbol, p.side, exactClosed, p.openPrice, price);
     p.exactVolume = p.exactVolume.minus(exactClosed);
     p.volume = p.volume.minus(leg.volume);
     if (p.volume.isZero()) acc.positions = acc.positions.filter((x) => x !== p);
     // Nothing open: a margin-call episode is over, whatever the last price was.
     if (acc.positions.length === 0) this.s.inMarginCall.delete(acc.id);
-    this.s.journal.post(time, SYSTEM_ACCOUNTS.market, p.account, profit, 'realized-pnl', String(p.ticket));
+    this.s.post(time, SYSTEM_ACCOUNTS.market, p.account, profit, 'realized-pnl', String(p.ticket));
     if (this.s.config.risk) this.s.lastClose.set(p, { price, profit });
     const t: ClosedTrade = {
       account: p.account, ticket: p.ticket, masterTicket: p.masterTicket, symbol: p.symbol, side: p.side,

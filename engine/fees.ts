@@ -102,7 +102,7 @@ export class Fees {
         this.s.emit({ time, kind: 'units-redeemed', investor: inv.id, account: inv.account, amount: fee, units: u, reason: `${reason} ${label} at NAV` });
       }
       if (!fee.isPositive()) continue;
-      this.s.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, reason, `${inv.id}@${label}`);
+      this.s.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, reason, `${inv.id}@${label}`);
       this.p.statements.addFeeToStatement(inv, reason, fee);
       this.s.emit({ time, kind: reason, investor: inv.id, account: inv.account, amount: fee, reason: why(inv) });
     }
@@ -124,7 +124,7 @@ export class Fees {
   postFees(time: ServerTime, inv: Investor, fees: ReadonlyArray<{ reason: 'performance-fee' | 'management-fee'; amount: Money }>, why: string): void {
     for (const f of fees) {
       if (!f.amount.isPositive()) continue;
-      this.s.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, f.amount, f.reason, inv.id);
+      this.s.post(time, inv.account, SYSTEM_ACCOUNTS.fees, f.amount, f.reason, inv.id);
       this.p.statements.addFeeToStatement(inv, f.reason, f.amount);
       this.s.emit({ time, kind: f.reason, investor: inv.id, account: inv.account, amount: f.amount, reason: why });
     }
@@ -164,7 +164,12 @@ export class Fees {
     const sub = this.s.config.subscriptionFee;
     if (sub) {
       const values = this.p.valuation.memberValues();
-      const charges = active.filter((inv) => !inv.manager).map((inv) => ({ inv, fee: sub.min(this.p.valuation.equityOf(inv, values)).max(Money.zero) })).filter((c) => c.fee.isPositive());
+      // Stated in the program's currency; an investor in another pays its worth at the mid of the charge.
+      const due = (inv: Investor): Money => {
+        const ccy = this.s.currencyOf(inv.account);
+        return ccy === this.s.programCurrency ? sub : this.s.convert(sub.value, this.s.programCurrency, ccy);
+      };
+      const charges = active.filter((inv) => !inv.manager).map((inv) => ({ inv, fee: due(inv).min(this.p.valuation.equityOf(inv, values)).max(Money.zero) })).filter((c) => c.fee.isPositive());
       this.settleFees(time, charges, 'subscription-fee', label, () => `period ${label}: subscription ${sub.toString()}`);
     }
   }

@@ -19,21 +19,28 @@ export class ConservationTally implements EngineSink {
   deposits = Money.zero;
   withdrawals = Money.zero;
   realized = Money.zero;
+  /** Deposits − withdrawals + realized P&L per account, each in that account's currency (summed per currency by the check). */
+  readonly net = new Map<string, Dec>();
   /** The checks of one event against the state before it; only when the caller checks after every event. */
   readonly perEvent?: EventChecks;
   constructor(private readonly inner?: EngineSink, everyEvent?: EveryEventTerms) {
     if (everyEvent) this.perEvent = new EventChecks(everyEvent);
   }
   event(e: EngineEvent): void {
-    if (e.kind === 'deposit' && e.amount) this.deposits = this.deposits.plus(e.amount);
-    if (e.kind === 'withdrawal' && e.amount) this.withdrawals = this.withdrawals.plus(e.amount);
+    if (e.kind === 'deposit' && e.amount) { this.deposits = this.deposits.plus(e.amount); this.add(e.account, e.amount.value); }
+    if (e.kind === 'withdrawal' && e.amount) { this.withdrawals = this.withdrawals.plus(e.amount); this.add(e.account, e.amount.value.neg()); }
     this.perEvent?.events.push(e);
     this.inner?.event(e);
   }
   trade(t: ClosedTrade): void {
     this.realized = this.realized.plus(t.profit);
+    this.add(t.account, t.profit.value);
     this.perEvent?.trades.push(t);
     this.inner?.trade(t);
+  }
+  private add(account: string | undefined, x: Dec): void {
+    const id = account ?? '';
+    this.net.set(id, (this.net.get(id) ?? new Dec(0)).plus(x));
   }
   execution(time: ServerTime, x: ExternalOrder): void { this.inner?.execution(time, x); }
   statement(s: FeeStatement): void { this.inner?.statement?.(s); }
@@ -44,26 +51,37 @@ export class ConservationTally implements EngineSink {
 /** Returns the broken invariants (empty when all hold). */
 export function checkInvariants(p: Program, tally: ConservationTally, entries?: readonly JournalEntry[]): string[] {
   const broken: string[] = [];
-  if (!p.journal.total().isZero()) broken.push(`double entry: journal sums to ${p.journal.total().toString()}`);
+  for (const [ccy, sum] of p.journal.totals()) if (!sum.isZero()) broken.push(`double entry: journal sums to ${sum.toString()} ${ccy}`);
   // Taken first: the snapshot flushes queued fills, whose closed trades the event checks read.
   const accounts = p.accountSnapshots();
   const investors = p.investorSnapshots();
-  const inside = accounts.filter((a) => a.id !== SYSTEM_ACCOUNTS.external && a.id !== SYSTEM_ACCOUNTS.market);
-  const held = Money.sum(inside.map((a) => a.balance));
-  const expected = tally.deposits.minus(tally.withdrawals).plus(tally.realized);
-  if (!held.eq(expected)) broken.push(`conservation: balances ${held.toString()} ≠ deposits − withdrawals + realized P&L ${expected.toString()}`);
+  // Per currency (DOMAIN §1): what every account inside holds is what came in from outside and from the market in it.
+  const expectedIn = new Map<string, Dec>();
+  for (const [account, x] of tally.net) {
+    const ccy = p.journal.currencyOf(account || SYSTEM_ACCOUNTS.master);
+    expectedIn.set(ccy, (expectedIn.get(ccy) ?? new Dec(0)).plus(x));
+  }
+  for (const ccy of new Set([...p.journal.currenciesUsed(), ...expectedIn.keys()])) {
+    const held = p.journal.balanceIn(SYSTEM_ACCOUNTS.external, ccy).plus(p.journal.balanceIn(SYSTEM_ACCOUNTS.market, ccy)).neg();
+    const expected = new Money(expectedIn.get(ccy) ?? new Dec(0));
+    if (!held.eq(expected)) broken.push(`conservation: balances ${held.toString()} ${ccy} ≠ deposits − withdrawals + realized P&L ${expected.toString()} ${ccy}`);
+  }
   for (const pos of p.openPositions()) {
     if (!pos.volume.isPositive()) broken.push(`position ${pos.ticket} has volume ${pos.volume.toString()}`);
   }
   if (entries) {
     const recomputed = new Map<string, Dec>();
+    const key = (id: string, ccy: string): string => `${id}\u0000${ccy}`;
     for (const e of entries) {
-      recomputed.set(e.from, (recomputed.get(e.from) ?? new Dec(0)).minus(e.amount.value));
-      recomputed.set(e.to, (recomputed.get(e.to) ?? new Dec(0)).plus(e.amount.value));
+      recomputed.set(key(e.from, e.currency), (recomputed.get(key(e.from, e.currency)) ?? new Dec(0)).minus(e.amount.value));
+      recomputed.set(key(e.to, e.currency), (recomputed.get(key(e.to, e.currency)) ?? new Dec(0)).plus(e.amount.value));
     }
     for (const a of accounts) {
-      const r = recomputed.get(a.id) ?? new Dec(0);
-      if (!r.eq(a.balance.value)) broken.push(`balance of ${a.id} ${a.balance.toString()} ≠ sum of its entries ${r.toString()}`);
+      for (const ccy of p.journal.isClearing(a.id) ? p.journal.currenciesUsed() : [p.journal.currencyOf(a.id)]) {
+        const r = recomputed.get(key(a.id, ccy)) ?? new Dec(0);
+        const b = p.journal.balanceIn(a.id, ccy);
+        if (!r.eq(b.value)) broken.push(`balance of ${a.id} ${b.toString()} ${ccy} ≠ sum of its entries ${r.toString()}`);
+      }
     }
   }
   const pool = p.config.pool;

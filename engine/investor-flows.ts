@@ -4,7 +4,8 @@
 import { allocationFamily, type AllocationTerms } from './allocation.js';
 import { Dec } from './decimal.js';
 import { afterDeposit, crystallizeWithdrawal, NEW_FEE_STATE } from './performance-fee.js';
-import { BLOCK_INDEX, type InvestmentModel, type Investor, type Parts, type ProgramState, type Referral, SYSTEM_ACCOUNTS } from './program-state.js';
+import { conversionSymbols } from './quotes.js';
+import { ACCOUNT_CURRENCY, BLOCK_INDEX, type InvestmentModel, type Investor, type Parts, type ProgramState, type Referral, SYSTEM_ACCOUNTS } from './program-state.js';
 import { ceilToQuantum, roundToQuantum } from './quantum.js';
 import { newDraft } from './statements.js';
 import { formatServerTime, type ServerTime } from './time.js';
@@ -16,7 +17,7 @@ export class InvestorFlows {
   /** Funds the manager's own master account (signal structure). */
   fundMaster(time: ServerTime, amount: Money): void {
     this.p.execution.flush();
-    this.s.journal.post(time, SYSTEM_ACCOUNTS.external, SYSTEM_ACCOUNTS.master, amount, 'deposit', 'manager');
+    this.s.post(time, SYSTEM_ACCOUNTS.external, SYSTEM_ACCOUNTS.master, amount, 'deposit', 'manager');
     this.s.emit({ time, kind: 'deposit', account: SYSTEM_ACCOUNTS.master, amount, reason: 'manager funds the master account' });
   }
 
@@ -47,11 +48,17 @@ export class InvestorFlows {
     if (!amount.isPositive()) return this.rejectRequest(time, id, 'a join needs a positive deposit');
     if (model === 'pamm' && !this.s.config.pool) return this.rejectRequest(time, id, 'the program has no PAMM pool');
     if (model === 'pamm' && !this.poolHasNav()) return this.rejectRequest(time, id, `pool equity ${this.p.valuation.equity(this.s.config.pool!.id).toString()} is not positive: no NAV to buy units at`);
-    const programTerms = this.s.config.terms;
-    if (programTerms && !manager && amount.lt(programTerms.minimumInvestment)) return this.rejectRequest(time, id, `${amount.toString()} is below the program's minimum investment ${programTerms.minimumInvestment.toString()}`);
-    const minMam = model === 'mam' && !manager ? this.minimumMamInvestment() : undefined;
-    if (minMam && amount.lt(minMam)) return this.rejectRequest(time, id, `${amount.toString()} is below the minimum MAM investment ${minMam.toString()}${this.s.config.pool ? ': this investor can join the PAMM pool instead' : ''}`);
     const account = model === 'mam' ? `mam:${id}` : this.s.config.pool!.id;
+    // The program's minimums are in its currency: a deposit in another compares at the mid of the moment.
+    const ccy = this.s.config.currencies?.get(account) ?? ACCOUNT_CURRENCY;
+    const unpriced = ccy === this.s.programCurrency ? undefined : conversionSymbols(this.s.conversion(ccy, this.s.programCurrency)).find((x) => !this.s.quotes.get(x));
+    if (unpriced) return this.rejectRequest(time, id, `no price yet for ${unpriced}, which converts the deposit in ${ccy} to the program's ${this.s.programCurrency} for its minimums`);
+    const worth = ccy === this.s.programCurrency ? amount : this.s.convert(amount.value, ccy, this.s.programCurrency);
+    const said = worth === amount ? amount.toString() : `${amount.toString()} ${ccy} (${worth.toString()} ${this.s.programCurrency})`;
+    const programTerms = this.s.config.terms;
+    if (programTerms && !manager && worth.lt(programTerms.minimumInvestment)) return this.rejectRequest(time, id, `${said} is below the program's minimum investment ${programTerms.minimumInvestment.toString()}`);
+    const minMam = model === 'mam' && !manager ? this.minimumMamInvestment() : undefined;
+    if (minMam && worth.lt(minMam)) return this.rejectRequest(time, id, `${said} is below the minimum MAM investment ${minMam.toString()}${this.s.config.pool ? ': this investor can join the PAMM pool instead' : ''}`);
     const rate = manager ? new Dec(0) : this.p.fees.performanceRate;
     const inv: Investor = { id, model, account, manager, fee: NEW_FEE_STATE, feeTerms: this.p.fees.feeTerms(rate), periodStart: time, managementAccrued: new Dec(0), statement: newDraft(time, Money.zero), managementRate: manager ? new Dec(0) : this.p.fees.managementRate, active: true, detached: false, referredBy: referral.referredBy };
     this.s.investors.set(id, inv);
@@ -99,7 +106,7 @@ export class InvestorFlows {
     if (!rate || inv.manager) return Money.zero;
     const fee = new Money(roundToQuantum(amount.value.times(rate), this.s.q));
     if (!fee.isPositive()) return Money.zero;
-    this.s.journal.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, 'entry-fee', inv.id);
+    this.s.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, 'entry-fee', inv.id);
     inv.statement.entryFees = inv.statement.entryFees.plus(fee);
     this.s.emit({ time, kind: 'entry-fee', investor: inv.id, account: inv.account, amount: fee, reason: `${rate.times(100).toString()}% of the deposit ${amount.toString()}` });
     return fee;
@@ -168,7 +175,7 @@ export class InvestorFlows {
       const before = this.p.valuation.equity(inv.account);
       if (!this.poolHasNav()) return this.rejectRequest(time, inv.id, `pool equity ${before.toString()} is not positive: no NAV to buy units at`);
       const nav = reg.nav(before);
-      this.s.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
+      this.s.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
       const entry = this.chargeEntryFee(time, inv, amount);
       // Resizing the pool's open positions for the new money costs the spread; the depositor
       // bears it (units are bought with what is left), so the NAV of everyone else is unchanged.
@@ -187,7 +194,7 @@ export class InvestorFlows {
       this.s.emit({ time, kind: 'units-issued', investor: inv.id, account: inv.account, amount, units: u, reason: `bought at NAV ${nav.toSignificantDigits(12).toString()}${cost.isZero() ? '' : ` after the reallocation cost ${cost.toString()}`}${u.isZero() ? ': the cost took the whole deposit' : ''}` });
       inv.fee = afterDeposit(inv.fee, amount.minus(entry));
     } else {
-      this.s.journal.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
+      this.s.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);
       inv.fee = afterDeposit(inv.fee, amount.minus(this.chargeEntryFee(time, inv, amount)));
       this.p.resizing.resplitBlocks(time, inv.account, `${inv.id}'s deposit`);
     }
@@ -252,7 +259,7 @@ export class InvestorFlows {
     if (gross.isNegative()) {
       // `protect` (and always in the pool): the broker absorbs the deficit; `carry`: it stays on the account, owed by the investor.
       if (this.p.margin.absorbsDeficit(inv.account)) {
-        this.s.journal.post(time, SYSTEM_ACCOUNTS.house, inv.account, gross.neg(), 'negative-balance', inv.id);
+        this.s.post(time, SYSTEM_ACCOUNTS.house, inv.account, gross.neg(), 'negative-balance', inv.id);
         this.s.emit({ time, kind: 'negative-balance-protected', investor: inv.id, account: inv.account, amount: gross.neg(), reason: `${what}: equity ${gross.toString()} is below zero; the broker absorbs it (negativeBalance: protect)` });
       } else {
         this.s.carried.add(inv.account);
@@ -270,7 +277,7 @@ export class InvestorFlows {
     this.p.fees.postFees(time, inv, charged, `crystallized on ${what}`);
     const fee = Money.sum(charged.map((f) => f.amount));
     const net = gross.minus(fee);
-    this.s.journal.post(time, inv.account, SYSTEM_ACCOUNTS.external, net, 'withdrawal', inv.id);
+    this.s.post(time, inv.account, SYSTEM_ACCOUNTS.external, net, 'withdrawal', inv.id);
     inv.statement.withdrawals = inv.statement.withdrawals.plus(net);
     this.s.emit({ time, kind: 'withdrawal', investor: inv.id, account: inv.account, amount: net, reason: `${what}: ${gross.toString()} less fees ${fee.toString()}` });
   }

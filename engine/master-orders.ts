@@ -6,6 +6,7 @@ import { Dec } from './decimal.js';
 import type { CloseCause } from './events.js';
 import type { Instrument, Side } from './instrument.js';
 import { pendingSide, type PendingType, pendingWatch, stopWatch, validLevel } from './orders.js';
+import { conversionSymbols } from './quotes.js';
 import { ACCOUNT_CURRENCY, type Parts, type ProgramState, SYSTEM_ACCOUNTS } from './program-state.js';
 import type { ServerTime } from './time.js';
 import { Price, Volume } from './values.js';
@@ -120,6 +121,16 @@ export class MasterOrders {
     const inst = this.s.instrument(symbol);
     const base = inst.marginMode === 'forex' ? this.s.baseConversions.get(symbol) : undefined;
     if (base && base.kind !== 'identity' && !this.s.quotes.get(base.symbol)) return `no price yet for ${base.symbol}, which converts ${symbol}'s margin (in ${inst.base}) to ${ACCOUNT_CURRENCY}`;
+    // Accounts in other currencies (DOMAIN §1): the pairs that turn the profit, and USD costs, into each of them.
+    if (this.s.multiCurrency) {
+      for (const ccy of this.s.journal.accountCurrencies()) {
+        const margined = this.s.config.risk && inst.marginMode === 'forex' && this.s.canConvert(inst.base, ccy) ? [inst.base] : [];
+        for (const from of [inst.quote, ACCOUNT_CURRENCY, ...margined]) {
+          const missing = from === ccy ? undefined : conversionSymbols(this.s.conversion(from, ccy)).find((x) => !this.s.quotes.get(x));
+          if (missing) return `no price yet for ${missing}, which converts ${from === inst.quote ? `${symbol}'s profit` : from === ACCOUNT_CURRENCY ? 'costs in USD' : `${symbol}'s margin (in ${from})`} to ${ccy}`;
+        }
+      }
+    }
     return undefined;
   }
 

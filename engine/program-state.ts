@@ -14,7 +14,7 @@ import type { Execution } from './execution.js';
 import type { Fees } from './fees.js';
 import type { Instrument, Side } from './instrument.js';
 import type { InvestorFlows } from './investor-flows.js';
-import { Journal, type AccountKind, type AccountRef } from './journal.js';
+import { BASE_CURRENCY, Journal, type AccountKind, type AccountRef, type EntryReason, type JournalEntry } from './journal.js';
 import type { MasterOrders } from './master-orders.js';
 import type { PendingType } from './orders.js';
 import { UnitRegister } from './pamm.js';
@@ -22,7 +22,7 @@ import { MANAGER } from './rebate.js';
 import type { FeeState, FeeTerms } from './performance-fee.js';
 import type { AllocationMethod, Policies, Structure } from './policies.js';
 import type { Quantum } from './quantum.js';
-import { type Conversion, QuoteBook, findConversion } from './quotes.js';
+import { type Conversion, type ConversionSide, type PairConversion, QuoteBook, conversionSymbols, findConversion, findConversionVia } from './quotes.js';
 import type { Resizing } from './resizing.js';
 import { type LimitPeriod, PerformanceIndex, type RiskTerms } from './risk.js';
 import type { RiskChecks } from './risk-checks.js';
@@ -35,10 +35,10 @@ import type { Valuation } from './valuation.js';
 import type { Views } from './views.js';
 import type { Money, Price, Volume } from './values.js';
 
-export const ACCOUNT_CURRENCY = 'USD';
+export const ACCOUNT_CURRENCY = BASE_CURRENCY;
 
-/** Fixed ids of the program's own accounts. */
-export const SYSTEM_ACCOUNTS = { master: 'master', executive: 'executive', fees: 'fees', house: 'house', external: 'external', market: 'market' } as const;
+/** Fixed ids of the program's own accounts (`conversion` only when some account holds another currency than USD). */
+export const SYSTEM_ACCOUNTS = { master: 'master', executive: 'executive', fees: 'fees', house: 'house', external: 'external', market: 'market', conversion: 'conversion' } as const;
 
 export interface ProgramConfig {
   readonly structure: Structure;
@@ -72,6 +72,12 @@ export interface ProgramConfig {
   readonly slippage?: (symbol: string, time: ServerTime) => Dec;
   /** Every risk check exact at every price, without the float screen (tests compare the two: the outputs are the same). */
   readonly exactRisk?: boolean;
+  /**
+   * Accounts that hold another currency than USD (DOMAIN §1), by journal account id: `master`
+   * (the program's currency: the master and the manager's fee account), `mam:<id>`, the pool,
+   * `client:<id>`, `ib:<id>`. Absent: every account holds USD.
+   */
+  readonly currencies?: ReadonlyMap<string, string>;
 }
 
 /** The index a block master's hard stop watches: all its parts together. */
@@ -211,7 +217,7 @@ export class ProgramState {
   readonly quotes = new QuoteBook();
   readonly q: Quantum;
   /** How each symbol's profit converts to USD. */
-  readonly conversions = new Map<string, Conversion>();
+  readonly conversions = new Map<string, PairConversion>();
   readonly accounts = new Map<string, TradingAccount>();
   /** Every account with its kind, in opening order (the order of all outputs). */
   readonly accountKinds = new Map<string, AccountKind>();
@@ -236,23 +242,33 @@ export class ProgramState {
   /** The last close fill of each position (what a stop-out event reports); kept only with risk rules. */
   readonly lastClose = new WeakMap<Position, { price: Price; profit: Money }>();
   /** Forex-mode margin is stated in the base currency: how each symbol's base converts to USD (undefined: through its own quote). */
-  readonly baseConversions = new Map<string, Conversion | undefined>();
+  readonly baseConversions = new Map<string, PairConversion | undefined>();
 
   /** Opens the program's own accounts, the pool and the IB accounts, in the order every output lists them. */
+  /** Some account holds another currency than USD: amounts convert between accounts (the `conversion` account is open). */
+  readonly multiCurrency: boolean;
+  /** The master's and the manager's fee account's currency. */
+  readonly programCurrency: string;
+  /** Conversions between two currencies, found once (key `FROM>TO`). */
+  private readonly between = new Map<string, Conversion>();
+
   constructor(readonly config: ProgramConfig, readonly sink: EngineSink) {
     this.q = config.quantum;
+    this.multiCurrency = [...(config.currencies?.values() ?? [])].some((c) => c !== BASE_CURRENCY);
+    this.programCurrency = config.currencies?.get(SYSTEM_ACCOUNTS.master) ?? BASE_CURRENCY;
     for (const inst of config.instruments.values()) {
       const conv = findConversion(inst.quote, ACCOUNT_CURRENCY, config.instruments);
       if (!conv) throw new Error(`no instrument converts ${inst.quote} (profit currency of ${inst.symbol}) to ${ACCOUNT_CURRENCY}`);
       this.conversions.set(inst.symbol, conv);
     }
     const refs: AccountRef[] = [
-      { id: SYSTEM_ACCOUNTS.master, kind: 'master' },
+      { id: SYSTEM_ACCOUNTS.master, kind: 'master', currency: this.programCurrency },
       { id: SYSTEM_ACCOUNTS.executive, kind: 'executive' },
-      { id: SYSTEM_ACCOUNTS.fees, kind: 'fees' },
+      { id: SYSTEM_ACCOUNTS.fees, kind: 'fees', currency: this.programCurrency },
       { id: SYSTEM_ACCOUNTS.house, kind: 'house' },
       { id: SYSTEM_ACCOUNTS.external, kind: 'external' },
       { id: SYSTEM_ACCOUNTS.market, kind: 'market' },
+      ...(this.multiCurrency ? [{ id: SYSTEM_ACCOUNTS.conversion, kind: 'conversion' as const }] : []),
     ];
     this.journal = new Journal(refs);
     for (const r of refs) this.accountKinds.set(r.id, r.kind);
@@ -270,7 +286,7 @@ export class ProgramState {
     }
     for (const id of config.costs?.rebates?.partners.keys() ?? []) {
       this.accountKinds.set(`ib:${id}`, 'ib');
-      this.journal.open({ id: `ib:${id}`, kind: 'ib' });
+      this.journal.open({ id: `ib:${id}`, kind: 'ib', currency: config.currencies?.get(`ib:${id}`) });
     }
     if (config.risk) {
       for (const inst of config.instruments.values()) this.baseConversions.set(inst.symbol, findConversion(inst.base, ACCOUNT_CURRENCY, config.instruments));
@@ -284,12 +300,68 @@ export class ProgramState {
     const acc: TradingAccount = { id, kind, terms, positions: [], active: true };
     this.accounts.set(id, acc);
     this.accountKinds.set(id, kind);
-    this.journal.open({ id, kind });
+    this.journal.open({ id, kind, currency: this.config.currencies?.get(id) });
     if (this.config.risk && kind === 'mam') this.indices.set(id, new PerformanceIndex());
     return acc;
   }
 
   emit(e: EngineEvent): void { this.sink.event(e); }
+
+  /** The currency an account holds (USD for a clearing account). */
+  currencyOf(account: string): string {
+    return this.multiCurrency ? this.journal.currencyOf(account) : BASE_CURRENCY;
+  }
+
+  /** How `from` turns into `to`: a pair that quotes both, else through USD (the scenario checked one exists). */
+  conversion(from: string, to: string): Conversion {
+    const key = `${from}>${to}`;
+    let c = this.between.get(key);
+    if (!c) {
+      c = findConversionVia(from, to, this.config.instruments);
+      if (!c) throw new Error(`no instrument converts ${from} to ${to}`);
+      this.between.set(key, c);
+    }
+    return c;
+  }
+
+  /** Whether every pair converting `from` into `to` has a price yet. */
+  priced(from: string, to: string): boolean {
+    return from === to || conversionSymbols(this.conversion(from, to)).every((x) => this.quotes.get(x) !== undefined);
+  }
+
+  /** Whether the instruments offer a conversion from one currency to the other (directly or through USD). */
+  canConvert(from: string, to: string): boolean {
+    return this.between.has(`${from}>${to}`) || findConversionVia(from, to, this.config.instruments) !== undefined;
+  }
+
+  /** An exact amount in `from` as money in `to`, at the rate of the moment (`side`), rounded half-up to the quantum. */
+  convert(amount: Dec, from: string, to: string, side: ConversionSide = 'mid'): Money {
+    return this.quotes.toAccount(amount, from === to ? { kind: 'identity' } : this.conversion(from, to), this.q, side);
+  }
+
+  /**
+   * Posts `amount` (in `currency`; the payer's own when not named) from one account to another.
+   * A clearing account takes the other side's currency. Two accounts of different currencies
+   * trade through the `conversion` account at the mid of the moment: the payer's leg in its
+   * currency, the payee's in its own, each converted from `amount` once (DOMAIN §1). Returns the
+   * payee's leg (the entry to `to`).
+   */
+  post(time: ServerTime, from: string, to: string, amount: Money, reason: EntryReason, ref: string, currency?: string): JournalEntry | undefined {
+    if (!this.multiCurrency) return this.journal.post(time, from, to, amount, reason, ref);
+    const j = this.journal;
+    const own = (id: string): string | undefined => (j.isClearing(id) ? undefined : j.currencyOf(id));
+    const cf = own(from), ct = own(to);
+    const given = currency ?? cf ?? ct ?? BASE_CURRENCY;
+    const c1 = cf ?? ct ?? given, c2 = ct ?? cf ?? given;
+    const inC = (c: string): Money => (c === given ? amount : this.convert(amount.value, given, c));
+    // Its worth in USD when a price of the pair is known (a deposit before the first price has none: totals value it at the end).
+    const usd = (c: string, x: Money): Money | undefined => (c === BASE_CURRENCY || !this.priced(c, BASE_CURRENCY) ? undefined : this.convert(x.value, c, BASE_CURRENCY));
+    const a1 = inC(c1);
+    if (c1 === c2) return j.post(time, from, to, a1, reason, ref, c1, usd(c1, a1));
+    const a2 = inC(c2);
+    j.post(time, from, SYSTEM_ACCOUNTS.conversion, a1, reason, ref, c1, usd(c1, a1));
+    return j.post(time, SYSTEM_ACCOUNTS.conversion, to, a2, reason, ref, c2, usd(c2, a2));
+  }
 
   instrument(symbol: string): Instrument {
     const inst = this.config.instruments.get(symbol);

@@ -8,7 +8,7 @@
 import { AccountMargin, type MarginSnapshot } from './account-margin.js';
 import type { AllocationTerms } from './allocation.js';
 import { Clients } from './clients.js';
-import type { Dec } from './decimal.js';
+import { Dec } from './decimal.js';
 import type { CloseCause, EngineSink } from './events.js';
 import { Execution } from './execution.js';
 import { Fees } from './fees.js';
@@ -17,7 +17,7 @@ import { InvestorFlows } from './investor-flows.js';
 import type { Journal } from './journal.js';
 import { MasterOrders, type OrderOptions } from './master-orders.js';
 import type { PendingType } from './orders.js';
-import { type InvestmentModel, type Parts, type Position, type ProgramConfig, ProgramState, type Referral } from './program-state.js';
+import { ACCOUNT_CURRENCY, type InvestmentModel, type Parts, type Position, type ProgramConfig, ProgramState, type Referral } from './program-state.js';
 import type { Quote, QuoteBook } from './quotes.js';
 import { Resizing } from './resizing.js';
 import { RiskChecks } from './risk-checks.js';
@@ -35,9 +35,11 @@ export class Program {
   readonly journal: Journal;
   readonly quotes: QuoteBook;
   private readonly p: Parts;
+  private readonly s: ProgramState;
 
   constructor(readonly config: ProgramConfig, sink: EngineSink) {
     const s = new ProgramState(config, sink);
+    this.s = s;
     this.journal = s.journal;
     this.quotes = s.quotes;
     // Every part gets this record and reaches the others through it; none calls another while being built.
@@ -133,6 +135,14 @@ export class Program {
 
   floating(p: Position): Money { return this.p.valuation.floating(p); }
   equity(accountId: string): Money { return this.p.valuation.equity(accountId); }
+  /** The currency an account holds (DOMAIN §1; USD for the clearing accounts, whose other currencies `journal.balanceIn` reads). */
+  currencyOf(accountId: string): string { return this.s.currencyOf(accountId); }
+  /** Whether some account holds another currency than USD. */
+  get multiCurrency(): boolean { return this.s.multiCurrency; }
+  /** The mid rate of the moment from one currency to another, exact (1 EUR in USD at EURUSD's mid). */
+  rate(from: string, to: string): Dec { return from === to ? new Dec(1) : this.quotes.exact(new Dec(1), this.s.conversion(from, to)); }
+  /** Money in `from` as USD at the mid of the moment, rounded half-up to the quantum. */
+  toUsd(amount: Money, from: string): Money { return this.s.convert(amount.value, from, ACCOUNT_CURRENCY); }
   investorEquity(id: string): Money { return this.p.valuation.investorEquity(id); }
   masterVolume(masterTicket: string): Volume { return this.p.valuation.masterVolume(masterTicket); }
   masterExposure(symbol: string): Dec { return this.p.valuation.masterExposure(symbol); }

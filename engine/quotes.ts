@@ -16,10 +16,22 @@ export interface Quote {
 /** `mid` (default) or `bid-profit-ask-loss`: the side of the conversion pair that favours the broker. */
 export type ConversionSide = 'mid' | 'bid-profit-ask-loss';
 
-/** How a quote currency turns into the account currency: via which pair, multiplied or divided. */
+/**
+ * How one currency turns into another: via which pair, multiplied or divided, or (no pair
+ * quotes the two together) through USD in two steps, exact until the result is rounded.
+ */
 export type Conversion =
   | { readonly kind: 'identity' }
-  | { readonly kind: 'multiply' | 'divide'; readonly symbol: string };
+  | { readonly kind: 'multiply' | 'divide'; readonly symbol: string }
+  | { readonly kind: 'chain'; readonly steps: readonly [DirectConversion, DirectConversion] };
+export type DirectConversion = { readonly kind: 'multiply' | 'divide'; readonly symbol: string };
+/** A conversion through at most one pair (what every USD account's amounts use). */
+export type PairConversion = { readonly kind: 'identity' } | DirectConversion;
+
+/** The pairs a conversion reads. */
+export function conversionSymbols(c: Conversion): string[] {
+  return c.kind === 'identity' ? [] : c.kind === 'chain' ? c.steps.map((x) => x.symbol) : [c.symbol];
+}
 
 export function mid(q: Quote): Dec {
   return q.bid.value.plus(q.ask.value).div(2);
@@ -39,15 +51,30 @@ export function markPrice(q: Quote, side: Side): Price {
  * Finds the pair that converts `currency` into `accountCurrency`: CCY/USD (multiply by its
  * rate) or USD/CCY (divide by it). Returns undefined when no instrument offers either.
  */
-export function findConversion(currency: string, accountCurrency: string, instruments: ReadonlyMap<string, Instrument>): Conversion | undefined {
+export function findConversion(currency: string, accountCurrency: string, instruments: ReadonlyMap<string, Instrument>): PairConversion | undefined {
   if (currency === accountCurrency) return { kind: 'identity' };
+  return directConversion(currency, accountCurrency, instruments);
+}
+
+function directConversion(currency: string, target: string, instruments: ReadonlyMap<string, Instrument>): DirectConversion | undefined {
   for (const inst of instruments.values()) {
-    if (inst.base === currency && inst.quote === accountCurrency) return { kind: 'multiply', symbol: inst.symbol };
+    if (inst.base === currency && inst.quote === target) return { kind: 'multiply', symbol: inst.symbol };
   }
   for (const inst of instruments.values()) {
-    if (inst.base === accountCurrency && inst.quote === currency) return { kind: 'divide', symbol: inst.symbol };
+    if (inst.base === target && inst.quote === currency) return { kind: 'divide', symbol: inst.symbol };
   }
   return undefined;
+}
+
+/**
+ * Like findConversion, and when no pair quotes the two currencies together, through USD: JPY
+ * into EUR with USDJPY and EURUSD (DOMAIN §1, account currencies).
+ */
+export function findConversionVia(currency: string, target: string, instruments: ReadonlyMap<string, Instrument>, via = 'USD'): Conversion | undefined {
+  const direct = findConversion(currency, target, instruments);
+  if (direct || currency === via || target === via) return direct;
+  const a = directConversion(currency, via, instruments), b = directConversion(via, target, instruments);
+  return a && b ? { kind: 'chain', steps: [a, b] } : undefined;
 }
 
 export class QuoteBook {
@@ -93,13 +120,23 @@ export class QuoteBook {
    * that costs more (CCYUSD: profit × bid, loss × ask; USDCCY: profit ÷ ask, loss ÷ bid).
    */
   toAccount(amount: Dec, conv: Conversion, q: Quantum, side: ConversionSide = 'mid'): Money {
-    if (conv.kind === 'identity') return new Money(roundToQuantum(amount, q));
+    return new Money(roundToQuantum(this.exact(amount, conv, side), q));
+  }
+
+  /** An amount converted, not rounded (a rate is the conversion of 1). */
+  exact(amount: Dec, conv: Conversion, side: ConversionSide = 'mid'): Dec {
+    if (conv.kind === 'identity') return amount;
+    if (conv.kind === 'chain') return this.step(this.step(amount, conv.steps[0], side), conv.steps[1], side);
+    return this.step(amount, conv, side);
+  }
+
+  /** One pair's conversion, exact (a chain rounds once, at its end). */
+  private step(amount: Dec, conv: DirectConversion, side: ConversionSide): Dec {
     const quote = this.require(conv.symbol);
     const profit = amount.isPositive();
     const rate = side === 'mid' ? mid(quote)
       : conv.kind === 'multiply' ? (profit ? quote.bid.value : quote.ask.value)
       : (profit ? quote.ask.value : quote.bid.value);
-    const v = conv.kind === 'multiply' ? amount.times(rate) : amount.div(rate);
-    return new Money(roundToQuantum(v, q));
+    return conv.kind === 'multiply' ? amount.times(rate) : amount.div(rate);
   }
 }

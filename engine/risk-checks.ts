@@ -4,7 +4,7 @@
 import { lowerLevel, type MarginPair } from './account-margin.js';
 import { Dec } from './decimal.js';
 import { leverageFor } from './margin.js';
-import { BLOCK_INDEX, type Parts, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
+import { ACCOUNT_CURRENCY, BLOCK_INDEX, type Parts, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
 import { drawdownQuiet, levelRange, lossQuiet, type Range, REL, RiskScreen, surelyAbove, surelyBelow } from './risk-screen.js';
 import type { Quote } from './quotes.js';
 import type { RiskTerms } from './risk.js';
@@ -66,9 +66,11 @@ export class RiskChecks {
     for (const acc of this.s.accounts.values()) {
       if (acc.kind === 'house') continue;
       // Nothing it reads moved since its last check (a change during this loop makes the rest look again).
-      if (!exact && this.changes === this.seenChanges && !this.moved(acc)) continue;
+      // An account in another currency than USD also moves with its conversion pairs: it is checked at every price, exactly.
+      const foreign = this.s.multiCurrency && this.s.currencyOf(acc.id) !== ACCOUNT_CURRENCY;
+      if (!exact && !foreign && this.changes === this.seenChanges && !this.moved(acc)) continue;
       // Surely nothing to do at this price (the float screen): what the exact path would do then is only this.
-      const screened = acc.positions.length > 0 ? this.screenAccount(acc, risk) : undefined;
+      const screened = acc.positions.length > 0 && !foreign ? this.screenAccount(acc, risk) : undefined;
       if (screened === 'quiet') {
         this.s.inMarginCall.delete(acc.id);
         continue;
@@ -175,7 +177,7 @@ export class RiskChecks {
    */
   private hardStopQuiet(risk: RiskTerms): boolean {
     const m = risk.master;
-    if (this.s.config.exactRisk || !m || this.s.hardStopped || this.s.masterTrades.size === 0) return false;
+    if (this.s.config.exactRisk || !m || this.s.hardStopped || this.s.masterTrades.size === 0 || this.s.programCurrency !== ACCOUNT_CURRENCY) return false;
     const screen = this.screen;
     const signal = this.s.config.structure === 'signal';
     const parts = signal ? [this.s.accounts.get(SYSTEM_ACCOUNTS.master)!] : this.p.valuation.linked();

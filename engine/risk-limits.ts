@@ -74,7 +74,7 @@ export class RiskLimits {
     const maxLeverage = acc.kind === 'pamm' ? risk.pool?.maxLeverage : undefined;
     if (maxLeverage) {
       const legs = [...acc.positions, ...this.p.execution.queuedOpens(account), { symbol, volume: v }];
-      const notional = legs.reduce((x, p) => x.plus(this.p.margin.marginUSD(p.symbol, p.volume.value, new Dec(1))), new Dec(0));
+      const notional = legs.reduce((x, p) => x.plus(this.p.margin.marginIn(this.s.currencyOf(account), p.symbol, p.volume.value, new Dec(1))), new Dec(0));
       const equity = this.p.valuation.equity(account).value;
       if (!equity.isPositive() || notional.div(equity).gt(maxLeverage)) return skip(`the pool's leverage would be ${equity.isPositive() ? notional.div(equity).toDecimalPlaces(2).toString() : 'unbounded'}:1, above its maximum ${maxLeverage.toString()}:1`);
     }

@@ -15,7 +15,7 @@
 import type { Dec } from './decimal.js';
 import type { Instrument, Side } from './instrument.js';
 import type { HedgedMargin } from './margin.js';
-import type { Conversion, ConversionSide } from './quotes.js';
+import type { PairConversion as Conversion, ConversionSide } from './quotes.js';
 
 /** A closed interval that surely holds an exact value. */
 export interface Range {

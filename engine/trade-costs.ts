@@ -4,7 +4,7 @@
 // bookings themselves live in costs.ts (CostBook); this decides who pays and for whom.
 import { CostBook, type Fill, noCosts, type RebateSource } from './costs.js';
 import { Dec } from './decimal.js';
-import { type Parts, type Position, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
+import { ACCOUNT_CURRENCY, type Parts, type Position, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
 import { roundToQuantum } from './quantum.js';
 import { mid } from './quotes.js';
 import { MANAGER } from './rebate.js';
@@ -19,9 +19,14 @@ export class TradeCosts {
 
   constructor(private readonly s: ProgramState, private readonly p: Parts) {
     this.costs = new CostBook(s.config.costs ?? noCosts(s.config.policies.residualRule), {
-      journal: s.journal, q: s.q, sink: s.sink, house: SYSTEM_ACCOUNTS.house,
+      q: s.q, sink: s.sink, house: SYSTEM_ACCOUNTS.house,
       instrument: (symbol) => s.instrument(symbol),
-      toUSD: (symbol, x) => (x.usd ? new Money(roundToQuantum(x.amount, s.q)) : s.quotes.toAccount(x.amount, s.conversions.get(symbol)!, s.q, 'mid')),
+      toAccount: (symbol, x, account) => {
+        const ccy = account === undefined ? ACCOUNT_CURRENCY : s.currencyOf(account);
+        if (ccy !== ACCOUNT_CURRENCY) return s.convert(x.amount, x.usd ? ACCOUNT_CURRENCY : s.instrument(symbol).quote, ccy);
+        return x.usd ? new Money(roundToQuantum(x.amount, s.q)) : s.quotes.toAccount(x.amount, s.conversions.get(symbol)!, s.q, 'mid');
+      },
+      post: (time, from, to, amount, reason, ref, currency) => s.post(time, from, to, amount, reason, ref, currency),
       mid: (symbol) => mid(s.quotes.require(symbol)),
       accountOf: (receiver) => (receiver === MANAGER ? SYSTEM_ACCOUNTS.fees : `ib:${receiver}`),
       emit: (e) => s.emit(e),
@@ -110,11 +115,14 @@ export class TradeCosts {
     if (!vf || (acc.kind !== 'mam' && acc.kind !== 'pamm')) return;
     const inst = this.s.instrument(symbol);
     const notional = this.s.quotes.toAccount(volume.value.times(inst.contractSize).times(price.value), this.s.conversions.get(symbol)!, this.s.q, 'mid');
-    const fee = new Money(roundToQuantum(volume.value.times(vf.perLot).plus(notional.value.times(vf.perMillion).div(1_000_000)), this.s.q));
+    const usd = volume.value.times(vf.perLot).plus(notional.value.times(vf.perMillion).div(1_000_000));
+    // The fee is reckoned in USD and paid in the account's currency (DOMAIN §1).
+    const ccy = this.s.currencyOf(acc.id);
+    const fee = ccy === ACCOUNT_CURRENCY ? new Money(roundToQuantum(usd, this.s.q)) : this.s.convert(usd, ACCOUNT_CURRENCY, ccy);
     if (!fee.isPositive()) return;
     const inv = acc.kind === 'mam' ? this.s.investors.get(acc.id.slice(4)) : undefined;
     if (inv?.manager) return;
-    this.s.journal.post(time, acc.id, SYSTEM_ACCOUNTS.fees, fee, 'volume-fee', inv?.id ?? acc.id);
+    this.s.post(time, acc.id, SYSTEM_ACCOUNTS.fees, fee, 'volume-fee', inv?.id ?? acc.id);
     if (inv) this.p.statements.addFeeToStatement(inv, 'volume-fee', fee);
     this.s.emit({ time, kind: 'volume-fee', account: acc.id, investor: inv?.id, symbol, volume, amount: fee, reason: `${volume.toString()} lots on one side${vf.perLot.isZero() ? '' : `, ${vf.perLot.toString()} a lot`}${vf.perMillion.isZero() ? '' : `, ${vf.perMillion.toString()} a million of notional`}` });
   }

@@ -5,7 +5,7 @@
 import type { Follower, MasterSize, Sizing } from './allocation.js';
 import { Dec } from './decimal.js';
 import { quoteProfit, type Side, sideSign } from './instrument.js';
-import { type Investor, type Position, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
+import { ACCOUNT_CURRENCY, type Investor, type Position, type ProgramState, SYSTEM_ACCOUNTS, type TradingAccount } from './program-state.js';
 import { markPrice } from './quotes.js';
 import { Money, Price, Volume } from './values.js';
 
@@ -24,8 +24,15 @@ export class Valuation {
     return this.s.config.policies.roundingMode === 'lot-step' ? this.s.instrument(symbol).lotStep.value : this.s.q.step;
   }
 
+  /**
+   * What the allocation reads of a follower: its equity and balance in the master's currency (an
+   * account in another currency converted at the mid of the moment: the marketplace's "subscriber
+   * equity in the provider's currency", DOMAIN §3), its terms, override and leverage factor.
+   */
   follower(acc: TradingAccount, override?: Volume): Follower {
-    return { account: acc.id, equity: this.equity(acc.id), balance: this.s.journal.balance(acc.id), terms: acc.terms, override, leverageRatio: this.leverageRatio(acc.id) };
+    const ccy = this.s.currencyOf(acc.id);
+    const inMaster = (m: Money): Money => (ccy === this.s.programCurrency ? m : this.s.convert(m.value, ccy, this.s.programCurrency));
+    return { account: acc.id, equity: inMaster(this.equity(acc.id)), balance: inMaster(this.s.journal.balance(acc.id)), terms: acc.terms, override, leverageRatio: this.leverageRatio(acc.id) };
   }
 
   /** An account's own leverage over the program's default when lower (the marketplace's leverage factor), else 1. */
@@ -36,9 +43,13 @@ export class Valuation {
     return own.div(risk.leverage.default);
   }
 
-  /** Profit of `volume` of a symbol moved from `open` to `close`, in account currency (policy `conversionSide`). */
-  profitUSD(symbol: string, side: Side, volume: Dec, open: Price, close: Price): Money {
-    return this.s.quotes.toAccount(quoteProfit(this.s.instrument(symbol), side, new Volume(volume), open, close), this.s.conversions.get(symbol)!, this.s.q, this.s.config.policies.conversionSide);
+  /** Profit of `volume` of a symbol moved from `open` to `close`, in the currency of `account` (policy `conversionSide`). */
+  profit(account: string, symbol: string, side: Side, volume: Dec, open: Price, close: Price): Money {
+    const inst = this.s.instrument(symbol);
+    const raw = quoteProfit(inst, side, new Volume(volume), open, close);
+    const ccy = this.s.currencyOf(account);
+    if (ccy !== ACCOUNT_CURRENCY) return this.s.convert(raw, inst.quote, ccy, this.s.config.policies.conversionSide);
+    return this.s.quotes.toAccount(raw, this.s.conversions.get(symbol)!, this.s.q, this.s.config.policies.conversionSide);
   }
 
   /** Where a position of `side` would close now. */
@@ -48,7 +59,7 @@ export class Valuation {
 
   /** Open P&L of one position at the current quote, in account currency. */
   floating(p: Position): Money {
-    return this.profitUSD(p.symbol, p.side, p.volume.value, p.openPrice, this.markOf(p.symbol, p.side));
+    return this.profit(p.account, p.symbol, p.side, p.volume.value, p.openPrice, this.markOf(p.symbol, p.side));
   }
 
   floatingOf(acc: TradingAccount): Money {

@@ -105,10 +105,10 @@ export class Views {
     this.p.execution.flush();
     const out = new Map<string, Money>();
     const add = (acc: string, m: Money): void => { out.set(acc, (out.get(acc) ?? Money.zero).plus(m)); };
-    const ideal = (symbol: string, side: Side, exact: Dec, open: Price): Money => this.p.valuation.profitUSD(symbol, side, exact, open, this.p.valuation.markOf(symbol, side));
-    for (const p of this.openPositions()) add(p.account, this.p.valuation.floating(p).minus(ideal(p.symbol, p.side, p.exactVolume, p.openPrice)));
+    const ideal = (acc: string, symbol: string, side: Side, exact: Dec, open: Price): Money => this.p.valuation.profit(acc, symbol, side, exact, open, this.p.valuation.markOf(symbol, side));
+    for (const p of this.openPositions()) add(p.account, this.p.valuation.floating(p).minus(ideal(p.account, p.symbol, p.side, p.exactVolume, p.openPrice)));
     for (const t of this.s.masterTrades.values()) {
-      for (const [acc, share] of t.skipped) if (share.exact.gt(0) && t.openPrice) add(acc, ideal(t.symbol, t.side, share.exact, share.openPrice ?? t.openPrice).neg());
+      for (const [acc, share] of t.skipped) if (share.exact.gt(0) && t.openPrice) add(acc, ideal(acc, t.symbol, t.side, share.exact, share.openPrice ?? t.openPrice).neg());
     }
     return out;
   }

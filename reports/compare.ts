@@ -17,7 +17,7 @@ import type { EquityRows } from './run-writer.js';
 /** The files a comparison writes beside its variants' folders. */
 export const COMPARISON_FILES = ['comparison.csv', 'earnings.csv', 'comparison.html'] as const;
 
-export const COMPARISON_COLUMNS = ['variant', 'structure', 'allocation', 'rounding', 'below_min_lot', 'investor', 'model', 'volume', 'pnl', 'fees', 'other_fees', 'equity', 'tracking_error', 'rounding_pnl'] as const;
+export const COMPARISON_COLUMNS = ['variant', 'structure', 'allocation', 'rounding', 'below_min_lot', 'investor', 'model', 'currency', 'volume', 'pnl', 'fees', 'other_fees', 'equity', 'tracking_error', 'rounding_pnl'] as const;
 type Row = Record<(typeof COMPARISON_COLUMNS)[number], string | number>;
 
 /** Who earns what in each variant: the manager (fees and rebates), each IB, the clients (cashback) and the broker. */
@@ -66,7 +66,7 @@ function rowsOf(variant: string, s: SummaryLike): Row[] {
   const rows: Row[] = s.investors.map((i) => {
     const acc = i.model === 'mam' ? account.get(`mam:${String(i.id)}`) : undefined;
     return {
-      ...common, investor: String(i.id), model: String(i.model),
+      ...common, investor: String(i.id), model: String(i.model), currency: String(i.currency ?? 'USD'),
       volume: acc ? volumeOf(acc) : '', fees: String(i.performanceFees), other_fees: new Dec(String(i.managementFees)).plus(String(i.entryFees)).plus(String(i.otherFees)).toString(), equity: String(i.equity),
       pnl: new Dec(String(i.netResult)).plus(String(i.performanceFees)).plus(String(i.managementFees)).plus(String(i.entryFees)).plus(String(i.otherFees)).toString(),
       tracking_error: Number(i.trackingError).toFixed(10), rounding_pnl: i.roundingPnl === null ? '' : String(i.roundingPnl),
@@ -75,7 +75,7 @@ function rowsOf(variant: string, s: SummaryLike): Row[] {
   const pool = s.accounts.find((a) => a.kind === 'pamm');
   if (pool) {
     rows.push({
-      ...common, investor: pool.id!, model: 'pool account', volume: volumeOf(pool),
+      ...common, investor: pool.id!, model: 'pool account', currency: pool.currency ?? 'USD', volume: volumeOf(pool),
       pnl: new Dec(pool.realizedPnl!).plus(pool.floatingPnl!).toString(), fees: pool.performanceFeesPaid!, other_fees: '', equity: pool.equity!, tracking_error: '', rounding_pnl: pool.roundingPnl!,
     });
   }

@@ -101,35 +101,42 @@ export class CostReport {
   /** Journal listener: the money side of commissions, swaps, rebates, cashback and negative balances. */
   entry(e: JournalEntry): void {
     const p = (): BrokerPeriod => this.period(e.time);
+    // The broker's periods add up accounts of every currency: in USD at the entry's moment (DOMAIN §1).
+    const usd = e.usd ?? e.amount;
     switch (e.reason) {
       case 'commission':
-        p().commissions = p().commissions.plus(e.amount);
+        p().commissions = p().commissions.plus(usd);
         this.account(e.from).commissions = this.account(e.from).commissions.plus(e.amount);
         break;
       case 'swap': {
         const toHouse = e.to === SYSTEM_ACCOUNTS.house;
-        p().swaps = toHouse ? p().swaps.plus(e.amount) : p().swaps.minus(e.amount);
+        p().swaps = toHouse ? p().swaps.plus(usd) : p().swaps.minus(usd);
         const acc = toHouse ? e.from : e.to;
         this.account(acc).swaps = toHouse ? this.account(acc).swaps.minus(e.amount) : this.account(acc).swaps.plus(e.amount);
         break;
       }
       case 'rebate': {
-        p().rebatesPaid = p().rebatesPaid.plus(e.amount);
+        p().rebatesPaid = p().rebatesPaid.plus(usd);
         this.account(e.to).rebates = this.account(e.to).rebates.plus(e.amount);
         const r = this.receivers.get(e.to) ?? { account: e.to, rebates: Money.zero, cashbackPaid: Money.zero };
         this.receivers.set(e.to, { ...r, rebates: r.rebates.plus(e.amount) });
         break;
       }
       case 'cashback': {
-        this.account(e.to).cashback = this.account(e.to).cashback.plus(e.amount);
-        this.account(e.from).cashback = this.account(e.from).cashback.minus(e.amount);
-        const r = this.receivers.get(e.from) ?? { account: e.from, rebates: Money.zero, cashbackPaid: Money.zero };
-        this.receivers.set(e.from, { ...r, cashbackPaid: r.cashbackPaid.plus(e.amount) });
-        this.clientsCashback = this.clientsCashback.plus(e.amount);
+        // An IB and a client in different currencies pay through the conversion account: each leg tallies its own side.
+        if (e.to !== SYSTEM_ACCOUNTS.conversion) {
+          this.account(e.to).cashback = this.account(e.to).cashback.plus(e.amount);
+          this.clientsCashback = this.clientsCashback.plus(usd);
+        }
+        if (e.from !== SYSTEM_ACCOUNTS.conversion) {
+          this.account(e.from).cashback = this.account(e.from).cashback.minus(e.amount);
+          const r = this.receivers.get(e.from) ?? { account: e.from, rebates: Money.zero, cashbackPaid: Money.zero };
+          this.receivers.set(e.from, { ...r, cashbackPaid: r.cashbackPaid.plus(e.amount) });
+        }
         break;
       }
       case 'negative-balance':
-        p().negativeBalance = p().negativeBalance.plus(e.amount);
+        p().negativeBalance = p().negativeBalance.plus(usd);
         break;
       default:
     }

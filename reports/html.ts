@@ -85,9 +85,12 @@ export interface CostRows {
 export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[], statements: ReadonlyArray<ReadonlyArray<string>> = [], costs: CostRows = { broker: [], rebates: [] }, risk = ''): string {
   const sc = s.scenario;
   const accounts = s.accounts.filter((a) => a.kind !== 'external' && a.kind !== 'market');
-  const accountRows = accounts.map((a) => [a.id, a.kind, humanAmount(a.balance!), humanAmount(a.equity!), humanAmount(a.floatingPnl!), humanAmount(a.deposits!), humanAmount(a.withdrawals!), humanAmount(a.realizedPnl!), humanAmount(a.performanceFeesPaid!), humanAmount(a.performanceFeesEarned!), humanAmount(a.roundingPnl!)]);
+  // Accounts in other currencies (DOMAIN §1): each amount is in its row's currency; totals are in USD.
+  const multi = s.accounts.some((a) => a.currency !== 'USD');
+  const inCcy = (kind: string, ccy: unknown): string => (multi ? `${kind} · ${String(ccy)}` : kind);
+  const accountRows = accounts.map((a) => [a.id, inCcy(a.kind!, a.currency), humanAmount(a.balance!), humanAmount(a.equity!), humanAmount(a.floatingPnl!), humanAmount(a.deposits!), humanAmount(a.withdrawals!), humanAmount(a.realizedPnl!), humanAmount(a.performanceFeesPaid!), humanAmount(a.performanceFeesEarned!), humanAmount(a.roundingPnl!)]);
   const investorRows = s.investors.map((i) => [
-    i.id, `${String(i.model).toUpperCase()}${i.manager ? ' (manager)' : ''}${i.detached ? ' (detached)' : i.active ? '' : ' (left)'}`,
+    i.id, inCcy(`${String(i.model).toUpperCase()}${i.manager ? ' (manager)' : ''}${i.detached ? ' (detached)' : i.active ? '' : ' (left)'}`, i.currency),
     humanAmount(String(i.deposits)), humanAmount(String(i.withdrawals)), humanAmount(String(i.performanceFees)), humanAmount(new Dec(String(i.managementFees)).plus(String(i.entryFees)).plus(String(i.otherFees)).toString()), humanAmount(String(i.equity)),
     humanAmount(String(i.highWaterMark)), i.units === null ? '' : humanAmount(String(i.units)), humanAmount(String(i.netResult)),
     pct(Number(i.timeWeightedReturn)), pct(Number(i.maxDrawdown)), pct(Number(i.trackingError)), i.roundingPnl === null ? 'pool' : humanAmount(String(i.roundingPnl)),
@@ -116,8 +119,9 @@ svg{max-width:100%;height:auto}.wide{overflow-x:auto}table{font-size:13px}
 <p class="meta">Server time ${esc(sc.start)} → ${esc(sc.end)} (${esc(sc.serverTime)}) · seed ${esc(sc.seed)} · precision ${esc(sc.precision)} · scenario ${esc(sc.file)} sha256 ${esc(String(sc.hash).slice(0, 16))}… · mamlab ${esc(s.mamlab.version)}</p>
 <div class="cards">
 <div class="card">Manager total<b>${esc(humanAmount(s.manager.total))}</b>fees ${esc(humanAmount(s.manager.feeAccount))} + own capital ${esc(humanAmount(s.manager.ownCapitalInProgram))}${s.program.structure === 'signal' ? ` + master ${esc(humanAmount(s.manager.masterAccountEquity))}` : ''}</div>
-<div class="card">Deposits<b>${esc(humanAmount(s.totals.deposits!))}</b>withdrawals ${esc(humanAmount(s.totals.withdrawals!))}</div>
-<div class="card">Realized P&amp;L<b>${esc(humanAmount(s.totals.realizedPnl!))}</b>floating ${esc(humanAmount(s.totals.floatingPnl!))}</div>
+<div class="card">Deposits<b>${esc(humanAmount(s.totals.deposits))}</b>withdrawals ${esc(humanAmount(s.totals.withdrawals))}</div>
+<div class="card">Realized P&amp;L<b>${esc(humanAmount(s.totals.realizedPnl))}</b>floating ${esc(humanAmount(s.totals.floatingPnl))}</div>
+${multi ? `<div class="card">Currencies<b>totals in USD</b>${esc(Object.entries(s.totals.rates).map(([c, r]) => `1 ${c} = ${r} USD`).join(', '))} at the end; translation ${esc(humanAmount(s.totals.translation ?? '0'))}</div>` : ''}
 ${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${esc(humanAmount(s.pool.units!))} units</div>` : ''}
 </div>
 <h2>Investors</h2>

@@ -17,7 +17,7 @@ import type { CashFlow } from './metrics.js';
 import { MAX_RISK_ROWS, RISK_EVENT_KINDS, type ReportEvent } from './html.js';
 
 export const OUTPUT_COLUMNS = {
-  journal: ['seq', 'time', 'from', 'to', 'amount', 'reason', 'ref'],
+  journal: ['seq', 'time', 'from', 'to', 'amount', 'currency', 'reason', 'ref'],
   trades: ['account', 'ticket', 'master_ticket', 'symbol', 'side', 'volume', 'open_time', 'open_price', 'close_time', 'close_price', 'profit', 'ideal_profit', 'commission', 'swap', 'status', 'cause'],
   equity: ['time', 'subject', 'kind', 'balance', 'equity', 'floating', 'open_volume', 'units', 'nav'],
   events: ['seq', 'time', 'kind', 'account', 'investor', 'ticket', 'symbol', 'volume', 'amount', 'units', 'price', 'reason'],
@@ -141,6 +141,8 @@ export class RunWriter implements EngineSink {
   private feeBalance = Money.zero;
   /** What the fee account received, by kind of fee. */
   readonly feesByKind = new Map<string, Money>();
+  /** Deposits, withdrawals and realized P&L of every account inside, in USD at each entry's moment (summary `totals`). */
+  readonly usdTotals = { deposits: Money.zero, withdrawals: Money.zero, realized: Money.zero, unpriced: [] as Array<{ kind: 'deposits' | 'withdrawals' | 'realized'; currency: string; amount: Money }> };
   /** Fee statements for the report (bounded). */
   readonly statementRows: string[][] = [];
   /** The master's return: the master account (signal) or the whole block (block), gross of fees. */
@@ -203,12 +205,20 @@ export class RunWriter implements EngineSink {
     this.costs.entry(e);
     this.touchedAccounts.add(e.from);
     this.touchedAccounts.add(e.to);
-    this.files.journal.row([e.seq, formatServerTime(e.time), e.from, e.to, this.m(e.amount), e.reason, e.ref]);
-    if (e.reason === 'deposit') this.account(e.to).deposits = this.account(e.to).deposits.plus(e.amount);
-    if (e.reason === 'withdrawal') this.account(e.from).withdrawals = this.account(e.from).withdrawals.plus(e.amount);
+    this.files.journal.row([e.seq, formatServerTime(e.time), e.from, e.to, this.m(e.amount), e.currency, e.reason, e.ref]);
+    // Program totals add accounts of every currency: in USD at each entry's moment (DOMAIN §1).
+    // An entry in another currency made before any price of its pair is kept by currency and valued at the end's rate.
+    const add = (kind: 'deposits' | 'withdrawals' | 'realized', x: Money): void => {
+      if (e.currency === 'USD' || e.usd) this.usdTotals[kind] = this.usdTotals[kind].plus(e.usd ?? x);
+      else this.usdTotals.unpriced.push({ kind, currency: e.currency, amount: x });
+    };
+    if (e.reason === 'deposit') { this.account(e.to).deposits = this.account(e.to).deposits.plus(e.amount); add('deposits', e.amount); }
+    if (e.reason === 'withdrawal') { this.account(e.from).withdrawals = this.account(e.from).withdrawals.plus(e.amount); add('withdrawals', e.amount); }
+    if (e.reason === 'realized-pnl') add('realized', e.from === SYSTEM_ACCOUNTS.market ? e.amount : e.amount.neg());
     if (e.reason === 'performance-fee' || e.reason === 'management-fee' || e.reason === 'entry-fee' || e.reason === 'subscription-fee' || e.reason === 'volume-fee') {
-      this.account(e.from).feesPaid = this.account(e.from).feesPaid.plus(e.amount);
-      this.account(e.to).feesEarned = this.account(e.to).feesEarned.plus(e.amount);
+      // A fee paid across currencies goes through the conversion account: each leg tallies its own side.
+      if (e.from !== SYSTEM_ACCOUNTS.conversion) this.account(e.from).feesPaid = this.account(e.from).feesPaid.plus(e.amount);
+      if (e.to !== SYSTEM_ACCOUNTS.conversion) this.account(e.to).feesEarned = this.account(e.to).feesEarned.plus(e.amount);
     }
     if (e.to === SYSTEM_ACCOUNTS.fees) this.feesByKind.set(e.reason, (this.feesByKind.get(e.reason) ?? Money.zero).plus(e.amount));
     if (e.to === SYSTEM_ACCOUNTS.fees || e.from === SYSTEM_ACCOUNTS.fees) {

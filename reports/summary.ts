@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { formatWeekPoint } from '../sim/calendar.js';
 import { VERSION } from '../sim/package-root.js';
 import type { Program } from '../engine/program.js';
+import type { AccountSnapshot } from '../engine/views.js';
 import { SYSTEM_ACCOUNTS } from '../engine/program-state.js';
 import { formatQ } from '../engine/quantum.js';
 import { formatServerTime } from '../engine/time.js';
@@ -25,7 +26,7 @@ export interface Summary {
   readonly master: { readonly timeWeightedReturn: number; readonly maxDrawdown: number; readonly basis: string };
   readonly accounts: Array<Record<string, string>>;
   readonly investors: Array<Record<string, string | number | boolean | null | Record<string, number | null>>>;
-  readonly totals: Record<string, string>;
+  readonly totals: Totals;
   readonly metricConventions: Record<string, string | number>;
   readonly counts: Record<string, number>;
   readonly openMasterTrades: string[];
@@ -141,6 +142,83 @@ function investorMetrics(t: InvestorTally, finalEquity: number, end: number, dea
 /** Accounts that trade (what `totals.tradingEquity` sums): the broker's side is the rest. */
 const TRADING_KINDS: ReadonlySet<string> = new Set(['master', 'mam', 'pamm', 'client']);
 
+/** summary.json's `totals`: program-wide sums in USD (see `totals`). */
+export interface Totals {
+  readonly currency: 'USD';
+  readonly deposits: string;
+  readonly withdrawals: string;
+  readonly realizedPnl: string;
+  readonly floatingPnl: string;
+  readonly equity: string;
+  readonly tradingEquity: string;
+  /** 1 unit of each other currency an account holds, in USD at the end (empty when every account holds USD). */
+  readonly rates: Readonly<Record<string, string>>;
+  /** With other currencies: what holding them while rates moved made or lost in USD. */
+  readonly translation?: string;
+  readonly scope: string;
+}
+
+const TOTALS_SCOPE = 'deposits to equity: every account inside the program, the broker\'s side included (house, executive, the manager\'s fee account, IBs); tradingEquity: the trading accounts only (master, MAM sub-accounts, the pool, clients)';
+
+/**
+ * `totals`, in USD (DOMAIN §1). With accounts in other currencies: flows and realized P&L at each
+ * entry's moment, balances and equity at the end's mids (`rates`, 1 unit in USD); the two then
+ * differ by the translation of what was held while rates moved (`translation`).
+ */
+function totals(p: Program, w: RunWriter, inside: readonly AccountSnapshot[], m: (x: Money) => string): Totals {
+  if (!p.multiCurrency) {
+    return {
+      currency: 'USD',
+      deposits: m(Money.sum(inside.map((a) => w.account(a.id).deposits))),
+      withdrawals: m(Money.sum(inside.map((a) => w.account(a.id).withdrawals))),
+      realizedPnl: m(Money.sum(inside.map((a) => w.account(a.id).realized))),
+      floatingPnl: m(Money.sum(inside.map((a) => a.floating))),
+      equity: m(Money.sum(inside.map((a) => a.equity))),
+      // `equity` above counts the broker's side too (house, executive, fee and IB accounts): a trader's equity is this one.
+      tradingEquity: m(Money.sum(inside.filter((a) => TRADING_KINDS.has(a.kind)).map((a) => a.equity))),
+      rates: {},
+      scope: TOTALS_SCOPE,
+    };
+  }
+  const usd = (x: Money, id: string): Money => p.toUsd(x, p.currencyOf(id));
+  // A clearing account (the house, the conversion account) holds several currencies: each at its rate.
+  const others = (id: string): Money => Money.sum(p.journal.currenciesUsed().filter((c) => c !== 'USD' && p.journal.isClearing(id)).map((c) => p.toUsd(p.journal.balanceIn(id, c), c)));
+  const equity = (a: AccountSnapshot): Money => usd(a.equity, a.id).plus(others(a.id));
+  const held = [...new Set([...inside.map((a) => p.currencyOf(a.id)), ...p.journal.currenciesUsed()])].filter((c) => c !== 'USD');
+  const flows = { deposits: w.usdTotals.deposits, withdrawals: w.usdTotals.withdrawals, realized: w.usdTotals.realized };
+  for (const u of w.usdTotals.unpriced) flows[u.kind] = flows[u.kind].plus(p.toUsd(u.amount, u.currency));
+  const total = Money.sum(inside.map(equity));
+  return {
+    currency: 'USD',
+    deposits: m(flows.deposits), withdrawals: m(flows.withdrawals), realizedPnl: m(flows.realized),
+    floatingPnl: m(Money.sum(inside.map((a) => usd(a.floating, a.id)))),
+    equity: m(total),
+    tradingEquity: m(Money.sum(inside.filter((a) => TRADING_KINDS.has(a.kind)).map(equity))),
+    rates: Object.fromEntries(held.map((c) => [c, p.rate(c, 'USD').toString()])),
+    translation: m(total.minus(flows.deposits).plus(flows.withdrawals).minus(flows.realized).minus(Money.sum(inside.map((a) => usd(a.floating, a.id))))),
+    scope: `${TOTALS_SCOPE}. In USD: deposits, withdrawals and realized P&L at the mid of each one's moment (one made before any price of its pair at the end's); floating P&L and equity at the end's mids (rates: 1 unit in USD); translation: equity − (deposits − withdrawals + realized + floating), what holding other currencies while rates moved made or lost in USD`,
+  };
+}
+
+/** With accounts in other currencies: a row per other currency a clearing account (house, conversion, external, market) holds. */
+function otherCurrencyRows(p: Program, accounts: readonly AccountSnapshot[], m: (x: Money) => string): Array<Record<string, string>> {
+  if (!p.multiCurrency) return [];
+  const zero = m(Money.zero);
+  const out: Array<Record<string, string>> = [];
+  for (const a of accounts) {
+    if (!p.journal.isClearing(a.id)) continue;
+    for (const c of p.journal.currenciesUsed()) {
+      if (c === 'USD') continue;
+      const b = m(p.journal.balanceIn(a.id, c));
+      out.push({
+        id: a.id, kind: a.kind, currency: c, balance: b, equity: b, floatingPnl: zero, openVolume: zero, deposits: zero, withdrawals: zero, realizedPnl: zero, closedVolume: zero,
+        performanceFeesPaid: zero, performanceFeesEarned: zero, roundingPnl: zero, commissions: zero, swaps: zero, rebates: zero, cashback: zero,
+      });
+    }
+  }
+  return out;
+}
+
 export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
   const q = s.quantum;
   const m = (x: Money): string => formatQ(x.value, q);
@@ -183,21 +261,21 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
       timeWeightedReturn: num(w.master.index - 1), maxDrawdown: num(w.master.maxDrawdown),
       basis: s.structure === 'signal' ? 'master account' : 'the whole block (all active followers, gross of fees)',
     },
-    accounts: accounts.map((a) => {
+    accounts: [...accounts.map((a) => {
       const t = w.account(a.id);
       const c = w.costs.account(a.id);
       return {
-        id: a.id, kind: a.kind, balance: m(a.balance), equity: m(a.equity), floatingPnl: m(a.floating), openVolume: formatQ(a.openVolume.value, q),
+        id: a.id, kind: a.kind, currency: p.currencyOf(a.id), balance: m(a.balance), equity: m(a.equity), floatingPnl: m(a.floating), openVolume: formatQ(a.openVolume.value, q),
         deposits: m(t.deposits), withdrawals: m(t.withdrawals), realizedPnl: m(t.realized), closedVolume: formatQ(t.closedVolume.value, q),
         performanceFeesPaid: m(t.feesPaid), performanceFeesEarned: m(t.feesEarned), roundingPnl: m(rounding(a.id)),
         commissions: m(c.commissions), swaps: m(c.swaps), rebates: m(c.rebates), cashback: m(c.cashback),
       };
-    }),
+    }), ...otherCurrencyRows(p, accounts, m)],
     investors: investors.map((i) => {
       const t = w.investor(i.id);
       const net = i.equity.plus(t.withdrawals).minus(t.deposits);
       return {
-        id: i.id, model: i.model, manager: i.manager, active: i.active, detached: i.detached,
+        id: i.id, model: i.model, currency: p.currencyOf(i.model === 'mam' ? `mam:${i.id}` : s.pool!.id), manager: i.manager, active: i.active, detached: i.detached,
         deposits: m(t.deposits), withdrawals: m(t.withdrawals), performanceFees: m(t.fees), managementFees: m(t.managementFees), entryFees: m(t.entryFees), otherFees: m(t.otherFees), equity: m(i.equity),
         highWaterMark: m(i.mark), cumulativeResultMark: m(i.resultMark), units: i.units ? formatQ(i.units.value, q) : null, netResult: m(net),
         timeWeightedReturn: num(t.net.index - 1), maxDrawdown: num(t.net.maxDrawdown),
@@ -206,16 +284,7 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
         metrics: investorMetrics(t, i.active ? Number(i.equity.value) : 0, s.end, w.account(i.model === 'mam' ? `mam:${i.id}` : s.pool!.id).deals),
       };
     }),
-    totals: {
-      deposits: m(Money.sum(inside.map((a) => w.account(a.id).deposits))),
-      withdrawals: m(Money.sum(inside.map((a) => w.account(a.id).withdrawals))),
-      realizedPnl: m(Money.sum(inside.map((a) => w.account(a.id).realized))),
-      floatingPnl: m(Money.sum(inside.map((a) => a.floating))),
-      equity: m(Money.sum(inside.map((a) => a.equity))),
-      // `equity` above counts the broker's side too (house, executive, fee and IB accounts): a trader's equity is this one.
-      tradingEquity: m(Money.sum(inside.filter((a) => TRADING_KINDS.has(a.kind)).map((a) => a.equity))),
-      scope: 'deposits to equity: every account inside the program, the broker\'s side included (house, executive, the manager\'s fee account, IBs); tradingEquity: the trading accounts only (master, MAM sub-accounts, the pool, clients)',
-    },
+    totals: totals(p, w, inside, m),
     counts: { ...w.counts(), rejections: w.rejections },
     metricConventions: {
       tradingDaysPerYear: TRADING_DAYS_PER_YEAR, riskFreeRate: 0,

@@ -63,6 +63,7 @@ function programFor(s: Scenario, sink: EngineSink, exactRisk: boolean): Program 
     risk: s.risk,
     slippage: s.stress === NO_STRESS ? undefined : (symbol, time) => s.stress.slippage(symbol, time),
     exactRisk,
+    currencies: s.currencies.byAccount.size > 0 ? s.currencies.byAccount : undefined,
   }, sink);
 }
 

@@ -1,6 +1,7 @@
 // Loads a scenario file (JSON or YAML): parses it keeping line numbers, validates it against
 // schemas/scenario.schema.json with defaults filled in, checks what a schema cannot (cross
 // references, quanta, times), and returns the normalized scenario the runner executes.
+import { readCurrencies, type ScenarioCurrencies } from './scenario-currencies.js';
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -98,6 +99,8 @@ export interface Scenario {
   readonly costs: CostTerms;
   readonly rebates?: RebateTerms;
   readonly clients: readonly ClientSpec[];
+  /** Each account's currency (DOMAIN §1): the program's, and every account in another than USD. */
+  readonly currencies: ScenarioCurrencies;
   /** Margin, stop-out and limits; undefined when the scenario has no `risk` section. */
   readonly risk?: RiskTerms;
   /** Seeded stress effects applied to the prices and fills (identity when the scenario has none). */
@@ -473,6 +476,7 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   for (const [account, l] of accountLimits) if (l.leverage) accountLeverage.set(account, l.leverage);
   for (const c of clients) if (c.leverage) accountLeverage.set(`client:${c.id}`, c.leverage);
   const risk = readRisk(r, doc, quantum, presetTerms, pool !== undefined, accountLimits, accountLeverage);
+  const currencies = readCurrencies(r, doc, instruments, pool?.id, structure);
   const monteCarloSeeds = (doc.monteCarlo as Obj | undefined)?.seeds as number | undefined;
 
   hash.update(canonical(doc));
@@ -482,7 +486,7 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
     subscriptionFee: subscription.isZero() ? undefined : new Money(subscription), volumeFee, termChanges, terms, pool,
     preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, stress, monteCarloSeeds, normalized: doc, hash: hash.digest('hex'), inputs: [...inputs],
     locate: (path) => ({ path: pointer(path), line: parsed.lineOf(path) }),
-    writtenPolicies, tradingWeek, dailySymbols,
+    writtenPolicies, tradingWeek, dailySymbols, currencies,
   };
 }
 
