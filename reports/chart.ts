@@ -16,10 +16,11 @@ function timeChart(height: number, y: Plot.ScaleOptions, marks: Plot.Markish[]):
   return plotSvg({ width: 960, height, marginLeft: 70, x: { type: 'utc', label: 'server time' }, y, color: { legend: true }, marks });
 }
 
-export function equityChartSvg(points: readonly ChartPoint[]): string {
+/** `unit`: the accounts' currency, or words saying each line is in its own. */
+export function equityChartSvg(points: readonly ChartPoint[], unit = 'USD'): string {
   if (points.length === 0) return '<p>No equity points to draw.</p>';
   const data = points.map((p) => ({ time: new Date(p.time), subject: p.subject, equity: p.equity }));
-  return timeChart(380, { grid: true, label: 'equity (USD)' }, [
+  return timeChart(380, { grid: true, label: `equity (${unit})` }, [
     Plot.lineY(data, { x: 'time', y: 'equity', stroke: 'subject', z: 'subject', curve: 'step-after' }),
     Plot.ruleY([0]),
   ]);

@@ -74,6 +74,12 @@ export function writeRunFiles(scenario: Scenario, dir: string, opts: RunFileOpti
   const summary = buildSummary(scenario, program, writer);
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   const risk = scenario.risk ? riskSection(summary, healthChartSvg(writer.health, Number(scenario.risk.marginCall), Number(scenario.risk.stopOut)), writer.riskEvents) : '';
-  writeFileSync(join(dir, 'report.html'), renderReport(summary, equityChartSvg(writer.chart), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk));
+  writeFileSync(join(dir, 'report.html'), renderReport(summary, equityChartSvg(writer.chart, chartUnit(summary.accounts)), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk));
   return summary;
+}
+
+/** The equity chart's unit: the one currency every account holds, else each line's own. */
+function chartUnit(accounts: ReadonlyArray<Record<string, unknown>>): string {
+  const held = new Set(accounts.map((a) => String(a.currency)));
+  return held.size === 1 ? [...held][0]! : "each account's currency";
 }
