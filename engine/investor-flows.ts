@@ -53,6 +53,13 @@ export class InvestorFlows {
     const ccy = this.s.config.currencies?.get(account) ?? ACCOUNT_CURRENCY;
     const unpriced = ccy === this.s.programCurrency ? undefined : conversionSymbols(this.s.conversion(ccy, this.s.programCurrency)).find((x) => !this.s.quotes.get(x));
     if (unpriced) return this.rejectRequest(time, id, `no price yet for ${unpriced}, which converts the deposit in ${ccy} to the program's ${this.s.programCurrency} for its minimums`);
+    // A MAM account joining under open trades copies them: their profit, costs and margin must convert into its currency.
+    if (model === 'mam' && ccy !== ACCOUNT_CURRENCY) {
+      for (const t of this.s.masterTrades.values()) {
+        const missing = this.p.orders.unpricedInto(t.symbol, ccy);
+        if (missing) return this.rejectRequest(time, id, `joining would copy ${t.ticket}: ${missing}`);
+      }
+    }
     const worth = ccy === this.s.programCurrency ? amount : this.s.convert(amount.value, ccy, this.s.programCurrency);
     const said = worth === amount ? amount.toString() : `${amount.toString()} ${ccy} (${worth.toString()} ${this.s.programCurrency})`;
     const programTerms = this.s.config.terms;

@@ -124,12 +124,20 @@ export class MasterOrders {
     // Accounts in other currencies (DOMAIN §1): the pairs that turn the profit, and USD costs, into each of them.
     if (this.s.multiCurrency) {
       for (const ccy of this.s.journal.accountCurrencies()) {
-        const margined = this.s.config.risk && inst.marginMode === 'forex' && this.s.canConvert(inst.base, ccy) ? [inst.base] : [];
-        for (const from of [inst.quote, ACCOUNT_CURRENCY, ...margined]) {
-          const missing = from === ccy ? undefined : conversionSymbols(this.s.conversion(from, ccy)).find((x) => !this.s.quotes.get(x));
-          if (missing) return `no price yet for ${missing}, which converts ${from === inst.quote ? `${symbol}'s profit` : from === ACCOUNT_CURRENCY ? 'costs in USD' : `${symbol}'s margin (in ${from})`} to ${ccy}`;
-        }
+        const missing = this.unpricedInto(symbol, ccy);
+        if (missing) return missing;
       }
+    }
+    return undefined;
+  }
+
+  /** Why a position in `symbol` cannot be booked in an account of `ccy` yet: a pair of its profit, USD costs or margin with no price (undefined when it can). */
+  unpricedInto(symbol: string, ccy: string): string | undefined {
+    const inst = this.s.instrument(symbol);
+    const margined = this.s.config.risk && inst.marginMode === 'forex' && this.s.canConvert(inst.base, ccy) ? [inst.base] : [];
+    for (const from of [inst.quote, ACCOUNT_CURRENCY, ...margined]) {
+      const missing = from === ccy ? undefined : conversionSymbols(this.s.conversion(from, ccy)).find((x) => !this.s.quotes.get(x));
+      if (missing) return `no price yet for ${missing}, which converts ${from === inst.quote ? `${symbol}'s profit` : from === ACCOUNT_CURRENCY ? 'costs in USD' : `${symbol}'s margin (in ${from})`} to ${ccy}`;
     }
     return undefined;
   }

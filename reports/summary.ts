@@ -194,7 +194,7 @@ function totals(p: Program, w: RunWriter, inside: readonly AccountSnapshot[], m:
     floatingPnl: m(Money.sum(inside.map((a) => usd(a.floating, a.id)))),
     equity: m(total),
     tradingEquity: m(Money.sum(inside.filter((a) => TRADING_KINDS.has(a.kind)).map(equity))),
-    rates: Object.fromEntries(held.map((c) => [c, p.rate(c, 'USD').toString()])),
+    rates: Object.fromEntries(held.map((c) => [c, p.rate(c, 'USD').toSignificantDigits(12).toString()])),
     translation: m(total.minus(flows.deposits).plus(flows.withdrawals).minus(flows.realized).minus(Money.sum(inside.map((a) => usd(a.floating, a.id))))),
     scope: `${TOTALS_SCOPE}. In USD: deposits, withdrawals and realized P&L at the mid of each one's moment (one made before any price of its pair at the end's); floating P&L and equity at the end's mids (rates: 1 unit in USD); translation: equity − (deposits − withdrawals + realized + floating), what holding other currencies while rates moved made or lost in USD`,
   };
@@ -226,7 +226,12 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
   const accounts = p.accountSnapshots().filter((a) => !(a.kind === 'master' && s.structure === 'block'));
   const investors = p.investorSnapshots();
   const feeBalance = p.journal.balance(SYSTEM_ACCOUNTS.fees);
-  const managerCapital = Money.sum(investors.filter((i) => i.manager).map((i) => i.equity));
+  // The manager's own capital may sit in an account of another currency: in the program's at the end's mid.
+  const programCcy = p.currencyOf(SYSTEM_ACCOUNTS.master);
+  const managerCapital = Money.sum(investors.filter((i) => i.manager).map((i) => {
+    const ccy = p.currencyOf(i.model === 'mam' ? `mam:${i.id}` : s.pool!.id);
+    return ccy === programCcy ? i.equity : p.convert(i.equity, ccy, programCcy);
+  }));
   const masterEquity = s.structure === 'signal' ? p.equity(SYSTEM_ACCOUNTS.master) : Money.zero;
   const inside = accounts.filter((a) => a.kind !== 'external' && a.kind !== 'market');
   const nav = p.nav();

@@ -104,6 +104,33 @@ describe('account currencies', () => {
   });
 });
 
+describe('account currencies: a join under open trades', () => {
+  it('refuses a follower whose currency the open trade cannot convert into yet, instead of failing the run', () => {
+    const gbp = `
+name: gbp-join
+start: "2024-03-01T00:05:00"
+end: "2024-03-09T00:05:00"
+instruments: [EURUSD, EURGBP, GBPUSD]
+prices:
+  EURUSD: { ticks: [["2024-03-04T09:00:00", "1.10000", "1.10010"], ["2024-03-08T10:00:00", "1.11000", "1.11010"]] }
+  EURGBP: { ticks: [["2024-03-04T09:00:00", "0.86000", "0.86010"]] }
+  GBPUSD: { ticks: [["2024-03-07T09:00:00", "1.27000", "1.27010"]] }
+program: { structure: signal, allocation: proportional, masterDeposit: "20000", currency: EUR }
+investors:
+  - { id: e1, model: mam, deposit: "10000", at: "2024-03-04T09:00:00" }
+  - { id: g1, model: mam, deposit: "10000", currency: GBP, at: "2024-03-05T09:00:00" }
+  - { id: g2, model: mam, deposit: "10000", currency: GBP, at: "2024-03-07T09:00:00" }
+orders:
+  - { at: "2024-03-04T10:00:00", action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "1" }
+`;
+    const run = checkedRun(parseScenario(gbp, 'gbp.yaml'));
+    expect(run.broken).toEqual([]);
+    // T1's profit is in USD; into GBP it needs GBPUSD, first priced on the 7th: g1 (the 5th) is refused, g2 (the 7th) copies T1.
+    expect(run.sink.events.find((e) => e.investor === 'g1' && e.kind === 'request-rejected')?.reason).toBe('joining would copy T1: no price yet for GBPUSD, which converts EURUSD\'s profit to GBP');
+    expect(run.program.openPositions().some((x) => x.account === 'mam:g2')).toBe(true);
+  });
+});
+
 const SCENARIO = (extra: string) => `
 name: currencies
 start: "2024-03-01T00:05:00"
