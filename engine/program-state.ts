@@ -355,7 +355,8 @@ export class ProgramState {
     const c1 = cf ?? ct ?? given, c2 = ct ?? cf ?? given;
     const inC = (c: string): Money => (c === given ? amount : this.convert(amount.value, given, c));
     // Its worth in USD when a price of the pair is known (a deposit before the first price has none: totals value it at the end).
-    const usd = (c: string, x: Money): Money | undefined => (c === BASE_CURRENCY || !this.priced(c, BASE_CURRENCY) ? undefined : this.convert(x.value, c, BASE_CURRENCY));
+    // An amount reckoned in USD (a rebate) is worth exactly that; others convert back at the mid.
+    const usd = (c: string, x: Money): Money | undefined => (c === BASE_CURRENCY ? undefined : given === BASE_CURRENCY ? amount : !this.priced(c, BASE_CURRENCY) ? undefined : this.convert(x.value, c, BASE_CURRENCY));
     const a1 = inC(c1);
     if (c1 === c2) return j.post(time, from, to, a1, reason, ref, c1, usd(c1, a1));
     const a2 = inC(c2);

@@ -141,6 +141,8 @@ export class Program {
   get multiCurrency(): boolean { return this.s.multiCurrency; }
   /** The mid rate of the moment from one currency to another, exact (1 EUR in USD at EURUSD's mid). */
   rate(from: string, to: string): Dec { return from === to ? new Dec(1) : this.quotes.exact(new Dec(1), this.s.conversion(from, to)); }
+  /** Whether every pair converting `from` into `to` has a price yet. */
+  priced(from: string, to: string): boolean { return this.s.priced(from, to); }
   /** Money in `from` as money in `to` at the mid of the moment, rounded half-up to the quantum. */
   convert(amount: Money, from: string, to: string): Money { return this.s.convert(amount.value, from, to); }
   /** Money in `from` as USD at the mid of the moment, rounded half-up to the quantum. */

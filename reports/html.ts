@@ -82,6 +82,9 @@ export interface CostRows {
   readonly rebates: ReadonlyArray<ReadonlyArray<string>>;
 }
 
+/** A total that could not be consolidated (no rate into USD) shows as a dash. */
+const orNone = (x: string | null): string => (x === null ? '—' : humanAmount(x));
+
 export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[], statements: ReadonlyArray<ReadonlyArray<string>> = [], costs: CostRows = { broker: [], rebates: [] }, risk = ''): string {
   const sc = s.scenario;
   const accounts = s.accounts.filter((a) => a.kind !== 'external' && a.kind !== 'market');
@@ -119,9 +122,9 @@ svg{max-width:100%;height:auto}.wide{overflow-x:auto}table{font-size:13px}
 <p class="meta">Server time ${esc(sc.start)} → ${esc(sc.end)} (${esc(sc.serverTime)}) · seed ${esc(sc.seed)} · precision ${esc(sc.precision)} · scenario ${esc(sc.file)} sha256 ${esc(String(sc.hash).slice(0, 16))}… · mamlab ${esc(s.mamlab.version)}</p>
 <div class="cards">
 <div class="card">Manager total<b>${esc(humanAmount(s.manager.total))}</b>fees ${esc(humanAmount(s.manager.feeAccount))} + own capital ${esc(humanAmount(s.manager.ownCapitalInProgram))}${s.program.structure === 'signal' ? ` + master ${esc(humanAmount(s.manager.masterAccountEquity))}` : ''}</div>
-<div class="card">Deposits<b>${esc(humanAmount(s.totals.deposits))}</b>withdrawals ${esc(humanAmount(s.totals.withdrawals))}</div>
-<div class="card">Realized P&amp;L<b>${esc(humanAmount(s.totals.realizedPnl))}</b>floating ${esc(humanAmount(s.totals.floatingPnl))}</div>
-${multi ? `<div class="card">Currencies<b>totals in USD</b>${esc(Object.entries(s.totals.rates).map(([c, r]) => `1 ${c} = ${r} USD`).join(', '))} at the end; translation ${esc(humanAmount(s.totals.translation ?? '0'))}</div>` : ''}
+<div class="card">Deposits<b>${esc(orNone(s.totals.deposits))}</b>withdrawals ${esc(orNone(s.totals.withdrawals))}</div>
+<div class="card">Realized P&amp;L<b>${esc(orNone(s.totals.realizedPnl))}</b>floating ${esc(orNone(s.totals.floatingPnl))}</div>
+${multi ? `<div class="card">Currencies<b>totals in USD</b>${esc(Object.entries(s.totals.rates).map(([c, r]) => (r === null ? `no ${c} rate` : `1 ${c} = ${r} USD`)).join(', '))} at the end; translation ${esc(orNone(s.totals.translation ?? null))}</div>` : ''}
 ${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${esc(humanAmount(s.pool.units!))} units</div>` : ''}
 </div>
 <h2>Investors</h2>

@@ -145,16 +145,17 @@ const TRADING_KINDS: ReadonlySet<string> = new Set(['master', 'mam', 'pamm', 'cl
 /** summary.json's `totals`: program-wide sums in USD (see `totals`). */
 export interface Totals {
   readonly currency: 'USD';
-  readonly deposits: string;
-  readonly withdrawals: string;
-  readonly realizedPnl: string;
-  readonly floatingPnl: string;
-  readonly equity: string;
-  readonly tradingEquity: string;
-  /** 1 unit of each other currency an account holds, in USD at the end (empty when every account holds USD). */
-  readonly rates: Readonly<Record<string, string>>;
+  /** Null only when some account's currency had no price of its pair into USD by the end. */
+  readonly deposits: string | null;
+  readonly withdrawals: string | null;
+  readonly realizedPnl: string | null;
+  readonly floatingPnl: string | null;
+  readonly equity: string | null;
+  readonly tradingEquity: string | null;
+  /** 1 unit of each other currency an account holds, in USD at the end (empty when every account holds USD; null without a price). */
+  readonly rates: Readonly<Record<string, string | null>>;
   /** With other currencies: what holding them while rates moved made or lost in USD. */
-  readonly translation?: string;
+  readonly translation?: string | null;
   readonly scope: string;
 }
 
@@ -180,11 +181,21 @@ function totals(p: Program, w: RunWriter, inside: readonly AccountSnapshot[], m:
       scope: TOTALS_SCOPE,
     };
   }
+  const held = [...new Set([...inside.map((a) => p.currencyOf(a.id)), ...p.journal.currenciesUsed()])].filter((c) => c !== 'USD');
+  // A currency whose pair never had a price leaves nothing to consolidate with: the USD figures are null, the rate says why.
+  const unpriced = held.filter((c) => !p.priced(c, 'USD'));
+  if (unpriced.length) {
+    return {
+      currency: 'USD', deposits: null, withdrawals: null, realizedPnl: null, floatingPnl: null, equity: null, tradingEquity: null,
+      rates: Object.fromEntries(held.map((c) => [c, unpriced.includes(c) ? null : p.rate(c, 'USD').toSignificantDigits(12).toString()])),
+      translation: null,
+      scope: `${TOTALS_SCOPE}. Not consolidated: no price of the pair that converts ${unpriced.join(', ')} into USD by the end`,
+    };
+  }
   const usd = (x: Money, id: string): Money => p.toUsd(x, p.currencyOf(id));
   // A clearing account (the house, the conversion account) holds several currencies: each at its rate.
   const others = (id: string): Money => Money.sum(p.journal.currenciesUsed().filter((c) => c !== 'USD' && p.journal.isClearing(id)).map((c) => p.toUsd(p.journal.balanceIn(id, c), c)));
   const equity = (a: AccountSnapshot): Money => usd(a.equity, a.id).plus(others(a.id));
-  const held = [...new Set([...inside.map((a) => p.currencyOf(a.id)), ...p.journal.currenciesUsed()])].filter((c) => c !== 'USD');
   const flows = { deposits: w.usdTotals.deposits, withdrawals: w.usdTotals.withdrawals, realized: w.usdTotals.realized };
   for (const u of w.usdTotals.unpriced) flows[u.kind] = flows[u.kind].plus(p.toUsd(u.amount, u.currency));
   const total = Money.sum(inside.map(equity));

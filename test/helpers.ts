@@ -66,7 +66,14 @@ export function reconcileRebates(r: CheckedRun): void {
     const journal = new Map<string, string>();
     const lines = new Map<string, string>();
     const add = (m: Map<string, string>, k: string, v: string) => m.set(k, new Dec(m.get(k) ?? 0).plus(v).toString());
-    for (const e of r.entries.filter((x) => x.reason === reason)) add(journal, `${e.from}→${e.to}`, e.amount.toString());
+    // Rebates are reckoned in USD: an entry in another currency states that USD amount (`usd`); a payment between two
+    // currencies is two legs through the conversion account (payer → conversion, then conversion → payee), one payment here.
+    const entries = r.entries.filter((x) => x.reason === reason);
+    entries.forEach((e, i) => {
+      if (e.from === 'conversion') return;
+      const to = e.to === 'conversion' ? entries[i + 1]!.to : e.to;
+      add(journal, `${e.from}→${to}`, (e.usd ?? e.amount).toString());
+    });
     for (const l of r.sink.rebates.filter((x) => x.kind === reason)) add(lines, `${l.from}→${l.to}`, l.amount.toString());
     expect(lines).toEqual(journal);
   }

@@ -275,6 +275,8 @@ export const recipeArb = fc.record({
     })),
   })),
   stress: fc.array(stressArb, { maxLength: 3 }),
+  /** Account currencies (DOMAIN §1): indices into the currencies the drawn instruments can convert (USD first). */
+  currencies: maybe(fc.record({ program: small(3), pool: small(3), accounts: fc.array(small(3), { maxLength: 12 }) }), 2, 1),
 });
 
 export type Recipe = typeof recipeArb extends fc.Arbitrary<infer T> ? T : never;
@@ -736,7 +738,31 @@ export function buildScenario(r: Recipe): Record<string, unknown> {
     return [{ type: 'slippage', symbol: s.symbol, from: stamp(from), to: stamp(to), points: range(e.lo, e.width, 0) }];
   });
   if (stress.length) doc.stress = stress;
+  applyCurrencies(doc, r, symbols.map((s) => s.symbol));
   return doc;
+}
+
+/**
+ * Account currencies from the recipe: only those the drawn instruments convert (EUR with EURUSD,
+ * JPY with USDJPY, GBP with GBPUSD); a block's parts and a pool's members keep the program's or
+ * the pool's, as the scenario rules require.
+ */
+function applyCurrencies(doc: Record<string, unknown>, r: Recipe, symbols: readonly string[]): void {
+  const c = r.currencies;
+  if (!c) return;
+  const held = ['USD', ...(symbols.includes('EURUSD') ? ['EUR'] : []), ...(symbols.includes('USDJPY') ? ['JPY'] : []), ...(symbols.includes('GBPUSD') ? ['GBP'] : [])];
+  if (held.length === 1) return;
+  const pick = (n: number): string => held[n % held.length]!;
+  const program = doc.program as Record<string, unknown>;
+  const block = program.structure === 'block';
+  program.currency = pick(c.program);
+  const pool = program.pamm as Record<string, unknown> | undefined;
+  if (pool && !block) pool.currency = pick(c.pool);
+  let k = 0;
+  const next = (): string => pick(c.accounts[k++ % Math.max(1, c.accounts.length)] ?? 0);
+  for (const inv of (doc.investors as Array<Record<string, unknown>>) ?? []) if (inv.model === 'mam' && !block) inv.currency = next();
+  for (const cl of (doc.clients as Array<Record<string, unknown>> | undefined) ?? []) cl.currency = next();
+  for (const p of ((doc.rebates as Record<string, unknown> | undefined)?.partners as Array<Record<string, unknown>> | undefined) ?? []) p.currency = next();
 }
 
 type Schedule = { default?: Record<string, number> | undefined; byClass: Array<[number, Record<string, number>]> };
