@@ -7,7 +7,8 @@
 // so a warning says what the run will do, never a guess of our own.
 import { allocationFamily } from '../engine/allocation.js';
 import { masterLotRule } from '../engine/master-orders.js';
-import { formatServerTime } from '../engine/time.js';
+import { conversionSymbols, findConversionVia } from '../engine/quotes.js';
+import { formatServerTime, type ServerTime } from '../engine/time.js';
 import { InputError } from './input-error.js';
 import { marketClosed, orderActsAt, requestExecutesAt, ticketSymbols } from './runner.js';
 import type { OrderSpec, Scenario, Variant } from './scenario.js';
@@ -25,7 +26,7 @@ const REJECTED = 'will be rejected at run time';
 /** Every warning of one scenario, in file order. */
 export function staticChecks(s: Scenario): ScenarioWarning[] {
   const found: Array<{ path: Array<string | number>; message: string }> = [
-    ...lotChecks(s), ...ticketChecks(s), ...flowChecks(s), ...marketHoursChecks(s), ...policyChecks(s),
+    ...lotChecks(s), ...ticketChecks(s), ...flowChecks(s), ...marketHoursChecks(s), ...policyChecks(s), ...currencyChecks(s),
   ];
   const out = found.map((f) => ({ ...s.locate(f.path), message: f.message }));
   return out.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || a.path.localeCompare(b.path));
@@ -228,4 +229,41 @@ function marketHoursChecks(s: Scenario): Array<{ path: Array<string | number>; m
     if (t.close !== undefined && orderActsAt(s, t.close, t.symbol) === undefined) out.push({ path: ['clients', i, 'trades', j, 'close'], message: closed });
   }));
   return out;
+}
+
+// ------------------------------------------------------------------ account currencies
+
+/**
+ * An investor in another currency than the program's joins only once the pair converting its
+ * deposit for the program's minimums has a price (DOMAIN §1): a join before that is rejected.
+ */
+function currencyChecks(s: Scenario): Array<{ path: Array<string | number>; message: string }> {
+  const out: Array<{ path: Array<string | number>; message: string }> = [];
+  const byAccount = s.currencies.byAccount;
+  if (byAccount.size === 0) return out;
+  const program = s.currencies.program;
+  const first = firstQuotes(s);
+  s.investors.forEach((inv, i) => {
+    const ccy = byAccount.get(inv.model === 'mam' ? `mam:${inv.id}` : s.pool!.id) ?? 'USD';
+    if (ccy === program) return;
+    const conv = findConversionVia(ccy, program, s.instruments);
+    const at = inv.at ?? s.start;
+    for (const symbol of conv ? conversionSymbols(conv) : []) {
+      const t = first.get(symbol);
+      if (t !== undefined && t <= at) continue;
+      out.push({ path: ['investors', i, ...(inv.at === undefined ? ['id'] : ['at'])], message: `${REJECTED}: ${inv.id} deposits in ${ccy} at ${formatServerTime(at)}, before the first price of ${symbol} (${t === undefined ? 'none in the run' : formatServerTime(t)}), which converts it to the program's ${program} for its minimums; give it an \`at\` at or after that price` });
+      return;
+    }
+  });
+  return out;
+}
+
+/** The first quote's time of each symbol. */
+function firstQuotes(s: Scenario): Map<string, ServerTime> {
+  const first = new Map<string, ServerTime>();
+  for (let i = 0; i < s.ticks.length && first.size < s.instruments.size; i++) {
+    const t = s.ticks.at(i);
+    if (!first.has(t.symbol)) first.set(t.symbol, t.time);
+  }
+  return first;
 }

@@ -12,6 +12,7 @@ import { Program } from '../engine/program.js';
 import { DEFAULT_QUANTUM } from '../engine/quantum.js';
 import { Money, Price, Volume } from '../engine/values.js';
 import { parseScenario } from '../sim/scenario.js';
+import { staticChecks } from '../sim/static-checks.js';
 import { checkedRun } from './helpers.js';
 import { EURUSD, USDJPY, at } from './risk-fixtures.js';
 
@@ -101,6 +102,27 @@ describe('account currencies', () => {
     expect(sink.events.at(-1)!.reason).toBe('14000 JPY (93.3333333 USD) is below the program\'s minimum investment 100');
     p.join(at(4, 10), 'K', 'mam', Money.of('15000'), false);
     expect(sink.events.filter((e) => e.investor === 'K').map((e) => e.kind)).toContain('join');
+  });
+});
+
+describe('account currencies: a join before the first price of its pair', () => {
+  it('is predicted by validate (a warning naming the pair and its first price) and rejected by the run', () => {
+    const early = `
+name: early
+start: "2024-03-01T00:05:00"
+end: "2024-03-09T00:05:00"
+instruments: [EURUSD]
+prices: { EURUSD: { ticks: [["2024-03-04T10:00:00", "1.10000", "1.10000"]] } }
+program: { structure: signal, masterDeposit: "10000", performanceFee: "0.2" }
+investors:
+  - { id: E, model: mam, deposit: "10000", currency: EUR }
+  - { id: F, model: mam, deposit: "10000", currency: EUR, at: "2024-03-04T10:00:00" }
+`;
+    const s = parseScenario(early, 'early.yaml');
+    expect(staticChecks(s).map((w) => [w.path, w.message])).toEqual([['/investors/0/id', "will be rejected at run time: E deposits in EUR at 2024-03-01T00:05:00, before the first price of EURUSD (2024-03-04T10:00:00), which converts it to the program's USD for its minimums; give it an `at` at or after that price"]]);
+    const run = checkedRun(s);
+    expect(run.sink.events.filter((e) => e.kind === 'request-rejected').map((e) => e.investor)).toEqual(['E']);
+    expect(run.program.equity('mam:F').toString()).toBe('10000');
   });
 });
 
