@@ -2,6 +2,7 @@
 // exits, the management fee accrued daily and charged per period, the subscription, and term
 // changes. The fee arithmetic is in performance-fee.ts; this applies it to the investors and
 // books it (a PAMM member pays by redeeming units).
+import { hurdleYearFraction } from './hurdle-day-count.js';
 import { Dec } from './decimal.js';
 import { crystallizeExit, crystallizePeriod, type FeeTerms } from './performance-fee.js';
 import { type Investor, type InvestorFee, type Parts, type ProgramState, SYSTEM_ACCOUNTS } from './program-state.js';
@@ -25,9 +26,10 @@ export class Fees {
     return { rate, hwmBasis: pf.hwmBasis, hwmReset: pf.hwmReset, partialWithdrawal: pf.partialWithdrawal, hurdle: pf.hurdle, hurdleRate: new Dec(pf.hurdleRate) };
   }
 
-  /** The hurdle's share of a year: from the start of the investor's part of the period, act/365. */
+  /** The hurdle's share of a year: from the start of the investor's part of the period, by `hurdleDayCount` (hurdle-day-count.ts). */
   yearFraction(inv: Investor, time: ServerTime): Dec {
-    return new Dec(time - inv.periodStart).div(365 * 86_400_000);
+    const pf = this.s.config.policies.performanceFee;
+    return hurdleYearFraction(pf.hurdleDayCount, pf.period, inv.periodStart, time);
   }
 
   /**

@@ -26,6 +26,18 @@ export interface PerformanceFeePolicies {
   readonly hurdle: Hurdle;
   /** Annual hurdle rate as a decimal string (0.05 = 5% a year). */
   readonly hurdleRate: string;
+  /** How the annual rate is pro-rated to the part of a period assessed: see hurdle-day-count.ts. */
+  readonly hurdleDayCount: HurdleDayCount;
+}
+
+/** How summary.json's performance figures are computed (reports only). */
+export interface MetricPolicies {
+  /** GIPS: `year-or-longer` leaves returns of memberships under a year unannualized (null); `always` annualizes them. */
+  readonly annualize: 'year-or-longer' | 'always';
+  /** The return series of volatility, Sharpe and Sortino: weekday, week or calendar-month ends of the net index. */
+  readonly ratioFrequency: 'daily' | 'weekly' | 'monthly';
+  /** Annual minimum acceptable return of Sortino and the downside deviation, a decimal string. */
+  readonly targetReturn: string;
 }
 
 export interface ManagementFeePolicies {
@@ -33,6 +45,8 @@ export interface ManagementFeePolicies {
   /** act/365: 1/365 of the annual rate every calendar day; 1/12-per-month: a twelfth a month spread over its days; 1/260-per-trading-day: 1/260 per trading day. */
   readonly dayCount: 'act/365' | '1/12-per-month' | '1/260-per-trading-day';
 }
+
+export type HurdleDayCount = 'act/365' | 'act/act' | 'per-period';
 
 export interface Policies {
   readonly residualRule: ResidualRule;
@@ -67,6 +81,7 @@ export interface Policies {
   readonly sameBarStops: 'stop-loss-first' | 'path-order';
   readonly performanceFee: PerformanceFeePolicies;
   readonly managementFee: ManagementFeePolicies;
+  readonly metrics: MetricPolicies;
   /** A change of fee rates applies to members joining after it, or to every member. */
   readonly termChanges: 'new-members-only' | 'all-members';
   readonly commissionSide: CommissionSide;
@@ -101,8 +116,10 @@ export const DEFAULT_POLICIES: Policies = {
     partialWithdrawal: 'pro-rata',
     hurdle: 'none',
     hurdleRate: '0',
+    hurdleDayCount: 'act/365',
   },
   managementFee: { period: 'monthly', dayCount: 'act/365' },
+  metrics: { annualize: 'year-or-longer', ratioFrequency: 'daily', targetReturn: '0' },
   termChanges: 'new-members-only',
   commissionSide: 'per-side',
   rebateTiming: 'half-open-half-close',

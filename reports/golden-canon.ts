@@ -15,7 +15,7 @@ import { parse } from 'csv-parse/sync';
 
 /** Files compared for each kind of golden case, in the order they are listed and diffed. */
 export const COMPARED_FILES = {
-  run: ['summary.json', 'journal.csv', 'trades.csv', 'statements.csv', 'events.csv', 'executions.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'equity.csv'],
+  run: ['summary.json', 'journal.csv', 'trades.csv', 'statements.csv', 'events.csv', 'executions.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'equity.csv', 'periods.csv'],
   comparison: ['comparison.csv', 'earnings.csv'],
   'monte-carlo': ['montecarlo.json', 'seeds.csv'],
 } as const;
@@ -37,6 +37,7 @@ export const ROW_KEYS: Readonly<Record<string, readonly string[]>> = {
   'rebates.csv': ['kind', 'accrued', 'receiver', 'account', 'source', 'ticket', 'leg'],
   'broker.csv': ['period'],
   'margin.csv': ['time', 'account'],
+  'periods.csv': ['investor', 'kind', 'period'],
   'equity.csv': ['time', 'subject'],
   'comparison.csv': ['variant', 'investor'],
   'earnings.csv': ['variant', 'party'],

@@ -41,6 +41,26 @@ export function irr(flows: readonly CashFlow[]): number | null {
   return (lo + hi) / 2;
 }
 
+/**
+ * A period's own money-weighted return, not annualized: the r with opening·(1+r) + Σ aᵢ·(1+r)^wᵢ =
+ * closing, wᵢ the share of the period each flow aᵢ (in +, out −) was invested. Bisection on
+ * (−99.99%, +100,000%), deterministic; null with no money in, or no root there.
+ */
+export function periodIrr(opening: number, flows: ReadonlyArray<{ readonly weight: number; readonly amount: number }>, closing: number): number | null {
+  const value = (r: number): number => opening * (1 + r) + flows.reduce((x, f) => x + f.amount * Math.pow(1 + r, f.weight), 0) - closing;
+  if (opening <= 0 && !flows.some((f) => f.amount > 0)) return null;
+  let lo = -0.9999, hi = 1000;
+  let flo = value(lo);
+  if (flo * value(hi) > 0) return null;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    const fm = value(mid);
+    if (fm === 0) return mid;
+    if ((fm > 0) === (flo > 0)) { lo = mid; flo = fm; } else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 /** Simple returns between consecutive index values. */
 export function returnsOf(index: readonly number[]): number[] {
   const out: number[] = [];
@@ -50,19 +70,38 @@ export function returnsOf(index: readonly number[]): number[] {
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** Annualized Sharpe ratio of daily returns: mean / sample standard deviation × √260; null under two returns or no variation. */
-export function sharpe(daily: readonly number[]): number | null {
-  if (daily.length < 2) return null;
-  const m = mean(daily);
-  const sd = Math.sqrt(daily.reduce((a, r) => a + (r - m) ** 2, 0) / (daily.length - 1));
-  return sd === 0 ? null : (m / sd) * Math.sqrt(TRADING_DAYS_PER_YEAR);
+/** Sample standard deviation; null under two observations. */
+function sampleSd(xs: readonly number[]): number | null {
+  if (xs.length < 2) return null;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, r) => a + (r - m) ** 2, 0) / (xs.length - 1));
 }
 
-/** Annualized Sortino ratio: mean / downside deviation × √260, the downside deviation over all observations √(Σ min(0, r)² / n). */
-export function sortino(daily: readonly number[]): number | null {
-  if (daily.length < 2) return null;
-  const dd = Math.sqrt(daily.reduce((a, r) => a + Math.min(0, r) ** 2, 0) / daily.length);
-  return dd === 0 ? null : (mean(daily) / dd) * Math.sqrt(TRADING_DAYS_PER_YEAR);
+/** Annualized volatility: the sample standard deviation of the returns × √(periods a year); null under two returns. */
+export function volatility(returns: readonly number[], perYear = TRADING_DAYS_PER_YEAR): number | null {
+  const sd = sampleSd(returns);
+  return sd === null ? null : sd * Math.sqrt(perYear);
+}
+
+/**
+ * Annualized downside deviation below a target per period τ: √(Σ min(0, r − τ)² / n) × √(periods a
+ * year), over all n observations; null under two returns (0 when no return is below τ).
+ */
+export function downsideDeviation(returns: readonly number[], perYear = TRADING_DAYS_PER_YEAR, target = 0): number | null {
+  if (returns.length < 2) return null;
+  return Math.sqrt(returns.reduce((a, r) => a + Math.min(0, r - target) ** 2, 0) / returns.length) * Math.sqrt(perYear);
+}
+
+/** Annualized Sharpe ratio: mean / sample standard deviation × √(periods a year; 260 for weekdays); null under two returns or no variation. */
+export function sharpe(returns: readonly number[], perYear = TRADING_DAYS_PER_YEAR): number | null {
+  const sd = sampleSd(returns);
+  return sd === null || sd === 0 ? null : (mean(returns) / sd) * Math.sqrt(perYear);
+}
+
+/** Annualized Sortino ratio: (mean − τ) / downside deviation below τ, × √(periods a year); null under two returns or with no return below τ. */
+export function sortino(returns: readonly number[], perYear = TRADING_DAYS_PER_YEAR, target = 0): number | null {
+  const dd = downsideDeviation(returns, 1, target);
+  return dd === null || dd === 0 ? null : ((mean(returns) - target) / dd) * Math.sqrt(perYear);
 }
 
 /** Annualized return of a growth factor over calendar days (act/365). */

@@ -1,5 +1,7 @@
 // Streams a run into the output contract's CSV files (journal, trades, equity, events,
 // executions) and keeps the per-account and per-investor tallies the summary needs.
+import type { FeePeriod } from '../engine/policies.js';
+import { type Observation, periodReturns } from './periods.js';
 import { join } from 'node:path';
 import type { ClosedTrade, CostLine, EngineEvent, EngineSink, FeeStatement, RebateLine } from '../engine/events.js';
 import type { ExternalOrder } from '../engine/executive.js';
@@ -7,7 +9,7 @@ import type { JournalEntry } from '../engine/journal.js';
 import type { Program } from '../engine/program.js';
 import { SYSTEM_ACCOUNTS } from '../engine/program-state.js';
 import { type Quantum, formatQ } from '../engine/quantum.js';
-import { type ServerTime, formatServerTime } from '../engine/time.js';
+import { type ServerTime, formatServerTime, serverTime } from '../engine/time.js';
 import type { Instrument } from '../engine/instrument.js';
 import { Money, type Price, Volume } from '../engine/values.js';
 import { Dec } from '../engine/decimal.js';
@@ -25,6 +27,7 @@ export const OUTPUT_COLUMNS = {
   statements: ['investor', 'model', 'period', 'from', 'to', 'opening_equity', 'deposits', 'withdrawals', 'high_water_mark', 'gain', 'entry_fees', 'management_fees', 'performance_fees', 'other_fees', 'closing_equity', 'units', 'nav'],
   'fee-account': ['seq', 'time', 'investor', 'reason', 'amount', 'balance'],
   margin: ['time', 'account', 'kind', 'equity', 'used_margin', 'free_margin', 'margin_level', 'lowest_level'],
+  periods: ['investor', 'kind', 'period', 'from', 'to', 'opening_equity', 'net_flows', 'closing_equity', 'twr', 'modified_dietz', 'mwr'],
 } as const;
 
 export interface AccountTally {
@@ -47,22 +50,37 @@ export type EquityRows = 'daily' | 'instant';
 const dayOf = (t: number): number => Math.floor(t / 86_400_000);
 
 /** A time-weighted return index chain-linked at every flow (float analytics). */
+/**
+ * A time-weighted return index: each observation links (equity − flows since the last) / the last
+ * equity. The link is computed in decimals from the booked amounts, then taken as a double: a
+ * stretch where only flows moved the money links exactly 1, so a figure without variation stays
+ * exactly without it (no ~1e-16 noise for ratios to divide by; DOMAIN §11).
+ */
 export class ReturnIndex {
+  /** The index in decimals (80 significant digits): what the reported returns are rounded from. */
+  exact = new Dec(1);
+  /** The same as a double, for the float analytics (drawdown, ratios, charts). */
   index = 1;
   peak = 1;
   maxDrawdown = 0;
-  private last = 0;
-  private flow = 0;
+  private last = new Dec(0);
+  private flow = new Dec(0);
   /** Money entering (+) or leaving (−) since the last observation. */
-  addFlow(x: number): void { this.flow += x; }
-  observe(equity: number): void {
-    if (this.last > 0) {
-      this.index *= (equity - this.flow) / this.last;
+  addFlow(x: Dec): void { this.flow = this.flow.plus(x); }
+  /** The return so far, rounded half-up to 10 decimals from the decimal index. */
+  get return(): number { return Number(this.exact.minus(1).toDecimalPlaces(10).toString()) || 0; }
+  observe(equity: Dec): void {
+    if (this.last.isPositive() && !this.last.isZero()) {
+      const moved = equity.minus(this.flow);
+      if (!moved.eq(this.last)) {
+        this.exact = this.exact.times(moved).div(this.last);
+        this.index = this.exact.toNumber();
+      }
       this.peak = Math.max(this.peak, this.index);
       this.maxDrawdown = Math.max(this.maxDrawdown, 1 - this.index / this.peak);
     }
     this.last = equity;
-    this.flow = 0;
+    this.flow = new Dec(0);
   }
 }
 
@@ -85,6 +103,10 @@ export interface InvestorTally {
   ended?: boolean;
   /** The net index at the end of each server day of membership (for daily returns). */
   readonly dayEnd: Map<number, number>;
+  /** Every observation of the membership: time, equity, net index (period returns, periods.csv). */
+  readonly observations: Observation[];
+  /** External flows for period returns: deposits +, withdrawals and exits −, exact. */
+  readonly moves: Array<{ readonly time: number; readonly amount: Dec }>;
   /** Investor cash flows for the money-weighted return: deposits negative, payouts positive. */
   readonly flows: CashFlow[];
   firstSeen?: number;
@@ -162,6 +184,7 @@ export class RunWriter implements EngineSink {
       executions: new CsvWriter(join(dir, 'executions.csv'), OUTPUT_COLUMNS.executions),
       statements: new CsvWriter(join(dir, 'statements.csv'), OUTPUT_COLUMNS.statements),
       'fee-account': new CsvWriter(join(dir, 'fee-account.csv'), OUTPUT_COLUMNS['fee-account']),
+      periods: new CsvWriter(join(dir, 'periods.csv'), OUTPUT_COLUMNS.periods),
       margin: new CsvWriter(join(dir, 'margin.csv'), OUTPUT_COLUMNS.margin),
     };
   }
@@ -194,7 +217,7 @@ export class RunWriter implements EngineSink {
   investor(id: string): InvestorTally {
     let t = this.investors.get(id);
     if (!t) {
-      t = { deposits: Money.zero, withdrawals: Money.zero, fees: Money.zero, managementFees: Money.zero, entryFees: Money.zero, otherFees: Money.zero, net: new ReturnIndex(), gross: new ReturnIndex(), dayEnd: new Map(), flows: [] };
+      t = { deposits: Money.zero, withdrawals: Money.zero, fees: Money.zero, managementFees: Money.zero, entryFees: Money.zero, otherFees: Money.zero, net: new ReturnIndex(), gross: new ReturnIndex(), dayEnd: new Map(), observations: [], moves: [], flows: [] };
       this.investors.set(id, t);
     }
     return t;
@@ -250,24 +273,25 @@ export class RunWriter implements EngineSink {
       if (this.riskEvents.length < MAX_RISK_ROWS) this.riskEvents.push({ time: formatServerTime(e.time), kind: e.kind, subject: [e.investor, e.account, e.ticket].filter(Boolean).join(' · '), reason: e.reason });
     }
     if (e.kind === 'rounding-missed' && e.account && e.amount) this.account(e.account).rounding = this.account(e.account).rounding.minus(e.amount);
-    if (e.kind === 'deposit' && e.account === SYSTEM_ACCOUNTS.master && e.amount) this.master.addFlow(Number(e.amount.value));
+    if (e.kind === 'deposit' && e.account === SYSTEM_ACCOUNTS.master && e.amount) this.master.addFlow(e.amount.value);
     if (!e.investor || !e.amount) return;
     const t = this.investor(e.investor);
     const x = Number(e.amount.value);
     const block = this.structure === 'block';
-    if (e.kind === 'deposit') { t.deposits = t.deposits.plus(e.amount); t.net.addFlow(x); t.gross.addFlow(x); t.flows.push({ time: e.time, amount: -x }); if (block) this.master.addFlow(x); }
-    if (e.kind === 'withdrawal') { t.withdrawals = t.withdrawals.plus(e.amount); t.net.addFlow(-x); t.gross.addFlow(-x); t.flows.push({ time: e.time, amount: x }); if (block) this.master.addFlow(-x); }
+    const d = e.amount.value;
+    if (e.kind === 'deposit') { t.deposits = t.deposits.plus(e.amount); t.net.addFlow(d); t.gross.addFlow(d); t.flows.push({ time: e.time, amount: -x }); t.moves.push({ time: e.time, amount: d }); if (block) this.master.addFlow(d); }
+    if (e.kind === 'withdrawal') { t.withdrawals = t.withdrawals.plus(e.amount); t.net.addFlow(d.neg()); t.gross.addFlow(d.neg()); t.flows.push({ time: e.time, amount: x }); t.moves.push({ time: e.time, amount: d.neg() }); if (block) this.master.addFlow(d.neg()); }
     // Detaching ends the membership: its equity counts as paid out then (the returns stop there too).
-    if (e.kind === 'detach') { t.flows.push({ time: e.time, amount: x }); if (block) this.master.addFlow(-x); }
+    if (e.kind === 'detach') { t.flows.push({ time: e.time, amount: x }); t.moves.push({ time: e.time, amount: d.neg() }); if (block) this.master.addFlow(d.neg()); }
     if (e.kind === 'performance-fee' || e.kind === 'management-fee' || e.kind === 'entry-fee' || e.kind === 'subscription-fee' || e.kind === 'volume-fee') {
       if (e.kind === 'performance-fee') t.fees = t.fees.plus(e.amount);
       if (e.kind === 'management-fee') t.managementFees = t.managementFees.plus(e.amount);
       if (e.kind === 'entry-fee') t.entryFees = t.entryFees.plus(e.amount);
       if (e.kind === 'subscription-fee' || e.kind === 'volume-fee') t.otherFees = t.otherFees.plus(e.amount);
-      t.gross.addFlow(-x);
-      if (block) this.master.addFlow(-x);
+      t.gross.addFlow(d.neg());
+      if (block) this.master.addFlow(d.neg());
       // A fee crystallized on a withdrawal or an exit leaves the investor together with the payout.
-      if (e.reason.startsWith('crystallized on')) t.net.addFlow(-x);
+      if (e.reason.startsWith('crystallized on')) t.net.addFlow(d.neg());
     }
   }
 
@@ -332,8 +356,8 @@ export class RunWriter implements EngineSink {
     const observeMaster = dayEnd || investorsTouched.size > 0;
     const investors = p.investorSnapshots(everyRow || keepForChart || observeMaster && this.structure === 'block' ? undefined : investorsTouched);
     if (observeMaster) {
-      const masterEquity = this.structure === 'signal' ? Number(p.equity(SYSTEM_ACCOUNTS.master).value)
-        : investors.filter((i) => i.active).reduce((x, i) => x + Number(i.equity.value), 0);
+      const masterEquity = this.structure === 'signal' ? p.equity(SYSTEM_ACCOUNTS.master).value
+        : investors.filter((i) => i.active).reduce((x, i) => x.plus(i.equity.value), new Dec(0));
       this.master.observe(masterEquity);
     }
     for (const i of investors) {
@@ -346,9 +370,10 @@ export class RunWriter implements EngineSink {
       if (observed) {
         t.masterAtStart ??= this.master.index;
         if (!exitSeen) {
-          t.net.observe(e);
-          t.gross.observe(e);
+          t.net.observe(i.equity.value);
+          t.gross.observe(i.equity.value);
           t.dayEnd.set(dayOf(time), t.net.index);
+          t.observations.push({ time, equity: i.equity.value, index: t.net.index });
           t.firstSeen ??= time;
           t.lastSeen = time;
           t.masterAtEnd = this.master.index;
@@ -413,6 +438,18 @@ export class RunWriter implements EngineSink {
 
   close(): void {
     for (const f of Object.values(this.files)) f.close();
+  }
+
+  /** periods.csv: each investor's calendar months, then its fee periods (`feePeriod`), as reports/periods.ts computes them. */
+  writePeriods(feePeriod: FeePeriod): void {
+    const ratio = (x: number | null): string => (x === null || !Number.isFinite(x) ? '' : String(Number(x.toFixed(10))));
+    for (const [id, t] of this.investors) {
+      for (const [kind, period] of [['month', 'monthly'], ['fee-period', feePeriod]] as const) {
+        for (const r of periodReturns(period, t.observations, t.moves)) {
+          this.files.periods.row([id, kind, r.label, formatServerTime(serverTime(r.from)), formatServerTime(serverTime(r.to)), formatQ(r.opening, this.q), formatQ(r.flows, this.q), formatQ(r.closing, this.q), ratio(r.twr), ratio(r.modifiedDietz), ratio(r.mwr)]);
+        }
+      }
+    }
   }
 
   /** Closes every file, its own and the cost report's, after a failed run. */

@@ -12,7 +12,7 @@ import { renderReport, riskSection } from './html.js';
 import { type EquityRows, RunWriter } from './run-writer.js';
 import { type Summary, buildSummary } from './summary.js';
 
-export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'report.html'] as const;
+export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'periods.csv', 'report.html'] as const;
 
 export interface RunResult {
   readonly scenario: Scenario;
@@ -66,6 +66,7 @@ export function writeRunFiles(scenario: Scenario, dir: string, opts: RunFileOpti
     }, (p) => p.journal.onEntry((e) => writer.entry(e)), { exactRisk: opts.exactRisk ?? false });
     writer.writeOpenPositions(program);
     writer.costs.close(program);
+    writer.writePeriods(scenario.policies.performanceFee.period);
     writer.close();
   } catch (e) {
     writer.abandon();

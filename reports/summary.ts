@@ -10,10 +10,10 @@ import { formatQ } from '../engine/quantum.js';
 import { formatServerTime } from '../engine/time.js';
 import { Money } from '../engine/values.js';
 import type { Scenario } from '../sim/scenario.js';
-import { TRADING_DAYS_PER_YEAR, annualized, calmar, expectedPayoff, irr, profitFactor, returnsOf, sharpe, sortino } from './metrics.js';
+import { TRADING_DAYS_PER_YEAR, annualized, calmar, downsideDeviation, expectedPayoff, irr, periodIrr, profitFactor, returnsOf, sharpe, sortino, volatility } from './metrics.js';
 import type { InvestorTally, RunWriter } from './run-writer.js';
 import type { RateSchedule } from '../engine/rate-schedule.js';
-import type { Policies } from '../engine/policies.js';
+import type { MetricPolicies, Policies } from '../engine/policies.js';
 
 
 export interface Summary {
@@ -104,38 +104,94 @@ function costTerms(s: Scenario): Record<string, unknown> {
 
 /** Analytics are floats: rounded to 10 decimals so the text is stable and readable. */
 function num(x: number): number {
-  return Number(x.toFixed(10));
+  // No −0 in the text: a figure that rounds to nothing is 0.
+  return Number(x.toFixed(10)) || 0;
 }
 
 const numOrNull = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : num(x));
 
+/** Return periods a year of each `ratioFrequency`: weekdays, weeks, calendar months. */
+export const PERIODS_A_YEAR: Readonly<Record<MetricPolicies['ratioFrequency'], number>> = { daily: TRADING_DAYS_PER_YEAR, weekly: 52, monthly: 12 };
+
 /**
- * The net index at the end of every weekday (server time) of the membership: a day without a
- * price or a flow carries the previous value, so each return spans exactly one trading day.
+ * The net index at the end of each return period of the membership: every weekday (`daily`),
+ * the last day of every week, Monday–Sunday (`weekly`), or of every calendar month (`monthly`),
+ * server time; the last period may be partial. A day without a price or a flow carries the
+ * previous value, so each daily return spans exactly one trading day.
  */
-function weekdayIndex(dayEnd: ReadonlyMap<number, number>): number[] {
+function periodIndex(dayEnd: ReadonlyMap<number, number>, frequency: MetricPolicies['ratioFrequency']): number[] {
   const days = [...dayEnd.keys()].sort((a, b) => a - b);
   if (days.length === 0) return [];
   const out: number[] = [];
+  const lastDay = days[days.length - 1]!;
+  const key = (d: number): string => {
+    const date = new Date(d * 86_400_000);
+    return frequency === 'weekly' ? String(d - ((date.getUTCDay() + 6) % 7)) : date.toISOString().slice(0, 7);
+  };
   let last = 1;
-  for (let d = days[0]!; d <= days[days.length - 1]!; d++) {
+  for (let d = days[0]!; d <= lastDay; d++) {
     last = dayEnd.get(d) ?? last;
-    const weekday = new Date(d * 86_400_000).getUTCDay();
-    if (weekday >= 1 && weekday <= 5) out.push(last);
+    if (frequency === 'daily') {
+      const weekday = new Date(d * 86_400_000).getUTCDay();
+      if (weekday >= 1 && weekday <= 5) out.push(last);
+    } else if (d === lastDay || key(d + 1) !== key(d)) out.push(last);
   }
   return out;
 }
 
-/** An investor's metrics over its membership (README "Outputs" states the conventions). */
-function investorMetrics(t: InvestorTally, finalEquity: number, end: number, deals: readonly number[]): Record<string, number | null> {
-  const daily = returnsOf([1, ...weekdayIndex(t.dayEnd)]);
+const YEAR_DAYS = 365;
+
+/**
+ * An investor's metrics over its membership (docs/metrics.md states each formula). Under GIPS
+ * (`annualize: year-or-longer`) a membership shorter than 365 days has no annualized figure:
+ * annualizedReturn, moneyWeightedReturn (annual IRR) and Calmar are null.
+ */
+function investorMetrics(t: InvestorTally, finalEquity: number, end: number, deals: readonly number[], m: MetricPolicies): Record<string, number | null> {
+  const perYear = PERIODS_A_YEAR[m.ratioFrequency];
+  const target = Math.pow(1 + Number(m.targetReturn), 1 / perYear) - 1;
+  const returns = returnsOf([1, ...periodIndex(t.dayEnd, m.ratioFrequency)]);
   const span = t.firstSeen !== undefined && t.lastSeen !== undefined ? (t.lastSeen - t.firstSeen) / 86_400_000 : 0;
-  const annual = annualized(t.net.index, span);
+  const annualize = m.annualize === 'always' || span >= YEAR_DAYS;
+  const annual = annualize ? annualized(t.net.index, span) : null;
   const flows = finalEquity > 0 ? [...t.flows, { time: end, amount: finalEquity }] : t.flows;
+  // The membership's own money-weighted return: each flow weighted by its share of the membership.
+  const first = t.flows[0]?.time;
+  const close = finalEquity > 0 ? end : t.flows[t.flows.length - 1]?.time;
+  const length = first !== undefined && close !== undefined ? close - first : 0;
+  const weighted = t.flows.filter((f) => f.time < (close ?? 0)).map((f) => ({ weight: length > 0 ? (close! - f.time) / length : 1, amount: -f.amount }));
+  const outAtClose = t.flows.filter((f) => f.time >= (close ?? 0)).reduce((x, f) => x + f.amount, 0);
   return {
-    timeWeightedReturn: num(t.net.index - 1), moneyWeightedReturn: numOrNull(irr(flows)), annualizedReturn: numOrNull(annual),
-    maxDrawdown: num(t.net.maxDrawdown), sharpe: numOrNull(sharpe(daily)), sortino: numOrNull(sortino(daily)), calmar: numOrNull(calmar(annual, t.net.maxDrawdown)),
+    timeWeightedReturn: t.net.return,
+    periodMoneyWeightedReturn: first === undefined ? null : numOrNull(periodIrr(0, weighted, Math.max(0, finalEquity) + outAtClose)),
+    moneyWeightedReturn: annualize ? numOrNull(irr(flows)) : null, annualizedReturn: numOrNull(annual),
+    maxDrawdown: num(t.net.maxDrawdown),
+    volatility: numOrNull(volatility(returns, perYear)), downsideDeviation: numOrNull(downsideDeviation(returns, perYear, target)),
+    sharpe: numOrNull(sharpe(returns, perYear)), sortino: numOrNull(sortino(returns, perYear, target)), calmar: numOrNull(calmar(annual, t.net.maxDrawdown)),
+    returns: returns.length,
     profitFactor: numOrNull(profitFactor(deals)), expectedPayoff: numOrNull(expectedPayoff(deals)), deals: deals.length,
+  };
+}
+
+/** summary.json's `metricConventions`: the conventions in force, in words. */
+function metricConventions(m: MetricPolicies): Record<string, string | number> {
+  const perYear = PERIODS_A_YEAR[m.ratioFrequency];
+  const unit = m.ratioFrequency === 'daily' ? 'weekday' : m.ratioFrequency === 'weekly' ? 'week (Monday–Sunday)' : 'calendar month';
+  return {
+    ratioFrequency: m.ratioFrequency, periodsPerYear: perYear, riskFreeRate: 0,
+    targetReturn: `${m.targetReturn} a year, (1 + ${m.targetReturn})^(1/${perYear}) − 1 a ${unit}`,
+    returns: `of the net time-weighted index at the end of every ${unit} of membership (carried over days without prices or flows; the last one may be partial); linked exactly at flows`,
+    volatility: `sample standard deviation of the returns × √${perYear}`,
+    sharpe: `mean return / sample standard deviation × √${perYear} (null under two returns or without variation)`,
+    sortino: `(mean return − target) / downside deviation × √${perYear}; downside deviation √(Σ min(0, r − target)² / n) × √${perYear} (null without a return below the target)`,
+    annualize: m.annualize === 'always'
+      ? 'always: returns of memberships shorter than a year are annualized too (act/365)'
+      : 'year-or-longer (GIPS): a membership shorter than 365 days has no annualized return, annual IRR or Calmar (null); annualize: always shows them',
+    annualizedReturn: 'the time-weighted return compounded to a year, act/365 over the membership',
+    moneyWeightedReturn: 'annual IRR of deposits (in), payouts and the final equity (out), act/365',
+    periodMoneyWeightedReturn: 'the membership\'s own IRR, not annualized: each flow weighted by its share of the membership',
+    calmar: 'annualized time-weighted return / max drawdown (null without a drawdown)',
+    deals: "closed parts of the investor's positions (a PAMM member: the pool's)",
+    periods: 'periods.csv: per month and per fee period, time-weighted, Modified Dietz and the period\'s own money-weighted return (docs/metrics.md)',
   };
 }
 
@@ -274,7 +330,7 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
     },
     pool: s.pool && nav && units ? { id: s.pool.id, equity: m(p.equity(s.pool.id)), units: formatQ(units.value, q), nav: nav.toFixed(10) } : null,
     master: {
-      timeWeightedReturn: num(w.master.index - 1), maxDrawdown: num(w.master.maxDrawdown),
+      timeWeightedReturn: w.master.return, maxDrawdown: num(w.master.maxDrawdown),
       basis: s.structure === 'signal' ? 'master account' : 'the whole block (all active followers, gross of fees)',
     },
     accounts: [...accounts.map((a) => {
@@ -294,21 +350,15 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
         id: i.id, model: i.model, currency: p.currencyOf(i.model === 'mam' ? `mam:${i.id}` : s.pool!.id), manager: i.manager, active: i.active, detached: i.detached,
         deposits: m(t.deposits), withdrawals: m(t.withdrawals), performanceFees: m(t.fees), managementFees: m(t.managementFees), entryFees: m(t.entryFees), otherFees: m(t.otherFees), equity: m(i.equity),
         highWaterMark: m(i.mark), cumulativeResultMark: m(i.resultMark), units: i.units ? formatQ(i.units.value, q) : null, netResult: m(net),
-        timeWeightedReturn: num(t.net.index - 1), maxDrawdown: num(t.net.maxDrawdown),
-        grossReturn: num(t.gross.index - 1), trackingError: num(t.gross.index - (t.masterAtEnd ?? 1) / (t.masterAtStart ?? 1)),
+        timeWeightedReturn: t.net.return, maxDrawdown: num(t.net.maxDrawdown),
+        grossReturn: t.gross.return, trackingError: num(t.gross.index - (t.masterAtEnd ?? 1) / (t.masterAtStart ?? 1)),
         roundingPnl: i.model === 'mam' ? m(rounding(`mam:${i.id}`)) : null,
-        metrics: investorMetrics(t, i.active ? Number(i.equity.value) : 0, s.end, w.account(i.model === 'mam' ? `mam:${i.id}` : s.pool!.id).deals),
+        metrics: investorMetrics(t, i.active ? Number(i.equity.value) : 0, s.end, w.account(i.model === 'mam' ? `mam:${i.id}` : s.pool!.id).deals, s.policies.metrics),
       };
     }),
     totals: totals(p, w, inside, m),
     counts: { ...w.counts(), rejections: w.rejections },
-    metricConventions: {
-      tradingDaysPerYear: TRADING_DAYS_PER_YEAR, riskFreeRate: 0,
-      dailyReturns: 'of the net time-weighted index at the end of every weekday of membership (carried over days without prices or flows)',
-      moneyWeightedReturn: 'annual IRR of deposits (in), payouts and the final equity (out), act/365',
-      calmar: 'annualized time-weighted return (act/365 over the membership) / max drawdown',
-      deals: "closed parts of the investor's positions (a PAMM member: the pool's)",
-    },
+    metricConventions: metricConventions(s.policies.metrics),
     openMasterTrades: p.openMasterTickets(),
     ...w.costs.summary(),
     risk: riskSummary(s, w),

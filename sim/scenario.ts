@@ -372,11 +372,14 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   if (hurdleRate.isNegative() && !hurdleRate.isZero()) r.fail(['policies', 'performanceFee', 'hurdleRate'], 'expected a non-negative annual rate such as 0.05');
   const hedgedPct = r.decimal(pol.hedgedMarginPct ?? DEFAULT_POLICIES.hedgedMarginPct, ['policies', 'hedgedMarginPct']);
   if (hedgedPct.isNegative() || hedgedPct.gt(100)) r.fail(['policies', 'hedgedMarginPct'], 'expected a percent from 0 to 100 (50 for MT4\'s usual hedged margin)');
+  const targetReturn = r.decimal((pol.metrics as Obj | undefined)?.targetReturn ?? '0', ['policies', 'metrics', 'targetReturn']);
+  if (!targetReturn.gt(-1)) r.fail(['policies', 'metrics', 'targetReturn'], `expected an annual rate above −1 (−100%), such as 0.05, got ${targetReturn.toString()}`);
   const policies: Policies = {
     ...DEFAULT_POLICIES, ...(pol as object),
     hedgedMarginPct: hedgedPct.toString(),
     performanceFee: { ...feePolicies, hurdleRate: hurdleRate.toString() },
     managementFee: { ...DEFAULT_POLICIES.managementFee, ...(pol.managementFee as object) },
+    metrics: { ...DEFAULT_POLICIES.metrics, ...(pol.metrics as object), targetReturn: targetReturn.toString() },
   } as Policies;
 
   // Investors, flows, orders

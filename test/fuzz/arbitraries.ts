@@ -236,7 +236,13 @@ export const recipeArb = fc.record({
       partialWithdrawal: maybe(fc.constantFrom('pro-rata', 'crystallize-all', 'reduce-mark')),
       hurdle: maybe(fc.constantFrom('none', 'hard', 'soft')),
       hurdleRate: maybe(fc.constantFrom('0', '0.05', '0.12', '2')),
+      hurdleDayCount: maybe(fc.constantFrom('act/365', 'act/act', 'per-period')),
     }), 3, 1),
+    metrics: maybe(fc.record({
+      annualize: maybe(fc.constantFrom('year-or-longer', 'always')),
+      ratioFrequency: maybe(fc.constantFrom('daily', 'weekly', 'monthly')),
+      targetReturn: maybe(fc.constantFrom('0', '0.05', '-0.5')),
+    })),
     managementFee: maybe(fc.record({
       period: maybe(fc.constantFrom('monthly', 'quarterly')),
       dayCount: maybe(fc.constantFrom('act/365', '1/12-per-month', '1/260-per-trading-day')),
