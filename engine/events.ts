@@ -64,9 +64,13 @@ export interface FeeStatement {
   readonly opening: Money;
   readonly deposits: Money;
   readonly withdrawals: Money;
-  /** The high-water mark the performance fee was assessed against (equity basis) and the gain above it. */
+  /** The mark the performance fee was assessed against and the gain above it: a high-water mark of equity, or under `hwmBasis: cumulative-profit` of the cumulative result. */
   readonly mark: Money;
   readonly gain: Money;
+  /** Which mark `mark` and `markAfter` are. */
+  readonly markBasis: 'equity' | 'cumulative-result';
+  /** The mark the next period is assessed against (none at an exit). */
+  readonly markAfter?: Money;
   readonly entryFees: Money;
   readonly managementFees: Money;
   readonly performanceFees: Money;

@@ -47,6 +47,18 @@ export class Fees {
     return equity.minus(floating).plus(counted);
   }
 
+  /**
+   * What an active investor owes but has not been charged (read-only): the management fee accrued
+   * since it was last charged (rounded half-up), and the performance fee it would pay if its fee
+   * period ended at `time`, on the equity after that management fee (the order of an exit).
+   */
+  pendingFees(inv: Investor, time: ServerTime, values: ReadonlyMap<string, Money>): { management: Money; performance: Money } {
+    const management = new Money(roundToQuantum(inv.managementAccrued, this.s.q));
+    if (!inv.active) return { management: Money.zero, performance: Money.zero };
+    const outcome = crystallizePeriod(inv.fee, inv.feeTerms, this.feeEquity(inv, values).minus(management), this.yearFraction(inv, time), this.s.q);
+    return { management, performance: outcome.fee };
+  }
+
   /** Period end: every investor above its mark pays the performance fee into the fee account. */
   periodEnd(time: ServerTime, label: string): void {
     this.p.execution.flush();

@@ -248,7 +248,9 @@ export class InvestorFlows {
       this.s.units!.redeem(id, u);
       this.s.emit({ time, kind: 'units-redeemed', investor: id, account: pool, amount: payout, units: u, reason: 'withdrawal at NAV' });
     }
-    this.payOut(time, inv, payout, [{ reason: 'performance-fee', amount: outcome.fee }], `partial withdrawal (${convention})`);
+    // The mark the member stays on (its basis's), stated with the withdrawal.
+    const markAfter = inv.feeTerms.hwmBasis === 'equity' ? outcome.next.mark : outcome.next.resultMark;
+    this.payOut(time, inv, payout, [{ reason: 'performance-fee', amount: outcome.fee }], `partial withdrawal (${convention})`, markAfter);
     inv.fee = outcome.next;
     // Capped to everything the member had (its closing costs took the rest): it has left.
     if (inv.model === 'pamm' && this.s.units!.holding(id).isZero() && !keepsHeld) this.exited(time, inv, Money.zero, 'the capped withdrawal redeemed every unit: the investor has left the program');
@@ -262,7 +264,7 @@ export class InvestorFlows {
   }
 
   /** Pays `gross` out of the investor's account: the fees to the fee account, the rest to the investor. */
-  private payOut(time: ServerTime, inv: Investor, gross: Money, fees: ReadonlyArray<{ reason: 'performance-fee' | 'management-fee'; amount: Money }>, what: string): void {
+  private payOut(time: ServerTime, inv: Investor, gross: Money, fees: ReadonlyArray<{ reason: 'performance-fee' | 'management-fee'; amount: Money }>, what: string, markAfter?: Money): void {
     if (gross.isNegative()) {
       // `protect` (and always in the pool): the broker absorbs the deficit; `carry`: it stays on the account, owed by the investor.
       if (this.p.margin.absorbsDeficit(inv.account)) {
@@ -286,7 +288,7 @@ export class InvestorFlows {
     const net = gross.minus(fee);
     this.s.post(time, inv.account, SYSTEM_ACCOUNTS.external, net, 'withdrawal', inv.id);
     inv.statement.withdrawals = inv.statement.withdrawals.plus(net);
-    this.s.emit({ time, kind: 'withdrawal', investor: inv.id, account: inv.account, amount: net, reason: `${what}: ${gross.toString()} less fees ${fee.toString()}` });
+    this.s.emit({ time, kind: 'withdrawal', investor: inv.id, account: inv.account, amount: net, reason: `${what}: ${gross.toString()} less fees ${fee.toString()}${markAfter ? `; ${inv.feeTerms.hwmBasis === 'equity' ? 'high-water mark' : 'cumulative-result mark'} after it ${markAfter.toString()}` : ''}` });
   }
 
   /** Full exit (`onLeave: close`): the investor's part of every position closes, the fee crystallizes, the rest is paid out. */

@@ -141,6 +141,14 @@ export class Program {
   get multiCurrency(): boolean { return this.s.multiCurrency; }
   /** The mid rate of the moment from one currency to another, exact (1 EUR in USD at EURUSD's mid). */
   rate(from: string, to: string): Dec { return from === to ? new Dec(1) : this.quotes.exact(new Dec(1), this.s.conversion(from, to)); }
+  /** Per investor, fees owed but not charged at `time`: the management fee accrued and the performance fee if its period ended then (read-only). */
+  pendingFees(time: ServerTime): Map<string, { management: Money; performance: Money }> {
+    this.p.execution.flush();
+    const values = this.p.valuation.memberValues();
+    const out = new Map<string, { management: Money; performance: Money }>();
+    for (const inv of this.s.investors.values()) out.set(inv.id, this.p.fees.pendingFees(inv, time, values));
+    return out;
+  }
   /** Whether every pair converting `from` into `to` has a price yet. */
   priced(from: string, to: string): boolean { return this.s.priced(from, to); }
   /** Money in `from` as money in `to` at the mid of the moment, rounded half-up to the quantum. */

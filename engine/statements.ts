@@ -28,7 +28,8 @@ export class Statements {
     const nav = inv.model === 'pamm' ? this.p.views.nav() : undefined;
     this.s.sink.statement?.({
       investor: inv.id, model: inv.model, period, from: d.from, to: time, opening: d.opening, deposits: d.deposits, withdrawals: d.withdrawals,
-      mark, gain, entryFees: d.entryFees, managementFees: d.managementFees, performanceFees: d.performanceFees, otherFees: d.otherFees, closing,
+      mark, gain, markBasis: inv.feeTerms.hwmBasis === 'equity' ? 'equity' : 'cumulative-result',
+      markAfter: period.startsWith('exit') ? undefined : this.assessedMark(inv), entryFees: d.entryFees, managementFees: d.managementFees, performanceFees: d.performanceFees, otherFees: d.otherFees, closing,
       units: inv.model === 'pamm' ? this.s.units!.holding(inv.id) : undefined, nav,
     });
     inv.statement = newDraft(time, closing);

@@ -82,6 +82,16 @@ export interface CostRows {
   readonly rebates: ReadonlyArray<ReadonlyArray<string>>;
 }
 
+/** Fees owed but not charged at the end (accrued management fee; performance fee if the period ended then), when any is. */
+function accruedLine(s: Summary): string {
+  const owed = s.investors
+    .map((i) => ({ id: String(i.id), a: i.accruedFees as Record<string, string> | undefined }))
+    .filter((x) => x.a && (Number(x.a.managementFee) > 0 || Number(x.a.performanceFeeIfPeriodEndedNow) > 0));
+  if (!owed.length) return '';
+  const items = owed.map((x) => `${esc(x.id)}: management ${esc(humanAmount(x.a!.managementFee!))}, performance ${esc(humanAmount(x.a!.performanceFeeIfPeriodEndedNow!))}`);
+  return `<p class="meta">Accrued at the end, not yet charged (the performance fee as if the period ended then): ${items.join('; ')}.</p>`;
+}
+
 /** A total that could not be consolidated (no rate into USD) shows as a dash. */
 const orNone = (x: string | null): string => (x === null ? '—' : humanAmount(x));
 
@@ -134,9 +144,10 @@ ${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'ot
 ${table(['account', 'kind', 'balance', 'equity', 'floating P&L', 'deposits', 'withdrawals', 'realized P&L', 'fees paid', 'fees earned', 'rounding money'], accountRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
 <h2>Equity</h2>
 <figure>${chartSvg}</figure>
+${accruedLine(s)}
 <h2>Fee statements</h2>
-${statements.length ? table(['investor', 'model', 'period', 'from', 'to', 'opening equity', 'deposits', 'withdrawals', 'high-water mark', 'gain', 'entry fees', 'management fees', 'performance fees', 'other fees', 'closing equity', 'units', 'NAV'],
-    statements.map((r) => r.map((c, i) => (i >= 5 && i <= 14 ? humanAmount(c) : c))), new Set([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])) : '<p>No fee period ended.</p>'}
+${statements.length ? table(['investor', 'model', 'period', 'from', 'to', 'opening equity', 'deposits', 'withdrawals', 'mark assessed', 'gain', 'entry fees', 'management fees', 'performance fees', 'other fees', 'closing equity', 'mark after', 'mark basis', 'units', 'NAV'],
+    statements.map((r) => r.map((c, i) => ((i >= 5 && i <= 15 && c !== '') ? humanAmount(c) : c))), new Set([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18])) : '<p>No fee period ended.</p>'}
 <h2>The manager's fee account</h2>
 ${Object.keys(s.manager.feesByKind).length ? table(['kind of fee', 'received'], Object.entries(s.manager.feesByKind).map(([k, v]) => [k, humanAmount(v)]), new Set([1])) : '<p>No fee received.</p>'}
 <p class="meta">Every statement is in statements.csv; the fee account, entry by entry with its running balance, in fee-account.csv.</p>

@@ -24,7 +24,7 @@ export const OUTPUT_COLUMNS = {
   equity: ['time', 'subject', 'kind', 'balance', 'equity', 'floating', 'open_volume', 'units', 'nav'],
   events: ['seq', 'time', 'kind', 'account', 'investor', 'ticket', 'symbol', 'volume', 'amount', 'units', 'price', 'reason'],
   executions: ['time', 'symbol', 'side', 'volume', 'price', 'legs', 'gross_buy', 'gross_sell', 'house', 'external'],
-  statements: ['investor', 'model', 'period', 'from', 'to', 'opening_equity', 'deposits', 'withdrawals', 'high_water_mark', 'gain', 'entry_fees', 'management_fees', 'performance_fees', 'other_fees', 'closing_equity', 'units', 'nav'],
+  statements: ['investor', 'model', 'period', 'from', 'to', 'opening_equity', 'deposits', 'withdrawals', 'high_water_mark', 'gain', 'entry_fees', 'management_fees', 'performance_fees', 'other_fees', 'closing_equity', 'mark_after', 'mark_basis', 'units', 'nav'],
   'fee-account': ['seq', 'time', 'investor', 'reason', 'amount', 'balance'],
   margin: ['time', 'account', 'kind', 'equity', 'used_margin', 'free_margin', 'margin_level', 'lowest_level'],
   periods: ['investor', 'kind', 'period', 'from', 'to', 'opening_equity', 'net_flows', 'closing_equity', 'twr', 'modified_dietz', 'mwr'],
@@ -312,6 +312,7 @@ export class RunWriter implements EngineSink {
     const cells = [
       st.investor, st.model, st.period, formatServerTime(st.from), formatServerTime(st.to), this.m(st.opening)!, this.m(st.deposits)!, this.m(st.withdrawals)!,
       this.m(st.mark)!, this.m(st.gain)!, this.m(st.entryFees)!, this.m(st.managementFees)!, this.m(st.performanceFees)!, this.m(st.otherFees)!, this.m(st.closing)!,
+      st.markAfter ? this.m(st.markAfter)! : '', st.markBasis,
       st.units ? formatQ(st.units.value, this.q) : '', st.nav ? st.nav.toFixed(10) : '',
     ];
     this.files.statements.row(cells);

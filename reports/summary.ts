@@ -25,7 +25,7 @@ export interface Summary {
   readonly pool: Record<string, string> | null;
   readonly master: { readonly timeWeightedReturn: number; readonly maxDrawdown: number; readonly basis: string };
   readonly accounts: Array<Record<string, string>>;
-  readonly investors: Array<Record<string, string | number | boolean | null | Record<string, number | null>>>;
+  readonly investors: Array<Record<string, string | number | boolean | null | Record<string, number | null> | Record<string, string>>>;
   readonly totals: Totals;
   readonly metricConventions: Record<string, string | number>;
   readonly counts: Record<string, number>;
@@ -304,6 +304,7 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
   const nav = p.nav();
   const units = p.poolUnits();
   const openRounding = p.openRounding();
+  const pending = p.pendingFees(s.end);
   const rounding = (id: string): Money => w.account(id).rounding.plus(openRounding.get(id) ?? Money.zero);
   return {
     mamlab: { version: VERSION },
@@ -349,7 +350,11 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
       return {
         id: i.id, model: i.model, currency: p.currencyOf(i.model === 'mam' ? `mam:${i.id}` : s.pool!.id), manager: i.manager, active: i.active, detached: i.detached,
         deposits: m(t.deposits), withdrawals: m(t.withdrawals), performanceFees: m(t.fees), managementFees: m(t.managementFees), entryFees: m(t.entryFees), otherFees: m(t.otherFees), equity: m(i.equity),
-        highWaterMark: m(i.mark), cumulativeResultMark: m(i.resultMark), units: i.units ? formatQ(i.units.value, q) : null, netResult: m(net),
+        // The mark the next fee is assessed against, on the program's basis (markBasis): a high-water mark of equity or of the cumulative result.
+        highWaterMark: m(s.policies.performanceFee.hwmBasis === 'equity' ? i.mark : i.resultMark), markBasis: s.policies.performanceFee.hwmBasis === 'equity' ? 'equity' : 'cumulative-result',
+        cumulativeResultMark: m(i.resultMark),
+        // Owed, not yet charged at the end: so a quarterly program's first month is not blank.
+        accruedFees: { managementFee: m(pending.get(i.id)!.management), performanceFeeIfPeriodEndedNow: m(pending.get(i.id)!.performance) }, units: i.units ? formatQ(i.units.value, q) : null, netResult: m(net),
         timeWeightedReturn: t.net.return, maxDrawdown: num(t.net.maxDrawdown),
         grossReturn: t.gross.return, trackingError: num(t.gross.index - (t.masterAtEnd ?? 1) / (t.masterAtStart ?? 1)),
         roundingPnl: i.model === 'mam' ? m(rounding(`mam:${i.id}`)) : null,

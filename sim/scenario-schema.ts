@@ -53,14 +53,18 @@ function explain(e: ErrorObject): { path: string; text: string } {
       const key = String(p.additionalProperty);
       // A key of the user's becomes part of the path only when short; the message quotes it safely either way.
       const path = key.length <= 40 ? `${e.instancePath}/${key}` : e.instancePath;
-      return { path, text: `unknown field ${shown(key)}${allowed ? `; expected one of: ${allowed}` : ''}` };
+      const hint = misplaced(e.instancePath, key);
+      return { path, text: `unknown field ${shown(key)}${allowed ? `; expected one of: ${allowed}` : ''}${hint ? ` (${hint})` : ''}` };
     }
     case 'required':
       return { path: `${e.instancePath}/${String(p.missingProperty)}`, text: 'is required but missing' };
     case 'enum':
       return { path: e.instancePath, text: `expected one of: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
-    case 'type':
-      return { path: e.instancePath, text: `expected ${String(p.type).replace(',', ' or ')}` };
+    case 'type': {
+      // The fee's rate and the fee's policies share a name: an object here meant the policies.
+      const hint = e.instancePath === '/program/performanceFee' && isType('object', e.data) ? '; program.performanceFee is the rate (0.2 = 20%): the fee\'s conventions (period, hwmBasis, hurdle, …) go in policies.performanceFee' : '';
+      return { path: e.instancePath, text: `expected ${String(p.type).replace(',', ' or ')}${hint}` };
+    }
     case 'pattern':
       return { path: e.instancePath, text: `expected ${schema?.description ?? `text matching ${String(p.pattern)}`}` };
     case 'oneOf':
@@ -73,6 +77,22 @@ function explain(e: ErrorObject): { path: string; text: string } {
     default:
       return { path: e.instancePath, text: e.message ?? 'is invalid' };
   }
+}
+
+/** Fee conventions are policies: where a field put under `program` (or at the wrong level of `policies`) belongs. */
+const FEE_POLICY_FIELDS: Readonly<Record<string, string>> = {
+  dayCount: 'policies.managementFee.dayCount',
+  hwmBasis: 'policies.performanceFee.hwmBasis', hwmReset: 'policies.performanceFee.hwmReset', floatingPnl: 'policies.performanceFee.floatingPnl',
+  partialWithdrawal: 'policies.performanceFee.partialWithdrawal', hurdle: 'policies.performanceFee.hurdle', hurdleRate: 'policies.performanceFee.hurdleRate',
+  hurdleDayCount: 'policies.performanceFee.hurdleDayCount', period: 'policies.performanceFee.period (or policies.managementFee.period)',
+  annualize: 'policies.metrics.annualize', ratioFrequency: 'policies.metrics.ratioFrequency', targetReturn: 'policies.metrics.targetReturn',
+};
+
+function misplaced(at: string, key: string): string | undefined {
+  const where = FEE_POLICY_FIELDS[key];
+  if (!where) return undefined;
+  if (at === '/program' || at === '/program/managementFee' || at === '/policies' || at.startsWith('/variants/')) return `it belongs in ${where}`;
+  return undefined;
 }
 
 const SHAPE = new Set(['required', 'additionalProperties', 'type', 'enum', 'const']);

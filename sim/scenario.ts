@@ -369,6 +369,7 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   const pol = doc.policies as Obj;
   const feePolicies = { ...DEFAULT_POLICIES.performanceFee, ...(pol.performanceFee as object) } as Policies['performanceFee'];
   const hurdleRate = r.decimal(feePolicies.hurdleRate, ['policies', 'performanceFee', 'hurdleRate']);
+  if (feePolicies.hurdle !== 'none' && !writtenPolicies.has('performanceFee.hurdleRate')) r.fail(['policies', 'performanceFee', 'hurdle'], `a ${feePolicies.hurdle} hurdle needs its rate: give policies.performanceFee.hurdleRate, an annual rate such as 0.05`);
   if (hurdleRate.isNegative() && !hurdleRate.isZero()) r.fail(['policies', 'performanceFee', 'hurdleRate'], 'expected a non-negative annual rate such as 0.05');
   const hedgedPct = r.decimal(pol.hedgedMarginPct ?? DEFAULT_POLICIES.hedgedMarginPct, ['policies', 'hedgedMarginPct']);
   if (hedgedPct.isNegative() || hedgedPct.gt(100)) r.fail(['policies', 'hedgedMarginPct'], 'expected a percent from 0 to 100 (50 for MT4\'s usual hedged margin)');

@@ -73,8 +73,8 @@ describe('fee statements and the fee account (seed 001)', () => {
     const rows = readFileSync(join(out, 'statements.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
     const by = Object.fromEntries(rows.slice(1).map((r) => [r[0], r]));
     // investor-1: 4,500 deposited, mark 4,500, gain 9,000, fee 1,800, closing 11,700 = 3,900 units at NAV 3
-    // (4,500 units less the 600 redeemed for the fee).
-    expect(by['investor-1']!.slice(2)).toEqual(['2024-03', '2024-03-01T00:05:00', '2024-04-01T00:05:00', '0.0000000', '4500.0000000', '0.0000000', '4500.0000000', '9000.0000000', '0.0000000', '0.0000000', '1800.0000000', '0.0000000', '11700.0000000', '3900.0000000', '3.0000000000']);
+    // (4,500 units less the 600 redeemed for the fee); the mark after (after-fee reset) is the closing 11,700.
+    expect(by['investor-1']!.slice(2)).toEqual(['2024-03', '2024-03-01T00:05:00', '2024-04-01T00:05:00', '0.0000000', '4500.0000000', '0.0000000', '4500.0000000', '9000.0000000', '0.0000000', '0.0000000', '1800.0000000', '0.0000000', '11700.0000000', '11700.0000000', 'equity', '3900.0000000', '3.0000000000']);
     // the manager's own capital: gain 6,000, no fee, closing 9,000
     expect([by.manager![9], by.manager![12], by.manager![14]]).toEqual(['6000.0000000', '0.0000000', '9000.0000000']);
     const fees = readFileSync(join(out, 'fee-account.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));

@@ -492,6 +492,9 @@ export function buildScenario(r: Recipe): Record<string, unknown> {
       if (Object.keys(o).length) policies[k] = o;
     } else policies[k] = v;
   }
+  // A hurdle needs its rate (the scenario refuses one without): drawn without, it gets 5%.
+  const pf = policies.performanceFee as Record<string, unknown> | undefined;
+  if (pf && pf.hurdle !== undefined && pf.hurdle !== 'none' && pf.hurdleRate === undefined) pf.hurdleRate = '0.05';
   if (Object.keys(policies).length) doc.policies = policies;
 
   // Rebate partners first: investors and clients are referred by them.
