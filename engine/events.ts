@@ -11,7 +11,7 @@ export const EVENT_KINDS = [
   'allocation-residual', 'allocation-skip', 'allocation-clamp', 'allocation-force-min', 'allocation-override', 'allocation-unplaced', 'residual-exposure',
   'join', 'deposit', 'withdrawal', 'leave', 'detach', 'request-rejected', 'request-queued', 'request-executed', 'withdrawal-capped',
   'units-issued', 'units-redeemed', 'positions-reduced', 'reduction-rounded', 'positions-copied', 'pool-reallocated', 'block-resplit',
-  'period-end', 'performance-fee', 'management-fee', 'entry-fee', 'subscription-fee', 'volume-fee', 'terms-changed', 'negative-balance-protected', 'rounding-missed',
+  'period-end', 'performance-fee', 'management-fee', 'entry-fee', 'subscription-fee', 'volume-fee', 'fee-share', 'terms-changed', 'negative-balance-protected', 'rounding-missed',
   'client-joined', 'rebate-credited', 'rebate-capped', 'cashback-credited',
   'copy-skipped', 'copy-clamped', 'margin-call', 'stop-out', 'negative-balance-carried', 'limit-breach', 'account-paused', 'account-resumed', 'hard-stop',
 ] as const;

@@ -11,6 +11,12 @@ import { splitAmount } from './split.js';
 import type { ServerTime } from './time.js';
 import { Money } from './values.js';
 
+/** A fee's rate in words: `20%`, or its tiers (`tiered by invested amount: 30% from 0, 20% from 10000`). */
+function describeRate(t: FeeTerms): string {
+  if (!t.tiers) return `${t.rate.times(100).toString()}%`;
+  return `tiered by ${t.tiers.basis === 'invested' ? 'invested amount' : 'profit band'}: ${t.tiers.tiers.map((x) => `${x.rate.times(100).toString()}% from ${x.from.toString()}`).join(', ')}`;
+}
+
 export class Fees {
   /** The program's current fee rates (they change with `changeTerms`): what a joining investor gets. */
   performanceRate: Dec;
@@ -23,7 +29,9 @@ export class Fees {
 
   feeTerms(rate: Dec): FeeTerms {
     const pf = this.s.config.policies.performanceFee;
-    return { rate, hwmBasis: pf.hwmBasis, hwmReset: pf.hwmReset, partialWithdrawal: pf.partialWithdrawal, hurdle: pf.hurdle, hurdleRate: new Dec(pf.hurdleRate) };
+    // Tiers replace the flat rate for every investor who pays a fee (the manager's own capital, rate 0, pays none).
+    const tiers = rate.isZero() ? undefined : this.s.config.performanceFeeTiers;
+    return { rate, hwmBasis: pf.hwmBasis, hwmReset: pf.hwmReset, partialWithdrawal: pf.partialWithdrawal, hurdle: pf.hurdle, hurdleRate: new Dec(pf.hurdleRate), ...(tiers ? { tiers } : {}) };
   }
 
   /** The hurdle's share of a year: from the start of the investor's part of the period, by `hurdleDayCount` (hurdle-day-count.ts). */
@@ -75,7 +83,7 @@ export class Fees {
       if (outcome.fee.isPositive()) due.push({ inv, fee: outcome.fee });
     }
     // Values were all taken before any fee moved, so one member's fee never changes another's base.
-    this.settleFees(time, due, 'performance-fee', label, (inv) => `period ${label}: ${inv.feeTerms.rate.times(100).toString()}% of the gain above the mark (${inv.feeTerms.hwmBasis} basis${inv.feeTerms.hurdle === 'none' ? '' : `, ${inv.feeTerms.hurdle} hurdle ${inv.feeTerms.hurdleRate.times(100).toString()}% a year`})`);
+    this.settleFees(time, due, 'performance-fee', label, (inv) => `period ${label}: ${describeRate(inv.feeTerms)} of the gain above the mark (${inv.feeTerms.hwmBasis} basis${inv.feeTerms.hurdle === 'none' ? '' : `, ${inv.feeTerms.hurdle} hurdle ${inv.feeTerms.hurdleRate.times(100).toString()}% a year`})`);
     const after = this.p.valuation.memberValues();
     for (const a of assessed) this.p.statements.issueStatement(time, a.inv, label, a.mark, a.gain, this.p.valuation.equityOf(a.inv, after));
   }
@@ -119,7 +127,27 @@ export class Fees {
       this.s.post(time, inv.account, SYSTEM_ACCOUNTS.fees, fee, reason, `${inv.id}@${label}`);
       this.p.statements.addFeeToStatement(inv, reason, fee);
       this.s.emit({ time, kind: reason, investor: inv.id, account: inv.account, amount: fee, reason: why(inv) });
+      this.shareFee(time, inv, reason, fee, `${inv.id}@${label}`);
     }
+  }
+
+  /**
+   * Partner fee share: the IB that referred the investor gets its `feeShare` of a performance or
+   * management fee the investor paid, from the manager's fee account, rounded half-up; the
+   * manager keeps the rest (fee = share + kept, exactly). In the program's currency, converted
+   * to the IB's when it holds another.
+   */
+  private shareFee(time: ServerTime, inv: Investor, reason: InvestorFee, fee: Money, ref: string): void {
+    if (reason !== 'performance-fee' && reason !== 'management-fee') return;
+    const partner = inv.referredBy === undefined ? undefined : this.s.config.costs?.rebates?.partners.get(inv.referredBy);
+    if (!partner?.feeShare || partner.feeShare.isZero()) return;
+    // The fee arrived in the program's currency: its share is reckoned on that amount.
+    const ccy = this.s.currencyOf(inv.account);
+    const received = ccy === this.s.programCurrency ? fee : this.s.convert(fee.value, ccy, this.s.programCurrency);
+    const share = new Money(roundToQuantum(received.value.times(partner.feeShare), this.s.q));
+    if (!share.isPositive()) return;
+    this.s.post(time, SYSTEM_ACCOUNTS.fees, `ib:${partner.id}`, share, 'fee-share', ref);
+    this.s.emit({ time, kind: 'fee-share', investor: inv.id, account: `ib:${partner.id}`, amount: share, reason: `${partner.feeShare.times(100).toString()}% of ${inv.id}'s ${reason} ${received.toString()} to its referrer ${partner.id} (feeShare); the manager keeps ${received.minus(share).toString()}` });
   }
 
   /**
@@ -140,6 +168,7 @@ export class Fees {
       if (!f.amount.isPositive()) continue;
       this.s.post(time, inv.account, SYSTEM_ACCOUNTS.fees, f.amount, f.reason, inv.id);
       this.p.statements.addFeeToStatement(inv, f.reason, f.amount);
+      this.shareFee(time, inv, f.reason, f.amount, inv.id);
       this.s.emit({ time, kind: f.reason, investor: inv.id, account: inv.account, amount: f.amount, reason: why });
     }
   }

@@ -23,7 +23,7 @@ export const CLEARING_KINDS: ReadonlySet<AccountKind> = new Set(['external', 'ma
 /** The currency a journal keeps when none is named, and the one program totals consolidate in. */
 export const BASE_CURRENCY = 'USD';
 
-export const ENTRY_REASONS = ['deposit', 'withdrawal', 'realized-pnl', 'performance-fee', 'management-fee', 'entry-fee', 'subscription-fee', 'volume-fee', 'negative-balance', 'commission', 'swap', 'rebate', 'cashback'] as const;
+export const ENTRY_REASONS = ['deposit', 'withdrawal', 'realized-pnl', 'performance-fee', 'management-fee', 'entry-fee', 'subscription-fee', 'volume-fee', 'negative-balance', 'commission', 'swap', 'rebate', 'cashback', 'fee-share'] as const;
 export type EntryReason = (typeof ENTRY_REASONS)[number];
 
 export interface JournalEntry {

@@ -21,6 +21,38 @@ export interface FeeTerms {
   readonly hurdle: Hurdle;
   /** Annual hurdle rate (0.05 = 5% a year), pro-rated to the part of the period assessed. */
   readonly hurdleRate: Dec;
+  /** Tiered rates in place of `rate` (see FeeTiers); none for a flat rate or the manager's own capital. */
+  readonly tiers?: FeeTiers;
+}
+
+/**
+ * Tiered performance fees (vendors' fee terms): `invested` charges the whole gain at the rate of
+ * the tier the investor's net invested amount (deposits − withdrawals) reaches; `profit` charges
+ * each band of the gain at its own rate, like tax brackets (the first 10,000 at 30%, the rest at
+ * 20%). Tiers are in ascending `from`, the first from 0.
+ */
+export interface FeeTiers {
+  readonly basis: 'invested' | 'profit';
+  readonly tiers: ReadonlyArray<{ readonly from: Dec; readonly rate: Dec }>;
+}
+
+/** The fee on `amount` of chargeable gain before rounding: the flat rate, or the tiers. */
+function charge(amount: Dec, s: FeeState, t: FeeTerms): Dec {
+  const tiers = t.tiers;
+  if (!tiers) return amount.times(t.rate);
+  if (tiers.basis === 'invested') {
+    const invested = Dec.max(0, s.deposits.value.minus(s.withdrawals.value));
+    let rate = tiers.tiers[0]!.rate;
+    for (const tier of tiers.tiers) if (invested.gte(tier.from)) rate = tier.rate;
+    return amount.times(rate);
+  }
+  let fee = new Dec(0);
+  tiers.tiers.forEach((tier, i) => {
+    const next = tiers.tiers[i + 1]?.from;
+    const inBand = Dec.max(0, (next ? Dec.min(amount, next) : amount).minus(tier.from));
+    fee = fee.plus(inBand.times(tier.rate));
+  });
+  return fee;
 }
 
 export interface FeeState {
@@ -65,14 +97,14 @@ function hurdleAmount(s: FeeState, t: FeeTerms, yearFraction: Dec): Dec {
 }
 
 /** The fee on a gain: `hard` charges only above the hurdle, `soft` the whole gain once above it but never below it. */
-function feeOn(gain: Money, hurdle: Dec, t: FeeTerms, q: Quantum): Money {
+function feeOn(gain: Money, hurdle: Dec, s: FeeState, t: FeeTerms, q: Quantum): Money {
   if (!gain.isPositive()) return Money.zero;
-  if (t.hurdle === 'hard') return gain.value.gt(hurdle) ? round(gain.value.minus(hurdle).times(t.rate), q) : Money.zero;
+  if (t.hurdle === 'hard') return gain.value.gt(hurdle) ? round(charge(gain.value.minus(hurdle), s, t), q) : Money.zero;
   if (t.hurdle === 'soft') {
     if (!gain.value.gt(hurdle)) return Money.zero;
-    return round(Dec.min(gain.value.times(t.rate), gain.value.minus(hurdle)), q);
+    return round(Dec.min(charge(gain.value, s, t), gain.value.minus(hurdle)), q);
   }
-  return round(gain.value.times(t.rate), q);
+  return round(charge(gain.value, s, t), q);
 }
 
 /** The state after charging `fee` on everything above the mark: the mark resets per `hwmReset`. */
@@ -94,7 +126,7 @@ export function afterDeposit(s: FeeState, amount: Money): FeeState {
  */
 export function crystallizePeriod(s: FeeState, t: FeeTerms, equity: Money, yearFraction: Dec, q: Quantum): FeeOutcome {
   const gain = gainOf(s, t, equity);
-  const fee = feeOn(gain, hurdleAmount(s, t, yearFraction), t, q);
+  const fee = feeOn(gain, hurdleAmount(s, t, yearFraction), s, t, q);
   return { fee, gain, next: fee.isPositive() ? reset(s, t, equity, fee) : s };
 }
 
@@ -116,7 +148,7 @@ export function crystallizeWithdrawal(s: FeeState, t: FeeTerms, equity: Money, a
     return { fee: Money.zero, gain, fromAmount: true, next: t.hwmBasis === 'equity' ? { ...withdrawn, mark: s.mark.minus(amount).max(Money.zero) } : withdrawn };
   }
   if (t.partialWithdrawal === 'crystallize-all') {
-    const fee = feeOn(gain, hurdle, t, q);
+    const fee = feeOn(gain, hurdle, s, t, q);
     const after = fee.isPositive() ? reset(s, t, equity, fee) : s;
     const mark = t.hwmBasis !== 'equity' ? after.mark
       : fee.isPositive() ? after.mark.minus(amount) : round(s.mark.value.times(new Dec(1).minus(f)), q);
@@ -125,7 +157,7 @@ export function crystallizeWithdrawal(s: FeeState, t: FeeTerms, equity: Money, a
   // pro-rata: the withdrawn fraction of the fee that would be due now (hurdle included). The fee
   // comes out of the amount, so the investor is paid amount − fee: only that counts as withdrawn,
   // or the cumulative result would count the fee twice (once withdrawn, once paid).
-  const fee = round(feeOn(gain, hurdle, t, q).value.times(f), q);
+  const fee = round(feeOn(gain, hurdle, s, t, q).value.times(f), q);
   const paid = { ...s, withdrawals: s.withdrawals.plus(amount).minus(fee), feesPaid: s.feesPaid.plus(fee) };
   if (t.hwmBasis === 'equity') {
     const mark = round(s.mark.value.times(new Dec(1).minus(f)), q);
@@ -140,5 +172,5 @@ export function crystallizeWithdrawal(s: FeeState, t: FeeTerms, equity: Money, a
 /** Full exit: always crystallized, on the whole gain, the hurdle pro-rated to the part of the period. */
 export function crystallizeExit(s: FeeState, t: FeeTerms, equity: Money, yearFraction: Dec, q: Quantum): FeeOutcome {
   const gain = gainOf(s, t, equity);
-  return { fee: feeOn(gain, hurdleAmount(s, t, yearFraction), t, q), gain, next: NEW_FEE_STATE };
+  return { fee: feeOn(gain, hurdleAmount(s, t, yearFraction), s, t, q), gain, next: NEW_FEE_STATE };
 }

@@ -19,7 +19,7 @@ import type { MasterOrders } from './master-orders.js';
 import type { PendingType } from './orders.js';
 import { UnitRegister } from './pamm.js';
 import { MANAGER } from './rebate.js';
-import type { FeeState, FeeTerms } from './performance-fee.js';
+import type { FeeState, FeeTerms, FeeTiers } from './performance-fee.js';
 import type { AllocationMethod, Policies, Structure } from './policies.js';
 import type { Quantum } from './quantum.js';
 import { type Conversion, type ConversionSide, type PairConversion, QuoteBook, conversionSymbols, findConversion, findConversionVia } from './quotes.js';
@@ -46,8 +46,10 @@ export interface ProgramConfig {
   readonly quantum: Quantum;
   readonly policies: Policies;
   readonly instruments: ReadonlyMap<string, Instrument>;
-  /** Performance fee rate (0.2 = 20%) charged to every investor but the manager. */
+  /** Performance fee rate (0.2 = 20%) charged to every investor but the manager; with tiers, their highest rate (the bound a fee keeps under). */
   readonly performanceFeeRate: Dec;
+  /** Tiered performance fee in place of the flat rate (performance-fee.ts FeeTiers). */
+  readonly performanceFeeTiers?: FeeTiers;
   /** Management fee: an annual rate on equity or balance, accrued daily (none when absent). */
   readonly managementFee?: { readonly rate: Dec; readonly basis: 'equity' | 'balance' };
   /** Entry fee as a fraction of every deposit (none when absent). */

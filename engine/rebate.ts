@@ -47,6 +47,8 @@ export interface Partner {
   /** Shared managed program: the fraction of the rebate on its referred investors' share of master volume this IB keeps (all of it when absent, as seed 000 pays it); the manager gets the rest. */
   readonly programShare?: Dec;
   readonly cashback?: CashbackPlan;
+  /** Partner fee share: the fraction of the performance and management fees its referred investors pay that it receives from the manager (none when absent). */
+  readonly feeShare?: Dec;
 }
 
 export interface RebateTerms {

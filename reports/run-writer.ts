@@ -163,6 +163,9 @@ export class RunWriter implements EngineSink {
   private feeBalance = Money.zero;
   /** What the fee account received, by kind of fee. */
   readonly feesByKind = new Map<string, Money>();
+  /** Partner fee shares paid out of the fee account, by receiving IB account. */
+  readonly feeShares = new Map<string, Money>();
+  private shareInTransit = Money.zero;
   /** Deposits, withdrawals and realized P&L of every account inside, in USD at each entry's moment (summary `totals`). */
   readonly usdTotals = { deposits: Money.zero, withdrawals: Money.zero, realized: Money.zero, unpriced: [] as Array<{ kind: 'deposits' | 'withdrawals' | 'realized'; currency: string; amount: Money }> };
   /** Fee statements for the report (bounded). */
@@ -244,6 +247,15 @@ export class RunWriter implements EngineSink {
       if (e.to !== SYSTEM_ACCOUNTS.conversion) this.account(e.to).feesEarned = this.account(e.to).feesEarned.plus(e.amount);
     }
     if (e.to === SYSTEM_ACCOUNTS.fees) this.feesByKind.set(e.reason, (this.feesByKind.get(e.reason) ?? Money.zero).plus(e.amount));
+    // Partner fee shares leave the fee account, in the program's currency; one to an IB in another currency
+    // is two legs through the conversion account: the first says how much, the second to whom.
+    if (e.reason === 'fee-share') {
+      if (e.from === SYSTEM_ACCOUNTS.fees && e.to === SYSTEM_ACCOUNTS.conversion) this.shareInTransit = e.amount;
+      else {
+        const amount = e.from === SYSTEM_ACCOUNTS.conversion ? this.shareInTransit : e.amount;
+        this.feeShares.set(e.to, (this.feeShares.get(e.to) ?? Money.zero).plus(amount));
+      }
+    }
     if (e.to === SYSTEM_ACCOUNTS.fees || e.from === SYSTEM_ACCOUNTS.fees) {
       this.feeBalance = e.to === SYSTEM_ACCOUNTS.fees ? this.feeBalance.plus(e.amount) : this.feeBalance.minus(e.amount);
       const signed = e.to === SYSTEM_ACCOUNTS.fees ? e.amount : e.amount.neg();

@@ -21,7 +21,7 @@ export interface Summary {
   readonly scenario: Record<string, string | number | Record<string, string>>;
   readonly program: Record<string, unknown>;
   readonly policies: Policies;
-  readonly manager: { readonly feeAccount: string; readonly ownCapitalInProgram: string; readonly masterAccountEquity: string; readonly total: string; readonly feesByKind: Record<string, string> };
+  readonly manager: { readonly feeAccount: string; readonly ownCapitalInProgram: string; readonly masterAccountEquity: string; readonly total: string; readonly feesByKind: Record<string, string>; readonly feeSharesPaid: Record<string, string> };
   readonly pool: Record<string, string> | null;
   readonly master: { readonly timeWeightedReturn: number; readonly maxDrawdown: number; readonly basis: string };
   readonly accounts: Array<Record<string, string>>;
@@ -92,7 +92,7 @@ function costTerms(s: Scenario): Record<string, unknown> {
       plan: scheduleJson(rb.plan),
       tiers: rb.tiers ? (rb.tiers.style === 'split' ? { style: 'split', shares: rb.tiers.shares.map(String) } : { style: 'additive', levels: rb.tiers.levels.map(scheduleJson) }) : null,
       partners: [...rb.partners.values()].map((p) => ({
-        id: p.id, parent: p.parent ?? null, programShare: p.programShare?.toString() ?? '1',
+        id: p.id, parent: p.parent ?? null, programShare: p.programShare?.toString() ?? '1', feeShare: p.feeShare?.toString() ?? '0',
         cashback: p.cashback ? {
           rate: p.cashback.rate.toString(), perClient: Object.fromEntries([...p.cashback.perClient].map(([c, r]) => [c, r.toString()])),
           changes: p.cashback.changes.map((c) => ({ at: formatServerTime(c.at), action: c.action, client: c.client ?? null, rate: c.rate?.toString() ?? null })),
@@ -315,6 +315,7 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
     },
     program: {
       structure: s.structure, allocation: s.allocation, masterDeposit: m(s.masterDeposit), performanceFee: s.performanceFee.toString(),
+      performanceFeeTiers: s.performanceFeeTiers ? { basis: s.performanceFeeTiers.basis, tiers: s.performanceFeeTiers.tiers.map((t) => ({ from: m(new Money(t.from)), rate: t.rate.toString() })) } : null,
       terms: { minimumInvestment: m(s.terms.minimumInvestment), minimumMamInvestment: s.terms.minimumMamInvestment === 'floating' ? 'floating' : m(s.terms.minimumMamInvestment), managerMinimum: m(s.terms.managerMinimum) },
       managementFee: s.managementFee ? { rate: s.managementFee.rate.toString(), basis: s.managementFee.basis } : null, entryFee: s.entryFee?.toString() ?? '0',
       subscriptionFee: s.subscriptionFee ? m(s.subscriptionFee) : null,
@@ -328,6 +329,8 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
       feeAccount: m(feeBalance), ownCapitalInProgram: m(managerCapital), masterAccountEquity: m(masterEquity),
       total: m(feeBalance.plus(managerCapital).plus(masterEquity)),
       feesByKind: Object.fromEntries([...w.feesByKind].map(([k, v]) => [k, m(v)])),
+      // Partner fee shares passed on to referring IBs (already out of feeAccount).
+      feeSharesPaid: Object.fromEntries([...w.feeShares].map(([k, v]) => [k, m(v)])),
     },
     pool: s.pool && nav && units ? { id: s.pool.id, equity: m(p.equity(s.pool.id)), units: formatQ(units.value, q), nav: nav.toFixed(10) } : null,
     master: {

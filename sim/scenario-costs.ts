@@ -133,6 +133,7 @@ export function readRebates(c: CostContext, doc: Obj, clientsOf: (partner: strin
     partners.set(p.id as string, {
       id: p.id as string, parent,
       programShare: p.programShare === undefined ? undefined : fraction(c.r, p.programShare, [...path, 'programShare']),
+      feeShare: p.feeShare === undefined ? undefined : fraction(c.r, p.feeShare, [...path, 'feeShare']),
       cashback: p.cashback === undefined ? undefined : readCashback(c, p.cashback as Obj, [...path, 'cashback'], clientsOf, p.id as string),
     });
   });

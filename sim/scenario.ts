@@ -1,6 +1,7 @@
 // Loads a scenario file (JSON or YAML): parses it keeping line numbers, validates it against
 // schemas/scenario.schema.json with defaults filled in, checks what a schema cannot (cross
 // references, quanta, times), and returns the normalized scenario the runner executes.
+import type { FeeTiers } from '../engine/performance-fee.js';
 import { readCurrencies, type ScenarioCurrencies } from './scenario-currencies.js';
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
@@ -83,6 +84,8 @@ export interface Scenario {
   readonly allocation: AllocationMethod;
   readonly masterDeposit: Money;
   readonly performanceFee: Dec;
+  /** Tiered performance fee in place of the flat rate (none when absent). */
+  readonly performanceFeeTiers?: FeeTiers;
   readonly managementFee?: { readonly rate: Dec; readonly basis: 'equity' | 'balance' };
   readonly entryFee?: Dec;
   readonly subscriptionFee?: Money;
@@ -345,9 +348,12 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   const subscription = r.amount(program.subscriptionFee, ['program', 'subscriptionFee'], quantum, 'nonNegative');
   const vf = program.volumeFee as Obj | undefined;
   const volumeFee = vf ? { perLot: r.amount(vf.perLot, ['program', 'volumeFee', 'perLot'], quantum, 'nonNegative'), perMillion: r.amount(vf.perMillion, ['program', 'volumeFee', 'perMillion'], quantum, 'nonNegative') } : undefined;
+  const performanceFeeTiers = readFeeTiers(r, program.performanceFeeTiers as Obj | undefined, quantum);
+  if (performanceFeeTiers && !performanceFee.isZero()) r.fail(['program', 'performanceFee'], 'the program has performanceFeeTiers: give either tiers or a flat performanceFee, not both');
   const termChanges = (program.termChanges as Obj[]).map((c, i) => {
     const path: Path = ['program', 'termChanges', i];
     if (c.performanceFee === undefined && c.managementFee === undefined) r.fail(path, 'a term change names a new performanceFee, managementFee or both');
+    if (c.performanceFee !== undefined && performanceFeeTiers) r.fail([...path, 'performanceFee'], 'the program\'s performance fee is tiered (performanceFeeTiers): a term change of a flat rate does not apply');
     if (c.managementFee !== undefined && !mf) r.fail([...path, 'managementFee'], 'the program has no management fee to change: add program.managementFee');
     return {
       at: within(r.time(c.at, [...path, 'at'], zone), [...path, 'at']),
@@ -486,12 +492,27 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   hash.update(canonical(doc));
   return {
     file, name: doc.name as string, description: doc.description as string, seed, quantum, zone, start, end,
-    instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee,
+    instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, performanceFeeTiers, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee,
     subscriptionFee: subscription.isZero() ? undefined : new Money(subscription), volumeFee, termChanges, terms, pool,
     preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, stress, monteCarloSeeds, normalized: doc, hash: hash.digest('hex'), inputs: [...inputs],
     locate: (path) => ({ path: pointer(path), line: parsed.lineOf(path) }),
     writtenPolicies, tradingWeek, dailySymbols, currencies,
   };
+}
+
+/** `program.performanceFeeTiers`: tiers from 0, ascending, each rate a fraction below 1. */
+function readFeeTiers(r: Reader, o: Obj | undefined, quantum: Quantum): FeeTiers | undefined {
+  if (!o) return undefined;
+  const list = o.tiers as Obj[];
+  const tiers = list.map((t, i) => {
+    const path: Path = ['program', 'performanceFeeTiers', 'tiers', i];
+    const rate = r.decimal(t.rate, [...path, 'rate']);
+    if (rate.isNegative() || rate.gte(1)) r.fail([...path, 'rate'], 'expected a fraction from 0 up to (not including) 1, such as 0.2 for 20%');
+    return { from: r.amount(t.from, [...path, 'from'], quantum, 'nonNegative'), rate };
+  });
+  if (!tiers[0]!.from.isZero()) r.fail(['program', 'performanceFeeTiers', 'tiers', 0, 'from'], 'the first tier starts at 0');
+  tiers.forEach((t, i) => { if (i > 0 && !t.from.gt(tiers[i - 1]!.from)) r.fail(['program', 'performanceFeeTiers', 'tiers', i, 'from'], `tiers ascend: expected more than ${tiers[i - 1]!.from.toString()}`); });
+  return { basis: o.basis as FeeTiers['basis'], tiers };
 }
 
 /** `tradingWeek: { open: "Mon 00:05", close: "Fri 23:50" }` (the schema fills both defaults and checks their shape). */

@@ -53,7 +53,9 @@ export function checkedRun(source: string | Scenario, probe?: (p: Program) => un
 
 /** The highest performance-fee rate a scenario sets: the program's own, or a term change's. */
 export function maxPerformanceRate(s: Scenario): Dec {
-  return s.termChanges.reduce((m, c) => (c.performanceFee ? Dec.max(m, c.performanceFee) : m), s.performanceFee);
+  const flat = s.termChanges.reduce((m, c) => (c.performanceFee ? Dec.max(m, c.performanceFee) : m), s.performanceFee);
+  // Tiered fees never charge more than their highest rate on the gain.
+  return (s.performanceFeeTiers?.tiers ?? []).reduce((m, t) => Dec.max(m, t.rate), flat);
 }
 
 /**

@@ -153,6 +153,8 @@ const orderArb = fc.record({
 const partnerArb = fc.record({
   parent: maybe(fc.nat()),
   programShare: maybe(small(100)),
+  /** Partner fee share, in hundredths (0–99%). */
+  feeShare: maybe(small(99)),
   cashback: maybe(fc.record({
     rate: small(100),
     perClient: fc.array(fc.record({ client: small(3), rate: small(100) }), { maxLength: 2 }),
@@ -281,6 +283,8 @@ export const recipeArb = fc.record({
     })),
   })),
   stress: fc.array(stressArb, { maxLength: 3 }),
+  /** Tiered performance fee: by invested amount or profit band; bands as (gap to the previous `from` in dollars, rate in %). */
+  feeTiers: maybe(fc.record({ invested: fc.boolean(), first: fc.integer({ min: 0, max: 60 }), more: fc.array(fc.tuple(fc.integer({ min: 1, max: 50_000 }), fc.integer({ min: 0, max: 60 })), { maxLength: 3 }) }), 3, 1),
   /** Account currencies (DOMAIN §1): indices into the currencies the drawn instruments can convert (USD first). */
   currencies: maybe(fc.record({ program: small(3), pool: small(3), accounts: fc.array(small(3), { maxLength: 12 }) }), 2, 1),
 });
@@ -476,7 +480,18 @@ export function buildScenario(r: Recipe): Record<string, unknown> {
   const changes = r.termChanges
     .map((c) => ({ at: stamp(within(c.day, c.minute)), ...(c.performancePct !== undefined ? { performanceFee: fixed(c.performancePct, 2) } : {}), ...(c.managementPct !== undefined && r.management ? { managementFee: fixed(c.managementPct, 2) } : {}) }))
     .filter((c) => Object.keys(c).length > 1);
-  if (changes.length) program.termChanges = changes;
+  if (r.feeTiers) {
+    // Tiers replace the flat rate (which must then be 0) and flat term changes of it.
+    let from = 0;
+    program.performanceFee = '0';
+    program.performanceFeeTiers = {
+      basis: r.feeTiers.invested ? 'invested' : 'profit',
+      tiers: [{ from: '0', rate: fixed(r.feeTiers.first, 2) }, ...r.feeTiers.more.map(([gap, pct]) => ({ from: dollars((from += gap)), rate: fixed(pct, 2) }))],
+    };
+    for (const c of changes) delete (c as { performanceFee?: string }).performanceFee;
+  }
+  const kept = changes.filter((c) => Object.keys(c).length > 1);
+  if (kept.length) program.termChanges = kept;
   if (r.terms) {
     const managerMinimum = r.block ? r.terms.managerMinimum : Math.min(r.terms.managerMinimum, r.masterDollars);
     program.terms = { minimumInvestment: dollars(r.terms.minimumInvestment), minimumMamInvestment: r.terms.minimumMam === undefined ? 'floating' : dollars(r.terms.minimumMam), managerMinimum: dollars(managerMinimum) };
@@ -666,6 +681,7 @@ export function buildScenario(r: Recipe): Record<string, unknown> {
       const o: Record<string, unknown> = { id };
       if (p.parent !== undefined && i > 0) o.parent = partnerIds[p.parent % i];
       if (p.programShare !== undefined) o.programShare = fixed(p.programShare, 2);
+      if (p.feeShare !== undefined) o.feeShare = fixed(p.feeShare, 2);
       if (p.cashback) {
         const mine = clientsOf(id);
         const perClient = Object.fromEntries(mine.length ? p.cashback.perClient.map((x) => [mine[x.client % mine.length]!, fixed(x.rate, 2)]) : []);
