@@ -34,6 +34,19 @@ export class Fees {
     return { rate, hwmBasis: pf.hwmBasis, hwmReset: pf.hwmReset, partialWithdrawal: pf.partialWithdrawal, hurdle: pf.hurdle, hurdleRate: new Dec(pf.hurdleRate), ...(tiers ? { tiers } : {}) };
   }
 
+  /**
+   * The investor's fee terms as an assessment uses them: tier amounts are stated in the
+   * program's currency, so for an account in another they convert at the mid of the moment
+   * (the account's fee state is in its own currency).
+   */
+  assessTerms(inv: Investor): FeeTerms {
+    const t = inv.feeTerms;
+    const ccy = this.s.currencyOf(inv.account);
+    if (!t.tiers || ccy === this.s.programCurrency) return t;
+    const tiers = t.tiers.tiers.map((x) => ({ from: this.s.convert(x.from, this.s.programCurrency, ccy).value, rate: x.rate }));
+    return { ...t, tiers: { basis: t.tiers.basis, tiers } };
+  }
+
   /** The hurdle's share of a year: from the start of the investor's part of the period, by `hurdleDayCount` (hurdle-day-count.ts). */
   yearFraction(inv: Investor, time: ServerTime): Dec {
     const pf = this.s.config.policies.performanceFee;
@@ -63,7 +76,7 @@ export class Fees {
   pendingFees(inv: Investor, time: ServerTime, values: ReadonlyMap<string, Money>): { management: Money; performance: Money } {
     const management = new Money(roundToQuantum(inv.managementAccrued, this.s.q));
     if (!inv.active) return { management: Money.zero, performance: Money.zero };
-    const outcome = crystallizePeriod(inv.fee, inv.feeTerms, this.feeEquity(inv, values).minus(management), this.yearFraction(inv, time), this.s.q);
+    const outcome = crystallizePeriod(inv.fee, this.assessTerms(inv), this.feeEquity(inv, values).minus(management), this.yearFraction(inv, time), this.s.q);
     return { management, performance: outcome.fee };
   }
 
@@ -76,7 +89,7 @@ export class Fees {
     const assessed: Array<{ inv: Investor; mark: Money; gain: Money }> = [];
     for (const inv of this.s.investors.values()) {
       if (!inv.active) continue;
-      const outcome = crystallizePeriod(inv.fee, inv.feeTerms, this.feeEquity(inv, values), this.yearFraction(inv, time), this.s.q);
+      const outcome = crystallizePeriod(inv.fee, this.assessTerms(inv), this.feeEquity(inv, values), this.yearFraction(inv, time), this.s.q);
       assessed.push({ inv, mark: this.p.statements.assessedMark(inv), gain: outcome.gain });
       inv.fee = outcome.next;
       inv.periodStart = time;
@@ -158,7 +171,7 @@ export class Fees {
     const management = this.takeAccrued(inv);
     // `realized`: the investor's positions have all closed, so nothing of its own is open for `floatingPnl` to leave out.
     const assessed = realized ? this.p.valuation.equityOf(inv, values) : this.feeEquity(inv, values);
-    const exit = crystallizeExit(inv.fee, inv.feeTerms, assessed.minus(management), this.yearFraction(inv, time), this.s.q);
+    const exit = crystallizeExit(inv.fee, this.assessTerms(inv), assessed.minus(management), this.yearFraction(inv, time), this.s.q);
     return { fees: [{ reason: 'management-fee', amount: management }, { reason: 'performance-fee', amount: exit.fee }], gain: exit.gain };
   }
 
@@ -168,8 +181,8 @@ export class Fees {
       if (!f.amount.isPositive()) continue;
       this.s.post(time, inv.account, SYSTEM_ACCOUNTS.fees, f.amount, f.reason, inv.id);
       this.p.statements.addFeeToStatement(inv, f.reason, f.amount);
-      this.shareFee(time, inv, f.reason, f.amount, inv.id);
       this.s.emit({ time, kind: f.reason, investor: inv.id, account: inv.account, amount: f.amount, reason: why });
+      this.shareFee(time, inv, f.reason, f.amount, inv.id);
     }
   }
 

@@ -223,7 +223,7 @@ export class InvestorFlows {
     // Not while a deposit is held for the member: it stays, redeeming every unit, and the held money enters later.
     const keepsHeld = this.heldFor(id).isPositive();
     if (amount.eq(equity) && !keepsHeld) return this.leave(time, id);
-    const outcome = crystallizeWithdrawal(inv.fee, inv.feeTerms, this.p.fees.feeEquity(inv, this.p.valuation.memberValues()), amount, amount.value.div(equity.value), this.p.fees.yearFraction(inv, time), this.s.q);
+    const outcome = crystallizeWithdrawal(inv.fee, this.p.fees.assessTerms(inv), this.p.fees.feeEquity(inv, this.p.valuation.memberValues()), amount, amount.value.div(equity.value), this.p.fees.yearFraction(inv, time), this.s.q);
     // Pro-rata takes the fee out of the amount; crystallize-all charges it from the account on top.
     const gross = outcome.fromAmount ? amount : amount.plus(outcome.fee);
     if (gross.gt(equity)) return this.rejectRequest(time, id, `withdrawal ${amount.toString()} plus the fee ${outcome.fee.toString()} crystallized by it exceeds the equity ${equity.toString()}`);

@@ -33,8 +33,8 @@ export function periodLabel(kind: FeePeriod, end: number): string {
 export interface Observation {
   readonly time: number;
   readonly equity: Dec;
-  /** The net time-weighted index then. */
-  readonly index: number;
+  /** The net time-weighted index then, in decimals. */
+  readonly index: Dec;
 }
 
 export interface PeriodRow {
@@ -71,7 +71,8 @@ export function periodReturns(kind: FeePeriod, observations: readonly Observatio
     const denominator = opening.toNumber() + mine.reduce((x, m) => x + weight(m.time) * m.amount.toNumber(), 0);
     out.push({
       label: periodLabel(kind, end), from, to: last.time, opening, flows, closing: last.equity,
-      twr: last.index / (prev?.index ?? 1) - 1,
+      // Rounded half-up to 10 places from the decimal index, as summary.json's returns are.
+      twr: Number(last.index.div(prev?.index ?? 1).minus(1).toDecimalPlaces(10).toString()) || 0,
       modifiedDietz: denominator > 0 ? last.equity.minus(opening).minus(flows).toNumber() / denominator : null,
       mwr: periodIrr(opening.toNumber(), mine.map((m) => ({ weight: weight(m.time), amount: m.amount.toNumber() })), last.equity.toNumber()),
     });

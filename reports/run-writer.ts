@@ -65,6 +65,12 @@ export class ReturnIndex {
   maxDrawdown = 0;
   private last = new Dec(0);
   private flow = new Dec(0);
+  /**
+   * `tolerance`: a change within it is no change. A PAMM member's value is its units × NAV rounded
+   * to the quantum, so a flow can move it by a quantum or two with nothing earned or lost: such an
+   * index takes 2 quanta (a return within the rounding of its values is exactly 0).
+   */
+  tolerance = new Dec(0);
   /** Money entering (+) or leaving (−) since the last observation. */
   addFlow(x: Dec): void { this.flow = this.flow.plus(x); }
   /** The return so far, rounded half-up to 10 decimals from the decimal index. */
@@ -72,7 +78,7 @@ export class ReturnIndex {
   observe(equity: Dec): void {
     if (this.last.isPositive() && !this.last.isZero()) {
       const moved = equity.minus(this.flow);
-      if (!moved.eq(this.last)) {
+      if (!moved.minus(this.last).abs().lte(this.tolerance)) {
         this.exact = this.exact.times(moved).div(this.last);
         this.index = this.exact.toNumber();
       }
@@ -303,7 +309,7 @@ export class RunWriter implements EngineSink {
       t.gross.addFlow(d.neg());
       if (block) this.master.addFlow(d.neg());
       // A fee crystallized on a withdrawal or an exit leaves the investor together with the payout.
-      if (e.reason.startsWith('crystallized on')) t.net.addFlow(d.neg());
+      if (e.reason.startsWith('crystallized on')) { t.net.addFlow(d.neg()); t.moves.push({ time: e.time, amount: d.neg() }); }
     }
   }
 
@@ -383,10 +389,12 @@ export class RunWriter implements EngineSink {
       if (observed) {
         t.masterAtStart ??= this.master.index;
         if (!exitSeen) {
+          if (i.model === 'pamm') t.net.tolerance = t.gross.tolerance = this.q.step.times(2);
           t.net.observe(i.equity.value);
           t.gross.observe(i.equity.value);
           t.dayEnd.set(dayOf(time), t.net.index);
-          t.observations.push({ time, equity: i.equity.value, index: t.net.index });
+          // After a detach the account goes on outside the program: for period returns its money left at the exit.
+          t.observations.push({ time, equity: i.detached ? new Dec(0) : i.equity.value, index: t.net.exact });
           t.firstSeen ??= time;
           t.lastSeen = time;
           t.masterAtEnd = this.master.index;

@@ -67,10 +67,27 @@ describe('tiers and the partner fee share in a run', () => {
   });
 
   it('a share that does not divide evenly is rounded half-up and the two parts still sum to the fee', () => {
-    // Flat 20% of 15,000 = 3,000; a third (0.3333333) is 999.9999 → the IB 999.9999, the manager 2,000.0001.
-    const summary = writeRunFiles(parseScenario(YAML(', performanceFee: "0.2"', ', feeShare: "0.3333333"'), 't.yaml'), mkdtempSync(join(tmpdir(), 'mamlab-tiers-')));
-    expect([summary.manager.feeAccount, summary.manager.feeSharesPaid['ib:north']]).toEqual(['2000.0001000', '999.9999000']);
+    // Flat 20% of 15,000 = 3,000; 0.12345678912 of it is 370.37036736 → 370.3703674 (half-up); the manager keeps 2,629.6296326.
+    const summary = writeRunFiles(parseScenario(YAML(', performanceFee: "0.2"', ', feeShare: "0.12345678912"'), 't.yaml'), mkdtempSync(join(tmpdir(), 'mamlab-tiers-')));
+    expect([summary.manager.feeAccount, summary.manager.feeSharesPaid['ib:north']]).toEqual(['2629.6296326', '370.3703674']);
     expect(new Dec(summary.manager.feeAccount).plus(summary.manager.feeSharesPaid['ib:north']!).toString()).toBe('3000');
+  });
+
+  it("tier amounts are in the program's currency: a JPY investor's ¥3,000,000 (20,000 USD) is in the 30% tier, not the 10% one", () => {
+    // Tiers 30% from 0, 10% from 100,000 (USD). 3,000,000 JPY at USDJPY 150 is 20,000 USD: 30% of a ¥300,000 gain = ¥90,000.
+    const yaml = `
+name: jpy-tiers
+start: "2024-03-01T00:05:00"
+end: "2024-04-02T00:05:00"
+instruments: [USDJPY]
+prices: { USDJPY: { ticks: [["2024-03-04T10:00:00", "150.000", "150.000"], ["2024-03-20T10:00:00", "165.000", "165.000"]] } }
+program: { structure: signal, allocation: multiplier, masterDeposit: "100000", performanceFeeTiers: { basis: invested, tiers: [{ from: "0", rate: "0.3" }, { from: "100000", rate: "0.1" }] } }
+investors: [{ id: j, model: mam, deposit: "3000000", currency: JPY, at: "2024-03-04T10:00:00", allocation: { multiplier: "0.2" } }]
+orders: [{ at: "2024-03-04T10:00:00", action: open, ticket: T1, symbol: USDJPY, side: buy, volume: "1" }, { at: "2024-03-20T10:00:00", action: close, ticket: T1 }]
+`;
+    const summary = writeRunFiles(parseScenario(yaml, 'j.yaml'), mkdtempSync(join(tmpdir(), 'mamlab-tiers-')));
+    // 0.2 lot × 100,000 × 15 = ¥300,000 gained; 30% = ¥90,000.
+    expect(summary.investors.find((i) => i.id === 'j')!.performanceFees).toBe('90000.0000000');
   });
 
   it('tiers and a flat rate together, or a flat term change of a tiered fee, are refused', () => {

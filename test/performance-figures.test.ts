@@ -123,27 +123,80 @@ policies: { metrics: { ratioFrequency: monthly } }
 
 describe('periods.csv: Modified Dietz against the time-weighted return', () => {
   it('a deposit in the middle of a month: the two differ as the formulas say', () => {
-    // 10 lots bought at 1.10000 with 100,000; 20 March 00:00 at 1.10500 (+5,000: 105,000) a further 50,000 is deposited
-    // (multiplier 1: the copy stays 10 lots); March closes at 1.10000 (−5,000 from there: 150,000).
+    // 10 lots bought at 1.10000 with 100,000 ($100 a pip... $10 a point); 20 March 09:00 at 1.10500 (+5,000: 105,000),
+    // a further 50,000 deposited at 10:00 (multiplier 1: the copy stays 10 lots); March closes at 1.10200 (−3,000: 152,000).
     const { periods } = run(`
 name: dietz
 start: "2024-03-01T00:05:00"
 end: "2024-03-31T23:00:00"
 instruments: [EURUSD]
-prices: { EURUSD: { ticks: [["2024-03-04T10:00:00", "1.10000", "1.10000"], ["2024-03-20T09:00:00", "1.10500", "1.10500"], ["2024-03-29T10:00:00", "1.10000", "1.10000"]] } }
+prices: { EURUSD: { ticks: [["2024-03-04T10:00:00", "1.10000", "1.10000"], ["2024-03-20T09:00:00", "1.10500", "1.10500"], ["2024-03-29T10:00:00", "1.10200", "1.10200"]] } }
 program: { structure: signal, allocation: multiplier, masterDeposit: "100000", performanceFee: "0" }
 investors: [{ id: h, model: mam, deposit: "100000", at: "2024-03-04T10:00:00", allocation: { multiplier: "1" } }]
 flows: [{ at: "2024-03-20T10:00:00", investor: h, type: deposit, amount: "50000" }]
 orders: [{ at: "2024-03-04T10:00:00", action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "10" }]
 `);
     const row = periods.find((r) => r.investor === 'h' && r.kind === 'month')!;
-    // TWR: 105,000 / 100,000 × 150,000 / 155,000 − 1 = 0.0161290323.
-    expect(Number(row.twr)).toBeCloseTo((105_000 / 100_000) * (150_000 / 155_000) - 1, 9);
-    // Modified Dietz: joined at 04 10:00 with 100,000 (weight 1), 50,000 on 20 10:00; the period ends at the last
-    // observation, 31 March 23:00 (end of the run). Gain 150,000 − 150,000 = 0: 0.
+    // TWR: 105,000 / 100,000 × 152,000 / 155,000 − 1 = 2.9677…%.
+    expect(Number(row.twr)).toBeCloseTo((105_000 / 100_000) * (152_000 / 155_000) - 1, 9);
+    // Modified Dietz: joined 4 March 10:00 with 100,000 (weight 1), 50,000 on 20 March 10:00, the period's last
+    // observation 31 March 23:00 (the end of the run): 2,000 gained over 100,000 + w × 50,000.
     const start = Date.UTC(2024, 2, 4, 10), end = Date.UTC(2024, 2, 31, 23), t = Date.UTC(2024, 2, 20, 10);
     const w = (end - t) / (end - start);
-    expect(Number(row.modified_dietz)).toBeCloseTo(0 / (100_000 + w * 50_000), 12);
-    expect([row.opening_equity, row.net_flows, row.closing_equity]).toEqual(['0.0000000', '150000.0000000', '150000.0000000']);
+    expect(Number(row.modified_dietz)).toBeCloseTo(2_000 / (100_000 + w * 50_000), 9);
+    expect(Number(row.modified_dietz)).not.toBeCloseTo(Number(row.twr), 3);
+    // MWR: the r with 100,000 (1 + r) + 50,000 (1 + r)^w = 152,000.
+    const r = Number(row.mwr);
+    expect(100_000 * (1 + r) + 50_000 * Math.pow(1 + r, w)).toBeCloseTo(152_000, 4);
+    expect([row.opening_equity, row.net_flows, row.closing_equity]).toEqual(['0.0000000', '150000.0000000', '152000.0000000']);
+  });
+
+  it('a detach ends the money in the period: 100,000 in, +5,000, a 1,000 fee, 104,000 out: 5% each way, closing 0', () => {
+    const { periods, summary } = run(`
+name: detach
+start: "2024-03-01T00:05:00"
+end: "2024-03-29T23:00:00"
+instruments: [EURUSD]
+prices: { EURUSD: { ticks: [["2024-03-04T10:00:00", "1.10000", "1.10000"], ["2024-03-12T09:00:00", "1.10500", "1.10500"], ["2024-03-20T10:00:00", "1.10300", "1.10300"]] } }
+program: { structure: signal, allocation: multiplier, masterDeposit: "100000", performanceFee: "0.2" }
+investors: [{ id: h, model: mam, deposit: "100000", at: "2024-03-04T10:00:00", allocation: { multiplier: "1" } }]
+flows: [{ at: "2024-03-12T10:00:00", investor: h, type: leave }]
+orders: [{ at: "2024-03-04T10:00:00", action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "10" }]
+policies: { onLeave: detach }
+`);
+    // 10 lots × 0.005 = +5,000; the exit crystallizes 20% = 1,000, which leaves with the 104,000 the account keeps outside.
+    const row = periods.find((r) => r.investor === 'h' && r.kind === 'month')!;
+    expect([row.net_flows, row.closing_equity, row.twr, row.modified_dietz, row.mwr]).toEqual(['-5000.0000000', '0.0000000', '0.05', '0.05', '0.05']);
+    expect(metricsOf(summary, 'h').periodMoneyWeightedReturn).toBeCloseTo(0.04, 9);
+  });
+});
+
+describe('PAMM members: units × NAV rounding is not a return', () => {
+  it('odd deposits and withdrawals after a trade leave no loss, no drawdown and no Sortino', () => {
+    const { summary } = run(`
+name: pammnoise
+start: "2024-03-01T00:05:00"
+end: "2024-03-29T23:00:00"
+instruments: [EURUSD]
+prices: { EURUSD: { ticks: [["2024-03-04T09:00:00", "1.10000", "1.10000"], ["2024-03-06T10:00:00", "1.10700", "1.10700"], ["2024-03-20T10:00:00", "1.10700", "1.10700"]] } }
+program: { structure: signal, allocation: proportional, masterDeposit: "20000", performanceFee: "0.2", pamm: { id: pool } }
+investors:
+  - { id: p1, model: pamm, deposit: "585.60", at: "2024-03-04T09:00:00" }
+  - { id: p2, model: pamm, deposit: "1000.03", at: "2024-03-04T09:00:00" }
+flows:
+  - { at: "2024-03-07T12:00:00", investor: p1, type: deposit, amount: "333.33" }
+  - { at: "2024-03-11T12:00:00", investor: p1, type: withdraw, amount: "15.05" }
+  - { at: "2024-03-13T12:00:00", investor: p2, type: withdraw, amount: "77.77" }
+  - { at: "2024-03-14T12:00:00", investor: p1, type: deposit, amount: "12.34" }
+orders:
+  - { at: "2024-03-05T10:00:00", action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "1" }
+  - { at: "2024-03-06T11:00:00", action: close, ticket: T1 }
+policies: { pammFlows: instant }
+`);
+    // One winning trade and flows only: every return is ≥ 0, so nothing is below the target and there is no drawdown.
+    for (const id of ['p1', 'p2']) {
+      const m = metricsOf(summary, id);
+      expect([m.maxDrawdown, m.downsideDeviation, m.sortino], id).toEqual([0, 0, null]);
+    }
   });
 });
