@@ -170,6 +170,20 @@ export class InvestorFlows {
     for (const h of mine) this.s.emit({ time, kind: 'request-rejected', investor: id, amount: h.amount, reason: `held deposit ${h.amount.toString()} (requested ${formatServerTime(h.requested)}) cancelled: ${why}` });
   }
 
+  /**
+   * No units outstanding but positions open (the only depositor's resize cost its whole deposit):
+   * nobody owns them, so they close at once and a deficit left is the broker's (a pool never
+   * carries one), as when a pool is wiped out.
+   */
+  private closeOwnerlessPool(time: ServerTime): void {
+    const acc = this.s.accounts.get(this.s.config.pool!.id)!;
+    if (acc.positions.length === 0) return;
+    this.s.emit({ time, kind: 'pool-reallocated', account: acc.id, reason: 'no units outstanding after the deposit: nobody owns the pool\'s positions, which close' });
+    for (const p of [...acc.positions]) this.p.execution.queue(time, { kind: 'close', position: p, volume: p.volume, cause: 'reallocate' });
+    this.p.execution.flush();
+    this.p.margin.settleNegative(time, acc);
+  }
+
   /** At the end of the run: deposits still held never entered the pool. */
   expireHeld(time: ServerTime): void {
     for (const h of this.s.heldDeposits.splice(0)) this.s.emit({ time, kind: 'request-rejected', investor: h.investor, amount: h.amount, reason: `held deposit ${h.amount.toString()} (requested ${formatServerTime(h.requested)}) never executed: the pool still had positions open at the end of the run (pammDeposit: no-action)` });
@@ -199,6 +213,7 @@ export class InvestorFlows {
       const u = net.isPositive() && !net.isZero() ? reg.unitsFor(net, before) : Units.zero;
       reg.issue(inv.id, u);
       this.s.emit({ time, kind: 'units-issued', investor: inv.id, account: inv.account, amount, units: u, reason: `bought at NAV ${nav.toSignificantDigits(12).toString()}${cost.isZero() ? '' : ` after the reallocation cost ${cost.toString()}`}${u.isZero() ? ': the cost took the whole deposit' : ''}` });
+      if (!reg.total.isPositive()) this.closeOwnerlessPool(time);
       inv.fee = afterDeposit(inv.fee, amount.minus(entry));
     } else {
       this.s.post(time, SYSTEM_ACCOUNTS.external, inv.account, amount, 'deposit', inv.id);

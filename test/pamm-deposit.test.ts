@@ -14,6 +14,7 @@ import { formatServerTime, serverTime } from '../engine/time.js';
 import { Money, Price, Volume } from '../engine/values.js';
 import { runScenario } from '../sim/runner.js';
 import { parseScenario } from '../sim/scenario.js';
+import { checkedRun } from './helpers.js';
 import { EURUSD } from './risk-fixtures.js';
 
 const t = (h: number, m = 0) => serverTime(Date.UTC(2024, 2, 4, h, m));
@@ -287,5 +288,30 @@ ${pammFlows ? `policies: { pammFlows: ${pammFlows} }` : ''}
   });
   it('instant: Tuesday 14:00 at once; Saturday 12:00 at the next open, Monday 00:05', () => {
     expect(executed(scenario('instant'))).toEqual([['2024-03-01T00:05:00', '5000'], ['2024-03-05T14:00:00', '1000'], ['2024-03-11T00:05:00', '2000']]);
+  });
+});
+
+describe('a first PAMM deposit whose resize costs more than the deposit', () => {
+  it('buys no units; the pool, owned by nobody, closes what it opened and the broker absorbs the deficit', () => {
+    // Multiplier 2 copies a 1-lot master trade with 2 lots whatever the pool holds; a $12 deposit cannot pay
+    // seed 000's $8 a lot a side on 2 lots ($16 to open): no units, so nobody owns the 2 lots: they close
+    // (another $16), leaving 12 − 32 = −20, which the broker absorbs (a pool never carries a deficit).
+    const run = checkedRun(parseScenario(`
+name: ownerless
+start: "2024-03-01T00:05:00"
+end: "2024-03-09T00:05:00"
+instruments: [EURUSD]
+prices: { EURUSD: { ticks: [["2024-03-04T10:00:00", "1.10000", "1.10000"], ["2024-03-06T10:00:00", "1.10000", "1.10000"]] } }
+program: { structure: signal, allocation: multiplier, masterDeposit: "100000", performanceFee: "0.2", pamm: { id: pool, allocation: { multiplier: "2" } } }
+investors: [{ id: p, model: pamm, deposit: "12", at: "2024-03-05T10:00:00" }]
+orders: [{ at: "2024-03-04T10:00:00", action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "1" }]
+costs: { commission: seed000 }
+policies: { pammFlows: instant }
+`, 'ownerless.yaml'));
+    expect(run.broken).toEqual([]);
+    expect(run.program.openPositions().filter((x) => x.account === 'pool')).toEqual([]);
+    expect(run.program.equity('pool').toString()).toBe('0');
+    const absorbed = run.sink.events.find((e) => e.kind === 'negative-balance-protected' && e.account === 'pool');
+    expect(absorbed?.amount?.toString()).toBe('20');
   });
 });
