@@ -56,9 +56,15 @@ const dayOf = (t: number): number => Math.floor(t / 86_400_000);
  * stretch where only flows moved the money links exactly 1, so a figure without variation stays
  * exactly without it (no ~1e-16 noise for ratios to divide by; DOMAIN §11).
  */
+/**
+ * The return index's decimals: 34 significant digits (IEEE decimal128's) leave the 10 reported
+ * places exact over any run, at a fraction of the cost of the booking precision (80).
+ */
+const IndexDec = Dec.clone({ precision: 34 });
+
 export class ReturnIndex {
-  /** The index in decimals (80 significant digits): what the reported returns are rounded from. */
-  exact = new Dec(1);
+  /** The index in decimals: what the reported returns are rounded from. */
+  exact: Dec = new IndexDec(1);
   /** The same as a double, for the float analytics (drawdown, ratios, charts). */
   index = 1;
   peak = 1;
