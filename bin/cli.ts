@@ -72,6 +72,9 @@ async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
   const { OUTPUT_FILES, runToDirectory } = await import('../reports/run.js');
   const scenario = loadScenario(c.scenario, loadOptions(c));
   heed(c, staticChecks(scenario), t);
+  // A scenario's variants are compare's: say so, or a user reads the base run as the comparison.
+  const variants = ((scenario.normalized as { variants?: unknown[] }).variants ?? []).length;
+  if (variants > 0 && !c.quiet) t.err(`note: ${arg(c.scenario)} has ${variants} variant${variants === 1 ? '' : 's'}; run runs the scenario as written, \`mamlab compare ${arg(c.scenario)} --out DIR\` runs every variant\n`);
   const seeds = c.single ? undefined : c.seeds ?? scenario.monteCarloSeeds;
   if (seeds !== undefined) return monteCarlo(c, scenario, seeds, t);
   const progress = c.quiet ? undefined : runProgress(io, scenario);
@@ -111,6 +114,8 @@ async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: 
 async function compareCommand(c: CommandLine, t: Terminal): Promise<void> {
   const loaded = loadVariants(c.scenario, loadOptions(c));
   heed(c, variantChecks(loaded.base, loaded.variants, true), t);
+  // compare runs each variant on one seed: a Monte Carlo section is run's, and silence would read as if it applied.
+  if (loaded.base.monteCarloSeeds !== undefined && !c.quiet) t.err(`note: compare runs each variant on the scenario's seed ${loaded.base.seed}; its monteCarlo.seeds (${loaded.base.monteCarloSeeds}) are \`mamlab run\`'s\n`);
   const { compareToDirectory } = await import('../reports/compare.js');
   const r = await compareToDirectory(loaded, c.out!, { ...outputOptions(c, t), ...(c.equityRows ? { rows: c.equityRows } : {}) });
   if (c.quiet) return;

@@ -116,6 +116,19 @@ describe('warnings before a run without --strict', () => {
     expect(readdirSync(join(dir, 'cmp')).sort()).toEqual(['.mamlab-result', 'comparison.csv', 'comparison.html', 'earnings.csv', 'one', 'two']);
   });
 
+  it('run on a scenario with variants says compare runs them; compare says a Monte Carlo section is run\'s', async () => {
+    const { dir, file } = scenarioWith((d) => {
+      d.variants = [{ name: 'one' }, { name: 'two', program: { performanceFee: '0.3' } }];
+      d.monteCarlo = { seeds: 3 };
+    });
+    const r = await cli(['run', file, '--out', join(dir, 'out'), '--single']);
+    expect(r.exit, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`note: ${file} has 2 variants; run runs the scenario as written, \`mamlab compare ${file} --out DIR\` runs every variant\n`);
+    const c = await cli(['compare', file, '--out', join(dir, 'cmp')]);
+    expect(c.exit, c.stderr).toBe(0);
+    expect(c.stderr).toMatch(/^note: compare runs each variant on the scenario's seed \d+; its monteCarlo.seeds \(3\) are `mamlab run`'s\n$/);
+  });
+
   it('validate lists them on stdout with exit 0', async () => {
     const { file } = scenarioWith(twoProblems);
     const v = await cli(['validate', file, '--quiet']);
