@@ -25,7 +25,7 @@ describe('every bundled scenario keeps the books after every event', () => {
 
 describe('every variant of both comparisons keeps the books after every event', () => {
   const variants = ['allocation-comparison.json', 'fee-comparison.json'].flatMap((f) => loadVariants(scenarioPath(f)).variants);
-  it('covers all 31 variants', () => expect(variants.length).toBe(31));
+  it('covers all 33 variants (16 allocation, 17 fee conventions)', () => expect(variants.length).toBe(33));
   for (const v of variants) {
     it(v.name, () => {
       const r = checkedRun(v.scenario);
