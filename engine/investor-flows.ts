@@ -4,7 +4,6 @@
 import { allocationFamily, type AllocationTerms } from './allocation.js';
 import { Dec } from './decimal.js';
 import { afterDeposit, crystallizeWithdrawal, NEW_FEE_STATE } from './performance-fee.js';
-import { conversionSymbols } from './quotes.js';
 import { ACCOUNT_CURRENCY, BLOCK_INDEX, type InvestmentModel, type Investor, type Parts, type ProgramState, type Referral, SYSTEM_ACCOUNTS } from './program-state.js';
 import { ceilToQuantum, roundToQuantum } from './quantum.js';
 import { newDraft } from './statements.js';
@@ -51,7 +50,7 @@ export class InvestorFlows {
     const account = model === 'mam' ? `mam:${id}` : this.s.config.pool!.id;
     // The program's minimums are in its currency: a deposit in another compares at the mid of the moment.
     const ccy = this.s.config.currencies?.get(account) ?? ACCOUNT_CURRENCY;
-    const unpriced = ccy === this.s.programCurrency ? undefined : conversionSymbols(this.s.conversion(ccy, this.s.programCurrency)).find((x) => !this.s.quotes.get(x));
+    const unpriced = this.s.unpriced(ccy, this.s.programCurrency);
     if (unpriced) return this.rejectRequest(time, id, `no price yet for ${unpriced}, which converts the deposit in ${ccy} to the program's ${this.s.programCurrency} for its minimums`);
     // A MAM account joining under open trades copies them: their profit, costs and margin must convert into its currency.
     if (model === 'mam' && ccy !== ACCOUNT_CURRENCY) {

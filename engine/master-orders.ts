@@ -6,7 +6,6 @@ import { Dec } from './decimal.js';
 import type { CloseCause } from './events.js';
 import type { Instrument, Side } from './instrument.js';
 import { pendingSide, type PendingType, pendingWatch, stopWatch, validLevel } from './orders.js';
-import { conversionSymbols } from './quotes.js';
 import { ACCOUNT_CURRENCY, type Parts, type ProgramState, SYSTEM_ACCOUNTS } from './program-state.js';
 import type { ServerTime } from './time.js';
 import { Price, Volume } from './values.js';
@@ -136,7 +135,7 @@ export class MasterOrders {
     const inst = this.s.instrument(symbol);
     const margined = this.s.config.risk && inst.marginMode === 'forex' && this.s.canConvert(inst.base, ccy) ? [inst.base] : [];
     for (const from of [inst.quote, ACCOUNT_CURRENCY, ...margined]) {
-      const missing = from === ccy ? undefined : conversionSymbols(this.s.conversion(from, ccy)).find((x) => !this.s.quotes.get(x));
+      const missing = this.s.unpriced(from, ccy);
       if (missing) return `no price yet for ${missing}, which converts ${from === inst.quote ? `${symbol}'s profit` : from === ACCOUNT_CURRENCY ? 'costs in USD' : `${symbol}'s margin (in ${from})`} to ${ccy}`;
     }
     return undefined;

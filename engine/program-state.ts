@@ -326,9 +326,14 @@ export class ProgramState {
     return c;
   }
 
+  /** The first pair converting `from` into `to` that has no price yet (undefined when all have one). */
+  unpriced(from: string, to: string): string | undefined {
+    return from === to ? undefined : conversionSymbols(this.conversion(from, to)).find((x) => this.quotes.get(x) === undefined);
+  }
+
   /** Whether every pair converting `from` into `to` has a price yet. */
   priced(from: string, to: string): boolean {
-    return from === to || conversionSymbols(this.conversion(from, to)).every((x) => this.quotes.get(x) !== undefined);
+    return this.unpriced(from, to) === undefined;
   }
 
   /** Whether the instruments offer a conversion from one currency to the other (directly or through USD). */

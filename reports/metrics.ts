@@ -29,14 +29,18 @@ function npv(flows: readonly CashFlow[], rate: number): number {
  */
 export function irr(flows: readonly CashFlow[]): number | null {
   if (flows.length < 2 || !flows.some((f) => f.amount < 0) || !flows.some((f) => f.amount > 0)) return null;
-  let lo = -0.9999, hi = 100;
-  let flo = npv(flows, lo), fhi = npv(flows, hi);
-  if (flo * fhi > 0) return null;
+  return bisectRoot((r) => npv(flows, r), -0.9999, 100);
+}
+
+/** The root of `f` in [lo, hi] by 200 bisections (deterministic: fixed bounds and steps); null when f has one sign at both ends. */
+function bisectRoot(f: (r: number) => number, lo: number, hi: number): number | null {
+  let flo = f(lo);
+  if (flo * f(hi) > 0) return null;
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2;
-    const fm = npv(flows, mid);
+    const fm = f(mid);
     if (fm === 0) return mid;
-    if ((fm > 0) === (flo > 0)) { lo = mid; flo = fm; } else { hi = mid; fhi = fm; }
+    if ((fm > 0) === (flo > 0)) { lo = mid; flo = fm; } else hi = mid;
   }
   return (lo + hi) / 2;
 }
@@ -49,16 +53,7 @@ export function irr(flows: readonly CashFlow[]): number | null {
 export function periodIrr(opening: number, flows: ReadonlyArray<{ readonly weight: number; readonly amount: number }>, closing: number): number | null {
   const value = (r: number): number => opening * (1 + r) + flows.reduce((x, f) => x + f.amount * Math.pow(1 + r, f.weight), 0) - closing;
   if (opening <= 0 && !flows.some((f) => f.amount > 0)) return null;
-  let lo = -0.9999, hi = 1000;
-  let flo = value(lo);
-  if (flo * value(hi) > 0) return null;
-  for (let i = 0; i < 200; i++) {
-    const mid = (lo + hi) / 2;
-    const fm = value(mid);
-    if (fm === 0) return mid;
-    if ((fm > 0) === (flo > 0)) { lo = mid; flo = fm; } else hi = mid;
-  }
-  return (lo + hi) / 2;
+  return bisectRoot(value, -0.9999, 1000);
 }
 
 /** Simple returns between consecutive index values. */

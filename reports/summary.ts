@@ -292,11 +292,13 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
   // A block master is only the sum of its parts: it holds no money of its own to report.
   const accounts = p.accountSnapshots().filter((a) => !(a.kind === 'master' && s.structure === 'block'));
   const investors = p.investorSnapshots();
+  /** An investor's journal account: its sub-account, or the pool it holds units of. */
+  const accountOf = (i: { readonly id: string; readonly model: string }): string => (i.model === 'mam' ? `mam:${i.id}` : s.pool!.id);
   const feeBalance = p.journal.balance(SYSTEM_ACCOUNTS.fees);
   // The manager's own capital may sit in an account of another currency: in the program's at the end's mid.
   const programCcy = p.currencyOf(SYSTEM_ACCOUNTS.master);
   const managerCapital = Money.sum(investors.filter((i) => i.manager).map((i) => {
-    const ccy = p.currencyOf(i.model === 'mam' ? `mam:${i.id}` : s.pool!.id);
+    const ccy = p.currencyOf(accountOf(i));
     return ccy === programCcy ? i.equity : p.convert(i.equity, ccy, programCcy);
   }));
   const masterEquity = s.structure === 'signal' ? p.equity(SYSTEM_ACCOUNTS.master) : Money.zero;
@@ -351,7 +353,7 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
       const t = w.investor(i.id);
       const net = i.equity.plus(t.withdrawals).minus(t.deposits);
       return {
-        id: i.id, model: i.model, currency: p.currencyOf(i.model === 'mam' ? `mam:${i.id}` : s.pool!.id), manager: i.manager, active: i.active, detached: i.detached,
+        id: i.id, model: i.model, currency: p.currencyOf(accountOf(i)), manager: i.manager, active: i.active, detached: i.detached,
         deposits: m(t.deposits), withdrawals: m(t.withdrawals), performanceFees: m(t.fees), managementFees: m(t.managementFees), entryFees: m(t.entryFees), otherFees: m(t.otherFees), equity: m(i.equity),
         // The mark the next fee is assessed against, on the program's basis (markBasis): a high-water mark of equity or of the cumulative result.
         highWaterMark: m(s.policies.performanceFee.hwmBasis === 'equity' ? i.mark : i.resultMark), markBasis: s.policies.performanceFee.hwmBasis === 'equity' ? 'equity' : 'cumulative-result',
@@ -361,7 +363,7 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
         timeWeightedReturn: t.net.return, maxDrawdown: num(t.net.maxDrawdown),
         grossReturn: t.gross.return, trackingError: num(t.gross.index - (t.masterAtEnd ?? 1) / (t.masterAtStart ?? 1)),
         roundingPnl: i.model === 'mam' ? m(rounding(`mam:${i.id}`)) : null,
-        metrics: investorMetrics(t, i.active ? Number(i.equity.value) : 0, s.end, w.account(i.model === 'mam' ? `mam:${i.id}` : s.pool!.id).deals, s.policies.metrics),
+        metrics: investorMetrics(t, i.active ? Number(i.equity.value) : 0, s.end, w.account(accountOf(i)).deals, s.policies.metrics),
       };
     }),
     totals: totals(p, w, inside, m),

@@ -4,15 +4,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCsv } from '../reports/golden-canon.js';
 import { writeRunFiles } from '../reports/run.js';
 import { loadScenario, parseScenario } from '../sim/scenario.js';
-import { scenarioPath } from './helpers.js';
+import { csvRecords, scenarioPath } from './helpers.js';
 
-const records = (text: string): Array<Record<string, string>> => {
-  const { header, rows } = readCsv(text);
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-};
 
 /** A MAM investor h with 100,000 holding 1 lot of EURUSD (multiplier 1) from 1.10000; `extra` YAML appended. */
 const holding = (prices: string, extra: string, programExtra = '') => `
@@ -29,7 +24,7 @@ ${extra}`;
 const runIn = (yaml: string) => {
   const dir = mkdtempSync(join(tmpdir(), 'mamlab-stmt-'));
   const summary = writeRunFiles(parseScenario(yaml, 'h.yaml'), dir);
-  const read = (f: string) => records(readFileSync(join(dir, f), 'utf8'));
+  const read = (f: string) => csvRecords(readFileSync(join(dir, f), 'utf8'));
   return { summary, statements: read('statements.csv'), events: read('events.csv') };
 };
 
@@ -37,7 +32,7 @@ describe('statements show the mark assessed and the mark after', () => {
   it("seed 001's month: assessed against 4,500, a 9,000 gain, a fee of 1,800; the mark after is the post-fee equity 11,700", () => {
     const dir = mkdtempSync(join(tmpdir(), 'mamlab-stmt-'));
     writeRunFiles(loadScenario(scenarioPath('seed001-profit-distribution.json')), dir);
-    const row = records(readFileSync(join(dir, 'statements.csv'), 'utf8')).find((r) => r.investor === 'investor-1')!;
+    const row = csvRecords(readFileSync(join(dir, 'statements.csv'), 'utf8')).find((r) => r.investor === 'investor-1')!;
     expect([row.high_water_mark, row.gain, row.performance_fees, row.closing_equity, row.mark_after, row.mark_basis])
       .toEqual(['4500.0000000', '9000.0000000', '1800.0000000', '11700.0000000', '11700.0000000', 'equity']);
   });

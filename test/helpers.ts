@@ -1,4 +1,5 @@
 // Test helpers: run a scenario in memory with the invariants checked after every event.
+import { readCsv } from '../reports/golden-canon.js';
 import { readdirSync } from 'node:fs';
 import { expect } from 'vitest';
 import { Dec } from '../engine/decimal.js';
@@ -95,4 +96,10 @@ export function reconcileRebates(r: CheckedRun): void {
     const fills = Math.max(...g.levels.values());
     expect(g.paid.lte(g.pool.times(fills)), `${key}: paid ${g.paid.toString()} of ${fills} pool(s) of ${g.pool.toString()}`).toBe(true);
   }
+}
+
+/** A CSV output file's rows as records by column name. */
+export function csvRecords(text: string): Array<Record<string, string>> {
+  const { header, rows } = readCsv(text);
+  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
 }

@@ -6,22 +6,16 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCsv } from '../reports/golden-canon.js';
 
-/** periods.csv as records by column name. */
-const records = (text: string): Array<Record<string, string>> => {
-  const { header, rows } = readCsv(text);
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-};
 import { downsideDeviation, sharpe, sortino, volatility } from '../reports/metrics.js';
 import { writeRunFiles } from '../reports/run.js';
 import { loadScenario, parseScenario } from '../sim/scenario.js';
-import { scenarioPath } from './helpers.js';
+import { csvRecords, scenarioPath } from './helpers.js';
 
 const run = (yaml: string) => {
   const dir = mkdtempSync(join(tmpdir(), 'mamlab-figures-'));
   const summary = writeRunFiles(parseScenario(yaml, 'figures.yaml'), dir);
-  return { summary, dir, periods: records(readFileSync(join(dir, 'periods.csv'), 'utf8')) };
+  return { summary, dir, periods: csvRecords(readFileSync(join(dir, 'periods.csv'), 'utf8')) };
 };
 type Metrics = Record<string, number | null>;
 const metricsOf = (summary: ReturnType<typeof run>['summary'], id: string): Metrics => summary.investors.find((i) => i.id === id)!.metrics as Metrics;
@@ -57,7 +51,7 @@ describe('GIPS: no annualized figure under a year', () => {
     expect([m.timeWeightedReturn, m.periodMoneyWeightedReturn]).toEqual([1.6, 1.6]);
     expect([m.annualizedReturn, m.moneyWeightedReturn, m.calmar]).toEqual([null, null, null]);
     expect(String(summary.metricConventions.annualize)).toContain('year-or-longer (GIPS)');
-    const rows = records(readFileSync(join(dir, 'periods.csv'), 'utf8')).filter((r) => r.investor === 'investor-1');
+    const rows = csvRecords(readFileSync(join(dir, 'periods.csv'), 'utf8')).filter((r) => r.investor === 'investor-1');
     // One month (the trading month March, to 00:05 on 1 April, where the fee is charged) and one fee period (monthly): 1.6 each way.
     expect(rows.map((r) => [r.kind, r.period, r.opening_equity, r.net_flows, r.closing_equity, r.twr, r.modified_dietz, r.mwr])).toEqual([
       ['month', '2024-03', '0.0000000', '4500.0000000', '11700.0000000', '1.6', '1.6', '1.6'],
