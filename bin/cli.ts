@@ -2,7 +2,6 @@
 // runs one command and returns the exit code (0 done, 1 internal error, 2 bad input), printing
 // only through the escaping terminal (bin/terminal.ts). bin/mamlab.ts calls it for a real
 // process; tests call it in-process.
-import { availableParallelism } from 'node:os';
 import { humanAmount } from '../reports/html.js';
 import { InputError, escapeControls } from '../sim/input-error.js';
 import { VERSION } from '../sim/package-root.js';
@@ -11,7 +10,7 @@ import { type LoadOptions, type Scenario, loadScenario, loadVariants } from '../
 import { type ScenarioWarning, formatWarning, staticChecks, variantChecks } from '../sim/static-checks.js';
 import { type CommandLine, type CommandName, UsageError, helpHint, helpText, readCommandLine } from './options.js';
 import { type Io, type Terminal, terminal } from './terminal.js';
-import { runProgress } from './progress.js';
+import { type JobsProgress, jobsProgress, runProgress } from './progress.js';
 import type { ServerTime } from '../engine/time.js';
 
 export type { Io } from './terminal.js';
@@ -69,14 +68,14 @@ function heed(c: CommandLine, warnings: readonly ScenarioWarning[], t: Terminal)
 // when a command needs them, so --help, --version, validate and a bad command line answer at once.
 
 async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
-  const { OUTPUT_FILES, runToDirectory } = await import('../reports/run.js');
+  const { OUTPUT_FILES, runToDirectory } = await import('../sim/run-output.js');
   const scenario = loadScenario(c.scenario, loadOptions(c));
   heed(c, staticChecks(scenario), t);
   // A scenario's variants are compare's: say so, or a user reads the base run as the comparison.
   const variants = ((scenario.normalized as { variants?: unknown[] }).variants ?? []).length;
   if (variants > 0 && !c.quiet) t.err(`note: ${arg(c.scenario)} has ${variants} variant${variants === 1 ? '' : 's'}; run runs the scenario as written, \`mamlab compare ${arg(c.scenario)} --out DIR\` runs every variant\n`);
   const seeds = c.single ? undefined : c.seeds ?? scenario.monteCarloSeeds;
-  if (seeds !== undefined) return monteCarlo(c, scenario, seeds, t);
+  if (seeds !== undefined) return monteCarlo(c, scenario, seeds, t, io);
   const progress = c.quiet ? undefined : runProgress(io, scenario);
   let r: ReturnType<typeof runToDirectory>;
   try {
@@ -94,12 +93,21 @@ async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
   ].join('\n') + '\n');
 }
 
-async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: Terminal): Promise<void> {
-  const progress = c.quiet || !t.interactive ? undefined : (done: number, total: number) => t.progress(`seed ${done}/${total}`);
-  const workers = c.workers ?? (seeds >= 300 ? availableParallelism() : 1);
-  const { MONTE_CARLO_FILES, monteCarloToDirectory } = await import('../reports/monte-carlo.js');
-  const mc = await monteCarloToDirectory(scenario, c.out!, { ...loadOptions(c), ...outputOptions(c, t), seeds, workers, ...(c.equityRows ? { rows: c.equityRows } : {}) }, progress);
-  if (progress) t.err('\n');
+/** The job runner's options from the command line: workers, progress (not under --quiet), recovery notes. */
+function jobOptions(c: CommandLine, t: Terminal, io: Io, what: string): { progress?: JobsProgress; opts: OutputOptions & { workers?: number; onProgress?: JobsProgress['onProgress'] } } {
+  const progress = c.quiet ? undefined : jobsProgress(io, what);
+  return { progress, opts: { ...outputOptions(c, t), ...(c.workers !== undefined ? { workers: c.workers } : {}), ...(progress ? { onProgress: (p) => progress.onProgress(p) } : {}) } };
+}
+
+async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: Terminal, io: Io): Promise<void> {
+  const { MONTE_CARLO_FILES, monteCarloToDirectory } = await import('../sim/monte-carlo.js');
+  const { progress, opts } = jobOptions(c, t, io, 'seeds');
+  let mc: Awaited<ReturnType<typeof monteCarloToDirectory>>;
+  try {
+    mc = await monteCarloToDirectory(scenario, c.out!, { ...loadOptions(c), ...opts, seeds, ...(c.equityRows ? { rows: c.equityRows } : {}) });
+  } finally {
+    progress?.stop();
+  }
   if (c.quiet) return;
   const s = mc.summary;
   t.out([
@@ -111,15 +119,52 @@ async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: 
   ].join('\n') + '\n');
 }
 
-async function compareCommand(c: CommandLine, t: Terminal): Promise<void> {
+async function compareCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
   const loaded = loadVariants(c.scenario, loadOptions(c));
   heed(c, variantChecks(loaded.base, loaded.variants, true), t);
-  // compare runs each variant on one seed: a Monte Carlo section is run's, and silence would read as if it applied.
-  if (loaded.base.monteCarloSeeds !== undefined && !c.quiet) t.err(`note: compare runs each variant on the scenario's seed ${loaded.base.seed}; its monteCarlo.seeds (${loaded.base.monteCarloSeeds}) are \`mamlab run\`'s\n`);
-  const { compareToDirectory } = await import('../reports/compare.js');
-  const r = await compareToDirectory(loaded, c.out!, { ...outputOptions(c, t), ...(c.equityRows ? { rows: c.equityRows } : {}) });
+  // A Monte Carlo section without --seeds: say that compare runs one seed unless asked, or silence would read as if it applied.
+  if (loaded.base.monteCarloSeeds !== undefined && c.seeds === undefined && !c.quiet) t.err(`note: compare runs each variant on the scenario's seed ${loaded.base.seed}; its monteCarlo.seeds (${loaded.base.monteCarloSeeds}) are \`mamlab run\`'s; \`--seeds N\` runs each variant over N seeds\n`);
+  const { compareToDirectory } = await import('../sim/compare.js');
+  const { progress, opts } = jobOptions(c, t, io, 'compare');
+  let r: Awaited<ReturnType<typeof compareToDirectory>>;
+  try {
+    r = await compareToDirectory(loaded, c.out!, { ...opts, ...(c.seeds !== undefined ? { seeds: c.seeds } : {}), ...(c.equityRows ? { rows: c.equityRows } : {}) });
+  } finally {
+    progress?.stop();
+  }
   if (c.quiet) return;
-  t.out(`${r.text}\nwrote comparison.csv, earnings.csv, comparison.html and ${r.variants} variant runs to ${arg(c.out!)}\n`);
+  t.out(`${r.text}\nwrote comparison.csv, earnings.csv, comparison.html${r.cells ? ', results.csv, cells.csv' : ''} and ${r.variants} variant runs to ${arg(c.out!)}\n`);
+}
+
+async function sweepCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
+  const { SWEEP_FILES, parseGridOption, planSweep, sweepToDirectory } = await import('../sim/sweep.js');
+  const grid = c.grid.map((g) => {
+    try {
+      return parseGridOption(g);
+    } catch (e) {
+      throw new UsageError(`--grid ${g}: expected ${(e as Error).message}`, 'sweep');
+    }
+  });
+  const base = { ...loadOptions(c), grid, ...(c.seeds !== undefined ? { seeds: c.seeds } : {}), ...(c.objectives.length ? { objectives: c.objectives } : {}), keepRuns: c.keepRuns };
+  const plan = planSweep(c.scenario, base);
+  heed(c, staticChecks(plan.base), t);
+  const { progress, opts } = jobOptions(c, t, io, 'sweep');
+  let r: Awaited<ReturnType<typeof sweepToDirectory>>;
+  try {
+    r = await sweepToDirectory(c.scenario, c.out!, { ...base, ...opts, plan });
+  } finally {
+    progress?.stop();
+  }
+  if (c.quiet) return;
+  const ranked = [...r.cells].sort((a, b) => a.rank! - b.rank!);
+  const show = (cell: (typeof ranked)[number]): string => [...r.plan.axes.map((a, i) => `${a.path}=${cell.params[i]}`), ...(cell.variant ? [`variant ${cell.variant}`] : [])].join(', ') || `cell ${cell.cell}`;
+  const lines = [`${r.cells.length} cells × ${r.plan.seeds.length} seeds = ${r.jobs} jobs${r.resumed ? ` (${r.resumed} found finished in the work area)` : ''}`];
+  if (r.plan.objectives.length) {
+    lines.push(`objectives: ${r.plan.objectives.map((o) => o.text).join('; ')}; ${r.cells.filter((x) => x.feasible).length} of ${r.cells.length} cells meet the constraints`);
+    for (const cell of ranked.slice(0, 5)) lines.push(`  ${String(cell.rank).padStart(3)}. ${show(cell)}${cell.feasible ? '' : ' (misses a constraint)'}: ${r.plan.objectives.map((o) => `${o.column} ${cell.values[o.column] || '–'}`).join(', ')}`);
+  }
+  lines.push(`wrote ${SWEEP_FILES.join(', ')} to ${arg(c.out!)}`);
+  t.out(lines.join('\n') + '\n');
 }
 
 function validateCommand(c: CommandLine, t: Terminal): void {
@@ -134,7 +179,7 @@ function validateCommand(c: CommandLine, t: Terminal): void {
 
 /** Each command; a number returned is its exit code (golden check and diff: 1 when something differs). */
 const RUNNERS: Record<CommandName, (c: CommandLine, t: Terminal, io: Io) => void | number | Promise<void | number>> = {
-  run: runCommand, compare: compareCommand, validate: validateCommand,
+  run: runCommand, compare: compareCommand, sweep: sweepCommand, validate: validateCommand,
   'golden record': async (c, t) => (await import('./golden.js')).goldenRecord(c, t),
   'golden check': async (c, t) => (await import('./golden.js')).goldenCheck(c, t),
   'golden approve': async (c, t) => (await import('./golden.js')).goldenApprove(c, t),

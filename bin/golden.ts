@@ -4,7 +4,7 @@
 import { relative } from 'node:path';
 import { Dec } from '../engine/decimal.js';
 import { describe } from '../reports/golden-diff.js';
-import { type Target, approveTarget, checkTarget, diffExternal, differs, recordTarget, renderResult, tally, targetsOf } from '../reports/golden.js';
+import { type Target, approveTarget, checkTarget, diffExternal, differs, recordTarget, renderResult, tally, targetsOf } from '../sim/golden.js';
 import { UsageError, type CommandLine } from './options.js';
 import type { Terminal } from './terminal.js';
 

@@ -16,8 +16,8 @@ export class UsageError extends Error {
   }
 }
 
-export type CommandName = 'run' | 'compare' | 'validate' | 'golden record' | 'golden check' | 'golden approve' | 'golden diff';
-type OptionName = 'out' | 'seed' | 'seeds' | 'workers' | 'single' | 'strict' | 'quiet' | 'data-dir' | 'dir' | 'all' | 'tolerance' | 'equity-rows';
+export type CommandName = 'run' | 'compare' | 'sweep' | 'validate' | 'golden record' | 'golden check' | 'golden approve' | 'golden diff';
+type OptionName = 'out' | 'seed' | 'seeds' | 'workers' | 'single' | 'strict' | 'quiet' | 'data-dir' | 'dir' | 'all' | 'tolerance' | 'equity-rows' | 'grid' | 'objective' | 'keep-runs';
 
 interface OptionSpec {
   /** The value's placeholder in help and messages; absent for a flag, which takes no value. */
@@ -34,9 +34,15 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   seed: { value: 'N', describe: "replaces the scenario's seed: a whole number from 0 to 4294967295 (2^32 − 1)" },
   seeds: {
     value: 'N', describe: "Monte Carlo: run seeds seed, seed+1, … (N from 1 to 10000) and write the distributions; overrides the scenario's monteCarlo.seeds",
-    describeFor: { 'golden record': "a Monte Carlo scenario's golden covers seeds seed, seed+1, … seed+N−1 (default 3, or the scenario's monteCarlo.seeds if fewer); other scenarios: ignored" },
+    describeFor: {
+      compare: "run each variant at seeds seed, seed+1, … (N from 1 to 10000): comparison.html gains each variant's distributions, results.csv and cells.csv are written; each variant's full run stays the first seed's",
+      sweep: "seeds per cell: seed, seed+1, … (N from 1 to 10000); default the sweep section's seeds, else the scenario's monteCarlo.seeds, else 1",
+      'golden record': "a Monte Carlo scenario's golden covers seeds seed, seed+1, … seed+N−1 (default 3, or the scenario's monteCarlo.seeds if fewer); other scenarios: ignored" },
   },
-  workers: { value: 'N', describe: "Monte Carlo: worker threads, 1 to 64 (default 1 below 300 seeds, else the machine's cores); results are the same for any number" },
+  workers: { value: 'N', describe: "worker threads for the jobs (seeds, variants, cells), 1 to 64 (default: the machine's cores); results are byte-identical for any number" },
+  grid: { value: 'PATH=V1,V2,…', repeatable: true, describe: "a grid axis: a dotted path into the scenario (policies.performanceFee.period, program.performanceFee, investors.0.deposit) and its values, comma-separated, each read as YAML (0.25, monthly, true); replaces the sweep section's axis of that path or adds one (repeatable)" },
+  objective: { value: 'TEXT', repeatable: true, describe: "rank the cells: \"max FIGURE\" or \"min FIGURE\" (in turn, as given), or a constraint \"FIGURE < X\" (<, <=, >, >=) that cells must meet; FIGURE is a cells.csv column (manager_net, tracking_error_worst_q95, stop_out_probability, …); replaces the sweep section's objectives (repeatable)" },
+  'keep-runs': { describe: "also write each job's full run (summary.json, CSV files, report.html) as a folder job-CELL[-VARIANT]-sSEED; large for many jobs" },
   single: { describe: 'one ordinary run of the seed, even when the scenario asks for Monte Carlo' },
   strict: { describe: 'refuse the scenario (exit 2) when the static checks find anything the run would reject' },
   quiet: { describe: 'print nothing on success but errors (validate still lists warnings)' },
@@ -66,8 +72,14 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     positional: ONE_SCENARIO,
   },
   compare: {
-    summary: "run every variant of a scenario and write comparison.csv, earnings.csv, comparison.html and each variant's full run",
-    options: ['out', 'seed', 'equity-rows', 'strict', 'quiet', 'data-dir'],
+    summary: "run every variant of a scenario and write comparison.csv, earnings.csv, comparison.html and each variant's full run; with --seeds N each variant's distributions over N seeds too",
+    options: ['out', 'seed', 'seeds', 'workers', 'equity-rows', 'strict', 'quiet', 'data-dir'],
+    requiresOut: true,
+    positional: ONE_SCENARIO,
+  },
+  sweep: {
+    summary: "run every combination of a grid over scenario paths × the scenario's variants × seeds (--grid, or the scenario's sweep section) and write results.csv (a row per run and subject), cells.csv (per cell, distributions over the seeds, ranked on --objective), sweep.json and sweep.html; rerun the same command after an interruption to resume",
+    options: ['out', 'grid', 'seeds', 'objective', 'seed', 'workers', 'keep-runs', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
     positional: ONE_SCENARIO,
   },
@@ -129,6 +141,10 @@ export interface CommandLine {
   readonly seeds?: number;
   readonly workers?: number;
   readonly single: boolean;
+  /** --grid as given: PATH=V1,V2,… each. */
+  readonly grid: readonly string[];
+  readonly objectives: readonly string[];
+  readonly keepRuns: boolean;
   readonly strict: boolean;
   readonly quiet: boolean;
   /** The --data-dir folders, resolved to absolute paths. */
@@ -210,6 +226,7 @@ export function readCommandLine(argv: readonly string[]): Request {
     seeds: wholeNumber(known, 'seeds', value('seeds'), 1, 10000, 'a whole number of seeds from 1 to 10000'),
     workers: wholeNumber(known, 'workers', value('workers'), 1, 64, 'a whole number of threads from 1 to 64'),
     single: words.single === true, strict: words.strict === true, quiet: words.quiet === true,
+    grid: repeated(known, 'grid', words.grid), objectives: repeated(known, 'objective', words.objective), keepRuns: words['keep-runs'] === true,
     dataDirs: dataDirs(known, words['data-dir']),
   };
   if (line.single && line.seeds !== undefined) throw new UsageError('--single with --seeds: expected either --single or --seeds N, not both', known);
@@ -294,6 +311,13 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A repeatable value option's values, each non-empty. */
+function repeated(command: CommandName, n: OptionName, v: unknown): string[] {
+  const list = v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string];
+  for (const x of list) if (x.trim() === '') throw new UsageError(`--${n} needs a value: --${n} ${OPTIONS[n].value}`, command);
+  return list;
 }
 
 function dataDirs(command: CommandName, v: unknown): string[] {

@@ -78,3 +78,54 @@ export function runProgress(io: Io, run: { readonly start: number; readonly end:
     },
   };
 }
+
+/** Progress of many jobs (seeds, variants, sweep cells): what `onProgress` is given. */
+export interface JobsProgress {
+  onProgress(p: { readonly done: number; readonly total: number; readonly cached: number }): void;
+  stop(): void;
+}
+
+/**
+ * Jobs done of all, jobs a second and the time left: on a terminal a bar (cli-progress) from the
+ * first job on, cleared at the end; elsewhere a plain line every ten seconds after the first two.
+ * Jobs found finished in the work area count as done but not in the rate.
+ */
+export function jobsProgress(io: Io, what: string, now: () => number = () => performance.now()): JobsProgress {
+  const began = now();
+  let last = began - LINE_EVERY_MS + QUIET_FOR_MS;
+  let bar: cliProgress.SingleBar | undefined;
+  const state = (p: { readonly done: number; readonly total: number; readonly cached: number }) => {
+    const elapsed = now() - began;
+    const ran = p.done - p.cached;
+    const rate = elapsed > 0 ? (ran / elapsed) * 1000 : 0;
+    const left = rate > 0 ? ((p.total - p.done) / rate) * 1000 : NaN;
+    return { rate: rate >= 10 ? rate.toFixed(0) : rate.toFixed(2), eta: Number.isFinite(left) ? duration(left) : '…', resumed: p.cached ? `, ${p.cached} from the work area` : '' };
+  };
+  return {
+    onProgress(p) {
+      const t = now();
+      if (io.stderr.isTTY) {
+        if (t - last < BAR_EVERY_MS && p.done < p.total) return;
+        last = t;
+        const s = state(p);
+        if (!bar) {
+          bar = new cliProgress.SingleBar({
+            format: `${what} |{bar}| {value}/{total} jobs | {rate} jobs/s | about {left} left{resumed}`,
+            stream: io.stderr as unknown as NodeJS.WritableStream, hideCursor: true, clearOnComplete: true, barsize: 24,
+          }, cliProgress.Presets.shades_classic);
+          bar.start(p.total, 0, { rate: s.rate, left: s.eta, resumed: s.resumed });
+        }
+        bar.update(p.done, { rate: s.rate, left: s.eta, resumed: s.resumed });
+        return;
+      }
+      if (t - last < LINE_EVERY_MS) return;
+      last = t;
+      const s = state(p);
+      io.stderr.write(`progress: ${what} ${p.done}/${p.total} jobs (${((p.done / Math.max(1, p.total)) * 100).toFixed(1)}%), ${s.rate} jobs/s, about ${s.eta} left${s.resumed}\n`);
+    },
+    stop() {
+      if (bar) bar.stop();
+      bar = undefined;
+    },
+  };
+}

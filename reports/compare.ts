@@ -1,18 +1,13 @@
-// `mamlab compare`: runs a scenario's variants on the same prices, orders and investors and
-// tabulates, per variant and investor, volume, P&L, fees, tracking error and rounding money
-// (danfojs tables), written as comparison.csv and comparison.html beside each variant's run.
+// The comparison's files: per variant and investor, volume, P&L, fees, tracking error and
+// rounding money, and who earns what (danfojs tables), written as comparison.csv, earnings.csv
+// and comparison.html beside each variant's run (sim/compare.ts runs the variants).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { Dec } from '../engine/decimal.js';
-import { InputError } from '../sim/input-error.js';
-import { type LoadOptions, type ScenarioVariants, loadVariants } from '../sim/scenario.js';
-import { MARKER, type OutputOptions, withOutput } from './output-dir.js';
 import { plotSvg } from './chart.js';
 import { CsvWriter } from './csv.js';
 import { esc, humanAmount } from './html.js';
-import { outputRequest, writeNestedRun } from './run.js';
-import type { EquityRows } from './run-writer.js';
 
 /** The files a comparison writes beside its variants' folders. */
 export const COMPARISON_FILES = ['comparison.csv', 'earnings.csv', 'comparison.html'] as const;
@@ -32,7 +27,7 @@ export interface Comparison {
   readonly text: string;
 }
 
-interface SummaryLike {
+export interface SummaryLike {
   program: { structure: string; allocation: string };
   policies: { roundingMode: string; belowMinLot: string };
   accounts: Array<Record<string, string>>;
@@ -43,7 +38,7 @@ interface SummaryLike {
 }
 
 /** The parties' earnings of one variant: exact decimal strings. */
-function earningsOf(variant: string, s: SummaryLike): Earning[] {
+export function earningsOf(variant: string, s: SummaryLike): Earning[] {
   const x = (d: Dec | string | number): string => new Dec(d).toFixed(7);
   const receiver = new Map(s.rebates.receivers.map((r) => [r.account, r]));
   const fees = Object.entries(s.manager.feesByKind).filter(([k]) => k !== 'rebate').reduce((x, [, v]) => x.plus(v), new Dec(0));
@@ -161,7 +156,7 @@ function earningsText(earnings: readonly Earning[]): string {
   return lines.join('\n');
 }
 
-function html(name: string, rows: readonly Row[], table: ReadonlyArray<Record<string, string | number>>, svg: Charts, earnings: readonly Earning[]): string {
+function html(name: string, rows: readonly Row[], table: ReadonlyArray<Record<string, string | number>>, svg: Charts, earnings: readonly Earning[], extra: string): string {
   const th = (cols: readonly string[]) => `<tr>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
   const td = (cells: readonly unknown[]) => `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
   const summary = table.map((t) => td([t.variant, fixed(Number(t.volume_sum), 7), fixed(Number(t.fees_sum), 2), fixed(Number(t.rounding_sum), 4), `${fixed(Number(t.te_mean) * 100, 4)}%`])).join('\n');
@@ -184,39 +179,28 @@ ${hasEarnings(earnings) ? `<h2>Who earns what</h2>
 <figure>${svg.earnings}</figure>
 <table>${th(['variant', 'party', 'fees', 'rebates', 'cashback', 'net'])}
 ${earnings.map((e) => td([e.variant, e.party, e.fees === '' ? '' : humanAmount(e.fees), e.rebates === '' ? '' : humanAmount(e.rebates), e.cashback === '' ? '' : humanAmount(e.cashback), humanAmount(e.net)])).join('\n')}</table>` : ''}
-<h2>Per variant and investor</h2>
+${extra}<h2>Per variant and investor</h2>
 <table>${th(['variant', 'allocation', 'rounding', 'below min lot', 'investor', 'model', 'volume', 'P&L before fees', 'performance fees', 'other fees', 'tracking error', 'rounding money'])}
 ${detail}</table>
 </body></html>
 `;
 }
 
-/** Runs every variant of a scenario (a file, or its variants already loaded) and writes the comparison into `outDir`. */
-export async function compareToDirectory(source: string | ScenarioVariants, outDir: string, opts: LoadOptions & OutputOptions & { rows?: EquityRows } = {}): Promise<Comparison> {
-  const { base, variants } = typeof source === 'string' ? loadVariants(source, opts) : source;
-  const file = base.file;
-  if (variants.length === 0) throw new InputError(file, '/variants', 'expected at least one variant to compare');
-  // Each variant's run is a folder beside the comparison's own files.
-  const taken = [...COMPARISON_FILES, MARKER].map((f) => f.toLowerCase());
-  variants.forEach((v, i) => {
-    if (taken.includes(v.name.toLowerCase())) throw new InputError(file, `/variants/${i}/name`, `${v.name} is the name of a file the comparison writes (${COMPARISON_FILES.join(', ')}): choose another variant name`);
-  });
-  return withOutput(outputRequest('compare', base, outDir, opts), async (dir) => {
-    const rows: Row[] = [];
-    const earnings: Earning[] = [];
-    for (const v of variants) {
-      const summary = writeNestedRun(v.scenario, join(dir, v.name), { rows: opts.rows }) as unknown as SummaryLike;
-      rows.push(...rowsOf(v.name, summary));
-      earnings.push(...earningsOf(v.name, summary));
-    }
-    const csv = new CsvWriter(join(dir, 'comparison.csv'), COMPARISON_COLUMNS);
-    for (const r of rows) csv.row(COMPARISON_COLUMNS.map((c) => r[c]));
-    csv.close();
-    const earningsCsv = new CsvWriter(join(dir, 'earnings.csv'), EARNINGS_COLUMNS);
-    for (const e of earnings) earningsCsv.row(EARNINGS_COLUMNS.map((c) => e[c]));
-    earningsCsv.close();
-    const { text, table } = await summarize(rows, variants.map((v) => v.name));
-    writeFileSync(join(dir, 'comparison.html'), html(base.name, rows, table, charts(rows, earnings), earnings));
-    return { variants: variants.length, rows, earnings, text: hasEarnings(earnings) ? `${text}\n\nNet earnings (USD):\n${earningsText(earnings)}` : text };
-  });
+/** Writes comparison.csv, earnings.csv and comparison.html into `dir` from each variant's summary, in variant order. */
+export async function writeComparison(dir: string, name: string, variants: ReadonlyArray<{ readonly name: string; readonly summary: SummaryLike }>, extraHtml = ''): Promise<Comparison> {
+  const rows: Row[] = [];
+  const earnings: Earning[] = [];
+  for (const v of variants) {
+    rows.push(...rowsOf(v.name, v.summary));
+    earnings.push(...earningsOf(v.name, v.summary));
+  }
+  const csv = new CsvWriter(join(dir, 'comparison.csv'), COMPARISON_COLUMNS);
+  for (const r of rows) csv.row(COMPARISON_COLUMNS.map((c) => r[c]));
+  csv.close();
+  const earningsCsv = new CsvWriter(join(dir, 'earnings.csv'), EARNINGS_COLUMNS);
+  for (const e of earnings) earningsCsv.row(EARNINGS_COLUMNS.map((c) => e[c]));
+  earningsCsv.close();
+  const { text, table } = await summarize(rows, variants.map((v) => v.name));
+  writeFileSync(join(dir, 'comparison.html'), html(name, rows, table, charts(rows, earnings), earnings, extraHtml));
+  return { variants: variants.length, rows, earnings, text: hasEarnings(earnings) ? `${text}\n\nNet earnings (USD):\n${earningsText(earnings)}` : text };
 }

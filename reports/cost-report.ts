@@ -1,7 +1,6 @@
 // Costs and rebates in the output contract: costs.csv (every commission, swap and spread
 // line), rebates.csv (every rebate and cashback amount traced to its fill), broker.csv (the
 // broker's view per calendar month) and their summary sections.
-import { join } from 'node:path';
 import type { ClosedTrade, CostLine, RebateLine } from '../engine/events.js';
 import type { Instrument } from '../engine/instrument.js';
 import type { JournalEntry } from '../engine/journal.js';
@@ -10,7 +9,7 @@ import { SYSTEM_ACCOUNTS } from '../engine/program-state.js';
 import { type Quantum, formatQ } from '../engine/quantum.js';
 import { type ServerTime, formatServerTime } from '../engine/time.js';
 import { Money } from '../engine/values.js';
-import { CsvWriter, priceCell } from './csv.js';
+import { type CsvDir, CsvWriter, csvPath, priceCell } from './csv.js';
 
 export const COST_COLUMNS = {
   costs: ['time', 'kind', 'account', 'ticket', 'master_ticket', 'symbol', 'side', 'leg', 'volume', 'price', 'amount', 'detail'],
@@ -51,11 +50,11 @@ export class CostReport {
   /** Per receiver account and month credited: its rebate statement (rebates, cashback passed on, fill shares). */
   private readonly statements = new Map<string, { account: string; month: string; rebates: Money; cashback: Money; lines: number }>();
 
-  constructor(dir: string, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>) {
+  constructor(dir: CsvDir, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>) {
     this.files = {
-      costs: new CsvWriter(join(dir, 'costs.csv'), COST_COLUMNS.costs),
-      rebates: new CsvWriter(join(dir, 'rebates.csv'), COST_COLUMNS.rebates),
-      broker: new CsvWriter(join(dir, 'broker.csv'), COST_COLUMNS.broker),
+      costs: new CsvWriter(csvPath(dir, 'costs.csv'), COST_COLUMNS.costs),
+      rebates: new CsvWriter(csvPath(dir, 'rebates.csv'), COST_COLUMNS.rebates),
+      broker: new CsvWriter(csvPath(dir, 'broker.csv'), COST_COLUMNS.broker),
     };
   }
 

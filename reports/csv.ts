@@ -1,6 +1,7 @@
 // CSV text: RFC 4180 quoting, and spreadsheet-formula neutralization of every cell that is
 // not a plain number (a cell starting with = + - @ tab or CR gets a leading apostrophe).
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Instrument } from '../engine/instrument.js';
 import type { Price } from '../engine/values.js';
 
@@ -25,21 +26,29 @@ export function csvLine(cells: ReadonlyArray<string | number | boolean | undefin
   return cells.map(csvCell).join(',') + '\n';
 }
 
-/** A CSV file written as rows arrive (buffered), so memory does not grow with history. */
+/** Where a run's CSV files go: a folder, or nowhere (a sweep job that needs only the summary counts rows without writing them). */
+export type CsvDir = string | null;
+
+/** `name` inside `dir`, or null (nowhere) when the run writes no files. */
+export function csvPath(dir: CsvDir, name: string): string | null {
+  return dir === null ? null : join(dir, name);
+}
+
+/** A CSV file written as rows arrive (buffered), so memory does not grow with history; with no path, rows are only counted. */
 export class CsvWriter {
-  private readonly fd: number;
+  private readonly fd: number | null;
   private buf: string[] = [];
   private size = 0;
   rows = 0;
 
-  constructor(path: string, header: readonly string[]) {
-    this.fd = openSync(path, 'w');
-    this.push(csvLine(header));
+  constructor(path: string | null, header: readonly string[]) {
+    this.fd = path === null ? null : openSync(path, 'w');
+    if (this.fd !== null) this.push(csvLine(header));
   }
 
   row(cells: ReadonlyArray<string | number | boolean | undefined | null>): void {
     this.rows++;
-    this.push(csvLine(cells));
+    if (this.fd !== null) this.push(csvLine(cells));
   }
 
   private push(line: string): void {
@@ -49,7 +58,7 @@ export class CsvWriter {
   }
 
   private drain(): void {
-    if (this.buf.length) writeSync(this.fd, this.buf.join(''));
+    if (this.buf.length && this.fd !== null) writeSync(this.fd, this.buf.join(''));
     this.buf = [];
     this.size = 0;
   }
@@ -68,6 +77,6 @@ export class CsvWriter {
   abandon(): void {
     if (this.closed) return;
     this.closed = true;
-    closeSync(this.fd);
+    if (this.fd !== null) closeSync(this.fd);
   }
 }

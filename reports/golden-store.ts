@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameS
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InputError, PathError } from '../sim/input-error.js';
 import type { Scenario } from '../sim/scenario.js';
-import type { GoldenCase, ProducedCases } from './golden-cases.js';
+import type { GoldenCase, ProducedCases } from '../sim/golden-cases.js';
 import { sha256 } from './golden-canon.js';
 import { PACKAGE_ROOT, VERSION } from '../sim/package-root.js';
 

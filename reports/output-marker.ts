@@ -17,7 +17,7 @@ export const MARKER = '.mamlab-result';
  */
 export const KNOWN_OUTPUT_NAMES: ReadonlySet<string> = new Set([
   'summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'periods.csv', 'report.html',
-  'comparison.csv', 'earnings.csv', 'comparison.html', 'montecarlo.json', 'seeds.csv', MARKER, `${MARKER}.tmp`,
+  'comparison.csv', 'earnings.csv', 'comparison.html', 'montecarlo.json', 'seeds.csv', 'results.csv', 'cells.csv', 'sweep.html', 'sweep.json', MARKER, `${MARKER}.tmp`,
 ]);
 
 /** What wrote a directory: echoed in its marker. */

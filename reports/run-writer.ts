@@ -2,7 +2,6 @@
 // executions) and keeps the per-account and per-investor tallies the summary needs.
 import type { FeePeriod } from '../engine/policies.js';
 import { type Observation, periodReturns } from './periods.js';
-import { join } from 'node:path';
 import type { ClosedTrade, CostLine, EngineEvent, EngineSink, FeeStatement, RebateLine } from '../engine/events.js';
 import type { ExternalOrder } from '../engine/executive.js';
 import type { JournalEntry } from '../engine/journal.js';
@@ -14,7 +13,7 @@ import type { Instrument } from '../engine/instrument.js';
 import { Money, type Price, Volume } from '../engine/values.js';
 import { Dec } from '../engine/decimal.js';
 import { CostReport } from './cost-report.js';
-import { CsvWriter, priceCell } from './csv.js';
+import { type CsvDir, CsvWriter, csvPath, priceCell } from './csv.js';
 import type { CashFlow } from './metrics.js';
 import { MAX_RISK_ROWS, RISK_EVENT_KINDS, type ReportEvent } from './html.js';
 
@@ -189,18 +188,18 @@ export class RunWriter implements EngineSink {
   /** costs.csv, rebates.csv and broker.csv. */
   readonly costs: CostReport;
 
-  constructor(dir: string, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>, private readonly structure: 'signal' | 'block', private readonly onEvent?: (e: EngineEvent) => void, private readonly rows: EquityRows = 'daily') {
+  constructor(dir: CsvDir, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>, private readonly structure: 'signal' | 'block', private readonly onEvent?: (e: EngineEvent) => void, private readonly rows: EquityRows = 'daily') {
     this.costs = new CostReport(dir, q, instruments);
     this.files = {
-      journal: new CsvWriter(join(dir, 'journal.csv'), OUTPUT_COLUMNS.journal),
-      trades: new CsvWriter(join(dir, 'trades.csv'), OUTPUT_COLUMNS.trades),
-      equity: new CsvWriter(join(dir, 'equity.csv'), OUTPUT_COLUMNS.equity),
-      events: new CsvWriter(join(dir, 'events.csv'), OUTPUT_COLUMNS.events),
-      executions: new CsvWriter(join(dir, 'executions.csv'), OUTPUT_COLUMNS.executions),
-      statements: new CsvWriter(join(dir, 'statements.csv'), OUTPUT_COLUMNS.statements),
-      'fee-account': new CsvWriter(join(dir, 'fee-account.csv'), OUTPUT_COLUMNS['fee-account']),
-      periods: new CsvWriter(join(dir, 'periods.csv'), OUTPUT_COLUMNS.periods),
-      margin: new CsvWriter(join(dir, 'margin.csv'), OUTPUT_COLUMNS.margin),
+      journal: new CsvWriter(csvPath(dir, 'journal.csv'), OUTPUT_COLUMNS.journal),
+      trades: new CsvWriter(csvPath(dir, 'trades.csv'), OUTPUT_COLUMNS.trades),
+      equity: new CsvWriter(csvPath(dir, 'equity.csv'), OUTPUT_COLUMNS.equity),
+      events: new CsvWriter(csvPath(dir, 'events.csv'), OUTPUT_COLUMNS.events),
+      executions: new CsvWriter(csvPath(dir, 'executions.csv'), OUTPUT_COLUMNS.executions),
+      statements: new CsvWriter(csvPath(dir, 'statements.csv'), OUTPUT_COLUMNS.statements),
+      'fee-account': new CsvWriter(csvPath(dir, 'fee-account.csv'), OUTPUT_COLUMNS['fee-account']),
+      periods: new CsvWriter(csvPath(dir, 'periods.csv'), OUTPUT_COLUMNS.periods),
+      margin: new CsvWriter(csvPath(dir, 'margin.csv'), OUTPUT_COLUMNS.margin),
     };
   }
 

@@ -587,22 +587,96 @@ export function loadVariants(file: string, opts: LoadOptions = {}): ScenarioVari
     const twin = names.get(key);
     if (twin !== undefined) throw new InputError(file, pointer(['variants', i, 'name']), twin === name ? `variant name ${name} is used twice` : `variant names ${twin} and ${name} differ only in case: they would be one output folder on many systems`);
     names.set(key, name);
-    const { variants: _ignored, ...rest } = raw;
-    // program and policies merge deeply; each field of costs and rebates a variant names replaces the scenario's; clients are replaced.
-    let merged = rest as Obj;
-    for (const key of ['program', 'policies', 'risk'] as const) if (v[key] !== undefined) merged = deepMerge(merged, { [key]: v[key]! }) as Obj;
-    if (v.stress !== undefined) merged = { ...merged, stress: v.stress };
-    for (const key of ['costs', 'rebates'] as const) if (v[key] !== undefined) merged = { ...merged, [key]: { ...((merged[key] as Obj | undefined) ?? {}), ...(v[key] as Obj) } };
-    if (v.clients !== undefined) merged = { ...merged, clients: v.clients };
-    merged.name = `${raw.name as string} · ${name}`;
-    if (v.description !== undefined) merged.description = v.description;
-    try {
-      const scenario = readScenario(parseText(JSON.stringify(merged), file), file, opts, [f.realPath]);
-      return { name, description: (v.description as string | undefined) ?? '', scenario: { ...scenario, locate: variantLocate(v, i, parsed.lineOf) } };
-    } catch (e) {
-      if (e instanceof InputError) throw new InputError(file, `/variants/${i} (${name}) → ${e.path}`, e.expected, undefined, e.more);
-      throw e;
-    }
+    return readVariant(raw, i, file, opts, f.realPath, parsed.lineOf);
   });
   return { base, variants };
+}
+
+/**
+ * A variant of the scenario: its `program`, `policies` and `risk` merged into the scenario, its
+ * `stress` replacing the scenario's, the fields of its `costs` and `rebates` and its `clients`
+ * replacing the scenario's.
+ */
+function mergeVariant(raw: Obj, v: Obj): Obj {
+  const { variants: _ignored, ...rest } = raw;
+  let merged = rest as Obj;
+  for (const key of ['program', 'policies', 'risk'] as const) if (v[key] !== undefined) merged = deepMerge(merged, { [key]: v[key]! }) as Obj;
+  if (v.stress !== undefined) merged = { ...merged, stress: v.stress };
+  for (const key of ['costs', 'rebates'] as const) if (v[key] !== undefined) merged = { ...merged, [key]: { ...((merged[key] as Obj | undefined) ?? {}), ...(v[key] as Obj) } };
+  if (v.clients !== undefined) merged = { ...merged, clients: v.clients };
+  merged.name = `${raw.name as string} · ${v.name as string}`;
+  if (v.description !== undefined) merged.description = v.description;
+  return merged;
+}
+
+/** Variant `i` of the scenario data `raw`, validated like any scenario (errors name the variant). */
+function readVariant(raw: Obj, i: number, file: string, opts: LoadOptions, realPath: string, lineOf: Parsed['lineOf'], overrides: readonly Override[] = []): Variant {
+  const v = (raw.variants as Obj[])[i]!;
+  const name = v.name as string;
+  try {
+    const scenario = readScenario(parseText(JSON.stringify(applyOverrides(mergeVariant(raw, v), overrides, file)), file), file, opts, [realPath]);
+    return { name, description: (v.description as string | undefined) ?? '', scenario: { ...scenario, locate: variantLocate(v, i, lineOf) } };
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(file, `/variants/${i} (${name}) → ${e.path}`, e.expected, undefined, e.more);
+    throw e;
+  }
+}
+
+/** A sweep grid's setting: a dotted path into the scenario (`policies.performanceFee.period`, `investors.0.deposit`) and the value put there. */
+export type Override = readonly [path: string, value: Json];
+
+/** The path's segments: names, and whole numbers for list positions. */
+export function overrideSegments(path: string): Array<string | number> {
+  return path.split('.').map((k) => (/^(0|[1-9][0-9]*)$/.test(k) ? Number(k) : k));
+}
+
+/** `doc` with each override's value set at its path (objects on the way are created; the grid's values win over the variant's). */
+function applyOverrides(doc: Obj, overrides: readonly Override[], file: string): Obj {
+  if (overrides.length === 0) return doc;
+  const out = structuredClone(doc);
+  for (const [path, value] of overrides) {
+    const segs = overrideSegments(path);
+    let node: Json = out;
+    segs.forEach((k, j) => {
+      const container = node as Record<string | number, Json>;
+      const isList = Array.isArray(container);
+      if (node === null || typeof node !== 'object' || (typeof k === 'number') !== isList || (isList && (k as number) >= (container as unknown as Json[]).length)) {
+        const at = segs.slice(0, j).join('.') || '(the scenario)';
+        throw new InputError(file, `/sweep/grid/${path}`, isList ? `a position within the list at ${at} (it has ${(container as unknown as Json[]).length} entries)` : `a path into the scenario's objects: ${at} is ${node === null || typeof node !== 'object' ? 'a value, not an object' : 'an object, not a list'}`);
+      }
+      if (j === segs.length - 1) container[k] = structuredClone(value);
+      else {
+        if (container[k] === undefined) container[k] = {};
+        node = container[k]!;
+      }
+    });
+  }
+  return out;
+}
+
+/** Which scenario a job runs: the file, its variant (none: the scenario as written), the grid's settings and the seed. */
+export interface ScenarioRef {
+  readonly file: string;
+  readonly dataDirs?: readonly string[];
+  readonly variant?: string | null;
+  readonly overrides?: readonly Override[];
+  readonly seed: number;
+}
+
+/** Loads the scenario one job runs (a sweep cell or a compare variant, at one seed). */
+export function loadJobScenario(ref: ScenarioRef): Scenario {
+  const opts: LoadOptions = { seed: ref.seed, ...(ref.dataDirs?.length ? { dataDirs: ref.dataDirs } : {}) };
+  const overrides = ref.overrides ?? [];
+  if (!ref.variant && overrides.length === 0) return loadScenario(ref.file, opts);
+  checkDataDirs(opts.dataDirs ?? []);
+  const f = readScenarioFile(ref.file);
+  const parsed = parseText(f.text, ref.file, f.bytes.length);
+  const raw = structuredClone(parsed.data) as Obj;
+  if (ref.variant) {
+    const i = ((raw.variants as Obj[] | undefined) ?? []).findIndex((v) => v.name === ref.variant);
+    if (i < 0) throw new InputError(ref.file, '/variants', `a variant named ${ref.variant}`);
+    return readVariant(raw, i, ref.file, opts, f.realPath, parsed.lineOf, overrides).scenario;
+  }
+  const { variants: _ignored, ...rest } = raw;
+  return readScenario(parseText(JSON.stringify(applyOverrides(rest as Obj, overrides, ref.file)), ref.file), ref.file, opts, [f.realPath]);
 }

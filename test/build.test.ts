@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeRunFiles } from '../reports/run.js';
+import { writeRunFiles } from '../sim/run-output.js';
 import { loadScenario } from '../sim/scenario.js';
 import { ROOT, scenarioPath } from './helpers.js';
 

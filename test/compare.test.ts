@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
-import { COMPARISON_COLUMNS, COMPARISON_FILES, compareToDirectory } from '../reports/compare.js';
+import { COMPARISON_COLUMNS, COMPARISON_FILES, compareToDirectory } from '../sim/compare.js';
 import { MARKER } from '../reports/output-dir.js';
 import { mamlab } from './cli.js';
 import { scenarioPath } from './helpers.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MARKER } from '../reports/output-dir.js';
-import { OUTPUT_FILES, runToDirectory } from '../reports/run.js';
+import { OUTPUT_FILES, runToDirectory } from '../sim/run-output.js';
 import { mamlabAsync } from './cli.js';
 import { scenarioPath } from './helpers.js';
 

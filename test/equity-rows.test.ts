@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
 import { readCsv, sampleByDay } from '../reports/golden-canon.js';
-import { writeRunFiles } from '../reports/run.js';
+import { writeRunFiles } from '../sim/run-output.js';
 import { loadScenario, loadVariants } from '../sim/scenario.js';
 import { scenarioPath } from './helpers.js';
 

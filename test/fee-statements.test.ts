@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeRunFiles } from '../reports/run.js';
+import { writeRunFiles } from '../sim/run-output.js';
 import { loadScenario, parseScenario } from '../sim/scenario.js';
 import { csvRecords, scenarioPath } from './helpers.js';
 

@@ -9,7 +9,7 @@ import { type FeeTerms, NEW_FEE_STATE, afterDeposit, crystallizePeriod } from '.
 import { DEFAULT_QUANTUM } from '../engine/quantum.js';
 import { Money } from '../engine/values.js';
 import { readCsv } from '../reports/golden-canon.js';
-import { writeRunFiles } from '../reports/run.js';
+import { writeRunFiles } from '../sim/run-output.js';
 import { parseScenario } from '../sim/scenario.js';
 import { checkedRun } from './helpers.js';
 

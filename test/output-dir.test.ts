@@ -10,7 +10,7 @@ import { MARKER, openOutput } from '../reports/output-dir.js';
 import { KNOWN_OUTPUT_NAMES, removeOurs } from '../reports/output-marker.js';
 import { COMPARISON_FILES } from '../reports/compare.js';
 import { MONTE_CARLO_FILES } from '../reports/monte-carlo.js';
-import { OUTPUT_FILES, runToDirectory } from '../reports/run.js';
+import { OUTPUT_FILES, runToDirectory } from '../sim/run-output.js';
 import { diffSnapshots, snapshot } from './bad-input/corpus.js';
 import { ROOT, scenarioPath } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvCell, csvLine } from '../reports/csv.js';
 import { esc, humanAmount } from '../reports/html.js';
-import { runToDirectory } from '../reports/run.js';
+import { runToDirectory } from '../sim/run-output.js';
 import { OUTPUT_COLUMNS } from '../reports/run-writer.js';
 import { scenarioPath } from './helpers.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { downsideDeviation, sharpe, sortino, volatility } from '../reports/metrics.js';
-import { writeRunFiles } from '../reports/run.js';
+import { writeRunFiles } from '../sim/run-output.js';
 import { loadScenario, parseScenario } from '../sim/scenario.js';
 import { csvRecords, scenarioPath } from './helpers.js';
 

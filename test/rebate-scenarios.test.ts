@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
-import { compareToDirectory } from '../reports/compare.js';
-import { runToDirectory } from '../reports/run.js';
+import { compareToDirectory } from '../sim/compare.js';
+import { runToDirectory } from '../sim/run-output.js';
 import { loadVariants } from '../sim/scenario.js';
 import { checkedRun, reconcileRebates, scenarioPath } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
 import type { Program } from '../engine/program.js';
-import { runToDirectory } from '../reports/run.js';
+import { runToDirectory } from '../sim/run-output.js';
 import { loadVariants } from '../sim/scenario.js';
 import { bundledScenarios, checkedRun, scenarioPath } from './helpers.js';
 

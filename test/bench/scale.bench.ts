@@ -418,7 +418,7 @@ async function inProcessChild(file: string, runs: number): Promise<void> {
   const s = loadScenario(file);
   const loadS = (performance.now() - t) / 1000;
   const engine = timeCalls(runs, () => runScenario(s, new MemorySink()));
-  const { writeRunFiles } = await import('../../reports/run.js');
+  const { writeRunFiles } = await import('../../sim/run-output.js');
   const outs = mkdtempSync(join(dirname(file), 'out-'));
   let k = 0;
   const withOutputs = timeCalls(runs, () => {

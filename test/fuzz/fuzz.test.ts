@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { writeRunFiles } from '../../reports/run.js';
+import { writeRunFiles } from '../../sim/run-output.js';
 import { InputError } from '../../sim/input-error.js';
 import { parseScenario } from '../../sim/scenario.js';
 import { ROOT, checkedRun, reconcileRebates } from '../helpers.js';

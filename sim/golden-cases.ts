@@ -11,12 +11,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Scenario, loadVariants } from '../sim/scenario.js';
+import { type Scenario, loadVariants } from './scenario.js';
 import { compareToDirectory } from './compare.js';
-import { COMPARED_FILES, type CaseKind, canonical } from './golden-canon.js';
+import { COMPARED_FILES, type CaseKind, canonical } from '../reports/golden-canon.js';
 import { monteCarloToDirectory } from './monte-carlo.js';
-import { writeRunFiles } from './run.js';
-import type { Summary } from './summary.js';
+import { writeRunFiles } from './run-output.js';
+import type { Summary } from '../reports/summary.js';
 
 /** Seeds a Monte Carlo scenario's golden covers unless told otherwise: enough to pin the distribution code, few enough to read. */
 export const DEFAULT_GOLDEN_SEEDS = 3;

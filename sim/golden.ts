@@ -4,12 +4,12 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Dec } from '../engine/decimal.js';
-import { PathError } from '../sim/input-error.js';
-import { ROW_KEYS, SAMPLED_FILES, readCsv, sha256 } from './golden-canon.js';
+import { PathError } from './input-error.js';
+import { ROW_KEYS, SAMPLED_FILES, readCsv, sha256 } from '../reports/golden-canon.js';
 import { type CaseOptions, type ProducedCases, produceCases } from './golden-cases.js';
-import { type FileDiff, describe, diffCount, diffFile } from './golden-diff.js';
-import { type GoldenHeader, goldenDirOf, inputHashes, readCase, readIndex, writeGolden } from './golden-store.js';
-import { VERSION } from '../sim/package-root.js';
+import { type FileDiff, describe, diffCount, diffFile } from '../reports/golden-diff.js';
+import { type GoldenHeader, goldenDirOf, inputHashes, readCase, readIndex, writeGolden } from '../reports/golden-store.js';
+import { VERSION } from './package-root.js';
 
 export interface CaseResult {
   readonly id: string;

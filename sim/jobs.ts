@@ -1,0 +1,170 @@
+// The one job runner for everything that runs many scenarios (compare, Monte Carlo, sweep). A
+// job is a pure function of its task (scenario, variant, grid cell, seed) and mamlab's version;
+// its key is the hash of both. Jobs run in this thread, on a pool of worker threads (piscina) or
+// on BullMQ workers (sim/job-queue.ts), finish in any order, and are handed to the caller in
+// job order, so what the caller writes is byte-identical whatever ran them. A window bounds
+// how far ahead of the first unfinished job work is started, so memory does not grow with the
+// number of jobs; finished jobs are kept in the work area (sim/job-cache.ts), so a rerun after
+// a crash or Ctrl-C starts only what is missing.
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { JobCache } from './job-cache.js';
+import { type Task, type TaskResult, runTask, taskIdentity } from './job-tasks.js';
+import { VERSION } from './package-root.js';
+
+export type { RunTask, SeedTask, SweepTask, Task, TaskResult } from './job-tasks.js';
+
+export interface Job<T extends Task = Task> {
+  /** The hash of mamlab's version and the task's identity: equal keys, equal results. */
+  readonly key: string;
+  readonly task: T;
+}
+
+export function job<T extends Task>(task: T): Job<T> {
+  return { key: createHash('sha256').update(JSON.stringify([VERSION, taskIdentity(task)])).digest('hex').slice(0, 40), task };
+}
+
+/** How far a run of jobs has got: finished (run now or found in the work area) of all. */
+export interface JobProgress {
+  readonly done: number;
+  readonly total: number;
+  /** Of `done`, found finished in the work area (a resumed run). */
+  readonly cached: number;
+}
+
+/** Where tasks run: this thread, a thread pool, a queue. */
+export interface Executor {
+  /** Tasks it can have in progress at once (more are started as these finish). */
+  readonly slots: number;
+  run(task: Task): Promise<TaskResult>;
+  close(): Promise<void>;
+}
+
+export interface JobOptions {
+  /** Worker threads: 1 runs in this thread; default the machine's cores. Ignored with `executor`. */
+  readonly workers?: number;
+  /** Another executor (the BullMQ queue). */
+  readonly executor?: Executor;
+  /** Finished jobs are read from and written to it. */
+  readonly cache?: JobCache;
+  readonly onProgress?: (p: JobProgress) => void;
+}
+
+/** The default number of workers: the machine's cores. */
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+/** Runs in this thread, one task at a time, yielding between tasks so a progress bar can draw. */
+class InlineExecutor implements Executor {
+  readonly slots = 1;
+  async run(task: Task): Promise<TaskResult> {
+    await new Promise((r) => setImmediate(r));
+    return runTask(task);
+  }
+  async close(): Promise<void> {}
+}
+
+/**
+ * The worker module: from the TypeScript sources a worker thread loads it through tsx (the
+ * `--import` of the main thread does not reach worker threads by itself), from the build directly.
+ */
+function workerFile(): { filename: string; execArgv: string[] } {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const filename = new URL(fromSources ? './job-worker.ts' : './job-worker.js', import.meta.url).href;
+  return { filename, execArgv: fromSources ? ['--import', import.meta.resolve('tsx')] : [] };
+}
+
+/** A pool of worker threads (piscina): each task is a complete, independent run. */
+class PoolExecutor implements Executor {
+  private readonly pool: Piscina;
+  readonly slots: number;
+  constructor(threads: number) {
+    const { filename, execArgv } = workerFile();
+    // Two tasks a thread, so none waits for the main thread between tasks.
+    this.slots = threads * 2;
+    this.pool = new Piscina({ filename, execArgv, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  }
+  run(task: Task): Promise<TaskResult> {
+    return this.pool.run(task) as Promise<TaskResult>;
+  }
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+/** This thread for one worker or one job, else a pool. */
+export function localExecutor(workers: number, jobs: number): Executor {
+  const n = Math.min(workers, jobs);
+  return n <= 1 ? new InlineExecutor() : new PoolExecutor(n);
+}
+
+/**
+ * Runs `jobs` and calls `consume` with each result in job order (never out of order, never
+ * twice). Jobs finished in the cache are not run again. Rejects with the first job's failure.
+ */
+export async function runJobs<T extends Task>(jobs: ReadonlyArray<Job<T>>, opts: JobOptions, consume: (job: Job<T>, result: TaskResult, index: number) => void): Promise<void> {
+  // A job that writes a run folder into the result being staged is never taken from the cache: its folder would be missing.
+  const cache = opts.cache;
+  const cacheable = (j: Job): boolean => j.task.kind !== 'run' && !(j.task.kind === 'sweep' && j.task.keepRun);
+  const cached = new Set(cache ? jobs.filter((j) => cacheable(j) && cache.has(j.key)).map((j) => j.key) : []);
+  const toRun = jobs.filter((j) => !cached.has(j.key)).length;
+  const executor = toRun === 0 ? new InlineExecutor() : opts.executor ?? localExecutor(opts.workers ?? defaultWorkers(), toRun);
+  // Finished, not yet handed over: at most `window` of them.
+  const window = Math.max(64, executor.slots * 8);
+  const finished = new Map<number, TaskResult>();
+  let next = 0;
+  let started = 0;
+  let running = 0;
+  let done = 0;
+  const cachedDone = { n: 0 };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const fail = (e: unknown): void => {
+        if (!failed) reject(e);
+        failed = true;
+      };
+      const pump = (): void => {
+        if (failed) return;
+        try {
+          while (next < jobs.length) {
+            const j = jobs[next]!;
+            let r = finished.get(next);
+            if (r === undefined && cached.has(j.key)) {
+              r = cache!.get(j.key);
+              done++;
+              cachedDone.n++;
+              opts.onProgress?.({ done, total: jobs.length, cached: cachedDone.n });
+            }
+            if (r === undefined) break;
+            finished.delete(next);
+            consume(j, r, next);
+            next++;
+          }
+          if (next === jobs.length) return resolve();
+          while (started < jobs.length && started < next + window && running < executor.slots) {
+            const i = started++;
+            const j = jobs[i]!;
+            if (cached.has(j.key)) continue;
+            running++;
+            executor.run(j.task).then((r) => {
+              running--;
+              done++;
+              if (cacheable(j)) cache?.put(j.key, r);
+              finished.set(i, r);
+              opts.onProgress?.({ done, total: jobs.length, cached: cachedDone.n });
+              pump();
+            }, fail);
+          }
+        } catch (e) {
+          fail(e);
+        }
+      };
+      pump();
+    });
+  } finally {
+    await executor.close();
+  }
+}

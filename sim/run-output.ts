@@ -1,0 +1,88 @@
+// One run end to end: run a scenario through the engine with the run writer as its sink, and
+// write the whole output contract (the CSV files as the run goes, then summary.json and
+// report.html) into a staged directory that is renamed into place only when complete. With no
+// directory (a sweep job), the same run keeps only what the summary needs and writes nothing.
+import { mkdirSync } from 'node:fs';
+import type { EngineEvent } from '../engine/events.js';
+import type { ServerTime } from '../engine/time.js';
+import { type OutputOptions, type OutputRequest, markResult, withOutputSync } from '../reports/output-dir.js';
+import type { CsvDir } from '../reports/csv.js';
+import { writeRunReport } from '../reports/run.js';
+import { type EquityRows, RunWriter } from '../reports/run-writer.js';
+import { type Summary, buildSummary } from '../reports/summary.js';
+import { runScenario } from './runner.js';
+import { type LoadOptions, type Scenario, loadScenario } from './scenario.js';
+
+export { OUTPUT_FILES } from '../reports/run.js';
+
+export interface RunResult {
+  readonly scenario: Scenario;
+  readonly summary: Summary;
+  readonly outDir: string;
+}
+
+/** Runs a scenario (a file, or one already loaded) and writes the output contract into `outDir`. */
+export function runToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & OutputOptions & { rows?: EquityRows; onInstant?: (time: ServerTime) => void } = {}): RunResult {
+  const scenario = typeof source === 'string' ? loadScenario(source, opts) : source;
+  const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir, { rows: opts.rows, onInstant: opts.onInstant }));
+  return { scenario, summary, outDir };
+}
+
+/** What `--out` must respect for a scenario: the files it reads. */
+export function outputRequest(command: string, scenario: Scenario, target: string, opts: OutputOptions = {}): OutputRequest {
+  return { target, command, scenarioHash: scenario.hash, inputs: scenario.inputs, onNote: opts.onNote };
+}
+
+/** A run inside another result (a variant of a comparison, the worst Monte Carlo seed, a kept sweep job): its own folder, marked as a result. */
+export function writeNestedRun(scenario: Scenario, dir: string, opts: RunFileOptions = {}): Summary {
+  mkdirSync(dir, { recursive: true });
+  const summary = writeRunFiles(scenario, dir, opts);
+  markResult(dir, { command: 'run', scenarioHash: scenario.hash });
+  return summary;
+}
+
+export interface RunFileOptions {
+  /** Sees every event as it is written. */
+  readonly onEvent?: (e: EngineEvent) => void;
+  /** How often equity.csv and margin.csv get rows (default `daily`). */
+  readonly rows?: EquityRows;
+  /** After every instant (progress). */
+  readonly onInstant?: (time: ServerTime) => void;
+  /** Every risk check exact at every price, without the float screen (tests: the outputs are the same). */
+  readonly exactRisk?: boolean;
+}
+
+/** Runs a loaded scenario; its CSV files go to `dir` (none when null). Returns the summary and the writer that saw the run. */
+function runWithWriter(scenario: Scenario, dir: CsvDir, opts: RunFileOptions): { summary: Summary; writer: RunWriter } {
+  const { onEvent, rows, onInstant } = opts;
+  const writer = new RunWriter(dir, scenario.quantum, scenario.instruments, scenario.structure, onEvent, rows);
+  let program: ReturnType<typeof runScenario>;
+  try {
+    program = runScenario(scenario, writer, {
+      afterInstant: (time, p, next) => {
+        writer.snapshot(time, p, next);
+        onInstant?.(time);
+      },
+    }, (p) => p.journal.onEntry((e) => writer.entry(e)), { exactRisk: opts.exactRisk ?? false });
+    writer.writeOpenPositions(program);
+    writer.costs.close(program);
+    writer.writePeriods(scenario.policies.performanceFee.period);
+    writer.close();
+  } catch (e) {
+    writer.abandon();
+    throw e;
+  }
+  return { summary: buildSummary(scenario, program, writer), writer };
+}
+
+/** Runs a loaded scenario and writes the output contract into `dir`. */
+export function writeRunFiles(scenario: Scenario, dir: string, opts: RunFileOptions = {}): Summary {
+  const { summary, writer } = runWithWriter(scenario, dir, opts);
+  writeRunReport(scenario, dir, summary, writer);
+  return summary;
+}
+
+/** Runs a loaded scenario for its summary alone: the same run as `writeRunFiles`, no file written. */
+export function runSummary(scenario: Scenario, opts: RunFileOptions = {}): Summary {
+  return runWithWriter(scenario, null, opts).summary;
+}
