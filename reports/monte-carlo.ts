@@ -6,15 +6,19 @@ import { Dec } from '../engine/decimal.js';
 import { formatQ } from '../engine/quantum.js';
 import type { Distribution, MonteCarloSummary } from '../sim/monte-carlo.js';
 import type { Scenario } from '../sim/scenario.js';
-import { KINDS, type SeedOutcome } from '../sim/seed-outcome.js';
+import type { Kind, SeedOutcome } from '../sim/seed-outcome.js';
 import { CsvWriter } from './csv.js';
 import { esc, humanAmount } from './html.js';
 
 export const MONTE_CARLO_FILES = ['montecarlo.json', 'seeds.csv', 'report.html', 'worst-seed/'] as const;
 
+/** The account kinds the summary counts, in its order (master, mam, pamm, client). */
+const kinds = (s: MonteCarloSummary): Kind[] => Object.keys(s.stopOutProbability) as Kind[];
+
 /** Writes montecarlo.json, seeds.csv and the stress page into `dir`. */
 export function writeMonteCarloFiles(dir: string, base: Scenario, summary: MonteCarloSummary, outcomes: readonly SeedOutcome[], worstSeed: number, timeline: string[][]): void {
   writeFileSync(join(dir, 'montecarlo.json'), JSON.stringify(summary, null, 2) + '\n');
+  const KINDS = kinds(summary);
   const investors = base.investors.map((i) => i.id);
   const csv = new CsvWriter(join(dir, 'seeds.csv'), [
     'seed', 'stop_outs', ...KINDS.map((k) => `stopped_out_${k}`), 'limit_breaches', ...KINDS.map((k) => `breached_${k}`), 'hard_stop',
@@ -38,6 +42,7 @@ function stressPage(base: Scenario, s: MonteCarloSummary, outcomes: readonly See
   const usd = (x: string | undefined): string => (x === undefined ? '' : humanAmount(new Dec(x).toFixed(2)));
   const d = (x: Partial<Distribution> | null): string[] => (x ? [x.q05, x.q50, x.q95, x.expectedShortfall95, x.mean, x.worst].map(usd) : ['', '', '', '', '', '']);
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+  const KINDS = kinds(s);
   const num6 = new Set([2, 3, 4, 5, 6, 7]);
   const lossRows = [
     ...Object.entries(s.investorLoss).map(([id, x]) => [id, `${x.seeds} of ${s.seeds}`, ...d(x.seeds ? x : null)]),

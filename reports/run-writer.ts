@@ -188,7 +188,11 @@ export class RunWriter implements EngineSink {
   /** costs.csv, rebates.csv and broker.csv. */
   readonly costs: CostReport;
 
+  /** Whether the run writes its files and report (not a sweep job that needs only the summary: no chart, health view or margin rows). */
+  private readonly writes: boolean;
+
   constructor(dir: CsvDir, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>, private readonly structure: 'signal' | 'block', private readonly onEvent?: (e: EngineEvent) => void, private readonly rows: EquityRows = 'daily') {
+    this.writes = dir !== null;
     this.costs = new CostReport(dir, q, instruments);
     this.files = {
       journal: new CsvWriter(csvPath(dir, 'journal.csv'), OUTPUT_COLUMNS.journal),
@@ -360,7 +364,7 @@ export class RunWriter implements EngineSink {
   snapshot(time: ServerTime, p: Program, next?: ServerTime): void {
     const first = this.snapshots === 0;
     // The report's charts sample instants at their own regular cadence (thinned as they fill up), rows or not.
-    const keepForChart = this.snapshots++ % this.chartEvery === 0;
+    const keepForChart = this.snapshots++ % this.chartEvery === 0 && this.writes;
     const dayEnd = first || next === undefined || dayOf(next) !== dayOf(time);
     const accountsTouched = this.touchedAccounts;
     const investorsTouched = this.touchedInvestors;
@@ -412,6 +416,7 @@ export class RunWriter implements EngineSink {
       if (keepForChart) this.chart.push({ time, subject: i.id, equity: e });
     }
     if (keepForChart && p.config.structure === 'signal') this.chart.push({ time, subject: SYSTEM_ACCOUNTS.master, equity: Number(p.equity(SYSTEM_ACCOUNTS.master).value) });
+    if (!this.writes) return;
     const lvl = (x: Dec | undefined): string | undefined => (x === undefined ? undefined : x.toFixed(4));
     // The engine keeps each account's lowest level until it is drained: at its rows and at the
     // chart's points. A row shows the lowest since the account's previous row (the drains between

@@ -153,6 +153,8 @@ export async function runJobs<T extends Task>(jobs: ReadonlyArray<Job<T>>, opts:
               running--;
               done++;
               if (cacheable(j)) cache?.put(j.key, r);
+              // Test-only: MAMLAB_FAULT=after-job-N kills the process (no handler, no finally) once N jobs have finished, as a crash would.
+              if (process.env.MAMLAB_FAULT === `after-job-${done}`) process.kill(process.pid, 'SIGKILL');
               finished.set(i, r);
               opts.onProgress?.({ done, total: jobs.length, cached: cachedDone.n });
               pump();

@@ -17,6 +17,10 @@ describe('determinism by construction', () => {
       expect(text, file).not.toMatch(/:\s*any\b|as any\b|<any>/);
     }
   });
+  it('reports/ only renders finished results: it never imports what runs a scenario or a job', () => {
+    const running = /^import (?!type )[^;]*'\.\.\/sim\/(runner|run-output|jobs|job-tasks|job-worker|seed-outcome|compare|monte-carlo|sweep|golden|golden-cases)\.js'/m;
+    for (const { file, text } of sources('reports')) expect(text, file).not.toMatch(running);
+  });
   it('every module opens with a line on its responsibility', () => {
     for (const { file, text } of [...sources('engine'), ...sources('sim'), ...sources('reports')]) expect(text.startsWith('// '), file).toBe(true);
   });
