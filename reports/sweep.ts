@@ -13,7 +13,7 @@ import { esc, humanAmount } from './html.js';
 const SHOWN = 40;
 
 /** The columns the table shows besides the objectives' own: what a product team asks first. */
-const HEADLINE = ['manager_net_mean', 'investors_net_mean', 'investors_net_worst', 'ib_net_mean', 'broker_net_mean', 'investor_drawdown_worst_q95', 'tracking_error_worst_q95', 'stop_out_probability'];
+const HEADLINE = ['manager_net_mean', 'investors_net_mean', 'investors_net_q05', 'broker_net_mean', 'tracking_error_worst_q95', 'stop_out_probability'];
 
 function unitOf(column: string): 'USD' | 'ratio' | 'count' | 'probability' {
   if (column.endsWith('_probability')) return 'probability';
@@ -28,21 +28,23 @@ function cellValue(column: string, v: string | undefined): string {
   return `<td class="n" title="${esc(v)}">${esc(shown)}</td>`;
 }
 
-function label(plan: SweepPlan, c: CellRow): string {
-  const parts = plan.axes.map((a, i) => `${a.path.split('.').pop()}=${c.params[i]}`);
-  if (c.variant) parts.push(c.variant);
+/** A cell in words: its grid values (and variant), each cut to a readable length; the table names the paths. */
+function label(c: CellRow): string {
+  const cut = (v: string): string => (v.length > 24 ? `${v.slice(0, 23)}…` : v);
+  const parts = c.params.map(cut);
+  if (c.variant) parts.push(cut(c.variant));
   return parts.length ? parts.join(' · ') : `cell ${c.cell}`;
 }
 
 /** Mean and 5–95% range of a USD figure per cell, in rank order. */
-function rangeChart(plan: SweepPlan, cells: readonly CellRow[], figure: string, title: string): string {
+function rangeChart(cells: readonly CellRow[], figure: string, title: string): string {
   const data = cells.filter((c) => c.values[`${figure}_mean`] !== '').map((c) => ({
-    cell: `${c.rank}. ${label(plan, c)}`, lo: Number(c.values[`${figure}_q05`]), hi: Number(c.values[`${figure}_q95`]), mean: Number(c.values[`${figure}_mean`]),
+    cell: `${c.rank}. ${label(c)}`, lo: Number(c.values[`${figure}_q05`]), hi: Number(c.values[`${figure}_q95`]), mean: Number(c.values[`${figure}_mean`]),
   }));
   if (data.length === 0) return '';
   const longest = Math.max(...data.map((d) => d.cell.length));
   return `<h3>${esc(title)}</h3><figure>${plotSvg({
-    width: 1000, height: 50 + 22 * data.length, marginLeft: Math.min(420, 12 + 6.4 * longest),
+    width: 1100, height: 50 + 22 * data.length, marginLeft: Math.min(520, 16 + 6.2 * longest),
     x: { label: `${title} (USD): 5–95% of seeds, dot at the mean`, grid: true }, y: { label: null, domain: data.map((d) => d.cell) },
     marks: [Plot.ruleX([0]), Plot.ruleY(data, { y: 'cell', x1: 'lo', x2: 'hi', stroke: '#4c78a8', strokeWidth: 3 }), Plot.dot(data, { y: 'cell', x: 'mean', fill: '#1b1f24', r: 3.5 })],
   })}</figure>`;
@@ -55,14 +57,14 @@ export function writeSweepPage(dir: string, plan: SweepPlan, cells: readonly Cel
   const columns = [...objectiveColumns, ...HEADLINE.filter((c) => !objectiveColumns.includes(c))];
   const feasible = cells.filter((c) => c.feasible).length;
   const constraints = plan.objectives.filter((o) => o.kind === 'constraint');
-  const head = ['rank', ...plan.axes.map((a) => a.path), ...(plan.variants[0] !== null ? ['variant'] : []), ...(constraints.length ? ['meets constraints'] : []), ...columns];
-  const rows = shown.map((c) => `<tr${c.feasible ? '' : ' class="out"'}><td class="n">${c.rank}</td>${c.params.map((p) => `<td>${esc(p)}</td>`).join('')}${plan.variants[0] !== null ? `<td>${esc(c.variant)}</td>` : ''}${constraints.length ? `<td>${c.feasible ? 'yes' : 'no'}</td>` : ''}${columns.map((k) => cellValue(k, c.values[k])).join('')}</tr>`).join('\n');
+  const head = ['rank', ...plan.axes.map((a) => a.path.split('.').slice(-2).join('.')), ...(plan.variants[0] !== null ? ['variant'] : []), ...columns];
+  const rows = shown.map((c) => `<tr${c.feasible ? '' : ' class="out"'}><td class="n"${c.feasible ? '' : ' title="misses a constraint"'}>${c.rank}${c.feasible ? '' : ' ✗'}</td>${c.params.map((p) => `<td class="p" title="${esc(p)}">${esc(p.length > 18 ? `${p.slice(0, 17)}…` : p)}</td>`).join('')}${plan.variants[0] !== null ? `<td class="p">${esc(c.variant)}</td>` : ''}${columns.map((k) => cellValue(k, c.values[k])).join('')}</tr>`).join('\n');
   const grid = plan.axes.length ? `<table><tr><th>path</th><th>values</th></tr>${plan.axes.map((a) => `<tr><td><code>${esc(a.path)}</code></td><td>${esc(a.values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', '))}</td></tr>`).join('')}</table>` : '<p>No grid: the scenario (and its variants) over the seeds.</p>';
   const best = ranked[0];
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(plan.base.name)} · sweep · mamlab</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1b1f24}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de}h3{font-size:1rem}
-table{border-collapse:collapse;width:100%;font-size:13px}th,td{padding:.25rem .45rem;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}th{background:#f6f8fa;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr.out td{color:#8c959f}
+table{border-collapse:collapse;width:100%;font-size:12.5px}td.p{white-space:nowrap}th,td{padding:.25rem .45rem;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}th{background:#f6f8fa;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr.out td{color:#8c959f}
 .meta{color:#57606a}svg{max-width:100%;height:auto}.best{border:1px solid #2da44e;border-radius:6px;padding:.6rem .9rem;background:#f6fff8}code{font-size:12px}.wrap{overflow-x:auto}</style></head>
 <body>
 <h1>${esc(plan.base.name)}: sweep</h1>
@@ -71,15 +73,15 @@ ${plan.description ? `<p>${esc(plan.description)}</p>` : ''}
 <h2>Grid</h2>
 ${grid}
 <h2>Objectives</h2>
-${plan.objectives.length ? `<ul>${plan.objectives.map((o) => `<li><code>${esc(o.text)}</code>${o.kind === 'constraint' ? ' (a constraint: cells that miss it rank after those that meet it)' : ''}</li>`).join('')}</ul><p class="meta">${feasible} of ${cells.length} cells meet every constraint.</p>` : '<p class="meta">None given: cells are listed in grid order. Name them with <code>--objective "max manager_net"</code> or the sweep section\'s <code>objectives</code>.</p>'}
-${best && plan.objectives.length ? `<div class="best"><b>Best cell:</b> ${esc(label(plan, best))}${best.feasible ? '' : ' (no cell meets every constraint)'}</div>` : ''}
+${plan.objectives.length ? `<ul>${plan.objectives.map((o) => `<li><code>${esc(o.text)}</code>${o.kind === 'constraint' ? ' (a constraint: cells that miss it rank after those that meet it)' : ''}</li>`).join('')}</ul><p class="meta">${feasible} of ${cells.length} cells meet every constraint${constraints.length ? '; the others are grey and marked ✗' : ''}.</p>` : '<p class="meta">None given: cells are listed in grid order. Name them with <code>--objective "max manager_net"</code> or the sweep section\'s <code>objectives</code>.</p>'}
+${best && plan.objectives.length ? `<div class="best"><b>Best cell:</b> ${esc([...plan.axes.map((a, i) => `${a.path} = ${best.params[i]}`), ...(best.variant ? [`variant ${best.variant}`] : [])].join(', ') || `cell ${best.cell}`)}${best.feasible ? '' : ' (no cell meets every constraint)'}</div>` : ''}
 <h2>Cells${ranked.length > SHOWN ? ` (the first ${SHOWN} of ${ranked.length})` : ''}</h2>
 <div class="wrap"><table><tr>${head.map((h) => `<th>${esc(h.replaceAll('_', ' '))}</th>`).join('')}</tr>
 ${rows}</table></div>
 <h2>Who gets what, over the seeds</h2>
-${rangeChart(plan, shown, 'manager_net', "manager's net")}
-${rangeChart(plan, shown, 'investors_net', "investors' net result")}
-${rangeChart(plan, shown, 'broker_net', "broker's net")}
+${rangeChart(shown, 'manager_net', "manager's net")}
+${rangeChart(shown, 'investors_net', "investors' net result")}
+${rangeChart(shown, 'broker_net', "broker's net")}
 <h2>Figures</h2>
 <table><tr><th>figure</th><th>unit</th><th>better</th><th>what it is</th></tr>${FIGURES.map((f) => `<tr><td><code>${esc(f.name)}</code></td><td>${esc(f.unit)}</td><td>${esc(f.better)}</td><td>${esc(f.describe)}</td></tr>`).join('')}
 <tr><td><code>stop_out_probability</code></td><td>share</td><td>lower</td><td>share of seeds with at least one stop-out</td></tr><tr><td><code>breach_probability</code></td><td>share</td><td>lower</td><td>share of seeds with at least one limit breach or hard stop</td></tr></table>
