@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import type { CellRow } from '../sim/sweep-cells.js';
 import { FIGURES } from '../sim/sweep-figures.js';
-import type { SweepPlan } from '../sim/sweep.js';
+import type { SweepPlan } from '../sim/sweep-plan.js';
 import { plotSvg } from './chart.js';
 import { esc, humanAmount } from './html.js';
 

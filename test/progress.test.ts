@@ -2,7 +2,7 @@
 // every ten seconds with the server time reached, the share of the run, quotes a second and the
 // time left, all computed here from a clock the test controls.
 import { describe, expect, it } from 'vitest';
-import { runProgress } from '../bin/progress.js';
+import { jobsProgress, runProgress } from '../bin/progress.js';
 import { type ServerTime, serverTime } from '../engine/time.js';
 
 /** Server time is kept as UTC wall time in milliseconds. */
@@ -29,6 +29,29 @@ describe('run progress', () => {
     clock = 15_000; // 14 s in, half the run: 51 quotes / 14 s = 3.6 → 4 quotes/s; 14 s × 0.5 / 0.5 = 14 s left
     p.onInstant(serverTime(start + 432_000_000));
     expect(out.split('\n')[1]).toBe('progress: server time 2024-03-06T00:00:00 (50.0%), 4 quotes/s, about 14 s left');
+    p.stop();
+  });
+});
+
+describe('jobs progress', () => {
+  it('is silent for two seconds, then says jobs done of all, jobs a second and the time left, counting resumed jobs as done but not in the rate', () => {
+    let out = '';
+    let clock = 0;
+    const p = jobsProgress({ stdout: { write: () => true }, stderr: { write: (s: string) => (out += s), isTTY: false } }, 'sweep', () => clock);
+    clock = 1_500;
+    p.onProgress({ done: 40, total: 200, cached: 30 });
+    expect(out).toBe('');
+    // 4 s in: 60 done, 30 of them from the work area: 30 run / 4 s = 7.50 jobs/s; 140 left / 7.5 = 18.7 → 19 s.
+    clock = 4_000;
+    p.onProgress({ done: 60, total: 200, cached: 30 });
+    expect(out).toBe('progress: sweep 60/200 jobs (30.0%), 7.50 jobs/s, about 19 s left, 30 from the work area\n');
+    clock = 13_000; // within ten seconds of the last line
+    p.onProgress({ done: 100, total: 200, cached: 30 });
+    expect(out.split('\n').length).toBe(2);
+    // 14.5 s in: 170 run / 14.5 s = 11.7 → 12 jobs/s (whole above 10); 0 left.
+    clock = 14_500;
+    p.onProgress({ done: 200, total: 200, cached: 30 });
+    expect(out.split('\n')[1]).toBe('progress: sweep 200/200 jobs (100.0%), 12 jobs/s, about 0 s left, 30 from the work area');
     p.stop();
   });
 });

@@ -163,6 +163,14 @@ describe('a sweep of the stress scenario (variants × grid × seeds)', () => {
   });
 });
 
+describe('mamlab validate on a scenario with a sweep section', () => {
+  it('checks every cell and counts the jobs: 3 fees × 2 periods × 2 copy methods × 2 rebate plans = 24 cells, × 30 seeds', () => {
+    const r = mamlab(['validate', scenarioPath('fee-terms-sweep.json')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('sweep: 24 grid points × 30 seeds = 720 jobs; objectives: investors_net_q05 > -6000; max manager_net\n');
+  });
+});
+
 describe('compare --seeds', async () => {
   const out = join(tmp(), 'cmp');
   const r = await compareToDirectory(scenarioPath('stress-weekend-gap.json'), out, { seeds: 3, workers: 2 });
