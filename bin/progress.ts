@@ -87,12 +87,13 @@ export interface JobsProgress {
 
 /**
  * Jobs done of all, jobs a second and the time left: on a terminal a bar (cli-progress) from the
- * first job on, cleared at the end; elsewhere a plain line every ten seconds after the first two.
+ * first job on, cleared at the end; elsewhere a plain line every ten seconds.
  * Jobs found finished in the work area count as done but not in the rate.
  */
 export function jobsProgress(io: Io, what: string, now: () => number = () => performance.now()): JobsProgress {
   const began = now();
-  let last = began - LINE_EVERY_MS + QUIET_FOR_MS;
+  // Off a terminal the first line comes after ten seconds (starting worker threads alone can take two).
+  let last = began;
   let bar: cliProgress.SingleBar | undefined;
   const state = (p: { readonly done: number; readonly total: number; readonly cached: number }) => {
     const elapsed = now() - began;

@@ -20,8 +20,9 @@ function folded(s: string): string {
 
 /**
  * The known name closest to `typed`, or undefined when none is close: one edit for short names,
- * two from five letters on, or a unique prefix (`--wor` → `--workers`). Ties go to the earlier
- * name in `known`, which lists the most used first.
+ * two from five letters on, or a unique prefix (`--wor` → `--workers`), or for a single letter the
+ * first name it starts (`-o` → `--out`). Ties go to the earlier name in `known`, which lists the
+ * most used first.
  */
 export function closest(typed: string, known: readonly string[]): string | undefined {
   const t = folded(typed);
@@ -35,5 +36,6 @@ export function closest(typed: string, known: readonly string[]): string | undef
   }
   if (best) return best.name;
   const prefixed = known.filter((k) => folded(k).startsWith(t));
-  return prefixed.length === 1 ? prefixed[0] : undefined;
+  // One letter is a short option as other tools spell them (`-o` for --out): the first (most used) name it starts.
+  return prefixed.length === 1 || (t.length === 1 && prefixed.length > 0) ? prefixed[0] : undefined;
 }

@@ -1,18 +1,31 @@
 // Report charts, drawn on the server with Observable Plot into a jsdom document and
 // serialized as inline SVG. UTC scales: server time is stored as UTC wall time, so labels
 // never depend on the machine's time zone.
-import * as Plot from '@observablehq/plot';
-import { JSDOM } from 'jsdom';
+import { createRequire } from 'node:module';
+import type * as PlotLib from '@observablehq/plot';
+import type * as JsdomLib from 'jsdom';
 import type { ChartPoint, HealthPoint } from './run-writer.js';
 
+// Observable Plot and jsdom load on the first chart, not with this module: a sweep job or a
+// Monte Carlo seed runs through the same code as a report but draws nothing, and a worker
+// thread should not pay their start-up (about a second). require() loads both synchronously
+// (jsdom is CommonJS; Plot, an ES module, through Node's require of ES modules, on by default
+// from Node 20.19, which package.json asks for).
+const load = createRequire(import.meta.url);
+let libs: { Plot: typeof PlotLib; JSDOM: typeof JsdomLib.JSDOM } | undefined;
+function charting(): { Plot: typeof PlotLib; JSDOM: typeof JsdomLib.JSDOM } {
+  return (libs ??= { Plot: load('@observablehq/plot') as typeof PlotLib, JSDOM: (load('jsdom') as typeof JsdomLib).JSDOM });
+}
+
 /** Draws a Plot figure into a fresh jsdom document and returns it as inline SVG: every report chart goes through here. */
-export function plotSvg(options: Plot.PlotOptions): string {
+export function plotSvg(options: PlotLib.PlotOptions): string {
+  const { Plot, JSDOM } = charting();
   const { document } = new JSDOM('<!doctype html><html><body></body></html>').window;
   return Plot.plot({ ...options, document }).outerHTML;
 }
 
 /** A chart over server time: 960 wide, a UTC time axis, a legend for the series. */
-function timeChart(height: number, y: Plot.ScaleOptions, marks: Plot.Markish[]): string {
+function timeChart(height: number, y: PlotLib.ScaleOptions, marks: PlotLib.Markish[]): string {
   return plotSvg({ width: 960, height, marginLeft: 70, x: { type: 'utc', label: 'server time' }, y, color: { legend: true }, marks });
 }
 
@@ -20,6 +33,7 @@ function timeChart(height: number, y: Plot.ScaleOptions, marks: Plot.Markish[]):
 export function equityChartSvg(points: readonly ChartPoint[], unit = 'USD'): string {
   if (points.length === 0) return '<p>No equity points to draw.</p>';
   const data = points.map((p) => ({ time: new Date(p.time), subject: p.subject, equity: p.equity }));
+  const { Plot } = charting();
   return timeChart(380, { grid: true, label: `equity (${unit})` }, [
     Plot.lineY(data, { x: 'time', y: 'equity', stroke: 'subject', z: 'subject', curve: 'step-after' }),
     Plot.ruleY([0]),
@@ -35,6 +49,7 @@ export function healthChartSvg(points: readonly HealthPoint[], marginCall: numbe
   const data = points.map((p) => ({ time: new Date(p.time), account: p.account, level: Math.min(p.level, HEALTH_CAP) }));
   const below = data.filter((d) => d.level < stopOut);
   const low = Math.min(0, ...data.filter((d) => !Number.isNaN(d.level)).map((d) => d.level));
+  const { Plot } = charting();
   return timeChart(320, { grid: true, label: `margin level % (capped at ${HEALTH_CAP})`, domain: [low, HEALTH_CAP] }, [
     Plot.lineY(data, { x: 'time', y: 'level', stroke: 'account', z: 'account', curve: 'step-after' }),
     Plot.ruleY([marginCall], { stroke: '#bf8700', strokeDasharray: '4,3' }),

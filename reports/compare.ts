@@ -6,18 +6,17 @@ import { join } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { Dec } from '../engine/decimal.js';
 import { plotSvg } from './chart.js';
+import { EARNINGS_COLUMNS, type Earning, type SummaryLike, earningsOf } from '../sim/earnings.js';
 import { CsvWriter } from './csv.js';
 import { esc, humanAmount } from './html.js';
 
 /** The files a comparison writes beside its variants' folders. */
 export const COMPARISON_FILES = ['comparison.csv', 'earnings.csv', 'comparison.html'] as const;
 
+export { EARNINGS_COLUMNS, type SummaryLike } from '../sim/earnings.js';
+
 export const COMPARISON_COLUMNS = ['variant', 'structure', 'allocation', 'rounding', 'below_min_lot', 'investor', 'model', 'currency', 'volume', 'pnl', 'fees', 'other_fees', 'equity', 'tracking_error', 'rounding_pnl'] as const;
 type Row = Record<(typeof COMPARISON_COLUMNS)[number], string | number>;
-
-/** Who earns what in each variant: the manager (fees and rebates), each IB, the clients (cashback) and the broker. */
-export const EARNINGS_COLUMNS = ['variant', 'party', 'fees', 'rebates', 'cashback', 'net'] as const;
-type Earning = Record<(typeof EARNINGS_COLUMNS)[number], string>;
 
 export interface Comparison {
   readonly variants: number;
@@ -27,31 +26,6 @@ export interface Comparison {
   readonly text: string;
 }
 
-export interface SummaryLike {
-  program: { structure: string; allocation: string };
-  policies: { roundingMode: string; belowMinLot: string };
-  accounts: Array<Record<string, string>>;
-  investors: Array<Record<string, string | number | boolean | null>>;
-  manager: { feesByKind: Record<string, string> };
-  rebates: { receivers: Array<{ account: string; rebates: string; cashbackPaid: string; net: string }>; cashbackToClients: string };
-  broker: { net: string };
-}
-
-/** The parties' earnings of one variant: exact decimal strings. */
-export function earningsOf(variant: string, s: SummaryLike): Earning[] {
-  const x = (d: Dec | string | number): string => new Dec(d).toFixed(7);
-  const receiver = new Map(s.rebates.receivers.map((r) => [r.account, r]));
-  const fees = Object.entries(s.manager.feesByKind).filter(([k]) => k !== 'rebate').reduce((x, [, v]) => x.plus(v), new Dec(0));
-  const mgr = receiver.get('fees');
-  const out: Earning[] = [{
-    variant, party: 'manager', fees: x(fees), rebates: x(mgr?.rebates ?? 0), cashback: x(new Dec(mgr?.cashbackPaid ?? 0).neg()),
-    net: x(fees.plus(mgr?.net ?? 0)),
-  }];
-  for (const r of s.rebates.receivers) if (r.account !== 'fees') out.push({ variant, party: r.account, fees: '', rebates: x(r.rebates), cashback: x(new Dec(r.cashbackPaid).neg()), net: x(r.net) });
-  out.push({ variant, party: 'clients', fees: '', rebates: '', cashback: x(s.rebates.cashbackToClients), net: x(s.rebates.cashbackToClients) });
-  out.push({ variant, party: 'broker', fees: '', rebates: '', cashback: '', net: x(s.broker.net) });
-  return out;
-}
 
 /** One row per investor, plus one for the pool account (whose volume and rounding its members share). */
 function rowsOf(variant: string, s: SummaryLike): Row[] {

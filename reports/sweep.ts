@@ -24,7 +24,9 @@ function unitOf(column: string): 'USD' | 'ratio' | 'count' | 'probability' {
 function cellValue(column: string, v: string | undefined): string {
   if (v === undefined || v === '') return '<td class="n">–</td>';
   const u = unitOf(column);
-  const shown = u === 'USD' ? humanAmount(Number(v).toFixed(2)) : u === 'count' ? String(Number(Number(v).toFixed(2))) : `${(Number(v) * 100).toFixed(2)}%`;
+  // Tracking errors are small (a MAM account's is often a few thousandths of a percent): four decimals of a percent.
+  const pct = column.startsWith('tracking_error') ? 4 : 2;
+  const shown = u === 'USD' ? humanAmount(Number(v).toFixed(2)) : u === 'count' ? String(Number(Number(v).toFixed(2))) : `${(Number(v) * 100).toFixed(pct)}%`;
   return `<td class="n" title="${esc(v)}">${esc(shown)}</td>`;
 }
 

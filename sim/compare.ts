@@ -51,23 +51,29 @@ export async function compareToDirectory(source: string | ScenarioVariants, outD
   const result = await withOutput(outputRequest('compare', base, outDir, opts), async (dir) => {
     // Variant by variant: its full run at the first seed, then its other seeds (results.csv in that order).
     const jobs: Job[] = variants.flatMap((v) => [
-      job({ kind: 'run', scenarioHash: base.hash, scenario: { file, dataDirs, variant: v.name, seed: base.seed }, dir: join(dir, v.name), ...(opts.rows ? { rows: opts.rows } : {}) }),
-      ...seeds.slice(1).map((seed) => job({ kind: 'sweep', scenarioHash: base.hash, scenario: { file, dataDirs, variant: v.name, seed } })),
+      job({ kind: 'run', scenarioHash: base.sourceHash, scenario: { file, dataDirs, variant: v.name, seed: base.seed }, dir: join(dir, v.name), ...(opts.rows ? { rows: opts.rows } : {}) }),
+      ...seeds.slice(1).map((seed) => job({ kind: 'sweep', scenarioHash: base.sourceHash, scenario: { file, dataDirs, variant: v.name, seed } })),
     ]);
     if (seeds.length > 1) work = new WorkArea(workAreaFor(dir), outDir);
     const tables = seeds.length > 1 ? new SweepTables(dir, []) : undefined;
     const index = new Map(variants.map((v, i) => [v.name, i + 1]));
     const summaries: Summary[] = [];
-    await runJobs(jobs, { workers: opts.workers, executor: opts.executor, cache: work, onProgress: opts.onProgress }, (j: Job<Task>, r) => {
-      const { variant, seed } = j.task.scenario;
-      if (j.task.kind === 'run') summaries.push(r as Summary);
-      tables?.add(index.get(variant!)!, variant!, [], seed, j.task.kind === 'run' ? sweepJobResult(r as Summary) : (r as SweepJobResult));
-    });
+    try {
+      await runJobs(jobs, { workers: opts.workers, executor: opts.executor, cache: work, onProgress: opts.onProgress }, (j: Job<Task>, r) => {
+        const { variant, seed } = j.task.scenario;
+        if (j.task.kind === 'run') summaries.push(r as Summary);
+        tables?.add(index.get(variant!)!, variant!, [], seed, j.task.kind === 'run' ? sweepJobResult(r as Summary) : (r as SweepJobResult));
+      });
+    } catch (e) {
+      tables?.abandon();
+      throw e;
+    }
     const cells = tables?.finish([]);
     const named = variants.map((v, i) => ({ name: v.name, summary: summaries[i] as unknown as SummaryLike }));
     const comparison = await writeComparison(dir, base.name, named, cells ? seedsSection(cells, seeds) : '');
+    // Under the output's lock: no other run on this --out is using the work area now.
+    work?.remove();
     return { ...comparison, ...(cells ? { cells } : {}) };
   });
-  work?.remove();
   return result;
 }

@@ -1,7 +1,7 @@
 // A worker thread of the job runner's pool (sim/jobs.ts, piscina): runs one task at a time and
-// returns its result as plain data.
-import { type Task, type TaskResult, runTask } from './job-tasks.js';
+// returns its result (or its bad input) as plain data.
+import { type Task, type WorkerReply, runTaskReply } from './job-tasks.js';
 
-export default function work(task: Task): TaskResult {
-  return runTask(task);
+export default function work(task: Task): WorkerReply {
+  return runTaskReply(task);
 }

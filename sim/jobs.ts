@@ -10,19 +10,19 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { JobCache } from './job-cache.js';
-import { type Task, type TaskResult, runTask, taskIdentity } from './job-tasks.js';
-import { VERSION } from './package-root.js';
+import { type Task, type TaskResult, type WorkerReply, runTask, taskIdentity, unwrap } from './job-tasks.js';
+import { VERSION, codeHash } from './package-root.js';
 
 export type { RunTask, SeedTask, SweepTask, Task, TaskResult } from './job-tasks.js';
 
 export interface Job<T extends Task = Task> {
-  /** The hash of mamlab's version and the task's identity: equal keys, equal results. */
+  /** The hash of mamlab's version and code and the task's identity: equal keys, equal results. */
   readonly key: string;
   readonly task: T;
 }
 
 export function job<T extends Task>(task: T): Job<T> {
-  return { key: createHash('sha256').update(JSON.stringify([VERSION, taskIdentity(task)])).digest('hex').slice(0, 40), task };
+  return { key: createHash('sha256').update(JSON.stringify([VERSION, codeHash(), taskIdentity(task)])).digest('hex').slice(0, 40), task };
 }
 
 /** How far a run of jobs has got: finished (run now or found in the work area) of all. */
@@ -37,7 +37,8 @@ export interface JobProgress {
 export interface Executor {
   /** Tasks it can have in progress at once (more are started as these finish). */
   readonly slots: number;
-  run(task: Task): Promise<TaskResult>;
+  /** `key` is the job's key (a queue names the job by it, so a job already finished there is not run again). */
+  run(task: Task, key: string): Promise<TaskResult>;
   close(): Promise<void>;
 }
 
@@ -86,8 +87,8 @@ class PoolExecutor implements Executor {
     this.slots = threads * 2;
     this.pool = new Piscina({ filename, execArgv, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
   }
-  run(task: Task): Promise<TaskResult> {
-    return this.pool.run(task) as Promise<TaskResult>;
+  async run(task: Task): Promise<TaskResult> {
+    return unwrap(await (this.pool.run(task) as Promise<WorkerReply>));
   }
   async close(): Promise<void> {
     await this.pool.destroy();
@@ -100,9 +101,14 @@ export function localExecutor(workers: number, jobs: number): Executor {
   return n <= 1 ? new InlineExecutor() : new PoolExecutor(n);
 }
 
+/** A job's outcome while it waits to be handed over: its result, or why it failed. */
+type Outcome = { readonly ok: true; readonly result: TaskResult } | { readonly ok: false; readonly error: unknown };
+
 /**
  * Runs `jobs` and calls `consume` with each result in job order (never out of order, never
- * twice). Jobs finished in the cache are not run again. Rejects with the first job's failure.
+ * twice). Jobs finished in the cache are not run again. Rejects with the failure of the first
+ * failing job in job order (whatever finished first), so the message does not depend on the
+ * number of workers.
  */
 export async function runJobs<T extends Task>(jobs: ReadonlyArray<Job<T>>, opts: JobOptions, consume: (job: Job<T>, result: TaskResult, index: number) => void): Promise<void> {
   // A job that writes a run folder into the result being staged is never taken from the cache: its folder would be missing.
@@ -113,12 +119,12 @@ export async function runJobs<T extends Task>(jobs: ReadonlyArray<Job<T>>, opts:
   const executor = toRun === 0 ? new InlineExecutor() : opts.executor ?? localExecutor(opts.workers ?? defaultWorkers(), toRun);
   // Finished, not yet handed over: at most `window` of them.
   const window = Math.max(64, executor.slots * 8);
-  const finished = new Map<number, TaskResult>();
+  const finished = new Map<number, Outcome>();
   let next = 0;
   let started = 0;
   let running = 0;
   let done = 0;
-  const cachedDone = { n: 0 };
+  let fromCache = 0;
   try {
     await new Promise<void>((resolve, reject) => {
       let failed = false;
@@ -131,16 +137,17 @@ export async function runJobs<T extends Task>(jobs: ReadonlyArray<Job<T>>, opts:
         try {
           while (next < jobs.length) {
             const j = jobs[next]!;
-            let r = finished.get(next);
-            if (r === undefined && cached.has(j.key)) {
-              r = cache!.get(j.key);
+            let o = finished.get(next);
+            if (o === undefined && cached.has(j.key)) {
+              o = { ok: true, result: cache!.get(j.key) };
               done++;
-              cachedDone.n++;
-              opts.onProgress?.({ done, total: jobs.length, cached: cachedDone.n });
+              fromCache++;
+              opts.onProgress?.({ done, total: jobs.length, cached: fromCache });
             }
-            if (r === undefined) break;
+            if (o === undefined) break;
+            if (!o.ok) return fail(o.error);
             finished.delete(next);
-            consume(j, r, next);
+            consume(j, o.result, next);
             next++;
           }
           if (next === jobs.length) return resolve();
@@ -149,16 +156,24 @@ export async function runJobs<T extends Task>(jobs: ReadonlyArray<Job<T>>, opts:
             const j = jobs[i]!;
             if (cached.has(j.key)) continue;
             running++;
-            executor.run(j.task).then((r) => {
+            executor.run(j.task, j.key).then((r) => {
               running--;
               done++;
-              if (cacheable(j)) cache?.put(j.key, r);
+              try {
+                if (cacheable(j)) cache?.put(j.key, r);
+              } catch (e) {
+                return fail(e);
+              }
               // Test-only: MAMLAB_FAULT=after-job-N kills the process (no handler, no finally) once N jobs have finished, as a crash would.
               if (process.env.MAMLAB_FAULT === `after-job-${done}`) process.kill(process.pid, 'SIGKILL');
-              finished.set(i, r);
-              opts.onProgress?.({ done, total: jobs.length, cached: cachedDone.n });
+              finished.set(i, { ok: true, result: r });
+              opts.onProgress?.({ done, total: jobs.length, cached: fromCache });
               pump();
-            }, fail);
+            }, (e: unknown) => {
+              running--;
+              finished.set(i, { ok: false, error: e });
+              pump();
+            });
           }
         } catch (e) {
           fail(e);

@@ -65,6 +65,8 @@ export interface MonteCarloSummary {
 }
 
 export interface MonteCarloResult {
+  /** Seeds found finished in the work area (a resumed run). */
+  readonly resumed: number;
   readonly seeds: number[];
   readonly outcomes: SeedOutcome[];
   readonly summary: MonteCarloSummary;
@@ -141,10 +143,10 @@ export async function monteCarloToDirectory(source: string | Scenario, outDir: s
   const file = base.file;
   const n = opts.seeds ?? base.monteCarloSeeds ?? 1;
   const seeds = Array.from({ length: n }, (_, k) => base.seed + k);
-  let work: WorkArea | undefined;
   const result = await withOutput(outputRequest('monte-carlo', base, outDir, opts), async (dir) => {
-    work = new WorkArea(workAreaFor(dir), outDir);
-    const jobs = seeds.map((seed) => job({ kind: 'seed', scenarioHash: base.hash, scenario: { file, dataDirs, seed } }));
+    const work = new WorkArea(workAreaFor(dir), outDir);
+    const jobs = seeds.map((seed) => job({ kind: 'seed', scenarioHash: base.sourceHash, scenario: { file, dataDirs, seed } }));
+    const resumed = jobs.filter((j) => work.has(j.key)).length;
     const outcomes: SeedOutcome[] = [];
     await runJobs(jobs, { workers: opts.workers, cache: work, onProgress: opts.onProgress }, (_, r) => outcomes.push(fromWire(r as WireOutcome)));
     const { summary, worstSeed } = summarize(base, outcomes);
@@ -156,8 +158,9 @@ export async function monteCarloToDirectory(source: string | Scenario, outDir: s
       ...(worstScenario.risk ? { onEvent: (e: EngineEvent) => { if (TIMELINE.has(e.kind)) timeline.push([formatServerTime(e.time), e.kind, e.account ?? e.investor ?? '', e.reason]); } } : {}),
     });
     writeMonteCarloFiles(dir, base, summary, outcomes, worstSeed, timeline);
-    return { seeds, outcomes, summary, worstSeed };
+    // Under the output's lock: no other run on this --out is using the work area now.
+    work.remove();
+    return { seeds, outcomes, summary, worstSeed, resumed };
   });
-  work?.remove();
   return result;
 }

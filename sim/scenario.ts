@@ -112,6 +112,8 @@ export interface Scenario {
   readonly monteCarloSeeds?: number;
   /** The validated document with every default filled in: what the run echoes. */
   readonly normalized: Obj;
+  /** SHA-256 of the bytes of the scenario file (or text) and every price file it reads: what a job's key and check name (a variant, a grid value or a seed does not change it). */
+  readonly sourceHash: string;
   /** SHA-256 of the normalized document and every price file it reads. */
   readonly hash: string;
   /** Absolute real paths of every file the load read: the scenario, its price files, the presets. */
@@ -218,13 +220,13 @@ function readScenarioFile(file: string): InputFile {
 export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   checkDataDirs(opts.dataDirs ?? []);
   const f = readScenarioFile(file);
-  return readScenario(parseText(f.text, file, f.bytes.length), file, opts, [f.realPath]);
+  return readScenario(parseText(f.text, file, f.bytes.length), file, opts, [f.realPath], f.bytes);
 }
 
 /** A scenario from its text; `file` names it in messages and its folder is where price files are found. */
 export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Scenario {
   checkDataDirs(opts.dataDirs ?? []);
-  return readScenario(parseText(text, file), file, opts, []);
+  return readScenario(parseText(text, file), file, opts, [], Buffer.from(text));
 }
 
 /** The real path of a file mamlab itself ships (a preset), for Scenario.inputs. */
@@ -236,8 +238,9 @@ function realOf(path: string): string {
   }
 }
 
-function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: string[]): Scenario {
+function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: string[], sourceBytes: Uint8Array): Scenario {
   const inputs = new Set(read);
+  const sources = createHash('sha256').update(sourceBytes);
   const preset = (name: string): Obj => {
     const path = resolve(PRESET_DIR, `${name}.json`);
     inputs.add(realOf(path));
@@ -309,6 +312,7 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   let quotes = 0;
   const onFile = (f: InputFile): void => {
     hash.update(f.bytes);
+    sources.update(f.bytes);
     inputs.add(f.realPath);
   };
   for (const inst of instruments.values()) {
@@ -494,7 +498,7 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
     file, name: doc.name as string, description: doc.description as string, seed, quantum, zone, start, end,
     instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, performanceFeeTiers, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee,
     subscriptionFee: subscription.isZero() ? undefined : new Money(subscription), volumeFee, termChanges, terms, pool,
-    preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, stress, monteCarloSeeds, normalized: doc, hash: hash.digest('hex'), inputs: [...inputs],
+    preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, stress, monteCarloSeeds, normalized: doc, hash: hash.digest('hex'), sourceHash: sources.digest('hex'), inputs: [...inputs],
     locate: (path) => ({ path: pointer(path), line: parsed.lineOf(path) }),
     writtenPolicies, tradingWeek, dailySymbols, currencies,
   };
@@ -577,7 +581,7 @@ export function loadVariants(file: string, opts: LoadOptions = {}): ScenarioVari
   // place: a scenario with variants keeps a copy made first (the file is read and parsed once).
   const data = parsed.data;
   const raw = (data !== null && typeof data === 'object' && !Array.isArray(data) && data.variants !== undefined ? structuredClone(data) : data) as Obj;
-  const base = readScenario(parsed, file, opts, [f.realPath]);
+  const base = readScenario(parsed, file, opts, [f.realPath], f.bytes);
   const list = (raw.variants as Obj[] | undefined) ?? [];
   const names = new Map<string, string>();
   const variants = list.map((v, i) => {
@@ -587,7 +591,7 @@ export function loadVariants(file: string, opts: LoadOptions = {}): ScenarioVari
     const twin = names.get(key);
     if (twin !== undefined) throw new InputError(file, pointer(['variants', i, 'name']), twin === name ? `variant name ${name} is used twice` : `variant names ${twin} and ${name} differ only in case: they would be one output folder on many systems`);
     names.set(key, name);
-    return readVariant(raw, i, file, opts, f.realPath, parsed.lineOf);
+    return readVariant(raw, i, file, opts, f, parsed.lineOf);
   });
   return { base, variants };
 }
@@ -610,11 +614,11 @@ function mergeVariant(raw: Obj, v: Obj): Obj {
 }
 
 /** Variant `i` of the scenario data `raw`, validated like any scenario (errors name the variant). */
-function readVariant(raw: Obj, i: number, file: string, opts: LoadOptions, realPath: string, lineOf: Parsed['lineOf'], overrides: readonly Override[] = []): Variant {
+function readVariant(raw: Obj, i: number, file: string, opts: LoadOptions, f: InputFile, lineOf: Parsed['lineOf'], overrides: readonly Override[] = []): Variant {
   const v = (raw.variants as Obj[])[i]!;
   const name = v.name as string;
   try {
-    const scenario = readScenario(parseText(JSON.stringify(applyOverrides(mergeVariant(raw, v), overrides, file)), file), file, opts, [realPath]);
+    const scenario = readScenario(parseText(JSON.stringify(applyOverrides(mergeVariant(raw, v), overrides, file)), file), file, opts, [f.realPath], f.bytes);
     return { name, description: (v.description as string | undefined) ?? '', scenario: { ...scenario, locate: variantLocate(v, i, lineOf) } };
   } catch (e) {
     if (e instanceof InputError) throw new InputError(file, `/variants/${i} (${name}) → ${e.path}`, e.expected, undefined, e.more);
@@ -642,7 +646,7 @@ function applyOverrides(doc: Obj, overrides: readonly Override[], file: string):
       const isList = Array.isArray(container);
       if (node === null || typeof node !== 'object' || (typeof k === 'number') !== isList || (isList && (k as number) >= (container as unknown as Json[]).length)) {
         const at = segs.slice(0, j).join('.') || '(the scenario)';
-        throw new InputError(file, `/sweep/grid/${path}`, isList ? `a position within the list at ${at} (it has ${(container as unknown as Json[]).length} entries)` : `a path into the scenario's objects: ${at} is ${node === null || typeof node !== 'object' ? 'a value, not an object' : 'an object, not a list'}`);
+        throw new InputError(file, pointer(segs), isList ? `a position within the list at ${at} (it has ${(container as unknown as Json[]).length} entries)` : `a path into the scenario's objects: ${at} is ${node === null || typeof node !== 'object' ? 'a value, not an object' : 'an object, not a list'}`);
       }
       if (j === segs.length - 1) container[k] = structuredClone(value);
       else {
@@ -675,8 +679,8 @@ export function loadJobScenario(ref: ScenarioRef): Scenario {
   if (ref.variant) {
     const i = ((raw.variants as Obj[] | undefined) ?? []).findIndex((v) => v.name === ref.variant);
     if (i < 0) throw new InputError(ref.file, '/variants', `a variant named ${ref.variant}`);
-    return readVariant(raw, i, ref.file, opts, f.realPath, parsed.lineOf, overrides).scenario;
+    return readVariant(raw, i, ref.file, opts, f, parsed.lineOf, overrides).scenario;
   }
   const { variants: _ignored, ...rest } = raw;
-  return readScenario(parseText(JSON.stringify(applyOverrides(rest as Obj, overrides, ref.file)), ref.file), ref.file, opts, [f.realPath]);
+  return readScenario(parseText(JSON.stringify(applyOverrides(rest as Obj, overrides, ref.file)), ref.file), ref.file, opts, [f.realPath], f.bytes);
 }

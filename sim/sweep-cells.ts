@@ -5,7 +5,7 @@
 // seeds at a time plus one row per cell.
 import { Dec } from '../engine/decimal.js';
 import { quantile } from './monte-carlo.js';
-import { FIGURES, type Figure } from './sweep-figures.js';
+import { FIGURES, type Figure, plainFloat } from './sweep-figures.js';
 
 export const STATS = ['mean', 'q05', 'q50', 'q95', 'worst'] as const;
 export type Stat = (typeof STATS)[number];
@@ -25,10 +25,8 @@ export interface CellRow {
   rank: number | null;
 }
 
-const round10 = (x: number): string => {
-  const t = Number(x.toFixed(10));
-  return String(Object.is(t, -0) ? 0 : t);
-};
+/** A float mean or share: plain digits, 10 decimals at most. */
+const round10 = (x: number): string => plainFloat(x);
 
 /** One figure's statistics over the seeds that have it. */
 function stats(f: Figure, raw: readonly string[]): Record<Stat, string> {
@@ -36,7 +34,7 @@ function stats(f: Figure, raw: readonly string[]): Record<Stat, string> {
   if (xs.length === 0) return { mean: '', q05: '', q50: '', q95: '', worst: '' };
   const sum = xs.reduce((a, b) => a.plus(b), new Dec(0));
   const mean = f.unit === 'USD' ? sum.div(xs.length).toDecimalPlaces(7, Dec.ROUND_HALF_UP).toFixed(7) : round10(sum.div(xs.length).toNumber());
-  const show = (d: Dec): string => (f.unit === 'USD' ? d.toFixed(7) : d.toString());
+  const show = (d: Dec): string => (f.unit === 'USD' ? d.toFixed(7) : d.toFixed());
   // The worst seed for the one who reads the figure: the lowest of what is better higher, else the highest.
   const worst = f.better === 'higher' ? xs[0]! : xs[xs.length - 1]!;
   return { mean, q05: show(quantile(xs, 0.05)), q50: show(quantile(xs, 0.5)), q95: show(quantile(xs, 0.95)), worst: show(worst) };
@@ -79,7 +77,8 @@ function columnOf(name: string): string | undefined {
 
 /** Reads `max NAME`, `min NAME` or `NAME < X` (<, <=, >, >=); throws an Error whose message says what was expected. */
 export function parseObjective(text: string): Objective {
-  const t = text.trim();
+  // Figure names are lower case; max/min and the names are read in any case.
+  const t = text.trim().toLowerCase();
   const goal = /^(max|min|maximize|minimize)\s+([a-z0-9_]+)$/i.exec(t);
   if (goal) {
     const column = columnOf(goal[2]!);

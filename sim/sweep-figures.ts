@@ -3,7 +3,7 @@
 // (sweep-cells.ts distributes them over the seeds). Amounts are exact decimal strings; returns,
 // drawdowns and tracking errors are the summary's floats.
 import { Dec } from '../engine/decimal.js';
-import { earningsOf } from '../reports/compare.js';
+import { earningsOf } from './earnings.js';
 import type { Summary } from '../reports/summary.js';
 
 /** results.csv's columns after the job's own (cell, variant, seed, the grid's paths). */
@@ -51,6 +51,14 @@ const EMPTY: Row = { subject: '', id: '', model: '', currency: '', equity: '', n
 const x7 = (d: Dec): string => d.toFixed(7);
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
+/** A float in plain digits, never in exponent form (1.7e-7 as 0.00000017), to 10 decimals as the summary rounds them. */
+export function plainFloat(x: number): string {
+  const t = x.toFixed(10).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return t === '-0' ? '0' : t;
+}
+/** A summary float (or nothing) as plainFloat shows it. */
+const flo = (v: unknown): string => (typeof v === 'number' ? plainFloat(v) : '');
+
 export function sweepJobResult(s: Summary): SweepJobResult {
   const events = s.risk?.events ?? {};
   const count = (account: string, kinds: readonly string[]): number => kinds.reduce((n, k) => n + (events[account]?.[k] ?? 0), 0);
@@ -58,11 +66,23 @@ export function sweepJobResult(s: Summary): SweepJobResult {
   const STOP = ['stop-out'];
   const BREACH = ['limit-breach', 'hard-stop'];
   const rates = s.totals.rates;
-  /** An amount in `currency` in USD at the end's rates (an unpriced currency counts as is). */
-  const usd = (amount: string, currency: string): Dec => {
-    const rate = currency === 'USD' ? null : rates[currency];
-    return rate ? new Dec(amount).times(rate).toDecimalPlaces(7, Dec.ROUND_HALF_UP) : new Dec(amount);
+  /** An amount in `currency` in USD at the end's rates; undefined for a currency without a rate (the sum it enters is left empty, not guessed). */
+  const usd = (amount: string, currency: string): Dec | undefined => {
+    if (currency === 'USD') return new Dec(amount);
+    const rate = rates[currency];
+    return rate ? new Dec(amount).times(rate).toDecimalPlaces(7, Dec.ROUND_HALF_UP) : undefined;
   };
+  /** A sum in USD, or '' when a part has no rate. */
+  const usdSum = (parts: ReadonlyArray<readonly [amount: string, currency: string]>): string => {
+    let total = new Dec(0);
+    for (const [a, c] of parts) {
+      const x = usd(a, c);
+      if (x === undefined) return '';
+      total = total.plus(x);
+    }
+    return x7(total);
+  };
+
   const earnings = earningsOf('', s as unknown as Parameters<typeof earningsOf>[1]);
   const manager = earnings.find((e) => e.party === 'manager')!;
   const pool = s.accounts.find((a) => a.kind === 'pamm');
@@ -70,8 +90,8 @@ export function sweepJobResult(s: Summary): SweepJobResult {
   const investorFees = (i: Summary['investors'][number]): Dec => ['performanceFees', 'managementFees', 'entryFees', 'otherFees'].reduce((x, k) => x.plus(str(i[k]) || '0'), new Dec(0));
   rows.push({
     ...EMPTY, subject: 'program', id: 'program', model: str(s.program.structure), currency: 'USD', equity: s.totals.tradingEquity ?? '',
-    net_result: s.totals.realizedPnl === null || s.totals.floatingPnl === null ? '' : x7(new Dec(s.totals.realizedPnl).plus(s.totals.floatingPnl)), fees_paid: x7(s.investors.reduce((x, i) => x.plus(usd(x7(investorFees(i)), str(i.currency))), new Dec(0))),
-    rebates: str((s.rebates as { paidByBroker?: string }).paidByBroker), twr: String(s.master.timeWeightedReturn), max_drawdown: String(s.master.maxDrawdown),
+    net_result: s.totals.realizedPnl === null || s.totals.floatingPnl === null ? '' : x7(new Dec(s.totals.realizedPnl).plus(s.totals.floatingPnl)), fees_paid: usdSum(s.investors.map((i) => [x7(investorFees(i)), str(i.currency)] as const)),
+    rebates: str((s.rebates as { paidByBroker?: string }).paidByBroker), twr: flo(s.master.timeWeightedReturn), max_drawdown: flo(s.master.maxDrawdown),
     stop_outs: String(total(STOP)), breaches: String(total(BREACH)),
   });
   rows.push({ ...EMPTY, subject: 'manager', id: 'manager', currency: 'USD', equity: s.manager.total, net_result: manager.net, fees_earned: manager.fees, rebates: manager.rebates });
@@ -79,7 +99,7 @@ export function sweepJobResult(s: Summary): SweepJobResult {
     const account = i.model === 'mam' ? `mam:${str(i.id)}` : pool?.id ?? '';
     rows.push({
       ...EMPTY, subject: 'investor', id: str(i.id), model: str(i.model), currency: str(i.currency), equity: str(i.equity), net_result: str(i.netResult), fees_paid: x7(investorFees(i)),
-      twr: str(i.timeWeightedReturn), max_drawdown: str(i.maxDrawdown), tracking_error: str(i.trackingError), stop_outs: String(count(account, STOP)), breaches: String(count(account, BREACH)),
+      twr: flo(i.timeWeightedReturn), max_drawdown: flo(i.maxDrawdown), tracking_error: flo(i.trackingError), stop_outs: String(count(account, STOP)), breaches: String(count(account, BREACH)),
     });
   }
   for (const e of earnings) if (e.party !== 'manager' && e.party !== 'clients' && e.party !== 'broker') rows.push({ ...EMPTY, subject: 'ib', id: e.party, currency: 'USD', net_result: e.net, rebates: e.rebates });
@@ -89,15 +109,15 @@ export function sweepJobResult(s: Summary): SweepJobResult {
   const investors = rows.filter((r) => r.subject === 'investor');
   const floats = (rs: Row[], k: keyof Row): number[] => rs.map((r) => Number(r[k])).filter((v) => Number.isFinite(v));
   const twr = floats(investors, 'twr');
-  const te = (rs: Row[]): string => (rs.length ? String(Math.max(...rs.map((r) => Math.abs(Number(r.tracking_error))))) : '');
-  const sum = (rs: Row[], k: keyof Row): string => x7(rs.reduce((x, r) => x.plus(usd(r[k] || '0', r.currency)), new Dec(0)));
+  const te = (rs: Row[]): string => (rs.length ? plainFloat(Math.max(...rs.map((r) => Math.abs(Number(r.tracking_error))))) : '');
+  const sum = (rs: Row[], k: keyof Row): string => usdSum(rs.map((r) => [r[k] || '0', r.currency] as const));
   const byName: Record<string, string> = {
     manager_net: manager.net, manager_fees: manager.fees,
     investors_net: sum(investors, 'net_result'), investors_fees: sum(investors, 'fees_paid'),
     ib_net: sum(rows.filter((r) => r.subject === 'ib'), 'net_result'), broker_net: broker.net!, program_equity: s.totals.tradingEquity ?? '',
-    investor_twr_mean: twr.length ? String(twr.reduce((a, b) => a + b, 0) / twr.length) : '',
-    investor_twr_worst: twr.length ? String(Math.min(...twr)) : '',
-    investor_drawdown_worst: investors.length ? String(Math.max(...floats(investors, 'max_drawdown'))) : '',
+    investor_twr_mean: twr.length ? plainFloat(twr.reduce((a, b) => a + b, 0) / twr.length) : '',
+    investor_twr_worst: twr.length ? plainFloat(Math.min(...twr)) : '',
+    investor_drawdown_worst: investors.length ? plainFloat(Math.max(...floats(investors, 'max_drawdown'))) : '',
     tracking_error_worst: te(investors), tracking_error_mam_worst: te(investors.filter((r) => r.model === 'mam')),
     stop_outs: String(total(STOP)), breaches: String(total(BREACH)),
   };

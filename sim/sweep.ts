@@ -47,7 +47,7 @@ function sweepJobs(plan: SweepPlan, opts: SweepOptions, dir: string): Array<Job<
       cell++;
       for (const seed of plan.seeds) {
         const keepRun = opts.keepRuns ? join(dir, `job-${cell}${variant ? `-${variant}` : ''}-s${seed}`) : undefined;
-        const task: SweepTask = { kind: 'sweep', scenarioHash: plan.base.hash, scenario: { file: plan.base.file, dataDirs: opts.dataDirs, variant, overrides: p, seed }, ...(keepRun ? { keepRun } : {}) };
+        const task: SweepTask = { kind: 'sweep', scenarioHash: plan.base.sourceHash, scenario: { file: plan.base.file, dataDirs: opts.dataDirs, variant, overrides: p, seed }, ...(keepRun ? { keepRun } : {}) };
         out.push({ ...job(task), cell, params: p.map(([, v]) => showValue(v)) });
       }
     }
@@ -71,6 +71,10 @@ export class SweepTables {
     }
     this.current.add(r.figures);
   }
+  /** After a failure: closes results.csv without writing more (the staged result is removed). */
+  abandon(): void {
+    this.results.abandon();
+  }
   /** Closes results.csv, ranks the cells and writes cells.csv. */
   finish(objectives: readonly Objective[]): CellRow[] {
     if (this.current) this.cells.push(this.current.row());
@@ -87,30 +91,34 @@ export class SweepTables {
 /** Runs the sweep and writes results.csv, cells.csv, sweep.json and sweep.html into `outDir`. */
 export async function sweepToDirectory(file: string, outDir: string, opts: SweepOptions = {}): Promise<SweepResult> {
   const plan = opts.plan ?? planSweep(file, opts);
-  let work: WorkArea | undefined;
-  const result = await withOutput(outputRequest('sweep', plan.base, outDir, opts), async (dir) => {
+  return withOutput(outputRequest('sweep', plan.base, outDir, opts), async (dir) => {
     const jobs = sweepJobs(plan, opts, dir);
     // Kept runs are written into this result as it is staged: those jobs are never taken from the work area.
-    const cache = (work = new WorkArea(workAreaFor(dir), outDir));
-    const resumed = opts.keepRuns ? 0 : jobs.filter((j) => cache.has(j.key)).length;
+    const work = new WorkArea(workAreaFor(dir), outDir);
+    const resumed = opts.keepRuns ? 0 : jobs.filter((j) => work.has(j.key)).length;
     const tables = new SweepTables(dir, plan.axes);
-    await runJobs(jobs, { workers: opts.workers, executor: opts.executor, cache, onProgress: opts.onProgress }, (j, r, i) => {
-      tables.add(jobs[i]!.cell, j.task.scenario.variant ?? null, jobs[i]!.params, j.task.scenario.seed, r as SweepJobResult);
-    });
+    try {
+      await runJobs(jobs, { workers: opts.workers, executor: opts.executor, cache: work, onProgress: opts.onProgress }, (j, r, i) => {
+        tables.add(jobs[i]!.cell, j.task.scenario.variant ?? null, jobs[i]!.params, j.task.scenario.seed, r as SweepJobResult);
+      });
+    } catch (e) {
+      tables.abandon();
+      throw e;
+    }
     const cells = tables.finish(plan.objectives);
     writeFileSync(join(dir, 'sweep.json'), JSON.stringify(sweepJson(plan, jobs.length, cells), null, 2) + '\n');
     writeSweepPage(dir, plan, cells);
+    // Under the output's lock: no other run on this --out is using the work area now.
+    work.remove();
     return { plan, jobs: jobs.length, resumed, cells };
   });
-  work?.remove();
-  return result;
 }
 
 /** sweep.json: what was swept and the best cells (every cell is in cells.csv). */
 function sweepJson(plan: SweepPlan, jobs: number, cells: readonly CellRow[]): unknown {
   const top = [...cells].sort((a, b) => a.rank! - b.rank!).slice(0, 10);
   return {
-    scenario: plan.base.name, scenarioHash: plan.base.hash, description: plan.description,
+    scenario: plan.base.name, scenarioHash: plan.base.sourceHash, description: plan.description,
     grid: plan.axes.map((a) => ({ path: a.path, values: a.values })), variants: plan.variants.filter((v) => v !== null),
     seeds: { first: plan.seeds[0], count: plan.seeds.length }, jobs, cells: cells.length,
     objectives: plan.objectives.map((o) => o.text),

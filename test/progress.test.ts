@@ -34,24 +34,24 @@ describe('run progress', () => {
 });
 
 describe('jobs progress', () => {
-  it('is silent for two seconds, then says jobs done of all, jobs a second and the time left, counting resumed jobs as done but not in the rate', () => {
+  it('is silent for ten seconds off a terminal, then says jobs done of all, jobs a second and the time left, counting resumed jobs as done but not in the rate', () => {
     let out = '';
     let clock = 0;
     const p = jobsProgress({ stdout: { write: () => true }, stderr: { write: (s: string) => (out += s), isTTY: false } }, 'sweep', () => clock);
-    clock = 1_500;
+    clock = 9_500;
     p.onProgress({ done: 40, total: 200, cached: 30 });
     expect(out).toBe('');
-    // 4 s in: 60 done, 30 of them from the work area: 30 run / 4 s = 7.50 jobs/s; 140 left / 7.5 = 18.7 → 19 s.
-    clock = 4_000;
+    // 10 s in: 60 done, 30 of them from the work area: 30 run / 10 s = 3.00 jobs/s; 140 left / 3 = 46.7 → 47 s.
+    clock = 10_000;
     p.onProgress({ done: 60, total: 200, cached: 30 });
-    expect(out).toBe('progress: sweep 60/200 jobs (30.0%), 7.50 jobs/s, about 19 s left, 30 from the work area\n');
-    clock = 13_000; // within ten seconds of the last line
+    expect(out).toBe('progress: sweep 60/200 jobs (30.0%), 3.00 jobs/s, about 47 s left, 30 from the work area\n');
+    clock = 19_000; // within ten seconds of the last line
     p.onProgress({ done: 100, total: 200, cached: 30 });
     expect(out.split('\n').length).toBe(2);
-    // 14.5 s in: 170 run / 14.5 s = 11.7 → 12 jobs/s (whole above 10); 0 left.
-    clock = 14_500;
+    // 20 s in: 170 run / 20 s = 8.50 jobs/s (two decimals below 10); 0 left.
+    clock = 20_000;
     p.onProgress({ done: 200, total: 200, cached: 30 });
-    expect(out.split('\n')[1]).toBe('progress: sweep 200/200 jobs (100.0%), 12 jobs/s, about 0 s left, 30 from the work area');
+    expect(out.split('\n')[1]).toBe('progress: sweep 200/200 jobs (100.0%), 8.50 jobs/s, about 0 s left, 30 from the work area');
     p.stop();
   });
 });

@@ -1,7 +1,7 @@
 // Sweeps (issue 16): the grid, the tables, the statistics and ranking, the same bytes for any
 // number of workers, resuming after a crash, and compare --seeds through the same job runner.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -150,15 +150,29 @@ describe('a sweep of the stress scenario (variants × grid × seeds)', () => {
     const dir = tmp();
     const cases: Array<[string[], RegExp]> = [
       [['--grid', 'risk.pool.weeklyLossPct'], /--grid risk\.pool\.weeklyLossPct: expected PATH=V1,V2/],
-      [['--grid', 'risk.pool.weeklyLossPct=ten'], /sweep grid point 1 \(risk\.pool\.weeklyLossPct=ten\), variant as-scripted → .*weeklyLossPct/],
+      [['--grid', 'risk.pool.weeklyLossPct=ten'], /sweep grid point 1 \(risk\.pool\.weeklyLossPct=ten\), variant as-scripted \(values from --grid\) → .*weeklyLossPct/],
       [['--grid', 'investors.9.deposit=1'], /a position within the list at investors \(it has 5 entries\)/],
       [['--objective', 'max manager_pay'], /not manager_pay/],
+      // The job's own seed would override a grid's: refused, as are paths that do not change a run.
+      [['--grid', 'seed=1,2'], /--grid: expected a path the grid can set, not seed: each job runs its own seed/],
+      [['--grid', 'description=a,b'], /not description: it does not change a run/],
+      [['--grid', 'risk.stopOutPct=20', '--grid', 'risk.stopOutPct=30'], /expected each path once: risk\.stopOutPct is given twice/],
     ];
     for (const [extra, message] of cases) {
       const r = mamlab(['sweep', file, '--out', join(dir, 'x'), '--workers', '1', ...extra]);
       expect([r.status, r.stderr], extra.join(' ')).toEqual([2, expect.stringMatching(message)]);
       expect(r.stderr).not.toMatch(/\n {4}at /);
     }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('--strict on a sweep', () => {
+  it("checks every cell: a grid value that puts an order above EURUSD's 100-lot maximum refuses the sweep, naming the grid point", () => {
+    const dir = tmp();
+    const r = mamlab(['sweep', scenarioPath('seed001-profit-distribution.json'), '--out', join(dir, 'x'), '--grid', 'orders.0.volume=10,120', '--strict']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('/orders/0/volume: will be rejected at run time: volume 120 is above the maximum lot 100 of EURUSD (in grid point 2 (orders.0.volume=120))');
     expect(readdirSync(dir)).toEqual([]);
   });
 });
@@ -182,7 +196,16 @@ describe('compare --seeds', async () => {
     expect(read(out, 'comparison.html')).toContain('Across 3 seeds (600–602)');
   });
 
-  it("takes the first seed's rows from the variant's own run (its summary.json)", () => {
+  it("gives the first seed, taken from each variant's full run, the same rows as a sweep job of that seed (a run that writes no files)", async () => {
+    const one = join(tmp(), 'one');
+    await sweepToDirectory(scenarioPath('stress-weekend-gap.json'), one, { seeds: 1, workers: 1 });
+    const alone = csvRecords(read(one, 'results.csv'));
+    expect(alone.length).toBe(5 * 8);
+    const strip = ({ cell: _c, ...rest }: Record<string, string>): Record<string, string> => rest;
+    expect(rows.filter((x) => x.seed === '600').map(strip)).toEqual(alone.map(strip));
+  });
+
+  it("matches each variant's summary.json at the first seed", () => {
     for (const v of ['as-scripted', 'carry']) {
       const s = JSON.parse(read(join(out, v), 'summary.json')) as { investors: Array<{ id: string; equity: string; netResult: string }>; broker: { net: string } };
       for (const i of s.investors) {
@@ -192,11 +215,67 @@ describe('compare --seeds', async () => {
       expect(rows.find((y) => y.variant === v && y.seed === '600' && y.subject === 'broker')!.net_result).toBe(s.broker.net);
     }
   });
+});
 
-  it('gives the same seed the same figures as a sweep of that seed alone', async () => {
-    const one = join(tmp(), 'one');
-    await sweepToDirectory(scenarioPath('stress-weekend-gap.json'), one, { seed: 602, seeds: 1, workers: 1 });
-    const alone = csvRecords(read(one, 'results.csv')).filter((x) => x.variant === 'pause').map(({ cell: _c, ...rest }) => rest);
-    expect(rows.filter((x) => x.variant === 'pause' && x.seed === '602').map(({ cell: _c, ...rest }) => rest)).toEqual(alone);
+describe('the work area and kept runs', () => {
+  it('refuses to go on when the scenario is edited while the jobs run, and keeps only the jobs of the first content', async () => {
+    const dir = tmp();
+    const file = join(dir, 'stress.json');
+    copyFileSync(scenarioPath('stress-weekend-gap.json'), file);
+    let edited = false;
+    const run = sweepToDirectory(file, join(dir, 'out'), {
+      seeds: 4, workers: 1,
+      // After the third job: the deposit of the first investor changes on disk.
+      onProgress: (p) => {
+        if (p.done === 3 && !edited) {
+          edited = true;
+          writeFileSync(file, readFileSync(file, 'utf8').replace('"deposit": "50000"', '"deposit": "50001"'));
+        }
+      },
+    });
+    await expect(run).rejects.toThrow(/stress\.json: changed while the command was running/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    // The work area keeps the three jobs of the first content only.
+    expect(readdirSync(join(dir, '.out.work')).filter((f) => f.endsWith('.json')).length).toBe(3);
+  });
+
+  it('refuses a work-area folder mamlab did not create, and writes nothing', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, '.x.work'));
+    writeFileSync(join(dir, '.x.work', 'notes.txt'), 'mine');
+    const r = mamlab(['sweep', scenarioPath('seed001-profit-distribution.json'), '--out', join(dir, 'x'), '--workers', '1']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/has a folder \.x\.work beside it that mamlab did not create/);
+    expect(readdirSync(dir).sort()).toEqual(['.x.work']);
+    expect(readdirSync(join(dir, '.x.work'))).toEqual(['notes.txt']);
+  });
+
+  it("with --keep-runs writes each job's full run, whose summary.json has the job's rows", async () => {
+    const out = join(tmp(), 'kept');
+    await sweepToDirectory(scenarioPath('seed001-profit-distribution.json'), out, { grid: [parseGridOption('program.performanceFee=0.2,0.5')], keepRuns: true, workers: 1 });
+    expect(readdirSync(out).filter((f) => f.startsWith('job-')).sort()).toEqual(['job-1-s1', 'job-2-s1']);
+    const rows = csvRecords(read(out, 'results.csv'));
+    for (const [job, cell] of [['job-1-s1', '1'], ['job-2-s1', '2']] as const) {
+      const s = JSON.parse(read(join(out, job), 'summary.json')) as { manager: { total: string }; investors: Array<{ id: string; equity: string }> };
+      expect(rows.find((x) => x.cell === cell && x.subject === 'manager')!.equity).toBe(s.manager.total);
+      // Seed 001's manager is also a pool member named "manager": the subject column tells the rows apart.
+      for (const i of s.investors) expect(rows.find((x) => x.cell === cell && x.subject === 'investor' && x.id === i.id)!.equity).toBe(i.equity);
+    }
+    // 50%: the manager keeps 9,000 + 0.5 × 24,000.
+    expect(JSON.parse(read(join(out, 'job-2-s1'), 'summary.json')).manager.total).toBe('21000.0000000');
+  });
+
+  it('resumes a Monte Carlo run killed after 3 of 6 seeds, with the same bytes as an uninterrupted one', () => {
+    const dir = tmp();
+    const file = scenarioPath('stress-weekend-gap.json');
+    const whole = mamlab(['run', file, '--seeds', '6', '--workers', '1', '--out', join(dir, 'whole'), '--quiet']);
+    expect(whole.status).toBe(0);
+    const killed = spawnSync(process.execPath, ['--import', 'tsx', 'bin/mamlab.ts', 'run', file, '--seeds', '6', '--workers', '1', '--out', join(dir, 'again'), '--quiet'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, MAMLAB_FAULT: 'after-job-3' } });
+    expect(killed.signal).toBe('SIGKILL');
+    const again = mamlab(['run', file, '--seeds', '6', '--workers', '2', '--out', join(dir, 'again')]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('6 seeds (600–605; 3 found finished in the work area)');
+    for (const f of ['seeds.csv', 'montecarlo.json', 'report.html', 'worst-seed/summary.json']) expect(read(join(dir, 'again'), f), f).toBe(read(join(dir, 'whole'), f));
+    expect(existsSync(join(dir, '.again.work'))).toBe(false);
   });
 });
