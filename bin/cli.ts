@@ -12,6 +12,7 @@ import { type CommandLine, type CommandName, UsageError, helpHint, helpText, rea
 import { type Io, type Terminal, terminal } from './terminal.js';
 import { type JobsProgress, jobsProgress, runProgress } from './progress.js';
 import type { ServerTime } from '../engine/time.js';
+import type { Executor } from '../sim/jobs.js';
 
 export type { Io } from './terminal.js';
 
@@ -32,6 +33,11 @@ class StrictRefusal extends Error {
 /** A path or name from the command line inside a line of output: its line breaks escaped too, so the line stays one. */
 function arg(s: string): string {
   return escapeControls(s);
+}
+
+/** `n thing` or `n things`. */
+function plural(n: number, thing: string): string {
+  return `${n} ${thing}${n === 1 ? '' : 's'}`;
 }
 
 function count(n: number): string {
@@ -74,6 +80,7 @@ async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
   // A scenario's variants are compare's: say so, or a user reads the base run as the comparison.
   const variants = ((scenario.normalized as { variants?: unknown[] }).variants ?? []).length;
   if (variants > 0 && !c.quiet) t.err(`note: ${arg(c.scenario)} has ${variants} variant${variants === 1 ? '' : 's'}; run runs the scenario as written, \`mamlab compare ${arg(c.scenario)} --out DIR\` runs every variant\n`);
+  if (scenario.normalized.sweep !== undefined && !c.quiet) t.err(`note: ${arg(c.scenario)} has a sweep section; run runs the scenario as written, \`mamlab sweep ${arg(c.scenario)} --out DIR\` runs the sweep\n`);
   const seeds = c.single ? undefined : c.seeds ?? scenario.monteCarloSeeds;
   if (seeds !== undefined) return monteCarlo(c, scenario, seeds, t, io);
   const progress = c.quiet ? undefined : runProgress(io, scenario);
@@ -94,9 +101,24 @@ async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
 }
 
 /** The job runner's options from the command line: workers, progress (not under --quiet), recovery notes. */
-function jobOptions(c: CommandLine, t: Terminal, io: Io, what: string): { progress?: JobsProgress; opts: OutputOptions & { workers?: number; onProgress?: JobsProgress['onProgress'] } } {
-  const progress = c.quiet ? undefined : jobsProgress(io, what);
-  return { progress, opts: { ...outputOptions(c, t), ...(c.workers !== undefined ? { workers: c.workers } : {}), ...(progress ? { onProgress: (p) => progress.onProgress(p) } : {}) } };
+function jobOptions(c: CommandLine, t: Terminal, io: Io, what: string): { progress: { stop(): void }; opts: OutputOptions & { workers?: number; onProgress?: JobsProgress['onProgress'] } } {
+  const bar = c.quiet ? undefined : jobsProgress(io, what);
+  // Ctrl-C: the bar gives the terminal its cursor back, and the user learns that a rerun resumes.
+  const interrupted = (): void => {
+    bar?.stop();
+    t.err(`\ninterrupted: the jobs that finished are kept beside --out ${arg(c.out!)} (a hidden .NAME.work folder); run the same command again to go on from there\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  const progress = { stop: (): void => { process.removeListener('SIGINT', interrupted); bar?.stop(); } };
+  return { progress, opts: { ...outputOptions(c, t), ...(c.workers !== undefined ? { workers: c.workers } : {}), ...(bar ? { onProgress: (p) => bar.onProgress(p) } : {}) } };
+}
+
+/** The executor of --queue, connected (BullMQ and Redis's client load only then); its notes and connection warnings on stderr. */
+async function queueOption(c: CommandLine, t: Terminal): Promise<Executor | undefined> {
+  if (c.queue === undefined) return undefined;
+  const { queueExecutor } = await import('../sim/job-queue.js');
+  return queueExecutor(c.queue, { onNote: (note) => (c.quiet ? undefined : t.err(`note: ${note}\n`)), onError: (m) => t.err(`warning: --queue: ${m}\n`) });
 }
 
 async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: Terminal, io: Io): Promise<void> {
@@ -111,7 +133,7 @@ async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: 
   if (c.quiet) return;
   const s = mc.summary;
   t.out([
-    `${mc.seeds.length} seeds (${mc.seeds[0]}–${mc.seeds[mc.seeds.length - 1]}); worst seed ${mc.worstSeed}`,
+    `${plural(mc.seeds.length, 'seed')} (${mc.seeds[0]}–${mc.seeds[mc.seeds.length - 1]}${mc.resumed ? `; ${mc.resumed} found finished in the work area` : ''}); worst seed ${mc.worstSeed}`,
     `P(stop-out): ${Object.entries(s.stopOutProbability).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}`,
     `total investor loss: 5% ${humanAmount(s.totalInvestorLoss.q05)}, 50% ${humanAmount(s.totalInvestorLoss.q50)}, 95% ${humanAmount(s.totalInvestorLoss.q95)}, expected shortfall ${humanAmount(s.totalInvestorLoss.expectedShortfall95)}`,
     `negative balance absorbed: mean ${humanAmount(s.negativeBalanceAbsorbed.mean)}, worst ${humanAmount(s.negativeBalanceAbsorbed.worst)}; limit breaches ${s.limitBreaches.total}`,
@@ -125,12 +147,14 @@ async function compareCommand(c: CommandLine, t: Terminal, io: Io): Promise<void
   // A Monte Carlo section without --seeds: say that compare runs one seed unless asked, or silence would read as if it applied.
   if (loaded.base.monteCarloSeeds !== undefined && c.seeds === undefined && !c.quiet) t.err(`note: compare runs each variant on the scenario's seed ${loaded.base.seed}; its monteCarlo.seeds (${loaded.base.monteCarloSeeds}) are \`mamlab run\`'s; \`--seeds N\` runs each variant over N seeds\n`);
   const { compareToDirectory } = await import('../sim/compare.js');
+  const executor = await queueOption(c, t);
   const { progress, opts } = jobOptions(c, t, io, 'compare');
   let r: Awaited<ReturnType<typeof compareToDirectory>>;
   try {
-    r = await compareToDirectory(loaded, c.out!, { ...opts, ...(c.seeds !== undefined ? { seeds: c.seeds } : {}), ...(c.equityRows ? { rows: c.equityRows } : {}) });
+    r = await compareToDirectory(loaded, c.out!, { ...opts, ...(c.seeds !== undefined ? { seeds: c.seeds } : {}), ...(c.equityRows ? { rows: c.equityRows } : {}), ...(executor ? { executor } : {}) });
   } finally {
     progress?.stop();
+    await executor?.close();
   }
   if (c.quiet) return;
   t.out(`${r.text}\nwrote comparison.csv, earnings.csv, comparison.html${r.cells ? ', results.csv, cells.csv' : ''} and ${r.variants} variant runs to ${arg(c.out!)}\n`);
@@ -147,31 +171,90 @@ async function sweepCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> 
   });
   const base = { ...loadOptions(c), grid, ...(c.seeds !== undefined ? { seeds: c.seeds } : {}), ...(c.objectives.length ? { objectives: c.objectives } : {}), keepRuns: c.keepRuns };
   const plan = planSweep(c.scenario, base);
-  heed(c, staticChecks(plan.base), t);
+  heed(c, plan.warnings, t);
+  const executor = await queueOption(c, t);
   const { progress, opts } = jobOptions(c, t, io, 'sweep');
   let r: Awaited<ReturnType<typeof sweepToDirectory>>;
   try {
-    r = await sweepToDirectory(c.scenario, c.out!, { ...base, ...opts, plan });
+    r = await sweepToDirectory(c.scenario, c.out!, { ...base, ...opts, plan, ...(executor ? { executor } : {}) });
   } finally {
     progress?.stop();
+    await executor?.close();
   }
   if (c.quiet) return;
   const ranked = [...r.cells].sort((a, b) => a.rank! - b.rank!);
   const show = (cell: (typeof ranked)[number]): string => [...r.plan.axes.map((a, i) => `${a.path}=${cell.params[i]}`), ...(cell.variant ? [`variant ${cell.variant}`] : [])].join(', ') || `cell ${cell.cell}`;
-  const lines = [`${r.cells.length} cells × ${r.plan.seeds.length} seeds = ${r.jobs} jobs${r.resumed ? ` (${r.resumed} found finished in the work area)` : ''}`];
+  const lines = [`${plural(r.cells.length, 'cell')} × ${plural(r.plan.seeds.length, 'seed')} = ${plural(r.jobs, 'job')}${r.resumed ? ` (${r.resumed} found finished in the work area)` : ''}`];
   if (r.plan.objectives.length) {
-    lines.push(`objectives: ${r.plan.objectives.map((o) => o.text).join('; ')}; ${r.cells.filter((x) => x.feasible).length} of ${r.cells.length} cells meet the constraints`);
+    const constrained = r.plan.objectives.some((o) => o.kind === 'constraint');
+    lines.push(`objectives: ${r.plan.objectives.map((o) => o.text).join('; ')}${constrained ? `; ${r.cells.filter((x) => x.feasible).length} of ${r.cells.length} cells meet the constraints` : ''}`);
+    // An objective on a figure no cell has (a MAM tracking error in a PAMM-only program) ranks nothing: say so.
+    for (const o of r.plan.objectives) if (r.cells.every((x) => (x.values[o.column] ?? '') === '')) lines.push(`note: no cell has ${o.column} (the figure is empty in cells.csv), so "${o.text}" ${o.kind === 'constraint' ? 'is met by no cell' : 'ranks nothing'}`);
     for (const cell of ranked.slice(0, 5)) lines.push(`  ${String(cell.rank).padStart(3)}. ${show(cell)}${cell.feasible ? '' : ' (misses a constraint)'}: ${r.plan.objectives.map((o) => `${o.column} ${cell.values[o.column] || '–'}`).join(', ')}`);
   }
   lines.push(`wrote ${SWEEP_FILES.join(', ')} to ${arg(c.out!)}`);
   t.out(lines.join('\n') + '\n');
 }
 
-function validateCommand(c: CommandLine, t: Terminal): void {
+/**
+ * `mamlab worker`: takes jobs from the queue until SIGINT or SIGTERM, then lets the jobs in progress
+ * finish and stops (exit 0); a second signal stops at once (exit 130), and other workers take those jobs again.
+ */
+async function workerCommand(c: CommandLine, t: Terminal): Promise<number> {
+  const { queueName, runQueueWorker } = await import('../sim/job-queue.js');
+  // Wall-clock time is the command line's: sim/ never reads the clock.
+  const started = new Map<string, number>();
+  const w = await runQueueWorker(c.queue!, {
+    ...(c.concurrency !== undefined ? { concurrency: c.concurrency } : {}),
+    ...(c.workDir !== undefined ? { workDir: c.workDir } : {}),
+    ...(c.lockSeconds !== undefined ? { lockSeconds: c.lockSeconds } : {}),
+    onError: (m) => t.err(`warning: --queue: ${m}\n`),
+    onJob: (e) => {
+      if (e.event === 'failed') t.err(`job ${e.key} failed: ${e.reason ?? ''}\n`);
+      if (c.quiet) return;
+      if (e.event === 'started') {
+        started.set(e.key, performance.now());
+        t.out(`job ${e.key} started: ${e.kind}${e.variant ? ` ${e.variant}` : ''} seed ${e.seed}\n`);
+      } else if (e.event === 'done') {
+        t.out(`job ${e.key} done in ${((performance.now() - (started.get(e.key) ?? performance.now())) / 1000).toFixed(2)} s\n`);
+      }
+      if (e.event !== 'started') started.delete(e.key);
+    },
+  });
+  t.out(`mamlab worker ${w.name}: taking jobs from ${w.target.shown} (queue ${queueName()}), ${w.concurrency} at a time, files in ${w.folder}\n`);
+  let stop: (signal: NodeJS.Signals) => void = () => {};
+  const code = await new Promise<number>((resolve) => {
+    let stopping = false;
+    stop = (signal) => {
+      if (stopping) {
+        w.abandon();
+        return resolve(130);
+      }
+      stopping = true;
+      if (!c.quiet) t.err(`${signal}: finishing the jobs in progress (again to stop at once)\n`);
+      w.close().then(() => resolve(EXIT_OK), (e: unknown) => {
+        t.err(`mamlab worker: ${(e as Error).message}\n`);
+        resolve(EXIT_INTERNAL);
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  process.removeListener('SIGINT', stop);
+  process.removeListener('SIGTERM', stop);
+  return code;
+}
+
+async function validateCommand(c: CommandLine, t: Terminal): Promise<void> {
   const { base: s, variants } = loadVariants(c.scenario, loadOptions(c));
-  const warnings = variantChecks(s, variants);
+  // A sweep section: every cell loaded once, as `mamlab sweep` would before running anything; its cells' warnings join the variants'.
+  const plan = s.normalized.sweep === undefined ? undefined : (await import('../sim/sweep-plan.js')).planSweep(c.scenario, loadOptions(c));
+  const listed = variantChecks(s, variants);
+  const seen = new Set(listed.map((w) => `${w.path}\n${w.message}`));
+  const warnings = [...listed, ...(plan?.warnings ?? []).filter((w) => !seen.has(`${w.path}\n${w.message}`))];
   if (c.strict && warnings.length) throw new StrictRefusal(c, warnings);
   if (!c.quiet) t.out(`ok: ${s.name} (${s.instruments.size} instruments, ${s.ticks.length} quotes, ${s.orders.length} orders, ${s.investors.length} investors, ${s.flows.length} flows${variants.length ? `, ${variants.length} variant${variants.length === 1 ? '' : 's'}` : ''})\n`);
+  if (plan && !c.quiet) t.out(`sweep: ${plan.points.length} grid point${plan.points.length === 1 ? '' : 's'}${plan.variants[0] === null ? '' : ` × ${plan.variants.length} variant${plan.variants.length === 1 ? '' : 's'}`} × ${plan.seeds.length} seed${plan.seeds.length === 1 ? '' : 's'} = ${plan.points.length * plan.variants.length * plan.seeds.length} jobs${plan.objectives.length ? `; objectives: ${plan.objectives.map((o) => o.text).join('; ')}` : ''}\n`);
   if (warnings.length === 0) return;
   t.out(`${count(warnings.length)}: the run goes ahead and rejects each with an event in events.csv; --strict refuses the scenario\n`);
   for (const w of warnings) t.out(`warning: ${formatWarning(c.scenario, w)}\n`);
@@ -179,7 +262,7 @@ function validateCommand(c: CommandLine, t: Terminal): void {
 
 /** Each command; a number returned is its exit code (golden check and diff: 1 when something differs). */
 const RUNNERS: Record<CommandName, (c: CommandLine, t: Terminal, io: Io) => void | number | Promise<void | number>> = {
-  run: runCommand, compare: compareCommand, sweep: sweepCommand, validate: validateCommand,
+  run: runCommand, compare: compareCommand, sweep: sweepCommand, validate: validateCommand, worker: workerCommand,
   'golden record': async (c, t) => (await import('./golden.js')).goldenRecord(c, t),
   'golden check': async (c, t) => (await import('./golden.js')).goldenCheck(c, t),
   'golden approve': async (c, t) => (await import('./golden.js')).goldenApprove(c, t),

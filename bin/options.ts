@@ -16,8 +16,8 @@ export class UsageError extends Error {
   }
 }
 
-export type CommandName = 'run' | 'compare' | 'sweep' | 'validate' | 'golden record' | 'golden check' | 'golden approve' | 'golden diff';
-type OptionName = 'out' | 'seed' | 'seeds' | 'workers' | 'single' | 'strict' | 'quiet' | 'data-dir' | 'dir' | 'all' | 'tolerance' | 'equity-rows' | 'grid' | 'objective' | 'keep-runs';
+export type CommandName = 'run' | 'compare' | 'sweep' | 'validate' | 'worker' | 'golden record' | 'golden check' | 'golden approve' | 'golden diff';
+type OptionName = 'out' | 'seed' | 'seeds' | 'workers' | 'single' | 'strict' | 'quiet' | 'data-dir' | 'dir' | 'all' | 'tolerance' | 'equity-rows' | 'grid' | 'objective' | 'keep-runs' | 'queue' | 'concurrency' | 'work-dir' | 'lock-seconds';
 
 interface OptionSpec {
   /** The value's placeholder in help and messages; absent for a flag, which takes no value. */
@@ -43,9 +43,18 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   grid: { value: 'PATH=V1,V2,…', repeatable: true, describe: "a grid axis: a dotted path into the scenario (policies.performanceFee.period, program.performanceFee, investors.0.deposit) and its values, comma-separated, each read as YAML (0.25, monthly, true); replaces the sweep section's axis of that path or adds one (repeatable)" },
   objective: { value: 'TEXT', repeatable: true, describe: "rank the cells: \"max FIGURE\" or \"min FIGURE\" (in turn, as given), or a constraint \"FIGURE < X\" (<, <=, >, >=) that cells must meet; FIGURE is a cells.csv column (manager_net, tracking_error_worst_q95, stop_out_probability, …); replaces the sweep section's objectives (repeatable)" },
   'keep-runs': { describe: "also write each job's full run (summary.json, CSV files, report.html) as a folder job-CELL[-VARIANT]-sSEED; large for many jobs" },
+  queue: {
+    value: 'URL', describe: 'run the jobs on `mamlab worker` processes, on any machines, through the Redis at URL: redis://HOST:PORT (redis://USER:PASSWORD@HOST:PORT/DB, rediss://… for TLS); results are byte-identical to a run here (docs/queue.md)',
+    describeFor: {
+      compare: "run the extra seeds' jobs (--seeds N) on `mamlab worker` processes through the Redis at URL: redis://HOST:PORT (redis://USER:PASSWORD@HOST:PORT/DB, rediss://… for TLS); each variant's full run stays here (docs/queue.md)",
+      worker: 'the Redis to take jobs from: redis://HOST:PORT (redis://USER:PASSWORD@HOST:PORT/DB, rediss://… for TLS) (required)' },
+  },
+  concurrency: { value: 'N', describe: "jobs at once, each on its own thread, 1 to 64 (default: the machine's cores)" },
+  'work-dir': { value: 'DIR', describe: "an existing folder the worker makes its private folder in, for the files of the jobs it takes (removed when it stops); default the system's temporary folder" },
+  'lock-seconds': { value: 'N', describe: "how long a job's lock lasts unrenewed, 1 to 3600 (default 30): a worker that dies mid-job has its job taken by another within about twice this" },
   single: { describe: 'one ordinary run of the seed, even when the scenario asks for Monte Carlo' },
   strict: { describe: 'refuse the scenario (exit 2) when the static checks find anything the run would reject' },
-  quiet: { describe: 'print nothing on success but errors (validate still lists warnings)' },
+  quiet: { describe: 'print nothing on success but errors (validate still lists warnings)', describeFor: { worker: 'no line per job (the line when it starts and errors still print)' } },
   'data-dir': { value: 'DIR', repeatable: true, describe: "a folder besides the scenario's own folder tree that price files may be read from (repeatable)" },
   dir: { value: 'DIR', describe: "the folder of goldens (default: goldens/ beside each scenario; with no scenario named, ./goldens)" },
   all: { describe: 'every golden in the folder of goldens' },
@@ -73,13 +82,13 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   compare: {
     summary: "run every variant of a scenario and write comparison.csv, earnings.csv, comparison.html and each variant's full run; with --seeds N each variant's distributions over N seeds too",
-    options: ['out', 'seed', 'seeds', 'workers', 'equity-rows', 'strict', 'quiet', 'data-dir'],
+    options: ['out', 'seed', 'seeds', 'workers', 'queue', 'equity-rows', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
     positional: ONE_SCENARIO,
   },
   sweep: {
     summary: "run every combination of a grid over scenario paths × the scenario's variants × seeds (--grid, or the scenario's sweep section) and write results.csv (a row per run and subject), cells.csv (per cell, distributions over the seeds, ranked on --objective), sweep.json and sweep.html; rerun the same command after an interruption to resume",
-    options: ['out', 'grid', 'seeds', 'objective', 'seed', 'workers', 'keep-runs', 'strict', 'quiet', 'data-dir'],
+    options: ['out', 'grid', 'seeds', 'objective', 'seed', 'workers', 'queue', 'keep-runs', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
     positional: ONE_SCENARIO,
   },
@@ -88,6 +97,12 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     options: ['strict', 'quiet', 'data-dir'],
     requiresOut: false,
     positional: ONE_SCENARIO,
+  },
+  worker: {
+    summary: 'take jobs of `sweep --queue` and `compare --queue` from the Redis at --queue and run them, until stopped (Ctrl-C or SIGTERM: the jobs in progress finish first; a second Ctrl-C stops at once, and other workers take those jobs again)',
+    options: ['queue', 'concurrency', 'work-dir', 'lock-seconds', 'quiet'],
+    requiresOut: false,
+    positional: { usage: '--queue URL', names: '', min: 0, max: 0 },
   },
   'golden record': {
     summary: "run each scenario (every variant; a Monte Carlo scenario's first --seeds N seeds, default 3) and keep its compared outputs as a new golden; an existing golden is changed only by approve",
@@ -145,6 +160,12 @@ export interface CommandLine {
   readonly grid: readonly string[];
   readonly objectives: readonly string[];
   readonly keepRuns: boolean;
+  /** --queue: the Redis URL as given (checked to be redis:// or rediss:// with a host). */
+  readonly queue?: string;
+  /** worker --concurrency, --work-dir, --lock-seconds. */
+  readonly concurrency?: number;
+  readonly workDir?: string;
+  readonly lockSeconds?: number;
   readonly strict: boolean;
   readonly quiet: boolean;
   /** The --data-dir folders, resolved to absolute paths. */
@@ -211,7 +232,7 @@ export function readCommandLine(argv: readonly string[]): Request {
   const allFlag = words.all === true;
   const missing = [...(given.length < pos.min || (known === 'golden approve' && given.length === 0 && !allFlag) ? [pos.names] : []), ...(spec.requiresOut && words.out === undefined ? ['--out DIR'] : [])];
   if (missing.length) throw new UsageError(`missing ${missing.join(' and ')}: ${usage(known)}`, known);
-  if (given.length > pos.max) throw new UsageError(`unexpected argument ${given[pos.max]}: ${known} takes ${pos.max === 1 ? 'one SCENARIO' : pos.usage} (${usage(known)})`, known);
+  if (given.length > pos.max) throw new UsageError(`unexpected argument ${given[pos.max]}: ${known} takes ${pos.max === 0 ? 'no arguments' : pos.max === 1 ? 'one SCENARIO' : pos.usage} (${usage(known)})`, known);
   if (allFlag && given.length) throw new UsageError(`--all with ${given[0]}: expected either scenarios or --all, not both`, known);
   const line: CommandLine = {
     command: known,
@@ -228,7 +249,14 @@ export function readCommandLine(argv: readonly string[]): Request {
     single: words.single === true, strict: words.strict === true, quiet: words.quiet === true,
     grid: repeated(known, 'grid', words.grid), objectives: repeated(known, 'objective', words.objective), keepRuns: words['keep-runs'] === true,
     dataDirs: dataDirs(known, words['data-dir']),
+    queue: queueUrl(known, value('queue')),
+    concurrency: wholeNumber(known, 'concurrency', value('concurrency'), 1, 64, 'a whole number of jobs at once from 1 to 64'),
+    workDir: folder(known, 'work-dir', value('work-dir')),
+    lockSeconds: wholeNumber(known, 'lock-seconds', value('lock-seconds'), 1, 3600, 'a whole number of seconds from 1 to 3600'),
   };
+  if (known === 'worker' && line.queue === undefined) throw new UsageError(`missing --queue URL: ${usage(known)}`, known);
+  if (line.queue !== undefined && line.workers !== undefined) throw new UsageError('--workers with --queue: the jobs run on the queue\'s workers (give each `mamlab worker` its --concurrency)', known);
+  if (line.queue !== undefined && line.keepRuns) throw new UsageError('--keep-runs with --queue: a kept run is written on this machine, so every job would run here; leave out one of them', known);
   if (line.single && line.seeds !== undefined) throw new UsageError('--single with --seeds: expected either --single or --seeds N, not both', known);
   if (line.single && line.workers !== undefined) throw new UsageError('--single with --workers: worker threads are for Monte Carlo runs, not one ordinary run', known);
   return { kind: 'command', line };
@@ -320,6 +348,31 @@ function repeated(command: CommandName, n: OptionName, v: unknown): string[] {
   return list;
 }
 
+/** An existing folder, as given. */
+function folder(command: CommandName, n: OptionName, v: string | undefined): string | undefined {
+  if (nonEmpty(command, n, v) === undefined) return undefined;
+  if (!isDirectory(v!)) throw new UsageError(`--${n} ${v}: no such directory`, command);
+  return v;
+}
+
+/**
+ * A Redis URL: redis:// or rediss://, a host, a port and a database number at most; the password
+ * is never echoed. What the URL reaches is found out when it is used.
+ */
+function queueUrl(command: CommandName, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const masked = v.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
+  let u: URL | undefined;
+  try {
+    u = new URL(v);
+  } catch {
+    u = undefined;
+  }
+  const ok = u !== undefined && (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '' && !u.search && !u.hash && /^(\/([0-9]{1,5})?)?$/.test(u.pathname);
+  if (!ok) throw new UsageError(`--queue ${masked || '""'}: expected redis://HOST:PORT (redis://USER:PASSWORD@HOST:PORT/DB, rediss://… for TLS)`, command);
+  return v;
+}
+
 function dataDirs(command: CommandName, v: unknown): string[] {
   const list = v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string];
   for (const d of list) {
@@ -341,6 +394,11 @@ const COLUMN = 19;
 /** `text` in lines of at most WIDTH columns, starting at column `at`: the first after `left`, the rest indented. */
 function column(left: string, text: string, at = COLUMN): string[] {
   const lines: string[] = [];
+  // A left part too long for its column stands on its own line, the text below it.
+  if (left.length >= at) {
+    lines.push(left);
+    left = '';
+  }
   let line = left.padEnd(at);
   let empty = true;
   for (const word of text.split(' ')) {
