@@ -201,7 +201,7 @@ async function sweepCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> 
  * finish and stops (exit 0); a second signal stops at once (exit 130), and other workers take those jobs again.
  */
 async function workerCommand(c: CommandLine, t: Terminal): Promise<number> {
-  const { queueName, runQueueWorker } = await import('../sim/job-queue.js');
+  const [{ queueName }, { runQueueWorker }] = await Promise.all([import('../sim/queue-protocol.js'), import('../sim/queue-worker.js')]);
   // Wall-clock time is the command line's: sim/ never reads the clock.
   const started = new Map<string, number>();
   const w = await runQueueWorker(c.queue!, {
