@@ -101,7 +101,7 @@ async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
 }
 
 /** The job runner's options from the command line: workers, progress (not under --quiet), recovery notes. */
-function jobOptions(c: CommandLine, t: Terminal, io: Io, what: string): { progress: { stop(): void }; opts: OutputOptions & { workers?: number; onProgress?: JobsProgress['onProgress'] } } {
+function jobOptions(c: CommandLine, t: Terminal, io: Io, what: string): { progress: { stop(): void }; opts: OutputOptions & { workers?: number; clock?: () => number; onProgress?: JobsProgress['onProgress'] } } {
   const bar = c.quiet ? undefined : jobsProgress(io, what);
   // Ctrl-C: the bar gives the terminal its cursor back, and the user learns that a rerun resumes.
   const interrupted = (): void => {
@@ -111,7 +111,8 @@ function jobOptions(c: CommandLine, t: Terminal, io: Io, what: string): { progre
   };
   process.once('SIGINT', interrupted);
   const progress = { stop: (): void => { process.removeListener('SIGINT', interrupted); bar?.stop(); } };
-  return { progress, opts: { ...outputOptions(c, t), ...(c.workers !== undefined ? { workers: c.workers } : {}), ...(bar ? { onProgress: (p) => bar.onProgress(p) } : {}) } };
+  // Without --workers the job runner decides, by the clock read here, whether threads pay for themselves.
+  return { progress, opts: { ...outputOptions(c, t), ...(c.workers !== undefined ? { workers: c.workers } : { clock: () => performance.now() }), ...(bar ? { onProgress: (p) => bar.onProgress(p) } : {}) } };
 }
 
 /** The executor of --queue, connected (BullMQ and Redis's client load only then); its notes and connection warnings on stderr. */

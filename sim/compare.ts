@@ -28,6 +28,8 @@ export interface CompareOptions extends LoadOptions, OutputOptions {
   readonly workers?: number;
   readonly executor?: Executor;
   readonly onProgress?: (p: JobProgress) => void;
+  /** Milliseconds, from the command line: lets the job runner start threads only when they pay (sim/jobs.ts JobOptions.clock). */
+  readonly clock?: () => number;
 }
 
 export interface ComparisonResult extends Comparison {
@@ -59,7 +61,7 @@ export async function compareToDirectory(source: string | ScenarioVariants, outD
     const index = new Map(variants.map((v, i) => [v.name, i + 1]));
     const summaries: Summary[] = [];
     try {
-      await runJobs(jobs, { workers: opts.workers, executor: opts.executor, cache: work, onProgress: opts.onProgress }, (j: Job<Task>, r) => {
+      await runJobs(jobs, { workers: opts.workers, executor: opts.executor, cache: work, onProgress: opts.onProgress, clock: opts.clock }, (j: Job<Task>, r) => {
         const { variant, seed } = j.task.scenario;
         if (j.task.kind === 'run') summaries.push(r as Summary);
         tables?.add(index.get(variant!)!, variant!, [], seed, j.task.kind === 'run' ? sweepJobResult(r as Summary) : (r as SweepJobResult));

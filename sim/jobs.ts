@@ -43,14 +43,25 @@ export interface Executor {
 }
 
 export interface JobOptions {
-  /** Worker threads: 1 runs in this thread; default the machine's cores. Ignored with `executor`. */
+  /** Worker threads: 1 runs in this thread; default the machine's cores (see `clock`). Ignored with `executor`. */
   readonly workers?: number;
+  /**
+   * Milliseconds from any fixed origin, given by the command line (sim/ never reads the clock).
+   * With it and no `workers`, jobs start in this thread and move to a pool of the machine's
+   * cores only when what is left would take more than POOL_AFTER_MS here: starting threads costs
+   * about a second, which a short run never wins back. Which thread runs a job never changes
+   * its result, so the clock cannot change an output.
+   */
+  readonly clock?: () => number;
   /** Another executor (the BullMQ queue). */
   readonly executor?: Executor;
   /** Finished jobs are read from and written to it. */
   readonly cache?: JobCache;
   readonly onProgress?: (p: JobProgress) => void;
 }
+
+/** What is left must take at least this long in this thread before worker threads start. */
+export const POOL_AFTER_MS = 8_000;
 
 /** The default number of workers: the machine's cores. */
 export function defaultWorkers(): number {
@@ -116,9 +127,22 @@ export async function runJobs<T extends Task>(jobs: ReadonlyArray<Job<T>>, opts:
   const cacheable = (j: Job): boolean => j.task.kind !== 'run' && !(j.task.kind === 'sweep' && j.task.keepRun);
   const cached = new Set(cache ? jobs.filter((j) => cacheable(j) && cache.has(j.key)).map((j) => j.key) : []);
   const toRun = jobs.filter((j) => !cached.has(j.key)).length;
-  const executor = toRun === 0 ? new InlineExecutor() : opts.executor ?? localExecutor(opts.workers ?? defaultWorkers(), toRun);
-  // Finished, not yet handed over: at most `window` of them.
-  const window = Math.max(64, executor.slots * 8);
+  // With a clock and no worker count: this thread first, a pool when the rest is long enough to pay for it.
+  const adaptive = toRun > 1 && opts.executor === undefined && opts.workers === undefined && opts.clock !== undefined && defaultWorkers() > 1;
+  let executor: Executor = toRun === 0 || adaptive ? new InlineExecutor() : opts.executor ?? localExecutor(opts.workers ?? defaultWorkers(), toRun);
+  const executors: Executor[] = [executor];
+  const began = opts.clock?.() ?? 0;
+  let ranHere = 0;
+  /** After a job in this thread: start the pool when the jobs left would take longer than POOL_AFTER_MS here. */
+  const maybePool = (): void => {
+    if (!adaptive || executors.length > 1) return;
+    ranHere++;
+    const left = toRun - ranHere;
+    const perJob = (opts.clock!() - began) / ranHere;
+    if (left > 1 && perJob * left > POOL_AFTER_MS) executors.push((executor = localExecutor(defaultWorkers(), left)));
+  };
+  // Finished, not yet handed over: at most `window` of them (the largest executor's).
+  const window = Math.max(64, (opts.executor?.slots ?? Math.max(1, opts.workers ?? defaultWorkers()) * 2) * 8);
   const finished = new Map<number, Outcome>();
   let next = 0;
   let started = 0;
@@ -159,6 +183,7 @@ export async function runJobs<T extends Task>(jobs: ReadonlyArray<Job<T>>, opts:
             executor.run(j.task, j.key).then((r) => {
               running--;
               done++;
+              maybePool();
               try {
                 if (cacheable(j)) cache?.put(j.key, r);
               } catch (e) {
@@ -182,6 +207,6 @@ export async function runJobs<T extends Task>(jobs: ReadonlyArray<Job<T>>, opts:
       pump();
     });
   } finally {
-    await executor.close();
+    for (const x of executors) await x.close();
   }
 }

@@ -130,6 +130,8 @@ export interface MonteCarloOptions extends LoadOptions, OutputOptions {
   readonly workers?: number;
   readonly rows?: EquityRows;
   readonly onProgress?: (p: JobProgress) => void;
+  /** Milliseconds, from the command line: lets the job runner start threads only when they pay (sim/jobs.ts JobOptions.clock). */
+  readonly clock?: () => number;
 }
 
 /**
@@ -148,7 +150,7 @@ export async function monteCarloToDirectory(source: string | Scenario, outDir: s
     const jobs = seeds.map((seed) => job({ kind: 'seed', scenarioHash: base.sourceHash, scenario: { file, dataDirs, seed } }));
     const resumed = jobs.filter((j) => work.has(j.key)).length;
     const outcomes: SeedOutcome[] = [];
-    await runJobs(jobs, { workers: opts.workers, cache: work, onProgress: opts.onProgress }, (_, r) => outcomes.push(fromWire(r as WireOutcome)));
+    await runJobs(jobs, { workers: opts.workers, cache: work, onProgress: opts.onProgress, clock: opts.clock }, (_, r) => outcomes.push(fromWire(r as WireOutcome)));
     const { summary, worstSeed } = summarize(base, outcomes);
     // The worst seed's risk events, in order, as its run writes them: the stress page's timeline.
     const worstScenario = loadScenario(file, { dataDirs, seed: worstSeed });

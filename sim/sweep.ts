@@ -25,6 +25,8 @@ export interface SweepOptions extends PlanOptions, OutputOptions {
   /** Each job's full run as a folder `job-CELL-VARIANT-sSEED` (such jobs always run: their folders are in the result being written). */
   readonly keepRuns?: boolean;
   readonly onProgress?: (p: JobProgress) => void;
+  /** Milliseconds, from the command line: lets the job runner start threads only when they pay (sim/jobs.ts JobOptions.clock). */
+  readonly clock?: () => number;
   /** The plan `planSweep` made of these options (so the scenario is not loaded and checked twice). */
   readonly plan?: SweepPlan;
 }
@@ -98,7 +100,7 @@ export async function sweepToDirectory(file: string, outDir: string, opts: Sweep
     const resumed = opts.keepRuns ? 0 : jobs.filter((j) => work.has(j.key)).length;
     const tables = new SweepTables(dir, plan.axes);
     try {
-      await runJobs(jobs, { workers: opts.workers, executor: opts.executor, cache: work, onProgress: opts.onProgress }, (j, r, i) => {
+      await runJobs(jobs, { workers: opts.workers, executor: opts.executor, cache: work, onProgress: opts.onProgress, clock: opts.clock }, (j, r, i) => {
         tables.add(jobs[i]!.cell, j.task.scenario.variant ?? null, jobs[i]!.params, j.task.scenario.seed, r as SweepJobResult);
       });
     } catch (e) {
