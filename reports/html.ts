@@ -22,9 +22,31 @@ export function humanAmount(text: string): string {
   return `${neg ? '-' : ''}${grouped}.${trimmed}`;
 }
 
+/**
+ * An amount for a table cell: cents with thousands separators (rounded half-up), the exact value
+ * on hover. CSV and JSON keep every quantum digit; the page shows what a person reads.
+ */
+export interface Shown {
+  readonly text: string;
+  readonly exact: string;
+}
+
+export function cents(text: string | null | undefined): Shown | string {
+  if (text === null || text === undefined || text === '') return '';
+  return { text: humanAmount(new Dec(text).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2)), exact: humanAmount(text) };
+}
+
+function cell(c: unknown): string {
+  if (c && typeof c === 'object' && 'exact' in c) {
+    const x = c as Shown;
+    return x.exact === x.text ? esc(x.text) : `<span title="${esc(x.exact)}">${esc(x.text)}</span>`;
+  }
+  return esc(c);
+}
+
 function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>, numeric: ReadonlySet<number> = new Set()): string {
   const th = headers.map((h) => `<th>${esc(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('\n');
+  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="n"' : ''}>${cell(c)}</td>`).join('')}</tr>`).join('\n');
   return `<div class="wide"><table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
@@ -35,7 +57,11 @@ export interface ReportEvent {
   readonly reason: string;
 }
 
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+/** A share as a percentage with two decimals, never "-0.00%". */
+const pct = (x: number): string => {
+  const t = (x * 100).toFixed(2);
+  return `${/^-0\.00$/.test(t) ? '0.00' : t}%`;
+};
 
 /** Costs and rebates: per account, per receiver, and the broker's view per month (only when the run has any). */
 function costsSection(s: Summary, brokerRows: ReadonlyArray<ReadonlyArray<string>>, rebateRows: ReadonlyArray<ReadonlyArray<string>>): string {
@@ -92,8 +118,22 @@ function accruedLine(s: Summary): string {
   return `<p class="meta">Accrued at the end, not yet charged (the performance fee as if the period ended then): ${items.join('; ')}.</p>`;
 }
 
-/** A total that could not be consolidated (no rate into USD) shows as a dash. */
-const orNone = (x: string | null): string => (x === null ? '—' : humanAmount(x));
+/** The policies as rows of name and value: nested groups (performanceFee.period) by their dotted names. */
+function conventionsTable(policies: Record<string, unknown>): string {
+  const rows: string[][] = [];
+  const walk = (prefix: string, v: unknown): void => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
+    else rows.push([prefix, Array.isArray(v) ? v.map(String).join(', ') : v === null ? '–' : String(v)]);
+  };
+  walk('', policies);
+  // Two columns of name and value side by side keep the table short.
+  const half = Math.ceil(rows.length / 2);
+  const paired = rows.slice(0, half).map((r, k) => [...r, ...(rows[half + k] ?? ['', ''])]);
+  return table(['policy', 'value', 'policy', 'value'], paired);
+}
+
+/** A total that could not be consolidated (no rate into USD) shows as a dash; any other in cents, exact on hover. */
+const total = (x: string | null): string => (x === null ? '—' : cell(cents(x)));
 
 export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[], statements: ReadonlyArray<ReadonlyArray<string>> = [], costs: CostRows = { broker: [], rebates: [] }, risk = ''): string {
   const sc = s.scenario;
@@ -101,14 +141,25 @@ export function renderReport(s: Summary, chartSvg: string, notable: readonly Rep
   // Accounts in other currencies (DOMAIN §1): each amount is in its row's currency; totals are in USD.
   const multi = s.accounts.some((a) => a.currency !== 'USD');
   const inCcy = (kind: string, ccy: unknown): string => (multi ? `${kind} · ${String(ccy)}` : kind);
-  const accountRows = accounts.map((a) => [a.id, inCcy(a.kind!, a.currency), humanAmount(a.balance!), humanAmount(a.equity!), humanAmount(a.floatingPnl!), humanAmount(a.deposits!), humanAmount(a.withdrawals!), humanAmount(a.realizedPnl!), humanAmount(a.performanceFeesPaid!), humanAmount(a.performanceFeesEarned!), humanAmount(a.roundingPnl!)]);
+  const accountRows = accounts.map((a) => [a.id, inCcy(a.kind!, a.currency), cents(a.balance), cents(a.equity), cents(a.floatingPnl), cents(a.deposits), cents(a.withdrawals), cents(a.realizedPnl), cents(a.performanceFeesPaid), cents(a.performanceFeesEarned), cents(a.roundingPnl)]);
+  // A fee statement on the page: the period, the flows, the mark, the gain, the fees and what is left (statements.csv has every column).
+  const statementRows = statements.map((r) => {
+    const other = ['10', '11', '13'].map(Number).reduce((x, k) => (r[k] ? x.plus(r[k]!) : x), new Dec(0));
+    return [r[0], r[2], `${r[3] ?? ''} → ${r[4] ?? ''}`, cents(r[5]), cents(r[6]), cents(r[7]), cents(r[8]), cents(r[9]), cents(r[12]), cents(other.toString()), cents(r[14]), cents(r[15])];
+  });
+  const model = (i: Summary['investors'][number]): string => inCcy(`${String(i.model).toUpperCase()}${i.manager ? ' (manager)' : ''}${i.detached ? ' (detached)' : i.active ? '' : ' (left)'}`, i.currency);
   const investorRows = s.investors.map((i) => [
-    i.id, inCcy(`${String(i.model).toUpperCase()}${i.manager ? ' (manager)' : ''}${i.detached ? ' (detached)' : i.active ? '' : ' (left)'}`, i.currency),
-    humanAmount(String(i.deposits)), humanAmount(String(i.withdrawals)), humanAmount(String(i.performanceFees)), humanAmount(new Dec(String(i.managementFees)).plus(String(i.entryFees)).plus(String(i.otherFees)).toString()), humanAmount(String(i.equity)),
-    humanAmount(String(i.highWaterMark)), i.units === null ? '' : humanAmount(String(i.units)), humanAmount(String(i.netResult)),
-    pct(Number(i.timeWeightedReturn)), pct(Number(i.maxDrawdown)), pct(Number(i.trackingError)), i.roundingPnl === null ? 'pool' : humanAmount(String(i.roundingPnl)),
+    i.id, model(i),
+    cents(String(i.deposits)), cents(String(i.withdrawals)), cents(String(i.performanceFees)), cents(new Dec(String(i.managementFees)).plus(String(i.entryFees)).plus(String(i.otherFees)).toString()), cents(String(i.equity)),
+    cents(String(i.highWaterMark)), i.units === null ? '' : cents(String(i.units)), cents(String(i.netResult)), i.roundingPnl === null ? 'pool' : cents(String(i.roundingPnl)),
   ]);
-  const policies = JSON.stringify(s.policies, null, 2);
+  // Returns and risk per investor: the summary's metrics (floats), with their conventions in words under the table.
+  const ratio = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2) : '–');
+  const pctOrDash = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? pct(x) : '–');
+  const metricRows = s.investors.map((i) => {
+    const m = (i.metrics ?? {}) as Record<string, number | null>;
+    return [i.id, pct(Number(i.timeWeightedReturn)), pctOrDash(m.periodMoneyWeightedReturn), pct(Number(i.maxDrawdown)), pct(Number(i.trackingError)), pctOrDash(m.volatility), ratio(m.sharpe), ratio(m.sortino), ratio(m.calmar), ratio(m.profitFactor), String(m.deals ?? '')];
+  });
   const eventRows = notable.map((e) => [e.time, e.kind, e.subject, e.reason]);
   return `<!doctype html>
 <html lang="en">
@@ -131,23 +182,26 @@ svg{max-width:100%;height:auto}.wide{overflow-x:auto}table{font-size:13px}
 <p>${esc(s.scenario.description ?? '')}</p>
 <p class="meta">Server time ${esc(sc.start)} → ${esc(sc.end)} (${esc(sc.serverTime)}) · seed ${esc(sc.seed)} · precision ${esc(sc.precision)} · scenario ${esc(sc.file)} sha256 ${esc(String(sc.hash).slice(0, 16))}… · mamlab ${esc(s.mamlab.version)}</p>
 <div class="cards">
-<div class="card">Manager total<b>${esc(humanAmount(s.manager.total))}</b>fees ${esc(humanAmount(s.manager.feeAccount))} + own capital ${esc(humanAmount(s.manager.ownCapitalInProgram))}${s.program.structure === 'signal' ? ` + master ${esc(humanAmount(s.manager.masterAccountEquity))}` : ''}</div>
-<div class="card">Deposits<b>${esc(orNone(s.totals.deposits))}</b>withdrawals ${esc(orNone(s.totals.withdrawals))}</div>
-<div class="card">Realized P&amp;L<b>${esc(orNone(s.totals.realizedPnl))}</b>floating ${esc(orNone(s.totals.floatingPnl))}</div>
-${multi ? `<div class="card">Currencies<b>totals in USD</b>${esc(Object.entries(s.totals.rates).map(([c, r]) => (r === null ? `no ${c} rate` : `1 ${c} = ${r} USD`)).join(', '))} at the end; translation ${esc(orNone(s.totals.translation ?? null))}</div>` : ''}
-${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${esc(humanAmount(s.pool.units!))} units</div>` : ''}
+<div class="card">Manager total<b>${cell(cents(s.manager.total))}</b>fees ${cell(cents(s.manager.feeAccount))} + own capital ${cell(cents(s.manager.ownCapitalInProgram))}${s.program.structure === 'signal' ? ` + master ${cell(cents(s.manager.masterAccountEquity))}` : ''}</div>
+<div class="card">Deposits<b>${total(s.totals.deposits)}</b>withdrawals ${total(s.totals.withdrawals)}</div>
+<div class="card">Realized P&amp;L<b>${total(s.totals.realizedPnl)}</b>floating ${total(s.totals.floatingPnl)}</div>
+${multi ? `<div class="card">Currencies<b>totals in USD</b>${esc(Object.entries(s.totals.rates).map(([c, r]) => (r === null ? `no ${c} rate` : `1 ${c} = ${r} USD`)).join(', '))} at the end; translation ${total(s.totals.translation ?? null)}</div>` : ''}
+${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${cell(cents(s.pool.units!))} units</div>` : ''}
 </div>
 <h2>Investors</h2>
-${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'other fees', 'equity', 'high-water mark', 'units', 'net result', 'TWR', 'max drawdown', 'tracking error', 'rounding money'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]))}
-<p class="meta">Tracking error: the investor's return gross of fees minus the master's over the same membership window (master return over the whole run, ${esc(s.master.basis)}: ${esc(pct(s.master.timeWeightedReturn))}). Rounding money: what the allocation's rounding moved into (+) or out of (−) the account against its exact share; a PAMM member's is the pool's (accounts table).</p>
+${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'other fees', 'equity', 'high-water mark', 'units', 'net result', 'rounding money'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
+<p class="meta">Amounts in cents; hover one for its exact value (summary.json and the CSV files keep every digit). Rounding money: what the allocation's rounding moved into (+) or out of (−) the account against its exact share; a PAMM member's is the pool's (accounts table).</p>
+<h3>Returns and risk</h3>
+${table(['investor', 'TWR', 'MWR', 'max drawdown', 'tracking error', 'volatility', 'Sharpe', 'Sortino', 'Calmar', 'profit factor', 'deals'], metricRows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))}
+<p class="meta">TWR: time-weighted return, flows removed. MWR: money-weighted return (the IRR of the investor's flows and final equity) over the investor's period, not annualized (summary.json has the annualized one where the policies allow it). Tracking error: the investor's return gross of fees minus the master's over the same membership window (the master over the whole run, ${esc(s.master.basis)}: ${esc(pct(s.master.timeWeightedReturn))}). Volatility, Sharpe and Sortino from ${esc(String(s.metricConventions.ratioFrequency ?? 'daily'))} returns, annualized; Calmar: annualized return over max drawdown; profit factor: gross profit over gross loss of closed deals. Conventions: docs/metrics.md and <code>metricConventions</code> in summary.json; – where a figure is not defined (no loss, too few returns).</p>
 <h2>Accounts</h2>
 ${table(['account', 'kind', 'balance', 'equity', 'floating P&L', 'deposits', 'withdrawals', 'realized P&L', 'fees paid', 'fees earned', 'rounding money'], accountRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
 <h2>Equity</h2>
 <figure>${chartSvg}</figure>
 ${accruedLine(s)}
 <h2>Fee statements</h2>
-${statements.length ? table(['investor', 'model', 'period', 'from', 'to', 'opening equity', 'deposits', 'withdrawals', 'mark assessed', 'gain', 'entry fees', 'management fees', 'performance fees', 'other fees', 'closing equity', 'mark after', 'mark basis', 'units', 'NAV'],
-    statements.map((r) => r.map((c, i) => ((i >= 5 && i <= 15 && c !== '') ? humanAmount(c) : c))), new Set([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18])) : '<p>No fee period ended.</p>'}
+${statements.length ? `${table(['investor', 'period', 'from → to', 'opening equity', 'deposits', 'withdrawals', 'mark assessed', 'gain', 'performance fee', 'other fees', 'closing equity', 'mark after'], statementRows, new Set([3, 4, 5, 6, 7, 8, 9, 10, 11]))}
+<p class="meta">Other fees: entry, management and any other fee of the period. Each statement's every column (the model, each kind of fee, the mark's basis, a PAMM member's units and NAV) is in statements.csv.</p>` : '<p>No fee period ended.</p>'}
 <h2>The manager's fee account</h2>
 ${Object.keys(s.manager.feesByKind).length ? table(['kind of fee', 'received'], Object.entries(s.manager.feesByKind).map(([k, v]) => [k, humanAmount(v)]), new Set([1])) : '<p>No fee received.</p>'}
 <p class="meta">Every statement is in statements.csv; the fee account, entry by entry with its running balance, in fee-account.csv.</p>
@@ -157,8 +211,8 @@ ${costsSection(s, costs.broker, costs.rebates)}
 ${eventRows.length ? table(['time', 'kind', 'subject', 'reason'], eventRows) : '<p>None.</p>'}
 <p class="meta">Every event is in events.csv; every booking in journal.csv.</p>
 <h2>Conventions in force</h2>
-<p class="meta">Program: ${esc(s.program.structure)} structure, ${esc(s.program.allocation)} allocation, performance fee ${esc(s.program.performanceFee)}${s.program.preset ? `, preset ${esc(s.program.preset)}` : ''}.</p>
-<pre>${esc(policies)}</pre>
+<p class="meta">Program: ${esc(s.program.structure)} structure, ${esc(s.program.allocation)} allocation, performance fee ${esc(s.program.performanceFee)}${s.program.preset ? `, preset ${esc(s.program.preset)}` : ''}. Each policy is a named convention of the rulebook (DOMAIN.md), set in the scenario's <code>policies</code> or left at its default.</p>
+${conventionsTable(s.policies as unknown as Record<string, unknown>)}
 </body>
 </html>
 `;
