@@ -7,6 +7,7 @@ import * as Plot from '@observablehq/plot';
 import { Dec } from '../engine/decimal.js';
 import { plotSvg } from './chart.js';
 import { EARNINGS_COLUMNS, type Earning, type SummaryLike, earningsOf } from '../sim/earnings.js';
+import { variantTable } from './compare-table.js';
 import { CsvWriter } from './csv.js';
 import { esc, humanAmount } from './html.js';
 
@@ -80,7 +81,9 @@ async function summarize(rows: readonly Row[], variants: readonly string[]): Pro
 /** A dot per series (investor, party) and variant: for fees, rounding money and earnings. */
 function dotChart(data: ReadonlyArray<{ variant: string; series: string; x: number }>, label: string): string {
   if (data.length === 0) return '';
-  return variantPlot([...new Set(data.map((d) => d.variant))], label, 26, [Plot.ruleX([0]), Plot.dot(data, { x: 'x', y: 'variant', fill: 'series', r: 5 })]);
+  // Beyond a dozen series a colour legend is noise: one colour, a dot per series.
+  const many = new Set(data.map((d) => d.series)).size > 12;
+  return variantPlot([...new Set(data.map((d) => d.variant))], many ? `${label}; a dot per investor` : label, 26, [Plot.ruleX([0]), Plot.dot(data, { x: 'x', y: 'variant', ...(many ? { fill: '#4c78a8', fillOpacity: 0.5 } : { fill: 'series' }), r: many ? 3 : 5 })]);
 }
 
 /** A horizontal chart with a row per variant, drawn to SVG on the server. */
@@ -130,20 +133,22 @@ function earningsText(earnings: readonly Earning[]): string {
   return lines.join('\n');
 }
 
-function html(name: string, rows: readonly Row[], table: ReadonlyArray<Record<string, string | number>>, svg: Charts, earnings: readonly Earning[], extra: string): string {
+/** Rows of the per-variant-and-investor table on the page (comparison.csv has them all). */
+const DETAIL_ROWS = 500;
+
+function html(name: string, rows: readonly Row[], variants: string, svg: Charts, earnings: readonly Earning[], extra: string): string {
   const th = (cols: readonly string[]) => `<tr>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
   const td = (cells: readonly unknown[]) => `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
-  const summary = table.map((t) => td([t.variant, fixed(Number(t.volume_sum), 7), fixed(Number(t.fees_sum), 2), fixed(Number(t.rounding_sum), 4), `${fixed(Number(t.te_mean) * 100, 4)}%`])).join('\n');
-  const detail = rows.map((r) => td([r.variant, r.allocation, r.rounding, r.below_min_lot, r.investor, r.model, r.volume === '' ? 'in the pool' : r.volume, humanAmount(String(r.pnl)), humanAmount(String(r.fees)), r.other_fees === '' ? '' : humanAmount(String(r.other_fees)), r.model === 'pool account' ? '' : `${fixed(Number(r.tracking_error) * 100, 4)}%`, r.rounding_pnl === '' ? 'in the pool' : humanAmount(String(r.rounding_pnl))])).join('\n');
+  const detail = rows.slice(0, DETAIL_ROWS).map((r) => td([r.variant, r.investor, r.model, r.volume === '' ? 'in the pool' : r.volume, humanAmount(String(r.pnl)), humanAmount(String(r.fees)), r.other_fees === '' ? '' : humanAmount(String(r.other_fees)), r.model === 'pool account' ? '' : `${fixed(Number(r.tracking_error) * 100, 4)}%`, r.rounding_pnl === '' ? 'in the pool' : humanAmount(String(r.rounding_pnl))])).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(name)} · mamlab comparison</title>
-<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1b1f24}table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{padding:.25rem .5rem;border-bottom:1px solid #eaeef2;text-align:left}th{background:#f6f8fa}svg{max-width:100%;height:auto}.meta{color:#57606a}</style>
+<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1b1f24}table{border-collapse:collapse;width:100%;margin:.5rem 0;font-size:13px}th,td{padding:.25rem .5rem;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}th{background:#f6f8fa}svg{max-width:100%;height:auto}.meta{color:#57606a}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.n small{display:block;color:#57606a}td.best{color:#116329;font-weight:600}td.worst{color:#a40e26;font-weight:600}.wrap{overflow-x:auto}details summary{cursor:pointer;color:#0969da}</style>
 </head><body>
 <h1>${esc(name)}</h1>
 <p class="meta">Every variant runs the same prices, master orders and investor flows; each has its own full run (report.html, summary.json, CSVs) in the directory of its name. Exact figures are in comparison.csv.</p>
 <h2>Per variant</h2>
-<table>${th(['variant', 'volume (lots, all accounts)', 'investor fees (all kinds)', 'rounding money (all accounts)', 'mean |tracking error| (investors)'])}
-${summary}</table>
+${variants}
 <h2>Fees per investor</h2>
 <figure>${svg.fees}</figure>
 <h2>Rounding money per investor</h2>
@@ -154,8 +159,9 @@ ${hasEarnings(earnings) ? `<h2>Who earns what</h2>
 <table>${th(['variant', 'party', 'fees', 'rebates', 'cashback', 'net'])}
 ${earnings.map((e) => td([e.variant, e.party, e.fees === '' ? '' : humanAmount(e.fees), e.rebates === '' ? '' : humanAmount(e.rebates), e.cashback === '' ? '' : humanAmount(e.cashback), humanAmount(e.net)])).join('\n')}</table>` : ''}
 ${extra}<h2>Per variant and investor</h2>
-<table>${th(['variant', 'allocation', 'rounding', 'below min lot', 'investor', 'model', 'volume', 'P&L before fees', 'performance fees', 'other fees', 'tracking error', 'rounding money'])}
-${detail}</table>
+<details${rows.length <= 40 ? ' open' : ''}><summary>${rows.length} rows: each investor (and the pool account) in each variant${rows.length > DETAIL_ROWS ? `, the first ${DETAIL_ROWS} here` : ''}; all in comparison.csv</summary>
+<div class="wrap"><table>${th(['variant', 'investor', 'model', 'volume', 'P&L before fees', 'performance fees', 'other fees', 'tracking error', 'rounding money'])}
+${detail}</table></div></details>
 </body></html>
 `;
 }
@@ -174,7 +180,9 @@ export async function writeComparison(dir: string, name: string, variants: Reado
   const earningsCsv = new CsvWriter(join(dir, 'earnings.csv'), EARNINGS_COLUMNS);
   for (const e of earnings) earningsCsv.row(EARNINGS_COLUMNS.map((c) => e[c]));
   earningsCsv.close();
-  const { text, table } = await summarize(rows, variants.map((v) => v.name));
+  const { text } = await summarize(rows, variants.map((v) => v.name));
+  const sums = (v: string, k: 'volume' | 'rounding_pnl'): string => rows.filter((r) => r.variant === v && r[k] !== '').reduce((x, r) => x.plus(String(r[k])), new Dec(0)).toString();
+  const table = variantTable(variants.map((v) => ({ name: v.name, summary: v.summary, volume: sums(v.name, 'volume'), rounding: sums(v.name, 'rounding_pnl') })));
   writeFileSync(join(dir, 'comparison.html'), html(name, rows, table, charts(rows, earnings), earnings, extraHtml));
   return { variants: variants.length, rows, earnings, text: hasEarnings(earnings) ? `${text}\n\nNet earnings (USD):\n${earningsText(earnings)}` : text };
 }

@@ -65,6 +65,11 @@ describe.skipIf(!existsSync(CHROMIUM))(`the pages in headless Chromium (${CHROMI
     expect(p.scrollWidth).toBeLessThanOrEqual(p.clientWidth);
   });
 
+  it('the comparison page is no wider than 1,280 px either', async () => {
+    const p = await open(join(dir, 'compare/comparison.html'), 'comparison-width');
+    expect(p.scrollWidth).toBeLessThanOrEqual(p.clientWidth);
+  });
+
   it('the comparison and the stress page load with no console error and draw their charts', async () => {
     for (const [path, shot] of [[join(dir, 'compare/comparison.html'), 'comparison'], [join(dir, 'stress/report.html'), 'stress']] as const) {
       const p = await open(path, shot);

@@ -6,7 +6,7 @@ import { Dec } from '../engine/decimal.js';
 import { COMPARISON_COLUMNS, COMPARISON_FILES, compareToDirectory } from '../sim/compare.js';
 import { MARKER } from '../reports/output-dir.js';
 import { mamlab } from './cli.js';
-import { scenarioPath } from './helpers.js';
+import { csvRecords, scenarioPath } from './helpers.js';
 
 describe('mamlab compare on the bundled allocation comparison', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'mamlab-cmp-')), 'cmp');
@@ -43,6 +43,21 @@ describe('mamlab compare on the bundled allocation comparison', async () => {
     // In lot steps the small account c (6.45% of 1 lot = 0.0645 < 0.1) is skipped and misses its share.
     expect(row('block-equity-lot-step', 'c').volume).toBe('0');
     expect(Number(row('block-equity-lot-step', 'c').rounding_pnl)).toBeLessThan(-10);
+  });
+
+  it("marks each figure's best and worst variant on the page, with its difference from the baseline, and links every variant's report", () => {
+    const html = readFileSync(join(out, 'comparison.html'), 'utf8');
+    const earnings = csvRecords(readFileSync(join(out, 'earnings.csv'), 'utf8'));
+    const manager = (v: string): Dec => new Dec(earnings.find((e) => e.variant === v && e.party === 'manager')!.net!);
+    const nets = variants.map((v) => ({ v, net: manager(v) }));
+    const lowest = nets.reduce((a, b) => (b.net.lt(a.net) ? b : a));
+    const highest = nets.reduce((a, b) => (b.net.gt(a.net) ? b : a));
+    // The manager's net is better higher: the lowest is marked worst, the highest best; the cell shows cents, its exact value on hover, and the difference from the baseline under it.
+    const cellOf = (v: string): string => html.split(`href="${v}/report.html"`)[1]!.split('</tr>')[0]!.split('<td class="n')[1]!;
+    const d = lowest.net.minus(manager(variants[0]!));
+    expect(cellOf(lowest.v)).toMatch(new RegExp(`^ worst" title="${lowest.net.toFixed(7)}">${lowest.net.toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2)}<small>−${d.abs().toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2)}</small>`));
+    expect(cellOf(highest.v)).toMatch(/^ best"/);
+    for (const v of variants) expect(html).toContain(`<a href="${v}/report.html">${v}</a>`);
   });
 
   it('refuses a scenario without variants with exit 2', () => {

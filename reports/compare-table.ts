@@ -1,0 +1,87 @@
+// comparison.html's first table: one row per variant, each figure with its difference from the
+// first variant (the baseline), the best and worst variant per figure marked, the figures that
+// are the same in every variant left out (and named), MAM and PAMM tracking errors apart (mean
+// and worst), and each variant's name a link to its own report.
+import { Dec } from '../engine/decimal.js';
+import type { SummaryLike } from '../sim/earnings.js';
+import { FIGURES, sweepJobResult } from '../sim/sweep-figures.js';
+import { esc, humanAmount } from './html.js';
+import type { Summary } from './summary.js';
+
+interface Column {
+  readonly label: string;
+  readonly unit: 'USD' | 'lots' | 'pct';
+  /** Which way is good; none for a figure that is neither (volume, rounding money). */
+  readonly better?: 'higher' | 'lower';
+  /** Per variant, as an exact decimal string ('' when the variant has none). */
+  readonly values: readonly string[];
+}
+
+export interface VariantFigures {
+  readonly name: string;
+  readonly summary: SummaryLike;
+  /** Lots traded and rounding money over all accounts (comparison.csv's sums). */
+  readonly volume: string;
+  readonly rounding: string;
+}
+
+function show(unit: Column['unit'], v: string): string {
+  if (v === '') return '–';
+  if (unit === 'USD') return humanAmount(new Dec(v).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2));
+  if (unit === 'pct') return `${new Dec(v).times(100).toDecimalPlaces(4, Dec.ROUND_HALF_UP).toFixed(4)}%`;
+  return new Dec(v).toString();
+}
+
+function delta(unit: Column['unit'], v: string, base: string): string {
+  if (v === '' || base === '') return '';
+  const d = new Dec(v).minus(base);
+  if (d.isZero()) return '±0';
+  const shown = show(unit, d.abs().toString());
+  // A difference below what the page shows (a fraction of a cent) is not a plus or minus of zero.
+  if (/^[0.]+%?$/.test(shown)) return '≈0';
+  return `${d.isNegative() ? '−' : '+'}${shown}`;
+}
+
+/** |tracking error| of the investors of a model: mean and worst, as decimal strings ('' without such investors). */
+function trackingErrors(s: SummaryLike, model: 'mam' | 'pamm'): { mean: string; worst: string } {
+  const xs = s.investors.filter((i) => i.model === model).map((i) => Math.abs(Number(i.trackingError))).filter((x) => Number.isFinite(x));
+  if (xs.length === 0) return { mean: '', worst: '' };
+  return { mean: (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(10), worst: Math.max(...xs).toFixed(10) };
+}
+
+export function variantTable(variants: readonly VariantFigures[]): string {
+  const figures = variants.map((v) => sweepJobResult(v.summary as unknown as Summary).figures);
+  const figure = (name: string): string[] => figures.map((f) => f[FIGURES.findIndex((x) => x.name === name)]!);
+  const te = variants.map((v) => ({ mam: trackingErrors(v.summary, 'mam'), pamm: trackingErrors(v.summary, 'pamm') }));
+  const columns: Column[] = [
+    { label: "manager's net", unit: 'USD', better: 'higher', values: figure('manager_net') },
+    { label: "investors' net result", unit: 'USD', better: 'higher', values: figure('investors_net') },
+    { label: "investors' fees", unit: 'USD', better: 'lower', values: figure('investors_fees') },
+    { label: "IBs' net", unit: 'USD', better: 'higher', values: figure('ib_net') },
+    { label: "broker's net", unit: 'USD', better: 'higher', values: figure('broker_net') },
+    { label: 'lots traded', unit: 'lots', values: variants.map((v) => v.volume) },
+    { label: 'rounding money', unit: 'USD', values: variants.map((v) => v.rounding) },
+    { label: 'MAM |tracking error| mean', unit: 'pct', better: 'lower', values: te.map((t) => t.mam.mean) },
+    { label: 'MAM |tracking error| worst', unit: 'pct', better: 'lower', values: te.map((t) => t.mam.worst) },
+    { label: 'PAMM |tracking error| mean', unit: 'pct', better: 'lower', values: te.map((t) => t.pamm.mean) },
+    { label: 'PAMM |tracking error| worst', unit: 'pct', better: 'lower', values: te.map((t) => t.pamm.worst) },
+  ];
+  // A figure that is the same in every variant tells nothing apart: named under the table instead.
+  const same = (c: Column): boolean => c.values.every((v) => v === c.values[0]);
+  const shown = columns.filter((c) => !same(c));
+  const hidden = columns.filter((c) => same(c) && c.values[0] !== '');
+  const mark = (c: Column, i: number): string => {
+    if (!c.better || variants.length < 2 || c.values[i] === '') return '';
+    const xs = c.values.filter((v) => v !== '').map((v) => new Dec(v));
+    const best = xs.reduce((a, b) => (c.better === 'higher' ? Dec.max(a, b) : Dec.min(a, b)));
+    const worst = xs.reduce((a, b) => (c.better === 'higher' ? Dec.min(a, b) : Dec.max(a, b)));
+    const x = new Dec(c.values[i]!);
+    return x.eq(best) ? ' best' : x.eq(worst) ? ' worst' : '';
+  };
+  const head = `<tr><th>variant</th>${shown.map((c) => `<th>${esc(c.label)}</th>`).join('')}</tr>`;
+  const body = variants.map((v, i) => `<tr><td><a href="${esc(encodeURIComponent(v.name))}/report.html">${esc(v.name)}</a>${i === 0 ? ' <span class="meta">(baseline)</span>' : ''}</td>${shown.map((c) => `<td class="n${mark(c, i)}" title="${esc(c.values[i] ?? '')}">${esc(show(c.unit, c.values[i] ?? ''))}${i > 0 ? `<small>${esc(delta(c.unit, c.values[i] ?? '', c.values[0] ?? ''))}</small>` : ''}</td>`).join('')}</tr>`).join('\n');
+  const note = hidden.length ? `<p class="meta">The same in every variant: ${hidden.map((c) => `${esc(c.label)} ${esc(show(c.unit, c.values[0]!))}`).join('; ')}.</p>` : '';
+  return `<div class="wrap"><table class="variants">${head}\n${body}</table></div>
+<p class="meta">Each figure with its difference from the first variant (the baseline) under it; green the best variant for the figure, red the worst (lots and rounding money are neither). Amounts in USD, in cents here (hover a cell for the exact value; comparison.csv and earnings.csv have them all). Tracking errors: |investor's return gross of fees − the master's| over the membership window; a MAM account's is usually far smaller than a pool member's, so they are shown apart. Each variant's name opens its own report.</p>
+${note}`;
+}
