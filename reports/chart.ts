@@ -17,6 +17,11 @@ function charting(): { Plot: typeof PlotLib; JSDOM: typeof JsdomLib.JSDOM } {
   return (libs ??= { Plot: load('@observablehq/plot') as typeof PlotLib, JSDOM: (load('jsdom') as typeof JsdomLib).JSDOM });
 }
 
+/** Observable Plot itself, loaded on first use (for a page that builds its own marks). */
+export function plotLib(): typeof PlotLib {
+  return charting().Plot;
+}
+
 /** Draws a Plot figure into a fresh jsdom document and returns it as inline SVG: every report chart goes through here. */
 export function plotSvg(options: PlotLib.PlotOptions): string {
   const { Plot, JSDOM } = charting();
@@ -29,13 +34,44 @@ function timeChart(height: number, y: PlotLib.ScaleOptions, marks: PlotLib.Marki
   return plotSvg({ width: 960, height, marginLeft: 70, x: { type: 'utc', label: 'server time' }, y, color: { legend: true }, marks });
 }
 
+/** Lines a chart draws one by one, with a legend; beyond, percentile bands. */
+export const MAX_LINES = 12;
+
+/** Nearest-rank 5%, 50% and 95% of the values at each instant, in time order. */
+function quantileBands(points: readonly ChartPoint[]): Array<{ time: Date; q05: number; q50: number; q95: number }> {
+  const at = new Map<number, number[]>();
+  for (const p of points) {
+    const xs = at.get(p.time);
+    if (xs) xs.push(p.equity);
+    else at.set(p.time, [p.equity]);
+  }
+  const q = (xs: number[], f: number): number => xs[Math.max(0, Math.ceil(f * xs.length) - 1)]!;
+  return [...at.entries()].sort((a, b) => a[0] - b[0]).map(([time, xs]) => {
+    xs.sort((a, b) => a - b);
+    return { time: new Date(time), q05: q(xs, 0.05), q50: q(xs, 0.5), q95: q(xs, 0.95) };
+  });
+}
+
 /** `unit`: the accounts' currency, or words saying each line is in its own. */
 export function equityChartSvg(points: readonly ChartPoint[], unit = 'USD'): string {
   if (points.length === 0) return '<p>No equity points to draw.</p>';
   const data = points.map((p) => ({ time: new Date(p.time), subject: p.subject, equity: p.equity }));
   const { Plot } = charting();
-  return timeChart(380, { grid: true, label: `equity (${unit})` }, [
-    Plot.lineY(data, { x: 'time', y: 'equity', stroke: 'subject', z: 'subject', curve: 'step-after' }),
+  const subjects = new Set(points.map((p) => p.subject));
+  if (subjects.size <= MAX_LINES) {
+    return timeChart(380, { grid: true, label: `equity (${unit})` }, [
+      Plot.lineY(data, { x: 'time', y: 'equity', stroke: 'subject', z: 'subject', curve: 'step-after' }),
+      Plot.ruleY([0]),
+    ]);
+  }
+  // Beyond a dozen lines a chart is spaghetti and its legend a wall: the investors as a band
+  // (5–95% and the median across them at each sampled instant), the master as its own line.
+  const bands = quantileBands(points.filter((p) => p.subject !== 'master'));
+  const master = data.filter((d) => d.subject === 'master');
+  return timeChart(380, { grid: true, label: `equity (${unit}): ${subjects.size - (master.length ? 1 : 0)} investors as 5–95% and median${master.length ? '; the master' : ''}` }, [
+    Plot.areaY(bands, { x: 'time', y1: 'q05', y2: 'q95', fill: '#4c78a8', fillOpacity: 0.25, curve: 'step-after' }),
+    Plot.lineY(bands, { x: 'time', y: 'q50', stroke: '#4c78a8', curve: 'step-after' }),
+    ...(master.length ? [Plot.lineY(master, { x: 'time', y: 'equity', stroke: '#2da44e', curve: 'step-after' })] : []),
     Plot.ruleY([0]),
   ]);
 }

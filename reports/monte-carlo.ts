@@ -8,6 +8,7 @@ import type { Distribution, MonteCarloSummary } from '../sim/monte-carlo.js';
 import type { Scenario } from '../sim/scenario.js';
 import type { Kind, SeedOutcome } from '../sim/seed-outcome.js';
 import { CsvWriter } from './csv.js';
+import { plotLib, plotSvg } from './chart.js';
 import { esc, humanAmount } from './html.js';
 
 export const MONTE_CARLO_FILES = ['montecarlo.json', 'seeds.csv', 'report.html', 'worst-seed/'] as const;
@@ -82,15 +83,13 @@ ${timeline.length ? `<table>${th(['time', 'kind', 'account', 'reason'])}${timeli
 `;
 }
 
-/** A plain SVG histogram of floats (drawing only): 20 bins. */
+/** The seeds' total investor loss as a histogram with labelled axes (Observable Plot, drawn on the server): 20 bins. */
 function histogram(xs: number[]): string {
-  const lo = Math.min(...xs), hi = Math.max(...xs);
-  const bins = 20, w = 900, h = 200;
-  const width = hi > lo ? (hi - lo) / bins : 1;
-  const counts = new Array<number>(bins).fill(0);
-  for (const x of xs) counts[Math.min(bins - 1, Math.floor((x - lo) / width))]!++;
-  const top = Math.max(...counts);
-  const bw = w / bins;
-  const rects = counts.map((c, i) => `<rect x="${(40 + i * bw).toFixed(1)}" y="${(h - (c / top) * (h - 20)).toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${((c / top) * (h - 20)).toFixed(1)}" fill="#4c78a8"><title>${esc(`${(lo + i * width).toFixed(2)} to ${(lo + (i + 1) * width).toFixed(2)}: ${c} seed(s)`)}</title></rect>`).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w + 60} ${h + 30}" width="${w + 60}" height="${h + 30}">${rects}<text x="40" y="${h + 20}" font-size="12">${esc(lo.toFixed(2))}</text><text x="${w}" y="${h + 20}" font-size="12" text-anchor="end">${esc(hi.toFixed(2))}</text></svg>`;
+  const Plot = plotLib();
+  return plotSvg({
+    width: 960, height: 260, marginLeft: 50, marginBottom: 45,
+    x: { label: 'total investor loss over a seed (USD; below 0: a gain) →', labelAnchor: 'right', grid: false },
+    y: { label: '↑ seeds', grid: true, tickFormat: (d: number) => (Number.isInteger(d) ? String(d) : '') },
+    marks: [Plot.rectY(xs.map((loss) => ({ loss })), { ...Plot.binX({ y: 'count' }, { x: 'loss', thresholds: 20 }), fill: '#4c78a8', inset: 1 }), Plot.ruleY([0])],
+  });
 }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvCell, csvLine } from '../reports/csv.js';
 import { esc, humanAmount } from '../reports/html.js';
+import { equityChartSvg } from '../reports/chart.js';
+import type { ChartPoint } from '../reports/run-writer.js';
 import { runToDirectory } from '../sim/run-output.js';
 import { OUTPUT_COLUMNS } from '../reports/run-writer.js';
 import { scenarioPath } from './helpers.js';
@@ -44,6 +46,22 @@ describe('report.html', () => {
     expect(humanAmount('-1234567.0012345')).toBe('-1,234,567.0012345');
     expect(humanAmount('0.5000000')).toBe('0.50');
     expect(esc(`'"<>&`)).toBe('&#39;&quot;&lt;&gt;&amp;');
+  });
+});
+
+describe('charts that scale', () => {
+  it('draws a dozen lines (eleven investors and the master) with a legend, and thirteen investors as a 5–95% band and a median beside the master', () => {
+    const points = (n: number): ChartPoint[] => [0, 3_600_000, 7_200_000].flatMap((time) => [
+      { time, subject: 'master', equity: 10_000 + time / 3_600_000 },
+      ...Array.from({ length: n }, (_, k) => ({ time, subject: `investor-${k + 1}`, equity: 1_000 * (k + 1) })),
+    ]);
+    const twelve = equityChartSvg(points(11));
+    expect(twelve).toContain('investor-11');
+    expect(twelve).not.toContain('5–95% and median');
+    const thirteen = equityChartSvg(points(13));
+    expect(thirteen).toContain('13 investors as 5–95% and median; the master');
+    // No legend entry per investor.
+    expect(thirteen).not.toContain('investor-13');
   });
 });
 
