@@ -135,7 +135,7 @@ function conventionsTable(policies: Record<string, unknown>): string {
 /** A total that could not be consolidated (no rate into USD) shows as a dash; any other in cents, exact on hover. */
 const total = (x: string | null): string => (x === null ? '—' : cell(cents(x)));
 
-export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[], statements: ReadonlyArray<ReadonlyArray<string>> = [], costs: CostRows = { broker: [], rebates: [] }, risk = ''): string {
+export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[], statements: ReadonlyArray<ReadonlyArray<string>> = [], costs: CostRows = { broker: [], rebates: [] }, risk = '', overview = ''): string {
   const sc = s.scenario;
   const accounts = s.accounts.filter((a) => a.kind !== 'external' && a.kind !== 'market');
   // Accounts in other currencies (DOMAIN §1): each amount is in its row's currency; totals are in USD.
@@ -188,6 +188,7 @@ svg{max-width:100%;height:auto}.wide{overflow-x:auto}table{font-size:13px}
 ${multi ? `<div class="card">Currencies<b>totals in USD</b>${esc(Object.entries(s.totals.rates).map(([c, r]) => (r === null ? `no ${c} rate` : `1 ${c} = ${r} USD`)).join(', '))} at the end; translation ${total(s.totals.translation ?? null)}</div>` : ''}
 ${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${cell(cents(s.pool.units!))} units</div>` : ''}
 </div>
+${overview}
 <h2>Investors</h2>
 ${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'other fees', 'equity', 'high-water mark', 'units', 'net result', 'rounding money'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
 <p class="meta">Amounts in cents; hover one for its exact value (summary.json and the CSV files keep every digit). Rounding money: what the allocation's rounding moved into (+) or out of (−) the account against its exact share; a PAMM member's is the pool's (accounts table).</p>

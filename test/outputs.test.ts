@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvCell, csvLine } from '../reports/csv.js';
+import { Dec } from '../engine/decimal.js';
 import { esc, humanAmount } from '../reports/html.js';
 import { equityChartSvg } from '../reports/chart.js';
 import type { ChartPoint } from '../reports/run-writer.js';
@@ -46,6 +47,19 @@ describe('report.html', () => {
     expect(humanAmount('-1234567.0012345')).toBe('-1,234,567.0012345');
     expect(humanAmount('0.5000000')).toBe('0.50');
     expect(esc(`'"<>&`)).toBe('&#39;&quot;&lt;&gt;&amp;');
+  });
+});
+
+describe("the report's program overview", () => {
+  it("names each party's net result as the summary has it: the investors' is the sum of their net results", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mamlab-overview-'));
+    runToDirectory(scenarioPath('stress-weekend-gap.json'), join(dir, 'out'), { seed: 600 });
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as { investors: Array<{ netResult: string }>; broker: { net: string } };
+    const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
+    const investors = summary.investors.reduce((x, i) => x.plus(i.netResult), new Dec(0));
+    expect(html).toContain(`investors  ${humanAmount(investors.toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2))}`);
+    expect(html).toContain(`broker  ${humanAmount(new Dec(summary.broker.net).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2))}`);
+    expect(html).toContain('equity under management (USD)');
   });
 });
 

@@ -1,0 +1,54 @@
+// The run report's program overview (issue 17): the money under management over time, stacked
+// by the master, the MAM sub-accounts and the PAMM pool's members, and the net result of each
+// party (the investors, the manager, the IBs, the broker) in one compact chart.
+import { Dec } from '../engine/decimal.js';
+import { FIGURES, sweepJobResult } from '../sim/sweep-figures.js';
+import { plotLib, plotSvg } from './chart.js';
+import { esc, humanAmount } from './html.js';
+import type { ChartPoint } from './run-writer.js';
+import type { Summary } from './summary.js';
+
+/** Equity at each sampled instant, summed per group: what the stacked chart draws. */
+function aumByGroup(s: Summary, points: readonly ChartPoint[]): Array<{ time: Date; group: string; equity: number }> {
+  const model = new Map(s.investors.map((i) => [String(i.id), String(i.model)]));
+  const sums = new Map<string, number>();
+  const times = new Set<number>();
+  for (const p of points) {
+    const group = p.subject === 'master' && !model.has('master') ? 'master account' : model.get(p.subject) === 'mam' ? 'MAM sub-accounts' : 'PAMM members';
+    const key = `${p.time}\u0000${group}`;
+    sums.set(key, (sums.get(key) ?? 0) + p.equity);
+    times.add(p.time);
+  }
+  const groups = ['master account', 'MAM sub-accounts', 'PAMM members'].filter((g) => [...sums.keys()].some((k) => k.endsWith(`\u0000${g}`)));
+  // Every group at every instant (0 where it had nobody), so the stack never has holes.
+  return [...times].sort((a, b) => a - b).flatMap((t) => groups.map((group) => ({ time: new Date(t), group, equity: sums.get(`${t}\u0000${group}`) ?? 0 })));
+}
+
+export function overviewSection(s: Summary, points: readonly ChartPoint[]): string {
+  const Plot = plotLib();
+  const currencies = new Set(s.accounts.map((a) => String(a.currency)));
+  const aum = currencies.size === 1 && points.length
+    ? plotSvg({
+      width: 960, height: 260, marginLeft: 70, x: { type: 'utc', label: 'server time' }, y: { grid: true, label: `equity under management (${[...currencies][0]})` }, color: { legend: true },
+      marks: [Plot.areaY(aumByGroup(s, points), { x: 'time', y: 'equity', fill: 'group', curve: 'step-after', order: ['master account', 'MAM sub-accounts', 'PAMM members'] }), Plot.ruleY([0])],
+    })
+    : '<p class="meta">The accounts hold several currencies: each line of the equity chart below is in its own.</p>';
+  const f = sweepJobResult(s).figures;
+  const fig = (name: string): string => f[FIGURES.findIndex((x) => x.name === name)]!;
+  const parties = [
+    { party: 'investors', net: fig('investors_net') },
+    { party: 'manager', net: fig('manager_net') },
+    { party: 'IBs', net: fig('ib_net') },
+    { party: 'broker', net: fig('broker_net') },
+  ].filter((p) => p.net !== '').map((p) => ({ party: `${p.party}  ${humanAmount(new Dec(p.net).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2))}`, net: Number(p.net) }));
+  const byParty = plotSvg({
+    width: 960, height: 60 + 30 * parties.length, marginLeft: 170, marginRight: 30, x: { grid: true, label: 'net result over the run (USD) →' }, y: { label: null, domain: parties.map((p) => p.party) },
+    marks: [Plot.barX(parties, { x: 'net', y: 'party', fill: (d: { net: number }) => (d.net < 0 ? '#cf222e' : '#2da44e') }), Plot.ruleX([0])],
+  });
+  return `<h2>Program overview</h2>
+<figure>${aum}</figure>
+<p class="meta">Equity under management at the chart's sampled instants, stacked: ${s.program.structure === 'signal' ? "the manager's master account, " : ''}the MAM sub-accounts and the pool's members (deposits and withdrawals move it as much as gains and losses; the returns table removes them).</p>
+<h3>Who ended with what</h3>
+<figure>${byParty}</figure>
+<p class="meta">Net over the run, in USD: the investors' results summed (equity + withdrawals − deposits, after fees), the manager's fees and rebates net of cashback passed on, the IBs' rebates net of cashback, and the broker's net (spread, commissions, swaps, less rebates and absorbed balances). The same figures as a sweep's; exact in summary.json. ${esc(s.program.structure === 'signal' ? "The master account's own trading result is in the accounts table." : '')}</p>`;
+}
