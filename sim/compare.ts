@@ -11,7 +11,7 @@ import type { Summary } from '../reports/summary.js';
 import { seedsSection } from '../reports/sweep.js';
 import { InputError } from './input-error.js';
 import { WorkArea, workAreaFor } from './job-cache.js';
-import { type Executor, type Job, type JobProgress, type Task, job, runJobs } from './jobs.js';
+import { type Job, type RunnerOptions, type Task, job, runJobs } from './jobs.js';
 import { outputRequest } from './run-output.js';
 import { type LoadOptions, type ScenarioVariants, loadVariants } from './scenario.js';
 import type { CellRow } from './sweep-cells.js';
@@ -20,16 +20,10 @@ import { SweepTables } from './sweep.js';
 
 export { COMPARISON_COLUMNS, COMPARISON_FILES } from '../reports/compare.js';
 
-export interface CompareOptions extends LoadOptions, OutputOptions {
+export interface CompareOptions extends LoadOptions, OutputOptions, RunnerOptions {
   readonly rows?: EquityRows;
   /** Seeds per variant (default 1: the scenario's seed alone). */
   readonly seeds?: number;
-  /** Worker threads (default the machine's cores; 1: this thread). */
-  readonly workers?: number;
-  readonly executor?: Executor;
-  readonly onProgress?: (p: JobProgress) => void;
-  /** Milliseconds, from the command line: lets the job runner start threads only when they pay (sim/jobs.ts JobOptions.clock). */
-  readonly clock?: () => number;
 }
 
 export interface ComparisonResult extends Comparison {

@@ -60,6 +60,9 @@ export interface JobOptions {
   readonly onProgress?: (p: JobProgress) => void;
 }
 
+/** How a command that runs many jobs has them run: what compare, Monte Carlo and sweep options share (JobOptions less the cache, which each command keeps itself). */
+export type RunnerOptions = Omit<JobOptions, 'cache'>;
+
 /** What is left must take at least this long in this thread before worker threads start. */
 export const POOL_AFTER_MS = 8_000;
 

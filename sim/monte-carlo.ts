@@ -11,7 +11,7 @@ import { type OutputOptions, withOutput } from '../reports/output-dir.js';
 import { writeMonteCarloFiles } from '../reports/monte-carlo.js';
 import type { EquityRows } from '../reports/run-writer.js';
 import { WorkArea, workAreaFor } from './job-cache.js';
-import { type JobProgress, job, runJobs } from './jobs.js';
+import { type RunnerOptions, job, runJobs } from './jobs.js';
 import { outputRequest, writeNestedRun } from './run-output.js';
 import { type LoadOptions, type Scenario, loadScenario } from './scenario.js';
 import { KINDS, type Kind, type SeedOutcome, TIMELINE, type WireOutcome, fromWire, perKind } from './seed-outcome.js';
@@ -124,14 +124,9 @@ export function summarize(base: Scenario, outcomes: readonly SeedOutcome[]): { s
 }
 
 /** Options of a Monte Carlo run besides the scenario's. */
-export interface MonteCarloOptions extends LoadOptions, OutputOptions {
+export interface MonteCarloOptions extends LoadOptions, OutputOptions, RunnerOptions {
   readonly seeds?: number;
-  /** Worker threads (default the machine's cores; 1: this thread). */
-  readonly workers?: number;
   readonly rows?: EquityRows;
-  readonly onProgress?: (p: JobProgress) => void;
-  /** Milliseconds, from the command line: lets the job runner start threads only when they pay (sim/jobs.ts JobOptions.clock). */
-  readonly clock?: () => number;
 }
 
 /**
@@ -150,7 +145,7 @@ export async function monteCarloToDirectory(source: string | Scenario, outDir: s
     const jobs = seeds.map((seed) => job({ kind: 'seed', scenarioHash: base.sourceHash, scenario: { file, dataDirs, seed } }));
     const resumed = jobs.filter((j) => work.has(j.key)).length;
     const outcomes: SeedOutcome[] = [];
-    await runJobs(jobs, { workers: opts.workers, cache: work, onProgress: opts.onProgress, clock: opts.clock }, (_, r) => outcomes.push(fromWire(r as WireOutcome)));
+    await runJobs(jobs, { workers: opts.workers, executor: opts.executor, cache: work, onProgress: opts.onProgress, clock: opts.clock }, (_, r) => outcomes.push(fromWire(r as WireOutcome)));
     const { summary, worstSeed } = summarize(base, outcomes);
     // The worst seed's risk events, in order, as its run writes them: the stress page's timeline.
     const worstScenario = loadScenario(file, { dataDirs, seed: worstSeed });

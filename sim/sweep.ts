@@ -9,7 +9,7 @@ import { CsvWriter } from '../reports/csv.js';
 import { type OutputOptions, withOutput } from '../reports/output-dir.js';
 import { writeSweepPage } from '../reports/sweep.js';
 import { WorkArea, workAreaFor } from './job-cache.js';
-import { type Executor, type Job, type JobProgress, type SweepTask, job, runJobs } from './jobs.js';
+import { type Job, type RunnerOptions, type SweepTask, job, runJobs } from './jobs.js';
 import { outputRequest } from './run-output.js';
 import { CELL_FIGURE_COLUMNS, CellAccumulator, type CellRow, type Objective, rankCells } from './sweep-cells.js';
 import { FIGURES, SUBJECT_COLUMNS, type SweepJobResult } from './sweep-figures.js';
@@ -19,14 +19,9 @@ export { type GridAxis, MAX_SWEEP_JOBS, type PlanOptions, type SweepPlan, parseG
 
 export const SWEEP_FILES = ['results.csv', 'cells.csv', 'sweep.json', 'sweep.html'] as const;
 
-export interface SweepOptions extends PlanOptions, OutputOptions {
-  readonly workers?: number;
-  readonly executor?: Executor;
+export interface SweepOptions extends PlanOptions, OutputOptions, RunnerOptions {
   /** Each job's full run as a folder `job-CELL-VARIANT-sSEED` (such jobs always run: their folders are in the result being written). */
   readonly keepRuns?: boolean;
-  readonly onProgress?: (p: JobProgress) => void;
-  /** Milliseconds, from the command line: lets the job runner start threads only when they pay (sim/jobs.ts JobOptions.clock). */
-  readonly clock?: () => number;
   /** The plan `planSweep` made of these options (so the scenario is not loaded and checked twice). */
   readonly plan?: SweepPlan;
 }
