@@ -25,21 +25,26 @@ export interface VariantFigures {
   readonly rounding: string;
 }
 
-function show(unit: Column['unit'], v: string): string {
-  if (v === '') return '–';
-  if (unit === 'USD') return humanAmount(new Dec(v).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2));
-  if (unit === 'pct') return `${new Dec(v).times(100).toDecimalPlaces(4, Dec.ROUND_HALF_UP).toFixed(4)}%`;
-  return new Dec(v).toString();
+/** A value as the page shows it, as a decimal: cents, a percentage to four decimals (a share to six), lots exactly. Marks and differences are taken on these, so they agree with what a reader sees. */
+function shownValue(unit: Column['unit'], v: string): Dec {
+  const x = new Dec(v);
+  return unit === 'USD' ? x.toDecimalPlaces(2, Dec.ROUND_HALF_UP) : unit === 'pct' ? x.toDecimalPlaces(6, Dec.ROUND_HALF_UP) : x;
 }
 
+function show(unit: Column['unit'], v: string): string {
+  if (v === '') return '–';
+  const x = shownValue(unit, v);
+  if (unit === 'USD') return humanAmount(x.toFixed(2));
+  if (unit === 'pct') return `${x.times(100).toFixed(4)}%`;
+  return x.toString();
+}
+
+/** The shown value's difference from the shown baseline. */
 function delta(unit: Column['unit'], v: string, base: string): string {
   if (v === '' || base === '') return '';
-  const d = new Dec(v).minus(base);
+  const d = shownValue(unit, v).minus(shownValue(unit, base));
   if (d.isZero()) return '±0';
-  const shown = show(unit, d.abs().toString());
-  // A difference below what the page shows (a fraction of a cent) is not a plus or minus of zero.
-  if (/^[0.]+%?$/.test(shown)) return '≈0';
-  return `${d.isNegative() ? '−' : '+'}${shown}`;
+  return `${d.isNegative() ? '−' : '+'}${show(unit, d.abs().toString())}`;
 }
 
 /** |tracking error| of the investors of a model: mean and worst, as decimal strings ('' without such investors). */
@@ -67,21 +72,22 @@ export function variantTable(variants: readonly VariantFigures[]): string {
     { label: 'PAMM |tracking error| worst', unit: 'pct', better: 'lower', values: te.map((t) => t.pamm.worst) },
   ];
   // A figure that is the same in every variant tells nothing apart: named under the table instead.
-  const same = (c: Column): boolean => c.values.every((v) => v === c.values[0]);
+  const shownKey = (c: Column, v: string): string => (v === '' ? '' : shownValue(c.unit, v).toString());
+  const same = (c: Column): boolean => c.values.every((v) => shownKey(c, v) === shownKey(c, c.values[0]!));
   const shown = columns.filter((c) => !same(c));
   const hidden = columns.filter((c) => same(c) && c.values[0] !== '');
   const mark = (c: Column, i: number): string => {
     if (!c.better || variants.length < 2 || c.values[i] === '') return '';
-    const xs = c.values.filter((v) => v !== '').map((v) => new Dec(v));
+    const xs = c.values.filter((v) => v !== '').map((v) => shownValue(c.unit, v));
     const best = xs.reduce((a, b) => (c.better === 'higher' ? Dec.max(a, b) : Dec.min(a, b)));
     const worst = xs.reduce((a, b) => (c.better === 'higher' ? Dec.min(a, b) : Dec.max(a, b)));
-    const x = new Dec(c.values[i]!);
+    const x = shownValue(c.unit, c.values[i]!);
     return x.eq(best) ? ' best' : x.eq(worst) ? ' worst' : '';
   };
   const head = `<tr><th>variant</th>${shown.map((c) => `<th>${esc(c.label)}</th>`).join('')}</tr>`;
   const body = variants.map((v, i) => `<tr><td><a href="${esc(encodeURIComponent(v.name))}/report.html">${esc(v.name)}</a>${i === 0 ? ' <span class="meta">(baseline)</span>' : ''}</td>${shown.map((c) => `<td class="n${mark(c, i)}" title="${esc(c.values[i] ?? '')}">${esc(show(c.unit, c.values[i] ?? ''))}${i > 0 ? `<small>${esc(delta(c.unit, c.values[i] ?? '', c.values[0] ?? ''))}</small>` : ''}</td>`).join('')}</tr>`).join('\n');
   const note = hidden.length ? `<p class="meta">The same in every variant: ${hidden.map((c) => `${esc(c.label)} ${esc(show(c.unit, c.values[0]!))}`).join('; ')}.</p>` : '';
   return `<div class="wrap"><table class="variants">${head}\n${body}</table></div>
-<p class="meta">Each figure with its difference from the first variant (the baseline) under it; green the best variant for the figure, red the worst (lots and rounding money are neither). Amounts in USD, in cents here (hover a cell for the exact value; comparison.csv and earnings.csv have them all). Tracking errors: |investor's return gross of fees − the master's| over the membership window; a MAM account's is usually far smaller than a pool member's, so they are shown apart. Each variant's name opens its own report.</p>
+<p class="meta">Each figure with its difference from the first variant (the baseline) under it; green the best variant for the figure, red the worst (lots and rounding money are neither). Amounts in USD (an account in another currency at its variant's end rates), in cents here; best, worst and differences are taken on what is shown (hover a cell for the exact value; comparison.csv and earnings.csv have them all). Tracking errors: |investor's return gross of fees − the master's| over the membership window; a MAM account's is usually far smaller than a pool member's, so they are shown apart. Each variant's name opens its own report.</p>
 ${note}`;
 }

@@ -139,7 +139,7 @@ const DETAIL_ROWS = 500;
 function html(name: string, rows: readonly Row[], variants: string, svg: Charts, earnings: readonly Earning[], extra: string): string {
   const th = (cols: readonly string[]) => `<tr>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
   const td = (cells: readonly unknown[]) => `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
-  const detail = rows.slice(0, DETAIL_ROWS).map((r) => td([r.variant, r.investor, r.model, r.volume === '' ? 'in the pool' : r.volume, humanAmount(String(r.pnl)), humanAmount(String(r.fees)), r.other_fees === '' ? '' : humanAmount(String(r.other_fees)), r.model === 'pool account' ? '' : `${fixed(Number(r.tracking_error) * 100, 4)}%`, r.rounding_pnl === '' ? 'in the pool' : humanAmount(String(r.rounding_pnl))])).join('\n');
+  const detail = rows.slice(0, DETAIL_ROWS).map((r) => td([r.variant, r.investor, r.currency === 'USD' ? r.model : `${r.model} · ${r.currency}`, r.volume === '' ? 'in the pool' : r.volume, humanAmount(String(r.pnl)), humanAmount(String(r.fees)), r.other_fees === '' ? '' : humanAmount(String(r.other_fees)), r.model === 'pool account' ? '' : `${fixed(Number(r.tracking_error) * 100, 4)}%`, r.rounding_pnl === '' ? 'in the pool' : humanAmount(String(r.rounding_pnl))])).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(name)} · mamlab comparison</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1b1f24}table{border-collapse:collapse;width:100%;margin:.5rem 0;font-size:13px}th,td{padding:.25rem .5rem;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}th{background:#f6f8fa}svg{max-width:100%;height:auto}.meta{color:#57606a}
@@ -159,7 +159,7 @@ ${hasEarnings(earnings) ? `<h2>Who earns what</h2>
 <table>${th(['variant', 'party', 'fees', 'rebates', 'cashback', 'net'])}
 ${earnings.map((e) => td([e.variant, e.party, e.fees === '' ? '' : humanAmount(e.fees), e.rebates === '' ? '' : humanAmount(e.rebates), e.cashback === '' ? '' : humanAmount(e.cashback), humanAmount(e.net)])).join('\n')}</table>` : ''}
 ${extra}<h2>Per variant and investor</h2>
-<details${rows.length <= 40 ? ' open' : ''}><summary>${rows.length} rows: each investor (and the pool account) in each variant${rows.length > DETAIL_ROWS ? `, the first ${DETAIL_ROWS} here` : ''}; all in comparison.csv</summary>
+<details${rows.length <= 40 ? ' open' : ''}><summary>${rows.length} rows: each investor (and the pool account) in each variant, exact, in the account's currency${rows.length > DETAIL_ROWS ? `, the first ${DETAIL_ROWS} here` : ''}; all in comparison.csv</summary>
 <div class="wrap"><table>${th(['variant', 'investor', 'model', 'volume', 'P&L before fees', 'performance fees', 'other fees', 'tracking error', 'rounding money'])}
 ${detail}</table></div></details>
 </body></html>
@@ -181,8 +181,20 @@ export async function writeComparison(dir: string, name: string, variants: Reado
   for (const e of earnings) earningsCsv.row(EARNINGS_COLUMNS.map((c) => e[c]));
   earningsCsv.close();
   const { text } = await summarize(rows, variants.map((v) => v.name));
-  const sums = (v: string, k: 'volume' | 'rounding_pnl'): string => rows.filter((r) => r.variant === v && r[k] !== '').reduce((x, r) => x.plus(String(r[k])), new Dec(0)).toString();
-  const table = variantTable(variants.map((v) => ({ name: v.name, summary: v.summary, volume: sums(v.name, 'volume'), rounding: sums(v.name, 'rounding_pnl') })));
+  const lots = (v: string): string => rows.filter((r) => r.variant === v && r.volume !== '').reduce((x, r) => x.plus(String(r.volume)), new Dec(0)).toString();
+  /** Rounding money over the variant's accounts in USD at its end rates ('' when a currency has no rate). */
+  const rounding = (v: { name: string; summary: SummaryLike }): string => {
+    const rates = (v.summary as unknown as { totals: { rates: Record<string, string | null> } }).totals.rates;
+    let total = new Dec(0);
+    for (const r of rows.filter((x) => x.variant === v.name && x.rounding_pnl !== '')) {
+      const ccy = String(r.currency);
+      const rate = ccy === 'USD' ? '1' : rates[ccy];
+      if (!rate) return '';
+      total = total.plus(new Dec(String(r.rounding_pnl)).times(rate));
+    }
+    return total.toDecimalPlaces(7, Dec.ROUND_HALF_UP).toString();
+  };
+  const table = variantTable(variants.map((v) => ({ name: v.name, summary: v.summary, volume: lots(v.name), rounding: rounding(v) })));
   writeFileSync(join(dir, 'comparison.html'), html(name, rows, table, charts(rows, earnings), earnings, extraHtml));
   return { variants: variants.length, rows, earnings, text: hasEarnings(earnings) ? `${text}\n\nNet earnings (USD):\n${earningsText(earnings)}` : text };
 }

@@ -69,14 +69,14 @@ function costsSection(s: Summary, brokerRows: ReadonlyArray<ReadonlyArray<string
   const b = s.broker;
   if (!nonZero(b.spread, b.commissions, b.swaps, b.rebatesPaid, String(s.rebates.cashbackToClients))) return '';
   const accounts = s.accounts.filter((a) => nonZero(a.commissions, a.swaps, a.rebates, a.cashback))
-    .map((a) => [a.id, a.kind, humanAmount(a.commissions!), humanAmount(a.swaps!), humanAmount(a.rebates!), humanAmount(a.cashback!)]);
-  const receivers = rebateRows.map((r) => [r[0], r[1], r[2], humanAmount(r[3]!), humanAmount(r[4]!), humanAmount(r[5]!)]);
+    .map((a) => [a.id, a.kind, cents(a.commissions), cents(a.swaps), cents(a.rebates), cents(a.cashback)]);
+  const receivers = rebateRows.map((r) => [r[0], r[1], r[2], cents(r[3]), cents(r[4]), cents(r[5])]);
   return `<h2>Costs and rebates</h2>
-${table(['account', 'kind', 'commissions paid', 'swaps (+ received)', 'rebates received', 'cashback (+ received, − paid)'], accounts, new Set([2, 3, 4, 5]))}
+${accounts.length ? table(['account', 'kind', 'commissions paid', 'swaps (+ received)', 'rebates received', 'cashback (+ received, − paid)'], accounts, new Set([2, 3, 4, 5])) : '<p>No account paid a commission or a swap, or received a rebate or cashback (the broker earned the spread alone).</p>'}
 <h3>Rebates by receiver</h3>
 ${receivers.length ? table(['receiver account', 'month credited', 'fill shares', 'rebates from the broker', 'cashback passed on', 'net'], receivers, new Set([2, 3, 4, 5])) : '<p>No rebate was paid.</p>'}
 <h3>The broker's view</h3>
-${table(['month', 'spread', 'commissions', 'swaps', 'rebates paid', 'negative balance absorbed', 'residual exposure realized', 'residual exposure open', 'net'], brokerRows.map((r) => r.map((c, i) => (i === 0 || c === '' ? c : humanAmount(c)))), new Set([1, 2, 3, 4, 5, 6, 7, 8]))}
+${table(['month', 'spread', 'commissions', 'swaps', 'rebates paid', 'negative balance absorbed', 'residual exposure realized', 'residual exposure open', 'net'], brokerRows.map((r) => r.map((c, i) => (i === 0 || c === '' ? c : cents(c)))), new Set([1, 2, 3, 4, 5, 6, 7, 8]))}
 <p class="meta">Spread: what client fills paid against the mid (it is inside the fill price; no money moves for it). Swaps: net received by the broker. Every cost line is in costs.csv; every rebate and cashback amount, traced to its fill and the day it was credited, in rebates.csv; the broker's view per month in broker.csv.</p>`;
 }
 
@@ -114,7 +114,7 @@ function accruedLine(s: Summary): string {
     .map((i) => ({ id: String(i.id), a: i.accruedFees as Record<string, string> | undefined }))
     .filter((x) => x.a && (Number(x.a.managementFee) > 0 || Number(x.a.performanceFeeIfPeriodEndedNow) > 0));
   if (!owed.length) return '';
-  const items = owed.map((x) => `${esc(x.id)}: management ${esc(humanAmount(x.a!.managementFee!))}, performance ${esc(humanAmount(x.a!.performanceFeeIfPeriodEndedNow!))}`);
+  const items = owed.map((x) => `${esc(x.id)}: management ${cell(cents(x.a!.managementFee))}, performance ${cell(cents(x.a!.performanceFeeIfPeriodEndedNow))}`);
   return `<p class="meta">Accrued at the end, not yet charged (the performance fee as if the period ended then): ${items.join('; ')}.</p>`;
 }
 
@@ -154,7 +154,7 @@ export function renderReport(s: Summary, chartSvg: string, notable: readonly Rep
     cents(String(i.highWaterMark)), i.units === null ? '' : cents(String(i.units)), cents(String(i.netResult)), i.roundingPnl === null ? 'pool' : cents(String(i.roundingPnl)),
   ]);
   // Returns and risk per investor: the summary's metrics (floats), with their conventions in words under the table.
-  const ratio = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2) : '–');
+  const ratio = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2).replace(/^-0\.00$/, '0.00') : '–');
   const pctOrDash = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? pct(x) : '–');
   const metricRows = s.investors.map((i) => {
     const m = (i.metrics ?? {}) as Record<string, number | null>;
@@ -182,7 +182,7 @@ svg{max-width:100%;height:auto}.wide{overflow-x:auto}table{font-size:13px}
 <p>${esc(s.scenario.description ?? '')}</p>
 <p class="meta">Server time ${esc(sc.start)} → ${esc(sc.end)} (${esc(sc.serverTime)}) · seed ${esc(sc.seed)} · precision ${esc(sc.precision)} · scenario ${esc(sc.file)} sha256 ${esc(String(sc.hash).slice(0, 16))}… · mamlab ${esc(s.mamlab.version)}</p>
 <div class="cards">
-<div class="card">Manager total<b>${cell(cents(s.manager.total))}</b>fees ${cell(cents(s.manager.feeAccount))} + own capital ${cell(cents(s.manager.ownCapitalInProgram))}${s.program.structure === 'signal' ? ` + master ${cell(cents(s.manager.masterAccountEquity))}` : ''}</div>
+<div class="card">Manager total${multi ? ` (${esc(String(s.accounts.find((a) => a.kind === 'fees')?.currency ?? 'USD'))})` : ''}<b>${cell(cents(s.manager.total))}</b>fees ${cell(cents(s.manager.feeAccount))} + own capital ${cell(cents(s.manager.ownCapitalInProgram))}${s.program.structure === 'signal' ? ` + master ${cell(cents(s.manager.masterAccountEquity))}` : ''}</div>
 <div class="card">Deposits<b>${total(s.totals.deposits)}</b>withdrawals ${total(s.totals.withdrawals)}</div>
 <div class="card">Realized P&amp;L<b>${total(s.totals.realizedPnl)}</b>floating ${total(s.totals.floatingPnl)}</div>
 ${multi ? `<div class="card">Currencies<b>totals in USD</b>${esc(Object.entries(s.totals.rates).map(([c, r]) => (r === null ? `no ${c} rate` : `1 ${c} = ${r} USD`)).join(', '))} at the end; translation ${total(s.totals.translation ?? null)}</div>` : ''}
@@ -190,11 +190,11 @@ ${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.p
 </div>
 ${overview}
 <h2>Investors</h2>
-${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'other fees', 'equity', 'high-water mark', 'units', 'net result', 'rounding money'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
+${investorRows.length === 0 ? '<p>No investors in this program.</p>' : `${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'other fees', 'equity', 'high-water mark', 'units', 'net result', 'rounding money'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
 <p class="meta">Amounts in cents; hover one for its exact value (summary.json and the CSV files keep every digit). Rounding money: what the allocation's rounding moved into (+) or out of (−) the account against its exact share; a PAMM member's is the pool's (accounts table).</p>
 <h3>Returns and risk</h3>
 ${table(['investor', 'TWR', 'MWR', 'max drawdown', 'tracking error', 'volatility', 'Sharpe', 'Sortino', 'Calmar', 'profit factor', 'deals'], metricRows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))}
-<p class="meta">TWR: time-weighted return, flows removed. MWR: money-weighted return (the IRR of the investor's flows and final equity) over the investor's period, not annualized (summary.json has the annualized one where the policies allow it). Tracking error: the investor's return gross of fees minus the master's over the same membership window (the master over the whole run, ${esc(s.master.basis)}: ${esc(pct(s.master.timeWeightedReturn))}). Volatility, Sharpe and Sortino from ${esc(String(s.metricConventions.ratioFrequency ?? 'daily'))} returns, annualized; Calmar: annualized return over max drawdown; profit factor: gross profit over gross loss of closed deals. Conventions: docs/metrics.md and <code>metricConventions</code> in summary.json; – where a figure is not defined (no loss, too few returns).</p>
+<p class="meta">TWR: time-weighted return, flows removed. MWR: money-weighted return (the IRR of the investor's flows and final equity) over the investor's period, not annualized (summary.json has the annualized one where the policies allow it). Tracking error: the investor's return gross of fees minus the master's over the same membership window (the master over the whole run, ${esc(s.master.basis)}: ${esc(pct(s.master.timeWeightedReturn))}). Volatility, Sharpe and Sortino from ${esc(String(s.metricConventions.ratioFrequency ?? 'daily'))} returns, annualized; Calmar: annualized return over max drawdown; profit factor: gross profit over gross loss of closed deals. Conventions: docs/metrics.md and <code>metricConventions</code> in summary.json; – where a figure is not defined (no loss, too few returns; Calmar and the annualized return only for a run of a year or more under the default <code>metrics.annualize</code>).</p>`}
 <h2>Accounts</h2>
 ${table(['account', 'kind', 'balance', 'equity', 'floating P&L', 'deposits', 'withdrawals', 'realized P&L', 'fees paid', 'fees earned', 'rounding money'], accountRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
 <h2>Equity</h2>
@@ -204,7 +204,7 @@ ${accruedLine(s)}
 ${statements.length ? `${table(['investor', 'period', 'from → to', 'opening equity', 'deposits', 'withdrawals', 'mark assessed', 'gain', 'performance fee', 'other fees', 'closing equity', 'mark after'], statementRows, new Set([3, 4, 5, 6, 7, 8, 9, 10, 11]))}
 <p class="meta">Other fees: entry, management and any other fee of the period. Each statement's every column (the model, each kind of fee, the mark's basis, a PAMM member's units and NAV) is in statements.csv.</p>` : '<p>No fee period ended.</p>'}
 <h2>The manager's fee account</h2>
-${Object.keys(s.manager.feesByKind).length ? table(['kind of fee', 'received'], Object.entries(s.manager.feesByKind).map(([k, v]) => [k, humanAmount(v)]), new Set([1])) : '<p>No fee received.</p>'}
+${Object.keys(s.manager.feesByKind).length ? table(['kind of fee', 'received'], Object.entries(s.manager.feesByKind).map(([k, v]) => [k, cents(v)]), new Set([1])) : '<p>No fee received.</p>'}
 <p class="meta">Every statement is in statements.csv; the fee account, entry by entry with its running balance, in fee-account.csv.</p>
 ${risk}
 ${costsSection(s, costs.broker, costs.rebates)}

@@ -14,6 +14,7 @@ function aumByGroup(s: Summary, points: readonly ChartPoint[]): Array<{ time: Da
   const sums = new Map<string, number>();
   const times = new Set<number>();
   for (const p of points) {
+    if (p.inProgram === false) continue;
     const group = p.subject === 'master' && !model.has('master') ? 'master account' : model.get(p.subject) === 'mam' ? 'MAM sub-accounts' : 'PAMM members';
     const key = `${p.time}\u0000${group}`;
     sums.set(key, (sums.get(key) ?? 0) + p.equity);
@@ -24,10 +25,15 @@ function aumByGroup(s: Summary, points: readonly ChartPoint[]): Array<{ time: Da
   return [...times].sort((a, b) => a - b).flatMap((t) => groups.map((group) => ({ time: new Date(t), group, equity: sums.get(`${t}\u0000${group}`) ?? 0 })));
 }
 
+/** The currencies of the trading accounts (master, MAM sub-accounts, the pool, clients): what the program's money is in (the broker's own accounts are USD whatever they hold). */
+export function tradingCurrencies(s: Summary): Set<string> {
+  return new Set(s.accounts.filter((a) => ['master', 'mam', 'pamm', 'client'].includes(String(a.kind))).map((a) => String(a.currency)));
+}
+
 export function overviewSection(s: Summary, points: readonly ChartPoint[]): string {
   const Plot = plotLib();
-  const currencies = new Set(s.accounts.map((a) => String(a.currency)));
-  const aum = currencies.size === 1 && points.length
+  const currencies = tradingCurrencies(s);
+  const aum = points.length === 0 ? '' : currencies.size === 1
     ? plotSvg({
       width: 960, height: 260, marginLeft: 70, x: { type: 'utc', label: 'server time' }, y: { grid: true, label: `equity under management (${[...currencies][0]})` }, color: { legend: true },
       marks: [Plot.areaY(aumByGroup(s, points), { x: 'time', y: 'equity', fill: 'group', curve: 'step-after', order: ['master account', 'MAM sub-accounts', 'PAMM members'] }), Plot.ruleY([0])],
@@ -45,9 +51,9 @@ export function overviewSection(s: Summary, points: readonly ChartPoint[]): stri
     width: 960, height: 60 + 30 * parties.length, marginLeft: 170, marginRight: 30, x: { grid: true, label: 'net result over the run (USD) →' }, y: { label: null, domain: parties.map((p) => p.party) },
     marks: [Plot.barX(parties, { x: 'net', y: 'party', fill: (d: { net: number }) => (d.net < 0 ? '#cf222e' : '#2da44e') }), Plot.ruleX([0])],
   });
+  const aumNote = currencies.size === 1 ? `<p class="meta">Equity under management at the chart's sampled instants, stacked: ${s.program.structure === 'signal' ? "the manager's master account, " : ''}the MAM sub-accounts and the pool's members while they are in the program (deposits and withdrawals move it as much as gains and losses; the returns table removes them).</p>` : '';
   return `<h2>Program overview</h2>
-<figure>${aum}</figure>
-<p class="meta">Equity under management at the chart's sampled instants, stacked: ${s.program.structure === 'signal' ? "the manager's master account, " : ''}the MAM sub-accounts and the pool's members (deposits and withdrawals move it as much as gains and losses; the returns table removes them).</p>
+${aum ? `<figure>${aum}</figure>\n${aumNote}` : ''}
 <h3>Who ended with what</h3>
 <figure>${byParty}</figure>
 <p class="meta">Net over the run, in USD: the investors' results summed (equity + withdrawals − deposits, after fees), the manager's fees and rebates net of cashback passed on, the IBs' rebates net of cashback, and the broker's net (spread, commissions, swaps, less rebates and absorbed balances). The same figures as a sweep's; exact in summary.json. ${esc(s.program.structure === 'signal' ? "The master account's own trading result is in the accounts table." : '')}</p>`;

@@ -129,6 +129,8 @@ export interface ChartPoint {
   readonly time: number;
   readonly subject: string;
   readonly equity: number;
+  /** False for an investor who has left or detached: its account goes on outside the program (the overview leaves it out of the money under management). */
+  readonly inProgram?: boolean;
 }
 
 const MAX_CHART_POINTS = 4000;
@@ -413,7 +415,7 @@ export class RunWriter implements EngineSink {
       // An investor who left gets one last zero row, then none.
       if (!i.active && e === 0 && exitSeen) continue;
       if (everyRow || investorsTouched.has(i.id)) this.files.equity.row([ts, i.id, `investor-${i.model}`, undefined, this.m(i.equity), undefined, undefined, i.units ? formatQ(i.units.value, this.q) : undefined, i.model === 'pamm' && nav ? nav.toFixed(10) : undefined]);
-      if (keepForChart) this.chart.push({ time, subject: i.id, equity: e });
+      if (keepForChart) this.chart.push({ time, subject: i.id, equity: e, ...(i.active && !i.detached ? {} : { inProgram: false }) });
     }
     if (keepForChart && p.config.structure === 'signal') this.chart.push({ time, subject: SYSTEM_ACCOUNTS.master, equity: Number(p.equity(SYSTEM_ACCOUNTS.master).value) });
     if (!this.writes) return;

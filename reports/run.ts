@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Scenario } from '../sim/scenario.js';
 import { equityChartSvg, healthChartSvg } from './chart.js';
 import { renderReport, riskSection } from './html.js';
-import { overviewSection } from './overview.js';
+import { overviewSection, tradingCurrencies } from './overview.js';
 import type { RunWriter } from './run-writer.js';
 import type { Summary } from './summary.js';
 
@@ -15,11 +15,11 @@ export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equit
 export function writeRunReport(scenario: Scenario, dir: string, summary: Summary, writer: RunWriter): void {
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   const risk = scenario.risk ? riskSection(summary, healthChartSvg(writer.health, Number(scenario.risk.marginCall), Number(scenario.risk.stopOut)), writer.riskEvents) : '';
-  writeFileSync(join(dir, 'report.html'), renderReport(summary, equityChartSvg(writer.chart, chartUnit(summary.accounts)), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk, overviewSection(summary, writer.chart)));
+  writeFileSync(join(dir, 'report.html'), renderReport(summary, equityChartSvg(writer.chart, chartUnit(summary)), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk, overviewSection(summary, writer.chart)));
 }
 
-/** The equity chart's unit: the one currency every account holds, else each line's own. */
-function chartUnit(accounts: ReadonlyArray<Record<string, unknown>>): string {
-  const held = new Set(accounts.map((a) => String(a.currency)));
+/** The equity chart's unit: the one currency every trading account holds, else each line's own. */
+function chartUnit(summary: Summary): string {
+  const held = tradingCurrencies(summary);
   return held.size === 1 ? [...held][0]! : "each account's currency";
 }

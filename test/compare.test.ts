@@ -54,8 +54,10 @@ describe('mamlab compare on the bundled allocation comparison', async () => {
     const highest = nets.reduce((a, b) => (b.net.gt(a.net) ? b : a));
     // The manager's net is better higher: the lowest is marked worst, the highest best; the cell shows cents, its exact value on hover, and the difference from the baseline under it.
     const cellOf = (v: string): string => html.split(`href="${v}/report.html"`)[1]!.split('</tr>')[0]!.split('<td class="n')[1]!;
-    const d = lowest.net.minus(manager(variants[0]!));
-    expect(cellOf(lowest.v)).toMatch(new RegExp(`^ worst" title="${lowest.net.toFixed(7)}">${lowest.net.toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2)}<small>−${d.abs().toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2)}</small>`));
+    // The difference is between the cents shown (198.01 − 217.27 = −19.26), so it agrees with what a reader sees.
+    const cents = (x: Dec): Dec => x.toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+    const d = cents(lowest.net).minus(cents(manager(variants[0]!)));
+    expect(cellOf(lowest.v)).toMatch(new RegExp(`^ worst" title="${lowest.net.toFixed(7)}">${cents(lowest.net).toFixed(2)}<small>−${d.abs().toFixed(2)}</small>`));
     expect(cellOf(highest.v)).toMatch(/^ best"/);
     for (const v of variants) expect(html).toContain(`<a href="${v}/report.html">${v}</a>`);
   });
