@@ -75,7 +75,7 @@ ${plan.description ? `<p>${esc(plan.description)}</p>` : ''}
 <h2>Grid</h2>
 ${grid}
 <h2>Objectives</h2>
-${plan.objectives.length ? `<ul>${plan.objectives.map((o) => `<li><code>${esc(o.text)}</code>${o.kind === 'constraint' ? ' (a constraint: cells that miss it rank after those that meet it)' : ''}</li>`).join('')}</ul><p class="meta">${feasible} of ${cells.length} cells meet every constraint${constraints.length ? '; the others are grey and marked ✗' : ''}.</p>` : '<p class="meta">None given: cells are listed in grid order. Name them with <code>--objective "max manager_net"</code> or the sweep section\'s <code>objectives</code>.</p>'}
+${plan.objectives.length ? `<ul>${plan.objectives.map((o) => `<li><code>${esc(o.text)}</code>${o.kind === 'constraint' ? ' (a constraint: cells that miss it rank after those that meet it)' : ''}</li>`).join('')}</ul><p class="meta">${feasible} of ${cells.length} cells meet every constraint${constraints.length && feasible < cells.length ? '; the others are grey and marked ✗' : ''}.</p>` : '<p class="meta">None given: cells are listed in grid order. Name them with <code>--objective "max manager_net"</code> or the sweep section\'s <code>objectives</code>.</p>'}
 ${best && plan.objectives.length ? `<div class="best"><b>Best cell:</b> ${esc([...plan.axes.map((a, i) => `${a.path} = ${best.params[i]}`), ...(best.variant ? [`variant ${best.variant}`] : [])].join(', ') || `cell ${best.cell}`)}${best.feasible ? '' : ' (no cell meets every constraint)'}</div>` : ''}
 <h2>Cells${ranked.length > SHOWN ? ` (the first ${SHOWN} of ${ranked.length})` : ''}</h2>
 <div class="wrap"><table><tr>${head.map((h) => `<th>${esc(h.replaceAll('_', ' '))}</th>`).join('')}</tr>
