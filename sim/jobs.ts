@@ -82,13 +82,14 @@ class InlineExecutor implements Executor {
 }
 
 /**
- * The worker module: from the TypeScript sources a worker thread loads it through tsx (the
- * `--import` of the main thread does not reach worker threads by itself), from the build directly.
+ * A pool of `threads` worker threads running sim/job-worker.ts (this pool and `mamlab worker`'s):
+ * from the TypeScript sources a thread loads it through tsx (the `--import` of the main thread
+ * does not reach worker threads by itself), from the build directly.
  */
-function workerFile(): { filename: string; execArgv: string[] } {
+export function jobThreadPool(threads: number): Piscina {
   const fromSources = import.meta.url.endsWith('.ts');
   const filename = new URL(fromSources ? './job-worker.ts' : './job-worker.js', import.meta.url).href;
-  return { filename, execArgv: fromSources ? ['--import', import.meta.resolve('tsx')] : [] };
+  return new Piscina({ filename, execArgv: fromSources ? ['--import', import.meta.resolve('tsx')] : [], minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
 }
 
 /** A pool of worker threads (piscina): each task is a complete, independent run. */
@@ -96,10 +97,9 @@ class PoolExecutor implements Executor {
   private readonly pool: Piscina;
   readonly slots: number;
   constructor(threads: number) {
-    const { filename, execArgv } = workerFile();
     // Two tasks a thread, so none waits for the main thread between tasks.
     this.slots = threads * 2;
-    this.pool = new Piscina({ filename, execArgv, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+    this.pool = jobThreadPool(threads);
   }
   async run(task: Task): Promise<TaskResult> {
     return unwrap(await (this.pool.run(task) as Promise<WorkerReply>));

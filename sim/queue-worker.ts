@@ -6,9 +6,8 @@ import { availableParallelism, hostname, tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Piscina } from 'piscina';
 import { InputError, PathError } from './input-error.js';
-import { type TaskResult } from './jobs.js';
+import { type TaskResult, jobThreadPool } from './jobs.js';
 import { type WorkerReply } from './job-tasks.js';
 import { BAD_INPUT, BadInput, blobKey, bullConnection, type Bundle, checkMessage, errorReporter, KEEP_BUNDLES, KEY_PREFIX, localTask, parseQueueUrl, PRESET_DIR, probe, type QueueMessage, queueName, redisOptions, type RedisTarget, Refusal, REFUSED, safeRelativePath, sha256 } from './queue-protocol.js';
 
@@ -130,16 +129,6 @@ class BundleFolders {
   }
 }
 
-/**
- * The worker module of the thread pool (sim/job-worker.ts), as sim/jobs.ts finds it: from the
- * TypeScript sources through tsx, from the build directly. Jobs run on threads so that this
- * thread stays free to renew their locks (a lock not renewed makes a running job look dead).
- */
-function threadPool(threads: number): Piscina {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const filename = new URL(fromSources ? './job-worker.ts' : './job-worker.js', import.meta.url).href;
-  return new Piscina({ filename, execArgv: fromSources ? ['--import', import.meta.resolve('tsx')] : [], minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
-}
 
 /** Takes jobs from the queue at `url` until closed. Connects first, and says in one line (PathError) when it cannot. */
 export async function runQueueWorker(url: string, opts: QueueWorkerOptions = {}): Promise<QueueWorker> {
@@ -155,7 +144,8 @@ export async function runQueueWorker(url: string, opts: QueueWorkerOptions = {})
   // The worker's own folder, private (mode 0700) and unique: everything it unpacks goes there, and only it is removed.
   const folder = mkdtempSync(join(base, 'mamlab-worker-'));
   const bundles = new BundleFolders(folder, (h) => blobs.getBuffer(blobKey(h)));
-  const pool = threadPool(concurrency);
+  // Jobs run on threads so that this thread stays free to renew their locks (a lock not renewed makes a running job look dead).
+  const pool = jobThreadPool(concurrency);
   const name = `${hostname()}:${process.pid}`;
   const processor = async (j: BullJob): Promise<TaskResult> => {
     let m: QueueMessage;
