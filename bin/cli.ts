@@ -86,7 +86,7 @@ async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
   const progress = c.quiet ? undefined : runProgress(io, scenario);
   let r: ReturnType<typeof runToDirectory>;
   try {
-    r = runToDirectory(scenario, c.out!, { ...outputOptions(c, t), ...(c.equityRows ? { rows: c.equityRows } : {}), ...(progress ? { onInstant: (time: ServerTime) => progress.onInstant(time) } : {}) });
+    r = runToDirectory(scenario, c.out!, { ...outputOptions(c, t), ...(c.equityRows ? { rows: c.equityRows } : {}), ...(c.investorPages ? { investorPages: c.investorPages } : {}), ...(c.pdf ? { pdf: true } : {}), ...(progress ? { onInstant: (time: ServerTime) => progress.onInstant(time) } : {}) });
   } finally {
     progress?.stop();
   }

@@ -17,7 +17,7 @@ export class UsageError extends Error {
 }
 
 export type CommandName = 'run' | 'compare' | 'sweep' | 'validate' | 'worker' | 'golden record' | 'golden check' | 'golden approve' | 'golden diff';
-type OptionName = 'out' | 'seed' | 'seeds' | 'workers' | 'single' | 'strict' | 'quiet' | 'data-dir' | 'dir' | 'all' | 'tolerance' | 'equity-rows' | 'grid' | 'objective' | 'keep-runs' | 'queue' | 'concurrency' | 'work-dir' | 'lock-seconds';
+type OptionName = 'out' | 'seed' | 'seeds' | 'workers' | 'single' | 'strict' | 'quiet' | 'data-dir' | 'dir' | 'all' | 'tolerance' | 'equity-rows' | 'grid' | 'objective' | 'keep-runs' | 'queue' | 'concurrency' | 'work-dir' | 'lock-seconds' | 'investor-pages' | 'pdf';
 
 interface OptionSpec {
   /** The value's placeholder in help and messages; absent for a flag, which takes no value. */
@@ -59,6 +59,8 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   dir: { value: 'DIR', describe: "the folder of goldens (default: goldens/ beside each scenario; with no scenario named, ./goldens)" },
   all: { describe: 'every golden in the folder of goldens' },
   'equity-rows': { value: 'daily|instant', describe: "how often equity.csv and margin.csv get rows: daily (default: each account and investor at each server day's last instant and at each of its own events) or instant (all of them after every instant; large); summary.json is the same either way" },
+  'investor-pages': { value: 'auto|all|none|top:N|ID,…', describe: "which investors get a tear sheet (investors/ID.html) and printable statements: auto (default: all of them up to 50 investors, else the 10 best and 10 worst by net result), all, none, top:N (the N best and N worst by net result) or a comma-separated list of investor ids; investors/index.html always lists everyone" },
+  pdf: { describe: 'also print each printable statement to PDF beside its HTML page (headless Chromium: /usr/bin/chromium, or CHROMIUM_PATH)' },
   tolerance: { value: 'X', describe: 'numbers within X of the golden count as equal (0.01 for a system that books cents); default 0: exact' },
 };
 
@@ -76,7 +78,7 @@ const ONE_SCENARIO = { usage: 'SCENARIO', names: 'SCENARIO', min: 1, max: 1 } as
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   run: {
     summary: "run a scenario and write its results; with --seeds N (or the scenario's monteCarlo) run N seeds and write the distributions",
-    options: ['out', 'seed', 'seeds', 'single', 'workers', 'equity-rows', 'strict', 'quiet', 'data-dir'],
+    options: ['out', 'seed', 'seeds', 'single', 'workers', 'equity-rows', 'investor-pages', 'pdf', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
     positional: ONE_SCENARIO,
   },
@@ -151,6 +153,10 @@ export interface CommandLine {
   readonly tolerance?: string;
   /** --equity-rows: how often equity.csv and margin.csv get rows. */
   readonly equityRows?: 'daily' | 'instant';
+  /** --investor-pages as given (checked against the scenario's investors when it is loaded). */
+  readonly investorPages?: string;
+  /** --pdf: print the statements to PDF too. */
+  readonly pdf: boolean;
   readonly out?: string;
   readonly seed?: number;
   readonly seeds?: number;
@@ -243,6 +249,8 @@ export function readCommandLine(argv: readonly string[]): Request {
     all: allFlag,
     tolerance: decimal(known, 'tolerance', value('tolerance')),
     equityRows: oneOf(known, 'equity-rows', value('equity-rows'), ['daily', 'instant'] as const),
+    investorPages: investorPages(known, value('investor-pages')),
+    pdf: words.pdf === true,
     seed: wholeNumber(known, 'seed', value('seed'), 0, 2 ** 32 - 1, 'a whole number from 0 to 4294967295 (2^32 − 1), in decimal digits'),
     seeds: wholeNumber(known, 'seeds', value('seeds'), 1, 10000, 'a whole number of seeds from 1 to 10000'),
     workers: wholeNumber(known, 'workers', value('workers'), 1, 64, 'a whole number of threads from 1 to 64'),
@@ -315,6 +323,15 @@ function oneOf<T extends string>(command: CommandName, n: OptionName, v: string 
   if (v === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${n} ${v || '""'}: expected one of ${allowed.join(', ')}`, command);
   return v as T;
+}
+
+/** --investor-pages: auto, all, none, top:N (1 to 100000) or investor ids separated by commas (checked against the scenario later). */
+function investorPages(command: CommandName, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (['auto', 'all', 'none'].includes(v) || /^top:[1-9][0-9]{0,4}$/.test(v)) return v;
+  if (v.startsWith('top:')) throw new UsageError(`--investor-pages ${v}: expected top:N with N a whole number from 1 to 99999`, command);
+  if (v === '' || v.split(',').some((id) => id.trim() === '')) throw new UsageError(`--investor-pages ${v || '""'}: expected auto, all, none, top:N or investor ids separated by commas`, command);
+  return v;
 }
 
 /** A non-negative decimal in plain digits (`0.01`, `1`): no exponent, sign or spaces, at most 12 decimals. */

@@ -8,10 +8,15 @@ import type { Price } from '../engine/values.js';
 const NUMBER_RE = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-export function csvCell(v: string | number | boolean | undefined | null): string {
+/** A cell's text as a spreadsheet must see it (a formula neutralized), before CSV quoting: what a reader of the file gets back. */
+export function csvText(v: string | number | boolean | undefined | null): string {
   if (v === undefined || v === null) return '';
-  let s = String(v);
-  if (FORMULA_START.test(s) && !NUMBER_RE.test(s)) s = `'${s}`;
+  const s = String(v);
+  return FORMULA_START.test(s) && !NUMBER_RE.test(s) ? `'${s}` : s;
+}
+
+export function csvCell(v: string | number | boolean | undefined | null): string {
+  const s = csvText(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -2,7 +2,17 @@
 // figures, the equity chart and the events worth reading. Every interpolated string is escaped.
 import { Dec } from '../engine/decimal.js';
 import type { EventKind } from '../engine/events.js';
+import { TOP_AUTO, topAndBottom } from './investor-select.js';
 import type { Summary } from './summary.js';
+
+/** The look every run page shares (the report, the investors' index and tear sheets). */
+export const BASE_CSS = `body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1b1f24}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
+.meta{color:#57606a}table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{padding:.3rem .5rem;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}
+th{background:#f6f8fa;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #d0d7de;border-radius:6px;padding:.6rem .9rem;min-width:12rem}
+.card b{display:block;font-size:1.2rem;font-variant-numeric:tabular-nums}pre{background:#f6f8fa;padding:.6rem;overflow:auto}
+svg{max-width:100%;height:auto}.wide{overflow-x:auto}table{font-size:13px}`;
 
 export function esc(v: unknown): string {
   return String(v ?? '')
@@ -36,7 +46,13 @@ export function cents(text: string | null | undefined): Shown | string {
   return { text: humanAmount(new Dec(text).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2)), exact: humanAmount(text) };
 }
 
-function cell(c: unknown): string {
+/** Markup the page builds itself (a link): put into a cell as is, its parts escaped by whoever made it. */
+export interface Raw {
+  readonly html: string;
+}
+
+export function cell(c: unknown): string {
+  if (c && typeof c === 'object' && 'html' in c) return (c as Raw).html;
   if (c && typeof c === 'object' && 'exact' in c) {
     const x = c as Shown;
     return x.exact === x.text ? esc(x.text) : `<span title="${esc(x.exact)}">${esc(x.text)}</span>`;
@@ -44,7 +60,7 @@ function cell(c: unknown): string {
   return esc(c);
 }
 
-function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>, numeric: ReadonlySet<number> = new Set()): string {
+export function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>, numeric: ReadonlySet<number> = new Set()): string {
   const th = headers.map((h) => `<th>${esc(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="n"' : ''}>${cell(c)}</td>`).join('')}</tr>`).join('\n');
   return `<div class="wide"><table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
@@ -58,7 +74,7 @@ export interface ReportEvent {
 }
 
 /** A share as a percentage with two decimals, never "-0.00%". */
-const pct = (x: number): string => {
+export const pct = (x: number): string => {
   const t = (x * 100).toFixed(2);
   return `${/^-0\.00$/.test(t) ? '0.00' : t}%`;
 };
@@ -91,11 +107,15 @@ export function riskSection(s: Summary, healthSvg: string, events: readonly Repo
   const r = s.risk;
   if (!r) return '';
   const kinds = RISK_EVENT_KINDS;
-  const rows = Object.entries(r.events).map(([account, c]) => [account, ...kinds.map((k) => String(c[k] ?? 0))]);
+  // The accounts the rules acted on most first when there are many; summary.json has every one.
+  const all = Object.entries(r.events);
+  const total = (c: Record<string, number>): number => kinds.reduce((x, k) => x + (c[k] ?? 0), 0);
+  const shown = all.length > REPORT_INVESTOR_ROWS ? all.map((e, k) => ({ e, k })).sort((a, b) => total(b.e[1]) - total(a.e[1]) || a.k - b.k).slice(0, REPORT_INVESTOR_ROWS).map((x) => x.e) : all;
+  const rows = shown.map(([account, c]) => [account, ...kinds.map((k) => String(c[k] ?? 0))]);
   const lev = Object.entries(r.leverage).map(([k, v]) => `${k} ${v}:1`).join(', ');
   return `<h2>Risk and health</h2>
 <p class="meta">Leverage ${esc(lev)} · margin call ${esc(r.marginCallPct)}% · stop-out ${esc(r.stopOutPct)}% · hedged margin ${esc(s.policies.hedgedMargin)} · negative balance ${esc(s.policies.negativeBalance)}. Checked at every price in market hours, for every account.</p>
-${rows.length ? table(['account', ...kinds], rows, new Set(kinds.map((_, i) => i + 1))) : '<p>No risk rule acted during the run.</p>'}
+${rows.length ? table(['account', ...kinds], rows, new Set(kinds.map((_, i) => i + 1))) : '<p>No risk rule acted during the run.</p>'}${shown.length < all.length ? `\n<p class="meta">The ${shown.length} accounts with the most risk events of ${all.length}; summary.json (<code>risk.events</code>) has every account's counts.</p>` : ''}
 <h3>Health: margin levels across the group</h3>
 <figure>${healthSvg}</figure>
 <p class="meta">Each point is the account's margin level at a sampled instant, or the lowest it reached since its previous row of margin.csv where it has one (before any forced close); red dots mark points below the stop-out level; a gap in a line means nothing was open. Dashed lines: the margin-call level (amber) and the stop-out level (red). Each account's equity, used and free margin, level and lowest level since its previous row are in margin.csv, at each server day's end and at the account's own events.</p>
@@ -135,30 +155,45 @@ function conventionsTable(policies: Record<string, unknown>): string {
 /** A total that could not be consolidated (no rate into USD) shows as a dash; any other in cents, exact on hover. */
 const total = (x: string | null): string => (x === null ? '—' : cell(cents(x)));
 
-export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[], statements: ReadonlyArray<ReadonlyArray<string>> = [], costs: CostRows = { broker: [], rebates: [] }, risk = '', overview = ''): string {
+/** Investors report.html lists one by one; beyond, the best and worst TOP_AUTO (investors/index.html has everyone). */
+export const REPORT_INVESTOR_ROWS = 50;
+
+export function renderReport(s: Summary, chartSvg: string, notable: readonly ReportEvent[], statements: ReadonlyArray<ReadonlyArray<string>> = [], costs: CostRows = { broker: [], rebates: [] }, risk = '', overview = '', pages: ReadonlyMap<string, string> = new Map()): string {
   const sc = s.scenario;
   const accounts = s.accounts.filter((a) => a.kind !== 'external' && a.kind !== 'market');
   // Accounts in other currencies (DOMAIN §1): each amount is in its row's currency; totals are in USD.
   const multi = s.accounts.some((a) => a.currency !== 'USD');
   const inCcy = (kind: string, ccy: unknown): string => (multi ? `${kind} · ${String(ccy)}` : kind);
-  const accountRows = accounts.map((a) => [a.id, inCcy(a.kind!, a.currency), cents(a.balance), cents(a.equity), cents(a.floatingPnl), cents(a.deposits), cents(a.withdrawals), cents(a.realizedPnl), cents(a.performanceFeesPaid), cents(a.performanceFeesEarned), cents(a.roundingPnl)]);
+  // A large program's MAM sub-accounts are its investors' (each in its investor's row and tear sheet): one summed row here.
+  const subAccounts = accounts.filter((a) => a.kind === 'mam');
+  const foldMam = subAccounts.length > REPORT_INVESTOR_ROWS;
+  const accountRows: unknown[][] = (foldMam ? accounts.filter((a) => a.kind !== 'mam') : accounts).map((a) => [a.id, inCcy(a.kind!, a.currency), cents(a.balance), cents(a.equity), cents(a.floatingPnl), cents(a.deposits), cents(a.withdrawals), cents(a.realizedPnl), cents(a.performanceFeesPaid), cents(a.performanceFeesEarned), cents(a.roundingPnl)]);
+  if (foldMam) {
+    const ccys = new Set(subAccounts.map((a) => String(a.currency)));
+    const sum = (k: 'balance' | 'equity' | 'floatingPnl' | 'deposits' | 'withdrawals' | 'realizedPnl' | 'performanceFeesPaid' | 'performanceFeesEarned' | 'roundingPnl'): Shown | string => (ccys.size === 1 ? cents(subAccounts.reduce((x, a) => x.plus(String(a[k])), new Dec(0)).toString()) : '');
+    accountRows.push([`${subAccounts.length} MAM sub-accounts${ccys.size === 1 ? ', summed' : ' (several currencies: not summed)'}`, inCcy('mam', [...ccys].join(', ')), sum('balance'), sum('equity'), sum('floatingPnl'), sum('deposits'), sum('withdrawals'), sum('realizedPnl'), sum('performanceFeesPaid'), sum('performanceFeesEarned'), sum('roundingPnl')]);
+  }
   // A fee statement on the page: the period, the flows, the mark, the gain, the fees and what is left (statements.csv has every column).
   const statementRows = statements.map((r) => {
     const other = ['10', '11', '13'].map(Number).reduce((x, k) => (r[k] ? x.plus(r[k]!) : x), new Dec(0));
     return [r[0], r[2], `${r[3] ?? ''} → ${r[4] ?? ''}`, cents(r[5]), cents(r[6]), cents(r[7]), cents(r[8]), cents(r[9]), cents(r[12]), cents(other.toString()), cents(r[14]), cents(r[15])];
   });
   const model = (i: Summary['investors'][number]): string => inCcy(`${String(i.model).toUpperCase()}${i.manager ? ' (manager)' : ''}${i.detached ? ' (detached)' : i.active ? '' : ' (left)'}`, i.currency);
-  const investorRows = s.investors.map((i) => [
-    i.id, model(i),
+  // A large program's page lists its best and worst investors by return; the index lists everyone.
+  const listed = s.investors.length <= REPORT_INVESTOR_ROWS ? s.investors
+    : ((ids) => s.investors.filter((i) => ids.has(String(i.id))))(new Set(topAndBottom(s.investors.map((i) => ({ id: String(i.id), twr: Number(i.timeWeightedReturn) })), TOP_AUTO).map((x) => x.id)));
+  const who = (i: Summary['investors'][number]): Raw | string => (pages.has(String(i.id)) ? { html: `<a href="investors/${esc(encodeURI(pages.get(String(i.id))!))}">${esc(i.id)}</a>` } : String(i.id));
+  const investorRows = listed.map((i) => [
+    who(i), model(i),
     cents(String(i.deposits)), cents(String(i.withdrawals)), cents(String(i.performanceFees)), cents(new Dec(String(i.managementFees)).plus(String(i.entryFees)).plus(String(i.otherFees)).toString()), cents(String(i.equity)),
     cents(String(i.highWaterMark)), i.units === null ? '' : cents(String(i.units)), cents(String(i.netResult)), i.roundingPnl === null ? 'pool' : cents(String(i.roundingPnl)),
   ]);
   // Returns and risk per investor: the summary's metrics (floats), with their conventions in words under the table.
   const ratio = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2).replace(/^-0\.00$/, '0.00') : '–');
   const pctOrDash = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? pct(x) : '–');
-  const metricRows = s.investors.map((i) => {
+  const metricRows = listed.map((i) => {
     const m = (i.metrics ?? {}) as Record<string, number | null>;
-    return [i.id, pct(Number(i.timeWeightedReturn)), pctOrDash(m.periodMoneyWeightedReturn), pct(Number(i.maxDrawdown)), pct(Number(i.trackingError)), pctOrDash(m.volatility), ratio(m.sharpe), ratio(m.sortino), ratio(m.calmar), ratio(m.profitFactor), String(m.deals ?? '')];
+    return [who(i), pct(Number(i.timeWeightedReturn)), pctOrDash(m.periodMoneyWeightedReturn), pct(Number(i.maxDrawdown)), pct(Number(i.trackingError)), pctOrDash(m.volatility), ratio(m.sharpe), ratio(m.sortino), ratio(m.calmar), ratio(m.profitFactor), String(m.deals ?? '')];
   });
   const eventRows = notable.map((e) => [e.time, e.kind, e.subject, e.reason]);
   return `<!doctype html>
@@ -168,13 +203,7 @@ export function renderReport(s: Summary, chartSvg: string, notable: readonly Rep
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(sc.name)} · mamlab report</title>
 <style>
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1b1f24}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
-.meta{color:#57606a}table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{padding:.3rem .5rem;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}
-th{background:#f6f8fa;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #d0d7de;border-radius:6px;padding:.6rem .9rem;min-width:12rem}
-.card b{display:block;font-size:1.2rem;font-variant-numeric:tabular-nums}pre{background:#f6f8fa;padding:.6rem;overflow:auto}
-svg{max-width:100%;height:auto}.wide{overflow-x:auto}table{font-size:13px}
+${BASE_CSS}
 </style>
 </head>
 <body>
@@ -190,13 +219,14 @@ ${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.p
 </div>
 ${overview}
 <h2>Investors</h2>
-${investorRows.length === 0 ? '<p>No investors in this program.</p>' : `${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'other fees', 'equity', 'high-water mark', 'units', 'net result', 'rounding money'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
+${investorRows.length === 0 ? '<p>No investors in this program.</p>' : `${listed.length < s.investors.length ? `<p>${s.investors.length} investors: here the ${TOP_AUTO} best and the ${TOP_AUTO} worst by time-weighted return. <a href="investors/index.html">All of them</a>, sortable and filterable, with the distributions of their returns, fees and tracking error.</p>` : `<p class="meta">Each investor's tear sheet (return against the master, drawdown, monthly returns, statements, trades) is linked from its id where written; <a href="investors/index.html">all investors</a> on one sortable page.</p>`}
+${table(['investor', 'model', 'deposits', 'withdrawals', 'performance fees', 'other fees', 'equity', 'high-water mark', 'units', 'net result', 'rounding money'], investorRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
 <p class="meta">Amounts in cents; hover one for its exact value (summary.json and the CSV files keep every digit). Rounding money: what the allocation's rounding moved into (+) or out of (−) the account against its exact share; a PAMM member's is the pool's (accounts table).</p>
 <h3>Returns and risk</h3>
 ${table(['investor', 'TWR', 'MWR', 'max drawdown', 'tracking error', 'volatility', 'Sharpe', 'Sortino', 'Calmar', 'profit factor', 'deals'], metricRows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))}
 <p class="meta">TWR: time-weighted return, flows removed. MWR: money-weighted return (the IRR of the investor's flows and final equity) over the investor's period, not annualized (summary.json has the annualized one where the policies allow it). Tracking error: the investor's return gross of fees minus the master's over the same membership window (the master over the whole run, ${esc(s.master.basis)}: ${esc(pct(s.master.timeWeightedReturn))}). Volatility, Sharpe and Sortino from ${esc(String(s.metricConventions.ratioFrequency ?? 'daily'))} returns, annualized; Calmar: annualized return over max drawdown; profit factor: gross profit over gross loss of closed deals. Conventions: docs/metrics.md and <code>metricConventions</code> in summary.json; – where a figure is not defined (no loss, too few returns; Calmar and the annualized return only for a run of a year or more under the default <code>metrics.annualize</code>).</p>`}
 <h2>Accounts</h2>
-${table(['account', 'kind', 'balance', 'equity', 'floating P&L', 'deposits', 'withdrawals', 'realized P&L', 'fees paid', 'fees earned', 'rounding money'], accountRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
+${foldMam ? `<p class="meta">The ${subAccounts.length} MAM sub-accounts in one row: each is in its investor's row of <a href="investors/index.html">the investors' page</a>, and every account in summary.json.</p>\n` : ''}${table(['account', 'kind', 'balance', 'equity', 'floating P&L', 'deposits', 'withdrawals', 'realized P&L', 'fees paid', 'fees earned', 'rounding money'], accountRows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]))}
 <h2>Equity</h2>
 <figure>${chartSvg}</figure>
 ${accruedLine(s)}

@@ -17,7 +17,7 @@ export const MARKER = '.mamlab-result';
  */
 export const KNOWN_OUTPUT_NAMES: ReadonlySet<string> = new Set([
   'summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'periods.csv', 'report.html',
-  'comparison.csv', 'earnings.csv', 'comparison.html', 'montecarlo.json', 'seeds.csv', 'results.csv', 'cells.csv', 'sweep.html', 'sweep.json', MARKER, `${MARKER}.tmp`,
+  'comparison.csv', 'earnings.csv', 'comparison.html', 'montecarlo.json', 'seeds.csv', 'equity-bands.csv', 'results.csv', 'cells.csv', 'sweep.html', 'sweep.json', MARKER, `${MARKER}.tmp`,
 ]);
 
 /** What wrote a directory: echoed in its marker. */
@@ -104,7 +104,12 @@ interface Ownership {
  * at its top and in the nested runs it had begun (folders holding nothing else).
  */
 function ownership(m: Marker): Ownership {
-  if (m.mamlab === 'staging') return { file: (_rel, name) => KNOWN_OUTPUT_NAMES.has(name), folder: (_rel, path, parentRel) => parentRel === '' && isPartialRun(path) };
+  if (m.mamlab === 'staging') {
+    return {
+      file: (rel, name) => KNOWN_OUTPUT_NAMES.has(name) || (PAGES_IN_RUN.test(rel) && PAGE_FILE.test(name)),
+      folder: (rel, path, parentRel) => (parentRel === '' && isPartialRun(path)) || (PAGES_FOLDER.test(rel) && isPagesFolder(path)),
+    };
+  }
   const listed = new Set(m.files ?? []);
   const folders = new Set<string>();
   for (const f of listed) for (let i = f.indexOf('/'); i >= 0; i = f.indexOf('/', i + 1)) folders.add(f.slice(0, i));
@@ -135,7 +140,22 @@ function collectForeign(dir: string, prefix: string, out: string[]): void {
 
 /** A nested run a killed staging folder was writing (no marker yet): nothing in it but the names a run writes. */
 function isPartialRun(dir: string): boolean {
-  return readdirSync(dir).every((n) => KNOWN_OUTPUT_NAMES.has(n) && lstatSync(join(dir, n)).isFile());
+  return readdirSync(dir).every((n) => (KNOWN_OUTPUT_NAMES.has(n) && lstatSync(join(dir, n)).isFile()) || (n === PAGES_DIR && isPagesFolder(join(dir, n))));
+}
+
+/**
+ * A run's folder of investors' pages (investors/: index.html, a tear sheet per investor, their
+ * statements and PDFs), at a run's top or a nested run's. The names a run gives its pages
+ * (lower-case letters, digits, `.`, `_`, `-` and `~XX` escapes) ending .html or .pdf.
+ */
+const PAGES_DIR = 'investors';
+const PAGES_FOLDER = /^([^/]+\/)?investors$/;
+const PAGES_IN_RUN = /^([^/]+\/)?investors\/[^/]+$/;
+const PAGE_FILE = /^[a-z0-9_~-][a-z0-9._~-]*\.(html|pdf)$/;
+
+/** A staging run's folder of pages: nothing in it but page files (anything else a user put there keeps it). */
+function isPagesFolder(dir: string): boolean {
+  return readdirSync(dir).every((n) => PAGE_FILE.test(n) && lstatSync(join(dir, n)).isFile());
 }
 
 /** A finished mamlab result holding nothing but what its marker lists: mamlab's to replace. */

@@ -185,6 +185,8 @@ export class RunWriter implements EngineSink {
   readonly statementRows: string[][] = [];
   /** The master's return: the master account (signal) or the whole block (block), gross of fees. */
   readonly master = new ReturnIndex();
+  /** The master's index at each of its observations (a written run only): the tear sheets draw each investor against it. */
+  readonly masterPath: Array<{ readonly time: number; readonly index: number }> = [];
   /** Events a reader of the report wants first (bounded): rejections, skips, flows and fees. */
   readonly notable: ReportEvent[] = [];
   /** costs.csv, rebates.csv and broker.csv. */
@@ -389,6 +391,7 @@ export class RunWriter implements EngineSink {
       const masterEquity = this.structure === 'signal' ? p.equity(SYSTEM_ACCOUNTS.master).value
         : investors.filter((i) => i.active).reduce((x, i) => x.plus(i.equity.value), new Dec(0));
       this.master.observe(masterEquity);
+      if (this.writes) this.masterPath.push({ time, index: this.master.index });
     }
     for (const i of investors) {
       const observed = dayEnd || investorsTouched.has(i.id);

@@ -5,17 +5,20 @@ import { join } from 'node:path';
 import type { Scenario } from '../sim/scenario.js';
 import { equityChartSvg, healthChartSvg } from './chart.js';
 import { renderReport, riskSection } from './html.js';
+import { writeInvestorPages } from './investor-pages.js';
 import { overviewSection, tradingCurrencies } from './overview.js';
 import type { RunWriter } from './run-writer.js';
 import type { Summary } from './summary.js';
 
-export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'periods.csv', 'report.html'] as const;
+export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'periods.csv', 'report.html', 'investors/'] as const;
 
 /** Writes summary.json and report.html of a finished run into `dir`. */
-export function writeRunReport(scenario: Scenario, dir: string, summary: Summary, writer: RunWriter): void {
+export function writeRunReport(scenario: Scenario, dir: string, summary: Summary, writer: RunWriter, pages: { investorPages?: string; pdf?: boolean } = {}): void {
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   const risk = scenario.risk ? riskSection(summary, healthChartSvg(writer.health, Number(scenario.risk.marginCall), Number(scenario.risk.stopOut)), writer.riskEvents) : '';
-  writeFileSync(join(dir, 'report.html'), renderReport(summary, equityChartSvg(writer.chart, chartUnit(summary)), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk, overviewSection(summary, writer.chart)));
+  // The investors' pages first: the report links each investor that has one.
+  const { pages: linked } = writeInvestorPages(dir, summary, writer, scenario.policies.performanceFee.period, pages);
+  writeFileSync(join(dir, 'report.html'), renderReport(summary, equityChartSvg(writer.chart, chartUnit(summary)), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk, overviewSection(summary, writer.chart), linked));
 }
 
 /** The equity chart's unit: the one currency every trading account holds, else each line's own. */

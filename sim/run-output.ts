@@ -7,6 +7,7 @@ import type { EngineEvent } from '../engine/events.js';
 import type { ServerTime } from '../engine/time.js';
 import { type OutputOptions, type OutputRequest, markResult, withOutputSync } from '../reports/output-dir.js';
 import type { CsvDir } from '../reports/csv.js';
+import { checkInvestorPages } from '../reports/investor-select.js';
 import { writeRunReport } from '../reports/run.js';
 import { type EquityRows, RunWriter } from '../reports/run-writer.js';
 import { type Summary, buildSummary } from '../reports/summary.js';
@@ -22,9 +23,11 @@ export interface RunResult {
 }
 
 /** Runs a scenario (a file, or one already loaded) and writes the output contract into `outDir`. */
-export function runToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & OutputOptions & { rows?: EquityRows; onInstant?: (time: ServerTime) => void } = {}): RunResult {
+export function runToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & OutputOptions & Pick<RunFileOptions, 'rows' | 'onInstant' | 'investorPages' | 'pdf'> = {}): RunResult {
   const scenario = typeof source === 'string' ? loadScenario(source, opts) : source;
-  const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir, { rows: opts.rows, onInstant: opts.onInstant }));
+  // A page asked for an investor the scenario lacks is refused before the run, not after it.
+  checkInvestorPages(opts.investorPages, scenario.investors.map((i) => i.id));
+  const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir, { rows: opts.rows, onInstant: opts.onInstant, investorPages: opts.investorPages, pdf: opts.pdf }));
   return { scenario, summary, outDir };
 }
 
@@ -50,6 +53,10 @@ export interface RunFileOptions {
   readonly onInstant?: (time: ServerTime) => void;
   /** Every risk check exact at every price, without the float screen (tests: the outputs are the same). */
   readonly exactRisk?: boolean;
+  /** Which investors get a tear sheet and printable statements: auto (default), all, none, top:N or ids separated by commas. */
+  readonly investorPages?: string;
+  /** Print the statements to PDF too (headless Chromium). */
+  readonly pdf?: boolean;
 }
 
 /** Runs a loaded scenario; its CSV files go to `dir` (none when null). Returns the summary and the writer that saw the run. */
@@ -78,7 +85,7 @@ function runWithWriter(scenario: Scenario, dir: CsvDir, opts: RunFileOptions): {
 /** Runs a loaded scenario and writes the output contract into `dir`. */
 export function writeRunFiles(scenario: Scenario, dir: string, opts: RunFileOptions = {}): Summary {
   const { summary, writer } = runWithWriter(scenario, dir, opts);
-  writeRunReport(scenario, dir, summary, writer);
+  writeRunReport(scenario, dir, summary, writer, { investorPages: opts.investorPages, pdf: opts.pdf });
   return summary;
 }
 

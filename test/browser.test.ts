@@ -56,6 +56,38 @@ describe.skipIf(!existsSync(CHROMIUM))(`the pages in headless Chromium (${CHROMI
     expect(p.scrollWidth).toBeLessThanOrEqual(p.clientWidth);
   });
 
+  it("the investors' index and a tear sheet: no console error, charts drawn, no sideways scrolling at 1,280 px", async () => {
+    for (const [path, shot] of [[join(dir, 'run/investors/index.html'), 'investors-index'], [join(dir, 'run/investors/alice.html'), 'tear-sheet-mam'], [join(dir, 'run/investors/p2.html'), 'tear-sheet-pamm']] as const) {
+      const p = await open(path, shot);
+      expect(p.errors, shot).toEqual([]);
+      expect(p.svgs, shot).toBeGreaterThanOrEqual(2);
+      expect(p.marks, shot).toBeGreaterThan(10);
+      expect(p.scrollWidth, shot).toBeLessThanOrEqual(p.clientWidth);
+    }
+  });
+
+  it("the investors' table sorts on a header click (both ways) and filters by text and by model", async () => {
+    const page = await browser.newPage({ viewport: { width: WIDTH, height: 900 } });
+    await page.goto(`file://${join(dir, 'run/investors/index.html')}`);
+    const column = async (k: number): Promise<string[]> => page.$$eval(`#all tbody tr:not([hidden]) td:nth-child(${k + 1})`, (tds) => tds.map((td) => td.getAttribute('data-v') ?? td.textContent ?? ''));
+    // Deposits (column 3): exact decimals in data-v.
+    await page.click('#all thead th:nth-child(4)');
+    const up = (await column(3)).map(Number);
+    expect(up).toEqual([...up].sort((a, b) => a - b));
+    await page.click('#all thead th:nth-child(4)');
+    const down = (await column(3)).map(Number);
+    expect(down).toEqual([...up].reverse());
+    await page.fill('input[data-filter="all"]', 'p');
+    expect((await column(0)).every((id) => id.includes('p'))).toBe(true);
+    await page.fill('input[data-filter="all"]', '');
+    await page.selectOption('select[data-filter="all"]', 'MAM');
+    const models = await column(1);
+    expect(models.length).toBeGreaterThan(0);
+    expect(new Set(models)).toEqual(new Set(['MAM']));
+    expect(await page.textContent('[data-count="all"]')).toBe(`${models.length} of 9`);
+    await page.close();
+  });
+
   it('the sweep page: no console error, its range charts drawn, no sideways scrolling at 1,280 px', async () => {
     const p = await open(join(dir, 'sweep/sweep.html'), 'sweep');
     expect(p.errors).toEqual([]);

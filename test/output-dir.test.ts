@@ -40,7 +40,9 @@ describe('what --out may replace', () => {
     const r = runToDirectory(SCENARIO, join(dir, 'out'));
     const marker = JSON.parse(readFileSync(join(dir, 'out', MARKER), 'utf8'));
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
-    expect(marker).toEqual({ mamlab: 'result', version: summary.mamlab.version, command: 'run', scenarioHash: r.scenario.hash, files: [...OUTPUT_FILES].sort() });
+    // The files of the contract, and the investors' pages: the index and a tear sheet for each investor of this small program.
+    const pages = ['index', ...r.scenario.investors.map((i) => i.id)].map((p) => `investors/${p}.html`);
+    expect(marker).toEqual({ mamlab: 'result', version: summary.mamlab.version, command: 'run', scenarioHash: r.scenario.hash, files: [...OUTPUT_FILES.filter((f) => !f.endsWith('/')), ...pages].sort() });
     expect(summary.scenario.hash).toBe(r.scenario.hash);
   });
 
@@ -100,7 +102,7 @@ describe('what --out may replace', () => {
 
 describe('what a result folder may hold', () => {
   it('knows every file name a command writes at the top of a result (what a killed run\'s leftover may hold)', () => {
-    for (const f of [...OUTPUT_FILES, ...COMPARISON_FILES, ...MONTE_CARLO_FILES.filter((x) => !x.endsWith('/'))]) expect(KNOWN_OUTPUT_NAMES.has(f), f).toBe(true);
+    for (const f of [...OUTPUT_FILES, ...COMPARISON_FILES, ...MONTE_CARLO_FILES].filter((x) => !x.endsWith('/'))) expect(KNOWN_OUTPUT_NAMES.has(f), f).toBe(true);
   });
 
   it('refuses a result folder a user added files to (a copy with its marker), and keeps every byte', async () => {
