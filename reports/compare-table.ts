@@ -5,6 +5,7 @@
 import { Dec } from '../engine/decimal.js';
 import type { SummaryLike } from '../sim/earnings.js';
 import { FIGURES, sweepJobResult } from '../sim/sweep-figures.js';
+import { plotLib, plotSvg } from './chart.js';
 import { esc, humanAmount } from './html.js';
 import type { Summary } from './summary.js';
 
@@ -84,10 +85,30 @@ export function variantTable(variants: readonly VariantFigures[]): string {
     const x = shownValue(c.unit, c.values[i]!);
     return x.eq(best) ? ' best' : x.eq(worst) ? ' worst' : '';
   };
-  const head = `<tr><th>variant</th>${shown.map((c) => `<th>${esc(c.label)}</th>`).join('')}</tr>`;
-  const body = variants.map((v, i) => `<tr><td><a href="${esc(encodeURIComponent(v.name))}/report.html">${esc(v.name)}</a>${i === 0 ? ' <span class="meta">(baseline)</span>' : ''}</td>${shown.map((c) => `<td class="n${mark(c, i)}" title="${esc(c.values[i] ?? '')}">${esc(show(c.unit, c.values[i] ?? ''))}${i > 0 ? `<small>${esc(delta(c.unit, c.values[i] ?? '', c.values[0] ?? ''))}</small>` : ''}</td>`).join('')}</tr>`).join('\n');
+  const head = `<thead><tr><th>variant</th>${shown.map((c) => `<th>${esc(c.label)}</th>`).join('')}</tr></thead>`;
+  // data-v: the exact value a click on the header sorts by.
+  const body = variants.map((v, i) => `<tr><td><a href="${esc(encodeURIComponent(v.name))}/report.html">${esc(v.name)}</a>${i === 0 ? ' <span class="meta">(baseline)</span>' : ''}</td>${shown.map((c) => `<td class="n${mark(c, i)}" data-v="${esc(c.values[i] ?? '')}" title="${esc(c.values[i] ?? '')}">${esc(show(c.unit, c.values[i] ?? ''))}${i > 0 ? `<small>${esc(delta(c.unit, c.values[i] ?? '', c.values[0] ?? ''))}</small>` : ''}</td>`).join('')}</tr>`).join('\n');
   const note = hidden.length ? `<p class="meta">The same in every variant: ${hidden.map((c) => `${esc(c.label)} ${esc(show(c.unit, c.values[0]!))}`).join('; ')}.</p>` : '';
-  return `<div class="wrap"><table class="variants">${head}\n${body}</table></div>
-<p class="meta">Each figure with its difference from the first variant (the baseline) under it; green the best variant for the figure, red the worst (lots and rounding money are neither). Amounts in USD (an account in another currency at its variant's end rates), in cents here; best, worst and differences are taken on what is shown (hover a cell for the exact value; comparison.csv and earnings.csv have them all). Tracking errors: |investor's return gross of fees − the master's| over the membership window; a MAM account's is usually far smaller than a pool member's, so they are shown apart. Each variant's name opens its own report.</p>
+  return `<div class="wrap"><table class="variants sortable">${head}\n<tbody>${body}</tbody></table></div>
+<p class="meta">Each figure with its difference from the first variant (the baseline) under it; green the best variant for the figure, red the worst (lots and rounding money are neither). Amounts in USD (an account in another currency at its variant's end rates), in cents here; best, worst and differences are taken on what is shown (hover a cell for the exact value; comparison.csv and earnings.csv have them all). Tracking errors: |investor's return gross of fees − the master's| over the membership window; a MAM account's is usually far smaller than a pool member's, so they are shown apart. Each variant's name opens its own report; a click on a header sorts the variants by that figure.</p>
 ${note}`;
+}
+
+/** Who earns what, per variant: the net over the run of the investors, the manager, the IBs, the clients and the broker (USD), as one chart. */
+export function earnersChart(variants: ReadonlyArray<{ readonly name: string; readonly summary: SummaryLike }>): string {
+  const parties = [['investors', 'investors_net'], ['manager', 'manager_net'], ['IBs', 'ib_net'], ['broker', 'broker_net']] as const;
+  const data = variants.flatMap((v) => {
+    const f = sweepJobResult(v.summary as unknown as Summary).figures;
+    return parties.map(([party, name]) => ({ variant: v.name, party, net: f[FIGURES.findIndex((x) => x.name === name)]! }))
+      .filter((d) => d.net !== '').map((d) => ({ ...d, net: Number(d.net) }));
+  });
+  if (data.length === 0) return '';
+  const Plot = plotLib();
+  const names = variants.map((v) => v.name);
+  const shownParties = parties.map(([p]) => p).filter((p) => data.some((d) => d.party === p));
+  return plotSvg({
+    width: 960, height: 40 + shownParties.length * (names.length * 16 + 14), marginLeft: 180, marginRight: 90,
+    x: { grid: true, label: 'net over the run (USD) →' }, y: { label: null, domain: names }, fy: { label: null, domain: shownParties, axis: 'right' },
+    marks: [Plot.barX(data, { x: 'net', y: 'variant', fy: 'party', fill: (d: { net: number }) => (d.net < 0 ? '#cf222e' : '#2da44e') }), Plot.ruleX([0])],
+  });
 }

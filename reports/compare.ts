@@ -7,9 +7,10 @@ import * as Plot from '@observablehq/plot';
 import { Dec } from '../engine/decimal.js';
 import { plotSvg } from './chart.js';
 import { EARNINGS_COLUMNS, type Earning, type SummaryLike, earningsOf } from '../sim/earnings.js';
-import { variantTable } from './compare-table.js';
+import { earnersChart, variantTable } from './compare-table.js';
 import { CsvWriter } from './csv.js';
-import { esc, humanAmount } from './html.js';
+import { cell, cents, esc } from './html.js';
+import { TABLE_CSS, TABLE_SCRIPT } from './table-script.js';
 
 /** The files a comparison writes beside its variants' folders. */
 export const COMPARISON_FILES = ['comparison.csv', 'earnings.csv', 'comparison.html'] as const;
@@ -94,7 +95,7 @@ function variantPlot(variants: readonly string[], label: string, rowHeight: numb
   });
 }
 
-interface Charts { fees: string; rounding: string; earnings: string }
+interface Charts { fees: string; rounding: string; earnings: string; earners?: string }
 
 /** Each variant's rebates as one stacked bar: the manager's and each IB's share (net of the cashback they pass on) and the clients' cashback. */
 function rebateChart(earnings: readonly Earning[]): string {
@@ -138,17 +139,21 @@ const DETAIL_ROWS = 500;
 
 function html(name: string, rows: readonly Row[], variants: string, svg: Charts, earnings: readonly Earning[], extra: string): string {
   const th = (cols: readonly string[]) => `<tr>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
-  const td = (cells: readonly unknown[]) => `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
-  const detail = rows.slice(0, DETAIL_ROWS).map((r) => td([r.variant, r.investor, r.currency === 'USD' ? r.model : `${r.model} · ${r.currency}`, r.volume === '' ? 'in the pool' : r.volume, humanAmount(String(r.pnl)), humanAmount(String(r.fees)), r.other_fees === '' ? '' : humanAmount(String(r.other_fees)), r.model === 'pool account' ? '' : `${fixed(Number(r.tracking_error) * 100, 4)}%`, r.rounding_pnl === '' ? 'in the pool' : humanAmount(String(r.rounding_pnl))])).join('\n');
+  // Text cells as they are; amounts in cents with the exact value on hover, right-aligned, sorting by the exact value.
+  const td = (cells: readonly unknown[]) => `<tr>${cells.map((c) => (c && typeof c === 'object' && 'exact' in c ? `<td class="n" data-v="${esc(String((c as { exact: string }).exact).replace(/,/g, ''))}">${cell(c)}</td>` : `<td>${esc(c)}</td>`)).join('')}</tr>`;
+  const money = (x: unknown): unknown => (x === '' || x === undefined ? '' : cents(String(x)));
+  const detail = rows.slice(0, DETAIL_ROWS).map((r) => td([r.variant, r.investor, r.currency === 'USD' ? r.model : `${r.model} · ${r.currency}`, r.volume === '' ? 'in the pool' : r.volume, money(r.pnl), money(r.fees), money(r.other_fees), r.model === 'pool account' ? '' : `${fixed(Number(r.tracking_error) * 100, 4)}%`, r.rounding_pnl === '' ? 'in the pool' : money(r.rounding_pnl)])).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(name)} · mamlab comparison</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1b1f24}table{border-collapse:collapse;width:100%;margin:.5rem 0;font-size:13px}th,td{padding:.25rem .5rem;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}th{background:#f6f8fa}svg{max-width:100%;height:auto}.meta{color:#57606a}
-td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.n small{display:block;color:#57606a}td.best{color:#116329;font-weight:600}td.worst{color:#a40e26;font-weight:600}.wrap{overflow-x:auto}details summary{cursor:pointer;color:#0969da}</style>
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.n small{display:block;color:#57606a}td.best{color:#116329;font-weight:600}td.worst{color:#a40e26;font-weight:600}.wrap{overflow-x:auto}details summary{cursor:pointer;color:#0969da}
+${TABLE_CSS}</style>
 </head><body>
 <h1>${esc(name)}</h1>
 <p class="meta">Every variant runs the same prices, master orders and investor flows; each has its own full run (report.html, summary.json, CSVs) in the directory of its name. Exact figures are in comparison.csv.</p>
 <h2>Per variant</h2>
 ${variants}
+${svg.earners ? `<h2>Who ends with what</h2>\n<figure>${svg.earners}</figure>\n<p class="meta">Net over the run, in USD, per variant: the investors' results summed (after fees), the manager's fees and rebates net of cashback passed on, the IBs' rebates net of cashback, and the broker's net; the same figures as the table above.</p>` : ''}
 <h2>Fees per investor</h2>
 <figure>${svg.fees}</figure>
 <h2>Rounding money per investor</h2>
@@ -157,11 +162,12 @@ ${hasEarnings(earnings) ? `<h2>Who earns what</h2>
 <p class="meta">The bars: each plan's rebates, by who keeps them (the manager and each IB net of the cashback they pass on, and the clients' cashback). The table: net over the run, the manager's fees and rebates, each IB's rebates less the cashback it returns, the clients' cashback, and the broker's net (spread, commissions and swaps earned, less rebates paid, negative balances absorbed, and its residual exposure's P&amp;L). Exact figures are in earnings.csv; each variant's rebates.csv traces every amount to its fill.</p>
 <figure>${svg.earnings}</figure>
 <table>${th(['variant', 'party', 'fees', 'rebates', 'cashback', 'net'])}
-${earnings.map((e) => td([e.variant, e.party, e.fees === '' ? '' : humanAmount(e.fees), e.rebates === '' ? '' : humanAmount(e.rebates), e.cashback === '' ? '' : humanAmount(e.cashback), humanAmount(e.net)])).join('\n')}</table>` : ''}
+${earnings.map((e) => td([e.variant, e.party, money(e.fees), money(e.rebates), money(e.cashback), money(e.net)])).join('\n')}</table>` : ''}
 ${extra}<h2>Per variant and investor</h2>
 <details${rows.length <= 40 ? ' open' : ''}><summary>${rows.length} rows: each investor (and the pool account) in each variant, exact, in the account's currency${rows.length > DETAIL_ROWS ? `, the first ${DETAIL_ROWS} here` : ''}; all in comparison.csv</summary>
-<div class="wrap"><table>${th(['variant', 'investor', 'model', 'volume', 'P&L before fees', 'performance fees', 'other fees', 'tracking error', 'rounding money'])}
-${detail}</table></div></details>
+<div class="wrap"><table class="sortable"><thead>${th(['variant', 'investor', 'model', 'volume', 'P&L before fees', 'performance fees', 'other fees', 'tracking error', 'rounding money'])}</thead><tbody>
+${detail}</tbody></table></div></details>
+${TABLE_SCRIPT}
 </body></html>
 `;
 }
@@ -195,6 +201,6 @@ export async function writeComparison(dir: string, name: string, variants: Reado
     return total.toDecimalPlaces(7, Dec.ROUND_HALF_UP).toString();
   };
   const table = variantTable(variants.map((v) => ({ name: v.name, summary: v.summary, volume: lots(v.name), rounding: rounding(v) })));
-  writeFileSync(join(dir, 'comparison.html'), html(name, rows, table, charts(rows, earnings), earnings, extraHtml));
+  writeFileSync(join(dir, 'comparison.html'), html(name, rows, table, { ...charts(rows, earnings), earners: earnersChart(variants) }, earnings, extraHtml));
   return { variants: variants.length, rows, earnings, text: hasEarnings(earnings) ? `${text}\n\nNet earnings (USD):\n${earningsText(earnings)}` : text };
 }

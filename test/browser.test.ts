@@ -88,6 +88,16 @@ describe.skipIf(!existsSync(CHROMIUM))(`the pages in headless Chromium (${CHROMI
     await page.close();
   });
 
+  it("the comparison's variants sort on a header click", async () => {
+    const page = await browser.newPage({ viewport: { width: WIDTH, height: 900 } });
+    await page.goto(`file://${join(dir, 'compare/comparison.html')}`);
+    await page.click('table.variants thead th:nth-child(2)');
+    const xs = (await page.$$eval('table.variants tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.getAttribute('data-v') ?? ''))).map(Number);
+    expect(xs.length).toBeGreaterThan(1);
+    expect(xs).toEqual([...xs].sort((a, b) => a - b));
+    await page.close();
+  });
+
   it('the sweep page: no console error, its range charts drawn, no sideways scrolling at 1,280 px', async () => {
     const p = await open(join(dir, 'sweep/sweep.html'), 'sweep');
     expect(p.errors).toEqual([]);

@@ -57,7 +57,8 @@ describe('mamlab compare on the bundled allocation comparison', async () => {
     // The difference is between the cents shown (198.01 − 217.27 = −19.26), so it agrees with what a reader sees.
     const cents = (x: Dec): Dec => x.toDecimalPlaces(2, Dec.ROUND_HALF_UP);
     const d = cents(lowest.net).minus(cents(manager(variants[0]!)));
-    expect(cellOf(lowest.v)).toMatch(new RegExp(`^ worst" title="${lowest.net.toFixed(7)}">${cents(lowest.net).toFixed(2)}<small>−${d.abs().toFixed(2)}</small>`));
+    // data-v: the exact value a click on the header sorts by.
+    expect(cellOf(lowest.v)).toMatch(new RegExp(`^ worst" data-v="${lowest.net.toFixed(7)}" title="${lowest.net.toFixed(7)}">${cents(lowest.net).toFixed(2)}<small>−${d.abs().toFixed(2)}</small>`));
     expect(cellOf(highest.v)).toMatch(/^ best"/);
     for (const v of variants) expect(html).toContain(`<a href="${v}/report.html">${v}</a>`);
   });
