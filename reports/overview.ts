@@ -1,12 +1,16 @@
 // The run report's program overview (issue 17): the money under management over time, stacked
 // by the master, the MAM sub-accounts and the PAMM pool's members, and the net result of each
-// party (the investors, the manager, the IBs, the broker) in one compact chart.
+// party (the investors, the manager, the IBs, the broker's own clients, the broker) in one
+// compact chart.
 import { Dec } from '../engine/decimal.js';
 import { FIGURES, sweepJobResult } from '../sim/sweep-figures.js';
 import { plotLib, plotSvg } from './chart.js';
 import { esc, humanAmount } from './html.js';
 import type { ChartPoint } from './run-writer.js';
 import type { Summary } from './summary.js';
+
+/** The stacked chart's groups, bottom up: its legend lists them in this order too. */
+const AUM_GROUPS = ['master account', 'MAM sub-accounts', 'PAMM members'] as const;
 
 /** Equity at each sampled instant, summed per group: what the stacked chart draws. */
 function aumByGroup(s: Summary, points: readonly ChartPoint[]): Array<{ time: Date; group: string; equity: number }> {
@@ -20,7 +24,7 @@ function aumByGroup(s: Summary, points: readonly ChartPoint[]): Array<{ time: Da
     sums.set(key, (sums.get(key) ?? 0) + p.equity);
     times.add(p.time);
   }
-  const groups = ['master account', 'MAM sub-accounts', 'PAMM members'].filter((g) => [...sums.keys()].some((k) => k.endsWith(`\u0000${g}`)));
+  const groups = AUM_GROUPS.filter((g) => [...sums.keys()].some((k) => k.endsWith(`\u0000${g}`)));
   // Every group at every instant (0 where it had nobody), so the stack never has holes.
   return [...times].sort((a, b) => a - b).flatMap((t) => groups.map((group) => ({ time: new Date(t), group, equity: sums.get(`${t}\u0000${group}`) ?? 0 })));
 }
@@ -30,13 +34,35 @@ export function tradingCurrencies(s: Summary): Set<string> {
   return new Set(s.accounts.filter((a) => ['master', 'mam', 'pamm', 'client'].includes(String(a.kind))).map((a) => String(a.currency)));
 }
 
+/**
+ * The broker's self-trading clients' net result summed: equity + withdrawals − deposits of each
+ * client account, in USD at the end's rates (as the investors' figure); '' without clients, or
+ * when a client's currency has no rate (the sum is left out, not guessed).
+ */
+export function clientsNet(s: Summary): string {
+  const clients = s.accounts.filter((a) => a.kind === 'client');
+  if (clients.length === 0) return '';
+  let total = new Dec(0);
+  for (const a of clients) {
+    const net = new Dec(a.equity!).plus(a.withdrawals!).minus(a.deposits!);
+    const rate = a.currency === 'USD' ? undefined : s.totals.rates[a.currency!];
+    if (rate === null) return '';
+    total = total.plus(rate === undefined ? net : net.times(rate).toDecimalPlaces(7, Dec.ROUND_HALF_UP));
+  }
+  return total.toFixed(7);
+}
+
 export function overviewSection(s: Summary, points: readonly ChartPoint[]): string {
   const Plot = plotLib();
   const currencies = tradingCurrencies(s);
+  const stacked = points.length === 0 || currencies.size !== 1 ? [] : aumByGroup(s, points);
   const aum = points.length === 0 ? '' : currencies.size === 1
     ? plotSvg({
-      width: 960, height: 260, marginLeft: 70, x: { type: 'utc', label: 'server time' }, y: { grid: true, label: `equity under management (${[...currencies][0]})` }, color: { legend: true },
-      marks: [Plot.areaY(aumByGroup(s, points), { x: 'time', y: 'equity', fill: 'group', curve: 'step-after', order: ['master account', 'MAM sub-accounts', 'PAMM members'] }), Plot.ruleY([0])],
+      // Below the two-line date ticks, the axis label: not over the last month's name.
+      width: 960, height: 270, marginLeft: 70, marginBottom: 45, x: { type: 'utc', label: 'server time', labelOffset: 42 }, y: { grid: true, label: `equity under management (${[...currencies][0]})` },
+      // The legend in the stacking order (bottom up), not Plot's alphabetical one.
+      color: { legend: true, domain: AUM_GROUPS.filter((g) => stacked.some((d) => d.group === g)) },
+      marks: [Plot.areaY(stacked, { x: 'time', y: 'equity', fill: 'group', curve: 'step-after', order: [...AUM_GROUPS] }), Plot.ruleY([0])],
     })
     : '<p class="meta">The accounts hold several currencies: each line of the equity chart below is in its own.</p>';
   const f = sweepJobResult(s).figures;
@@ -45,6 +71,7 @@ export function overviewSection(s: Summary, points: readonly ChartPoint[]): stri
     { party: 'investors', net: fig('investors_net') },
     { party: 'manager', net: fig('manager_net') },
     { party: 'IBs', net: fig('ib_net') },
+    { party: "broker's clients", net: clientsNet(s) },
     { party: 'broker', net: fig('broker_net') },
   ].filter((p) => p.net !== '').map((p) => ({ party: `${p.party}  ${humanAmount(new Dec(p.net).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2))}`, net: Number(p.net) }));
   const byParty = plotSvg({
@@ -56,5 +83,5 @@ export function overviewSection(s: Summary, points: readonly ChartPoint[]): stri
 ${aum ? `<figure>${aum}</figure>\n${aumNote}` : ''}
 <h3>Who ended with what</h3>
 <figure>${byParty}</figure>
-<p class="meta">Net over the run, in USD: the investors' results summed (equity + withdrawals − deposits, after fees), the manager's fees and rebates net of cashback passed on, the IBs' rebates net of cashback, and the broker's net (spread, commissions, swaps, less rebates and absorbed balances). The same figures as a sweep's; exact in summary.json. ${esc(s.program.structure === 'signal' ? "The master account's own trading result is in the accounts table." : '')}</p>`;
+<p class="meta">Net over the run, in USD: the investors' results summed (equity + withdrawals − deposits, after fees), the manager's fees and rebates net of cashback passed on, the IBs' rebates net of cashback, ${s.accounts.some((a) => a.kind === 'client') ? "the broker's self-trading clients' results summed (equity + withdrawals − deposits, cashback included), " : ''}and the broker's net (spread, commissions, swaps, less rebates and absorbed balances). The same figures as a sweep's${s.accounts.some((a) => a.kind === 'client') ? " (the clients' from the accounts table, at the end's rates)" : ''}; exact in summary.json. ${esc(s.program.structure === 'signal' ? "The master account's own trading result is in the accounts table." : '')}</p>`;
 }

@@ -14,7 +14,7 @@ import { WorkArea, workAreaFor } from './job-cache.js';
 import { type RunnerOptions, job, runJobs } from './jobs.js';
 import { outputRequest, writeNestedRun } from './run-output.js';
 import { type LoadOptions, type Scenario, loadScenario } from './scenario.js';
-import { KINDS, type Kind, type SeedOutcome, TIMELINE, type WireOutcome, fromWire, perKind } from './seed-outcome.js';
+import { KINDS, type Kind, PATH_GROUPS, type PathGroup, type SeedOutcome, TIMELINE, type WireOutcome, fromWire, perKind } from './seed-outcome.js';
 
 export { MONTE_CARLO_FILES } from '../reports/monte-carlo.js';
 export type { SeedOutcome } from './seed-outcome.js';
@@ -30,6 +30,52 @@ export function expectedShortfall(sorted: readonly Dec[]): Dec {
   const k = Math.max(1, Math.ceil(sorted.length * 0.05 - 1e-9));
   const worst = sorted.slice(sorted.length - k);
   return worst.reduce((x, y) => x.plus(y), new Dec(0)).div(k);
+}
+
+/** The fan charts' percentiles of one group's equity at one instant, over the seeds that recorded it. */
+export interface EquityBand {
+  readonly time: number;
+  readonly group: PathGroup;
+  /** How many seeds have this instant (all of them: the seeds share the scenario's calendar). */
+  readonly seeds: number;
+  readonly q05: Dec;
+  readonly q25: Dec;
+  readonly q50: Dec;
+  readonly q75: Dec;
+  readonly q95: Dec;
+}
+
+/**
+ * Per instant (in time order) and group (in PATH_GROUPS order): the nearest-rank 5%, 25%, 50%,
+ * 75% and 95% of the seeds' equity there, exact. Seeds are aligned by time, not by position, so
+ * a day end one seed lacks (a currency not priced yet) leaves only that seed out of that instant.
+ */
+export function equityBands(outcomes: readonly SeedOutcome[]): EquityBand[] {
+  const at = new Map<number, Map<PathGroup, Dec[]>>();
+  for (const o of outcomes) {
+    o.path.times.forEach((t, k) => {
+      let groups = at.get(t);
+      if (!groups) at.set(t, (groups = new Map()));
+      for (const g of PATH_GROUPS) {
+        const x = o.path.equity[g]?.[k];
+        if (x === undefined) continue;
+        const xs = groups.get(g);
+        if (xs) xs.push(x);
+        else groups.set(g, [x]);
+      }
+    });
+  }
+  const out: EquityBand[] = [];
+  for (const time of [...at.keys()].sort((a, b) => a - b)) {
+    const groups = at.get(time)!;
+    for (const group of PATH_GROUPS) {
+      const xs = groups.get(group);
+      if (!xs) continue;
+      const s = [...xs].sort((a, b) => a.cmp(b));
+      out.push({ time, group, seeds: s.length, q05: quantile(s, 0.05), q25: quantile(s, 0.25), q50: quantile(s, 0.5), q75: quantile(s, 0.75), q95: quantile(s, 0.95) });
+    }
+  }
+  return out;
 }
 
 export interface Distribution {
@@ -130,8 +176,8 @@ export interface MonteCarloOptions extends LoadOptions, OutputOptions, RunnerOpt
 }
 
 /**
- * Runs seeds first, first+1, … as jobs; writes montecarlo.json, seeds.csv, report.html (the
- * stress page) and worst-seed/ (the full run). Finished seeds wait in the work area beside
+ * Runs seeds first, first+1, … as jobs; writes montecarlo.json, seeds.csv, equity-bands.csv,
+ * report.html (the stress page) and worst-seed/ (the full run). Finished seeds wait in the work area beside
  * `outDir` until the result is in place, so a rerun after an interruption resumes.
  */
 export async function monteCarloToDirectory(source: string | Scenario, outDir: string, opts: MonteCarloOptions = {}): Promise<MonteCarloResult> {
@@ -154,7 +200,7 @@ export async function monteCarloToDirectory(source: string | Scenario, outDir: s
       rows: opts.rows,
       ...(worstScenario.risk ? { onEvent: (e: EngineEvent) => { if (TIMELINE.has(e.kind)) timeline.push([formatServerTime(e.time), e.kind, e.account ?? e.investor ?? '', e.reason]); } } : {}),
     });
-    writeMonteCarloFiles(dir, base, summary, outcomes, worstSeed, timeline);
+    writeMonteCarloFiles(dir, base, summary, outcomes, worstSeed, timeline, equityBands(outcomes));
     // Under the output's lock: no other run on this --out is using the work area now.
     work.remove();
     return { seeds, outcomes, summary, worstSeed, resumed };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,11 @@ import { mamlabAsync } from './cli.js';
 import { scenarioPath } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'mamlab-det-'));
-const files = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
+/** Every file under `dir` (the investors' pages inside investors/ too), by its relative path. */
+const files = (dir: string): Record<string, Buffer> => Object.fromEntries((readdirSync(dir, { recursive: true }) as string[]).sort()
+  .filter((f) => statSync(join(dir, f)).isFile()).map((f) => [f, readFileSync(join(dir, f))]));
+/** The top-level names of the output contract (a folder without its slash). */
+const TOP = [...OUTPUT_FILES.map((f) => f.replace(/\/$/, '')), MARKER].sort();
 
 describe('determinism contract: same scenario + seed + version = identical bytes', () => {
   const scenario = scenarioPath('joint-program.json');
@@ -17,9 +21,11 @@ describe('determinism contract: same scenario + seed + version = identical bytes
     const a = join(tmp(), 'a'), b = join(tmp(), 'b');
     runToDirectory(scenario, a);
     runToDirectory(scenario, b);
-    expect(readdirSync(a).sort()).toEqual([...OUTPUT_FILES, MARKER].sort());
+    expect(readdirSync(a).sort()).toEqual(TOP);
     const fa = files(a), fb = files(b);
-    for (const f of [...OUTPUT_FILES, MARKER]) expect(fa[f]!.equals(fb[f]!), f).toBe(true);
+    expect(Object.keys(fb)).toEqual(Object.keys(fa));
+    expect(Object.keys(fa)).toContain('investors/index.html');
+    for (const f of Object.keys(fa)) expect(fa[f]!.equals(fb[f]!), f).toBe(true);
   });
 
   it('gives identical bytes from two worker processes running at once', async () => {
@@ -30,7 +36,8 @@ describe('determinism contract: same scenario + seed + version = identical bytes
     ]);
     expect([x, y]).toEqual([0, 0]);
     const fx = files(join(base, 'x')), fy = files(join(base, 'y'));
-    for (const f of [...OUTPUT_FILES, MARKER]) expect(fx[f]!.equals(fy[f]!), f).toBe(true);
+    expect(Object.keys(fy)).toEqual(Object.keys(fx));
+    for (const f of Object.keys(fx)) expect(fx[f]!.equals(fy[f]!), f).toBe(true);
     // …and the same bytes as an in-process run.
     const z = join(base, 'z');
     runToDirectory(scenario, z);
