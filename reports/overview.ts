@@ -4,29 +4,19 @@
 // compact chart.
 import { Dec } from '../engine/decimal.js';
 import { FIGURES, sweepJobResult } from '../sim/sweep-figures.js';
-import { plotLib, plotSvg } from './chart.js';
+import { type ChartData, plotLib, plotSvg } from './chart.js';
 import { esc, humanAmount } from './html.js';
-import type { ChartPoint } from './run-writer.js';
+
 import type { Summary } from './summary.js';
 
 /** The stacked chart's groups, bottom up: its legend lists them in this order too. */
 const AUM_GROUPS = ['master account', 'MAM sub-accounts', 'PAMM members'] as const;
 
 /** Equity at each sampled instant, summed per group: what the stacked chart draws. */
-function aumByGroup(s: Summary, points: readonly ChartPoint[]): Array<{ time: Date; group: string; equity: number }> {
-  const model = new Map(s.investors.map((i) => [String(i.id), String(i.model)]));
-  const sums = new Map<string, number>();
-  const times = new Set<number>();
-  for (const p of points) {
-    if (p.inProgram === false) continue;
-    const group = p.subject === 'master' && !model.has('master') ? 'master account' : model.get(p.subject) === 'mam' ? 'MAM sub-accounts' : 'PAMM members';
-    const key = `${p.time}\u0000${group}`;
-    sums.set(key, (sums.get(key) ?? 0) + p.equity);
-    times.add(p.time);
-  }
-  const groups = AUM_GROUPS.filter((g) => [...sums.keys()].some((k) => k.endsWith(`\u0000${g}`)));
+function aumByGroup(chart: ChartData): Array<{ time: Date; group: string; equity: number }> {
+  const groups = AUM_GROUPS.filter((g) => chart.instants.some((x) => x.aum[g] !== undefined));
   // Every group at every instant (0 where it had nobody), so the stack never has holes.
-  return [...times].sort((a, b) => a - b).flatMap((t) => groups.map((group) => ({ time: new Date(t), group, equity: sums.get(`${t}\u0000${group}`) ?? 0 })));
+  return chart.instants.flatMap((x) => groups.map((group) => ({ time: new Date(x.time), group, equity: x.aum[group] ?? 0 })));
 }
 
 /** The currencies of the trading accounts (master, MAM sub-accounts, the pool, clients): what the program's money is in (the broker's own accounts are USD whatever they hold). */
@@ -52,17 +42,17 @@ export function clientsNet(s: Summary): string {
   return total.toFixed(7);
 }
 
-export function overviewSection(s: Summary, points: readonly ChartPoint[]): string {
+export function overviewSection(s: Summary, chart: ChartData): string {
   const Plot = plotLib();
   const currencies = tradingCurrencies(s);
-  const stacked = points.length === 0 || currencies.size !== 1 ? [] : aumByGroup(s, points);
-  const aum = points.length === 0 ? '' : currencies.size === 1
+  const stacked = chart.instants.length === 0 || currencies.size !== 1 ? [] : aumByGroup(chart);
+  const aum = chart.instants.length === 0 ? '' : currencies.size === 1
     ? plotSvg({
       // Below the two-line date ticks, the axis label: not over the last month's name.
       width: 960, height: 270, marginLeft: 70, marginBottom: 45, x: { type: 'utc', label: 'server time', labelOffset: 42 }, y: { grid: true, label: `equity under management (${[...currencies][0]})` },
       // The legend in the stacking order (bottom up), not Plot's alphabetical one.
       color: { legend: true, domain: AUM_GROUPS.filter((g) => stacked.some((d) => d.group === g)) },
-      marks: [Plot.areaY(stacked, { x: 'time', y: 'equity', fill: 'group', curve: 'step-after', order: [...AUM_GROUPS] }), Plot.ruleY([0])],
+      marks: [Plot.areaY(stacked, { x: 'time', y: 'equity', fill: 'group', z: 'group', curve: 'step-after', order: [...AUM_GROUPS] }), Plot.ruleY([0])],
     })
     : '<p class="meta">The accounts hold several currencies: each line of the equity chart below is in its own.</p>';
   const f = sweepJobResult(s).figures;

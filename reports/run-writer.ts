@@ -15,6 +15,7 @@ import { Dec } from '../engine/decimal.js';
 import { CostReport } from './cost-report.js';
 import { type CsvDir, CsvWriter, csvPath, priceCell } from './csv.js';
 import type { CashFlow } from './metrics.js';
+import { ChartSampler, type HealthPoint, type SampledInvestor, minLevel } from './chart-data.js';
 import { MAX_RISK_ROWS, RISK_EVENT_KINDS, type ReportEvent } from './html.js';
 
 export const OUTPUT_COLUMNS = {
@@ -124,39 +125,18 @@ export interface InvestorTally {
   lastSeen?: number;
 }
 
-/** A point of the equity chart: float, for drawing only. */
-export interface ChartPoint {
-  readonly time: number;
-  readonly subject: string;
-  readonly equity: number;
-  /** False for an investor who has left or detached: its account goes on outside the program (the overview leaves it out of the money under management). */
-  readonly inProgram?: boolean;
-}
+export type { ChartPoint, HealthPoint } from './chart-data.js';
 
-const MAX_CHART_POINTS = 4000;
 const MAX_NOTABLE = 200;
 const NOTABLE = new Set<EngineEvent['kind']>(['order-rejected', 'request-rejected', 'request-queued', 'allocation-skip', 'join', 'deposit', 'withdrawal', 'leave', 'performance-fee', 'management-fee', 'entry-fee', 'positions-copied', 'pool-reallocated']);
 /** Risk events: counted per account for the summary and listed in the report's risk section. */
 const RISK_EVENTS = new Set<EngineEvent['kind']>(RISK_EVENT_KINDS);
 
-/** The lower of two levels, where NaN (nothing open) gives way to any number. */
-function minLevel(a: number | undefined, b: number): number {
-  if (a === undefined || Number.isNaN(a)) return b;
-  return Number.isNaN(b) ? a : Math.min(a, b);
-}
-
-/** A point of the health chart (margin level in percent, float, for drawing only). */
-export interface HealthPoint {
-  readonly time: number;
-  readonly account: string;
-  readonly level: number;
-}
-
 export class RunWriter implements EngineSink {
   readonly accounts = new Map<string, AccountTally>();
   readonly investors = new Map<string, InvestorTally>();
-  readonly chart: ChartPoint[] = [];
-  readonly health: HealthPoint[] = [];
+  /** What the report's charts draw, sampled at a regular cadence (halved as it fills up). */
+  readonly charts: ChartSampler;
   /** Per account: the lowest level of the instants since the last health point kept. */
   private readonly healthLow = new Map<string, number>();
   /** Risk events in order (bounded), for the report's risk section. */
@@ -195,8 +175,10 @@ export class RunWriter implements EngineSink {
   /** Whether the run writes its files and report (not a sweep job that needs only the summary: no chart, health view or margin rows). */
   private readonly writes: boolean;
 
-  constructor(dir: CsvDir, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>, private readonly structure: 'signal' | 'block', private readonly onEvent?: (e: EngineEvent) => void, private readonly rows: EquityRows = 'daily') {
+  /** `stopOut`: the run's stop-out level in percent (the health chart marks levels below it). */
+  constructor(dir: CsvDir, private readonly q: Quantum, private readonly instruments: ReadonlyMap<string, Instrument>, private readonly structure: 'signal' | 'block', private readonly onEvent?: (e: EngineEvent) => void, private readonly rows: EquityRows = 'daily', stopOut?: number) {
     this.writes = dir !== null;
+    this.charts = new ChartSampler(stopOut);
     this.costs = new CostReport(dir, q, instruments);
     this.files = {
       journal: new CsvWriter(csvPath(dir, 'journal.csv'), OUTPUT_COLUMNS.journal),
@@ -393,6 +375,7 @@ export class RunWriter implements EngineSink {
       this.master.observe(masterEquity);
       if (this.writes) this.masterPath.push({ time, index: this.master.index });
     }
+    const sampled: SampledInvestor[] = [];
     for (const i of investors) {
       const observed = dayEnd || investorsTouched.has(i.id);
       const t = this.investor(i.id);
@@ -418,9 +401,9 @@ export class RunWriter implements EngineSink {
       // An investor who left gets one last zero row, then none.
       if (!i.active && e === 0 && exitSeen) continue;
       if (everyRow || investorsTouched.has(i.id)) this.files.equity.row([ts, i.id, `investor-${i.model}`, undefined, this.m(i.equity), undefined, undefined, i.units ? formatQ(i.units.value, this.q) : undefined, i.model === 'pamm' && nav ? nav.toFixed(10) : undefined]);
-      if (keepForChart) this.chart.push({ time, subject: i.id, equity: e, ...(i.active && !i.detached ? {} : { inProgram: false }) });
+      if (keepForChart) sampled.push({ id: i.id, model: i.model, equity: e, inProgram: i.active && !i.detached });
     }
-    if (keepForChart && p.config.structure === 'signal') this.chart.push({ time, subject: SYSTEM_ACCOUNTS.master, equity: Number(p.equity(SYSTEM_ACCOUNTS.master).value) });
+    const masterEquity = keepForChart && p.config.structure === 'signal' ? Number(p.equity(SYSTEM_ACCOUNTS.master).value) : undefined;
     if (!this.writes) return;
     const lvl = (x: Dec | undefined): string | undefined => (x === undefined ? undefined : x.toFixed(4));
     // The engine keeps each account's lowest level until it is drained: at its rows and at the
@@ -428,6 +411,7 @@ export class RunWriter implements EngineSink {
     // folded here), a chart point the lowest since the previous drain.
     const drained = p.drainLowestLevels(everyRow || keepForChart ? undefined : accountsTouched);
     for (const [id, level] of drained) this.rowLows.set(id, this.rowLows.has(id) ? Dec.min(this.rowLows.get(id)!, level) : level);
+    const levels: HealthPoint[] = [];
     for (const m of p.marginSnapshots(everyRow || keepForChart ? undefined : accountsTouched)) {
       const low = drained.get(m.id);
       if (everyRow || accountsTouched.has(m.id)) {
@@ -441,35 +425,16 @@ export class RunWriter implements EngineSink {
       const shown = low ?? m.level;
       const level = minLevel(this.healthLow.get(m.id), shown === undefined ? NaN : Number(shown.toString()));
       if (keepForChart) {
-        this.health.push({ time, account: m.id, level });
+        levels.push({ time, account: m.id, level });
         this.healthLow.delete(m.id);
       } else this.healthLow.set(m.id, level);
     }
-    if (this.chart.length + this.health.length > MAX_CHART_POINTS) this.thinChart();
-  }
-
-  /** Keeps every other instant when the chart grows too long: deterministic and bounded. */
-  private thinChart(): void {
-    const times = [...new Set(this.chart.map((c) => c.time))];
-    const keep = new Set(times.filter((_, i) => i % 2 === 0));
-    const kept = this.chart.filter((c) => keep.has(c.time));
-    this.chart.length = 0;
-    this.chart.push(...kept);
-    // A dropped health point folds into the kept one before it: the lowest level survives thinning.
-    const health: HealthPoint[] = [];
-    const last = new Map<string, number>();
-    for (const c of this.health) {
-      if (keep.has(c.time)) {
-        last.set(c.account, health.length);
-        health.push(c);
-      } else {
-        const k = last.get(c.account);
-        if (k !== undefined) health[k] = { ...health[k]!, level: minLevel(health[k]!.level, c.level) };
-      }
+    if (!keepForChart) return;
+    this.charts.add(time, sampled, masterEquity, levels);
+    if (this.charts.full) {
+      this.charts.thin();
+      this.chartEvery *= 2;
     }
-    this.health.length = 0;
-    this.health.push(...health);
-    this.chartEvery *= 2;
   }
 
   close(): void {

@@ -15,10 +15,10 @@ export const OUTPUT_FILES = ['summary.json', 'journal.csv', 'trades.csv', 'equit
 /** Writes summary.json and report.html of a finished run into `dir`. */
 export function writeRunReport(scenario: Scenario, dir: string, summary: Summary, writer: RunWriter, pages: { investorPages?: string; pdf?: boolean } = {}): void {
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  const risk = scenario.risk ? riskSection(summary, healthChartSvg(writer.health, Number(scenario.risk.marginCall), Number(scenario.risk.stopOut)), writer.riskEvents) : '';
+  const risk = scenario.risk ? riskSection(summary, healthChartSvg(writer.charts, Number(scenario.risk.marginCall), Number(scenario.risk.stopOut)), writer.riskEvents) : '';
   // The investors' pages first: the report links each investor that has one.
   const { pages: linked } = writeInvestorPages(dir, summary, writer, scenario.policies.performanceFee.period, pages);
-  writeFileSync(join(dir, 'report.html'), renderReport(summary, equityChartSvg(writer.chart, chartUnit(summary)), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk, overviewSection(summary, writer.chart), linked));
+  writeFileSync(join(dir, 'report.html'), renderReport(summary, equityChartSvg(writer.charts, chartUnit(summary)), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk, overviewSection(summary, writer.charts), linked));
 }
 
 /** The equity chart's unit: the one currency every trading account holds, else each line's own. */

@@ -62,7 +62,7 @@ export interface RunFileOptions {
 /** Runs a loaded scenario; its CSV files go to `dir` (none when null). Returns the summary and the writer that saw the run. */
 function runWithWriter(scenario: Scenario, dir: CsvDir, opts: RunFileOptions): { summary: Summary; writer: RunWriter } {
   const { onEvent, rows, onInstant } = opts;
-  const writer = new RunWriter(dir, scenario.quantum, scenario.instruments, scenario.structure, onEvent, rows);
+  const writer = new RunWriter(dir, scenario.quantum, scenario.instruments, scenario.structure, onEvent, rows, scenario.risk ? Number(scenario.risk.stopOut) : undefined);
   let program: ReturnType<typeof runScenario>;
   try {
     program = runScenario(scenario, writer, {

@@ -8,7 +8,8 @@ import { type SeedOutcome, equityBands, expectedShortfall, monteCarloToDirectory
 import { type PathGroup, fromWire, runSeed, toWire } from '../sim/seed-outcome.js';
 import { histogramBins } from '../reports/monte-carlo.js';
 import { MARKER } from '../reports/output-dir.js';
-import { equityChartSvg, healthChartSvg, levelBands } from '../reports/chart.js';
+import { equityChartSvg, healthChartSvg } from '../reports/chart.js';
+import { sampleOf } from '../reports/chart-data.js';
 import { clientsNet } from '../reports/overview.js';
 import type { Summary } from '../reports/summary.js';
 import { runToDirectory, writeNestedRun } from '../sim/run-output.js';
@@ -165,7 +166,8 @@ describe('the report charts that scale, and the overview', () => {
       ...Array.from({ length: 20 }, (_, k) => ({ time: 1000, level: 20 - k })), { time: 1000, level: NaN },
       { time: 2000, level: NaN }, { time: 2000, level: NaN }, { time: 500, level: 300 },
     ];
-    expect(levelBands(points).map((b) => [b.time.getTime(), b.accounts, b.q05, b.q50, b.q95])).toEqual([[500, 1, 300, 300, 300], [1000, 20, 1, 10, 19], [2000, 0, NaN, NaN, NaN]]);
+    const instants = sampleOf([], points.map((p, k) => ({ ...p, account: `a${k}` }))).instants;
+    expect(instants.map((x) => [x.time, x.levels?.n, x.levels?.q05, x.levels?.q50, x.levels?.q95])).toEqual([[500, 1, 300, 300, 300], [1000, 20, 1, 10, 19], [2000, undefined, undefined, undefined, undefined]]);
   });
 
   it('the health view of 13 accounts: a band and its legend instead of 13 lines, the stop-out dots kept', () => {
@@ -174,17 +176,17 @@ describe('the report charts that scale, and the overview', () => {
       { time: Date.UTC(2024, 2, 4), account: `acc${k}`, level: 200 + 10 * k },
       { time: Date.UTC(2024, 2, 5), account: `acc${k}`, level: k < 2 ? 20 + 5 * k : 150 },
     ]).flat();
-    const svg = healthChartSvg(pts, 100, 30);
+    const svg = healthChartSvg(sampleOf([], pts, new Map(), 30), 100, 30);
     for (const name of ['5–95% of the accounts with a position open', 'median', 'margin call (100%)', 'stop-out (30%)', 'an account below stop-out']) expect(svg, name).toContain(name);
     expect(svg).not.toContain('acc12');
     expect(svg.match(/<circle/g)?.length).toBe(2);
     // 12 accounts: one line each, named in the legend.
-    expect(healthChartSvg(pts.filter((p) => p.account !== 'acc12'), 100, 30)).toContain('acc11');
+    expect(healthChartSvg(sampleOf([], pts.filter((p) => p.account !== 'acc12'), new Map(), 30), 100, 30)).toContain('acc11');
   });
 
   it("the equity chart's band mode names its band, its median and the master in a legend", () => {
     const pts = [...Array.from({ length: 13 }, (_, k) => ({ time: Date.UTC(2024, 2, 4), subject: `i${k}`, equity: 1000 + k })), { time: Date.UTC(2024, 2, 4), subject: 'master', equity: 5000 }];
-    const svg = equityChartSvg(pts);
+    const svg = equityChartSvg(sampleOf(pts));
     for (const name of ['5–95% of the 13 investors at each instant', "the investors' median", 'the master account']) expect(svg, name).toContain(name);
   });
 

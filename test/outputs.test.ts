@@ -6,6 +6,7 @@ import { csvCell, csvLine } from '../reports/csv.js';
 import { Dec } from '../engine/decimal.js';
 import { esc, humanAmount } from '../reports/html.js';
 import { equityChartSvg } from '../reports/chart.js';
+import { ChartSampler, sampleOf } from '../reports/chart-data.js';
 import type { ChartPoint } from '../reports/run-writer.js';
 import { runToDirectory } from '../sim/run-output.js';
 import { OUTPUT_COLUMNS } from '../reports/run-writer.js';
@@ -64,15 +65,37 @@ describe("the report's program overview", () => {
 });
 
 describe('charts that scale', () => {
+  it('keeps a record per sampled instant for 100 investors and 3,000 instants: bounded, no per-investor points, sums and quantiles by hand', () => {
+    const s = new ChartSampler(50);
+    let every = 1;
+    for (let t = 0; t < 3000; t++) {
+      if (t % every !== 0) continue;
+      // Investor k (1…100) holds k + t; the MAM half are the odd k; k = 100 has left the program.
+      s.add(t, Array.from({ length: 100 }, (_, j) => ({ id: `i${j + 1}`, model: (j + 1) % 2 ? 'mam' as const : 'pamm' as const, equity: j + 1 + t, inProgram: j + 1 !== 100 })), 1000, [{ time: t, account: 'a', level: t === 0 ? 40 : 200 }]);
+      if (s.full) { s.thin(); every *= 2; }
+    }
+    expect(s.instants.length).toBeLessThanOrEqual(1000);
+    expect(s.points).toBeNull();
+    const x = s.instants.find((i) => i.time === 0)!;
+    // MAM: odd k, 1 + 3 + … + 99 = 2,500; PAMM: even k but 100, 2 + 4 + … + 98 = 2,450.
+    expect(x.aum).toEqual({ 'MAM sub-accounts': 2500, 'PAMM members': 2450, 'master account': 1000 });
+    // Nearest rank of 1…100: the 5th, the 50th and the 95th.
+    expect(x.investors).toEqual({ n: 100, q05: 5, q50: 50, q95: 95 });
+    const later = s.instants[s.instants.length - 1]!;
+    expect(later.investors).toEqual({ n: 100, q05: 5 + later.time, q50: 50 + later.time, q95: 95 + later.time });
+    // The one level below the stop-out level (40 < 50 at t = 0) is kept as a mark.
+    expect(s.below).toEqual([{ time: 0, account: 'a', level: 40 }]);
+  });
+
   it('draws a dozen lines (eleven investors and the master) with a legend, and thirteen investors as a 5–95% band and a median beside the master', () => {
     const points = (n: number): ChartPoint[] => [0, 3_600_000, 7_200_000].flatMap((time) => [
       { time, subject: 'master', equity: 10_000 + time / 3_600_000 },
       ...Array.from({ length: n }, (_, k) => ({ time, subject: `investor-${k + 1}`, equity: 1_000 * (k + 1) })),
     ]);
-    const twelve = equityChartSvg(points(11));
+    const twelve = equityChartSvg(sampleOf(points(11)));
     expect(twelve).toContain('investor-11');
     expect(twelve).not.toContain('5–95% and median');
-    const thirteen = equityChartSvg(points(13));
+    const thirteen = equityChartSvg(sampleOf(points(13)));
     expect(thirteen).toContain('13 investors as 5–95% and median; the master');
     // No legend entry per investor.
     expect(thirteen).not.toContain('investor-13');

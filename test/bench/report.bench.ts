@@ -33,7 +33,8 @@ if (!Number.isInteger(RUNS) || RUNS < 3) throw new Error('--runs: a whole number
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const dir = mkdtempSync(join(tmpdir(), 'mamlab-report-bench-'));
-const job = { ...scaleJob('S1', 0.3), mam: 1000, pamm: 1000 };
+const base = scaleJob('S1', 0.3);
+const job = { ...base, mam: 1000, pamm: 1000, title: `1,000 MAM + 1,000 PAMM, ${base.roundTrips} round trips, ${base.days} days (EURUSD M1 bars)` };
 const g = generateScenario(job, join(dir, 'scenario'));
 const out = join(dir, 'out');
 const t0 = performance.now();
