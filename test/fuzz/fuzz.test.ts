@@ -10,7 +10,7 @@
 // A failure prints the seed and the shrink path (fast-check's report) and writes the shrunk
 // scenario to test/fuzz/regressions/<hash>.json, which this file runs from then on.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
@@ -42,7 +42,8 @@ const REGRESSIONS = resolve(ROOT, 'test/fuzz/regressions');
 
 /** Every file the run writes, by name. */
 function outputs(dir: string): Map<string, Buffer> {
-  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
+  // Every file of the result, the investors' pages inside investors/ too, by its relative path.
+  return new Map((readdirSync(dir, { recursive: true }) as string[]).sort().filter((f) => statSync(join(dir, f)).isFile()).map((f) => [f, readFileSync(join(dir, f))]));
 }
 
 /**
