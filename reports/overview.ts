@@ -42,7 +42,23 @@ export function clientsNet(s: Summary): string {
   return total.toFixed(7);
 }
 
-export function overviewSection(s: Summary, chart: ChartData): string {
+/** Deposits up, withdrawals down, per server day (USD), as one bar chart; '' when nothing moved. */
+function flowsChart(flows: ReadonlyMap<number, { in: number; out: number }>): string {
+  const days = [...flows.entries()].sort((a, b) => a[0] - b[0]);
+  if (days.length === 0) return '';
+  const Plot = plotLib();
+  const data = days.flatMap(([day, f]) => [
+    ...(f.in ? [{ day: new Date(day * 86_400_000), amount: f.in, kind: 'deposits' }] : []),
+    ...(f.out ? [{ day: new Date(day * 86_400_000), amount: f.out, kind: 'withdrawals' }] : []),
+  ]);
+  return plotSvg({
+    width: 960, height: 200, marginLeft: 70, marginBottom: 45, x: { type: 'utc', label: 'server day', labelOffset: 42 }, y: { grid: true, label: 'money in (+) and out (−) a day (USD)' },
+    color: { legend: true, domain: ['deposits', 'withdrawals'], range: ['#2da44e', '#cf222e'] },
+    marks: [Plot.rectY(data, { x: 'day', interval: 'day', y: 'amount', fill: 'kind', inset: 0.5 }), Plot.ruleY([0])],
+  });
+}
+
+export function overviewSection(s: Summary, chart: ChartData, flows: ReadonlyMap<number, { in: number; out: number }> = new Map()): string {
   const Plot = plotLib();
   const currencies = tradingCurrencies(s);
   const stacked = chart.instants.length === 0 || currencies.size !== 1 ? [] : aumByGroup(chart);
@@ -69,8 +85,10 @@ export function overviewSection(s: Summary, chart: ChartData): string {
     marks: [Plot.barX(parties, { x: 'net', y: 'party', fill: (d: { net: number }) => (d.net < 0 ? '#cf222e' : '#2da44e') }), Plot.ruleX([0])],
   });
   const aumNote = currencies.size === 1 ? `<p class="meta">Equity under management at the chart's sampled instants, stacked: ${s.program.structure === 'signal' ? "the manager's master account, " : ''}the MAM sub-accounts and the pool's members while they are in the program (deposits and withdrawals move it as much as gains and losses; the returns table removes them).</p>` : '';
+  const flowSvg = flowsChart(flows);
   return `<h2>Program overview</h2>
 ${aum ? `<figure>${aum}</figure>\n${aumNote}` : ''}
+${flowSvg ? `<h3>Flows</h3>\n<figure>${flowSvg}</figure>\n<p class="meta">Deposits and withdrawals of every account a day, in USD (the master's funding and the broker's clients too; an amount in another currency at the rate of its moment). Every one is in journal.csv.</p>` : ''}
 <h3>Who ended with what</h3>
 <figure>${byParty}</figure>
 <p class="meta">Net over the run, in USD: the investors' results summed (equity + withdrawals − deposits, after fees), the manager's fees and rebates net of cashback passed on, the IBs' rebates net of cashback, ${s.accounts.some((a) => a.kind === 'client') ? "the broker's self-trading clients' results summed (equity + withdrawals − deposits, cashback included), " : ''}and the broker's net (spread, commissions, swaps, less rebates and absorbed balances). The same figures as a sweep's${s.accounts.some((a) => a.kind === 'client') ? " (the clients' from the accounts table, at the end's rates)" : ''}; exact in summary.json. ${esc(s.program.structure === 'signal' ? "The master account's own trading result is in the accounts table." : '')}</p>`;

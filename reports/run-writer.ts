@@ -239,8 +239,8 @@ export class RunWriter implements EngineSink {
       if (e.currency === 'USD' || e.usd) this.usdTotals[kind] = this.usdTotals[kind].plus(e.usd ?? x);
       else this.usdTotals.unpriced.push({ kind, currency: e.currency, amount: x });
     };
-    if (e.reason === 'deposit') { this.account(e.to).deposits = this.account(e.to).deposits.plus(e.amount); add('deposits', e.amount); }
-    if (e.reason === 'withdrawal') { this.account(e.from).withdrawals = this.account(e.from).withdrawals.plus(e.amount); add('withdrawals', e.amount); }
+    if (e.reason === 'deposit') { this.account(e.to).deposits = this.account(e.to).deposits.plus(e.amount); add('deposits', e.amount); this.flowOfDay(e, 1); }
+    if (e.reason === 'withdrawal') { this.account(e.from).withdrawals = this.account(e.from).withdrawals.plus(e.amount); add('withdrawals', e.amount); this.flowOfDay(e, -1); }
     if (e.reason === 'realized-pnl') add('realized', e.from === SYSTEM_ACCOUNTS.market ? e.amount : e.amount.neg());
     if (e.reason === 'performance-fee' || e.reason === 'management-fee' || e.reason === 'entry-fee' || e.reason === 'subscription-fee' || e.reason === 'volume-fee') {
       // A fee paid across currencies goes through the conversion account: each leg tallies its own side.
@@ -264,6 +264,19 @@ export class RunWriter implements EngineSink {
       const investor = e.reason === 'rebate' || e.reason === 'cashback' ? undefined : e.ref.split('@')[0];
       this.files['fee-account'].row([e.seq, formatServerTime(e.time), investor, e.reason, this.m(signed), this.m(this.feeBalance)]);
     }
+  }
+
+  /** Money in (+) and out (−) per server day, in USD, for the overview's flows chart (floats; an amount with no USD rate yet is left out). */
+  readonly flowsByDay = new Map<number, { in: number; out: number }>();
+  private flowOfDay(e: JournalEntry, sign: 1 | -1): void {
+    if (!this.writes) return;
+    const usd = e.currency === 'USD' ? e.amount : e.usd;
+    if (!usd) return;
+    const day = dayOf(e.time);
+    const f = this.flowsByDay.get(day) ?? { in: 0, out: 0 };
+    if (sign > 0) f.in += Number(usd.value);
+    else f.out -= Number(usd.value);
+    this.flowsByDay.set(day, f);
   }
 
   event(e: EngineEvent): void {

@@ -18,7 +18,7 @@ export function writeRunReport(scenario: Scenario, dir: string, summary: Summary
   const risk = scenario.risk ? riskSection(summary, healthChartSvg(writer.charts, Number(scenario.risk.marginCall), Number(scenario.risk.stopOut)), writer.riskEvents) : '';
   // The investors' pages first: the report links each investor that has one.
   const { pages: linked } = writeInvestorPages(dir, summary, writer, scenario.policies.performanceFee.period, pages);
-  writeFileSync(join(dir, 'report.html'), renderReport(summary, equityChartSvg(writer.charts, chartUnit(summary)), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk, overviewSection(summary, writer.charts), linked));
+  writeFileSync(join(dir, 'report.html'), renderReport(summary, equityChartSvg(writer.charts, chartUnit(summary)), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk, overviewSection(summary, writer.charts, writer.flowsByDay), linked));
 }
 
 /** The equity chart's unit: the one currency every trading account holds, else each line's own. */

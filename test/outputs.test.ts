@@ -9,7 +9,11 @@ import { equityChartSvg } from '../reports/chart.js';
 import { ChartSampler, sampleOf } from '../reports/chart-data.js';
 import type { ChartPoint } from '../reports/run-writer.js';
 import { runToDirectory } from '../sim/run-output.js';
-import { OUTPUT_COLUMNS } from '../reports/run-writer.js';
+import { OUTPUT_COLUMNS, RunWriter } from '../reports/run-writer.js';
+import { makeQuantum } from '../engine/quantum.js';
+import { Money } from '../engine/values.js';
+import { serverTime } from '../engine/time.js';
+import type { JournalEntry } from '../engine/journal.js';
 import { scenarioPath } from './helpers.js';
 
 describe('CSV cells', () => {
@@ -61,6 +65,23 @@ describe("the report's program overview", () => {
     expect(html).toContain(`investors  ${humanAmount(investors.toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2))}`);
     expect(html).toContain(`broker  ${humanAmount(new Dec(summary.broker.net).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2))}`);
     expect(html).toContain('equity under management (USD)');
+  });
+});
+
+describe("the overview's flows", () => {
+  it('sums deposits and withdrawals per server day in USD, another currency at its moment\'s rate, an unpriced one left out', () => {
+    const w = new RunWriter(mkdtempSync(join(tmpdir(), 'mamlab-flows-')), makeQuantum(new Dec('0.0000001')), new Map(), 'signal');
+    const day = (d: number, h: number): ReturnType<typeof serverTime> => serverTime(Date.UTC(2024, 2, d, h));
+    let seq = 0;
+    const entry = (time: ReturnType<typeof serverTime>, reason: 'deposit' | 'withdrawal', amount: string, currency = 'USD', usd?: string): JournalEntry => ({ seq: ++seq, time, from: reason === 'deposit' ? 'external' : 'mam:a', to: reason === 'deposit' ? 'mam:a' : 'external', amount: Money.of(amount), currency, ...(usd ? { usd: Money.of(usd) } : {}), reason, ref: 'a' });
+    w.entry(entry(day(4, 1), 'deposit', '100'));
+    w.entry(entry(day(4, 20), 'deposit', '50.5'));
+    w.entry(entry(day(5, 2), 'withdrawal', '40'));
+    w.entry(entry(day(5, 3), 'deposit', '50', 'EUR', '54.25'));
+    w.entry(entry(day(5, 4), 'deposit', '10', 'EUR'));
+    w.close();
+    const d = (n: number): number => Date.UTC(2024, 2, n) / 86_400_000;
+    expect([...w.flowsByDay.entries()]).toEqual([[d(4), { in: 150.5, out: 0 }], [d(5), { in: 54.25, out: -40 }]]);
   });
 });
 
