@@ -1,11 +1,14 @@
 // The investors' pages of a run (issue 17): investors/index.html lists everyone; each investor
-// chosen by `--investor-pages` gets a tear sheet (investors/ID.html). The history those pages
+// chosen by `--investor-pages` gets a tear sheet (investors/ID.html) and a printable statement
+// per fee statement (investors/statement-ID_PERIOD.html, and .pdf with --pdf). The history those pages
 // show (fee statements, trades, units) is read back from the run's own CSV files, a few
 // hundred investors per pass, so memory holds a batch's pages, never the files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeePeriod } from '../engine/policies.js';
 import { scanCsv } from './csv-scan.js';
+import { pdfNameOf, printPdfs } from './pdf.js';
+import { type Branding, renderStatementPage, statementFileName } from './statement-page.js';
 import { renderInvestorIndex } from './investor-index.js';
 import { selectInvestors } from './investor-select.js';
 import type { RunWriter } from './run-writer.js';
@@ -50,6 +53,10 @@ function fnv(s: string): string {
 export interface InvestorPageOptions {
   /** auto (default), all, none, top:N or ids separated by commas. */
   readonly investorPages?: string;
+  /** The scenario's branding, for the printable statements. */
+  readonly branding?: Branding;
+  /** Print each statement to PDF too (headless Chromium). */
+  readonly pdf?: boolean;
 }
 
 interface Collected {
@@ -68,6 +75,8 @@ export function writeInvestorPages(dir: string, summary: Summary, writer: RunWri
   mkdirSync(folder, { recursive: true });
   const written: string[] = [];
   const pages = new Map<string, string>();
+  const printable: string[] = [];
+  const used = new Set<string>();
   const todo = investors.filter((i) => chosen.has(String(i.id)));
   for (let k = 0; k < todo.length; k += BATCH) {
     const batch = todo.slice(k, k + BATCH);
@@ -77,9 +86,20 @@ export function writeInvestorPages(dir: string, summary: Summary, writer: RunWri
       const c = got.get(id)!;
       const file = investorFileName(id);
       const tally = writer.investors.get(id) ?? writer.investor(id);
+      // A printable statement per fee statement of the investor (seed 002's branded statements).
+      const statements = c.statements.map((row) => {
+        // Two statements of one period (an exit after a re-join, say) get ~~2, ~~3, … in the order statements.csv has them.
+        const first = statementFileName(id, row[2] ?? '');
+        let page = first;
+        for (let k = 2; used.has(page); k++) page = first.replace(/\.html$/, `~~${k}.html`);
+        used.add(page);
+        writeFileSync(join(folder, page), renderStatementPage({ row, summary, investorCurrency: String(i.currency), ...(opts.branding ? { branding: opts.branding } : {}) }));
+        printable.push(page);
+        return { row, page };
+      });
       writeFileSync(join(folder, file), renderTearSheet({
         summary, investor: i, tally, masterPath: writer.masterPath, feePeriod,
-        statements: c.statements.map((row) => ({ row })),
+        statements,
         ...(i.model === 'mam' ? { trades: { rows: c.trades, closed: c.closed, open: c.open } } : { units: c.units }),
       }));
       pages.set(id, file);
@@ -88,6 +108,11 @@ export function writeInvestorPages(dir: string, summary: Summary, writer: RunWri
   }
   writeFileSync(join(folder, 'index.html'), renderInvestorIndex(summary, pages));
   written.push(`${INVESTORS_DIR}/index.html`);
+  written.push(...printable.map((f) => `${INVESTORS_DIR}/${f}`));
+  if (opts.pdf) {
+    printPdfs(folder, printable);
+    written.push(...printable.map((f) => `${INVESTORS_DIR}/${pdfNameOf(f)}`));
+  }
   return { files: written, pages };
 }
 

@@ -17,7 +17,7 @@ export function writeRunReport(scenario: Scenario, dir: string, summary: Summary
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   const risk = scenario.risk ? riskSection(summary, healthChartSvg(writer.charts, Number(scenario.risk.marginCall), Number(scenario.risk.stopOut)), writer.riskEvents) : '';
   // The investors' pages first: the report links each investor that has one.
-  const { pages: linked } = writeInvestorPages(dir, summary, writer, scenario.policies.performanceFee.period, pages);
+  const { pages: linked } = writeInvestorPages(dir, summary, writer, scenario.policies.performanceFee.period, { ...pages, ...(scenario.branding ? { branding: scenario.branding } : {}) });
   writeFileSync(join(dir, 'report.html'), renderReport(summary, equityChartSvg(writer.charts, chartUnit(summary)), writer.notable, writer.statementRows, { broker: writer.costs.brokerRows, rebates: writer.costs.statementRows() }, risk, overviewSection(summary, writer.charts, writer.flowsByDay), linked));
 }
 

@@ -8,6 +8,7 @@ import type { ServerTime } from '../engine/time.js';
 import { type OutputOptions, type OutputRequest, markResult, withOutputSync } from '../reports/output-dir.js';
 import type { CsvDir } from '../reports/csv.js';
 import { checkInvestorPages } from '../reports/investor-select.js';
+import { checkPrinter } from '../reports/pdf.js';
 import { writeRunReport } from '../reports/run.js';
 import { type EquityRows, RunWriter } from '../reports/run-writer.js';
 import { type Summary, buildSummary } from '../reports/summary.js';
@@ -27,6 +28,7 @@ export function runToDirectory(source: string | Scenario, outDir: string, opts: 
   const scenario = typeof source === 'string' ? loadScenario(source, opts) : source;
   // A page asked for an investor the scenario lacks is refused before the run, not after it.
   checkInvestorPages(opts.investorPages, scenario.investors.map((i) => i.id));
+  if (opts.pdf) checkPrinter();
   const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir, { rows: opts.rows, onInstant: opts.onInstant, investorPages: opts.investorPages, pdf: opts.pdf }));
   return { scenario, summary, outDir };
 }

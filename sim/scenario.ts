@@ -25,6 +25,7 @@ import { type ClientSpec, type CostContext, type CostTerms, checkReferrer, readC
 import type { RebateTerms } from '../engine/rebate.js';
 import type { AccountLimits, RiskTerms } from '../engine/risk.js';
 import { readAccountLimits, readRisk } from './scenario-risk.js';
+import { type Branding, readBranding } from './scenario-branding.js';
 import { schemaError, validate } from './scenario-schema.js';
 import { type Parsed, parseText } from './scenario-text.js';
 import { NO_STRESS, type Stress, type StressSpec, buildStress } from './stress.js';
@@ -110,13 +111,15 @@ export interface Scenario {
   readonly stress: Stress;
   /** Seeds a `run` covers (Monte Carlo) when the scenario asks for it; the CLI's `--seeds` overrides. */
   readonly monteCarloSeeds?: number;
+  /** How printable investor statements look (name, colours, logo as a data: URI, legal line); undefined without a `branding` section. */
+  readonly branding?: Branding;
   /** The validated document with every default filled in: what the run echoes. */
   readonly normalized: Obj;
   /** SHA-256 of the bytes of the scenario file (or text) and every price file it reads: what a job's key and check name (a variant, a grid value or a seed does not change it). */
   readonly sourceHash: string;
   /** SHA-256 of the normalized document and every price file it reads. */
   readonly hash: string;
-  /** Absolute real paths of every file the load read: the scenario, its price files, the presets. */
+  /** Absolute real paths of every file the load read: the scenario, its price files, the branding logo, the presets. */
   readonly inputs: readonly string[];
   /**
    * Where a path of the document is in the file the user wrote: its JSON pointer and line, for
@@ -492,13 +495,20 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   const risk = readRisk(r, doc, quantum, presetTerms, pool !== undefined, accountLimits, accountLeverage);
   const currencies = readCurrencies(r, doc, instruments, pool?.id, structure);
   const monteCarloSeeds = (doc.monteCarlo as Obj | undefined)?.seeds as number | undefined;
+  // The logo is an input like a price file: a new logo is a new scenario hash, so a cached page is never stale.
+  const brand = readBranding(r, doc.branding as Obj | undefined, { baseDir, dataDirs: opts.dataDirs ?? [] });
+  if (brand?.logoFile) {
+    hash.update(brand.logoFile.bytes);
+    sources.update(brand.logoFile.bytes);
+    inputs.add(brand.logoFile.realPath);
+  }
 
   hash.update(canonical(doc));
   return {
     file, name: doc.name as string, description: doc.description as string, seed, quantum, zone, start, end,
     instruments, ticks, structure, allocation, masterDeposit: new Money(masterDeposit), performanceFee, performanceFeeTiers, managementFee, entryFee: entryFee.isZero() ? undefined : entryFee,
     subscriptionFee: subscription.isZero() ? undefined : new Money(subscription), volumeFee, termChanges, terms, pool,
-    preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, stress, monteCarloSeeds, normalized: doc, hash: hash.digest('hex'), sourceHash: sources.digest('hex'), inputs: [...inputs],
+    preset: presetName, maxOrders: program.maxOrders as number, policies, investors, flows, orders, costs, rebates, clients, risk, stress, monteCarloSeeds, ...(brand ? { branding: brand.branding } : {}), normalized: doc, hash: hash.digest('hex'), sourceHash: sources.digest('hex'), inputs: [...inputs],
     locate: (path) => ({ path: pointer(path), line: parsed.lineOf(path) }),
     writtenPolicies, tradingWeek, dailySymbols, currencies,
   };

@@ -3,7 +3,7 @@
 // own files (presets, schema, version), runs a Monte Carlo worker, and writes the same bytes as
 // the sources do.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,8 +38,11 @@ describe('the build (dist/)', () => {
     expect(r.status).toBe(0);
     mkdirSync(join(out, 'sources'));
     writeRunFiles(loadScenario(scenarioPath('seed001-profit-distribution.json')), join(out, 'sources'));
-    const files = readdirSync(join(out, 'sources')).sort();
-    expect(readdirSync(join(out, 'built')).filter((f) => f !== '.mamlab-result').sort()).toEqual(files);
+    // Every file of the result, the investors' pages inside investors/ too.
+    const tree = (d: string): string[] => (readdirSync(d, { recursive: true }) as string[]).filter((f) => statSync(join(d, f)).isFile()).sort();
+    const files = tree(join(out, 'sources'));
+    expect(files).toContain('investors/index.html');
+    expect(tree(join(out, 'built')).filter((f) => f !== '.mamlab-result')).toEqual(files);
     for (const f of files) expect(readFileSync(join(out, 'built', f), 'utf8'), f).toBe(readFileSync(join(out, 'sources', f), 'utf8'));
     // Seed 001's worked example: the manager's 9,000 in the pool and 4,800 of fees.
     expect(JSON.parse(readFileSync(join(out, 'built/summary.json'), 'utf8')).manager.total).toBe('13800.0000000');

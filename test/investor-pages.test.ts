@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { CsvWriter } from '../reports/csv.js';
 import { csvRecords, scanCsv } from '../reports/csv-scan.js';
 import { investorFileName } from '../reports/investor-pages.js';
+import { statementFileName } from '../reports/statement-page.js';
 import { bins } from '../reports/investor-index.js';
 import { selectInvestors, topAndBottom } from '../reports/investor-select.js';
 import { monthlyGrid, underwater } from '../reports/tear-sheet.js';
@@ -112,8 +113,13 @@ describe('a run\'s investors\' pages', () => {
   const pages = readdirSync(join(out, 'investors')).sort();
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { investors: Array<{ id: string; model: string }> };
 
-  it('a small program: a tear sheet for every investor and the index', () => {
-    expect(pages).toEqual([...summary.investors.map((i) => `${i.id}.html`), 'index.html'].sort());
+  it('a small program: a tear sheet for every investor, a printable statement per row of statements.csv, and the index', () => {
+    const statements = csv(join(out, 'statements.csv'));
+    expect(statements.length).toBeGreaterThan(0);
+    expect(pages).toEqual([...summary.investors.map((i) => `${i.id}.html`), ...statements.map((r) => statementFileName(r.investor!, r.period!)), 'index.html'].sort());
+    // Each tear sheet links its statements.
+    const alice = readFileSync(join(out, 'investors/alice.html'), 'utf8');
+    for (const r of statements.filter((x) => x.investor === 'alice')) expect(alice).toContain(`<a href="${statementFileName('alice', r.period!)}">${r.period}</a>`);
     const index = readFileSync(join(out, 'investors/index.html'), 'utf8');
     for (const i of summary.investors) expect(index).toContain(`<a href="${i.id}.html">${i.id}</a>`);
     const report = readFileSync(join(out, 'report.html'), 'utf8');
@@ -144,7 +150,8 @@ describe('a run\'s investors\' pages', () => {
   it('--investor-pages: a list writes those pages; an unknown id is refused before anything runs', () => {
     const r = mamlab(['run', scenarioPath('joint-program.json'), '--out', join(dir, 'two'), '--investor-pages', 'bob,p3', '--quiet']);
     expect(r.status, r.stderr).toBe(0);
-    expect(readdirSync(join(dir, 'two', 'investors')).sort()).toEqual(['bob.html', 'index.html', 'p3.html']);
+    expect(readdirSync(join(dir, 'two', 'investors')).filter((f) => !f.startsWith('statement-')).sort()).toEqual(['bob.html', 'index.html', 'p3.html']);
+    expect(readdirSync(join(dir, 'two', 'investors')).filter((f) => f.startsWith('statement-')).sort()).toEqual([statementFileName('bob', '2024-03'), statementFileName('p3', '2024-03')]);
     const bad = mamlab(['run', scenarioPath('joint-program.json'), '--out', join(dir, 'bad'), '--investor-pages', 'bob,zed']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--investor-pages: no investor "zed" in the scenario');
@@ -152,6 +159,24 @@ describe('a run\'s investors\' pages', () => {
     expect(readdirSync(dir)).not.toContain('bad');
     expect(mamlab(['run', scenarioPath('joint-program.json'), '--out', join(dir, 'bad'), '--investor-pages', 'top:0']).status).toBe(2);
   });
+});
+
+describe('--pdf', () => {
+  it('prints each printable statement beside its page; without Chromium it refuses, exit 2, and writes nothing', () => {
+    const dir = tmp('pdf');
+    const r = mamlab(['run', scenarioPath('joint-program.json'), '--out', join(dir, 'out'), '--investor-pages', 'bob', '--pdf', '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const files = readdirSync(join(dir, 'out', 'investors')).sort();
+    expect(files).toEqual(['bob.html', 'index.html', statementFileName('bob', '2024-03'), statementFileName('bob', '2024-03').replace(/\.html$/, '.pdf')].sort());
+    const pdf = statementFileName('bob', '2024-03').replace(/\.html$/, '.pdf');
+    expect(readFileSync(join(dir, 'out', 'investors', pdf)).subarray(0, 5).toString()).toBe('%PDF-');
+    const marker = JSON.parse(readFileSync(join(dir, 'out', '.mamlab-result'), 'utf8')) as { files: string[] };
+    expect(marker.files).toContain(`investors/${statementFileName('bob', '2024-03').replace(/\.html$/, '.pdf')}`);
+    const bad = mamlab(['run', scenarioPath('joint-program.json'), '--out', join(dir, 'none'), '--pdf'], { CHROMIUM_PATH: join(dir, 'no-chromium') });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--pdf needs Chromium');
+    expect(readdirSync(dir)).toEqual(['out']);
+  }, 120_000);
 });
 
 describe('a program of 64 investors', () => {
@@ -173,7 +198,7 @@ describe('a program of 64 investors', () => {
     const links = [...report.matchAll(/<a href="investors\/([^"]+)\.html">/g)].map((m) => m[1]).filter((f) => f !== 'index');
     // Each listed investor twice (the money table and the returns table).
     expect(new Set(links).size).toBe(20);
-    expect(readdirSync(join(dir, 'out/investors'))).toHaveLength(21);
+    expect(readdirSync(join(dir, 'out/investors')).filter((f) => !f.startsWith('statement-'))).toHaveLength(21);
     const index = readFileSync(join(dir, 'out/investors/index.html'), 'utf8');
     const rows = index.split('<table class="sortable" id="all">')[1]!.split('</table>')[0]!.match(/<tr>/g)!;
     expect(rows).toHaveLength(65);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../bin/cli.js';
 import { MARKER, openOutput } from '../reports/output-dir.js';
 import { KNOWN_OUTPUT_NAMES, removeOurs } from '../reports/output-marker.js';
+import { statementFileName } from '../reports/statement-page.js';
 import { COMPARISON_FILES } from '../reports/compare.js';
 import { MONTE_CARLO_FILES } from '../reports/monte-carlo.js';
 import { OUTPUT_FILES, runToDirectory } from '../sim/run-output.js';
@@ -41,7 +42,8 @@ describe('what --out may replace', () => {
     const marker = JSON.parse(readFileSync(join(dir, 'out', MARKER), 'utf8'));
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
     // The files of the contract, and the investors' pages: the index and a tear sheet for each investor of this small program.
-    const pages = ['index', ...r.scenario.investors.map((i) => i.id)].map((p) => `investors/${p}.html`);
+    const statements = readFileSync(join(dir, 'out', 'statements.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+    const pages = [...['index', ...r.scenario.investors.map((i) => i.id)].map((p) => `investors/${p}.html`), ...statements.map((c) => `investors/${statementFileName(c[0]!, c[2]!)}`)];
     expect(marker).toEqual({ mamlab: 'result', version: summary.mamlab.version, command: 'run', scenarioHash: r.scenario.hash, files: [...OUTPUT_FILES.filter((f) => !f.endsWith('/')), ...pages].sort() });
     expect(summary.scenario.hash).toBe(r.scenario.hash);
   });

@@ -1,0 +1,161 @@
+// Reads a scenario's optional `branding` section: the firm's name, colours, legal line and logo
+// that printable investor statements carry (reports/statement-page.ts). The logo is read once,
+// safely (regular file, size bound before reading, inside the scenario's folder or a
+// --data-dir), recognised by its first bytes and kept as a data: URI, so every page embeds it
+// without reading the file again. Nothing here moves a booked value.
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { shown } from './input-error.js';
+import type { Obj, Path, Reader } from './reader.js';
+
+/** What a statement page needs of the firm that sends it (the scenario's `branding`, as read). */
+export interface Branding {
+  /** The firm's name, in the letterhead. */
+  readonly name: string;
+  /** Brand colours as `#rrggbb`: primary for the letterhead and headings, accent for rules. */
+  readonly colors?: { readonly primary: string; readonly accent: string };
+  /** The logo as a `data:image/png|jpeg|svg+xml;base64,…` URI (the file's bytes, unchanged). */
+  readonly logo?: string;
+  /** The legal line at the foot of every statement. */
+  readonly footer?: string;
+}
+
+/**
+ * Largest logo file. A statement embeds the logo in every page as base64 (4/3 of its size), and
+ * a run may write a page for each of thousands of investors and periods: 512 KiB is a detailed
+ * PNG letterhead mark many times over (the bundled SVG is under 1 KiB) and keeps 1,000 pages
+ * under 700 MB even at the limit.
+ */
+export const MAX_LOGO_BYTES = 512 * 1024;
+
+/** The logo as read: what the scenario's hashes and its list of inputs take in. */
+export interface LogoFile {
+  readonly realPath: string;
+  readonly bytes: Buffer;
+}
+
+export interface BrandingRead {
+  readonly branding: Branding;
+  readonly logoFile?: LogoFile;
+}
+
+export interface BrandingContext {
+  /** The scenario file's folder: the logo's path is relative to it. */
+  readonly baseDir: string;
+  /** Folders besides the scenario's own tree a file may come from (`--data-dir`). */
+  readonly dataDirs: readonly string[];
+}
+
+const LOGO_PATH: Path = ['branding', 'logo'];
+
+/** The branding section as read, with its logo file; undefined when the scenario has none. */
+export function readBranding(r: Reader, o: Obj | undefined, ctx: BrandingContext): BrandingRead | undefined {
+  if (!o) return undefined;
+  const c = o.colors as Obj | undefined;
+  // The schema checked shapes and colour patterns; colours are kept lower case so a page's bytes
+  // do not depend on how the file spelt them.
+  const colors = c ? { primary: (c.primary as string).toLowerCase(), accent: (c.accent as string).toLowerCase() } : undefined;
+  const logoFile = typeof o.logo === 'string' ? readLogo(r, o.logo, ctx) : undefined;
+  const branding: Branding = {
+    name: o.name as string,
+    ...(colors ? { colors } : {}),
+    ...(logoFile ? { logo: dataUri(r, logoFile.bytes, o.logo as string) } : {}),
+    ...(typeof o.footer === 'string' ? { footer: o.footer } : {}),
+  };
+  return { branding, ...(logoFile ? { logoFile } : {}) };
+}
+
+/** True when `p` is `root` or inside it (both absolute). */
+function inside(p: string, root: string): boolean {
+  const rel = relative(root, p);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+function realOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** Why a file could not be opened, in words. */
+function why(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ELOOP' ? 'too many symbolic links' : code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : code ?? 'unreadable';
+}
+
+function checkStats(r: Reader, st: Stats, named: string): void {
+  if (!st.isFile()) r.fail(LOGO_PATH, `the logo file ${shown(named)} is not a regular file: only regular files are read`);
+  if (st.size > MAX_LOGO_BYTES) r.fail(LOGO_PATH, `the logo file ${shown(named)} is ${st.size} bytes, above the limit of ${MAX_LOGO_BYTES / 1024} KiB (${MAX_LOGO_BYTES} bytes)`);
+}
+
+/**
+ * The logo's bytes, by the rules price files follow (sim/input-files.ts): inside the scenario's
+ * folder tree or a --data-dir, judged on the path as written and again after links resolve, so a
+ * scenario from someone else cannot embed a file from elsewhere on this machine in its pages; a
+ * regular file, its size checked before reading and again on the open file, read to the bound
+ * plus one byte. Its own reader, because readInputFile decodes UTF-8 and a PNG is binary.
+ */
+function readLogo(r: Reader, named: string, ctx: BrandingContext): LogoFile {
+  const lexical = resolve(ctx.baseDir, named);
+  const roots = [ctx.baseDir, ...ctx.dataDirs].map((d) => resolve(d));
+  const outside = (): never => r.fail(LOGO_PATH, `the logo file ${shown(named)} is outside the scenario's folder: it is read only from the scenario's folder and its subfolders, or from a folder given with --data-dir DIR`);
+  if (!roots.some((d) => inside(lexical, d) || inside(lexical, realOr(d)))) outside();
+  let realPath: string;
+  let st: Stats;
+  try {
+    realPath = realpathSync(lexical);
+    st = statSync(realPath);
+  } catch (e) {
+    return r.fail(LOGO_PATH, `cannot read the logo file ${shown(named)} (${why(e)})`);
+  }
+  if (!roots.some((d) => inside(realPath, realOr(d)))) outside();
+  checkStats(r, st, named);
+  let fd: number;
+  try {
+    // Non-blocking, should the path have become a FIFO since the stat.
+    fd = openSync(realPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    return r.fail(LOGO_PATH, `cannot read the logo file ${shown(named)} (${why(e)})`);
+  }
+  try {
+    checkStats(r, fstatSync(fd), named);
+    const buf = Buffer.alloc(Math.min(fstatSync(fd).size, MAX_LOGO_BYTES) + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n === buf.length) {
+        // A file that grew since its stat is refused, never read whole.
+        if (n > MAX_LOGO_BYTES) r.fail(LOGO_PATH, `the logo file ${shown(named)} is larger than the limit of ${MAX_LOGO_BYTES / 1024} KiB`);
+        break;
+      }
+    }
+    return { realPath, bytes: buf.subarray(0, n) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const JPEG = Buffer.from([0xff, 0xd8, 0xff]);
+/** An SVG document: an optional XML declaration, comments and doctype, then the `<svg` root. */
+const SVG_START = /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/;
+
+/** The media type by the file's first bytes (never by its name), or undefined. */
+export function logoMediaType(bytes: Buffer): 'image/png' | 'image/jpeg' | 'image/svg+xml' | undefined {
+  if (bytes.subarray(0, PNG.length).equals(PNG)) return 'image/png';
+  if (bytes.subarray(0, JPEG.length).equals(JPEG)) return 'image/jpeg';
+  // Only the opening matters, and it is ASCII in any SVG: a character cut at 4 KiB or a stray
+  // byte later on decodes to U+FFFD without changing the answer.
+  const text = new TextDecoder('utf-8').decode(bytes.subarray(0, 4096));
+  return SVG_START.test(text) ? 'image/svg+xml' : undefined;
+}
+
+function dataUri(r: Reader, bytes: Buffer, named: string): string {
+  const type = logoMediaType(bytes);
+  if (!type) r.fail(LOGO_PATH, `the logo file ${shown(named)} is not a PNG, JPEG or SVG image (judged by its first bytes, not its name)`);
+  return `data:${type};base64,${bytes.toString('base64')}`;
+}
