@@ -105,7 +105,7 @@ export interface InvestorTally {
   entryFees: Money;
   /** Subscription and volume fees. */
   otherFees: Money;
-  /** Net of fees (fees crystallized on a withdrawal leave with it). */
+  /** Net of fees: every fee, a crystallized one too, lowers it; only deposits, payouts and exits are flows. */
   net: ReturnIndex;
   /** Gross of fees (every fee counts as money leaving): compared with the master for tracking error. */
   gross: ReturnIndex;
@@ -316,8 +316,9 @@ export class RunWriter implements EngineSink {
       if (e.kind === 'subscription-fee' || e.kind === 'volume-fee') t.otherFees = t.otherFees.plus(e.amount);
       t.gross.addFlow(d.neg());
       if (block) this.master.addFlow(d.neg());
-      // A fee crystallized on a withdrawal or an exit leaves the investor together with the payout.
-      if (e.reason.startsWith('crystallized on')) { t.net.addFlow(d.neg()); t.moves.push({ time: e.time, amount: d.neg() }); }
+      // A fee crystallized on a withdrawal or an exit is a cost like any other fee: net of fees it
+      // lowers the return (only the payout leaves the investor), gross of fees it is money leaving.
+      // (It was counted as leaving with the payout, so an exiting investor's net return ignored its fees.)
     }
   }
 

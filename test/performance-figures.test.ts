@@ -145,7 +145,7 @@ orders: [{ at: "2024-03-04T10:00:00", action: open, ticket: T1, symbol: EURUSD, 
     expect([row.opening_equity, row.net_flows, row.closing_equity]).toEqual(['0.0000000', '150000.0000000', '152000.0000000']);
   });
 
-  it('a detach ends the money in the period: 100,000 in, +5,000, a 1,000 fee, 104,000 out: 5% each way, closing 0', () => {
+  it('a detach ends the money in the period: 100,000 in, +5,000, a 1,000 fee, 104,000 out: 4% each way, closing 0', () => {
     const { periods, summary } = run(`
 name: detach
 start: "2024-03-01T00:05:00"
@@ -158,9 +158,10 @@ flows: [{ at: "2024-03-12T10:00:00", investor: h, type: leave }]
 orders: [{ at: "2024-03-04T10:00:00", action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "10" }]
 policies: { onLeave: detach }
 `);
-    // 10 lots × 0.005 = +5,000; the exit crystallizes 20% = 1,000, which leaves with the 104,000 the account keeps outside.
+    // 10 lots × 0.005 = +5,000; the exit crystallizes 20% = 1,000, a cost (net of fees): the 104,000 the account keeps outside
+    // is what leaves, so net flows −4,000 and 104,000 / 100,000 − 1 = 4% by TWR, Modified Dietz (all at w = 1) and MWR alike.
     const row = periods.find((r) => r.investor === 'h' && r.kind === 'month')!;
-    expect([row.net_flows, row.closing_equity, row.twr, row.modified_dietz, row.mwr]).toEqual(['-5000.0000000', '0.0000000', '0.05', '0.05', '0.05']);
+    expect([row.net_flows, row.closing_equity, row.twr, row.modified_dietz, row.mwr]).toEqual(['-4000.0000000', '0.0000000', '0.04', '0.04', '0.04']);
     expect(metricsOf(summary, 'h').periodMoneyWeightedReturn).toBeCloseTo(0.04, 9);
   });
 });
@@ -173,7 +174,7 @@ start: "2024-03-01T00:05:00"
 end: "2024-03-29T23:00:00"
 instruments: [EURUSD]
 prices: { EURUSD: { ticks: [["2024-03-04T09:00:00", "1.10000", "1.10000"], ["2024-03-06T10:00:00", "1.10700", "1.10700"], ["2024-03-20T10:00:00", "1.10700", "1.10700"]] } }
-program: { structure: signal, allocation: proportional, masterDeposit: "20000", performanceFee: "0.2", pamm: { id: pool } }
+program: { structure: signal, allocation: proportional, masterDeposit: "20000", performanceFee: "0", pamm: { id: pool } }
 investors:
   - { id: p1, model: pamm, deposit: "585.60", at: "2024-03-04T09:00:00" }
   - { id: p2, model: pamm, deposit: "1000.03", at: "2024-03-04T09:00:00" }
@@ -187,7 +188,8 @@ orders:
   - { at: "2024-03-06T11:00:00", action: close, ticket: T1 }
 policies: { pammFlows: instant }
 `);
-    // One winning trade and flows only: every return is ≥ 0, so nothing is below the target and there is no drawdown.
+    // One winning trade and flows only (no fee: a fee crystallized on a withdrawal is a real cost, a negative return net of
+    // fees): every return is ≥ 0, so nothing is below the target and there is no drawdown.
     for (const id of ['p1', 'p2']) {
       const m = metricsOf(summary, id);
       expect([m.maxDrawdown, m.downsideDeviation, m.sortino], id).toEqual([0, 0, null]);
