@@ -55,6 +55,24 @@ function trackingErrors(s: SummaryLike, model: 'mam' | 'pamm'): { mean: string; 
   return { mean: (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(10), worst: Math.max(...xs).toFixed(10) };
 }
 
+/**
+ * The investors' fees owed at the end and not charged (the management fee accrued, the
+ * performance fee as if the period ended then), in USD at the end's rates; '' without a rate.
+ */
+export function accrued(s: Summary): string {
+  let total = new Dec(0);
+  for (const i of s.investors) {
+    const a = i.accruedFees as Record<string, string> | undefined;
+    if (!a) continue;
+    const owed = new Dec(a.managementFee ?? 0).plus(a.performanceFeeIfPeriodEndedNow ?? 0);
+    if (owed.isZero()) continue;
+    const rate = i.currency === 'USD' ? '1' : s.totals.rates[String(i.currency)];
+    if (!rate) return '';
+    total = total.plus(owed.times(rate));
+  }
+  return total.toDecimalPlaces(7, Dec.ROUND_HALF_UP).toString();
+}
+
 export function variantTable(variants: readonly VariantFigures[]): string {
   const figures = variants.map((v) => sweepJobResult(v.summary as unknown as Summary).figures);
   const figure = (name: string): string[] => figures.map((f) => f[FIGURES.findIndex((x) => x.name === name)]!);
@@ -63,6 +81,8 @@ export function variantTable(variants: readonly VariantFigures[]): string {
     { label: "manager's net", unit: 'USD', better: 'higher', values: figure('manager_net') },
     { label: "investors' net result", unit: 'USD', better: 'higher', values: figure('investors_net') },
     { label: "investors' fees", unit: 'USD', better: 'lower', values: figure('investors_fees') },
+    // Owed at the end, not yet charged: a variant whose fee period has not ended looks cheaper without it.
+    { label: 'fees accrued, not charged', unit: 'USD', values: variants.map((v) => accrued(v.summary as unknown as Summary)) },
     { label: "IBs' net", unit: 'USD', better: 'higher', values: figure('ib_net') },
     { label: "broker's net", unit: 'USD', better: 'higher', values: figure('broker_net') },
     { label: 'lots traded', unit: 'lots', values: variants.map((v) => v.volume) },
@@ -90,7 +110,7 @@ export function variantTable(variants: readonly VariantFigures[]): string {
   const body = variants.map((v, i) => `<tr><td><a href="${esc(encodeURIComponent(v.name))}/report.html">${esc(v.name)}</a>${i === 0 ? ' <span class="meta">(baseline)</span>' : ''}</td>${shown.map((c) => `<td class="n${mark(c, i)}" data-v="${esc(c.values[i] ?? '')}" title="${esc(c.values[i] ?? '')}">${esc(show(c.unit, c.values[i] ?? ''))}${i > 0 ? `<small>${esc(delta(c.unit, c.values[i] ?? '', c.values[0] ?? ''))}</small>` : ''}</td>`).join('')}</tr>`).join('\n');
   const note = hidden.length ? `<p class="meta">The same in every variant: ${hidden.map((c) => `${esc(c.label)} ${esc(show(c.unit, c.values[0]!))}`).join('; ')}.</p>` : '';
   return `<div class="wrap"><table class="variants sortable">${head}\n<tbody>${body}</tbody></table></div>
-<p class="meta">Each figure with its difference from the first variant (the baseline) under it; green the best variant for the figure, red the worst (lots and rounding money are neither). Amounts in USD (an account in another currency at its variant's end rates), in cents here; best, worst and differences are taken on what is shown (hover a cell for the exact value; comparison.csv and earnings.csv have them all). Tracking errors: |investor's return gross of fees − the master's| over the membership window; a MAM account's is usually far smaller than a pool member's, so they are shown apart. Each variant's name opens its own report; a click on a header sorts the variants by that figure.</p>
+<p class="meta">Each figure with its difference from the first variant (the baseline) under it; green the best variant for the figure, red the worst (lots, rounding money and accrued fees are neither). Fees accrued, not charged: what the investors owe at the end without having paid it (the management fee accrued and the performance fee as if the period ended then): a variant whose fee period has not yet ended shows lower fees and a higher net result than it will. Amounts in USD (an account in another currency at its variant's end rates), in cents here; best, worst and differences are taken on what is shown (hover a cell for the exact value; comparison.csv and earnings.csv have them all). Tracking errors: |investor's return gross of fees − the master's| over the membership window; a MAM account's is usually far smaller than a pool member's, so they are shown apart. Each variant's name opens its own report; a click on a header sorts the variants by that figure.</p>
 ${note}`;
 }
 
@@ -105,10 +125,13 @@ export function earnersChart(variants: ReadonlyArray<{ readonly name: string; re
   if (data.length === 0) return '';
   const Plot = plotLib();
   const names = variants.map((v) => v.name);
-  const shownParties = parties.map(([p]) => p).filter((p) => data.some((d) => d.party === p));
+  // A party with nothing in any variant (no IBs, say) is left out rather than drawn as a row of zero bars.
+  const shownParties = parties.map(([p]) => p).filter((p) => data.some((d) => d.party === p && d.net !== 0));
+  const drawn = data.filter((d) => shownParties.includes(d.party));
+  if (drawn.length === 0) return '';
   return plotSvg({
     width: 960, height: 40 + shownParties.length * (names.length * 16 + 14), marginLeft: 180, marginRight: 90,
     x: { grid: true, label: 'net over the run (USD) →' }, y: { label: null, domain: names }, fy: { label: null, domain: shownParties, axis: 'right' },
-    marks: [Plot.barX(data, { x: 'net', y: 'variant', fy: 'party', fill: (d: { net: number }) => (d.net < 0 ? '#cf222e' : '#2da44e') }), Plot.ruleX([0])],
+    marks: [Plot.barX(drawn, { x: 'net', y: 'variant', fy: 'party', fill: (d: { net: number }) => (d.net < 0 ? '#cf222e' : '#2da44e') }), Plot.ruleX([0])],
   });
 }

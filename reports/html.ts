@@ -32,6 +32,13 @@ export function humanAmount(text: string): string {
   return `${neg ? '-' : ''}${grouped}.${trimmed}`;
 }
 
+/** Units (not money): thousands separators, every significant digit, no padding to cents (7,000 units, 41.3129763 units). */
+export function unitsText(text: string): string {
+  const [int = '0', frac = ''] = text.split('.');
+  const trimmed = frac.replace(/0+$/, '');
+  return `${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${trimmed ? `.${trimmed}` : ''}`;
+}
+
 /**
  * An amount for a table cell: cents with thousands separators (rounded half-up), the exact value
  * on hover. CSV and JSON keep every quantum digit; the page shows what a person reads.
@@ -186,7 +193,7 @@ export function renderReport(s: Summary, chartSvg: string, notable: readonly Rep
   const investorRows = listed.map((i) => [
     who(i), model(i),
     cents(String(i.deposits)), cents(String(i.withdrawals)), cents(String(i.performanceFees)), cents(new Dec(String(i.managementFees)).plus(String(i.entryFees)).plus(String(i.otherFees)).toString()), cents(String(i.equity)),
-    cents(String(i.highWaterMark)), i.units === null ? '' : cents(String(i.units)), cents(String(i.netResult)), i.roundingPnl === null ? 'pool' : cents(String(i.roundingPnl)),
+    cents(String(i.highWaterMark)), i.units === null ? '' : unitsText(String(i.units)), cents(String(i.netResult)), i.roundingPnl === null ? 'pool' : cents(String(i.roundingPnl)),
   ]);
   // Returns and risk per investor: the summary's metrics (floats), with their conventions in words under the table.
   const ratio = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2).replace(/^-0\.00$/, '0.00') : '–');
@@ -215,7 +222,7 @@ ${BASE_CSS}
 <div class="card">Deposits<b>${total(s.totals.deposits)}</b>withdrawals ${total(s.totals.withdrawals)}</div>
 <div class="card">Realized P&amp;L<b>${total(s.totals.realizedPnl)}</b>floating ${total(s.totals.floatingPnl)}</div>
 ${multi ? `<div class="card">Currencies<b>totals in USD</b>${esc(Object.entries(s.totals.rates).map(([c, r]) => (r === null ? `no ${c} rate` : `1 ${c} = ${r} USD`)).join(', '))} at the end; translation ${total(s.totals.translation ?? null)}</div>` : ''}
-${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${cell(cents(s.pool.units!))} units</div>` : ''}
+${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${esc(unitsText(String(s.pool.units)))} units</div>` : ''}
 </div>
 ${overview}
 <h2>Investors</h2>

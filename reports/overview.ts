@@ -42,8 +42,11 @@ export function clientsNet(s: Summary): string {
   return total.toFixed(7);
 }
 
+/** A server time (UTC wall time, as stored) at the start of its day, plus `days`. */
+const utc = (t: string, days: number): Date => new Date((Math.floor(Date.parse(`${t.slice(0, 19)}Z`) / 86_400_000) + days) * 86_400_000);
+
 /** Deposits up, withdrawals down, per server day (USD), as one bar chart; '' when nothing moved. */
-function flowsChart(flows: ReadonlyMap<number, { in: number; out: number }>): string {
+function flowsChart(flows: ReadonlyMap<number, { in: number; out: number }>, run: { start: string; end: string }): string {
   const days = [...flows.entries()].sort((a, b) => a[0] - b[0]);
   if (days.length === 0) return '';
   const Plot = plotLib();
@@ -52,7 +55,8 @@ function flowsChart(flows: ReadonlyMap<number, { in: number; out: number }>): st
     ...(f.out ? [{ day: new Date(day * 86_400_000), amount: f.out, kind: 'withdrawals' }] : []),
   ]);
   return plotSvg({
-    width: 960, height: 200, marginLeft: 70, marginBottom: 45, x: { type: 'utc', label: 'server day', labelOffset: 42 }, y: { grid: true, label: 'money in (+) and out (−) a day (USD)' },
+    // The run's whole span, so flows on one day read as that day of the run, not as the whole axis.
+    width: 960, height: 200, marginLeft: 70, marginBottom: 45, x: { type: 'utc', label: 'server day', labelOffset: 42, domain: [utc(run.start, 0), utc(run.end, 1)] }, y: { grid: true, label: 'money in (+) and out (−) a day (USD)' },
     color: { legend: true, domain: ['deposits', 'withdrawals'], range: ['#2da44e', '#cf222e'] },
     marks: [Plot.rectY(data, { x: 'day', interval: 'day', y: 'amount', fill: 'kind', inset: 0.5 }), Plot.ruleY([0])],
   });
@@ -85,7 +89,7 @@ export function overviewSection(s: Summary, chart: ChartData, flows: ReadonlyMap
     marks: [Plot.barX(parties, { x: 'net', y: 'party', fill: (d: { net: number }) => (d.net < 0 ? '#cf222e' : '#2da44e') }), Plot.ruleX([0])],
   });
   const aumNote = currencies.size === 1 ? `<p class="meta">Equity under management at the chart's sampled instants, stacked: ${s.program.structure === 'signal' ? "the manager's master account, " : ''}the MAM sub-accounts and the pool's members while they are in the program (deposits and withdrawals move it as much as gains and losses; the returns table removes them).</p>` : '';
-  const flowSvg = flowsChart(flows);
+  const flowSvg = flowsChart(flows, { start: String(s.scenario.start), end: String(s.scenario.end) });
   return `<h2>Program overview</h2>
 ${aum ? `<figure>${aum}</figure>\n${aumNote}` : ''}
 ${flowSvg ? `<h3>Flows</h3>\n<figure>${flowSvg}</figure>\n<p class="meta">Deposits and withdrawals of every account a day, in USD (the master's funding and the broker's clients too; an amount in another currency at the rate of its moment). Every one is in journal.csv.</p>` : ''}

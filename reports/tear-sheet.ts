@@ -68,16 +68,27 @@ function returnChart(input: TearSheetInput): string {
   if (t.observations.length < 2) return '<p>Too few observations to draw.</p>';
   const Plot = plotLib();
   const mine = thin(t.observations.map((o) => ({ time: new Date(o.time), series: 'investor, net of fees', r: o.index.toNumber() - 1 })));
-  // The master over the investor's own window, rebased to 0 where the investor started.
+  // The master over the investor's own window, rebased to 0 where the investor started, read at
+  // the investor's own observations: the master is also observed at other investors' events, and
+  // a step the investor's line cannot show between its observations would look like a gap.
   const start = t.masterAtStart ?? 1;
-  const from = t.firstSeen ?? 0;
-  const to = t.lastSeen ?? Infinity;
-  const master = thin(input.masterPath.filter((m) => m.time >= from && m.time <= to).map((m) => ({ time: new Date(m.time), series: `master (${input.summary.master.basis}, gross)`, r: m.index / start - 1 })));
+  const master = thin(masterAt(input.masterPath, t.observations.map((o) => o.time)).map((m) => ({ time: new Date(m.time), series: `master (${input.summary.master.basis}, gross)`, r: m.index / start - 1 })));
   return plotSvg({
     width: 960, height: 300, marginLeft: 60, x: { type: 'utc', label: 'server time' },
     y: { grid: true, label: 'cumulative return (flows removed)', tickFormat: '+.1%' }, color: { legend: true, domain: [mine[0]!.series, ...(master.length ? [master[0]!.series] : [])], range: ['#0969da', '#8c959f'] },
     marks: [Plot.ruleY([0]), Plot.lineY([...master, ...mine], { x: 'time', y: 'r', stroke: 'series', z: 'series', curve: 'step-after' })],
   });
+}
+
+/** The master's index as last observed at or before each of `times` (both in time order). */
+export function masterAt(path: ReadonlyArray<{ readonly time: number; readonly index: number }>, times: readonly number[]): Array<{ time: number; index: number }> {
+  const out: Array<{ time: number; index: number }> = [];
+  let k = -1;
+  for (const time of times) {
+    while (k + 1 < path.length && path[k + 1]!.time <= time) k++;
+    if (k >= 0) out.push({ time, index: path[k]!.index });
+  }
+  return out;
 }
 
 /** The drawdown of the net index from its running peak, at each observation (≤ 0). */
@@ -136,7 +147,8 @@ function statementsTable(input: TearSheetInput): string {
   const rows = input.statements.map(({ row: r, page }) => {
     const other = [10, 11, 13].reduce((x, k) => (r[k] ? x.plus(r[k]!) : x), new Dec(0));
     const period = page ? `<a href="${esc(encodeURI(page))}">${esc(r[2])}</a>` : esc(r[2]);
-    return `<tr><td>${period}</td><td>${esc(`${r[3] ?? ''} → ${r[4] ?? ''}`)}</td>${[r[5], r[6], r[7], r[8], r[9], r[12], other.toString(), r[14]].map((x) => `<td class="n">${cell(cents(x))}</td>`).join('')}</tr>`;
+    const when = (x: string | undefined): string => (x ?? '').slice(0, 16).replace('T', ' ');
+    return `<tr><td>${period}</td><td>${esc(`${when(r[3])} → ${when(r[4])}`)}</td>${[r[5], r[6], r[7], r[8], r[9], r[12], other.toString(), r[14]].map((x) => `<td class="n">${cell(cents(x))}</td>`).join('')}</tr>`;
   }).join('\n');
   const head = ['period', 'from → to', 'opening equity', 'deposits', 'withdrawals', 'mark assessed', 'gain', 'performance fee', 'other fees', 'closing equity'].map((h) => `<th>${esc(h)}</th>`).join('');
   return `<div class="wide"><table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>

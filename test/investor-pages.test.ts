@@ -13,7 +13,7 @@ import { investorFileName } from '../reports/investor-pages.js';
 import { statementFileName } from '../reports/statement-page.js';
 import { bins } from '../reports/investor-index.js';
 import { selectInvestors, topAndBottom } from '../reports/investor-select.js';
-import { monthlyGrid, underwater } from '../reports/tear-sheet.js';
+import { masterAt, monthlyGrid, underwater } from '../reports/tear-sheet.js';
 import { InputError } from '../sim/input-error.js';
 import { runToDirectory } from '../sim/run-output.js';
 import { mamlab } from './cli.js';
@@ -89,6 +89,10 @@ describe('the numbers a tear sheet draws', () => {
     expect(g[0]!.months[0]).toBeUndefined();
     expect(g[0]!.year_).toBeCloseTo(1.1 * 0.95 - 1, 12);
     expect(g[1]!.year_).toBeCloseTo(0.02, 12);
+  });
+  it("reads the master at the investor's own observations: the last index at or before each", () => {
+    const path = [{ time: 10, index: 1 }, { time: 20, index: 1.1 }, { time: 25, index: 0.9 }, { time: 30, index: 1.2 }];
+    expect(masterAt(path, [5, 20, 27, 40])).toEqual([{ time: 20, index: 1.1 }, { time: 27, index: 0.9 }, { time: 40, index: 1.2 }]);
   });
   it('measures the drawdown from the running peak', () => {
     const dd = underwater([1, 1.1, 0.99, 1.21, 1.089]);

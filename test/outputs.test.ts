@@ -10,6 +10,8 @@ import { ChartSampler, sampleOf } from '../reports/chart-data.js';
 import type { ChartPoint } from '../reports/run-writer.js';
 import { runToDirectory } from '../sim/run-output.js';
 import { OUTPUT_COLUMNS, RunWriter } from '../reports/run-writer.js';
+import { accrued } from '../reports/compare-table.js';
+import type { Summary } from '../reports/summary.js';
 import { makeQuantum } from '../engine/quantum.js';
 import { Money } from '../engine/values.js';
 import { serverTime } from '../engine/time.js';
@@ -65,6 +67,22 @@ describe("the report's program overview", () => {
     expect(html).toContain(`investors  ${humanAmount(investors.toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2))}`);
     expect(html).toContain(`broker  ${humanAmount(new Dec(summary.broker.net).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2))}`);
     expect(html).toContain('equity under management (USD)');
+  });
+});
+
+describe("the comparison's accrued fees", () => {
+  it("sum the investors' accrued management and as-if performance fees in USD at the end's rates", () => {
+    const summary = (rate: string | null): Summary => ({
+      investors: [
+        { id: 'a', currency: 'USD', accruedFees: { managementFee: '10', performanceFeeIfPeriodEndedNow: '5' } },
+        { id: 'b', currency: 'EUR', accruedFees: { managementFee: '0', performanceFeeIfPeriodEndedNow: '20' } },
+        { id: 'c', currency: 'USD', accruedFees: { managementFee: '0', performanceFeeIfPeriodEndedNow: '0' } },
+      ],
+      totals: { rates: { EUR: rate } },
+    }) as unknown as Summary;
+    // 10 + 5 + 20 × 1.1 = 37.
+    expect(accrued(summary('1.1'))).toBe('37');
+    expect(accrued(summary(null))).toBe('');
   });
 });
 
