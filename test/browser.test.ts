@@ -66,6 +66,17 @@ describe.skipIf(!existsSync(CHROMIUM))(`the pages in headless Chromium (${CHROMI
     }
   });
 
+  it('a printable statement: no console error, no sideways scrolling at 1,280 px, its logo drawn', async () => {
+    const p = await open(join(dir, 'run/investors/statement-bob_2024-03.html'), 'statement');
+    expect(p.errors).toEqual([]);
+    expect(p.scrollWidth).toBeLessThanOrEqual(p.clientWidth);
+    const page = await browser.newPage({ viewport: { width: WIDTH, height: 900 } });
+    await page.goto(`file://${join(dir, 'run/investors/statement-bob_2024-03.html')}`);
+    // The embedded logo decodes (a broken data: URI gives an image of no natural width).
+    expect(await page.$eval('img', (img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await page.close();
+  });
+
   it("the investors' table sorts on a header click (both ways) and filters by text and by model", async () => {
     const page = await browser.newPage({ viewport: { width: WIDTH, height: 900 } });
     await page.goto(`file://${join(dir, 'run/investors/index.html')}`);
