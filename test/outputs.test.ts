@@ -104,6 +104,25 @@ describe("the overview's flows", () => {
 });
 
 describe('charts that scale', () => {
+  it('samples a program of 5,000 investors over 10,000 instants a bounded number of times (each sample values everyone)', () => {
+    const s = new ChartSampler();
+    const investors = Array.from({ length: 5000 }, (_, j) => ({ id: `i${j}`, model: 'mam' as const, equity: j, inProgram: true }));
+    let every = 1;
+    let samples = 0;
+    for (let t = 0; t < 10_000; t++) {
+      if (t % every !== 0) continue;
+      samples++;
+      s.add(t, investors, undefined, []);
+      if (s.full) { s.thin(); every *= 2; }
+    }
+    // 100,000 values ÷ 5,000 investors = 20, below the floor of 48 instants: at most 48 kept. The
+    // sampling rate halves each time they overflow (49 → 25 kept, 24 more to overflow again), so the
+    // samples taken are 49 + 25 × ⌈log2(10,000 / 49)⌉ = 49 + 25 × 8 = 249 at most: bounded by the
+    // budget and the log of the run's length, not by instants.
+    expect(s.instants.length).toBeLessThanOrEqual(48);
+    expect(samples).toBeLessThanOrEqual(249);
+  });
+
   it('keeps a record per sampled instant for 100 investors and 3,000 instants: bounded, no per-investor points, sums and quantiles by hand', () => {
     const s = new ChartSampler(50);
     let every = 1;
