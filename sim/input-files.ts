@@ -34,6 +34,8 @@ export interface ReadSpec {
   /** The limit as messages state it, when more than maxBytes says it ("32 MiB for a JSON scenario, 1 MiB for YAML"). */
   readonly limitText?: string;
   readonly blame: Blame;
+  /** A binary file (an image): its bytes only, no UTF-8 text (`text` is empty). */
+  readonly binary?: boolean;
 }
 
 const fail = (b: Blame, expected: string): never => {
@@ -136,7 +138,7 @@ export function readInputFile(spec: ReadSpec): InputFile {
   } finally {
     closeSync(fd);
   }
-  return { realPath, bytes, text: decodeUtf8(bytes, spec) };
+  return { realPath, bytes, text: spec.binary ? '' : decodeUtf8(bytes, spec) };
 }
 
 /** True when `p` is `root` or inside it (both absolute). */
@@ -160,21 +162,21 @@ export interface DataRoots {
 }
 
 /**
- * The real path of a price file named in a scenario, refused unless it lies in the
+ * The real path of a file named in a scenario (a price file, a logo), refused unless it lies in the
  * scenario's folder tree or a --data-dir, judged on the path as written (before anything is
  * opened, so nothing is learnt of files outside) and again after symbolic links resolve.
  */
-export function containedPath(named: string, roots: DataRoots, blame: Blame): string {
+export function containedPath(named: string, roots: DataRoots, blame: Blame, what = 'price file'): string {
   const lexical = resolve(roots.scenarioDir, named);
   const given = [roots.scenarioDir, ...roots.dataDirs].map((d) => resolve(d));
   const real = given.map(realOr);
-  const outside = (): never => fail(blame, `the price file ${shown(named)} is outside the scenario's folder: price files are read only from the scenario's folder and its subfolders, or from a folder given with --data-dir DIR`);
+  const outside = (): never => fail(blame, `the ${what} ${shown(named)} is outside the scenario's folder: ${what}s are read only from the scenario's folder and its subfolders, or from a folder given with --data-dir DIR`);
   if (!given.some((r) => inside(lexical, r)) && !real.some((r) => inside(lexical, r))) outside();
   let target: string;
   try {
     target = realpathSync(lexical);
   } catch (e) {
-    return unreadable(e, { path: lexical, shownAs: named, what: 'price file', maxBytes: 0, blame }, `${shown(named)} (looked for ${shown(lexical, 200)})`);
+    return unreadable(e, { path: lexical, shownAs: named, what, maxBytes: 0, blame }, `${shown(named)} (looked for ${shown(lexical, 200)})`);
   }
   if (!real.some((r) => inside(target, r))) outside();
   return target;

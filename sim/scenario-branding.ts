@@ -3,9 +3,8 @@
 // safely (regular file, size bound before reading, inside the scenario's folder or a
 // --data-dir), recognised by its first bytes and kept as a data: URI, so every page embeds it
 // without reading the file again. Nothing here moves a booked value.
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { shown } from './input-error.js';
+import { pointer, shown } from './input-error.js';
+import { containedPath, readInputFile } from './input-files.js';
 import type { Obj, Path, Reader } from './reader.js';
 
 /** What a statement page needs of the firm that sends it (the scenario's `branding`, as read). */
@@ -65,78 +64,17 @@ export function readBranding(r: Reader, o: Obj | undefined, ctx: BrandingContext
   return { branding, ...(logoFile ? { logoFile } : {}) };
 }
 
-/** True when `p` is `root` or inside it (both absolute). */
-function inside(p: string, root: string): boolean {
-  const rel = relative(root, p);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
-
-function realOr(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
-}
-
-/** Why a file could not be opened, in words. */
-function why(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ELOOP' ? 'too many symbolic links' : code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : code ?? 'unreadable';
-}
-
-function checkStats(r: Reader, st: Stats, named: string): void {
-  if (!st.isFile()) r.fail(LOGO_PATH, `the logo file ${shown(named)} is not a regular file: only regular files are read`);
-  if (st.size > MAX_LOGO_BYTES) r.fail(LOGO_PATH, `the logo file ${shown(named)} is ${st.size} bytes, above the limit of ${MAX_LOGO_BYTES / 1024} KiB (${MAX_LOGO_BYTES} bytes)`);
-}
-
 /**
  * The logo's bytes, by the rules price files follow (sim/input-files.ts): inside the scenario's
  * folder tree or a --data-dir, judged on the path as written and again after links resolve, so a
  * scenario from someone else cannot embed a file from elsewhere on this machine in its pages; a
- * regular file, its size checked before reading and again on the open file, read to the bound
- * plus one byte. Its own reader, because readInputFile decodes UTF-8 and a PNG is binary.
+ * regular file, its size checked before reading and again on the open file, read as bytes.
  */
 function readLogo(r: Reader, named: string, ctx: BrandingContext): LogoFile {
-  const lexical = resolve(ctx.baseDir, named);
-  const roots = [ctx.baseDir, ...ctx.dataDirs].map((d) => resolve(d));
-  const outside = (): never => r.fail(LOGO_PATH, `the logo file ${shown(named)} is outside the scenario's folder: it is read only from the scenario's folder and its subfolders, or from a folder given with --data-dir DIR`);
-  if (!roots.some((d) => inside(lexical, d) || inside(lexical, realOr(d)))) outside();
-  let realPath: string;
-  let st: Stats;
-  try {
-    realPath = realpathSync(lexical);
-    st = statSync(realPath);
-  } catch (e) {
-    return r.fail(LOGO_PATH, `cannot read the logo file ${shown(named)} (${why(e)})`);
-  }
-  if (!roots.some((d) => inside(realPath, realOr(d)))) outside();
-  checkStats(r, st, named);
-  let fd: number;
-  try {
-    // Non-blocking, should the path have become a FIFO since the stat.
-    fd = openSync(realPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    return r.fail(LOGO_PATH, `cannot read the logo file ${shown(named)} (${why(e)})`);
-  }
-  try {
-    checkStats(r, fstatSync(fd), named);
-    const buf = Buffer.alloc(Math.min(fstatSync(fd).size, MAX_LOGO_BYTES) + 1);
-    let n = 0;
-    for (;;) {
-      const got = readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n === buf.length) {
-        // A file that grew since its stat is refused, never read whole.
-        if (n > MAX_LOGO_BYTES) r.fail(LOGO_PATH, `the logo file ${shown(named)} is larger than the limit of ${MAX_LOGO_BYTES / 1024} KiB`);
-        break;
-      }
-    }
-    return { realPath, bytes: buf.subarray(0, n) };
-  } finally {
-    closeSync(fd);
-  }
+  const blame = { file: r.file, path: pointer(LOGO_PATH), line: r.lineOf(LOGO_PATH) };
+  const path = containedPath(named, { scenarioDir: ctx.baseDir, dataDirs: ctx.dataDirs }, blame, 'logo file');
+  const f = readInputFile({ path, shownAs: named, what: 'logo file', maxBytes: MAX_LOGO_BYTES, limitText: `${MAX_LOGO_BYTES / 1024} KiB`, blame, binary: true });
+  return { realPath: f.realPath, bytes: f.bytes };
 }
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -232,11 +232,12 @@ describe('the scenario\'s branding section', () => {
 
   it('refuses a bad section with the file and JSON path', () => {
     const cases: Array<[unknown, Record<string, string | Buffer>, string, string]> = [
-      [{ name: 'A', logo: 'missing.svg' }, {}, '/branding/logo', 'cannot read the logo file "missing.svg" (no such file)'],
+      // Read by the rules of price files (sim/input-files.ts): the message names where it looked.
+      [{ name: 'A', logo: 'missing.svg' }, {}, '/branding/logo', 'cannot read the logo file "missing.svg" (looked for'],
       [{ name: 'A', logo: 'logo.png' }, { 'logo.png': 'just text' }, '/branding/logo', 'is not a PNG, JPEG or SVG image'],
       [{ name: 'A', logo: 'big.svg' }, { 'big.svg': Buffer.alloc(MAX_LOGO_BYTES + 1, 0x20) }, '/branding/logo', `is ${MAX_LOGO_BYTES + 1} bytes, above the limit of 512 KiB`],
       [{ name: 'A', logo: '../outside.svg' }, {}, '/branding/logo', 'is outside the scenario\'s folder'],
-      [{ name: 'A', logo: 'sub' }, { 'sub/x': 'x' }, '/branding/logo', 'is not a regular file'],
+      [{ name: 'A', logo: 'sub' }, { 'sub/x': 'x' }, '/branding/logo', 'the logo file "sub" is a folder: only regular files are read'],
       [{ name: 'A', colors: { primary: 'red', accent: '#000000' } }, {}, '/branding/colors/primary', 'expected a colour as #rrggbb'],
       [{ name: 'A', slogan: 'x' }, {}, '/branding/slogan', 'unknown field "slogan"'],
       [{ colors: { primary: '#000000', accent: '#000000' } }, {}, '/branding/name', 'is required but missing'],
