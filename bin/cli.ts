@@ -90,6 +90,7 @@ async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
   } finally {
     progress?.stop();
   }
+  if (c.json) return t.out(`${JSON.stringify(r.summary, null, 2)}\n`);
   if (c.quiet) return;
   const s = r.summary;
   t.out([
@@ -131,6 +132,7 @@ async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: 
   } finally {
     progress?.stop();
   }
+  if (c.json) return t.out(`${JSON.stringify(mc.summary, null, 2)}\n`);
   if (c.quiet) return;
   const s = mc.summary;
   t.out([
@@ -157,6 +159,8 @@ async function compareCommand(c: CommandLine, t: Terminal, io: Io): Promise<void
     progress?.stop();
     await executor?.close();
   }
+  // The same figures as comparison.csv and earnings.csv, exact decimal strings, one object per row.
+  if (c.json) return t.out(`${JSON.stringify({ variants: r.variants, rows: r.rows, earnings: r.earnings, ...(r.cells ? { cells: r.cells } : {}) }, null, 2)}\n`);
   if (c.quiet) return;
   t.out(`${r.text}\nwrote comparison.csv, earnings.csv, comparison.html${r.cells ? ', results.csv, cells.csv' : ''} and ${r.variants} variant runs to ${arg(c.out!)}\n`);
 }
@@ -264,6 +268,8 @@ async function validateCommand(c: CommandLine, t: Terminal): Promise<void> {
 /** Each command; a number returned is its exit code (golden check and diff: 1 when something differs). */
 const RUNNERS: Record<CommandName, (c: CommandLine, t: Terminal, io: Io) => void | number | Promise<void | number>> = {
   run: runCommand, compare: compareCommand, sweep: sweepCommand, validate: validateCommand, worker: workerCommand,
+  init: async (c, t) => (await import('./init.js')).initCommand(c, t),
+  completion: async (_c, t) => t.out((await import('./completion.js')).completionScript()),
   'golden record': async (c, t) => (await import('./golden.js')).goldenRecord(c, t),
   'golden check': async (c, t) => (await import('./golden.js')).goldenCheck(c, t),
   'golden approve': async (c, t) => (await import('./golden.js')).goldenApprove(c, t),

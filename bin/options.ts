@@ -16,10 +16,10 @@ export class UsageError extends Error {
   }
 }
 
-export type CommandName = 'run' | 'compare' | 'sweep' | 'validate' | 'worker' | 'golden record' | 'golden check' | 'golden approve' | 'golden diff';
-type OptionName = 'out' | 'seed' | 'seeds' | 'workers' | 'single' | 'strict' | 'quiet' | 'data-dir' | 'dir' | 'all' | 'tolerance' | 'equity-rows' | 'grid' | 'objective' | 'keep-runs' | 'queue' | 'concurrency' | 'work-dir' | 'lock-seconds' | 'investor-pages' | 'pdf';
+export type CommandName = 'run' | 'compare' | 'sweep' | 'validate' | 'init' | 'completion' | 'worker' | 'golden record' | 'golden check' | 'golden approve' | 'golden diff';
+export type OptionName = 'out' | 'seed' | 'seeds' | 'workers' | 'single' | 'strict' | 'quiet' | 'data-dir' | 'dir' | 'all' | 'tolerance' | 'equity-rows' | 'grid' | 'objective' | 'keep-runs' | 'queue' | 'concurrency' | 'work-dir' | 'lock-seconds' | 'investor-pages' | 'pdf' | 'json';
 
-interface OptionSpec {
+export interface OptionSpec {
   /** The value's placeholder in help and messages; absent for a flag, which takes no value. */
   readonly value?: string;
   /** Given any number of times (each adds a value); other value options at most once. */
@@ -29,7 +29,7 @@ interface OptionSpec {
   readonly describeFor?: Partial<Record<CommandName, string>>;
 }
 
-const OPTIONS: Record<OptionName, OptionSpec> = {
+export const OPTIONS: Record<OptionName, OptionSpec> = {
   out: { value: 'DIR', describe: 'output directory: a new path, an empty folder or an earlier mamlab result (nothing else is ever replaced); written beside it, then swapped in whole' },
   seed: { value: 'N', describe: "replaces the scenario's seed: a whole number from 0 to 4294967295 (2^32 − 1)" },
   seeds: {
@@ -60,11 +60,12 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   all: { describe: 'every golden in the folder of goldens' },
   'equity-rows': { value: 'daily|instant', describe: "how often equity.csv and margin.csv get rows: daily (default: each account and investor at each server day's last instant and at each of its own events) or instant (all of them after every instant; large); summary.json is the same either way" },
   'investor-pages': { value: 'auto|all|none|top:N|ID,…', describe: "which investors get a tear sheet (investors/ID.html) and printable statements: auto (default: all of them up to 50 investors, else the 10 best and 10 worst by net result), all, none, top:N (the N best and N worst by net result) or a comma-separated list of investor ids; investors/index.html always lists everyone" },
+  json: { describe: 'print the result as JSON on stdout instead of the text lines: run, the summary (summary.json; a Monte Carlo run, montecarlo.json); compare, each variant\'s figures and the earnings' },
   pdf: { describe: 'also print each printable statement to PDF beside its HTML page (headless Chromium: /usr/bin/chromium, or CHROMIUM_PATH)' },
   tolerance: { value: 'X', describe: 'numbers within X of the golden count as equal (0.01 for a system that books cents); default 0: exact' },
 };
 
-interface CommandSpec {
+export interface CommandSpec {
   readonly summary: string;
   /** Options in the order help lists them; `out` is required where listed. */
   readonly options: readonly OptionName[];
@@ -78,13 +79,13 @@ const ONE_SCENARIO = { usage: 'SCENARIO', names: 'SCENARIO', min: 1, max: 1 } as
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   run: {
     summary: "run a scenario and write its results; with --seeds N (or the scenario's monteCarlo) run N seeds and write the distributions",
-    options: ['out', 'seed', 'seeds', 'single', 'workers', 'equity-rows', 'investor-pages', 'pdf', 'strict', 'quiet', 'data-dir'],
+    options: ['out', 'seed', 'seeds', 'single', 'workers', 'equity-rows', 'investor-pages', 'pdf', 'json', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
     positional: ONE_SCENARIO,
   },
   compare: {
     summary: "run every variant of a scenario and write comparison.csv, earnings.csv, comparison.html and each variant's full run; with --seeds N each variant's distributions over N seeds too",
-    options: ['out', 'seed', 'seeds', 'workers', 'queue', 'equity-rows', 'strict', 'quiet', 'data-dir'],
+    options: ['out', 'seed', 'seeds', 'workers', 'queue', 'equity-rows', 'json', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
     positional: ONE_SCENARIO,
   },
@@ -99,6 +100,18 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     options: ['strict', 'quiet', 'data-dir'],
     requiresOut: false,
     positional: ONE_SCENARIO,
+  },
+  init: {
+    summary: 'write a commented YAML scenario to start from, DIR/scenario.yaml (DIR: default the current folder, created if missing), with $schema for editors; an existing scenario.yaml is never replaced',
+    options: ['quiet'],
+    requiresOut: false,
+    positional: { usage: '[DIR]', names: 'DIR', min: 0, max: 1 },
+  },
+  completion: {
+    summary: 'print a bash completion script for mamlab (commands, options, values): `source <(mamlab completion)`, or save it under ~/.local/share/bash-completion/completions/mamlab; zsh: `autoload -U bashcompinit && bashcompinit` first',
+    options: [],
+    requiresOut: false,
+    positional: { usage: '', names: '', min: 0, max: 0 },
   },
   worker: {
     summary: 'take jobs of `sweep --queue` and `compare --queue` from the Redis at --queue and run them, until stopped (Ctrl-C or SIGTERM: the jobs in progress finish first; a second Ctrl-C stops at once, and other workers take those jobs again)',
@@ -157,6 +170,8 @@ export interface CommandLine {
   readonly investorPages?: string;
   /** --pdf: print the statements to PDF too. */
   readonly pdf: boolean;
+  /** --json: the result as JSON on stdout. */
+  readonly json: boolean;
   readonly out?: string;
   readonly seed?: number;
   readonly seeds?: number;
@@ -251,6 +266,7 @@ export function readCommandLine(argv: readonly string[]): Request {
     equityRows: oneOf(known, 'equity-rows', value('equity-rows'), ['daily', 'instant'] as const),
     investorPages: investorPages(known, value('investor-pages')),
     pdf: words.pdf === true,
+    json: words.json === true,
     seed: wholeNumber(known, 'seed', value('seed'), 0, 2 ** 32 - 1, 'a whole number from 0 to 4294967295 (2^32 − 1), in decimal digits'),
     seeds: wholeNumber(known, 'seeds', value('seeds'), 1, 10000, 'a whole number of seeds from 1 to 10000'),
     workers: wholeNumber(known, 'workers', value('workers'), 1, 64, 'a whole number of threads from 1 to 64'),

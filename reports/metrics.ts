@@ -1,7 +1,7 @@
 // Performance metrics (DOMAIN §11), float analytics for reading, never fed back into
 // bookings: money-weighted return (IRR), Sharpe and Sortino on daily returns of the
 // time-weighted index, Calmar, profit factor and expected payoff. Conventions are stated
-// here and in the README: 260 trading days a year, no risk-free rate, act/365 for IRR.
+// here and in docs/metrics.md and docs/conventions.md: 260 trading days a year, no risk-free rate, act/365 for IRR.
 
 /** Trading days a year used to annualize daily ratios (the trading week, Monday–Friday, × 52). */
 export const TRADING_DAYS_PER_YEAR = 260;

@@ -3,7 +3,7 @@ import { annualized, calmar, expectedPayoff, irr, profitFactor, returnsOf, sharp
 
 const DAY = 86_400_000;
 
-describe('metrics (float analytics, conventions of the README)', () => {
+describe('metrics (float analytics, conventions of docs/metrics.md)', () => {
   it('IRR: 1,000 in, 1,100 out a year (365 days) later is 10%', () => {
     expect(irr([{ time: 0, amount: -1000 }, { time: 365 * DAY, amount: 1100 }])).toBeCloseTo(0.1, 9);
   });

@@ -1,6 +1,6 @@
 // Benchmark (not a test): the exact conserving split across 1,000 / 10,000 / 100,000
 // sub-accounts, beside a plain float64 loop over the same weights as the floor.
-// Run with `npm run bench`; the table it prints goes into the README.
+// Run with `npm run bench`; the table it prints goes into docs/performance.md.
 import b from 'benny';
 import { cpus } from 'node:os';
 import { Dec } from '../../engine/decimal.js';
