@@ -28,8 +28,6 @@ export interface ChartPoint {
   readonly time: number;
   readonly subject: string;
   readonly equity: number;
-  /** False for an investor who has left or detached: its account goes on outside the program (the overview leaves it out of the money under management). */
-  readonly inProgram?: boolean;
 }
 
 /** A point of the health chart (margin level in percent; NaN: nothing open). */
@@ -92,11 +90,6 @@ export class ChartSampler {
   /** `stopOut`: the stop-out level in percent, when the run has one. */
   constructor(private readonly stopOut?: number) {}
 
-  /** Investors and master (equity) drawn: how many. */
-  get subjectCount(): number { return this.subjects.size; }
-  /** Accounts with a margin level drawn: how many. */
-  get accountCount(): number { return this.accounts.size; }
-
   /** Investors and accounts valued at the widest sample so far. */
   private width = 0;
 
@@ -123,7 +116,7 @@ export class ChartSampler {
       if (master !== undefined) this.subjects.add('master');
       if (this.subjects.size > MAX_LINES) this.points = null;
       else {
-        for (const i of investors) this.points.push({ time, subject: i.id, equity: i.equity, ...(i.inProgram ? {} : { inProgram: false }) });
+        for (const i of investors) this.points.push({ time, subject: i.id, equity: i.equity });
         if (master !== undefined) this.points.push({ time, subject: 'master', equity: master });
       }
     }
@@ -168,16 +161,4 @@ export class ChartSampler {
 export function minLevel(a: number | undefined, b: number): number {
   if (a === undefined || Number.isNaN(a)) return b;
   return Number.isNaN(b) ? a : Math.min(a, b);
-}
-
-/** The sampler's records rebuilt from raw points (tests, and a caller that has points alone). */
-export function sampleOf(points: readonly ChartPoint[], health: readonly HealthPoint[] = [], models: ReadonlyMap<string, 'mam' | 'pamm'> = new Map(), stopOut?: number): ChartSampler {
-  const s = new ChartSampler(stopOut);
-  const times = [...new Set([...points.map((p) => p.time), ...health.map((h) => h.time)])].sort((a, b) => a - b);
-  for (const t of times) {
-    const at = points.filter((p) => p.time === t);
-    const master = at.find((p) => p.subject === 'master');
-    s.add(t, at.filter((p) => p.subject !== 'master').map((p) => ({ id: p.subject, model: models.get(p.subject) ?? 'mam', equity: p.equity, inProgram: p.inProgram !== false })), master?.equity, health.filter((h) => h.time === t));
-  }
-  return s;
 }

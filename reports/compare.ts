@@ -9,7 +9,7 @@ import { plotSvg } from './chart.js';
 import { EARNINGS_COLUMNS, type Earning, type SummaryLike, earningsOf } from '../sim/earnings.js';
 import { earnersChart, variantTable } from './compare-table.js';
 import { CsvWriter } from './csv.js';
-import { cell, cents, esc } from './html.js';
+import { cents, esc, sortableCell } from './html.js';
 import { TABLE_CSS, TABLE_SCRIPT } from './table-script.js';
 
 /** The files a comparison writes beside its variants' folders. */
@@ -140,8 +140,8 @@ const DETAIL_ROWS = 500;
 function html(name: string, rows: readonly Row[], variants: string, svg: Charts, earnings: readonly Earning[], extra: string): string {
   const th = (cols: readonly string[]) => `<tr>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
   // Text cells as they are; amounts in cents with the exact value on hover, right-aligned, sorting by the exact value.
-  const td = (cells: readonly unknown[]) => `<tr>${cells.map((c) => (c && typeof c === 'object' && 'exact' in c ? `<td class="n" data-v="${esc(String((c as { exact: string }).exact).replace(/,/g, ''))}">${cell(c)}</td>` : `<td>${esc(c)}</td>`)).join('')}</tr>`;
-  const money = (x: unknown): unknown => (x === '' || x === undefined ? '' : cents(String(x)));
+  const td = (cells: readonly unknown[]) => `<tr>${cells.map((c) => (c && typeof c === 'object' && 'td' in c ? (c as { td: string }).td : `<td>${esc(c)}</td>`)).join('')}</tr>`;
+  const money = (x: unknown): unknown => (x === '' || x === undefined ? '' : { td: sortableCell(cents(String(x)), String(x)) });
   const detail = rows.slice(0, DETAIL_ROWS).map((r) => td([r.variant, r.investor, r.currency === 'USD' ? r.model : `${r.model} · ${r.currency}`, r.volume === '' ? 'in the pool' : r.volume, money(r.pnl), money(r.fees), money(r.other_fees), r.model === 'pool account' ? '' : `${fixed(Number(r.tracking_error) * 100, 4)}%`, r.rounding_pnl === '' ? 'in the pool' : money(r.rounding_pnl)])).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(name)} · mamlab comparison</title>

@@ -67,6 +67,11 @@ export function cell(c: unknown): string {
   return esc(c);
 }
 
+/** A number's table cell for a sortable table: what shows (cents, exact on hover), and the exact value it sorts by (`data-v`). */
+export function sortableCell(shown: Shown | string, key: string | number | null): string {
+  return `<td class="n" data-v="${key === null ? '' : esc(String(key))}">${cell(shown)}</td>`;
+}
+
 export function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>, numeric: ReadonlySet<number> = new Set()): string {
   const th = headers.map((h) => `<th>${esc(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="n"' : ''}>${cell(c)}</td>`).join('')}</tr>`).join('\n');
@@ -85,6 +90,12 @@ export const pct = (x: number): string => {
   const t = (x * 100).toFixed(2);
   return `${/^-0\.00$/.test(t) ? '0.00' : t}%`;
 };
+
+/** A summary figure that may be undefined (null, not finite) as a percentage, else a dash. */
+export const pctOrDash = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? pct(x) : '–');
+
+/** A ratio (Sharpe, profit factor) to two decimals, never "-0.00", or a dash where it is not defined. */
+export const ratioOrDash = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2).replace(/^-0\.00$/, '0.00') : '–');
 
 /** Costs and rebates: per account, per receiver, and the broker's view per month (only when the run has any). */
 function costsSection(s: Summary, brokerRows: ReadonlyArray<ReadonlyArray<string>>, rebateRows: ReadonlyArray<ReadonlyArray<string>>): string {
@@ -196,11 +207,9 @@ export function renderReport(s: Summary, chartSvg: string, notable: readonly Rep
     cents(String(i.highWaterMark)), i.units === null ? '' : unitsText(String(i.units)), cents(String(i.netResult)), i.roundingPnl === null ? 'pool' : cents(String(i.roundingPnl)),
   ]);
   // Returns and risk per investor: the summary's metrics (floats), with their conventions in words under the table.
-  const ratio = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2).replace(/^-0\.00$/, '0.00') : '–');
-  const pctOrDash = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? pct(x) : '–');
   const metricRows = listed.map((i) => {
     const m = (i.metrics ?? {}) as Record<string, number | null>;
-    return [who(i), pct(Number(i.timeWeightedReturn)), pctOrDash(m.periodMoneyWeightedReturn), pct(Number(i.maxDrawdown)), pct(Number(i.trackingError)), pctOrDash(m.volatility), ratio(m.sharpe), ratio(m.sortino), ratio(m.calmar), ratio(m.profitFactor), String(m.deals ?? '')];
+    return [who(i), pct(Number(i.timeWeightedReturn)), pctOrDash(m.periodMoneyWeightedReturn), pct(Number(i.maxDrawdown)), pct(Number(i.trackingError)), pctOrDash(m.volatility), ratioOrDash(m.sharpe), ratioOrDash(m.sortino), ratioOrDash(m.calmar), ratioOrDash(m.profitFactor), String(m.deals ?? '')];
   });
   const eventRows = notable.map((e) => [e.time, e.kind, e.subject, e.reason]);
   return `<!doctype html>

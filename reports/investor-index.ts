@@ -4,7 +4,8 @@
 // table is simply all there). Investors with a tear sheet link to it.
 import { Dec } from '../engine/decimal.js';
 import { plotLib, plotSvg } from './chart.js';
-import { BASE_CSS, cents, esc, pct, type Shown } from './html.js';
+import { BASE_CSS, cents, esc, pct, pctOrDash, ratioOrDash, sortableCell } from './html.js';
+import { investorFees } from '../sim/sweep-figures.js';
 import { rankByReturn } from './investor-select.js';
 import { TABLE_CSS, TABLE_SCRIPT } from './table-script.js';
 import type { InvestorSummary } from './tear-sheet.js';
@@ -15,9 +16,8 @@ const TOP = 10;
 const BINS = 20;
 
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
-const fees = (i: InvestorSummary): Dec => new Dec(String(i.performanceFees)).plus(String(i.managementFees)).plus(String(i.entryFees)).plus(String(i.otherFees));
 /** Fees paid as a share of the money put in (deposits): comparable across account sizes. */
-const feeShare = (i: InvestorSummary): number | null => (new Dec(String(i.deposits)).isZero() ? null : fees(i).div(String(i.deposits)).toNumber());
+const feeShare = (i: InvestorSummary): number | null => (new Dec(String(i.deposits)).isZero() ? null : investorFees(i).div(String(i.deposits)).toNumber());
 
 /** Equal-width bins over [min, max] of the values: exactly BINS of them (one when all are equal). */
 export function bins(xs: readonly number[], n = BINS): Array<{ x1: number; x2: number }> {
@@ -49,22 +49,17 @@ function distribution(investors: readonly InvestorSummary[], value: (i: Investor
   })}</figure>`;
 }
 
-/** A table cell with its sort key: the exact value sorts, the cents show. */
-function td(shown: Shown | string, key: string | number | null): string {
-  const text = typeof shown === 'string' ? shown : shown.text;
-  const title = typeof shown === 'string' || shown.exact === shown.text ? '' : ` title="${esc(shown.exact)}"`;
-  return `<td class="n" data-v="${key === null ? '' : esc(String(key))}"${title}>${esc(text)}</td>`;
-}
+const td = sortableCell;
 
 function row(i: InvestorSummary, page: string | undefined): string {
   const m = (i.metrics ?? {}) as Record<string, number | null>;
-  const p = (x: number | null): string => (x === null ? '–' : pct(x));
+  const p = pctOrDash;
   const id = page ? `<a href="${esc(encodeURI(page))}">${esc(i.id)}</a>` : esc(i.id);
-  const f = fees(i).toString();
+  const f = investorFees(i).toString();
   return `<tr><td>${id}</td><td>${esc(String(i.model).toUpperCase())}</td><td>${esc(i.currency)}</td>${[
     td(cents(String(i.deposits)), String(i.deposits)), td(cents(String(i.withdrawals)), String(i.withdrawals)), td(cents(f), f), td(cents(String(i.equity)), String(i.equity)), td(cents(String(i.netResult)), String(i.netResult)),
     td(p(num(i.timeWeightedReturn)), num(i.timeWeightedReturn)), td(p(num(m.periodMoneyWeightedReturn)), num(m.periodMoneyWeightedReturn)), td(p(num(i.maxDrawdown)), num(i.maxDrawdown)), td(p(num(i.trackingError)), num(i.trackingError)),
-    td(num(m.sharpe) === null ? '–' : num(m.sharpe)!.toFixed(2), num(m.sharpe)),
+    td(ratioOrDash(m.sharpe), num(m.sharpe)),
   ].join('')}</tr>`;
 }
 

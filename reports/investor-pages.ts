@@ -85,7 +85,7 @@ export function writeInvestorPages(dir: string, summary: Summary, writer: RunWri
       const id = String(i.id);
       const c = got.get(id)!;
       const file = investorFileName(id);
-      const tally = writer.investors.get(id) ?? writer.investor(id);
+      const tally = writer.investor(id);
       // A printable statement per fee statement of the investor (seed 002's branded statements).
       const statements = c.statements.map((row) => {
         // Two statements of one period (an exit after a re-join, say) get ~~2, ~~3, … in the order statements.csv has them.

@@ -3,7 +3,7 @@
 // party (the investors, the manager, the IBs, the broker's own clients, the broker) in one
 // compact chart.
 import { Dec } from '../engine/decimal.js';
-import { FIGURES, sweepJobResult } from '../sim/sweep-figures.js';
+import { FIGURES, sumInUsd, sweepJobResult } from '../sim/sweep-figures.js';
 import { type ChartData, plotLib, plotSvg } from './chart.js';
 import { esc, humanAmount } from './html.js';
 
@@ -32,14 +32,7 @@ export function tradingCurrencies(s: Summary): Set<string> {
 export function clientsNet(s: Summary): string {
   const clients = s.accounts.filter((a) => a.kind === 'client');
   if (clients.length === 0) return '';
-  let total = new Dec(0);
-  for (const a of clients) {
-    const net = new Dec(a.equity!).plus(a.withdrawals!).minus(a.deposits!);
-    const rate = a.currency === 'USD' ? undefined : s.totals.rates[a.currency!];
-    if (rate === null) return '';
-    total = total.plus(rate === undefined ? net : net.times(rate).toDecimalPlaces(7, Dec.ROUND_HALF_UP));
-  }
-  return total.toFixed(7);
+  return sumInUsd(s.totals.rates, clients.map((a) => [new Dec(a.equity!).plus(a.withdrawals!).minus(a.deposits!).toFixed(7), String(a.currency)] as const));
 }
 
 /** A server time (UTC wall time, as stored) at the start of its day, plus `days`. */

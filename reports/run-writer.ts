@@ -318,7 +318,6 @@ export class RunWriter implements EngineSink {
       if (block) this.master.addFlow(d.neg());
       // A fee crystallized on a withdrawal or an exit is a cost like any other fee: net of fees it
       // lowers the return (only the payout leaves the investor), gross of fees it is money leaving.
-      // (It was counted as leaving with the payout, so an exiting investor's net return ignored its fees.)
     }
   }
 

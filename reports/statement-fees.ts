@@ -3,6 +3,7 @@
 // with the arithmetic redone from the statement row and the program's rate so that a reader can
 // check it by hand. Only the summary's echo of the terms and the row are read.
 import { Dec } from '../engine/decimal.js';
+import { humanAmount } from './html.js';
 import type { Summary } from './summary.js';
 
 /** A fraction as a percentage in words: 0.2 → "20%", 0.125 → "12.5%". */
@@ -149,11 +150,7 @@ export function explainPerformanceFee(s: Summary, f: FeeFigures, to: string, e: 
 }
 
 /** Thousands separators, every digit kept (at least two decimals). */
-export function humanExact(x: Dec): string {
-  const [int = '0', frac = ''] = x.abs().toFixed().split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${x.isNegative() ? '-' : ''}${grouped}.${frac.replace(/0+$/, '').padEnd(2, '0')}`;
-}
+const humanExact = (x: Dec): string => humanAmount(x.toFixed());
 
 /** The fee at the period end from its product, and what the period's withdrawals were charged before it. */
 function withWithdrawals(s: Summary, f: FeeFigures, e: (x: string) => string, amount: Amount, head: string, sum: string, product: Dec): Explanation {

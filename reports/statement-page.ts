@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Dec } from '../engine/decimal.js';
 import type { Branding } from '../sim/scenario-branding.js';
-import { cents, esc, humanAmount } from './html.js';
+import { cell, cents, esc, humanAmount } from './html.js';
 import { OUTPUT_COLUMNS } from './run-writer.js';
 import { explainPerformanceFee, feeTermsInWords } from './statement-fees.js';
 import type { Summary } from './summary.js';
@@ -44,11 +44,7 @@ export function readableTime(t: string): string {
 }
 
 /** An amount in cents with separators; the exact value on hover where it has more digits. */
-function amountHtml(text: string): string {
-  const c = cents(text);
-  if (typeof c === 'string') return esc(c);
-  return c.exact === c.text ? esc(c.text) : `<span title="${esc(c.exact)}">${esc(c.text)}</span>`;
-}
+const amountHtml = (text: string): string => cell(cents(text));
 
 /** A decimal's integer digits in groups of three, its decimals as given: a NAV to four places. */
 function grouped(text: string): string {

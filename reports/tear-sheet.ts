@@ -7,7 +7,8 @@
 import { Dec } from '../engine/decimal.js';
 import type { FeePeriod } from '../engine/policies.js';
 import { plotLib, plotSvg } from './chart.js';
-import { BASE_CSS, cell, cents, esc, humanAmount, pct, table } from './html.js';
+import { BASE_CSS, cell, cents, esc, humanAmount, pct, pctOrDash, ratioOrDash, table } from './html.js';
+import { investorFees } from '../sim/sweep-figures.js';
 import { periodReturns } from './periods.js';
 import type { InvestorTally } from './run-writer.js';
 import type { Summary } from './summary.js';
@@ -124,8 +125,8 @@ function monthlyTable(input: TearSheetInput): string {
 
 function metricsTable(i: InvestorSummary, s: Summary): string {
   const m = (i.metrics ?? {}) as Record<string, number | null>;
-  const p = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? pct(x) : '–');
-  const r = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2).replace(/^-0\.00$/, '0.00') : '–');
+  const p = pctOrDash;
+  const r = ratioOrDash;
   const rows: Array<[string, string, string]> = [
     ['time-weighted return, net of fees', p(i.timeWeightedReturn), 'flows removed'],
     ['return gross of fees', p(i.grossReturn), 'every fee counted as money leaving'],
@@ -175,7 +176,7 @@ ${table(['ticket', 'master ticket', 'symbol', 'side', 'volume', 'opened', 'at', 
 
 export function renderTearSheet(input: TearSheetInput): string {
   const { summary: s, investor: i, tally: t } = input;
-  const fees = new Dec(String(i.performanceFees)).plus(String(i.managementFees)).plus(String(i.entryFees)).plus(String(i.otherFees));
+  const fees = investorFees(i);
   const status = i.detached ? 'detached' : i.active ? 'active at the end' : 'left';
   const iso = (x: number | undefined): string => (x === undefined ? '–' : new Date(x).toISOString().slice(0, 16).replace('T', ' '));
   return `<!doctype html>

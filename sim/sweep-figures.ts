@@ -59,35 +59,41 @@ export function plainFloat(x: number): string {
 /** A summary float (or nothing) as plainFloat shows it. */
 const flo = (v: unknown): string => (typeof v === 'number' ? plainFloat(v) : '');
 
+/**
+ * Amounts in several currencies summed in USD at the end's rates, each part rounded half-up to
+ * the quantum first; '' when a part's currency has no rate (the sum is left empty, not guessed).
+ */
+export function sumInUsd(rates: Readonly<Record<string, string | null>>, parts: ReadonlyArray<readonly [amount: string, currency: string]>): string {
+  let total = new Dec(0);
+  for (const [amount, currency] of parts) {
+    if (currency === 'USD') {
+      total = total.plus(amount);
+      continue;
+    }
+    const rate = rates[currency];
+    if (!rate) return '';
+    total = total.plus(new Dec(amount).times(rate).toDecimalPlaces(7, Dec.ROUND_HALF_UP));
+  }
+  return x7(total);
+}
+
+/** Every fee an investor paid: performance, management, entry and other (subscription, volume). */
+export function investorFees(i: Summary['investors'][number]): Dec {
+  return ['performanceFees', 'managementFees', 'entryFees', 'otherFees'].reduce((x, k) => x.plus(str(i[k]) || '0'), new Dec(0));
+}
+
 export function sweepJobResult(s: Summary): SweepJobResult {
   const events = s.risk?.events ?? {};
   const count = (account: string, kinds: readonly string[]): number => kinds.reduce((n, k) => n + (events[account]?.[k] ?? 0), 0);
   const total = (kinds: readonly string[]): number => Object.keys(events).reduce((n, a) => n + count(a, kinds), 0);
   const STOP = ['stop-out'];
   const BREACH = ['limit-breach', 'hard-stop'];
-  const rates = s.totals.rates;
-  /** An amount in `currency` in USD at the end's rates; undefined for a currency without a rate (the sum it enters is left empty, not guessed). */
-  const usd = (amount: string, currency: string): Dec | undefined => {
-    if (currency === 'USD') return new Dec(amount);
-    const rate = rates[currency];
-    return rate ? new Dec(amount).times(rate).toDecimalPlaces(7, Dec.ROUND_HALF_UP) : undefined;
-  };
-  /** A sum in USD, or '' when a part has no rate. */
-  const usdSum = (parts: ReadonlyArray<readonly [amount: string, currency: string]>): string => {
-    let total = new Dec(0);
-    for (const [a, c] of parts) {
-      const x = usd(a, c);
-      if (x === undefined) return '';
-      total = total.plus(x);
-    }
-    return x7(total);
-  };
+  const usdSum = (parts: ReadonlyArray<readonly [amount: string, currency: string]>): string => sumInUsd(s.totals.rates, parts);
 
   const earnings = earningsOf('', s as unknown as Parameters<typeof earningsOf>[1]);
   const manager = earnings.find((e) => e.party === 'manager')!;
   const pool = s.accounts.find((a) => a.kind === 'pamm');
   const rows: Row[] = [];
-  const investorFees = (i: Summary['investors'][number]): Dec => ['performanceFees', 'managementFees', 'entryFees', 'otherFees'].reduce((x, k) => x.plus(str(i[k]) || '0'), new Dec(0));
   rows.push({
     ...EMPTY, subject: 'program', id: 'program', model: str(s.program.structure), currency: 'USD', equity: s.totals.tradingEquity ?? '',
     net_result: s.totals.realizedPnl === null || s.totals.floatingPnl === null ? '' : x7(new Dec(s.totals.realizedPnl).plus(s.totals.floatingPnl)), fees_paid: usdSum(s.investors.map((i) => [x7(investorFees(i)), str(i.currency)] as const)),

@@ -11,6 +11,7 @@ import type { Program } from '../engine/program.js';
 import { formatServerTime } from '../engine/time.js';
 import { runScenario } from '../sim/runner.js';
 import { loadScenario, type Scenario } from '../sim/scenario.js';
+import { type ChartPoint, ChartSampler, type HealthPoint } from '../reports/chart-data.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const scenarioPath = (name: string) => resolve(ROOT, 'scenarios', name);
@@ -102,4 +103,16 @@ export function reconcileRebates(r: CheckedRun): void {
 export function csvRecords(text: string): Array<Record<string, string>> {
   const { header, rows } = readCsv(text);
   return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}
+
+/** The charts' sampler fed from raw points, one sample per instant (every investor in the program, the MAM model unless `models` says otherwise). */
+export function sampleOf(points: readonly ChartPoint[], health: readonly HealthPoint[] = [], models: ReadonlyMap<string, 'mam' | 'pamm'> = new Map(), stopOut?: number): ChartSampler {
+  const s = new ChartSampler(stopOut);
+  const times = [...new Set([...points.map((p) => p.time), ...health.map((h) => h.time)])].sort((a, b) => a - b);
+  for (const t of times) {
+    const at = points.filter((p) => p.time === t);
+    const master = at.find((p) => p.subject === 'master');
+    s.add(t, at.filter((p) => p.subject !== 'master').map((p) => ({ id: p.subject, model: models.get(p.subject) ?? 'mam', equity: p.equity, inProgram: true })), master?.equity, health.filter((h) => h.time === t));
+  }
+  return s;
 }

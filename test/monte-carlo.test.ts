@@ -9,13 +9,13 @@ import { type PathGroup, fromWire, runSeed, toWire } from '../sim/seed-outcome.j
 import { histogramBins } from '../reports/monte-carlo.js';
 import { MARKER } from '../reports/output-dir.js';
 import { equityChartSvg, healthChartSvg } from '../reports/chart.js';
-import { sampleOf } from '../reports/chart-data.js';
+
 import { clientsNet } from '../reports/overview.js';
 import type { Summary } from '../reports/summary.js';
 import { runToDirectory, writeNestedRun } from '../sim/run-output.js';
 import { loadScenario } from '../sim/scenario.js';
 import { mamlab } from './cli.js';
-import { checkedRun, scenarioPath } from './helpers.js';
+import { checkedRun, sampleOf, scenarioPath } from './helpers.js';
 
 const ds = (xs: number[]) => xs.map((x) => new Dec(x));
 

@@ -6,7 +6,7 @@ import { csvCell, csvLine } from '../reports/csv.js';
 import { Dec } from '../engine/decimal.js';
 import { esc, humanAmount } from '../reports/html.js';
 import { equityChartSvg } from '../reports/chart.js';
-import { ChartSampler, sampleOf } from '../reports/chart-data.js';
+import { ChartSampler } from '../reports/chart-data.js';
 import type { ChartPoint } from '../reports/run-writer.js';
 import { runToDirectory } from '../sim/run-output.js';
 import { OUTPUT_COLUMNS, RunWriter } from '../reports/run-writer.js';
@@ -16,7 +16,7 @@ import { makeQuantum } from '../engine/quantum.js';
 import { Money } from '../engine/values.js';
 import { serverTime } from '../engine/time.js';
 import type { JournalEntry } from '../engine/journal.js';
-import { scenarioPath } from './helpers.js';
+import { sampleOf, scenarioPath } from './helpers.js';
 
 describe('CSV cells', () => {
   it('neutralizes spreadsheet formulas but leaves numbers alone', () => {
