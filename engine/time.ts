@@ -21,3 +21,9 @@ export function formatServerTime(t: ServerTime): string {
   }
   return text;
 }
+
+/** The server day a time falls on, as a day count (server time is kept as if UTC, so days split at 00:00 server time). */
+export const dayOf = (t: number): number => Math.floor(t / 86_400_000);
+
+/** Whether `time` is the last instant of its server day in a run whose next instant is `next` (none after the last). */
+export const endsDay = (time: number, next: number | undefined): boolean => next === undefined || dayOf(next) !== dayOf(time);

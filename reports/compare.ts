@@ -1,5 +1,5 @@
 // The comparison's files: per variant and investor, volume, P&L, fees, tracking error and
-// rounding money, and who earns what (danfojs tables), written as comparison.csv, earnings.csv
+// rounding money, and who earns what, written as comparison.csv, earnings.csv
 // and comparison.html beside each variant's run (sim/compare.ts runs the variants).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ export interface Comparison {
   readonly variants: number;
   readonly rows: Row[];
   readonly earnings: Earning[];
-  /** Per variant: total volume, fees and rounding money, mean |tracking error| (danfojs). */
+  /** Per variant: total volume, fees and rounding money, mean |tracking error|. */
   readonly text: string;
 }
 
@@ -53,30 +53,43 @@ function rowsOf(variant: string, s: SummaryLike): Row[] {
   return rows;
 }
 
-/** Fixed decimals without a "-0.0000" for values that round to zero. */
-function fixed(x: number, dp: number): string {
+/** Fixed decimals without a "-0.0000" for values that round to zero (a Dec rounds by its configured mode, half-up). */
+function fixed(x: Dec | number, dp: number): string {
   const t = x.toFixed(dp);
   return /^-0\.?0*$/.test(t) ? t.slice(1) : t;
 }
 
-/** danfojs summary per variant, as text for the terminal. */
-async function summarize(rows: readonly Row[], variants: readonly string[]): Promise<{ text: string; table: Array<Record<string, string | number>> }> {
-  const dfd = await import('danfojs-node');
-  // Accounts carry volume and rounding (MAM investors and the pool); investors carry fees and tracking error.
-  const accountRows = rows.filter((r) => r.volume !== '').map((r) => ({ variant: r.variant, volume: Number(r.volume), rounding: Number(r.rounding_pnl) }));
-  const investorRows = rows.filter((r) => r.model !== 'pool account').map((r) => ({ variant: r.variant, fees: Number(r.fees) + Number(r.other_fees), te: Math.abs(Number(r.tracking_error)) }));
-  // A client book without program investors has no rows here: its variants show zeros.
-  const byAccount = accountRows.length ? dfd.toJSON(new dfd.DataFrame(accountRows).groupby(['variant']).agg({ volume: 'sum', rounding: 'sum' })) as Array<Record<string, string | number>> : [];
-  const byInvestor = investorRows.length ? dfd.toJSON(new dfd.DataFrame(investorRows).groupby(['variant']).agg({ fees: 'sum', te: 'mean' })) as Array<Record<string, string | number>> : [];
-  const zero = { volume_sum: 0, rounding_sum: 0, fees_sum: 0, te_mean: 0 };
-  const table: Array<Record<string, string | number>> = variants.map((v) => ({ ...zero, ...byAccount.find((x) => x.variant === v), ...byInvestor.find((x) => x.variant === v), variant: v }));
-  const order = variants;
-  const w = Math.max(...order.map((v) => v.length));
-  const lines = [`${'variant'.padEnd(w)}  volume (lots)  investor fees  rounding money  mean |tracking error|`];
-  for (const t of table) {
-    lines.push(`${String(t.variant).padEnd(w)}  ${fixed(Number(t.volume_sum), 7).padStart(13)}  ${fixed(Number(t.fees_sum), 2).padStart(13)}  ${fixed(Number(t.rounding_sum), 4).padStart(14)}  ${fixed(Number(t.te_mean) * 100, 4).padStart(20)}%`);
+/**
+ * Per variant, for the terminal: the total volume and rounding money of the accounts (MAM
+ * investors and the pool), the investors' fees, and the mean |tracking error|. Exact sums over
+ * the rows' decimal strings; the mean is the exact sum over the count, rounded for display.
+ */
+function summarize(rows: readonly Row[], variants: readonly string[]): { text: string } {
+  const zero = (): { volume: Dec; rounding: Dec; fees: Dec; te: Dec; investors: number } => ({ volume: new Dec(0), rounding: new Dec(0), fees: new Dec(0), te: new Dec(0), investors: 0 });
+  const by = new Map(variants.map((v) => [v, zero()]));
+  for (const r of rows) {
+    const t = by.get(String(r.variant));
+    if (!t) continue;
+    // Accounts carry volume and rounding (MAM investors and the pool); investors carry fees and tracking error.
+    if (r.volume !== '') {
+      t.volume = t.volume.plus(r.volume || 0);
+      t.rounding = t.rounding.plus(r.rounding_pnl || 0);
+    }
+    if (r.model !== 'pool account') {
+      t.fees = t.fees.plus(r.fees || 0).plus(r.other_fees || 0);
+      t.te = t.te.plus(new Dec(r.tracking_error || 0).abs());
+      t.investors++;
+    }
   }
-  return { text: lines.join('\n'), table };
+  const w = Math.max(...variants.map((v) => v.length));
+  const lines = [`${'variant'.padEnd(w)}  volume (lots)  investor fees  rounding money  mean |tracking error|`];
+  for (const v of variants) {
+    // A client book without program investors has no rows here: its variants show zeros.
+    const t = by.get(v)!;
+    const te = t.investors ? t.te.div(t.investors).times(100) : new Dec(0);
+    lines.push(`${v.padEnd(w)}  ${fixed(t.volume, 7).padStart(13)}  ${fixed(t.fees, 2).padStart(13)}  ${fixed(t.rounding, 4).padStart(14)}  ${fixed(te, 4).padStart(20)}%`);
+  }
+  return { text: lines.join('\n') };
 }
 
 /** A dot per series (investor, party) and variant: for fees, rounding money and earnings. */
@@ -186,7 +199,7 @@ export async function writeComparison(dir: string, name: string, variants: Reado
   const earningsCsv = new CsvWriter(join(dir, 'earnings.csv'), EARNINGS_COLUMNS);
   for (const e of earnings) earningsCsv.row(EARNINGS_COLUMNS.map((c) => e[c]));
   earningsCsv.close();
-  const { text } = await summarize(rows, variants.map((v) => v.name));
+  const { text } = summarize(rows, variants.map((v) => v.name));
   const lots = (v: string): string => rows.filter((r) => r.variant === v && r.volume !== '').reduce((x, r) => x.plus(String(r.volume)), new Dec(0)).toString();
   /** Rounding money over the variant's accounts in USD at its end rates ('' when a currency has no rate). */
   const rounding = (v: { name: string; summary: SummaryLike }): string => {

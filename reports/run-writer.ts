@@ -8,7 +8,7 @@ import type { JournalEntry } from '../engine/journal.js';
 import type { Program } from '../engine/program.js';
 import { SYSTEM_ACCOUNTS } from '../engine/program-state.js';
 import { type Quantum, formatQ } from '../engine/quantum.js';
-import { type ServerTime, formatServerTime, serverTime } from '../engine/time.js';
+import { type ServerTime, dayOf, endsDay, formatServerTime, serverTime } from '../engine/time.js';
 import type { Instrument } from '../engine/instrument.js';
 import { Money, type Price, Volume } from '../engine/values.js';
 import { Dec } from '../engine/decimal.js';
@@ -47,7 +47,6 @@ export interface AccountTally {
 export type EquityRows = 'daily' | 'instant';
 
 /** The server day of a server time (server time is kept as UTC wall time). */
-const dayOf = (t: number): number => Math.floor(t / 86_400_000);
 
 /** A time-weighted return index chain-linked at every flow (float analytics). */
 /**
@@ -364,7 +363,7 @@ export class RunWriter implements EngineSink {
     const first = this.snapshots === 0;
     // The report's charts sample instants at their own regular cadence (thinned as they fill up), rows or not.
     const keepForChart = this.snapshots++ % this.chartEvery === 0 && this.writes;
-    const dayEnd = first || next === undefined || dayOf(next) !== dayOf(time);
+    const dayEnd = first || endsDay(time, next);
     const accountsTouched = this.touchedAccounts;
     const investorsTouched = this.touchedInvestors;
     this.touchedAccounts = new Set();

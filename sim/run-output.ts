@@ -4,7 +4,7 @@
 // directory (a sweep job), the same run keeps only what the summary needs and writes nothing.
 import { mkdirSync } from 'node:fs';
 import type { EngineEvent } from '../engine/events.js';
-import type { ServerTime } from '../engine/time.js';
+import { type ServerTime, endsDay } from '../engine/time.js';
 import { type OutputOptions, type OutputRequest, markResult, withOutputSync } from '../reports/output-dir.js';
 import type { CsvDir } from '../reports/csv.js';
 import { checkInvestorPages } from '../reports/investor-select.js';
@@ -13,6 +13,7 @@ import { writeRunReport } from '../reports/run.js';
 import { type EquityRows, RunWriter } from '../reports/run-writer.js';
 import { type Summary, buildSummary } from '../reports/summary.js';
 import { runScenario } from './runner.js';
+import { type DaySnapshot, daySnapshot } from './run-stream.js';
 import { type LoadOptions, type Scenario, loadScenario } from './scenario.js';
 
 export { OUTPUT_FILES } from '../reports/run.js';
@@ -24,12 +25,12 @@ export interface RunResult {
 }
 
 /** Runs a scenario (a file, or one already loaded) and writes the output contract into `outDir`. */
-export function runToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & OutputOptions & Pick<RunFileOptions, 'rows' | 'onInstant' | 'investorPages' | 'pdf'> = {}): RunResult {
+export function runToDirectory(source: string | Scenario, outDir: string, opts: LoadOptions & OutputOptions & Pick<RunFileOptions, 'rows' | 'onInstant' | 'onEvent' | 'onDay' | 'investorPages' | 'pdf'> = {}): RunResult {
   const scenario = typeof source === 'string' ? loadScenario(source, opts) : source;
   // A page asked for an investor the scenario lacks is refused before the run, not after it.
   checkInvestorPages(opts.investorPages, scenario.investors.map((i) => i.id));
   if (opts.pdf) checkPrinter();
-  const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir, { rows: opts.rows, onInstant: opts.onInstant, investorPages: opts.investorPages, pdf: opts.pdf }));
+  const summary = withOutputSync(outputRequest('run', scenario, outDir, opts), (dir) => writeRunFiles(scenario, dir, { rows: opts.rows, onInstant: opts.onInstant, onEvent: opts.onEvent, onDay: opts.onDay, investorPages: opts.investorPages, pdf: opts.pdf }));
   return { scenario, summary, outDir };
 }
 
@@ -53,6 +54,8 @@ export interface RunFileOptions {
   readonly rows?: EquityRows;
   /** After every instant (progress). */
   readonly onInstant?: (time: ServerTime) => void;
+  /** At the end of every server day of the run: the accounts and investors then (sim/run-stream.ts). */
+  readonly onDay?: (day: DaySnapshot) => void;
   /** Every risk check exact at every price, without the float screen (tests: the outputs are the same). */
   readonly exactRisk?: boolean;
   /** Which investors get a tear sheet and printable statements: auto (default), all, none, top:N or ids separated by commas. */
@@ -63,13 +66,14 @@ export interface RunFileOptions {
 
 /** Runs a loaded scenario; its CSV files go to `dir` (none when null). Returns the summary and the writer that saw the run. */
 function runWithWriter(scenario: Scenario, dir: CsvDir, opts: RunFileOptions): { summary: Summary; writer: RunWriter } {
-  const { onEvent, rows, onInstant } = opts;
+  const { onEvent, rows, onInstant, onDay } = opts;
   const writer = new RunWriter(dir, scenario.quantum, scenario.instruments, scenario.structure, onEvent, rows, scenario.risk ? Number(scenario.risk.stopOut) : undefined);
   let program: ReturnType<typeof runScenario>;
   try {
     program = runScenario(scenario, writer, {
       afterInstant: (time, p, next) => {
         writer.snapshot(time, p, next);
+        if (onDay && endsDay(time, next)) onDay(daySnapshot(time, p));
         onInstant?.(time);
       },
     }, (p) => p.journal.onEntry((e) => writer.entry(e)), { exactRisk: opts.exactRisk ?? false });

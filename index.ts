@@ -1,0 +1,96 @@
+// mamlab as a library: `import { loadScenario, runScenario, compare, sweep, monteCarlo } from 'mamlab'`.
+// A thin layer over sim/ (the command line is another): each function here is one of the CLI's
+// commands, with the same checks, the same output contract and the same bytes. Results are plain
+// objects whose booked values are exact decimal strings.
+import type { EngineEvent } from './engine/events.js';
+import type { OutputOptions } from './reports/output-dir.js';
+import type { EquityRows } from './reports/run-writer.js';
+import type { Summary } from './reports/summary.js';
+import { type CompareOptions, type ComparisonResult, compareToDirectory } from './sim/compare.js';
+import { type MonteCarloOptions, type MonteCarloResult, monteCarloToDirectory } from './sim/monte-carlo.js';
+import { runSummary, runToDirectory } from './sim/run-output.js';
+import { type DaySnapshot, type RunEvent, runEvent } from './sim/run-stream.js';
+import { type LoadOptions, type Scenario, type ScenarioVariants, loadScenario } from './sim/scenario.js';
+import { type ScenarioWarning, staticChecks } from './sim/static-checks.js';
+import { type SweepOptions, type SweepResult, sweepToDirectory } from './sim/sweep.js';
+
+export { loadScenario, parseScenario, loadVariants } from './sim/scenario.js';
+export type { LoadOptions, Scenario, ScenarioVariants, InvestorSpec, OrderSpec, FlowSpec } from './sim/scenario.js';
+export { InputError } from './sim/input-error.js';
+export { VERSION } from './sim/package-root.js';
+export { OUTPUT_FILES } from './reports/run.js';
+export { COMPARISON_FILES } from './reports/compare.js';
+export { MONTE_CARLO_FILES } from './reports/monte-carlo.js';
+export { SWEEP_FILES } from './sim/sweep.js';
+export type { Summary } from './reports/summary.js';
+export type { ComparisonResult, MonteCarloResult, SweepResult, ScenarioWarning, DaySnapshot, RunEvent };
+export type { EquityRows } from './reports/run-writer.js';
+
+/** What `runScenario` takes besides the scenario. */
+export interface RunOptions extends LoadOptions {
+  /** Write the whole output contract (CSV files, summary.json, report.html, investors/) into this folder, as `mamlab run --out` does; without it nothing is written. */
+  readonly out?: string;
+  /** Every engine event as it happens, in order (the rows of events.csv). */
+  readonly onEvent?: (event: RunEvent) => void;
+  /** At the end of every server day: every account's and investor's equity then. */
+  readonly onDay?: (day: DaySnapshot) => void;
+  /** With `out`: equity.csv and margin.csv rows `daily` (default) or at every `instant`. */
+  readonly rows?: EquityRows;
+  /** With `out`: which investors get a tear sheet and statements: `auto` (default), `all`, `none`, `top:N` or ids separated by commas. */
+  readonly investorPages?: string;
+  /** With `out`: print the statements to PDF too (needs Chromium). */
+  readonly pdf?: boolean;
+  /** With `out`: what recovery of an interrupted earlier run on this folder did. */
+  readonly onNote?: OutputOptions['onNote'];
+}
+
+/** A finished run. */
+export interface RunResult {
+  readonly scenario: Scenario;
+  /** The run's summary (what summary.json holds): booked values are exact decimal strings. */
+  readonly summary: Summary;
+  /** The folder written, when `out` was given. */
+  readonly outDir?: string;
+}
+
+/**
+ * Runs one scenario (a file path, or one `loadScenario` returned) to its end. Throws `InputError`
+ * on bad input, before anything is written. Deterministic: the same scenario and seed give the
+ * same summary and the same files, byte for byte.
+ */
+export function runScenario(source: string | Scenario, opts: RunOptions = {}): RunResult {
+  const scenario = typeof source === 'string' ? loadScenario(source, opts) : source;
+  const stream = {
+    ...(opts.onEvent ? { onEvent: (e: EngineEvent) => opts.onEvent!(runEvent(e)) } : {}),
+    ...(opts.onDay ? { onDay: opts.onDay } : {}),
+  };
+  if (opts.out === undefined) return { scenario, summary: runSummary(scenario, stream) };
+  const r = runToDirectory(scenario, opts.out, {
+    ...stream,
+    ...(opts.rows ? { rows: opts.rows } : {}),
+    ...(opts.investorPages ? { investorPages: opts.investorPages } : {}),
+    ...(opts.pdf ? { pdf: true } : {}),
+    ...(opts.onNote ? { onNote: opts.onNote } : {}),
+  });
+  return { scenario, summary: r.summary, outDir: r.outDir };
+}
+
+/** The static checks `mamlab validate` prints: what in a valid scenario will not do what it seems to (warnings, not errors). */
+export function checkScenario(scenario: Scenario): ScenarioWarning[] {
+  return staticChecks(scenario);
+}
+
+/** Every variant of a scenario on the same prices, orders and investors (`mamlab compare`), written into `out`. */
+export function compare(source: string | ScenarioVariants, opts: CompareOptions & { readonly out: string }): Promise<ComparisonResult> {
+  return compareToDirectory(source, opts.out, opts);
+}
+
+/** A grid of terms × variants × seeds, ranked by the objectives (`mamlab sweep`), written into `out`. */
+export function sweep(file: string, opts: SweepOptions & { readonly out: string }): Promise<SweepResult> {
+  return sweepToDirectory(file, opts.out, opts);
+}
+
+/** The scenario over seeds first, first+1, … (`mamlab run --seeds N`): distributions and the worst seed, written into `out`. */
+export function monteCarlo(source: string | Scenario, opts: MonteCarloOptions & { readonly out: string }): Promise<MonteCarloResult> {
+  return monteCarloToDirectory(source, opts.out, opts);
+}

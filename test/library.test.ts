@@ -1,0 +1,61 @@
+// The library entry (index.ts): what `import … from 'mamlab'` gives, checked on seed 001, whose
+// figures the rulebook works out by hand: a PAMM pool of 15,000 (manager 3,000, investors
+// 4,500, 4,500 and 3,000) that triples, a 20% performance fee on the investors' profit.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Dec } from '../engine/decimal.js';
+import { type DaySnapshot, InputError, type RunEvent, checkScenario, loadScenario, runScenario } from '../index.js';
+
+const SEED001 = 'scenarios/seed001-profit-distribution.json';
+
+describe('runScenario from the library', () => {
+  it('returns the summary with exact decimal strings and streams every event and every day', () => {
+    const events: RunEvent[] = [];
+    const days: DaySnapshot[] = [];
+    const r = runScenario(SEED001, { onEvent: (e) => events.push(e), onDay: (d) => days.push(d) });
+    // Investors' profit: (9,000 + 9,000 + 6,000) = 24,000; 20% = 4,800 of fees; the manager's 3,000 tripled is 9,000.
+    expect(r.summary.manager.feeAccount).toBe('4800.0000000');
+    expect(r.summary.manager.total).toBe('13800.0000000');
+    expect(r.outDir).toBeUndefined();
+    // One event per row of events.csv, in time order, amounts as decimal strings.
+    expect(events.length).toBe(r.summary.counts.events);
+    expect(events.map((e) => e.time)).toEqual([...events.map((e) => e.time)].sort());
+    const fees = events.filter((e) => e.kind === 'performance-fee');
+    expect(fees.map((e) => e.amount).every((a) => typeof a === 'string')).toBe(true);
+    expect(fees.reduce((s, e) => s.plus(e.amount!), new Dec(0)).toString()).toBe('4800');
+    // Days: one snapshot per server day the run has an instant on, in order, the last on the end's day (2024-04-01).
+    expect(days.map((d) => d.date)).toEqual([...new Set(days.map((d) => d.date))].sort());
+    expect(days.at(-1)!.date).toBe('2024-04-01');
+    expect(days[0]!.date).toBe('2024-03-01');
+    // The first day: nothing traded yet, every member's equity is its deposit (units × NAV 1).
+    const first = days[0]!;
+    expect(first.nav).toBe('1');
+    expect(Object.fromEntries(first.investors.map((i) => [i.id, new Dec(i.equity).toString()]))).toEqual({ manager: '3000', 'investor-1': '4500', 'investor-2': '4500', 'investor-3': '3000' });
+    // The last day agrees with the summary, and units × NAV is each member's equity.
+    const last = days.at(-1)!;
+    for (const inv of last.investors) {
+      const summarized = r.summary.investors.find((i) => i.id === inv.id)!;
+      expect(new Dec(inv.equity).eq(String(summarized.equity))).toBe(true);
+      expect(new Dec(inv.units!).times(last.nav!).minus(inv.equity).abs().lte('0.0000001')).toBe(true);
+    }
+  });
+
+  it('writes the output contract only when asked, the same summary as in memory', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'mamlab-lib-')), 'run');
+    try {
+      const written = runScenario(loadScenario(SEED001), { out, investorPages: 'none' });
+      expect(written.outDir).toBe(out);
+      const onDisk = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as unknown;
+      expect(onDisk).toEqual(JSON.parse(JSON.stringify(runScenario(SEED001).summary)));
+    } finally {
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('throws InputError on bad input and reports static warnings as values', () => {
+    expect(() => runScenario('scenarios/no-such-file.json')).toThrow(InputError);
+    expect(Array.isArray(checkScenario(loadScenario(SEED001)))).toBe(true);
+  });
+});
