@@ -25,6 +25,7 @@ export { SWEEP_FILES } from './sim/sweep.js';
 export type { Summary } from './reports/summary.js';
 export type { ComparisonResult, MonteCarloResult, SweepResult, ScenarioWarning, DaySnapshot, RunEvent };
 export type { EquityRows } from './reports/run-writer.js';
+export type { Strategy, StrategyContext, StrategyFactory, StrategyOrder, StrategyPosition } from './sim/strategy.js';
 
 /** What `runScenario` takes besides the scenario. */
 export interface RunOptions extends LoadOptions {

@@ -2,12 +2,11 @@
 // runs one command and returns the exit code (0 done, 1 internal error, 2 bad input), printing
 // only through the escaping terminal (bin/terminal.ts). bin/mamlab.ts calls it for a real
 // process; tests call it in-process.
-import { humanAmount } from '../reports/html.js';
 import { InputError, escapeControls } from '../sim/input-error.js';
 import { VERSION } from '../sim/package-root.js';
 import type { OutputOptions } from '../reports/output-dir.js';
-import { type LoadOptions, type Scenario, loadScenario, loadVariants } from '../sim/scenario.js';
-import { type ScenarioWarning, formatWarning, staticChecks, variantChecks } from '../sim/static-checks.js';
+import type { LoadOptions, Scenario } from '../sim/scenario.js';
+import type { ScenarioWarning } from '../sim/static-checks.js';
 import { type CommandLine, type CommandName, UsageError, helpHint, helpText, readCommandLine } from './options.js';
 import { type Io, type Terminal, terminal } from './terminal.js';
 import { type JobsProgress, jobsProgress, runProgress } from './progress.js';
@@ -22,6 +21,20 @@ export const EXIT_BAD_INPUT = 2;
 
 /** How many warnings `--strict` lists before pointing at `validate` for the rest (one screen). */
 const STRICT_SHOWN = 6;
+
+type ScenarioModules = typeof import('../sim/scenario.js') & typeof import('../sim/static-checks.js') & Pick<typeof import('../reports/html.js'), 'humanAmount'>;
+let modules: ScenarioModules | undefined;
+
+/**
+ * What the commands that read a scenario need (the schema and its validator, the price readers,
+ * the static checks), loaded by the first such command: --help, --version, init, completion and
+ * a bad command line answer without them.
+ */
+async function scenarioModules(): Promise<ScenarioModules> {
+  const [scenario, checks, html] = await Promise.all([import('../sim/scenario.js'), import('../sim/static-checks.js'), import('../reports/html.js')]);
+  modules ??= { ...scenario, ...checks, humanAmount: html.humanAmount };
+  return modules;
+}
 
 /** A scenario with warnings under --strict: refused before anything runs or is written. */
 class StrictRefusal extends Error {
@@ -74,9 +87,10 @@ function heed(c: CommandLine, warnings: readonly ScenarioWarning[], t: Terminal)
 // when a command needs them, so --help, --version, validate and a bad command line answer at once.
 
 async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
+  const m = await scenarioModules();
   const { OUTPUT_FILES, runToDirectory } = await import('../sim/run-output.js');
-  const scenario = loadScenario(c.scenario, loadOptions(c));
-  heed(c, staticChecks(scenario), t);
+  const scenario = m.loadScenario(c.scenario, loadOptions(c));
+  heed(c, m.staticChecks(scenario), t);
   // A scenario's variants are compare's: say so, or a user reads the base run as the comparison.
   const variants = ((scenario.normalized as { variants?: unknown[] }).variants ?? []).length;
   if (variants > 0 && !c.quiet) t.err(`note: ${arg(c.scenario)} has ${variants} variant${variants === 1 ? '' : 's'}; run runs the scenario as written, \`mamlab compare ${arg(c.scenario)} --out DIR\` runs every variant\n`);
@@ -95,8 +109,8 @@ async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
   const s = r.summary;
   t.out([
     `${s.scenario.name}: ${s.counts.trades} trade rows, ${s.counts.journal} journal entries, ${s.counts.events} events (${s.counts.rejections} rejections)`,
-    `manager total ${humanAmount(s.manager.total)} (fee account ${humanAmount(s.manager.feeAccount)})`,
-    ...s.investors.map((i) => `  ${String(i.id).padEnd(14)} ${String(i.model).padEnd(4)} equity ${humanAmount(String(i.equity)).padStart(16)}  fees ${humanAmount(String(i.performanceFees)).padStart(12)}${i.currency === 'USD' ? '' : `  (${String(i.currency)})`}`),
+    `manager total ${m.humanAmount(s.manager.total)} (fee account ${m.humanAmount(s.manager.feeAccount)})`,
+    ...s.investors.map((i) => `  ${String(i.id).padEnd(14)} ${String(i.model).padEnd(4)} equity ${m.humanAmount(String(i.equity)).padStart(16)}  fees ${m.humanAmount(String(i.performanceFees)).padStart(12)}${i.currency === 'USD' ? '' : `  (${String(i.currency)})`}`),
     `wrote ${OUTPUT_FILES.join(', ')} to ${arg(c.out!)}`,
   ].join('\n') + '\n');
 }
@@ -124,6 +138,7 @@ async function queueOption(c: CommandLine, t: Terminal): Promise<Executor | unde
 }
 
 async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: Terminal, io: Io): Promise<void> {
+  const m = await scenarioModules();
   const { MONTE_CARLO_FILES, monteCarloToDirectory } = await import('../sim/monte-carlo.js');
   const { progress, opts } = jobOptions(c, t, io, 'seeds');
   let mc: Awaited<ReturnType<typeof monteCarloToDirectory>>;
@@ -138,15 +153,16 @@ async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: 
   t.out([
     `${plural(mc.seeds.length, 'seed')} (${mc.seeds[0]}–${mc.seeds[mc.seeds.length - 1]}${mc.resumed ? `; ${mc.resumed} found finished in the work area` : ''}); worst seed ${mc.worstSeed}`,
     `P(stop-out): ${Object.entries(s.stopOutProbability).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}`,
-    `total investor loss: 5% ${humanAmount(s.totalInvestorLoss.q05)}, 50% ${humanAmount(s.totalInvestorLoss.q50)}, 95% ${humanAmount(s.totalInvestorLoss.q95)}, expected shortfall ${humanAmount(s.totalInvestorLoss.expectedShortfall95)}`,
-    `negative balance absorbed: mean ${humanAmount(s.negativeBalanceAbsorbed.mean)}, worst ${humanAmount(s.negativeBalanceAbsorbed.worst)}; limit breaches ${s.limitBreaches.total}`,
+    `total investor loss: 5% ${m.humanAmount(s.totalInvestorLoss.q05)}, 50% ${m.humanAmount(s.totalInvestorLoss.q50)}, 95% ${m.humanAmount(s.totalInvestorLoss.q95)}, expected shortfall ${m.humanAmount(s.totalInvestorLoss.expectedShortfall95)}`,
+    `negative balance absorbed: mean ${m.humanAmount(s.negativeBalanceAbsorbed.mean)}, worst ${m.humanAmount(s.negativeBalanceAbsorbed.worst)}; limit breaches ${s.limitBreaches.total}`,
     `wrote ${MONTE_CARLO_FILES.join(', ')} to ${arg(c.out!)}`,
   ].join('\n') + '\n');
 }
 
 async function compareCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
-  const loaded = loadVariants(c.scenario, loadOptions(c));
-  heed(c, variantChecks(loaded.base, loaded.variants, true), t);
+  const m = await scenarioModules();
+  const loaded = m.loadVariants(c.scenario, loadOptions(c));
+  heed(c, m.variantChecks(loaded.base, loaded.variants, true), t);
   // A Monte Carlo section without --seeds: say that compare runs one seed unless asked, or silence would read as if it applied.
   if (loaded.base.monteCarloSeeds !== undefined && c.seeds === undefined && !c.quiet) t.err(`note: compare runs each variant on the scenario's seed ${loaded.base.seed}; its monteCarlo.seeds (${loaded.base.monteCarloSeeds}) are \`mamlab run\`'s; \`--seeds N\` runs each variant over N seeds\n`);
   const { compareToDirectory } = await import('../sim/compare.js');
@@ -166,6 +182,8 @@ async function compareCommand(c: CommandLine, t: Terminal, io: Io): Promise<void
 }
 
 async function sweepCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
+  // Its --strict refusal lists the warnings as the other commands do (report() formats them).
+  await scenarioModules();
   const { SWEEP_FILES, parseGridOption, planSweep, sweepToDirectory } = await import('../sim/sweep.js');
   const grid = c.grid.map((g) => {
     try {
@@ -251,10 +269,11 @@ async function workerCommand(c: CommandLine, t: Terminal): Promise<number> {
 }
 
 async function validateCommand(c: CommandLine, t: Terminal): Promise<void> {
-  const { base: s, variants } = loadVariants(c.scenario, loadOptions(c));
+  const m = await scenarioModules();
+  const { base: s, variants } = m.loadVariants(c.scenario, loadOptions(c));
   // A sweep section: every cell loaded once, as `mamlab sweep` would before running anything; its cells' warnings join the variants'.
   const plan = s.normalized.sweep === undefined ? undefined : (await import('../sim/sweep-plan.js')).planSweep(c.scenario, loadOptions(c));
-  const listed = variantChecks(s, variants);
+  const listed = m.variantChecks(s, variants);
   const seen = new Set(listed.map((w) => `${w.path}\n${w.message}`));
   const warnings = [...listed, ...(plan?.warnings ?? []).filter((w) => !seen.has(`${w.path}\n${w.message}`))];
   if (c.strict && warnings.length) throw new StrictRefusal(c, warnings);
@@ -262,7 +281,7 @@ async function validateCommand(c: CommandLine, t: Terminal): Promise<void> {
   if (plan && !c.quiet) t.out(`sweep: ${plan.points.length} grid point${plan.points.length === 1 ? '' : 's'}${plan.variants[0] === null ? '' : ` × ${plan.variants.length} variant${plan.variants.length === 1 ? '' : 's'}`} × ${plan.seeds.length} seed${plan.seeds.length === 1 ? '' : 's'} = ${plan.points.length * plan.variants.length * plan.seeds.length} jobs${plan.objectives.length ? `; objectives: ${plan.objectives.map((o) => o.text).join('; ')}` : ''}\n`);
   if (warnings.length === 0) return;
   t.out(`${count(warnings.length)}: the run goes ahead and rejects each with an event in events.csv; --strict refuses the scenario\n`);
-  for (const w of warnings) t.out(`warning: ${formatWarning(c.scenario, w)}\n`);
+  for (const w of warnings) t.out(`warning: ${m.formatWarning(c.scenario, w)}\n`);
 }
 
 /** Each command; a number returned is its exit code (golden check and diff: 1 when something differs). */
@@ -305,7 +324,7 @@ function report(e: unknown, t: Terminal, debug?: boolean): number {
     return EXIT_BAD_INPUT;
   }
   if (e instanceof StrictRefusal) {
-    const shown = e.warnings.slice(0, STRICT_SHOWN).map((w) => `  ${formatWarning(e.line.scenario, w)}`);
+    const shown = e.warnings.slice(0, STRICT_SHOWN).map((w) => `  ${modules!.formatWarning(e.line.scenario, w)}`);
     const rest = e.warnings.length - shown.length;
     t.err([`error: ${e.message}:`, ...shown, rest > 0 ? `  and ${rest} more: see \`${validateHint(e.line)}\`` : `  (without --strict the run goes ahead and rejects each with an event)`].join('\n') + '\n');
     return EXIT_BAD_INPUT;

@@ -29,7 +29,7 @@ import { TradeCosts } from './trade-costs.js';
 import { type PriceMove, Triggers } from './triggers.js';
 import { Valuation } from './valuation.js';
 import type { Money, Price, Units, Volume } from './values.js';
-import { type AccountSnapshot, type InvestorSnapshot, Views } from './views.js';
+import { type AccountSnapshot, type InvestorSnapshot, type MasterTradeView, Views } from './views.js';
 
 export class Program {
   readonly journal: Journal;
@@ -173,5 +173,6 @@ export class Program {
   nav(): Dec | undefined { return this.p.views.nav(); }
   poolUnits(): Units | undefined { return this.p.views.poolUnits(); }
   openMasterTickets(): string[] { return this.p.views.openMasterTickets(); }
+  masterTrades(): MasterTradeView[] { return this.p.views.masterTrades(); }
   accountIds(): string[] { return this.p.views.accountIds(); }
 }

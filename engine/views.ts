@@ -3,6 +3,7 @@
 // settle the current instant first, so they never see legs still waiting to fill.
 import { Dec } from './decimal.js';
 import type { Side } from './instrument.js';
+import type { ServerTime } from './time.js';
 import type { AccountKind } from './journal.js';
 import type { InvestmentModel, Parts, Position, ProgramState } from './program-state.js';
 import { Money, Price, Units, Volume } from './values.js';
@@ -14,6 +15,18 @@ export interface AccountSnapshot {
   readonly equity: Money;
   readonly floating: Money;
   readonly openVolume: Volume;
+}
+
+export interface MasterTradeView {
+  readonly ticket: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly volume: Volume;
+  readonly openTime: ServerTime;
+  /** The executive price it filled at (absent only before its fill is flushed). */
+  readonly openPrice?: Price;
+  readonly sl?: Price;
+  readonly tp?: Price;
 }
 
 export interface InvestorSnapshot {
@@ -97,6 +110,15 @@ export class Views {
   poolUnits(): Units | undefined { return this.s.units?.total; }
 
   openMasterTickets(): string[] { return [...this.s.masterTrades.keys()]; }
+
+  /** The master's open trades in opening order, each with its open volume now: what a strategy sees of its own book. */
+  masterTrades(): MasterTradeView[] {
+    this.p.execution.flush();
+    return [...this.s.masterTrades.values()].map((t) => ({
+      ticket: t.ticket, symbol: t.symbol, side: t.side, volume: this.p.valuation.masterVolume(t.ticket), openTime: t.openTime,
+      ...(t.openPrice ? { openPrice: t.openPrice } : {}), ...(t.sl ? { sl: t.sl } : {}), ...(t.tp ? { tp: t.tp } : {}),
+    }));
+  }
 
   accountIds(): string[] { return [...this.s.accountKinds.keys()]; }
 

@@ -42,6 +42,7 @@ export const ROW_KEYS: Readonly<Record<string, readonly string[]>> = {
   'comparison.csv': ['variant', 'investor'],
   'earnings.csv': ['variant', 'party'],
   'seeds.csv': ['seed'],
+  'population.csv': ['id'],
 };
 
 export function sha256(text: string | Buffer): string {

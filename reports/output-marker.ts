@@ -16,7 +16,7 @@ export const MARKER = '.mamlab-result';
  * (test/output-dir.test.ts checks it).
  */
 export const KNOWN_OUTPUT_NAMES: ReadonlySet<string> = new Set([
-  'summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'periods.csv', 'report.html',
+  'summary.json', 'journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'periods.csv', 'report.html', 'population.csv',
   'comparison.csv', 'earnings.csv', 'comparison.html', 'montecarlo.json', 'seeds.csv', 'equity-bands.csv', 'results.csv', 'cells.csv', 'sweep.html', 'sweep.json', MARKER, `${MARKER}.tmp`,
 ]);
 

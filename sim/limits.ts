@@ -93,5 +93,13 @@ export function magnitudeProblem(d: Dec, kind: MagnitudeKind): string | undefine
   return undefined;
 }
 
+/**
+ * Most investors in one scenario, explicit and generated together (a generated group's `count`
+ * is bounded by it in the schema too). A run's work per instant and its outputs grow with the
+ * investors; the scale benchmark runs 11,000, and a group of 100,000 expands in about 0.6 s
+ * (sim/population.ts; docs/input-limits.md).
+ */
+export const MAX_INVESTORS = 100_000;
+
 /** Largest seed: seeded streams take 32-bit seeds (the schema's `seed` maximum and `--seed`). */
 export const MAX_SEED = 2 ** 32 - 1;

@@ -11,6 +11,7 @@ import { Dec } from '../engine/decimal.js';
 import type { OrderSpec, Scenario } from './scenario.js';
 import { NO_STRESS } from './stress.js';
 import { WEEKDAYS, type Weekday } from '../engine/swap.js';
+import { type StrategyAction, StrategyRun, callsOn } from './strategy.js';
 
 /**
  * Order of events at the same instant: the rollover first (the day that ended pays its swaps
@@ -238,12 +239,26 @@ function resolveExtreme(t: PriceTick, policy: 'worst-first' | 'open-high-low-clo
   return { ...t, bid: low ? t.bar.low : t.bar.high, ask: low ? t.bar.lowAsk : t.bar.highAsk };
 }
 
+/**
+ * A strategy's order, at the quote it was called on: through the same engine calls as a scripted
+ * order, rejected likewise outside the trading week.
+ */
+function strategyOrder(s: Scenario, p: Program, now: ServerTime, o: StrategyAction): void {
+  const symbol = s.strategy!.symbol;
+  if (orderActsAt(s, now, symbol) !== now) return p.rejectMasterOrder(now, o.ticket, symbol, marketClosed(s.tradingWeek));
+  if (o.action === 'open') return p.masterOpen(now, o.ticket, symbol, o.side, o.volume, { sl: o.sl, tp: o.tp });
+  if (o.action === 'close') return p.masterClose(now, o.ticket, o.volume);
+  return p.modifyOrder(now, o.ticket, { sl: o.sl, tp: o.tp });
+}
+
 /** Runs the scenario to its end and returns the final program state; `attach` sees the program before the first event. */
 export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {}, attach?: (p: Program) => void, options: { readonly exactRisk?: boolean } = {}): Program {
   const p = programFor(s, sink, options.exactRisk ?? false);
   attach?.(p);
   const actions = scheduleActions(s);
   const ticks = s.ticks;
+  // The strategy's factory is called once per run: its state never carries from one run (or seed) to the next.
+  const strategy = s.strategy ? new StrategyRun(s.strategy, s.seed, s.instruments.get(s.strategy.symbol)!, s.structure) : undefined;
   /** Per symbol: whether the current bar visits its low first (decided at its first extreme). */
   const lowFirst = new Map<string, boolean>();
   let ti = 0, ai = 0;
@@ -263,6 +278,14 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
       const q = s.stress.apply(t.symbol, t.time, t.bid, t.ask);
       p.onQuote(t.symbol, { time: t.time, bid: q.bid, ask: q.ask }, { continuous: t.continuous, marketOpen: orderActsAt(s, t.time, t.symbol) !== undefined, bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
       hooks.afterEach?.(`quote ${t.symbol}`, now, p);
+      // The strategy decides on the quote it has just seen, and its orders fill at that quote (DOMAIN §10's market hours apply).
+      if (strategy && callsOn(s.strategy!, t)) {
+        strategy.call(now, q.bid, q.ask, t.bar, p, (o) => {
+          strategyOrder(s, p, now, o);
+          p.flush();
+          hooks.afterEach?.(`strategy ${o.action} ${o.ticket}`, now, p);
+        });
+      }
     }
     while (ai < actions.length && actions[ai]!.time === now) act(actions[ai++]!);
     p.flush();

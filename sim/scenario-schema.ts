@@ -145,7 +145,8 @@ function pruneOneOf(errors: readonly ErrorObject[]): ErrorObject[] {
 /** The most specific schema errors first: deepest path, then unknown fields, missing fields, enums, types. */
 export function schemaError(errors: readonly ErrorObject[], file: string, lineOf: Parsed['lineOf']): InputError {
   const depth = (e: ErrorObject): number => e.instancePath.split('/').length + (e.keyword === 'required' || e.keyword === 'additionalProperties' ? 1 : 0);
-  const kept = pruneOneOf(errors);
+  // An `if` error only says that its `then` or `else` failed (an investor or a generated group): their own errors say why.
+  const kept = pruneOneOf(errors).filter((e) => e.keyword !== 'if');
   const ranked = (kept.length ? kept : [...errors]).sort((a, b) => depth(b) - depth(a) || (KIND_RANK[a.keyword] ?? 9) - (KIND_RANK[b.keyword] ?? 9));
   const seen = new Set<string>();
   const lines: Array<{ path: string; text: string }> = [];

@@ -54,7 +54,7 @@ afterEach(() => {
 
 describe('golden check on the bundled scenarios (the CI guard of every booked value)', () => {
   it('every bundled scenario has a golden, and they are all identical', async () => {
-    const bundled = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+    const bundled = readdirSync(join(ROOT, 'scenarios')).filter((f) => /\.(json|ya?ml)$/.test(f)).map((f) => f.replace(/\.(json|ya?ml)$/, '')).sort();
     const goldens = readdirSync(join(ROOT, 'scenarios/goldens')).filter((f) => !f.startsWith('.')).sort();
     expect(goldens).toEqual(bundled);
     const r = await cli(['golden', 'check', '--dir', join(ROOT, 'scenarios/goldens')]);

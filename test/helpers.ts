@@ -15,7 +15,7 @@ import { type ChartPoint, ChartSampler, type HealthPoint } from '../reports/char
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const scenarioPath = (name: string) => resolve(ROOT, 'scenarios', name);
-export const bundledScenarios = () => readdirSync(resolve(ROOT, 'scenarios')).filter((f) => f.endsWith('.json')).sort();
+export const bundledScenarios = () => readdirSync(resolve(ROOT, 'scenarios')).filter((f) => /\.(json|ya?ml)$/.test(f)).sort();
 
 export interface CheckedRun {
   scenario: Scenario;
