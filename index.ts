@@ -62,7 +62,7 @@ export interface RunResult {
 export function runScenario(source: string | Scenario, opts: RunOptions = {}): RunResult {
   const scenario = typeof source === 'string' ? loadScenario(source, opts) : source;
   const stream = {
-    ...(opts.onEvent ? { onEvent: (e: EngineEvent) => opts.onEvent!(runEvent(e)) } : {}),
+    ...(opts.onEvent ? { onEvent: (e: EngineEvent) => opts.onEvent!(runEvent(e, scenario.quantum, scenario.instruments)) } : {}),
     ...(opts.onDay ? { onDay: opts.onDay } : {}),
   };
   if (opts.out === undefined) return { scenario, summary: runSummary(scenario, stream) };

@@ -73,7 +73,7 @@ function runWithWriter(scenario: Scenario, dir: CsvDir, opts: RunFileOptions): {
     program = runScenario(scenario, writer, {
       afterInstant: (time, p, next) => {
         writer.snapshot(time, p, next);
-        if (onDay && endsDay(time, next)) onDay(daySnapshot(time, p));
+        if (onDay && endsDay(time, next)) onDay(daySnapshot(time, p, scenario.quantum));
         onInstant?.(time);
       },
     }, (p) => p.journal.onEntry((e) => writer.entry(e)), { exactRisk: opts.exactRisk ?? false });

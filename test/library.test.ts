@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
 import { type DaySnapshot, InputError, type RunEvent, checkScenario, loadScenario, runScenario } from '../index.js';
@@ -24,6 +25,8 @@ describe('runScenario from the library', () => {
     expect(events.map((e) => e.time)).toEqual([...events.map((e) => e.time)].sort());
     const fees = events.filter((e) => e.kind === 'performance-fee');
     expect(fees.map((e) => e.amount).every((a) => typeof a === 'string')).toBe(true);
+    // 20% of each investor's profit: 1,800, 1,800 and 1,200.
+    expect(fees.map((e) => [e.investor, e.amount])).toEqual([['investor-1', '1800.0000000'], ['investor-2', '1800.0000000'], ['investor-3', '1200.0000000']]);
     expect(fees.reduce((s, e) => s.plus(e.amount!), new Dec(0)).toString()).toBe('4800');
     // Days: one snapshot per server day the run has an instant on, in order, the last on the end's day (2024-04-01).
     expect(days.map((d) => d.date)).toEqual([...new Set(days.map((d) => d.date))].sort());
@@ -31,8 +34,9 @@ describe('runScenario from the library', () => {
     expect(days[0]!.date).toBe('2024-03-01');
     // The first day: nothing traded yet, every member's equity is its deposit (units × NAV 1).
     const first = days[0]!;
-    expect(first.nav).toBe('1');
-    expect(Object.fromEntries(first.investors.map((i) => [i.id, new Dec(i.equity).toString()]))).toEqual({ manager: '3000', 'investor-1': '4500', 'investor-2': '4500', 'investor-3': '3000' });
+    expect(first.nav).toBe('1.0000000000');
+    // Amounts are written as the CSV files write them: on the 0.0000001 quantum.
+    expect(Object.fromEntries(first.investors.map((i) => [i.id, i.equity]))).toEqual({ manager: '3000.0000000', 'investor-1': '4500.0000000', 'investor-2': '4500.0000000', 'investor-3': '3000.0000000' });
     // The last day agrees with the summary, and units × NAV is each member's equity.
     const last = days.at(-1)!;
     for (const inv of last.investors) {
@@ -45,7 +49,12 @@ describe('runScenario from the library', () => {
   it('writes the output contract only when asked, the same summary as in memory', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'mamlab-lib-')), 'run');
     try {
-      const written = runScenario(loadScenario(SEED001), { out, investorPages: 'none' });
+      const streamed: RunEvent[] = [];
+      const written = runScenario(loadScenario(SEED001), { out, investorPages: 'none', onEvent: (e) => streamed.push(e) });
+      // Each streamed event is its row of events.csv, field for field.
+      const rows = parse(readFileSync(join(out, 'events.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+      expect(streamed.map((e) => [e.time, e.kind, e.account ?? '', e.investor ?? '', e.ticket ?? '', e.volume ?? '', e.amount ?? '', e.units ?? '', e.price ?? '', e.reason]))
+        .toEqual(rows.map((r) => [r.time, r.kind, r.account, r.investor, r.ticket, r.volume, r.amount, r.units, r.price, r.reason]));
       expect(written.outDir).toBe(out);
       const onDisk = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as unknown;
       expect(onDisk).toEqual(JSON.parse(JSON.stringify(runScenario(SEED001).summary)));
