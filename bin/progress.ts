@@ -3,9 +3,13 @@
 // nothing under --quiet; on a terminal a bar (cli-progress) that is cleared at the end, elsewhere
 // a plain line every ten seconds, so a CI log shows a long run is alive without filling up.
 // The wall clock is read here, at the command line, never in the engine or the simulation.
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgress from 'cli-progress';
 import { formatServerTime, type ServerTime } from '../engine/time.js';
 import type { Io } from './terminal.js';
+
+/** cli-progress, loaded when a bar is first drawn (a quiet run, --help and --version never load it). */
+const bars = (): typeof cliProgress => createRequire(import.meta.url)('cli-progress') as typeof cliProgress;
 
 /** Two seconds before anything is shown; a plain line every ten seconds; the bar redrawn at most 5 times a second. */
 const QUIET_FOR_MS = 2_000;
@@ -58,10 +62,10 @@ export function runProgress(io: Io, run: { readonly start: number; readonly end:
         last = t;
         const s = state(time);
         if (!bar) {
-          bar = new cliProgress.SingleBar({
+          bar = new (bars().SingleBar)({
             format: 'run |{bar}| {percentage}% | server time {clock} | {rate} quotes/s | about {left} left',
             stream: io.stderr as unknown as NodeJS.WritableStream, hideCursor: true, clearOnComplete: true, barsize: 24,
-          }, cliProgress.Presets.shades_classic);
+          }, bars().Presets.shades_classic);
           bar.start(1000, 0, { clock: s.clock, rate: s.rate, left: s.eta });
         }
         bar.update(Math.floor(s.done * 1000), { clock: s.clock, rate: s.rate, left: s.eta });
@@ -110,10 +114,10 @@ export function jobsProgress(io: Io, what: string, now: () => number = () => per
         last = t;
         const s = state(p);
         if (!bar) {
-          bar = new cliProgress.SingleBar({
+          bar = new (bars().SingleBar)({
             format: `${what} |{bar}| {value}/{total} jobs | {rate} jobs/s | about {left} left{resumed}`,
             stream: io.stderr as unknown as NodeJS.WritableStream, hideCursor: true, clearOnComplete: true, barsize: 24,
-          }, cliProgress.Presets.shades_classic);
+          }, bars().Presets.shades_classic);
           bar.start(p.total, 0, { rate: s.rate, left: s.eta, resumed: s.resumed });
         }
         bar.update(p.done, { rate: s.rate, left: s.eta, resumed: s.resumed });
