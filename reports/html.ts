@@ -193,7 +193,7 @@ export function renderReport(s: Summary, chartSvg: string, notable: readonly Rep
   }
   // A fee statement on the page: the period, the flows, the mark, the gain, the fees and what is left (statements.csv has every column).
   const statementRows = statements.map((r) => {
-    const other = ['10', '11', '13'].map(Number).reduce((x, k) => (r[k] ? x.plus(r[k]!) : x), new Dec(0));
+    const other = otherFees(r);
     return [r[0], r[2], `${r[3] ?? ''} → ${r[4] ?? ''}`, cents(r[5]), cents(r[6]), cents(r[7]), cents(r[8]), cents(r[9]), cents(r[12]), cents(other.toString()), cents(r[14]), cents(r[15])];
   });
   const model = (i: Summary['investors'][number]): string => inCcy(`${String(i.model).toUpperCase()}${i.manager ? ' (manager)' : ''}${i.detached ? ' (detached)' : i.active ? '' : ' (left)'}`, i.currency);
@@ -263,4 +263,12 @@ ${conventionsTable(s.policies as unknown as Record<string, unknown>)}
 </body>
 </html>
 `;
+}
+
+/** Month names for dates in pages (the pages are in English, whatever the machine's locale). */
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** A statements.csv row's fees other than the performance fee: entry (column 10), management (11) and other fees (13), exact. */
+export function otherFees(row: ReadonlyArray<string | undefined>): Dec {
+  return [10, 11, 13].reduce((x, k) => (row[k] ? x.plus(row[k]!) : x), new Dec(0));
 }

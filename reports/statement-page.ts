@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Dec } from '../engine/decimal.js';
 import type { Branding } from '../sim/scenario-branding.js';
-import { cell, cents, esc, humanAmount } from './html.js';
+import { MONTHS, cell, cents, esc, humanAmount } from './html.js';
 import { OUTPUT_COLUMNS } from './run-writer.js';
 import { explainPerformanceFee, feeTermsInWords } from './statement-fees.js';
 import type { Summary } from './summary.js';
@@ -34,7 +34,6 @@ function rowOf(cells: readonly string[]): Row {
   return Object.fromEntries(names.map((n, i) => [n, cells[i]!])) as Row;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** A server time `2024-03-01T00:05:00` as `1 Mar 2024, 00:05` (no locale, so the same bytes everywhere). */
 export function readableTime(t: string): string {

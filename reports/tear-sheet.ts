@@ -4,10 +4,9 @@
 // the drawdown from the running peak (underwater), the monthly returns, the ratios, the fee
 // statements, and the trades (a MAM sub-account's own; a PAMM member holds units of the pool's).
 // Floats are for drawing; every amount shown is the exact booked figure in cents, exact on hover.
-import { Dec } from '../engine/decimal.js';
 import type { FeePeriod } from '../engine/policies.js';
 import { plotLib, plotSvg } from './chart.js';
-import { BASE_CSS, cell, cents, esc, humanAmount, pct, pctOrDash, ratioOrDash, table } from './html.js';
+import { BASE_CSS, MONTHS, cell, cents, esc, humanAmount, otherFees, pct, pctOrDash, ratioOrDash, table } from './html.js';
 import { investorFees } from '../sim/sweep-figures.js';
 import { periodReturns } from './periods.js';
 import type { InvestorTally } from './run-writer.js';
@@ -39,7 +38,6 @@ function thin<T>(xs: readonly T[]): T[] {
   return xs.filter((_, i) => i % k === 0 || i === xs.length - 1);
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
  * The monthly returns as years × months, each the month's time-weighted return, and the year's
@@ -146,7 +144,7 @@ function metricsTable(i: InvestorSummary, s: Summary): string {
 function statementsTable(input: TearSheetInput): string {
   if (input.statements.length === 0) return '<p>No fee period ended for this investor.</p>';
   const rows = input.statements.map(({ row: r, page }) => {
-    const other = [10, 11, 13].reduce((x, k) => (r[k] ? x.plus(r[k]!) : x), new Dec(0));
+    const other = otherFees(r);
     const period = page ? `<a href="${esc(encodeURI(page))}">${esc(r[2])}</a>` : esc(r[2]);
     const when = (x: string | undefined): string => (x ?? '').slice(0, 16).replace('T', ' ');
     return `<tr><td>${period}</td><td>${esc(`${when(r[3])} → ${when(r[4])}`)}</td>${[r[5], r[6], r[7], r[8], r[9], r[12], other.toString(), r[14]].map((x) => `<td class="n">${cell(cents(x))}</td>`).join('')}</tr>`;
