@@ -3,12 +3,12 @@
 // Usage: npx tsx notebooks/pnl-by-account.ts out/joint-program
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import * as dfd from 'danfojs-node';
 
 const dir = process.argv[2] ?? 'out/joint-program';
-const [header, ...lines] = readFileSync(join(dir, 'trades.csv'), 'utf8').trim().split('\n');
-const cols = header!.split(',');
-const rows = lines.map((l) => Object.fromEntries(l.split(',').map((c, i) => [cols[i]!, c])));
+// A real CSV parser: ids and reasons may hold quoted commas and line breaks.
+const rows = parse(readFileSync(join(dir, 'trades.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
 const closed = rows.filter((r) => r.status === 'closed').map((r) => ({ account: r.account!, symbol: r.symbol!, profit: Number(r.profit), volume: Number(r.volume) }));
 
 const df = new dfd.DataFrame(closed);
