@@ -23,7 +23,7 @@ export { COMPARISON_FILES } from './reports/compare.js';
 export { MONTE_CARLO_FILES } from './reports/monte-carlo.js';
 export { SWEEP_FILES } from './sim/sweep.js';
 export type { Summary } from './reports/summary.js';
-export type { ComparisonResult, MonteCarloResult, SweepResult, ScenarioWarning, DaySnapshot, RunEvent };
+export type { ComparisonResult, MonteCarloResult, SweepResult, ScenarioWarning, DaySnapshot, RunEvent, CompareOptions, MonteCarloOptions, SweepOptions };
 export type { EquityRows } from './reports/run-writer.js';
 export type { Strategy, StrategyContext, StrategyFactory, StrategyOrder, StrategyPosition } from './sim/strategy.js';
 
@@ -55,11 +55,15 @@ export interface RunResult {
 }
 
 /**
- * Runs one scenario (a file path, or one `loadScenario` returned) to its end. Throws `InputError`
+ * Runs one scenario (a file path, or one `loadScenario` returned) to its end, at its seed: as
+ * `mamlab run --single` (a scenario's `monteCarlo` seeds are `monteCarlo`'s). Throws `InputError`
  * on bad input, before anything is written. Deterministic: the same scenario and seed give the
  * same summary and the same files, byte for byte.
  */
 export function runScenario(source: string | Scenario, opts: RunOptions = {}): RunResult {
+  // An option that would do nothing is a mistake worth a message, not a silent default.
+  if (typeof source !== 'string' && (opts.seed !== undefined || opts.dataDirs !== undefined)) throw new TypeError('runScenario: seed and dataDirs apply when the scenario is a path; pass them to loadScenario instead');
+  if (opts.out === undefined && (opts.rows !== undefined || opts.investorPages !== undefined || opts.pdf !== undefined)) throw new TypeError('runScenario: rows, investorPages and pdf shape the files written; they need out');
   const scenario = typeof source === 'string' ? loadScenario(source, opts) : source;
   const stream = {
     ...(opts.onEvent ? { onEvent: (e: EngineEvent) => opts.onEvent!(runEvent(e, scenario.quantum, scenario.instruments)) } : {}),

@@ -170,6 +170,7 @@ export class Execution {
       const acc = this.s.accounts.get(leg.account)!;
       const pos: Position = { ticket: this.nextTicket++, account: leg.account, masterTicket: leg.masterTicket, symbol: leg.symbol, side: leg.side, volume: leg.volume, exactVolume: leg.exact, openPrice: price, openTime: time, commission: Money.zero, swap: Money.zero, openRebate: new Dec(0) };
       acc.positions.push(pos);
+      this.s.addTicketVolume(pos.masterTicket, leg.volume.value);
       pos.commission = this.p.costs.tradeCosts(time, acc, pos, 'open', leg.volume, price);
       this.p.costs.chargeVolumeFee(time, acc, leg.symbol, leg.volume, price);
       const trade = this.s.masterTrades.get(leg.masterTicket);
@@ -191,6 +192,7 @@ export class Execution {
     const idealProfit = this.p.valuation.profit(p.account, p.symbol, p.side, exactClosed, p.openPrice, price);
     p.exactVolume = p.exactVolume.minus(exactClosed);
     p.volume = p.volume.minus(leg.volume);
+    this.s.addTicketVolume(p.masterTicket, leg.volume.value.neg());
     if (p.volume.isZero()) acc.positions = acc.positions.filter((x) => x !== p);
     // Nothing open: a margin-call episode is over, whatever the last price was.
     if (acc.positions.length === 0) this.s.inMarginCall.delete(acc.id);

@@ -66,8 +66,16 @@ export function checkInvariants(p: Program, tally: ConservationTally, entries?: 
     const expected = new Money(expectedIn.get(ccy) ?? new Dec(0));
     if (!held.eq(expected)) broken.push(`conservation: balances ${held.toString()} ${ccy} ≠ deposits − withdrawals + realized P&L ${expected.toString()} ${ccy}`);
   }
+  const byTicket = new Map<string, Dec>();
   for (const pos of p.openPositions()) {
     if (!pos.volume.isPositive()) broken.push(`position ${pos.ticket} has volume ${pos.volume.toString()}`);
+    byTicket.set(pos.masterTicket, (byTicket.get(pos.masterTicket) ?? new Dec(0)).plus(pos.volume.value));
+  }
+  // The kept index of open volume per master ticket is the sum over the positions, ticket for ticket.
+  const kept = p.ticketVolumes();
+  for (const ticket of new Set([...byTicket.keys(), ...kept.keys()])) {
+    const sum = byTicket.get(ticket) ?? new Dec(0), index = kept.get(ticket) ?? new Dec(0);
+    if (!sum.eq(index)) broken.push(`open volume of ${ticket}: the index holds ${index.toString()}, the positions sum to ${sum.toString()}`);
   }
   if (entries) {
     const recomputed = new Map<string, Dec>();

@@ -365,6 +365,10 @@ export class InvestorFlows {
     const exit = this.p.fees.exitFees(inv, time, new Map());
     this.p.fees.postFees(time, inv, exit.fees, 'crystallized on exit (detach)');
     acc.positions = acc.positions.map((p) => ({ ...p, masterTicket: `detached:${p.masterTicket}` }));
+    for (const p of acc.positions) {
+      this.s.addTicketVolume(p.masterTicket.slice('detached:'.length), p.volume.value.neg());
+      this.s.addTicketVolume(p.masterTicket, p.volume.value);
+    }
     acc.active = false;
     inv.active = false;
     inv.detached = true;

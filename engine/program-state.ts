@@ -225,6 +225,12 @@ export class ProgramState {
   readonly accountKinds = new Map<string, AccountKind>();
   readonly investors = new Map<string, Investor>();
   readonly masterTrades = new Map<string, MasterTrade>();
+  /**
+   * The open volume of every position per master ticket, summed over all accounts: kept as legs
+   * fill (execution.ts) and as a detach renames positions (investor-flows.ts), so the master's
+   * volume is read in O(1), not by a scan of every account (invariants.ts checks it against that scan).
+   */
+  readonly openVolumeByTicket = new Map<string, Dec>();
   readonly pendingOrders = new Map<string, PendingOrder>();
   readonly units?: UnitRegister;
   /**
@@ -353,6 +359,13 @@ export class ProgramState {
    * currency, the payee's in its own, each converted from `amount` once (DOMAIN §1). Returns the
    * payee's leg (the entry to `to`).
    */
+  /** Adds `delta` lots to a master ticket's open volume (engine invariant: the sum of its positions' volumes). */
+  addTicketVolume(ticket: string, delta: Dec): void {
+    const v = (this.openVolumeByTicket.get(ticket) ?? new Dec(0)).plus(delta);
+    if (v.isZero()) this.openVolumeByTicket.delete(ticket);
+    else this.openVolumeByTicket.set(ticket, v);
+  }
+
   post(time: ServerTime, from: string, to: string, amount: Money, reason: EntryReason, ref: string, currency?: string): JournalEntry | undefined {
     if (!this.multiCurrency) return this.journal.post(time, from, to, amount, reason, ref);
     const j = this.journal;

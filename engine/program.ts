@@ -174,5 +174,7 @@ export class Program {
   poolUnits(): Units | undefined { return this.p.views.poolUnits(); }
   openMasterTickets(): string[] { return this.p.views.openMasterTickets(); }
   masterTrades(): MasterTradeView[] { return this.p.views.masterTrades(); }
+  /** The open volume per master ticket as the engine keeps it (program-state.ts); invariants.ts recomputes it from the positions. */
+  ticketVolumes(): ReadonlyMap<string, Dec> { this.p.execution.flush(); return this.s.openVolumeByTicket; }
   accountIds(): string[] { return this.p.views.accountIds(); }
 }

@@ -121,10 +121,8 @@ export class Valuation {
 
   positionsOf(masterTicket: string, accountId?: string): Position[] {
     const out: Position[] = [];
-    for (const acc of this.s.accounts.values()) {
-      if (accountId !== undefined && acc.id !== accountId) continue;
-      for (const p of acc.positions) if (p.masterTicket === masterTicket) out.push(p);
-    }
+    const accounts = accountId === undefined ? this.s.accounts.values() : [this.s.accounts.get(accountId)].filter((a) => a !== undefined);
+    for (const acc of accounts) for (const p of acc.positions) if (p.masterTicket === masterTicket) out.push(p);
     return out;
   }
 
@@ -141,7 +139,7 @@ export class Valuation {
   /** The master trade's open volume: the master's own position (signal) or the sum of its parts (block). */
   masterVolume(masterTicket: string): Volume {
     if (this.s.config.structure === 'signal') return this.heldVolume(masterTicket, SYSTEM_ACCOUNTS.master);
-    return Volume.sum(this.positionsOf(masterTicket).map((p) => p.volume));
+    return new Volume(this.s.openVolumeByTicket.get(masterTicket) ?? new Dec(0));
   }
 
   /** Signed open volume of the master's trades in a symbol (long positive): what `worst-first` moves against. */

@@ -13,7 +13,7 @@ import { InputError } from './input-error.js';
 import { WorkArea, workAreaFor } from './job-cache.js';
 import { type Job, type RunnerOptions, type Task, job, runJobs } from './jobs.js';
 import { outputRequest } from './run-output.js';
-import { type LoadOptions, type ScenarioVariants, loadVariants } from './scenario.js';
+import { type LoadOptions, type ScenarioVariants, loadVariants, requireFromFile } from './scenario.js';
 import type { CellRow } from './sweep-cells.js';
 import { type SweepJobResult, sweepJobResult } from './sweep-figures.js';
 import { SweepTables } from './sweep.js';
@@ -34,6 +34,7 @@ export interface ComparisonResult extends Comparison {
 /** Runs every variant of a scenario (a file, or its variants already loaded from one) and writes the comparison into `outDir`. */
 export async function compareToDirectory(source: string | ScenarioVariants, outDir: string, opts: CompareOptions = {}): Promise<ComparisonResult> {
   const { base, variants } = typeof source === 'string' ? loadVariants(source, opts) : source;
+  requireFromFile(base, 'a comparison');
   const file = base.file;
   if (variants.length === 0) throw new InputError(file, '/variants', 'expected at least one variant to compare');
   // Each variant's run is a folder beside the comparison's own files.
@@ -62,6 +63,7 @@ export async function compareToDirectory(source: string | ScenarioVariants, outD
       });
     } catch (e) {
       tables?.abandon();
+      work?.dropOnBadInput(e);
       throw e;
     }
     const cells = tables?.finish([]);

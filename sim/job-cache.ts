@@ -5,7 +5,7 @@
 // (`KEY.json`), and the folder itself once the result is in place and the folder is empty.
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { OutputDirError } from './input-error.js';
+import { InputError, OutputDirError } from './input-error.js';
 import type { TaskResult } from './job-tasks.js';
 import { VERSION } from './package-root.js';
 
@@ -74,6 +74,15 @@ export class WorkArea implements JobCache {
     writeFileSync(`${path}.tmp`, JSON.stringify({ key, result }));
     renameSync(`${path}.tmp`, path);
     this.keys.add(key);
+  }
+
+  /**
+   * After a job failed on bad input (a strategy that throws, say): a rerun of the same input fails
+   * alike, and fixed input has other keys, so nothing here will be used again. It goes, and the
+   * refused run leaves nothing behind. Any other failure keeps it, for a rerun to resume.
+   */
+  dropOnBadInput(e: unknown): void {
+    if (e instanceof InputError) this.remove();
   }
 
   /** Removes what it wrote (and leftovers of a write cut short), then the folder if nothing else is in it. */

@@ -13,7 +13,7 @@ import type { EquityRows } from '../reports/run-writer.js';
 import { WorkArea, workAreaFor } from './job-cache.js';
 import { type RunnerOptions, job, runJobs } from './jobs.js';
 import { outputRequest, writeNestedRun } from './run-output.js';
-import { type LoadOptions, type Scenario, loadScenario } from './scenario.js';
+import { type LoadOptions, type Scenario, loadScenario, requireFromFile } from './scenario.js';
 import { KINDS, type Kind, PATH_GROUPS, type PathGroup, type SeedOutcome, TIMELINE, type WireOutcome, fromWire, perKind } from './seed-outcome.js';
 
 export { MONTE_CARLO_FILES } from '../reports/monte-carlo.js';
@@ -183,6 +183,7 @@ export interface MonteCarloOptions extends LoadOptions, OutputOptions, RunnerOpt
 export async function monteCarloToDirectory(source: string | Scenario, outDir: string, opts: MonteCarloOptions = {}): Promise<MonteCarloResult> {
   const dataDirs = opts.dataDirs ?? [];
   const base = typeof source === 'string' ? loadScenario(source, { dataDirs, seed: opts.seed }) : source;
+  requireFromFile(base, 'a Monte Carlo run');
   const file = base.file;
   const n = opts.seeds ?? base.monteCarloSeeds ?? 1;
   const seeds = Array.from({ length: n }, (_, k) => base.seed + k);
@@ -191,7 +192,12 @@ export async function monteCarloToDirectory(source: string | Scenario, outDir: s
     const jobs = seeds.map((seed) => job({ kind: 'seed', scenarioHash: base.sourceHash, scenario: { file, dataDirs, seed } }));
     const resumed = jobs.filter((j) => work.has(j.key)).length;
     const outcomes: SeedOutcome[] = [];
-    await runJobs(jobs, { workers: opts.workers, executor: opts.executor, cache: work, onProgress: opts.onProgress, clock: opts.clock }, (_, r) => outcomes.push(fromWire(r as WireOutcome)));
+    try {
+      await runJobs(jobs, { workers: opts.workers, executor: opts.executor, cache: work, onProgress: opts.onProgress, clock: opts.clock }, (_, r) => outcomes.push(fromWire(r as WireOutcome)));
+    } catch (e) {
+      work.dropOnBadInput(e);
+      throw e;
+    }
     const { summary, worstSeed } = summarize(base, outcomes);
     // The worst seed's risk events, in order, as its run writes them: the stress page's timeline.
     const worstScenario = loadScenario(file, { dataDirs, seed: worstSeed });

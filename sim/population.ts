@@ -186,7 +186,7 @@ function depositDraw(c: PopulationContext, o: Obj, path: Path, dp: number, prefi
   const { r } = c;
   const round = (x: Dec): Dec => x.toDecimalPlaces(dp, Decimal.ROUND_HALF_UP);
   if (o.list !== undefined) {
-    const list = (o.list as Json[]).map((v, j) => r.amount(v, [...path, 'list', j], c.quantum, 'positive'));
+    const list = (o.list as Json[]).map((v, j) => cents(c, v, [...path, 'list', j], dp));
     return (k) => list[(k - 1) % list.length]!;
   }
   const rng = stream(c.seed, `population:${prefix}:deposit`);

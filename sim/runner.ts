@@ -11,7 +11,7 @@ import { Dec } from '../engine/decimal.js';
 import type { OrderSpec, Scenario } from './scenario.js';
 import { NO_STRESS } from './stress.js';
 import { WEEKDAYS, type Weekday } from '../engine/swap.js';
-import { type StrategyAction, StrategyRun, callsOn } from './strategy.js';
+import { type StrategyAction, StrategyRun } from './strategy.js';
 
 /**
  * Order of events at the same instant: the rollover first (the day that ended pays its swaps
@@ -241,11 +241,15 @@ function resolveExtreme(t: PriceTick, policy: 'worst-first' | 'open-high-low-clo
 
 /**
  * A strategy's order, at the quote it was called on: through the same engine calls as a scripted
- * order, rejected likewise outside the trading week.
+ * order. A quote outside the trading week (a Friday bar's close at Saturday 00:00) is a decision
+ * the strategy could not act on until the market opens: its orders wait for the next open, as a
+ * MAM request does (`defer`), and are rejected if the run ends first.
  */
-function strategyOrder(s: Scenario, p: Program, now: ServerTime, o: StrategyAction): void {
+function strategyOrder(s: Scenario, p: Program, now: ServerTime, o: StrategyAction, defer: (at: ServerTime, o: StrategyAction) => void): void {
   const symbol = s.strategy!.symbol;
-  if (orderActsAt(s, now, symbol) !== now) return p.rejectMasterOrder(now, o.ticket, symbol, marketClosed(s.tradingWeek));
+  const acts = isMarketOpen(now, s.tradingWeek) ? now : nextMarketOpen(now, s.tradingWeek);
+  if (acts > s.end) return p.rejectMasterOrder(now, o.ticket, symbol, `${marketClosed(s.tradingWeek)}, and the run ends before it opens`);
+  if (acts > now) return defer(acts, o);
   if (o.action === 'open') return p.masterOpen(now, o.ticket, symbol, o.side, o.volume, { sl: o.sl, tp: o.tp });
   if (o.action === 'close') return p.masterClose(now, o.ticket, o.volume);
   return p.modifyOrder(now, o.ticket, { sl: o.sl, tp: o.tp });
@@ -258,14 +262,19 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
   const actions = scheduleActions(s);
   const ticks = s.ticks;
   // The strategy's factory is called once per run: its state never carries from one run (or seed) to the next.
-  const strategy = s.strategy ? new StrategyRun(s.strategy, s.seed, s.instruments.get(s.strategy.symbol)!, s.structure) : undefined;
+  const strategy = s.strategy ? new StrategyRun(s.strategy, s.seed, s.instruments.get(s.strategy.symbol)!, s.structure, s.start) : undefined;
+  /** A strategy's orders waiting for the open (a daily bar's close), in the order they act. */
+  const deferred: Array<{ readonly at: ServerTime; readonly o: StrategyAction }> = [];
+  const defer = (at: ServerTime, o: StrategyAction): void => {
+    deferred.push({ at, o });
+  };
   /** Per symbol: whether the current bar visits its low first (decided at its first extreme). */
   const lowFirst = new Map<string, boolean>();
   let ti = 0, ai = 0;
-  while (ti < ticks.length || ai < actions.length) {
+  while (ti < ticks.length || ai < actions.length || deferred.length > 0) {
     const nextTick = ti < ticks.length ? ticks.time(ti) : Infinity;
     const nextAction = ai < actions.length ? actions[ai]!.time : Infinity;
-    const now = Math.min(nextTick, nextAction) as ServerTime;
+    const now = Math.min(nextTick, nextAction, deferred[0]?.at ?? Infinity) as ServerTime;
     if (now > s.end) break;
     const act = (a: Action): void => {
       a.apply(p);
@@ -279,18 +288,25 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
       p.onQuote(t.symbol, { time: t.time, bid: q.bid, ask: q.ask }, { continuous: t.continuous, marketOpen: orderActsAt(s, t.time, t.symbol) !== undefined, bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
       hooks.afterEach?.(`quote ${t.symbol}`, now, p);
       // The strategy decides on the quote it has just seen, and its orders fill at that quote (DOMAIN §10's market hours apply).
-      if (strategy && callsOn(s.strategy!, t)) {
-        strategy.call(now, q.bid, q.ask, t.bar, p, (o) => {
-          strategyOrder(s, p, now, o);
+      if (strategy && t.symbol === s.strategy!.symbol) {
+        strategy.onQuote(now, t, q.bid, q.ask, p, (o) => {
+          strategyOrder(s, p, now, o, defer);
           p.flush();
           hooks.afterEach?.(`strategy ${o.action} ${o.ticket}`, now, p);
         });
       }
     }
+    // Deferred strategy orders act at the open, after its quote, as a scripted order stamped at the bar would.
+    while (deferred.length > 0 && deferred[0]!.at <= now) {
+      const { o } = deferred.shift()!;
+      strategyOrder(s, p, now, o, defer);
+      p.flush();
+      hooks.afterEach?.(`strategy ${o.action} ${o.ticket}`, now, p);
+    }
     while (ai < actions.length && actions[ai]!.time === now) act(actions[ai++]!);
     p.flush();
     if (now >= s.start && hooks.afterInstant) {
-      const next = Math.min(ti < ticks.length ? ticks.time(ti) : Infinity, ai < actions.length ? actions[ai]!.time : Infinity);
+      const next = Math.min(ti < ticks.length ? ticks.time(ti) : Infinity, ai < actions.length ? actions[ai]!.time : Infinity, deferred[0]?.at ?? Infinity);
       hooks.afterInstant(now, p, next > s.end ? undefined : (next as ServerTime));
     }
   }

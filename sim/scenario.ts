@@ -227,6 +227,23 @@ function readScenarioFile(file: string): InputFile {
   return readInputFile({ path: file, shownAs: file, what: 'scenario file', maxBytes: MAX_JSON_SCENARIO_BYTES, limitText, blame: { file, path: '' } });
 }
 
+/**
+ * Jobs (compare, Monte Carlo, sweeps) load their scenario again from its file, in a worker: a
+ * scenario parsed from text in memory has no such file, or a file that says something else.
+ * Refused before anything runs, with what to do instead.
+ */
+export function requireFromFile(s: Scenario, what: string): void {
+  let real: string | undefined;
+  try {
+    real = realpathSync(s.file);
+  } catch {
+    real = undefined;
+  }
+  if (real === undefined || !s.inputs.includes(real)) {
+    throw new InputError(s.file, '', `${what} runs its jobs from the scenario's file, and this scenario was parsed from text (parseScenario) rather than read from it: write the text to that file and pass the file's path`);
+  }
+}
+
 /** Reads, validates and normalizes a scenario; throws InputError on anything wrong. */
 export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   checkDataDirs(opts.dataDirs ?? []);

@@ -4,6 +4,7 @@
 // the same engine calls as scripted orders (and are rejected by the same rules). A strategy is a
 // built-in (sim/strategies/) or a user's module; either way a factory called once per run, so its
 // state lives in its closure and never leaks from one run (or Monte Carlo seed) to the next.
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Dec } from '../engine/decimal.js';
 import type { Instrument, Side } from '../engine/instrument.js';
@@ -75,6 +76,9 @@ export interface StrategySpec {
 }
 
 const MAX_MODULE_BYTES = 1 << 20;
+const TICKET = /^(?!\.+$)[A-Za-z0-9_.-]{1,40}$/;
+/** Factories loaded in this process, by the module's real path and the SHA-256 of its bytes (what the scenario's hash covers). */
+const MODULES = new Map<string, StrategyFactory>();
 const PATH = ['strategy'];
 
 /** A user's module by the rules price files follow: inside the scenario's folder tree or a --data-dir, a regular file. */
@@ -84,15 +88,22 @@ function loadModule(r: Reader, named: string, baseDir: string, dataDirs: readonl
   const path = containedPath(named, { scenarioDir: baseDir, dataDirs }, blame, 'strategy module');
   const file = readInputFile({ path, shownAs: named, what: 'strategy module', maxBytes: MAX_MODULE_BYTES, blame });
   let mod: { default?: unknown; strategy?: unknown };
+  const sha = createHash('sha256').update(file.bytes).digest('hex');
+  const cached = MODULES.get(`${file.realPath}\u0000${sha}`);
+  if (cached) return { create: cached, file };
   try {
     // tsx compiles TypeScript (and loads JavaScript) synchronously, so a scenario loads in one call, in any thread.
-    const { require: tsxRequire } = createRequire(import.meta.url)('tsx/cjs/api') as { require: (id: string, from: string) => unknown };
+    // A module edited since this process last loaded it is loaded anew: its old copy leaves the require cache.
+    const req = createRequire(import.meta.url);
+    for (const key of Object.keys(req.cache)) if (key.split('?')[0] === file.realPath) delete req.cache[key];
+    const { require: tsxRequire } = req('tsx/cjs/api') as { require: (id: string, from: string) => unknown };
     mod = tsxRequire(file.realPath, import.meta.url) as typeof mod;
   } catch (e) {
     throw new InputError(r.file, '/strategy/module', `the strategy module ${shown(named)} does not load: ${shown((e as Error).message ?? e, 300)}`, r.lineOf([...PATH, 'module']));
   }
   const create = mod.default ?? mod.strategy;
   if (typeof create !== 'function') r.fail([...PATH, 'module'], `the strategy module ${shown(named)} must export a factory function (export default function (params) { return (ctx) => orders })`);
+  MODULES.set(`${file.realPath}\u0000${sha}`, create as StrategyFactory);
   return { create: create as StrategyFactory, file };
 }
 
@@ -111,6 +122,7 @@ function builtinParams(r: Reader, spec: Readonly<Record<string, ParamSpec>>, giv
       if (p.kind === 'integer' && !Number.isInteger(n)) r.fail(path, `expected a whole number, got ${shown(v)}`);
       if (p.min !== undefined && n < p.min) r.fail(path, `expected at least ${p.min}, got ${shown(v)}`);
       if (p.max !== undefined && n > p.max) r.fail(path, `expected at most ${p.max}, got ${shown(v)}`);
+      if (p.positive && !(n > 0)) r.fail(path, `expected more than 0, got ${shown(v)}`);
     }
     out[k] = v as Json;
   }
@@ -126,18 +138,17 @@ export function readStrategy(r: Reader, o: Obj | undefined, instruments: Readonl
   const given = (o.params ?? {}) as Obj;
   if (typeof o.builtin === 'string') {
     const b = BUILTIN_STRATEGIES[o.builtin]!;
-    return { ...common, name: `builtin:${o.builtin}`, params: builtinParams(r, b.params, given), create: b.create };
+    const params = builtinParams(r, b.params, given);
+    const wrong = b.check?.(params, common.lookback);
+    if (wrong) r.fail([...PATH, 'params', wrong[0]], wrong[1]);
+    return { ...common, name: `builtin:${o.builtin}`, params, create: b.create };
   }
   const { create, file } = loadModule(r, o.module as string, ctx.baseDir, ctx.dataDirs);
   return { ...common, name: o.module as string, params: given, create, file };
 }
 
-/** Whether a quote is one the strategy is called on: every quote of its symbol, or each bar's close (a bar's last point). */
-export function callsOn(spec: StrategySpec, tick: { readonly symbol: string; readonly bar?: unknown; readonly extreme?: 1 | 2; readonly continuous: boolean }): boolean {
-  if (tick.symbol !== spec.symbol) return false;
-  if (spec.every === 'quote' || !tick.bar) return true;
-  return tick.extreme === undefined && tick.continuous;
-}
+/** A bar's prices as the price series holds them (before stress effects). */
+type BarPrices = { readonly open: Price; readonly high: Price; readonly low: Price; readonly close: Price };
 
 const num = (d: { toNumber(): number } | { value: { toNumber(): number } }): number => ('value' in d ? d.value.toNumber() : d.toNumber());
 
@@ -147,33 +158,60 @@ const num = (d: { toNumber(): number } | { value: { toNumber(): number } }): num
  */
 export class StrategyRun {
   private readonly decide: Strategy;
+  /** Past closes, oldest first; trimmed to `lookback` in amortized O(1) (cut when twice as long). */
   private readonly closes: number[] = [];
   private readonly random: () => number;
   private calls = 0;
   private tickets = 0;
+  /** Whether the symbol has shown a bar: then only bar closes are calls, not a stress effect's extra ticks. */
+  private barPriced = false;
   private readonly inst: StrategyContext['instrument'];
 
-  constructor(private readonly spec: StrategySpec, seed: number, private readonly instrument: Instrument, private readonly structure: 'signal' | 'block') {
+  constructor(private readonly spec: StrategySpec, seed: number, private readonly instrument: Instrument, private readonly structure: 'signal' | 'block', private readonly start: ServerTime) {
     const rng = stream(seed, 'strategy');
     this.random = () => rng.next();
     this.decide = guarded(spec, 'its factory', () => spec.create(spec.params));
     if (typeof this.decide !== 'function') throw new InputError(spec.name, '', `the strategy's factory must return a function (ctx) => orders, got ${shown(this.decide)}`);
-    this.inst = { digits: instrument.digits, pip: instrument.pipSize.toNumber(), minLot: num(instrument.minLot), lotStep: num(instrument.lotStep), maxLot: num(instrument.maxLot) };
+    this.inst = Object.freeze({ digits: instrument.digits, pip: instrument.pipSize.toNumber(), minLot: num(instrument.minLot), lotStep: num(instrument.lotStep), maxLot: num(instrument.maxLot) });
   }
 
-  /** Calls the strategy at this quote; `act` applies each order it returns (the runner's engine calls). */
-  call(time: ServerTime, bid: Price, ask: Price, bar: { readonly open: Price; readonly high: Price; readonly low: Price; readonly close: Price } | undefined, p: Program, act: (o: StrategyAction) => void): void {
+  /**
+   * A quote of the strategy's symbol (after stress): it joins `closes` when it is a close (each
+   * bar's last point, or each quote of tick prices; with `every: quote` each quote), and the
+   * strategy is called on it when it is after the scenario's start instant, where the master's
+   * funds and the founding investors are in place. Quotes before then only warm up `closes`.
+   * `ctx.bar` is given at a bar's close only: mid-bar, the bar's close is still the future.
+   */
+  onQuote(time: ServerTime, tick: { readonly bar?: BarPrices; readonly extreme?: 1 | 2; readonly continuous: boolean }, bid: Price, ask: Price, p: Program, act: (o: StrategyAction) => void): void {
+    if (tick.bar) this.barPriced = true;
+    const barClose = tick.bar !== undefined && tick.extreme === undefined && tick.continuous;
+    const isCall = this.spec.every === 'quote' || barClose || (!tick.bar && !this.barPriced);
+    if (!isCall) return;
     this.closes.push(bid.value.toNumber());
-    if (this.closes.length > this.spec.lookback) this.closes.shift();
-    const structure = this.structure;
+    if (this.closes.length > 2 * this.spec.lookback) this.closes.splice(0, this.closes.length - this.spec.lookback);
+    if (time <= this.start) return;
+    this.call(time, bid, ask, barClose ? tick.bar : undefined, p, act);
+  }
+
+  private call(time: ServerTime, bid: Price, ask: Price, bar: BarPrices | undefined, p: Program, act: (o: StrategyAction) => void): void {
+    const structure = this.structure, closes = this.closes, lookback = this.spec.lookback;
+    let window: readonly number[] | undefined;
+    let positions: readonly StrategyPosition[] | undefined;
     const ctx: StrategyContext = {
       time: formatServerTime(time), index: this.calls++, symbol: this.spec.symbol, bid: bid.value.toNumber(), ask: ask.value.toNumber(),
-      ...(bar ? { bar: { open: num(bar.open), high: num(bar.high), low: num(bar.low), close: num(bar.close) } } : {}),
-      closes: this.closes,
-      positions: p.masterTrades().map((t) => ({
-        ticket: t.ticket, symbol: t.symbol, side: t.side, volume: num(t.volume), openPrice: t.openPrice ? num(t.openPrice) : NaN, openTime: formatServerTime(t.openTime),
-        ...(t.sl ? { sl: num(t.sl) } : {}), ...(t.tp ? { tp: num(t.tp) } : {}),
-      })),
+      ...(bar ? { bar: Object.freeze({ open: num(bar.open), high: num(bar.high), low: num(bar.low), close: num(bar.close) }) } : {}),
+      // Read on demand, each a copy of its own: what a strategy does to it never reaches the next call.
+      get closes() {
+        window ??= Object.freeze(closes.slice(Math.max(0, closes.length - lookback)));
+        return window;
+      },
+      get positions() {
+        positions ??= Object.freeze(p.masterTrades().map((t) => Object.freeze({
+          ticket: t.ticket, symbol: t.symbol, side: t.side, volume: num(t.volume), openPrice: t.openPrice ? num(t.openPrice) : NaN, openTime: formatServerTime(t.openTime),
+          ...(t.sl ? { sl: num(t.sl) } : {}), ...(t.tp ? { tp: num(t.tp) } : {}),
+        })));
+        return positions;
+      },
       get equity() {
         return structure === 'signal' ? num(p.equity('master')) : p.accountSnapshots().filter((a) => a.kind === 'mam' || a.kind === 'pamm').reduce((s, a) => s + num(a.equity), 0);
       },
@@ -192,7 +230,8 @@ export class StrategyRun {
       throw new InputError(this.spec.name, '', `at ${time} order ${i} ${shown(o)}: ${why}`);
     };
     if (!o || typeof o !== 'object') return bad('expected an object with an action');
-    const ticket = (t: unknown): string => (typeof t === 'string' && t.length > 0 && t.length <= 64 ? t : bad('expected a ticket (a string of 1 to 64 characters)'));
+    // The rule scripted tickets follow (the schema's `id`): they name rows and files alike.
+    const ticket = (t: unknown): string => (typeof t === 'string' && TICKET.test(t) ? t : bad('expected a ticket: letters, digits, _ . - (at most 40), not dots alone'));
     const volume = (v: unknown): Volume | undefined => (v === undefined ? undefined : new Volume(decimal(v, 'volume', bad, (x) => x.toPrecision(15))));
     const level = (v: unknown): Price | null | undefined => (v === undefined ? undefined : v === null ? null : new Price(decimal(v, 'price level', bad, (x) => x.toFixed(this.instrument.digits))));
     if (o.action === 'open') {

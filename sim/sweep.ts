@@ -100,6 +100,7 @@ export async function sweepToDirectory(file: string, outDir: string, opts: Sweep
       });
     } catch (e) {
       tables.abandon();
+      work.dropOnBadInput(e);
       throw e;
     }
     const cells = tables.finish(plan.objectives);

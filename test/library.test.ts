@@ -1,13 +1,13 @@
 // The library entry (index.ts): what `import … from 'mamlab'` gives, checked on seed 001, whose
 // figures the rulebook works out by hand: a PAMM pool of 15,000 (manager 3,000, investors
 // 4,500, 4,500 and 3,000) that triples, a 20% performance fee on the investors' profit.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../engine/decimal.js';
-import { type DaySnapshot, InputError, type RunEvent, checkScenario, loadScenario, runScenario } from '../index.js';
+import { type DaySnapshot, InputError, type RunEvent, checkScenario, loadScenario, monteCarlo, parseScenario, runScenario } from '../index.js';
 
 const SEED001 = 'scenarios/seed001-profit-distribution.json';
 
@@ -63,8 +63,28 @@ describe('runScenario from the library', () => {
     }
   });
 
-  it('throws InputError on bad input and reports static warnings as values', () => {
+  it('throws InputError on bad input, and a TypeError for an option that would do nothing', () => {
     expect(() => runScenario('scenarios/no-such-file.json')).toThrow(InputError);
-    expect(Array.isArray(checkScenario(loadScenario(SEED001)))).toBe(true);
+    expect(() => runScenario(loadScenario(SEED001), { seed: 3 })).toThrow(/seed and dataDirs apply when the scenario is a path/);
+    expect(() => runScenario(SEED001, { investorPages: 'all' })).toThrow(/they need out/);
+  });
+
+  it('reports static warnings as values: an order outside the trading week', () => {
+    const doc = JSON.parse(readFileSync(SEED001, 'utf8'));
+    doc.orders = [...doc.orders, { at: '2024-03-09T12:00:00', action: 'open', ticket: 'W1', symbol: 'EURUSD', side: 'buy', volume: '1' }];
+    const warnings = checkScenario(parseScenario(JSON.stringify(doc), SEED001));
+    // Saturday 9 March 12:00 is outside the trading week (Monday 00:05 to Friday 23:50): the warning names the time.
+    expect(warnings.map((w) => w.path)).toEqual([`/orders/${doc.orders.length - 1}/at`]);
+  });
+
+  it('refuses a Monte Carlo run of a scenario parsed from text, before anything is written: its jobs load the file', async () => {
+    const doc = JSON.parse(readFileSync(SEED001, 'utf8'));
+    const out = join(mkdtempSync(join(tmpdir(), 'mamlab-lib-')), 'mc');
+    try {
+      await expect(monteCarlo(parseScenario(JSON.stringify({ ...doc, seed: 4 }), SEED001), { out, seeds: 2, workers: 1 })).rejects.toThrow(/parsed from text \(parseScenario\) rather than read from it/);
+      expect(readdirSync(join(out, '..'))).toEqual([]);
+    } finally {
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
   });
 });

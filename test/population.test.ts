@@ -56,6 +56,8 @@ describe('deposits', () => {
     expect(s.investors.map((i) => [i.id, i.deposit.value.toString()])).toEqual(Array.from({ length: 12 }, (_, k) => [`club.${String(k + 1).padStart(2, '0')}`, ['100', '250.5', '1000'][k % 3]]));
     expect(s.investors.every((i) => i.model === 'pamm' && i.at === undefined && !i.manager && i.entry === 0)).toBe(true);
     expect(load(doc([group({ count: 9 })])).investors.map((i) => i.id)).toEqual(['g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7', 'g8', 'g9']);
+    // A list's deposits are whole cents, as the drawn ones are.
+    expect(() => load(doc([group({ deposit: { list: ['1000', '100.123'] } })]))).toThrow(/\/investors\/0\/generate\/deposit\/list\/1: expected whole cents \(at most 2 decimals\), got 100\.123/);
   });
 
   it('uniform: min + u·(max − min) from the group\'s deposit stream, half-up to the cent, all within [min, max]', () => {

@@ -1,6 +1,6 @@
 // Strategies (sim/strategy.ts, sim/strategies/): the master's orders from a function called at each
 // quote or bar close. Every expected trade below is worked out by hand from the prices given.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -171,6 +171,103 @@ describe('a strategy module of ones own', () => {
     expect(after.hash).not.toBe(before.hash);
     expect(after.sourceHash).not.toBe(before.sourceHash);
     expect(after.inputs.some((f) => f.endsWith('h.mjs'))).toBe(true);
+  });
+});
+
+
+describe('when a strategy is called, and what it sees', () => {
+  const write = (name: string, code: string): string => {
+    writeFileSync(join(dir, name), code);
+    return name;
+  };
+  /** A module that records every call (time, bar given, closes) in a global the test reads. */
+  const recorder = (name: string, extra = 'return [];') => write(name, `export default () => (ctx) => { (globalThis.calls ??= []).push({ time: ctx.time, bar: ctx.bar ? ctx.bar.close : null, closes: ctx.closes.join() }); ${extra} };`);
+  const calls = () => (globalThis as { calls?: Array<{ time: string; bar: number | null; closes: string }> }).calls ?? [];
+  const reset = () => delete (globalThis as { calls?: unknown }).calls;
+  /** H1 bars from Monday 10:00; each [open, high, low, close]. */
+  const bars = (rows: string[][], from = 10) => ({ timeframe: 'H1', spread: 0, bars: rows.map((r, i) => [`2024-03-04T${String(from + i).padStart(2, '0')}:00`, ...r]) });
+
+  it('every: bar calls at each bar\'s close only, with the bar; every: quote at each point, the bar only at its close', () => {
+    const s = scenario({ module: recorder('rec-bar.mjs'), symbol: 'EURUSD' }, []);
+    (s.prices as Record<string, unknown>).EURUSD = bars([['1.1000', '1.1010', '1.0990', '1.1005'], ['1.1005', '1.1020', '1.1000', '1.1015']]);
+    reset();
+    run(s);
+    // A bar's points: open at :00, extremes at :20 and :40, close at the next :00.
+    expect(calls().map((c) => [c.time.slice(11, 16), c.bar])).toEqual([['11:00', 1.1005], ['12:00', 1.1015]]);
+    reset();
+    run({ ...s, strategy: { module: 'rec-bar.mjs', symbol: 'EURUSD', every: 'quote' } });
+    // Mid-bar, the bar's close is the future: no bar.
+    expect(calls().map((c) => [c.time.slice(11, 16), c.bar])).toEqual([
+      ['10:00', null], ['10:20', null], ['10:40', null], ['11:00', 1.1005], ['11:00', null], ['11:20', null], ['11:40', null], ['12:00', 1.1015],
+    ]);
+  });
+
+  it('quotes up to the start instant only warm up closes: the first call is after the master is funded and the investors joined', () => {
+    reset();
+    // Ticks hourly from 10:00; the scenario starts at 12:00.
+    run(scenario({ module: recorder('rec-start.mjs'), symbol: 'EURUSD' }, ['1.1000', '1.1010', '1.1020', '1.1030'], { start: '2024-03-04T12:00:00' }));
+    expect(calls().map((c) => [c.time.slice(11, 16), c.closes])).toEqual([['13:00', '1.1,1.101,1.102,1.103']]);
+  });
+
+  it('a stress effect\'s extra tick in a bar is not a call, and closes hold bar closes only', () => {
+    reset();
+    const s = scenario({ module: recorder('rec-crash.mjs'), symbol: 'EURUSD' }, []);
+    (s.prices as Record<string, unknown>).EURUSD = bars([['1.1000', '1.1010', '1.0990', '1.1005'], ['1.1005', '1.1020', '1.1000', '1.1015']]);
+    s.stress = [{ type: 'flash-crash', symbol: 'EURUSD', at: '2024-03-04T10:30:00', depthPct: { min: 1, max: 1 }, recoveryMinutes: 10 }];
+    run(s);
+    expect(calls().map((c) => [c.time.slice(11, 16), c.closes])).toEqual([['11:00', '1.1005'], ['12:00', '1.1005,1.1015']]);
+  });
+
+  it('closes a strategy changes (sorting, say) are its own copy: the next call sees the true order', () => {
+    reset();
+    const module = write('sorter.mjs', 'export default () => (ctx) => { (globalThis.calls ??= []).push({ closes: ctx.closes.join() }); try { ctx.closes.sort(); } catch {} return []; };');
+    run(scenario({ module, symbol: 'EURUSD' }, ['1.1030', '1.1010', '1.1020']));
+    expect(calls().map((c) => c.closes)).toEqual(['1.103', '1.103,1.101', '1.103,1.101,1.102']);
+  });
+
+  it('a daily bar\'s Friday close (Saturday 00:00) acts at Monday\'s open: a decision outside the trading week waits for the next open, as a MAM request does', () => {
+    const module = write('friday.mjs', 'export default () => (ctx) => (ctx.time.startsWith("2024-03-09") ? [{ action: "open", side: "buy", volume: 1 }] : []);');
+    const s = scenario({ module, symbol: 'EURUSD' }, [], { end: '2024-03-13T00:00:00' });
+    // D1 bars Monday 4 March to Tuesday 12 March, weekdays only; Friday's bar closes at Saturday 9 March 00:00.
+    const days = ['04', '05', '06', '07', '08', '11', '12'];
+    (s.prices as Record<string, unknown>).EURUSD = { timeframe: 'D1', spread: 0, bars: days.map((d) => [`2024-03-${d}T00:00`, '1.1000', '1.1010', '1.0990', '1.1000']) };
+    const r = run(s);
+    expect(r.ev(['master-open', 'order-rejected'])).toEqual([['00:05', 'master-open', 'S1', '1', '']]);
+    expect(formatServerTime(r.sink.events.find((e) => e.kind === 'master-open')!.time)).toBe('2024-03-11T00:05:00');
+  });
+
+  it('a module edited since this process loaded it runs its new code', () => {
+    write('edited.mjs', 'export default () => (ctx) => (ctx.index === 0 ? [{ action: "open", side: "buy", volume: 1 }] : []);');
+    const text = JSON.stringify(scenario({ module: 'edited.mjs', symbol: 'EURUSD' }, ['1.1000', '1.1010']));
+    const side = () => {
+      const sink = new MemorySink();
+      runScenario(parseScenario(text, join(dir, 'edited.json')), sink);
+      return sink.events.find((e) => e.kind === 'master-open')!.reason.split(' ')[0];
+    };
+    expect(side()).toBe('buy');
+    write('edited.mjs', 'export default () => (ctx) => (ctx.index === 0 ? [{ action: "open", side: "sell", volume: 1 }] : []);');
+    expect(side()).toBe('sell');
+  });
+
+  it('martingale closes at exactly its take-profit (10 pips over the entry: 1.0910 − 1.0900, 0.000999… in binary floats)', () => {
+    const r = run(scenario({ builtin: 'martingale', symbol: 'EURUSD', params: { volume: 1, step: 25, takeProfit: 10 } }, ['1.0900', '1.0910']));
+    expect(r.trades).toEqual([['S1', 'buy', '1', '1.09', '1.091', '100']]);
+  });
+
+  it('a strategy that throws under Monte Carlo stops the run with exit-2 input error and leaves nothing beside --out', async () => {
+    const folder = mkdtempSync(join(dir, 'mcfail-'));
+    writeFileSync(join(folder, 'boom.mjs'), 'export default () => (ctx) => { if (ctx.index === 1) throw new Error("boom"); return []; };');
+    writeFileSync(join(folder, 's.json'), JSON.stringify(scenario({ module: 'boom.mjs', symbol: 'EURUSD' }, ['1.1000', '1.1010', '1.1020'])));
+    await expect(monteCarloToDirectory(join(folder, 's.json'), join(folder, 'out'), { seeds: 2, workers: 1 })).rejects.toThrow(/the strategy failed in its call at 2024-03-04T11:00:00: "?boom/);
+    expect(readdirSync(folder).sort()).toEqual(['boom.mjs', 's.json']);
+  });
+
+  it('refuses parameters that cannot work, naming them', () => {
+    const bad = (strategy: unknown) => () => parseScenario(JSON.stringify(scenario(strategy, ['1.1'])), join(dir, 'bad.json'));
+    expect(bad({ builtin: 'ma-cross', symbol: 'EURUSD', params: { fast: 5, slow: 5 } })).toThrow(/\/strategy\/params\/slow: expected more closes than fast \(5\), got 5/);
+    expect(bad({ builtin: 'ma-cross', symbol: 'EURUSD', lookback: 20, params: { fast: 5, slow: 20 } })).toThrow(/\/strategy\/params\/slow: expected at most lookback − 1 \(19\)/);
+    expect(bad({ builtin: 'grid', symbol: 'EURUSD', params: { step: 0 } })).toThrow(/\/strategy\/params\/step: expected more than 0/);
+    expect(bad({ builtin: 'martingale', symbol: 'EURUSD', params: { volume: 0 } })).toThrow(/\/strategy\/params\/volume: expected more than 0/);
   });
 });
 
