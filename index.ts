@@ -85,17 +85,25 @@ export function checkScenario(scenario: Scenario): ScenarioWarning[] {
   return staticChecks(scenario);
 }
 
+/** The job commands write their results (and keep finished jobs beside them to resume): a JavaScript caller gets a clear TypeError without a folder. */
+function needsOut(what: string, opts: { readonly out?: unknown } | undefined): void {
+  if (typeof opts?.out !== 'string' || opts.out === '') throw new TypeError(`${what}: give { out: FOLDER }, where its results are written (as the command's --out)`);
+}
+
 /** Every variant of a scenario on the same prices, orders and investors (`mamlab compare`), written into `out`. */
 export function compare(source: string | ScenarioVariants, opts: CompareOptions & { readonly out: string }): Promise<ComparisonResult> {
+  needsOut('compare', opts);
   return compareToDirectory(source, opts.out, opts);
 }
 
 /** A grid of terms × variants × seeds, ranked by the objectives (`mamlab sweep`), written into `out`. */
 export function sweep(file: string, opts: SweepOptions & { readonly out: string }): Promise<SweepResult> {
+  needsOut('sweep', opts);
   return sweepToDirectory(file, opts.out, opts);
 }
 
 /** The scenario over seeds first, first+1, … (`mamlab run --seeds N`): distributions and the worst seed, written into `out`. */
 export function monteCarlo(source: string | Scenario, opts: MonteCarloOptions & { readonly out: string }): Promise<MonteCarloResult> {
+  needsOut('monteCarlo', opts);
   return monteCarloToDirectory(source, opts.out, opts);
 }

@@ -2,6 +2,8 @@
 // runs one command and returns the exit code (0 done, 1 internal error, 2 bad input), printing
 // only through the escaping terminal (bin/terminal.ts). bin/mamlab.ts calls it for a real
 // process; tests call it in-process.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError, escapeControls } from '../sim/input-error.js';
 import { VERSION } from '../sim/package-root.js';
 import type { OutputOptions } from '../reports/output-dir.js';
@@ -107,11 +109,16 @@ async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
   if (c.json) return t.out(`${JSON.stringify(r.summary, null, 2)}\n`);
   if (c.quiet) return;
   const s = r.summary;
+  // A program of thousands is not a terminal's job: beyond AUTO_ALL, the report's rule (10 best, 10 worst by TWR).
+  const { AUTO_ALL, TOP_AUTO, topAndBottom } = await import('../reports/investor-select.js');
+  const keep = s.investors.length > AUTO_ALL ? new Set(topAndBottom(s.investors.map((i) => ({ id: String(i.id), twr: Number(i.timeWeightedReturn) })), TOP_AUTO).map((x) => x.id)) : undefined;
+  const listed = keep ? s.investors.filter((i) => keep.has(String(i.id))) : s.investors;
   t.out([
     `${s.scenario.name}: ${s.counts.trades} trade rows, ${s.counts.journal} journal entries, ${s.counts.events} events (${s.counts.rejections} rejections)`,
     `manager total ${m.humanAmount(s.manager.total)} (fee account ${m.humanAmount(s.manager.feeAccount)})`,
-    ...s.investors.map((i) => `  ${String(i.id).padEnd(14)} ${String(i.model).padEnd(4)} equity ${m.humanAmount(String(i.equity)).padStart(16)}  fees ${m.humanAmount(String(i.performanceFees)).padStart(12)}${i.currency === 'USD' ? '' : `  (${String(i.currency)})`}`),
-    `wrote ${OUTPUT_FILES.join(', ')} to ${arg(c.out!)}`,
+    ...listed.map((i) => `  ${String(i.id).padEnd(14)} ${String(i.model).padEnd(4)} equity ${m.humanAmount(String(i.equity)).padStart(16)}  fees ${m.humanAmount(String(i.performanceFees)).padStart(12)}${i.currency === 'USD' ? '' : `  (${String(i.currency)})`}`),
+    ...(listed.length < s.investors.length ? [`  (the ${TOP_AUTO} best and ${TOP_AUTO} worst of ${s.investors.length} investors by time-weighted return; every one is in summary.json, report.html and investors/index.html)`] : []),
+    `wrote ${[...OUTPUT_FILES, ...(existsSync(join(r.outDir, 'population.csv')) ? ['population.csv'] : [])].join(', ')} to ${arg(c.out!)}`,
   ].join('\n') + '\n');
 }
 
@@ -277,7 +284,7 @@ async function validateCommand(c: CommandLine, t: Terminal): Promise<void> {
   const seen = new Set(listed.map((w) => `${w.path}\n${w.message}`));
   const warnings = [...listed, ...(plan?.warnings ?? []).filter((w) => !seen.has(`${w.path}\n${w.message}`))];
   if (c.strict && warnings.length) throw new StrictRefusal(c, warnings);
-  if (!c.quiet) t.out(`ok: ${s.name} (${s.instruments.size} instruments, ${s.ticks.length} quotes, ${s.orders.length} orders, ${s.investors.length} investors, ${s.flows.length} flows${variants.length ? `, ${variants.length} variant${variants.length === 1 ? '' : 's'}` : ''})\n`);
+  if (!c.quiet) t.out(`ok: ${s.name} (${[plural(s.instruments.size, 'instrument'), plural(s.ticks.length, 'quote'), plural(s.orders.length, 'order'), plural(s.investors.length, 'investor'), plural(s.flows.length, 'flow'), ...(variants.length ? [plural(variants.length, 'variant')] : []), ...(s.strategy ? [`strategy ${s.strategy.name}`] : [])].join(', ')})\n`);
   if (plan && !c.quiet) t.out(`sweep: ${plan.points.length} grid point${plan.points.length === 1 ? '' : 's'}${plan.variants[0] === null ? '' : ` × ${plan.variants.length} variant${plan.variants.length === 1 ? '' : 's'}`} × ${plan.seeds.length} seed${plan.seeds.length === 1 ? '' : 's'} = ${plan.points.length * plan.variants.length * plan.seeds.length} jobs${plan.objectives.length ? `; objectives: ${plan.objectives.map((o) => o.text).join('; ')}` : ''}\n`);
   if (warnings.length === 0) return;
   t.out(`${count(warnings.length)}: the run goes ahead and rejects each with an event in events.csv; --strict refuses the scenario\n`);

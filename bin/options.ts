@@ -59,7 +59,7 @@ export const OPTIONS: Record<OptionName, OptionSpec> = {
   dir: { value: 'DIR', describe: "the folder of goldens (default: goldens/ beside each scenario; with no scenario named, ./goldens)" },
   all: { describe: 'every golden in the folder of goldens' },
   'equity-rows': { value: 'daily|instant', describe: "how often equity.csv and margin.csv get rows: daily (default: each account and investor at each server day's last instant and at each of its own events) or instant (all of them after every instant; large); summary.json is the same either way" },
-  'investor-pages': { value: 'auto|all|none|top:N|ID,…', describe: "which investors get a tear sheet (investors/ID.html) and printable statements: auto (default: all of them up to 50 investors, else the 10 best and 10 worst by net result), all, none, top:N (the N best and N worst by net result) or a comma-separated list of investor ids; investors/index.html always lists everyone" },
+  'investor-pages': { value: 'auto|all|none|top:N|ID,…', describe: "which investors get a tear sheet (investors/ID.html) and printable statements: auto (default: all of them up to 50 investors, else the 10 best and 10 worst by time-weighted return), all, none, top:N (the N best and N worst by time-weighted return) or a comma-separated list of investor ids; investors/index.html always lists everyone" },
   json: { describe: 'print the result as JSON on stdout instead of the text lines: run, the summary (summary.json; a Monte Carlo run, montecarlo.json); compare, each variant\'s figures and the earnings' },
   pdf: { describe: 'also print each printable statement to PDF beside its HTML page (headless Chromium: /usr/bin/chromium, or CHROMIUM_PATH)' },
   tolerance: { value: 'X', describe: 'numbers within X of the golden count as equal (0.01 for a system that books cents); default 0: exact' },
@@ -67,6 +67,8 @@ export const OPTIONS: Record<OptionName, OptionSpec> = {
 
 export interface CommandSpec {
   readonly summary: string;
+  /** What the command does in a clause, for the general help's one screen. */
+  readonly brief: string;
   /** Options in the order help lists them; `out` is required where listed. */
   readonly options: readonly OptionName[];
   readonly requiresOut: boolean;
@@ -78,66 +80,77 @@ const ONE_SCENARIO = { usage: 'SCENARIO', names: 'SCENARIO', min: 1, max: 1 } as
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   run: {
+    brief: 'run a scenario, or its Monte Carlo seeds, and write results',
     summary: "run a scenario and write its results; with --seeds N (or the scenario's monteCarlo) run N seeds and write the distributions",
     options: ['out', 'seed', 'seeds', 'single', 'workers', 'equity-rows', 'investor-pages', 'pdf', 'json', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
     positional: ONE_SCENARIO,
   },
   compare: {
+    brief: "run a scenario's variants side by side and compare them",
     summary: "run every variant of a scenario and write comparison.csv, earnings.csv, comparison.html and each variant's full run; with --seeds N each variant's distributions over N seeds too",
     options: ['out', 'seed', 'seeds', 'workers', 'queue', 'equity-rows', 'json', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
     positional: ONE_SCENARIO,
   },
   sweep: {
+    brief: 'run a grid of terms × variants × seeds and rank the cells',
     summary: "run every combination of a grid over scenario paths × the scenario's variants × seeds (--grid, or the scenario's sweep section) and write results.csv (a row per run and subject), cells.csv (per cell, distributions over the seeds, ranked on --objective), sweep.json and sweep.html; rerun the same command after an interruption to resume",
     options: ['out', 'grid', 'seeds', 'objective', 'seed', 'workers', 'queue', 'keep-runs', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
     positional: ONE_SCENARIO,
   },
   validate: {
+    brief: 'check a scenario without running it, and list its warnings',
     summary: 'check a scenario file (schema, references, prices, variants) without running it, and list its warnings',
     options: ['strict', 'quiet', 'data-dir'],
     requiresOut: false,
     positional: ONE_SCENARIO,
   },
   init: {
+    brief: 'write a commented YAML scenario to start from',
     summary: 'write a commented YAML scenario to start from, DIR/scenario.yaml (DIR: default the current folder, created if missing), with $schema for editors; an existing scenario.yaml is never replaced',
     options: ['quiet'],
     requiresOut: false,
     positional: { usage: '[DIR]', names: 'DIR', min: 0, max: 1 },
   },
   completion: {
+    brief: 'print a bash completion script',
     summary: 'print a bash completion script for mamlab (commands, options, values): `source <(mamlab completion)`, or save it under ~/.local/share/bash-completion/completions/mamlab; zsh: `autoload -U bashcompinit && bashcompinit` first',
     options: [],
     requiresOut: false,
     positional: { usage: '', names: '', min: 0, max: 0 },
   },
   worker: {
+    brief: 'run the jobs of sweep/compare --queue from Redis',
     summary: 'take jobs of `sweep --queue` and `compare --queue` from the Redis at --queue and run them, until stopped (Ctrl-C or SIGTERM: the jobs in progress finish first; a second Ctrl-C stops at once, and other workers take those jobs again)',
     options: ['queue', 'concurrency', 'work-dir', 'lock-seconds', 'quiet'],
     requiresOut: false,
     positional: { usage: '--queue URL', names: '', min: 0, max: 0 },
   },
   'golden record': {
+    brief: 'record a new golden of each scenario',
     summary: "run each scenario (every variant; a Monte Carlo scenario's first --seeds N seeds, default 3) and keep its compared outputs as a new golden; an existing golden is changed only by approve",
     options: ['dir', 'seeds', 'quiet', 'data-dir'],
     requiresOut: false,
     positional: { usage: 'SCENARIO...', names: 'SCENARIO', min: 1, max: Infinity },
   },
   'golden check': {
+    brief: 'rerun the scenarios and compare with their goldens',
     summary: 'rerun the scenarios (default: every golden in --dir) and compare with their goldens value by value: exit 0 identical, 1 different; writes nothing',
     options: ['dir', 'quiet', 'data-dir'],
     requiresOut: false,
     positional: { usage: '[SCENARIO...]', names: 'SCENARIO', min: 0, max: Infinity },
   },
   'golden approve': {
+    brief: 'rewrite goldens with what the scenarios give now',
     summary: 'rewrite goldens with what the scenarios give now, after you have read `golden check`; prints what changed',
     options: ['dir', 'all', 'quiet', 'data-dir'],
     requiresOut: false,
     positional: { usage: 'SCENARIO...|--all', names: 'SCENARIO', min: 0, max: Infinity },
   },
   'golden diff': {
+    brief: "compare a golden with another system's CSV export",
     summary: "compare a golden with CSV files another system exported in mamlab's columns (numbers as decimals; --tolerance for a system that books cents): exit 0 equal, 1 different",
     options: ['tolerance', 'quiet'],
     requiresOut: false,
@@ -223,6 +236,8 @@ function dashed(name: string): string {
 
 /** Reads and checks a command line; throws UsageError naming the first problem, in the order a user fixes them. */
 export function readCommandLine(argv: readonly string[]): Request {
+  // `mamlab help [COMMAND]` is `mamlab [COMMAND] --help`.
+  if (argv[0] === 'help') return readCommandLine([...argv.slice(1), '--help']);
   const words = split(argv);
   const positionals = [...words._.filter((w) => !isOptionWord(w)), ...(words['--'] ?? [])];
   // `golden` takes a second word (record, check, approve, diff): the two words are the command.
@@ -460,12 +475,29 @@ const FOOTER = [
   'Control characters in anything printed are shown escaped (\\x1b, \\u202e).',
 ].flatMap((t) => column('', t, 0));
 
-/** The help text: one command's usage and options, or every command with its options. */
+/**
+ * The help text: one command's usage and options; or, for `mamlab --help`, one screen: each
+ * command's usage and what it does in a clause (a command's own --help has its options).
+ */
 export function helpText(command?: CommandName, golden = false): string {
   const one = (c: CommandName): string[] => [usage(c), ...column('', COMMANDS[c].summary, 2), ...optionLines(c)];
+  const brief = (c: CommandName): string[] => column(`  ${c}`, COMMANDS[c].brief, 20);
   const list = golden ? COMMAND_NAMES.filter((c) => c.startsWith('golden ')) : COMMAND_NAMES;
-  const body = command ? one(command) : [golden ? 'mamlab golden <record|check|approve|diff> [options]: golden regression files (docs/goldens.md)' : 'mamlab <command> [options]', ...list.flatMap((c) => ['', ...one(c)])];
-  return [...body, '', ...column('  --help, -h', 'show this help'), ...column('  --version', 'show the version'), '', ...FOOTER].join('\n') + '\n';
+  const body = command
+    ? one(command)
+    : [
+      golden ? 'mamlab golden <record|check|approve|diff> [options]: golden regression files (docs/goldens.md)' : 'mamlab <command> [options]',
+      '',
+      'Commands:',
+      ...list.flatMap((c) => brief(c)),
+      '',
+      ...list.map((c) => usage(c)),
+      '',
+      ...column('', 'Run "mamlab COMMAND --help" (or "mamlab help COMMAND") for its options and what each does. Docs: docs/commands.md and docs/cli.md.', 0),
+    ];
+  const lines = [...body, '', ...column('  --help, -h', 'show this help'), ...column('  --version', 'show the version'), '', ...FOOTER];
+  // One blank line between blocks, however each block begins or ends.
+  return lines.filter((l, k) => l !== '' || lines[k - 1] !== '').join('\n') + '\n';
 }
 
 /** The hint a usage error ends with. */

@@ -225,13 +225,14 @@ ${BASE_CSS}
 <body>
 <h1>${esc(sc.name)}</h1>
 <p>${esc(s.scenario.description ?? '')}</p>
+${s.strategy ? `<p class="meta">The master's orders come from the strategy <b>${esc(s.strategy.name)}</b> on ${esc(s.strategy.symbol)} (${esc(Object.entries(s.strategy.params).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') || 'its defaults')}; called at each ${s.strategy.every === 'bar' ? 'bar\'s close' : 'quote'}).</p>` : ''}
 <p class="meta">Server time ${esc(sc.start)} → ${esc(sc.end)} (${esc(sc.serverTime)}) · seed ${esc(sc.seed)} · precision ${esc(sc.precision)} · scenario ${esc(sc.file)} sha256 ${esc(String(sc.hash).slice(0, 16))}… · mamlab ${esc(s.mamlab.version)}</p>
 <div class="cards">
 <div class="card">Manager total${multi ? ` (${esc(String(s.accounts.find((a) => a.kind === 'fees')?.currency ?? 'USD'))})` : ''}<b>${cell(cents(s.manager.total))}</b>fees ${cell(cents(s.manager.feeAccount))} + own capital ${cell(cents(s.manager.ownCapitalInProgram))}${s.program.structure === 'signal' ? ` + master ${cell(cents(s.manager.masterAccountEquity))}` : ''}</div>
 <div class="card">Deposits<b>${total(s.totals.deposits)}</b>withdrawals ${total(s.totals.withdrawals)}</div>
 <div class="card">Realized P&amp;L<b>${total(s.totals.realizedPnl)}</b>floating ${total(s.totals.floatingPnl)}</div>
 ${multi ? `<div class="card">Currencies<b>totals in USD</b>${esc(Object.entries(s.totals.rates).map(([c, r]) => (r === null ? `no ${c} rate` : `1 ${c} = ${r} USD`)).join(', '))} at the end; translation ${total(s.totals.translation ?? null)}</div>` : ''}
-${s.pool ? `<div class="card">PAMM pool ${esc(s.pool.id)}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${esc(unitsText(String(s.pool.units)))} units</div>` : ''}
+${s.pool ? `<div class="card">${/pool/i.test(String(s.pool.id)) ? esc(`PAMM ${String(s.pool.id)}`) : `PAMM pool ${esc(s.pool.id)}`}<b>NAV ${esc(Number(s.pool.nav).toFixed(6))}</b>${esc(unitsText(String(s.pool.units)))} units</div>` : ''}
 </div>
 ${overview}
 <h2>Investors</h2>

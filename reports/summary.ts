@@ -35,6 +35,8 @@ export interface Summary {
   readonly broker: Record<string, string>;
   /** Risk terms in force and what they did (null without a risk section). */
   readonly risk: RiskSummary | null;
+  /** The strategy that placed the master's orders (sim/strategy.ts), as the scenario sets it; absent without one. */
+  readonly strategy?: { readonly name: string; readonly symbol: string; readonly every: string; readonly lookback: number; readonly params: Readonly<Record<string, unknown>> };
 }
 
 type Pct = string | null;
@@ -372,5 +374,6 @@ export function buildSummary(s: Scenario, p: Program, w: RunWriter): Summary {
     openMasterTrades: p.openMasterTickets(),
     ...w.costs.summary(),
     risk: riskSummary(s, w),
+    ...(s.strategy ? { strategy: { name: s.strategy.name, symbol: s.strategy.symbol, every: s.strategy.every, lookback: s.strategy.lookback, params: s.strategy.params } } : {}),
   };
 }

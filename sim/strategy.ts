@@ -73,6 +73,8 @@ export interface StrategySpec {
   readonly create: StrategyFactory;
   /** The module file (hashed into the scenario, listed in its inputs); none for a built-in. */
   readonly file?: InputFile;
+  /** The scenario file and the section's line, where a failure at run time is reported. */
+  readonly where: { readonly file: string; readonly line?: number };
 }
 
 const MAX_MODULE_BYTES = 1 << 20;
@@ -134,7 +136,7 @@ export function readStrategy(r: Reader, o: Obj | undefined, instruments: Readonl
   if (!o) return undefined;
   const symbol = o.symbol as string;
   if (!instruments.has(symbol)) r.fail([...PATH, 'symbol'], `the strategy trades ${shown(symbol)}, which is not in instruments`);
-  const common = { symbol, every: (o.every ?? 'bar') as 'bar' | 'quote', lookback: (o.lookback ?? 500) as number };
+  const common = { symbol, every: (o.every ?? 'bar') as 'bar' | 'quote', lookback: (o.lookback ?? 500) as number, where: { file: r.file, line: r.lineOf(PATH) } };
   const given = (o.params ?? {}) as Obj;
   if (typeof o.builtin === 'string') {
     const b = BUILTIN_STRATEGIES[o.builtin]!;
@@ -171,7 +173,7 @@ export class StrategyRun {
     const rng = stream(seed, 'strategy');
     this.random = () => rng.next();
     this.decide = guarded(spec, 'its factory', () => spec.create(spec.params));
-    if (typeof this.decide !== 'function') throw new InputError(spec.name, '', `the strategy's factory must return a function (ctx) => orders, got ${shown(this.decide)}`);
+    if (typeof this.decide !== 'function') throw failure(spec, `its factory must return a function (ctx) => orders, got ${shown(this.decide)}`);
     this.inst = Object.freeze({ digits: instrument.digits, pip: instrument.pipSize.toNumber(), minLot: num(instrument.minLot), lotStep: num(instrument.lotStep), maxLot: num(instrument.maxLot) });
   }
 
@@ -220,14 +222,14 @@ export class StrategyRun {
     };
     const orders = guarded(this.spec, `its call at ${ctx.time}`, () => this.decide(ctx));
     if (orders === undefined || orders === null) return;
-    if (!Array.isArray(orders)) throw new InputError(this.spec.name, '', `at ${ctx.time} the strategy returned ${shown(orders)}; expected an array of orders (or nothing)`);
+    if (!Array.isArray(orders)) throw failure(this.spec, `at ${ctx.time} it returned ${shown(orders)}; expected an array of orders (or nothing)`);
     orders.forEach((o, i) => act(this.action(o as StrategyOrder, ctx.time, i)));
   }
 
   /** A returned order checked and turned into exact values. */
   private action(o: StrategyOrder, time: string, i: number): StrategyAction {
     const bad = (why: string): never => {
-      throw new InputError(this.spec.name, '', `at ${time} order ${i} ${shown(o)}: ${why}`);
+      throw failure(this.spec, `at ${time} its order ${i} ${shown(o)}: ${why}`);
     };
     if (!o || typeof o !== 'object') return bad('expected an object with an action');
     // The rule scripted tickets follow (the schema's `id`): they name rows and files alike.
@@ -259,6 +261,21 @@ function decimal(v: unknown, what: string, bad: (why: string) => never, text: (x
   return d;
 }
 
+/** A strategy's failure at run time, named where the scenario sets the strategy (`/strategy`). */
+function failure(spec: StrategySpec, what: string): InputError {
+  return new InputError(spec.where.file, '/strategy', `the strategy ${shown(spec.name)} ${what}`, spec.where.line);
+}
+
+/** Where in the module an error was thrown (its first stack frame in that file), as ` (at NAME:LINE:COLUMN)`. */
+function placeIn(e: unknown, realPath: string, named: string): string {
+  const stack = typeof (e as Error)?.stack === 'string' ? (e as Error).stack! : '';
+  for (const line of stack.split('\n')) {
+    const m = /(?:\(|at )(?:file:\/\/)?([^()\s]+?):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    if (m && decodeURIComponent(m[1]!) === realPath) return ` (at ${named}:${m[2]}:${m[3]})`;
+  }
+  return '';
+}
+
 /**
  * Runs strategy code with the global random function and clock replaced by functions that throw, so
  * a strategy cannot draw from an unseeded stream or read the time (determinism); both are put back
@@ -285,7 +302,7 @@ function guarded<T>(spec: StrategySpec, what: string, f: () => T): T {
     return f();
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(spec.name, '', `the strategy failed in ${what}: ${shown((e as Error)?.message ?? e, 300)}`);
+    throw failure(spec, `failed in ${what}: ${shown((e as Error)?.message ?? e, 300)}${spec.file ? placeIn(e, spec.file.realPath, spec.name) : ''}`);
   } finally {
     Math.random = random;
     globalThis.Date = RealDate;

@@ -22,6 +22,6 @@ describe('the mamlab process', () => {
   });
   it('validates a good scenario with exit 0', () => {
     const x = mamlab(['validate', scenarioPath('seed001-profit-distribution.json')]);
-    expect([x.status, x.stdout.trim()]).toEqual([0, 'ok: Seed 001: profit distribution with a 20% performance fee (1 instruments, 3 quotes, 2 orders, 4 investors, 0 flows)']);
+    expect([x.status, x.stdout.trim()]).toEqual([0, 'ok: Seed 001: profit distribution with a 20% performance fee (1 instrument, 3 quotes, 2 orders, 4 investors, 0 flows)']);
   });
 });

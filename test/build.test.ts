@@ -31,6 +31,20 @@ describe('the build (dist/)', () => {
     expect(cli(['--help']).stdout).toContain('mamlab golden record');
   });
 
+  it('hands a large --json summary to a pipe whole before it exits (exiting at once cut it at 64 KiB)', () => {
+    const out = mkdtempSync(join(tmpdir(), 'mamlab-build-'));
+    try {
+      const r = cli(['run', 'scenarios/population.yaml', '--out', join(out, 'run'), '--json', '--quiet', '--investor-pages', 'none']);
+      expect(r.status).toBe(0);
+      expect(r.stdout.length).toBeGreaterThan(256 * 1024);
+      const summary = JSON.parse(r.stdout) as { investors: unknown[] };
+      // The bundled population: the manager, 260 PAMM investors (the run's end cuts the group of 300) and 200 MAM.
+      expect(summary.investors.length).toBe(461);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('runs seed 001 (a preset, the schema) and writes byte for byte what the sources write', () => {
     const out = mkdtempSync(join(tmpdir(), 'mamlab-build-'));
     const r = cli(['run', 'scenarios/seed001-profit-distribution.json', '--out', join(out, 'built'), '--quiet']);

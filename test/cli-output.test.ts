@@ -161,6 +161,15 @@ describe('help and version', () => {
     }
     expect((await cli(['-h'])).stdout).toBe(all.stdout);
     for (const line of all.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(79);
+    // The general help is one screen: the commands, each with a clause; options are in each command's help.
+    expect(all.stdout.split('\n').length).toBeLessThanOrEqual(40);
+    expect(all.stdout).not.toContain('--data-dir');
+  });
+
+  it('mamlab help [COMMAND] is mamlab [COMMAND] --help', async () => {
+    expect(await cli(['help'])).toEqual(await cli(['--help']));
+    expect(await cli(['help', 'run'])).toEqual(await cli(['run', '--help']));
+    expect(await cli(['help', 'golden', 'check'])).toEqual(await cli(['golden', 'check', '--help']));
   });
 
   it('prints the version of package.json', async () => {

@@ -67,6 +67,9 @@ describe('runScenario from the library', () => {
     expect(() => runScenario('scenarios/no-such-file.json')).toThrow(InputError);
     expect(() => runScenario(loadScenario(SEED001), { seed: 3 })).toThrow(/seed and dataDirs apply when the scenario is a path/);
     expect(() => runScenario(SEED001, { investorPages: 'all' })).toThrow(/they need out/);
+    // From JavaScript, where the types do not stop it: a job command without out.
+    const untyped = monteCarlo as (file: string, opts: object) => Promise<unknown>;
+    expect(() => untyped(SEED001, { seeds: 2 })).toThrow(/monteCarlo: give \{ out: FOLDER \}/);
   });
 
   it('reports static warnings as values: an order outside the trading week', () => {

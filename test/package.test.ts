@@ -54,7 +54,8 @@ describe('the packed package', () => {
     writeFileSync(join(project, 'seed001.mjs'), [
       "import { runScenario, loadScenario } from 'mamlab';",
       "import { createRequire } from 'node:module';",
-      "const file = createRequire(import.meta.url).resolve('mamlab/package.json').replace(/package\\.json$/, 'scenarios/seed001-profit-distribution.json');",
+      // The bundled scenarios are exported: found by the package's name, wherever it is installed.
+      "const file = createRequire(import.meta.url).resolve('mamlab/scenarios/seed001-profit-distribution.json');",
       'const days = [];',
       'let events = 0;',
       'const r = runScenario(loadScenario(file), { onEvent: () => events++, onDay: (d) => days.push(d.date) });',

@@ -10,6 +10,7 @@ import { InputError } from '../sim/input-error.js';
 import { monteCarloToDirectory } from '../sim/monte-carlo.js';
 import { runScenario } from '../sim/runner.js';
 import { loadScenario, parseScenario } from '../sim/scenario.js';
+import { mamlab } from './cli.js';
 import { checkedRun, scenarioPath } from './helpers.js';
 
 const base = JSON.parse(readFileSync(scenarioPath('seed001-profit-distribution.json'), 'utf8'));
@@ -149,10 +150,21 @@ describe('a strategy module of ones own', () => {
     expect(() => run(scenario({ module: date, symbol: 'EURUSD' }, ['1.1']))).toThrow(/the clock \(new Date\(\)\) is not available/);
     const bad = write('bad.mjs', 'export default () => () => [{ action: "open", side: "up", volume: 1 }];');
     expect(() => run(scenario({ module: bad, symbol: 'EURUSD' }, ['1.1']))).toThrow(InputError);
-    expect(() => run(scenario({ module: bad, symbol: 'EURUSD' }, ['1.1']))).toThrow(/at 2024-03-04T10:00:00 order 0 .*expected side buy or sell/);
+    expect(() => run(scenario({ module: bad, symbol: 'EURUSD' }, ['1.1']))).toThrow(/\/strategy: the strategy "bad\.mjs" at 2024-03-04T10:00:00 its order 0 .*expected side buy or sell/);
     // Math.random and Date are the process's own again after the failure.
     expect(typeof Math.random()).toBe('number');
     expect(new Date().getTime()).toBeGreaterThan(0);
+  });
+
+  it('a module that throws is named, with the line and column in it, by the command (exit 2, nothing written)', () => {
+    const folder = mkdtempSync(join(dir, 'throws-'));
+    writeFileSync(join(folder, 'te.ts'), 'export default function () {\n  return (ctx: { positions: Array<{ ticket: string }> }) => {\n    // no position is open\n    return [{ action: "close", ticket: ctx.positions[0]!.ticket }];\n  };\n}\n');
+    writeFileSync(join(folder, 's.json'), JSON.stringify(scenario({ module: 'te.ts', symbol: 'EURUSD' }, ['1.1000', '1.1010']), null, 1));
+    const r = mamlab(['run', join(folder, 's.json'), '--out', join(folder, 'out')]);
+    expect(r.status).toBe(2);
+    // Line 4, at the `.ticket` read (column 58 of the source line, TypeScript compiled on the fly).
+    expect(r.stderr).toMatch(/s\.json:\d+: \/strategy: the strategy "te\.ts" failed in its call at 2024-03-04T10:00:00: "Cannot read properties of undefined \(reading 'ticket'\)" \(at te\.ts:4:58\)/);
+    expect(readdirSync(folder).sort()).toEqual(['s.json', 'te.ts']);
   });
 
   it('must export a factory, and is read by the price files\' rules', () => {
@@ -258,7 +270,7 @@ describe('when a strategy is called, and what it sees', () => {
     const folder = mkdtempSync(join(dir, 'mcfail-'));
     writeFileSync(join(folder, 'boom.mjs'), 'export default () => (ctx) => { if (ctx.index === 1) throw new Error("boom"); return []; };');
     writeFileSync(join(folder, 's.json'), JSON.stringify(scenario({ module: 'boom.mjs', symbol: 'EURUSD' }, ['1.1000', '1.1010', '1.1020'])));
-    await expect(monteCarloToDirectory(join(folder, 's.json'), join(folder, 'out'), { seeds: 2, workers: 1 })).rejects.toThrow(/the strategy failed in its call at 2024-03-04T11:00:00: "?boom/);
+    await expect(monteCarloToDirectory(join(folder, 's.json'), join(folder, 'out'), { seeds: 2, workers: 1 })).rejects.toThrow(/s\.json:\d+: \/strategy: the strategy "boom\.mjs" failed in its call at 2024-03-04T11:00:00: "boom" \(at boom\.mjs:\d+:\d+\)/);
     expect(readdirSync(folder).sort()).toEqual(['boom.mjs', 's.json']);
   });
 
