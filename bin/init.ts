@@ -2,7 +2,7 @@
 // written as DIR/scenario.yaml with `$schema` pointing at the installed schema, so an editor with
 // YAML support completes and checks the fields. An existing file is never replaced.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { PathError, shown } from '../sim/input-error.js';
 import { PACKAGE_ROOT } from '../sim/package-root.js';
 import type { CommandLine } from './options.js';
@@ -27,6 +27,9 @@ export function initCommand(c: CommandLine, t: Terminal): void {
   // 'wx': refused, not replaced, should the file appear between the check and the write.
   writeFileSync(target, starterText(dir), { flag: 'wx' });
   if (c.quiet) return;
-  const rel = relative(process.cwd(), target) || target;
-  t.out(`wrote ${shown(rel)}: a signal program, two MAM sub-accounts and a PAMM pool over a month of generated EURUSD prices\nnext: mamlab run ${rel} --out out   (then open out/report.html)\n`);
+  // A path that climbs out of the current folder reads better whole; the results go beside the scenario.
+  const near = relative(process.cwd(), target);
+  const rel = near && !near.startsWith('..') ? near : target;
+  const out = join(dirname(rel), 'out');
+  t.out(`wrote ${shown(rel)}: a signal program, two MAM sub-accounts and a PAMM pool over a month of generated EURUSD prices\nnext: mamlab run ${rel} --out ${out}   (then open ${join(out, 'report.html')})\n`);
 }

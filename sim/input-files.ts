@@ -119,7 +119,9 @@ export function readInputFile(spec: ReadSpec): InputFile {
     st = statSync(spec.path);
     realPath = realpathSync(spec.path);
   } catch (e) {
-    return unreadable(e, spec, shown(spec.shownAs));
+    // A relative path is read from the current folder, which `npm run` moves: say where that was.
+    const where = resolve(spec.path);
+    return unreadable(e, spec, where === spec.shownAs ? shown(spec.shownAs) : `${shown(spec.shownAs)} (looked for ${shown(where, 200)})`);
   }
   checkStats(st, spec);
   let fd: number;

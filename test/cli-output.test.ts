@@ -62,7 +62,8 @@ describe('escaping what reaches the terminal', () => {
 
   it('escapes the echo of a bad file name and of an unknown option', async () => {
     const a = await cli(['validate', '\u001b[31mred.json']);
-    expect([a.exit, a.stderr.split('\n')[0]]).toEqual([2, 'error: \\x1b[31mred.json: (top level): cannot read the scenario file "\\u001b[31mred.json" (no such file)']);
+    // A relative path also says where it was looked for (the current folder, which npm run moves).
+    expect([a.exit, a.stderr.split('\n')[0]]).toEqual([2, `error: \\x1b[31mred.json: (top level): cannot read the scenario file "\\u001b[31mred.json" (looked for "${process.cwd()}/\\u001b[31mred.json") (no such file)`]);
     const b = await cli(['validate', scenarioPath('seed001-profit-distribution.json'), '--\u202equiet']);
     expect(b.exit).toBe(2);
     expect(b.stderr).toContain('unknown option --\\u202equiet');
