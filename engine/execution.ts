@@ -128,14 +128,14 @@ export class Execution {
     }
   }
 
-  /** Signed open volume of a symbol: the house's own, or everyone else's. */
+  /**
+   * Signed open volume of a symbol: the house's own (its few positions), or everyone else's but
+   * self-trading clients', who fill on their own outside the executive account (kept as legs fill).
+   */
   private exposure(symbol: string, house: boolean): Dec {
+    if (!house) return this.s.clientExposure.get(symbol) ?? new Dec(0);
     let x = new Dec(0);
-    for (const acc of this.s.accounts.values()) {
-      // Self-trading clients fill on their own, outside the executive account.
-      if ((acc.kind === 'house') !== house || acc.kind === 'client') continue;
-      for (const p of acc.positions) if (p.symbol === symbol) x = x.plus(p.volume.value.times(sideSign(p.side)));
-    }
+    for (const p of this.s.accounts.get(SYSTEM_ACCOUNTS.house)!.positions) if (p.symbol === symbol) x = x.plus(p.volume.value.times(sideSign(p.side)));
     return x;
   }
 
@@ -171,6 +171,7 @@ export class Execution {
       const pos: Position = { ticket: this.nextTicket++, account: leg.account, masterTicket: leg.masterTicket, symbol: leg.symbol, side: leg.side, volume: leg.volume, exactVolume: leg.exact, openPrice: price, openTime: time, commission: Money.zero, swap: Money.zero, openRebate: new Dec(0) };
       acc.positions.push(pos);
       this.s.addTicketVolume(pos.masterTicket, leg.volume.value);
+      this.s.addExposure(acc.kind, pos.symbol, leg.volume.value.times(sideSign(pos.side)));
       pos.commission = this.p.costs.tradeCosts(time, acc, pos, 'open', leg.volume, price);
       this.p.costs.chargeVolumeFee(time, acc, leg.symbol, leg.volume, price);
       const trade = this.s.masterTrades.get(leg.masterTicket);
@@ -193,6 +194,7 @@ export class Execution {
     p.exactVolume = p.exactVolume.minus(exactClosed);
     p.volume = p.volume.minus(leg.volume);
     this.s.addTicketVolume(p.masterTicket, leg.volume.value.neg());
+    this.s.addExposure(acc.kind, p.symbol, leg.volume.value.times(-sideSign(p.side)));
     if (p.volume.isZero()) acc.positions = acc.positions.filter((x) => x !== p);
     // Nothing open: a margin-call episode is over, whatever the last price was.
     if (acc.positions.length === 0) this.s.inMarginCall.delete(acc.id);

@@ -7,6 +7,7 @@
 import { Dec } from './decimal.js';
 import type { ClosedTrade, CostLine, EngineEvent, EngineSink, FeeStatement, RebateLine } from './events.js';
 import type { ExternalOrder } from './executive.js';
+import { sideSign } from './instrument.js';
 import type { JournalEntry } from './journal.js';
 import type { Program } from './program.js';
 import { SYSTEM_ACCOUNTS } from './program-state.js';
@@ -67,9 +68,19 @@ export function checkInvariants(p: Program, tally: ConservationTally, entries?: 
     if (!held.eq(expected)) broken.push(`conservation: balances ${held.toString()} ${ccy} ≠ deposits − withdrawals + realized P&L ${expected.toString()} ${ccy}`);
   }
   const byTicket = new Map<string, Dec>();
+  const kindOf = new Map(accounts.map((a) => [a.id, a.kind]));
+  const exposure = new Map<string, Dec>();
   for (const pos of p.openPositions()) {
     if (!pos.volume.isPositive()) broken.push(`position ${pos.ticket} has volume ${pos.volume.toString()}`);
     byTicket.set(pos.masterTicket, (byTicket.get(pos.masterTicket) ?? new Dec(0)).plus(pos.volume.value));
+    const kind = kindOf.get(pos.account);
+    if (kind !== 'house' && kind !== 'client') exposure.set(pos.symbol, (exposure.get(pos.symbol) ?? new Dec(0)).plus(pos.volume.value.times(sideSign(pos.side))));
+  }
+  // The kept exposure through the executive account is the positions' signed sum, symbol by symbol.
+  const keptExposure = p.executiveExposure();
+  for (const symbol of new Set([...exposure.keys(), ...keptExposure.keys()])) {
+    const sum = exposure.get(symbol) ?? new Dec(0), kept = keptExposure.get(symbol) ?? new Dec(0);
+    if (!sum.eq(kept)) broken.push(`executive exposure in ${symbol}: kept ${kept.toString()}, the positions sum to ${sum.toString()}`);
   }
   // The kept index of open volume per master ticket is the sum over the positions, ticket for ticket.
   const kept = p.ticketVolumes();

@@ -231,6 +231,12 @@ export class ProgramState {
    * volume is read in O(1), not by a scan of every account (invariants.ts checks it against that scan).
    */
   readonly openVolumeByTicket = new Map<string, Dec>();
+  /**
+   * Signed open volume per symbol (buy positive) of every account that trades through the
+   * executive account: all but the house and self-trading clients. Kept as legs fill, so the
+   * executive's residual never scans every account's positions (invariants.ts checks it).
+   */
+  readonly clientExposure = new Map<string, Dec>();
   readonly pendingOrders = new Map<string, PendingOrder>();
   readonly units?: UnitRegister;
   /**
@@ -359,6 +365,12 @@ export class ProgramState {
    * currency, the payee's in its own, each converted from `amount` once (DOMAIN §1). Returns the
    * payee's leg (the entry to `to`).
    */
+  /** Adds signed `delta` lots to a symbol's exposure through the executive account (not the house's, not a self-trading client's). */
+  addExposure(kind: string, symbol: string, delta: Dec): void {
+    if (kind === 'house' || kind === 'client') return;
+    this.clientExposure.set(symbol, (this.clientExposure.get(symbol) ?? new Dec(0)).plus(delta));
+  }
+
   /** Adds `delta` lots to a master ticket's open volume (engine invariant: the sum of its positions' volumes). */
   addTicketVolume(ticket: string, delta: Dec): void {
     const v = (this.openVolumeByTicket.get(ticket) ?? new Dec(0)).plus(delta);

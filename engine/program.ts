@@ -176,5 +176,7 @@ export class Program {
   masterTrades(): MasterTradeView[] { return this.p.views.masterTrades(); }
   /** The open volume per master ticket as the engine keeps it (program-state.ts); invariants.ts recomputes it from the positions. */
   ticketVolumes(): ReadonlyMap<string, Dec> { this.p.execution.flush(); return this.s.openVolumeByTicket; }
+  /** Signed open volume per symbol through the executive account as the engine keeps it (program-state.ts); invariants.ts recomputes it. */
+  executiveExposure(): ReadonlyMap<string, Dec> { this.p.execution.flush(); return this.s.clientExposure; }
   accountIds(): string[] { return this.p.views.accountIds(); }
 }
