@@ -146,7 +146,7 @@ async function queueOption(c: CommandLine, t: Terminal): Promise<Executor | unde
 
 async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: Terminal, io: Io): Promise<void> {
   const m = await scenarioModules();
-  const { MONTE_CARLO_FILES, monteCarloToDirectory } = await import('../sim/monte-carlo.js');
+  const { MONTE_CARLO_FILES, kindsIn, monteCarloToDirectory } = await import('../sim/monte-carlo.js');
   const { progress, opts } = jobOptions(c, t, io, 'seeds');
   let mc: Awaited<ReturnType<typeof monteCarloToDirectory>>;
   try {
@@ -159,7 +159,7 @@ async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: 
   const s = mc.summary;
   t.out([
     `${plural(mc.seeds.length, 'seed')} (${mc.seeds[0]}–${mc.seeds[mc.seeds.length - 1]}${mc.resumed ? `; ${mc.resumed} found finished in the work area` : ''}); worst seed ${mc.worstSeed}`,
-    `P(stop-out): ${Object.entries(s.stopOutProbability).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}`,
+    `P(stop-out): ${kindsIn(scenario).map((k) => `${k} ${(s.stopOutProbability[k] * 100).toFixed(1)}%`).join(', ')}`,
     `total investor loss: 5% ${m.humanAmount(s.totalInvestorLoss.q05)}, 50% ${m.humanAmount(s.totalInvestorLoss.q50)}, 95% ${m.humanAmount(s.totalInvestorLoss.q95)}, expected shortfall ${m.humanAmount(s.totalInvestorLoss.expectedShortfall95)}`,
     `negative balance absorbed: mean ${m.humanAmount(s.negativeBalanceAbsorbed.mean)}, worst ${m.humanAmount(s.negativeBalanceAbsorbed.worst)}; limit breaches ${s.limitBreaches.total}`,
     `wrote ${MONTE_CARLO_FILES.join(', ')} to ${arg(c.out!)}`,

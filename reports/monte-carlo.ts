@@ -15,6 +15,16 @@ import { esc, humanAmount } from './html.js';
 
 export const MONTE_CARLO_FILES = ['montecarlo.json', 'seeds.csv', 'equity-bands.csv', 'report.html', 'worst-seed/'] as const;
 
+/**
+ * The kinds of trading account a scenario has, for what the page and the terminal show (the
+ * summary and seeds.csv keep every kind, so their columns never depend on the scenario): the
+ * master's own account in a signal program, MAM sub-accounts, the pool, self-trading clients.
+ */
+export function kindsIn(s: Pick<Scenario, 'structure' | 'investors' | 'pool' | 'clients'>): Kind[] {
+  const has: Record<Kind, boolean> = { master: s.structure === 'signal', mam: s.investors.some((i) => i.model === 'mam'), pamm: s.pool !== undefined, client: s.clients.length > 0 };
+  return (['master', 'mam', 'pamm', 'client'] as const).filter((k) => has[k]);
+}
+
 /** The account kinds the summary counts, in its order (master, mam, pamm, client). */
 const kinds = (s: MonteCarloSummary): Kind[] => Object.keys(s.stopOutProbability) as Kind[];
 
@@ -49,7 +59,6 @@ function stressPage(base: Scenario, s: MonteCarloSummary, outcomes: readonly See
   const usd = (x: string | undefined): string => (x === undefined ? '' : humanAmount(new Dec(x).toFixed(2)));
   const d = (x: Partial<Distribution> | null): string[] => (x ? [x.q05, x.q50, x.q95, x.expectedShortfall95, x.mean, x.worst].map(usd) : ['', '', '', '', '', '']);
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
-  const KINDS = kinds(s);
   const num6 = new Set([2, 3, 4, 5, 6, 7]);
   const lossRows = [
     ...Object.entries(s.investorLoss).map(([id, x]) => [id, `${x.seeds} of ${s.seeds}`, ...d(x.seeds ? x : null)]),
@@ -70,7 +79,7 @@ figure{margin:1rem 0}figcaption{color:#57606a;font-size:13px;margin-top:.3rem}h3
 <p>${esc(base.description)}</p>
 <p class="meta">Seeds ${outcomes[0]!.seed}–${outcomes[outcomes.length - 1]!.seed}; every seed is a full run of the engine. Loss = deposits − withdrawals − final equity (negative: a gain), over the seeds in which the investor joined. Quantiles by nearest rank; expected shortfall is the mean of the worst 5% of seeds (at least one). Amounts here in cents; montecarlo.json and seeds.csv have them exact.</p>
 <h2>How often the rules acted</h2>
-<table>${th(['account kind', 'P(stop-out)', 'P(limit breach or hard stop)'])}${KINDS.map((k) => tr([k, pct(s.stopOutProbability[k]), pct(s.breachProbability[k])], new Set([1, 2]))).join('')}</table>
+<table>${th(['account kind', 'P(stop-out)', 'P(limit breach or hard stop)'])}${kindsIn(base).map((k) => tr([k, pct(s.stopOutProbability[k]), pct(s.breachProbability[k])], new Set([1, 2]))).join('')}</table>
 <div class="cards">
 <div class="card">Negative balance absorbed by the broker<b>${esc(usd(s.negativeBalanceAbsorbed.mean))}</b>mean a seed; in ${esc(pct(s.negativeBalanceAbsorbed.probability))} of seeds</div>
 <div class="card">Negative balance carried at the end<b>${esc(usd(s.negativeBalanceCarried.mean))}</b>mean a seed; in ${esc(pct(s.negativeBalanceCarried.probability))} of seeds</div>

@@ -18,6 +18,7 @@ import { KINDS, type Kind, PATH_GROUPS, type PathGroup, type SeedOutcome, TIMELI
 
 export { MONTE_CARLO_FILES } from '../reports/monte-carlo.js';
 export type { SeedOutcome } from './seed-outcome.js';
+export { kindsIn } from '../reports/monte-carlo.js';
 
 /** Nearest-rank quantile (exact: always one of the values): the ⌈q·n⌉-th smallest. */
 export function quantile(sorted: readonly Dec[], q: number): Dec {

@@ -20,6 +20,7 @@ export const TIMELINE = new Set(['margin-call', 'stop-out', 'limit-breach', 'acc
 export type Kind = (typeof KINDS)[number];
 export const perKind = (): Record<Kind, number> => ({ master: 0, mam: 0, pamm: 0, client: 0 });
 
+
 export interface SeedOutcome {
   readonly seed: number;
   /** Accounts stopped out at least once, by kind. */
