@@ -5,7 +5,7 @@
 // (`KEY.json`), and the folder itself once the result is in place and the folder is empty.
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { InputError, OutputDirError, PathError } from './input-error.js';
+import { InputError, OutputDirError } from './input-error.js';
 import type { TaskResult } from './job-tasks.js';
 import { VERSION } from './package-root.js';
 
@@ -77,14 +77,14 @@ export class WorkArea implements JobCache {
   }
 
   /**
-   * After a job failed on bad input in the scenario itself (a strategy that throws, say): a rerun
-   * of the same input fails alike, and fixed input has other keys, so nothing here will be used
-   * again. It goes, and the refused run leaves nothing behind. A file that changed while the jobs
-   * ran (PathError), a problem with this folder (OutputDirError) or any other failure keeps it:
-   * the jobs of the first content are still good for a rerun to resume.
+   * After a job failed on bad input (a strategy that throws, say) before any job finished:
+   * nothing here can be resumed, so it goes and the refused run leaves nothing behind. With
+   * finished jobs it stays: a rerun with other command-line values (a grid value or seed count
+   * left out) or with the scenario as it was reuses them. (A worker thread's error comes back
+   * as a plain InputError, so the kind of error cannot decide this; what the area holds can.)
    */
   dropOnBadInput(e: unknown): void {
-    if (e instanceof InputError && !(e instanceof PathError) && !(e instanceof OutputDirError)) this.remove();
+    if (e instanceof InputError && this.keys.size === 0) this.remove();
   }
 
   /** Removes what it wrote (and leftovers of a write cut short), then the folder if nothing else is in it. */

@@ -262,7 +262,7 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
   const actions = scheduleActions(s);
   const ticks = s.ticks;
   // The strategy's factory is called once per run: its state never carries from one run (or seed) to the next.
-  const strategy = s.strategy ? new StrategyRun(s.strategy, s.seed, s.instruments.get(s.strategy.symbol)!, s.structure, s.start) : undefined;
+  const strategy = s.strategy ? new StrategyRun(s.strategy, s.seed, s.instruments.get(s.strategy.symbol)!, s.structure, s.start, new Set(s.orders.map((o) => o.ticket)), new Set(s.clients.flatMap((c) => c.trades.map((t) => t.ticket)))) : undefined;
   /** A strategy's orders waiting for the open (a daily bar's close), in the order they act. */
   const deferred: Array<{ readonly at: ServerTime; readonly o: StrategyAction }> = [];
   const defer = (at: ServerTime, o: StrategyAction): void => {
@@ -296,14 +296,21 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
         });
       }
     }
-    // Deferred strategy orders act at the open, after its quote, as a scripted order stamped at the bar would.
-    while (deferred.length > 0 && deferred[0]!.at <= now) {
-      const { o } = deferred.shift()!;
-      strategyOrder(s, p, now, o, defer);
-      p.flush();
-      hooks.afterEach?.(`strategy ${o.action} ${o.ticket}`, now, p);
+    // Deferred strategy orders act at the open where orders act: after the instant's period ends,
+    // fee charges and investor flows, with the scripted orders (the period closes before anything new).
+    const actDeferred = (): void => {
+      while (deferred.length > 0 && deferred[0]!.at <= now) {
+        const { o } = deferred.shift()!;
+        strategyOrder(s, p, now, o, defer);
+        p.flush();
+        hooks.afterEach?.(`strategy ${o.action} ${o.ticket}`, now, p);
+      }
+    };
+    while (ai < actions.length && actions[ai]!.time === now) {
+      if (actions[ai]!.priority >= PRIORITY.order) actDeferred();
+      act(actions[ai++]!);
     }
-    while (ai < actions.length && actions[ai]!.time === now) act(actions[ai++]!);
+    actDeferred();
     p.flush();
     if (now >= s.start && hooks.afterInstant) {
       const next = Math.min(ti < ticks.length ? ticks.time(ti) : Infinity, ai < actions.length ? actions[ai]!.time : Infinity, deferred[0]?.at ?? Infinity);

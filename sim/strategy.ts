@@ -6,6 +6,7 @@
 // state lives in its closure and never leaks from one run (or Monte Carlo seed) to the next.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Dec } from '../engine/decimal.js';
 import type { Instrument, Side } from '../engine/instrument.js';
 import type { Program } from '../engine/program.js';
@@ -169,7 +170,12 @@ export class StrategyRun {
   private barPriced = false;
   private readonly inst: StrategyContext['instrument'];
 
-  constructor(private readonly spec: StrategySpec, seed: number, private readonly instrument: Instrument, private readonly structure: 'signal' | 'block', private readonly start: ServerTime) {
+  /**
+   * `scripted`: the tickets of the scenario's own orders and self-trading clients' trades. The
+   * strategy's own tickets (S1, S2, …) skip them; a client's ticket in a strategy's order is
+   * refused, since positions are found by ticket and the master would act on the client's trade.
+   */
+  constructor(private readonly spec: StrategySpec, seed: number, private readonly instrument: Instrument, private readonly structure: 'signal' | 'block', private readonly start: ServerTime, private readonly scripted: ReadonlySet<string> = new Set(), private readonly clientTickets: ReadonlySet<string> = new Set()) {
     const rng = stream(seed, 'strategy');
     this.random = () => rng.next();
     this.decide = guarded(spec, 'its factory', () => spec.create(spec.params));
@@ -226,6 +232,14 @@ export class StrategyRun {
     orders.forEach((o, i) => act(this.action(o as StrategyOrder, ctx.time, i)));
   }
 
+  /** The strategy's next own ticket, past any the scenario's orders or clients use. */
+  private nextTicket(): string {
+    let t: string;
+    do t = `S${++this.tickets}`;
+    while (this.scripted.has(t) || this.clientTickets.has(t));
+    return t;
+  }
+
   /** A returned order checked and turned into exact values. */
   private action(o: StrategyOrder, time: string, i: number): StrategyAction {
     const bad = (why: string): never => {
@@ -233,13 +247,16 @@ export class StrategyRun {
     };
     if (!o || typeof o !== 'object') return bad('expected an object with an action');
     // The rule scripted tickets follow (the schema's `id`): they name rows and files alike.
-    const ticket = (t: unknown): string => (typeof t === 'string' && TICKET.test(t) ? t : bad('expected a ticket: letters, digits, _ . - (at most 40), not dots alone'));
+    const ticket = (t: unknown): string => {
+      if (typeof t !== 'string' || !TICKET.test(t)) return bad('expected a ticket: letters, digits, _ . - (at most 40), not dots alone');
+      return this.clientTickets.has(t) ? bad(`ticket ${t} is a self-trading client's trade, not the master's`) : t;
+    };
     const volume = (v: unknown): Volume | undefined => (v === undefined ? undefined : new Volume(decimal(v, 'volume', bad, (x) => x.toPrecision(15))));
     const level = (v: unknown): Price | null | undefined => (v === undefined ? undefined : v === null ? null : new Price(decimal(v, 'price level', bad, (x) => x.toFixed(this.instrument.digits))));
     if (o.action === 'open') {
       if (o.side !== 'buy' && o.side !== 'sell') bad('expected side buy or sell');
       const sl = level(o.sl), tp = level(o.tp);
-      return { action: 'open', ticket: o.ticket !== undefined ? ticket(o.ticket) : `S${++this.tickets}`, side: o.side, volume: volume(o.volume), ...(sl ? { sl } : {}), ...(tp ? { tp } : {}) };
+      return { action: 'open', ticket: o.ticket !== undefined ? ticket(o.ticket) : this.nextTicket(), side: o.side, volume: volume(o.volume), ...(sl ? { sl } : {}), ...(tp ? { tp } : {}) };
     }
     if (o.action === 'close') return { action: 'close', ticket: ticket(o.ticket), volume: volume(o.volume) };
     if (o.action === 'modify') return { action: 'modify', ticket: ticket(o.ticket), sl: level(o.sl), tp: level(o.tp) };
@@ -266,12 +283,20 @@ function failure(spec: StrategySpec, what: string): InputError {
   return new InputError(spec.where.file, '/strategy', `the strategy ${shown(spec.name)} ${what}`, spec.where.line);
 }
 
-/** Where in the module an error was thrown (its first stack frame in that file), as ` (at NAME:LINE:COLUMN)`. */
+/** Where in the module an error was thrown (its first stack frame in that file), as ` (at NAME:LINE:COLUMN)`; empty when the stack does not say. */
 function placeIn(e: unknown, realPath: string, named: string): string {
   const stack = typeof (e as Error)?.stack === 'string' ? (e as Error).stack! : '';
   for (const line of stack.split('\n')) {
-    const m = /(?:\(|at )(?:file:\/\/)?([^()\s]+?):(\d+):(\d+)\)?\s*$/.exec(line.trim());
-    if (m && decodeURIComponent(m[1]!) === realPath) return ` (at ${named}:${m[2]}:${m[3]})`;
+    // `at fn (PATH:L:C)` or `at PATH:L:C`; PATH may hold spaces or brackets, or be a file: URL.
+    const m = /\((.+):(\d+):(\d+)\)\s*$/.exec(line) ?? /^\s*at (.+):(\d+):(\d+)\s*$/.exec(line);
+    if (!m) continue;
+    let path = m[1]!;
+    try {
+      if (path.startsWith('file://')) path = fileURLToPath(path);
+    } catch {
+      continue;
+    }
+    if (path === realPath) return ` (at ${named}:${m[2]}:${m[3]})`;
   }
   return '';
 }

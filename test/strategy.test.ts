@@ -274,6 +274,38 @@ describe('when a strategy is called, and what it sees', () => {
     expect(readdirSync(folder).sort()).toEqual(['boom.mjs', 's.json']);
   });
 
+  it('its own tickets skip the scenario\'s order and client tickets; a client\'s ticket in its order is refused', () => {
+    const module = write('tickets.mjs', 'export default () => (ctx) => (ctx.index < 2 ? [{ action: "open", side: "buy", volume: 1 }] : []);');
+    const s = scenario({ module, symbol: 'EURUSD' }, ['1.1000', '1.1010', '1.1020']);
+    // A scripted order's ticket S1 (a close that finds nothing) and a self-trading client's S2.
+    s.orders = [{ at: '2024-03-04T12:00:00', action: 'close', ticket: 'S1' }];
+    s.rebates = { plan: 'seed000', partners: [{ id: 'ib' }] };
+    s.clients = [{ id: 'c', deposit: '10000', referredBy: 'ib', trades: [{ ticket: 'S2', symbol: 'EURUSD', side: 'sell', volume: '1', open: '2024-03-04T10:00:00' }] }];
+    const r = run(s);
+    expect(r.ev(['master-open']).map((e) => e[2])).toEqual(['S3', 'S4']);
+    const named = write('named.mjs', 'export default () => () => [{ action: "close", ticket: "S2" }];');
+    expect(() => run({ ...s, strategy: { module: named, symbol: 'EURUSD' } })).toThrow(/ticket S2 is a self-trading client's trade, not the master's/);
+  });
+
+  it('an order waiting for the open acts after the period that ends there, as a scripted order at that time does', () => {
+    const module = write('month-end.mjs', 'export default () => (ctx) => (ctx.time.startsWith("2024-03-30") ? [{ action: "open", side: "buy", volume: 1 }] : []);');
+    const s = scenario({ module, symbol: 'EURUSD' }, [], { start: '2024-03-25T00:05:00', end: '2024-04-02T00:00:00', policies: { performanceFee: { period: 'monthly' } } });
+    // D1 bars Monday 25 to Friday 29 March and Monday 1 April: Friday's closes at Saturday 30 March 00:00.
+    (s.prices as Record<string, unknown>).EURUSD = { timeframe: 'D1', spread: 0, bars: ['2024-03-25', '2024-03-26', '2024-03-27', '2024-03-28', '2024-03-29', '2024-04-01'].map((d) => [`${d}T00:00`, '1.1000', '1.1010', '1.0990', '1.1000']) };
+    const r = run(s);
+    // March's period ends at 1 April 00:05, the open: the period closes first, then the order fills.
+    expect(r.sink.events.filter((e) => e.kind === 'period-end' || e.kind === 'master-open').map((e) => [formatServerTime(e.time), e.kind])).toEqual([
+      ['2024-04-01T00:05:00', 'period-end'], ['2024-04-01T00:05:00', 'master-open'],
+    ]);
+  });
+
+  it('names the line in a module whose folder has spaces and a percent sign', () => {
+    const folder = mkdtempSync(join(dir, 'sp ace%zz-'));
+    writeFileSync(join(folder, 'te.mjs'), 'export default () => (ctx) => { if (ctx.index === 0) throw new Error("at the first call"); return []; };');
+    writeFileSync(join(folder, 's.json'), JSON.stringify(scenario({ module: 'te.mjs', symbol: 'EURUSD' }, ['1.1000', '1.1010'])));
+    expect(() => runScenario(loadScenario(join(folder, 's.json')), new MemorySink())).toThrow(/"at the first call" \(at te\.mjs:\d+:\d+\)/);
+  });
+
   it('refuses parameters that cannot work, naming them', () => {
     const bad = (strategy: unknown) => () => parseScenario(JSON.stringify(scenario(strategy, ['1.1'])), join(dir, 'bad.json'));
     expect(bad({ builtin: 'ma-cross', symbol: 'EURUSD', params: { fast: 5, slow: 5 } })).toThrow(/\/strategy\/params\/slow: expected more closes than fast \(5\), got 5/);

@@ -239,6 +239,27 @@ describe('the work area and kept runs', () => {
     expect(readdirSync(join(dir, '.out.work')).filter((f) => f.endsWith('.json')).length).toBe(3);
   });
 
+  it('the same on two worker threads: the error comes back from a thread, and the finished jobs stay', async () => {
+    const dir = tmp();
+    const file = join(dir, 'stress.json');
+    copyFileSync(scenarioPath('stress-weekend-gap.json'), file);
+    let edited = false;
+    const run = sweepToDirectory(file, join(dir, 'out'), {
+      seeds: 4, workers: 2,
+      // After the third job: the deposit of the first investor changes on disk.
+      onProgress: (p) => {
+        if (p.done === 3 && !edited) {
+          edited = true;
+          writeFileSync(file, readFileSync(file, 'utf8').replace('"deposit": "50000"', '"deposit": "50001"'));
+        }
+      },
+    });
+    await expect(run).rejects.toThrow(/stress\.json: changed while the command was running/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    // At least the three jobs finished before the edit are kept (a thread may finish a fourth of the first content).
+    expect(readdirSync(join(dir, '.out.work')).filter((f) => f.endsWith('.json')).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('refuses a work-area folder mamlab did not create, and writes nothing', () => {
     const dir = tmp();
     mkdirSync(join(dir, '.x.work'));
