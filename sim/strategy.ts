@@ -104,6 +104,9 @@ function loadModule(r: Reader, named: string, baseDir: string, dataDirs: readonl
   } catch (e) {
     throw new InputError(r.file, '/strategy/module', `the strategy module ${shown(named)} does not load: ${shown((e as Error).message ?? e, 300)}`, r.lineOf([...PATH, 'module']));
   }
+  // tsx read the file again: the code loaded must be the code hashed, or a job cache would keep another module's results under this hash.
+  const again = readInputFile({ path, shownAs: named, what: 'strategy module', maxBytes: MAX_MODULE_BYTES, blame });
+  if (createHash('sha256').update(again.bytes).digest('hex') !== sha) r.fail([...PATH, 'module'], `the strategy module ${shown(named)} changed while it was being loaded: run again once it is saved`);
   const create = mod.default ?? mod.strategy;
   if (typeof create !== 'function') r.fail([...PATH, 'module'], `the strategy module ${shown(named)} must export a factory function (export default function (params) { return (ctx) => orders })`);
   MODULES.set(`${file.realPath}\u0000${sha}`, create as StrategyFactory);
