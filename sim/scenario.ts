@@ -738,6 +738,8 @@ export function loadJobScenario(ref: ScenarioRef): Scenario {
   checkDataDirs(opts.dataDirs ?? []);
   const f = readScenarioFile(ref.file);
   const parsed = parseText(f.text, ref.file, f.bytes.length);
+  // An empty or half-written file (one being saved while the jobs run) is bad input, as loadScenario says.
+  if (parsed.data === null || typeof parsed.data !== 'object' || Array.isArray(parsed.data)) throw new InputError(ref.file, '', 'expected a JSON/YAML object at the top level');
   const raw = structuredClone(parsed.data) as Obj;
   if (ref.variant) {
     const i = ((raw.variants as Obj[] | undefined) ?? []).findIndex((v) => v.name === ref.variant);

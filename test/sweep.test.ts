@@ -1,7 +1,7 @@
 // Sweeps (issue 16): the grid, the tables, the statistics and ranking, the same bytes for any
 // number of workers, resuming after a crash, and compare --seeds through the same job runner.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { compareToDirectory } from '../sim/compare.js';
 import { CellAccumulator, type CellRow, parseObjective, rankCells } from '../sim/sweep-cells.js';
 import { FIGURES } from '../sim/sweep-figures.js';
 import { parseGridOption, sweepToDirectory } from '../sim/sweep.js';
+import { loadJobScenario } from '../sim/scenario.js';
 import { mamlab } from './cli.js';
 import { ROOT, csvRecords, scenarioPath } from './helpers.js';
 
@@ -239,6 +240,13 @@ describe('the work area and kept runs', () => {
     expect(readdirSync(join(dir, '.out.work')).filter((f) => f.endsWith('.json')).length).toBe(3);
   });
 
+  it('a job that finds its scenario file empty (being saved) is refused as bad input, not an internal error', () => {
+    const dir = tmp();
+    const file = join(dir, 'empty.yaml');
+    writeFileSync(file, '');
+    expect(() => loadJobScenario({ file, variant: 'pause', seed: 1 })).toThrow(/empty\.yaml: \(top level\): expected a JSON\/YAML object at the top level/);
+  });
+
   it('the same on two worker threads: the error comes back from a thread, and the finished jobs stay', async () => {
     const dir = tmp();
     const file = join(dir, 'stress.json');
@@ -250,7 +258,9 @@ describe('the work area and kept runs', () => {
       onProgress: (p) => {
         if (p.done === 3 && !edited) {
           edited = true;
-          writeFileSync(file, readFileSync(file, 'utf8').replace('"deposit": "50000"', '"deposit": "50001"'));
+          // Saved whole (written beside, then renamed), as an editor does: a thread reading it mid-write would see a half file.
+          writeFileSync(`${file}.new`, readFileSync(file, 'utf8').replace('"deposit": "50000"', '"deposit": "50001"'));
+          renameSync(`${file}.new`, file);
         }
       },
     });
