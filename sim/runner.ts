@@ -268,6 +268,12 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
   const defer = (at: ServerTime, o: StrategyAction): void => {
     deferred.push({ at, o });
   };
+  /** One strategy order, at `now` or deferred, then settled and checked as every action is. */
+  const actStrategy = (now: ServerTime, o: StrategyAction): void => {
+    strategyOrder(s, p, now, o, defer);
+    p.flush();
+    hooks.afterEach?.(`strategy ${o.action} ${o.ticket}`, now, p);
+  };
   /** Per symbol: whether the current bar visits its low first (decided at its first extreme). */
   const lowFirst = new Map<string, boolean>();
   let ti = 0, ai = 0;
@@ -289,22 +295,13 @@ export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {},
       hooks.afterEach?.(`quote ${t.symbol}`, now, p);
       // The strategy decides on the quote it has just seen, and its orders fill at that quote (DOMAIN §10's market hours apply).
       if (strategy && t.symbol === s.strategy!.symbol) {
-        strategy.onQuote(now, t, q.bid, q.ask, p, (o) => {
-          strategyOrder(s, p, now, o, defer);
-          p.flush();
-          hooks.afterEach?.(`strategy ${o.action} ${o.ticket}`, now, p);
-        });
+        strategy.onQuote(now, t, q.bid, q.ask, p, (o) => actStrategy(now, o));
       }
     }
     // Deferred strategy orders act at the open where orders act: after the instant's period ends,
     // fee charges and investor flows, with the scripted orders (the period closes before anything new).
     const actDeferred = (): void => {
-      while (deferred.length > 0 && deferred[0]!.at <= now) {
-        const { o } = deferred.shift()!;
-        strategyOrder(s, p, now, o, defer);
-        p.flush();
-        hooks.afterEach?.(`strategy ${o.action} ${o.ticket}`, now, p);
-      }
+      while (deferred.length > 0 && deferred[0]!.at <= now) actStrategy(now, deferred.shift()!.o);
     };
     while (ai < actions.length && actions[ai]!.time === now) {
       if (actions[ai]!.priority >= PRIORITY.order) actDeferred();

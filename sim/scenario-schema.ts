@@ -14,6 +14,12 @@ import type { Parsed } from './scenario-text.js';
 const SCHEMA_PATH = resolve(PACKAGE_ROOT, 'schemas/scenario.schema.json');
 const DECIMAL_RE = /^-?[0-9]+(\.[0-9]+)?$/;
 
+/** The schema's rule for an id (`definitions.id`), for ids made outside the document: a strategy's tickets. */
+export function idPattern(): RegExp {
+  validate();
+  return new RegExp((rootSchema.definitions!.id as { pattern: string }).pattern);
+}
+
 /** `"magnitude": "<kind>"`: a decimal (string or number) within its kind's range; malformed text is left to `pattern`. */
 function checkMagnitude(kind: unknown, data: unknown): { ok: boolean; message?: string } {
   if (!isMagnitudeKind(kind)) throw new Error(`schema: unknown magnitude kind ${String(kind)}`);

@@ -16,6 +16,7 @@ import { InputError, shown } from './input-error.js';
 import { type InputFile, containedPath, readInputFile } from './input-files.js';
 import type { Json, Obj, Reader } from './reader.js';
 import { stream } from './rng.js';
+import { idPattern } from './scenario-schema.js';
 import { BUILTIN_STRATEGIES, type ParamSpec } from './strategies/builtins.js';
 
 /** A master trade as a strategy sees it; prices and volumes as numbers (exact decimal strings beside them). */
@@ -79,7 +80,6 @@ export interface StrategySpec {
 }
 
 const MAX_MODULE_BYTES = 1 << 20;
-const TICKET = /^(?!\.+$)[A-Za-z0-9_.-]{1,40}$/;
 /** Factories loaded in this process, by the module's real path and the SHA-256 of its bytes (what the scenario's hash covers). */
 const MODULES = new Map<string, StrategyFactory>();
 const PATH = ['strategy'];
@@ -89,7 +89,8 @@ function loadModule(r: Reader, named: string, baseDir: string, dataDirs: readonl
   const blame = { file: r.file, path: '/strategy/module', line: r.lineOf([...PATH, 'module']) };
   if (!/\.(m?js|m?ts)$/.test(named)) r.fail([...PATH, 'module'], `expected a .js, .mjs, .ts or .mts module, got ${shown(named)}`);
   const path = containedPath(named, { scenarioDir: baseDir, dataDirs }, blame, 'strategy module');
-  const file = readInputFile({ path, shownAs: named, what: 'strategy module', maxBytes: MAX_MODULE_BYTES, blame });
+  const read = (): InputFile => readInputFile({ path, shownAs: named, what: 'strategy module', maxBytes: MAX_MODULE_BYTES, blame });
+  const file = read();
   let mod: { default?: unknown; strategy?: unknown };
   const sha = createHash('sha256').update(file.bytes).digest('hex');
   const cached = MODULES.get(`${file.realPath}\u0000${sha}`);
@@ -105,8 +106,7 @@ function loadModule(r: Reader, named: string, baseDir: string, dataDirs: readonl
     throw new InputError(r.file, '/strategy/module', `the strategy module ${shown(named)} does not load: ${shown((e as Error).message ?? e, 300)}`, r.lineOf([...PATH, 'module']));
   }
   // tsx read the file again: the code loaded must be the code hashed, or a job cache would keep another module's results under this hash.
-  const again = readInputFile({ path, shownAs: named, what: 'strategy module', maxBytes: MAX_MODULE_BYTES, blame });
-  if (createHash('sha256').update(again.bytes).digest('hex') !== sha) r.fail([...PATH, 'module'], `the strategy module ${shown(named)} changed while it was being loaded: run again once it is saved`);
+  if (createHash('sha256').update(read().bytes).digest('hex') !== sha) r.fail([...PATH, 'module'], `the strategy module ${shown(named)} changed while it was being loaded: run again once it is saved`);
   const create = mod.default ?? mod.strategy;
   if (typeof create !== 'function') r.fail([...PATH, 'module'], `the strategy module ${shown(named)} must export a factory function (export default function (params) { return (ctx) => orders })`);
   MODULES.set(`${file.realPath}\u0000${sha}`, create as StrategyFactory);
@@ -172,6 +172,8 @@ export class StrategyRun {
   /** Whether the symbol has shown a bar: then only bar closes are calls, not a stress effect's extra ticks. */
   private barPriced = false;
   private readonly inst: StrategyContext['instrument'];
+  /** The rule scripted tickets follow (the schema's `id`). */
+  private readonly ticketRule = idPattern();
 
   /**
    * `scripted`: the tickets of the scenario's own orders and self-trading clients' trades. The
@@ -249,9 +251,9 @@ export class StrategyRun {
       throw failure(this.spec, `at ${time} its order ${i} ${shown(o)}: ${why}`);
     };
     if (!o || typeof o !== 'object') return bad('expected an object with an action');
-    // The rule scripted tickets follow (the schema's `id`): they name rows and files alike.
+    // Tickets name rows and files alike: the same rule as scripted tickets.
     const ticket = (t: unknown): string => {
-      if (typeof t !== 'string' || !TICKET.test(t)) return bad('expected a ticket: letters, digits, _ . - (at most 40), not dots alone');
+      if (typeof t !== 'string' || !this.ticketRule.test(t)) return bad('expected a ticket: letters, digits, _ . - (at most 40), not dots alone');
       return this.clientTickets.has(t) ? bad(`ticket ${t} is a self-trading client's trade, not the master's`) : t;
     };
     const volume = (v: unknown): Volume | undefined => (v === undefined ? undefined : new Volume(decimal(v, 'volume', bad, (x) => x.toPrecision(15))));
