@@ -83,11 +83,12 @@ export class Execution {
     }
     for (const symbol of symbols) {
       const clients = legs.filter((l) => (l.kind === 'open' ? l.symbol : l.position.symbol) === symbol);
-      const house = this.houseLegs(time, symbol, clients);
+      // In a book netted broker-wide the book's desk takes the residual once, on every program's net (engine/book-desk.ts).
+      const house = this.s.config.residual === 'book' ? [] : this.houseLegs(time, symbol, clients);
       const houseNet = house.reduce((x, l) => x.plus(l.volume.value.times(sideSign(legSide(l)))), new Dec(0));
       const order = this.slipped(time, netLegs(symbol, clients.map((l) => ({ side: legSide(l), volume: l.volume })), this.s.quotes.require(symbol), houseNet));
       const step = this.s.instrument(symbol).lotStep.value;
-      if (!order.external.mod(step).isZero()) throw new Error(`executive: external order ${order.external.toString()} ${symbol} is not in whole lot steps`);
+      if (this.s.config.residual !== 'book' && !order.external.mod(step).isZero()) throw new Error(`executive: external order ${order.external.toString()} ${symbol} is not in whole lot steps`);
       this.s.sink.execution(time, order);
       for (const l of [...clients, ...house]) this.fill(time, l, order.price);
       for (const sh of shadows.filter((x) => x.symbol === symbol)) this.missed(time, sh, order.price);

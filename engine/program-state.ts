@@ -80,6 +80,12 @@ export interface ProgramConfig {
    * `client:<id>`, `ib:<id>`. Absent: every account holds USD.
    */
   readonly currencies?: ReadonlyMap<string, string>;
+  /**
+   * Where the part of the executive's net below the lot step goes (DOMAIN §2, §12): this
+   * program's `house` (the default), or the broker's `book`, whose desk nets every program's
+   * orders and takes the residual once (engine/book-desk.ts); the program then sends its net as is.
+   */
+  readonly residual?: 'house' | 'book';
 }
 
 /** The index a block master's hard stop watches: all its parts together. */

@@ -41,7 +41,7 @@ export interface RunHooks {
   afterInstant?(time: ServerTime, p: Program, next: ServerTime | undefined): void;
 }
 
-function programFor(s: Scenario, sink: EngineSink, exactRisk: boolean): Program {
+function programFor(s: Scenario, sink: EngineSink, exactRisk: boolean, residual?: 'house' | 'book'): Program {
   return new Program({
     structure: s.structure,
     allocation: s.allocation,
@@ -66,6 +66,7 @@ function programFor(s: Scenario, sink: EngineSink, exactRisk: boolean): Program 
     slippage: s.stress === NO_STRESS ? undefined : (symbol, time) => s.stress.slippage(symbol, time),
     exactRisk,
     currencies: s.currencies.byAccount.size > 0 ? s.currencies.byAccount : undefined,
+    residual,
   }, sink);
 }
 
@@ -256,63 +257,83 @@ function strategyOrder(s: Scenario, p: Program, now: ServerTime, o: StrategyActi
 }
 
 /** Runs the scenario to its end and returns the final program state; `attach` sees the program before the first event. */
-export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {}, attach?: (p: Program) => void, options: { readonly exactRisk?: boolean } = {}): Program {
-  const p = programFor(s, sink, options.exactRisk ?? false);
-  attach?.(p);
-  const actions = scheduleActions(s);
-  const ticks = s.ticks;
-  // The strategy's factory is called once per run: its state never carries from one run (or seed) to the next.
-  const strategy = s.strategy ? new StrategyRun(s.strategy, s.seed, s.instruments.get(s.strategy.symbol)!, s.structure, s.start, new Set(s.orders.map((o) => o.ticket)), new Set(s.clients.flatMap((c) => c.trades.map((t) => t.ticket)))) : undefined;
+export function runScenario(s: Scenario, sink: EngineSink, hooks: RunHooks = {}, attach?: (p: Program) => void, options: { readonly exactRisk?: boolean; readonly residual?: 'house' | 'book' } = {}): Program {
+  const run = new ProgramRun(s, sink, hooks, attach, options);
+  for (let now = run.next(); now !== undefined; now = run.next()) run.step(now);
+  return run.program;
+}
+
+/**
+ * One program's run, an instant at a time: `next()` is the next instant it has anything at (a
+ * quote, an action, a strategy order waiting for the open), `step(now)` runs that instant. A
+ * single run steps one program to its end (runScenario); a broker's book steps several in
+ * lockstep over the same prices (sim/book-run.ts).
+ */
+export class ProgramRun {
+  readonly program: Program;
+  private readonly actions: Action[];
+  private readonly strategy: StrategyRun | undefined;
   /** A strategy's orders waiting for the open (a daily bar's close), in the order they act. */
-  const deferred: Array<{ readonly at: ServerTime; readonly o: StrategyAction }> = [];
-  const defer = (at: ServerTime, o: StrategyAction): void => {
-    deferred.push({ at, o });
-  };
-  /** One strategy order, at `now` or deferred, then settled and checked as every action is. */
-  const actStrategy = (now: ServerTime, o: StrategyAction): void => {
-    strategyOrder(s, p, now, o, defer);
-    p.flush();
-    hooks.afterEach?.(`strategy ${o.action} ${o.ticket}`, now, p);
-  };
+  private readonly deferred: Array<{ readonly at: ServerTime; readonly o: StrategyAction }> = [];
   /** Per symbol: whether the current bar visits its low first (decided at its first extreme). */
-  const lowFirst = new Map<string, boolean>();
-  let ti = 0, ai = 0;
-  while (ti < ticks.length || ai < actions.length || deferred.length > 0) {
-    const nextTick = ti < ticks.length ? ticks.time(ti) : Infinity;
-    const nextAction = ai < actions.length ? actions[ai]!.time : Infinity;
-    const now = Math.min(nextTick, nextAction, deferred[0]?.at ?? Infinity) as ServerTime;
-    if (now > s.end) break;
+  private readonly lowFirst = new Map<string, boolean>();
+  private ti = 0;
+  private ai = 0;
+
+  constructor(private readonly s: Scenario, sink: EngineSink, private readonly hooks: RunHooks = {}, attach?: (p: Program) => void, options: { readonly exactRisk?: boolean; readonly residual?: 'house' | 'book' } = {}) {
+    this.program = programFor(s, sink, options.exactRisk ?? false, options.residual);
+    attach?.(this.program);
+    this.actions = scheduleActions(s);
+    // The strategy's factory is called once per run: its state never carries from one run (or seed) to the next.
+    this.strategy = s.strategy ? new StrategyRun(s.strategy, s.seed, s.instruments.get(s.strategy.symbol)!, s.structure, s.start, new Set(s.orders.map((o) => o.ticket)), new Set(s.clients.flatMap((c) => c.trades.map((t) => t.ticket)))) : undefined;
+  }
+
+  /** The next instant this run has anything at, or undefined once it is past the scenario's end. */
+  next(): ServerTime | undefined {
+    const ticks = this.s.ticks;
+    const t = Math.min(this.ti < ticks.length ? ticks.time(this.ti) : Infinity, this.ai < this.actions.length ? this.actions[this.ai]!.time : Infinity, this.deferred[0]?.at ?? Infinity);
+    return t > this.s.end ? undefined : (t as ServerTime);
+  }
+
+  /** Runs every quote and action of the instant `now` (nothing when the run has nothing then). */
+  step(now: ServerTime): void {
+    const { s, program: p, hooks, actions, ticks } = { s: this.s, program: this.program, hooks: this.hooks, actions: this.actions, ticks: this.s.ticks };
     const act = (a: Action): void => {
       a.apply(p);
       p.flush();
       hooks.afterEach?.(a.label, now, p);
     };
-    while (ai < actions.length && actions[ai]!.time === now && actions[ai]!.priority === PRIORITY.rollover) act(actions[ai++]!);
-    while (ti < ticks.length && ticks.time(ti) === now) {
-      const t = resolveExtreme(ticks.at(ti++), s.policies.intrabar, p, lowFirst);
+    while (this.ai < actions.length && actions[this.ai]!.time === now && actions[this.ai]!.priority === PRIORITY.rollover) act(actions[this.ai++]!);
+    while (this.ti < ticks.length && ticks.time(this.ti) === now) {
+      const t = resolveExtreme(ticks.at(this.ti++), s.policies.intrabar, p, this.lowFirst);
       const q = s.stress.apply(t.symbol, t.time, t.bid, t.ask);
       p.onQuote(t.symbol, { time: t.time, bid: q.bid, ask: q.ask }, { continuous: t.continuous, marketOpen: orderActsAt(s, t.time, t.symbol) !== undefined, bar: t.bar && { high: t.bar.high, low: t.bar.low, spread: t.bar.spread } });
       hooks.afterEach?.(`quote ${t.symbol}`, now, p);
       // The strategy decides on the quote it has just seen, and its orders fill at that quote (DOMAIN §10's market hours apply).
-      if (strategy && t.symbol === s.strategy!.symbol) {
-        strategy.onQuote(now, t, q.bid, q.ask, p, (o) => actStrategy(now, o));
+      if (this.strategy && t.symbol === s.strategy!.symbol) {
+        this.strategy.onQuote(now, t, q.bid, q.ask, p, (o) => this.actStrategy(now, o));
       }
     }
     // Deferred strategy orders act at the open where orders act: after the instant's period ends,
     // fee charges and investor flows, with the scripted orders (the period closes before anything new).
     const actDeferred = (): void => {
-      while (deferred.length > 0 && deferred[0]!.at <= now) actStrategy(now, deferred.shift()!.o);
+      while (this.deferred.length > 0 && this.deferred[0]!.at <= now) this.actStrategy(now, this.deferred.shift()!.o);
     };
-    while (ai < actions.length && actions[ai]!.time === now) {
-      if (actions[ai]!.priority >= PRIORITY.order) actDeferred();
-      act(actions[ai++]!);
+    while (this.ai < actions.length && actions[this.ai]!.time === now) {
+      if (actions[this.ai]!.priority >= PRIORITY.order) actDeferred();
+      act(actions[this.ai++]!);
     }
     actDeferred();
     p.flush();
-    if (now >= s.start && hooks.afterInstant) {
-      const next = Math.min(ti < ticks.length ? ticks.time(ti) : Infinity, ai < actions.length ? actions[ai]!.time : Infinity, deferred[0]?.at ?? Infinity);
-      hooks.afterInstant(now, p, next > s.end ? undefined : (next as ServerTime));
-    }
+    if (now >= s.start && hooks.afterInstant) hooks.afterInstant(now, p, this.next());
   }
-  return p;
+
+  /** One strategy order, at `now` or deferred, then settled and checked as every action is. */
+  private actStrategy(now: ServerTime, o: StrategyAction): void {
+    strategyOrder(this.s, this.program, now, o, (at, order) => {
+      this.deferred.push({ at, o: order });
+    });
+    this.program.flush();
+    this.hooks.afterEach?.(`strategy ${o.action} ${o.ticket}`, now, this.program);
+  }
 }
