@@ -222,7 +222,7 @@ export interface LoadOptions {
  * The scenario file, read the safe way (sim/input-files.ts), up to the JSON limit: whether it
  * is JSON is known only once it is read, and parseText holds a text that is not to the YAML limit.
  */
-function readScenarioFile(file: string): InputFile {
+export function readScenarioFile(file: string): InputFile {
   const limitText = `${mib(MAX_JSON_SCENARIO_BYTES)} for a JSON scenario, ${mib(MAX_SCENARIO_BYTES)} for YAML`;
   return readInputFile({ path: file, shownAs: file, what: 'scenario file', maxBytes: MAX_JSON_SCENARIO_BYTES, limitText, blame: { file, path: '' } });
 }
@@ -266,7 +266,8 @@ function realOf(path: string): string {
   }
 }
 
-function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: string[], sourceBytes: Uint8Array): Scenario {
+/** Reads one program's document (a scenario, or one program of a book: sim/book.ts). */
+export function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: string[], sourceBytes: Uint8Array): Scenario {
   const inputs = new Set(read);
   const sources = createHash('sha256').update(sourceBytes);
   const preset = (name: string): Obj => {
@@ -277,6 +278,8 @@ function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: str
   const data = parsed.data;
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(file, '', 'expected a JSON/YAML object at the top level');
   // The policies the file sets itself (validation fills in the rest): the static checks warn about those that have no effect.
+  // A broker's book holds several programs: sim/book.ts reads it, one program at a time, through here.
+  if ((data as Obj).programs !== undefined) throw new InputError(file, '/programs', "this is a broker's book of several programs: `mamlab run`, `compare` and `validate` read it (docs/book.md); from code, loadBook");
   const writtenPolicies = policyNames((data as Obj).policies);
   const v = validate();
   if (!v(data)) throw schemaError(v.errors ?? [], file, parsed.lineOf);
@@ -617,7 +620,7 @@ function variantLocate(v: Obj, index: number, lineOf: Parsed['lineOf']): Locate 
 }
 
 /** Plain objects merge key by key; anything else (arrays, values) is replaced. */
-function deepMerge(base: Json, over: Json): Json {
+export function deepMerge(base: Json, over: Json): Json {
   if (!over || typeof over !== 'object' || Array.isArray(over) || !base || typeof base !== 'object' || Array.isArray(base)) return over;
   const out: Obj = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k]!, v) : v;

@@ -1,0 +1,189 @@
+// The broker's executive desk over a book of programs (DOMAIN §2, §12). Each program's executive
+// account nets its own legs and fills them at its own net's price (execution.ts); the desk sees
+// those program orders as they execute. Netting `broker-wide`, at the end of each instant it nets
+// the programs' orders in one instrument into one external order, at the price the book's net
+// gets (ask for a net buy, bid for a net sell, mid when the programs cross), and takes the part of
+// the book's exposure below the lot step into the house once. Netting `per-program`, each program
+// keeps its own executive and house (each runs exactly as it would alone): the desk only counts.
+//
+// Why a program's legs keep their own net's price: a manager's investors' results never depend
+// on what another manager traded at the same instant (docs/book.md). What netting changes is
+// what reaches the market: the volume sent out, the house's residual, and the spread the
+// external orders pay against the mid to the broker's liquidity provider,
+//   externalSpread = Σ_orders |external| × |P − mid| × contract size   (quote currency, then USD)
+// with P the external order's price (stress slippage included). Two programs that cross (A buys
+// 1 lot, B sells 1 lot) send nothing out broker-wide, and pay no external spread; per program
+// they send 1 lot each way and pay the spread twice. (The programs' own broker figures count the
+// spread inside client fills as the broker's income, DOMAIN §2; the external spread is what
+// hedging the book costs, reported beside it, never inside it.)
+import { Dec } from './decimal.js';
+import type { ExternalOrder } from './executive.js';
+import { type Instrument, type Side, sideSign } from './instrument.js';
+import { type Quote, fillPrice, markPrice, mid } from './quotes.js';
+import type { ServerTime } from './time.js';
+import { Money, Price } from './values.js';
+
+export type BookNetting = 'broker-wide' | 'per-program';
+
+/** What the desk needs from the market: the instruments, the current quote, money in USD. */
+export interface DeskMarket {
+  instrument(symbol: string): Instrument;
+  quote(symbol: string): Quote;
+  /** Stress slippage against a fill of `symbol` at `time` (price units), zero outside stress windows. */
+  slippage(symbol: string, time: ServerTime): Dec;
+  /** Profit in the instrument's quote currency as USD at the mid of the moment, rounded to the quantum (Valuation's rule). */
+  quoteToUsd(symbol: string, amount: Dec): Money;
+}
+
+/** One order the book sends to the market. */
+export interface BookOrder {
+  readonly time: ServerTime;
+  readonly symbol: string;
+  /** Side of the programs' net, which sets the price; `cross` when they cancel (mid). */
+  readonly side: Side | 'cross';
+  readonly price: Price;
+  /** The programs whose orders this nets, in book order, and their signed nets (buy positive). */
+  readonly programs: ReadonlyArray<{ readonly program: string; readonly net: Dec; readonly price: Price }>;
+  /** Signed net of the programs (buy positive). */
+  readonly net: Dec;
+  /** Signed change of the house's residual at this order (buy positive). */
+  readonly house: Dec;
+  /** Signed volume sent to the market: net + house, whole lot steps (buy positive). */
+  readonly external: Dec;
+  /** What the external order pays against the mid, USD (see the header). */
+  readonly externalSpread: Money;
+}
+
+interface HouseLot {
+  readonly side: Side;
+  volume: Dec;
+  readonly openPrice: Price;
+}
+
+/** Per symbol and in total: what the desk did (summary.json `book`). */
+export interface DeskTally {
+  /** Orders sent to the market (netting per program: the programs' own). */
+  orders: number;
+  /** Lots sent to the market. */
+  externalVolume: Dec;
+  /** Lots the programs' orders netted away against each other (zero per program). */
+  internalizedVolume: Dec;
+  /** What the external orders paid against the mid, USD. */
+  externalSpread: Money;
+  /** P&L of the book house's residual lots closed (netting broker-wide only; per program it is in each program's broker figures). */
+  residualRealized: Money;
+}
+
+export class BookDesk {
+  private pending: Array<{ program: string; time: ServerTime; order: ExternalOrder }> = [];
+  private readonly house = new Map<string, HouseLot[]>();
+  readonly tally: DeskTally = { orders: 0, externalVolume: new Dec(0), internalizedVolume: new Dec(0), externalSpread: Money.zero, residualRealized: Money.zero };
+  /** Per program: signed volume its orders sent, and how much of it the book netted away. */
+  readonly byProgram = new Map<string, { orders: number; volume: Dec }>();
+
+  constructor(readonly netting: BookNetting, private readonly market: DeskMarket) {}
+
+  /** A program's executive executed `order` (its own net at its own price). */
+  record(program: string, time: ServerTime, order: ExternalOrder): void {
+    const t = this.byProgram.get(program) ?? { orders: 0, volume: new Dec(0) };
+    t.orders++;
+    t.volume = t.volume.plus(order.volume.value);
+    this.byProgram.set(program, t);
+    if (this.netting === 'per-program') {
+      // Each program's order goes out as it is: its external volume already holds its own house's residual.
+      this.tally.orders++;
+      this.tally.externalVolume = this.tally.externalVolume.plus(order.external.abs());
+      this.tally.externalSpread = this.tally.externalSpread.plus(this.spreadCost(order.symbol, order.external, order.price));
+      return;
+    }
+    this.pending.push({ program, time, order });
+  }
+
+  /**
+   * The end of an instant: nets what the programs executed in it per symbol (in the order the
+   * symbols first traded) and returns the book's external orders. `exposure(symbol)` is the
+   * signed open volume of every program's accounts through their executives after the instant.
+   */
+  endInstant(time: ServerTime, exposure: (symbol: string) => Dec): BookOrder[] {
+    if (this.pending.length === 0) return [];
+    const pending = this.pending;
+    this.pending = [];
+    const symbols: string[] = [];
+    for (const p of pending) if (!symbols.includes(p.order.symbol)) symbols.push(p.order.symbol);
+    return symbols.map((symbol) => this.net(time, symbol, pending.filter((p) => p.order.symbol === symbol), exposure(symbol)));
+  }
+
+  private net(time: ServerTime, symbol: string, orders: ReadonlyArray<{ program: string; order: ExternalOrder }>, exposure: Dec): BookOrder {
+    const inst = this.market.instrument(symbol);
+    const programs = orders.map(({ program, order }) => ({ program, net: order.external, price: order.price }));
+    const net = programs.reduce((x, p) => x.plus(p.net), new Dec(0));
+    const side: BookOrder['side'] = net.isZero() ? 'cross' : net.isPositive() ? 'buy' : 'sell';
+    const q = this.market.quote(symbol);
+    let price = side === 'cross' ? new Price(mid(q)) : fillPrice(q, side);
+    const slip = side === 'cross' ? new Dec(0) : this.market.slippage(symbol, time);
+    if (!slip.isZero()) price = new Price(price.value.plus(slip.times(sideSign(side as Side))));
+    // The house holds the opposite of the book's exposure below the lot step (execution.ts's rule, once for the book).
+    const step = inst.lotStep.value;
+    const target = exposure.div(step).trunc().times(step).minus(exposure);
+    const house = target.minus(this.houseExposure(symbol));
+    this.moveHouse(symbol, house, price);
+    const external = net.plus(house);
+    if (!external.mod(step).isZero()) throw new Error(`book desk: external order ${external.toString()} ${symbol} is not in whole lot steps`);
+    const externalSpread = this.spreadCost(symbol, external, price);
+    const grossVolume = programs.reduce((x, p) => x.plus(p.net.abs()), new Dec(0));
+    this.tally.orders++;
+    this.tally.externalVolume = this.tally.externalVolume.plus(external.abs());
+    this.tally.internalizedVolume = this.tally.internalizedVolume.plus(grossVolume.minus(net.abs()));
+    this.tally.externalSpread = this.tally.externalSpread.plus(externalSpread);
+    return { time, symbol, side, price, programs, net, house, external, externalSpread };
+  }
+
+  /** |volume| × |price − mid| × contract size, USD: what an external order pays against the mid. */
+  private spreadCost(symbol: string, volume: Dec, price: Price): Money {
+    if (volume.isZero()) return Money.zero;
+    const inst = this.market.instrument(symbol);
+    return this.market.quoteToUsd(symbol, volume.abs().times(price.value.minus(mid(this.market.quote(symbol))).abs()).times(inst.contractSize));
+  }
+
+  /** Signed volume the house holds in a symbol (buy positive). */
+  houseExposure(symbol: string): Dec {
+    return (this.house.get(symbol) ?? []).reduce((x, l) => x.plus(l.volume.times(sideSign(l.side))), new Dec(0));
+  }
+
+  /** Every symbol the house holds something in, in the order it first did. */
+  houseSymbols(): string[] {
+    return [...this.house.keys()];
+  }
+
+  /** The house's open residual valued where it would close now, USD. */
+  houseFloating(): Money {
+    let m = Money.zero;
+    for (const [symbol, lots] of this.house) {
+      const inst = this.market.instrument(symbol);
+      for (const l of lots) {
+        const close = markPrice(this.market.quote(symbol), l.side);
+        m = m.plus(this.market.quoteToUsd(symbol, l.volume.times(inst.contractSize).times(close.value.minus(l.openPrice.value)).times(sideSign(l.side))));
+      }
+    }
+    return m;
+  }
+
+  /** Moves the house by `change` (signed) at `price`: closes its oldest opposite lots first, opens the rest. */
+  private moveHouse(symbol: string, change: Dec, price: Price): void {
+    if (change.isZero()) return;
+    const inst = this.market.instrument(symbol);
+    const lots = this.house.get(symbol) ?? [];
+    let left = change;
+    for (const l of lots) {
+      if (left.isZero() || sideSign(l.side) * left.s >= 0) continue;
+      const v = Dec.min(l.volume, left.abs());
+      const profit = this.market.quoteToUsd(symbol, v.times(inst.contractSize).times(price.value.minus(l.openPrice.value)).times(sideSign(l.side)));
+      this.tally.residualRealized = this.tally.residualRealized.plus(profit);
+      l.volume = l.volume.minus(v);
+      left = left.minus(v.times(-sideSign(l.side)));
+    }
+    const open = lots.filter((l) => !l.volume.isZero());
+    if (!left.isZero()) open.push({ side: left.isPositive() ? 'buy' : 'sell', volume: left.abs(), openPrice: price });
+    this.house.set(symbol, open);
+  }
+}

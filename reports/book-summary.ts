@@ -1,0 +1,143 @@
+// summary.json of a broker's book (DOMAIN §12, docs/book.md): each program's summary as a
+// one-program run has it, the broker's book across them, and the leaderboard. Every money
+// figure is a decimal string on the quantum, summed exactly from the programs' own figures.
+import { Dec } from '../engine/decimal.js';
+import type { DeskTally } from '../engine/book-desk.js';
+import { type Quantum, formatQ } from '../engine/quantum.js';
+import { type LeaderboardRow, leaderboard } from './leaderboard.js';
+import type { Summary } from './summary.js';
+
+/** The broker figures of a program's summary (summary.json `broker`), in the order broker.csv has them. */
+export const BROKER_KINDS = ['spread', 'commissions', 'swaps', 'rebatesPaid', 'negativeBalance', 'residualRealized', 'residualFloating', 'net'] as const;
+
+export interface BookProgramSummary extends Summary {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** Per symbol at a moment: every program's exposure through its executive, the house's residual, and what that leaves in the market (lots, buy positive). */
+export interface ExposurePoint {
+  readonly clients: string;
+  readonly house: string;
+  readonly market: string;
+}
+
+export interface BookFigures {
+  readonly currency: 'USD';
+  readonly netting: string;
+  /**
+   * The broker's revenue by kind (each the sum of the programs' `broker` figures, plus, netting
+   * broker-wide, the book house's residual), by program, and the spread the external orders
+   * paid against the mid, beside it and never inside `net`.
+   */
+  readonly revenue: {
+    readonly byKind: Readonly<Record<string, string>>;
+    readonly byProgram: Readonly<Record<string, Readonly<Record<string, string>>>>;
+    /** The book house's own residual (netting broker-wide; zero per program, where each program's house holds it). */
+    readonly bookResidual: { readonly realized: string; readonly floating: string };
+    readonly net: string;
+    readonly externalSpread: string;
+    readonly netAfterExternalSpread: string;
+  };
+  /** Negative balances the broker absorbed, by program and in total. */
+  readonly negativeBalanceAbsorbed: { readonly total: string; readonly byProgram: Readonly<Record<string, string>> };
+  /** What reached the market: the programs' own orders, the book's external orders, and what netting kept off the market. */
+  readonly market: {
+    readonly programOrders: number;
+    readonly programVolume: string;
+    readonly externalOrders: number;
+    readonly externalVolume: string;
+    readonly internalizedVolume: string;
+    readonly externalSpread: string;
+  };
+  /** The residual below the lot step, per program (their own houses) and the book's (netting broker-wide). */
+  readonly residual: {
+    readonly byProgram: Readonly<Record<string, { readonly realized: string; readonly floating: string }>>;
+    readonly book: { readonly realized: string; readonly floating: string };
+    readonly total: { readonly realized: string; readonly floating: string };
+  };
+  /** Net exposure over time (book-exposure.csv has every server day): the largest by symbol and at the end. */
+  readonly exposure: {
+    readonly peak: Readonly<Record<string, { readonly date: string; readonly clients: string }>>;
+    readonly end: Readonly<Record<string, ExposurePoint>>;
+  };
+  /** Investors' equity at the end (aum.csv has every server day), in total and by program; investors active at the end. */
+  readonly aum: { readonly total: string; readonly byProgram: Readonly<Record<string, string>>; readonly investors: number };
+  /** The managers' fees, by program and in total. */
+  readonly managerFees: { readonly total: string; readonly byProgram: Readonly<Record<string, string>> };
+}
+
+export interface BookSummary {
+  readonly mamlab: { readonly version: string };
+  readonly scenario: { readonly name: string; readonly description: string; readonly netting: string; readonly programs: number; readonly seed: number; readonly start: string; readonly end: string };
+  readonly programs: readonly BookProgramSummary[];
+  readonly book: BookFigures;
+  readonly leaderboard: readonly LeaderboardRow[];
+}
+
+/** What the book run gathered beside the programs' summaries. */
+export interface BookTallies {
+  readonly desk: DeskTally;
+  readonly deskFloating: Dec;
+  readonly programOrders: number;
+  readonly programVolume: Dec;
+  readonly aum: ReadonlyMap<string, { aum: Dec; investors: number }>;
+  readonly peak: ReadonlyMap<string, { date: string; clients: Dec }>;
+  readonly end: ReadonlyMap<string, { clients: Dec; house: Dec }>;
+}
+
+const sumOf = (xs: readonly string[]): Dec => xs.reduce((x, s) => x.plus(s), new Dec(0));
+
+export function buildBookSummary(meta: BookSummary['scenario'], version: string, q: Quantum, programs: readonly BookProgramSummary[], t: BookTallies): BookSummary {
+  const m = (x: Dec): string => formatQ(x, q);
+  const byProgram = Object.fromEntries(programs.map((p) => [p.id, Object.fromEntries(BROKER_KINDS.map((k) => [k, p.broker[k] ?? m(new Dec(0))]))]));
+  const bookRealized = t.desk.residualRealized.value, bookFloating = t.deskFloating;
+  const byKind: Record<string, string> = {};
+  for (const k of BROKER_KINDS) {
+    let total = sumOf(programs.map((p) => p.broker[k] ?? '0'));
+    if (k === 'residualRealized' || k === 'net') total = total.plus(bookRealized);
+    if (k === 'residualFloating' || k === 'net') total = total.plus(bookFloating);
+    byKind[k] = m(total);
+  }
+  const net = new Dec(byKind.net!);
+  const feesOf = (p: BookProgramSummary): Dec => sumOf(Object.values(p.manager.feesByKind));
+  const entries = programs.map((p) => ({
+    id: p.id, name: p.name, return: p.master.timeWeightedReturn, maxDrawdown: p.master.maxDrawdown,
+    aum: m(t.aum.get(p.id)?.aum ?? new Dec(0)), investors: t.aum.get(p.id)?.investors ?? 0, fees: m(feesOf(p)),
+  }));
+  const residualOf = (p: BookProgramSummary): { realized: string; floating: string } => ({ realized: p.broker.residualRealized ?? m(new Dec(0)), floating: p.broker.residualFloating ?? m(new Dec(0)) });
+  return {
+    mamlab: { version },
+    scenario: meta,
+    programs,
+    book: {
+      currency: 'USD',
+      netting: meta.netting,
+      revenue: {
+        byKind, byProgram,
+        bookResidual: { realized: m(bookRealized), floating: m(bookFloating) },
+        net: m(net),
+        externalSpread: m(t.desk.externalSpread.value),
+        netAfterExternalSpread: m(net.minus(t.desk.externalSpread.value)),
+      },
+      negativeBalanceAbsorbed: { total: byKind.negativeBalance!, byProgram: Object.fromEntries(programs.map((p) => [p.id, p.broker.negativeBalance ?? m(new Dec(0))])) },
+      market: {
+        programOrders: t.programOrders, programVolume: m(t.programVolume),
+        externalOrders: t.desk.orders, externalVolume: m(t.desk.externalVolume),
+        internalizedVolume: m(t.desk.internalizedVolume), externalSpread: m(t.desk.externalSpread.value),
+      },
+      residual: {
+        byProgram: Object.fromEntries(programs.map((p) => [p.id, residualOf(p)])),
+        book: { realized: m(bookRealized), floating: m(bookFloating) },
+        total: { realized: byKind.residualRealized!, floating: byKind.residualFloating! },
+      },
+      exposure: {
+        peak: Object.fromEntries([...t.peak].map(([s, x]) => [s, { date: x.date, clients: m(x.clients) }])),
+        end: Object.fromEntries([...t.end].map(([s, x]) => [s, { clients: m(x.clients), house: m(x.house), market: m(x.clients.plus(x.house)) }])),
+      },
+      aum: { total: m(sumOf(entries.map((e) => e.aum))), byProgram: Object.fromEntries(entries.map((e) => [e.id, e.aum])), investors: entries.reduce((n, e) => n + e.investors, 0) },
+      managerFees: { total: m(sumOf(entries.map((e) => e.fees))), byProgram: Object.fromEntries(entries.map((e) => [e.id, e.fees])) },
+    },
+    leaderboard: leaderboard(entries),
+  };
+}

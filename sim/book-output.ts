@@ -1,0 +1,244 @@
+// A broker's book end to end (docs/book.md, docs/outputs.md "A book's outputs"): runs the
+// programs in lockstep, each writing its whole output contract into programs/<id>/ as a run of it
+// would, and writes the book's own files beside them: summary.json (every program's summary,
+// the book, the leaderboard), the book's external orders, its exposure and each program's AUM
+// by day, the programs' CSV files together with a `program` column, the book page and the
+// leaderboard snippet. Staged and renamed into place only when complete, as a run is.
+import { closeSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import type { BookOrder } from '../engine/book-desk.js';
+import { Dec } from '../engine/decimal.js';
+import type { Program } from '../engine/program.js';
+import { formatQ } from '../engine/quantum.js';
+import { formatServerTime } from '../engine/time.js';
+import { type BookProgramSummary, type BookSummary, buildBookSummary } from '../reports/book-summary.js';
+import { renderBookPage, renderLeaderboardSnippet } from '../reports/book-page.js';
+import { CsvWriter, priceCell } from '../reports/csv.js';
+import { type OutputOptions, withOutputSync } from '../reports/output-dir.js';
+import { ReturnIndex, RunWriter } from '../reports/run-writer.js';
+import { writeRunReport } from '../reports/run.js';
+import { buildSummary } from '../reports/summary.js';
+import { type Book, loadBook } from './book.js';
+import { type BookRunHooks, runBook } from './book-run.js';
+import { VERSION } from './package-root.js';
+import type { LoadOptions } from './scenario.js';
+
+/** The book's own files; each program's are under programs/<id>/. */
+export const BOOK_FILES = ['summary.json', 'report.html', 'leaderboard.html', 'book-orders.csv', 'book-exposure.csv', 'aum.csv', 'programs/'] as const;
+
+/** The programs' CSV files the book writes again together, each row led by its program's id. */
+export const COMBINED_FILES = ['journal.csv', 'trades.csv', 'equity.csv', 'events.csv', 'executions.csv', 'statements.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'periods.csv'] as const;
+
+export const BOOK_COLUMNS = {
+  orders: ['time', 'symbol', 'side', 'price', 'programs', 'net', 'house', 'external', 'external_spread'],
+  exposure: ['date', 'symbol', 'clients', 'house', 'market'],
+  aum: ['date', 'program', 'investors', 'aum', 'deposits', 'withdrawals', 'net_result', 'master_equity', 'return'],
+} as const;
+
+export interface BookFileOptions {
+  /** Every risk check exact at every price (tests). */
+  readonly exactRisk?: boolean;
+  /** Tests: after every quote or action of a program, and after every instant of the book. */
+  readonly hooks?: BookRunHooks;
+}
+
+export interface BookResult {
+  readonly book: Book;
+  readonly summary: BookSummary;
+  readonly outDir: string;
+}
+
+/** Runs a book (a file, or one already loaded) and writes its outputs into `outDir`. */
+export function bookToDirectory(source: string | Book, outDir: string, opts: LoadOptions & OutputOptions & BookFileOptions = {}): BookResult {
+  const book = typeof source === 'string' ? loadBook(source, opts) : source;
+  const summary = withOutputSync({ target: outDir, command: 'run', scenarioHash: book.hash, inputs: book.inputs, onNote: opts.onNote }, (dir) => writeBookFiles(book, dir, opts));
+  return { book, summary, outDir };
+}
+
+/** Per program, per server day: its investors' money (USD), as aum.csv has it. */
+class AumTally {
+  deposits = new Dec(0);
+  withdrawals = new Dec(0);
+  aum = new Dec(0);
+  investors = 0;
+  readonly index = new ReturnIndex();
+  /** Investor money in (+) or out (−) since the last day's end: not performance. */
+  flow(x: Dec): void { this.index.addFlow(x); }
+}
+
+/** Investors' equity in USD and how many are active. */
+function investorMoney(p: Program, pool: string | undefined): { aum: Dec; investors: number } {
+  let aum = new Dec(0), investors = 0;
+  for (const i of p.investorSnapshots()) {
+    if (!i.active) continue;
+    investors++;
+    const account = i.model === 'mam' ? `mam:${i.id}` : pool!;
+    aum = aum.plus(p.toUsd(i.equity, p.currencyOf(account)).value);
+  }
+  return { aum, investors };
+}
+
+/** Runs a loaded book and writes its outputs into `dir`. */
+export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = {}): BookSummary {
+  const first = book.programs[0]!.scenario;
+  const q = first.quantum;
+  const m = (x: Dec): string => formatQ(x, q);
+  mkdirSync(join(dir, 'programs'), { recursive: true });
+  const ordersCsv = new CsvWriter(join(dir, 'book-orders.csv'), BOOK_COLUMNS.orders);
+  const exposureCsv = new CsvWriter(join(dir, 'book-exposure.csv'), BOOK_COLUMNS.exposure);
+  const aumCsv = new CsvWriter(join(dir, 'aum.csv'), BOOK_COLUMNS.aum);
+  const writers = new Map<string, RunWriter>();
+  const aum = new Map<string, AumTally>();
+  const symbols = [...first.instruments.keys()];
+  const peak = new Map<string, { date: string; clients: Dec }>();
+  let programOrders = 0, programVolume = new Dec(0);
+  const all = [ordersCsv, exposureCsv, aumCsv];
+  try {
+    const run = runBook(book, (bp) => {
+      const pdir = join(dir, 'programs', bp.id);
+      mkdirSync(pdir, { recursive: true });
+      const s = bp.scenario;
+      const writer = new RunWriter(pdir, s.quantum, s.instruments, s.structure, undefined, 'daily', s.risk ? Number(s.risk.stopOut) : undefined);
+      writers.set(bp.id, writer);
+      const tally = new AumTally();
+      aum.set(bp.id, tally);
+      const master = s.structure === 'signal' ? 'master' : undefined;
+      return {
+        sink: {
+          event: (e) => writer.event(e), trade: (t) => writer.trade(t), statement: (x) => writer.statement(x), cost: (c) => writer.cost(c), rebate: (r) => writer.rebate(r),
+          execution: (time, o) => {
+            writer.execution(time, o);
+            programOrders++;
+            programVolume = programVolume.plus(o.volume.value);
+          },
+        },
+        hooks: {
+          afterInstant: (time, p, next) => {
+            writer.snapshot(time, p, next);
+          },
+        },
+        attach: (p) => p.journal.onEntry((e) => {
+          writer.entry(e);
+          // Investors' deposits and withdrawals move AUM without being performance (the master's own funding is not an investor's).
+          const usd = (e.usd ?? e.amount).value;
+          if (e.reason === 'deposit' && e.to !== master) tally.deposits = tally.deposits.plus(usd), tally.flow(usd);
+          if (e.reason === 'withdrawal' && e.from !== master) tally.withdrawals = tally.withdrawals.plus(usd), tally.flow(usd.neg());
+        }),
+        ...(opts.exactRisk !== undefined ? { exactRisk: opts.exactRisk } : {}),
+      };
+    }, {
+      ...(opts.hooks?.afterEach ? { afterEach: opts.hooks.afterEach } : {}),
+      afterInstant: (time, orders, dayEnd, run) => {
+        for (const o of orders) ordersCsv.row(orderRow(o, first.instruments, m));
+        opts.hooks?.afterInstant?.(time, orders, dayEnd, run);
+        if (!dayEnd || time < first.start) return;
+        const date = formatServerTime(time).slice(0, 10);
+        for (const r of run.programs) {
+          const t = aum.get(r.id)!;
+          const now = investorMoney(r.program, book.programs.find((b) => b.id === r.id)!.scenario.pool?.id);
+          t.aum = now.aum;
+          t.investors = now.investors;
+          t.index.observe(now.aum);
+          const masterEquity = r.program.accountIds().includes('master') ? m(r.program.equity('master').value) : '';
+          aumCsv.row([date, r.id, now.investors, m(now.aum), m(t.deposits), m(t.withdrawals), m(now.aum.minus(t.deposits).plus(t.withdrawals)), masterEquity, t.index.exact.minus(1).toDecimalPlaces(10).toFixed(10)]);
+        }
+        for (const symbol of symbols) {
+          const clients = run.exposure(symbol), house = run.house(symbol);
+          if (clients.isZero() && house.isZero() && !peak.has(symbol)) continue;
+          exposureCsv.row([date, symbol, m(clients), m(house), m(clients.plus(house))]);
+          const p = peak.get(symbol);
+          if (!p || clients.abs().gt(p.clients.abs())) peak.set(symbol, { date, clients });
+        }
+      },
+    });
+    // Each program's outputs, as a run of it writes them.
+    const programs: BookProgramSummary[] = run.programs.map((r) => {
+      const bp = book.programs.find((b) => b.id === r.id)!;
+      const writer = writers.get(r.id)!;
+      writer.writeOpenPositions(r.program);
+      writer.costs.close(r.program);
+      writer.writePeriods(bp.scenario.policies.performanceFee.period);
+      writer.close();
+      const summary = buildSummary(bp.scenario, r.program, writer);
+      writeRunReport(bp.scenario, join(dir, 'programs', r.id), summary, writer, {});
+      return { id: r.id, name: bp.name, ...summary };
+    });
+    const end = new Map(symbols.flatMap((s) => {
+      const clients = run.exposure(s), house = run.house(s);
+      return clients.isZero() && house.isZero() && !peak.has(s) ? [] : [[s, { clients, house }] as const];
+    }));
+    for (const w of all) w.close();
+    const summary = buildBookSummary(
+      { name: book.name, description: book.description, netting: book.netting, programs: book.programs.length, seed: first.seed, start: formatServerTime(first.start), end: formatServerTime(first.end) },
+      VERSION, q, programs,
+      { desk: run.desk.tally, deskFloating: run.desk.houseFloating().value, programOrders, programVolume, aum: new Map([...aum].map(([id, t]) => [id, { aum: t.aum, investors: t.investors }])), peak, end },
+    );
+    for (const f of COMBINED_FILES) combineCsv(book.programs.map((p) => ({ program: p.id, path: join(dir, 'programs', p.id, f) })), join(dir, f));
+    writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    writeFileSync(join(dir, 'leaderboard.html'), renderLeaderboardSnippet(summary));
+    writeFileSync(join(dir, 'report.html'), renderBookPage(summary));
+    return summary;
+  } catch (e) {
+    for (const w of all) w.abandon();
+    for (const w of writers.values()) w.abandon();
+    throw e;
+  }
+}
+
+function orderRow(o: BookOrder, instruments: Book['programs'][number]['scenario']['instruments'], m: (x: Dec) => string): string[] {
+  return [formatServerTime(o.time), o.symbol, o.side, priceCell(instruments, o.symbol, o.price)!, o.programs.map((p) => `${p.program}:${m(p.net)}`).join(' '), m(o.net), m(o.house), m(o.external), m(o.externalSpread.value)];
+}
+
+/**
+ * The programs' files of one name as one file, each record led by its program's id: the header
+ * once (`program` first), then every program's records in book order. Records are split where
+ * RFC 4180 ends them (a line break outside quotes), so a quoted field's line breaks stay inside
+ * it; read and written in chunks, so memory does not grow with the files.
+ */
+export function combineCsv(parts: ReadonlyArray<{ program: string; path: string }>, target: string): void {
+  const out = openSync(target, 'w');
+  const buf = Buffer.alloc(1 << 16);
+  try {
+    parts.forEach((part, n) => {
+      const fd = openSync(part.path, 'r');
+      try {
+        let quoted = false, atStart = true, header = true;
+        let pending = '';
+        // Program ids are letters, digits, _ and - (the schema's), never quoted nor read as a formula.
+        const prefix = `${part.program},`;
+        // A chunk can end inside a character: the decoder keeps its first bytes for the next.
+        const decoder = new StringDecoder('utf8');
+        for (let read = readSync(fd, buf); read > 0; read = readSync(fd, buf)) {
+          const text = decoder.write(buf.subarray(0, read));
+          let chunk = '';
+          for (const ch of text) {
+            if (atStart) {
+              // The header: `program,` before the first file's, and the others' dropped.
+              if (header) chunk += n === 0 ? 'program,' : '';
+              else chunk += prefix;
+              atStart = false;
+            }
+            if (!header || n === 0) chunk += ch;
+            if (ch === '"') quoted = !quoted;
+            else if (ch === '\n' && !quoted) {
+              atStart = true;
+              header = false;
+            }
+          }
+          pending += chunk;
+          if (pending.length > 1 << 16) {
+            writeSync(out, pending);
+            pending = '';
+          }
+        }
+        if (pending) writeSync(out, pending);
+      } finally {
+        closeSync(fd);
+      }
+    });
+  } finally {
+    closeSync(out);
+  }
+}
+

@@ -1,0 +1,181 @@
+// A broker's book (DOMAIN §12): several managers' programs in one scenario file, on the same
+// prices. The file is a scenario whose `programs` list holds what is each program's own (its
+// `program`, investors, flows, orders or strategy); the top level holds what is broker-wide
+// (prices, instruments, stress, rebate plans and IBs, the calendar) and the defaults of
+// `policies`, `costs` and `risk`, which a program's own deep-merge over. Each program is read as
+// the scenario it amounts to, through the same reader as any scenario (sim/scenario.ts), so every
+// rule and message is the one a single program gets; a message names the path in the book.
+import { createHash } from 'node:crypto';
+import { InputError, pointer } from './input-error.js';
+import { checkDataDirs } from './input-files.js';
+import type { Json, Obj } from './reader.js';
+import { type LoadOptions, type Scenario, deepMerge, readScenario, readScenarioFile } from './scenario.js';
+import { schemaError, validate } from './scenario-schema.js';
+import { type Parsed, parseText } from './scenario-text.js';
+
+export const NETTING_POLICIES = ['broker-wide', 'per-program'] as const;
+export type Netting = (typeof NETTING_POLICIES)[number];
+
+export interface BookProgram {
+  readonly id: string;
+  readonly name: string;
+  /** The program as the scenario it amounts to: the book's broker-wide fields with the program's own. */
+  readonly scenario: Scenario;
+}
+
+export interface Book {
+  readonly file: string;
+  readonly name: string;
+  readonly description: string;
+  /** DOMAIN §12: one external order per instrument and instant for the whole book, or each program's own. */
+  readonly netting: Netting;
+  readonly programs: readonly BookProgram[];
+  /** SHA-256 of the netting policy and every program's scenario hash. */
+  readonly hash: string;
+  /** Absolute real paths of every file the load read. */
+  readonly inputs: readonly string[];
+  /** The file as written, defaults filled in per program: what the run echoes (each program's own under programs/). */
+  readonly normalized: Obj;
+}
+
+/** What only a program has: refused at the top level of a book, with where it goes instead. */
+const PROGRAM_ONLY = ['program', 'investors', 'flows', 'orders', 'strategy'] as const;
+/** Top-level fields a book does not take yet (docs/book.md, "Not yet"). */
+const NOT_IN_BOOK: Readonly<Record<string, string>> = {
+  clients: "self-trading clients are not part of a book yet: run them in a scenario of their own",
+  sweep: 'a book cannot be swept yet: sweep one program as a scenario of its own',
+  monteCarlo: 'a book has no Monte Carlo seeds yet: run one program as a scenario of its own, or the book at several --seed values',
+};
+/** The fields of a program entry that merge into the top level's (objects key by key); the rest replace it. */
+const MERGED = new Set(['program', 'policies', 'costs', 'risk']);
+/** Book-only fields, not part of any program's scenario. */
+const BOOK_ONLY = ['programs', 'netting', 'variants'] as const;
+
+/** Whether a scenario document is a broker's book. */
+export function isBookData(data: Json): boolean {
+  return data !== null && typeof data === 'object' && !Array.isArray(data) && data.programs !== undefined;
+}
+
+/** Whether the scenario file is a broker's book (it has `programs`). */
+export function isBookFile(file: string): boolean {
+  const f = readScenarioFile(file);
+  return isBookData(parseText(f.text, file, f.bytes.length).data);
+}
+
+/** Reads, validates and normalizes a broker's book; throws InputError on anything wrong. */
+export function loadBook(file: string, opts: LoadOptions = {}): Book {
+  checkDataDirs(opts.dataDirs ?? []);
+  const f = readScenarioFile(file);
+  return readBook(parseText(f.text, file, f.bytes.length), file, opts, [f.realPath], f.bytes);
+}
+
+/** A book from its text; `file` names it in messages and its folder is where price files are found. */
+export function parseBook(text: string, file: string, opts: LoadOptions = {}): Book {
+  checkDataDirs(opts.dataDirs ?? []);
+  return readBook(parseText(text, file), file, opts, [], Buffer.from(text));
+}
+
+/** A book and its variants (each merged into the book's top level), as `mamlab compare` runs them. */
+export function loadBookVariants(file: string, opts: LoadOptions = {}): { base: Book; variants: Array<{ name: string; description: string; book: Book }> } {
+  checkDataDirs(opts.dataDirs ?? []);
+  const f = readScenarioFile(file);
+  const parsed = parseText(f.text, file, f.bytes.length);
+  const base = readBook(parsed, file, opts, [f.realPath], f.bytes);
+  const raw = parsed.data as Obj;
+  const list = (raw.variants as Obj[] | undefined) ?? [];
+  const seen = new Map<string, string>();
+  const variants = list.map((v, i) => {
+    const name = v.name as string;
+    const twin = seen.get(name.toLowerCase());
+    if (twin !== undefined) throw new InputError(file, pointer(['variants', i, 'name']), twin === name ? `variant name ${name} is used twice` : `variant names ${twin} and ${name} differ only in case: they would be one output folder on many systems`);
+    seen.set(name.toLowerCase(), name);
+    const { variants: _v, ...rest } = raw;
+    let merged: Obj = { ...rest, name: `${raw.name as string} · ${name}` };
+    if (v.description !== undefined) merged.description = v.description;
+    if (v.netting !== undefined) merged.netting = v.netting;
+    for (const key of ['policies', 'risk'] as const) if (v[key] !== undefined) merged = deepMerge(merged, { [key]: v[key]! }) as Obj;
+    if (v.stress !== undefined) merged.stress = v.stress;
+    for (const key of ['costs', 'rebates'] as const) if (v[key] !== undefined) merged[key] = { ...((merged[key] as Obj | undefined) ?? {}), ...(v[key] as Obj) };
+    const inVariant = (path: ReadonlyArray<string | number>): boolean => path.length > 0 && typeof path[0] === 'string' && v[path[0]] !== undefined;
+    try {
+      return { name, description: (v.description as string | undefined) ?? '', book: readBook({ data: structuredClone(merged), lineOf: (path) => parsed.lineOf(inVariant(path) ? ['variants', i, ...path] : path) }, file, opts, [f.realPath], f.bytes) };
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(file, `/variants/${i} (${name}) → ${e.path}`, e.expected, undefined, e.more);
+      throw e;
+    }
+  });
+  return { base, variants };
+}
+
+function readBook(parsed: Parsed, file: string, opts: LoadOptions, read: string[], sourceBytes: Uint8Array): Book {
+  const data = parsed.data;
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(file, '', 'expected a JSON/YAML object at the top level');
+  const top = data as Obj;
+  const at = (path: ReadonlyArray<string | number>, expected: string): never => {
+    throw new InputError(file, pointer(path), expected, parsed.lineOf(path));
+  };
+  for (const key of PROGRAM_ONLY) {
+    if (top[key] !== undefined) at([key], `in a broker's book \`${key}\` belongs to a program: move it into its entry under \`programs\` (each investor belongs to one program; a person in two programs is two investors)`);
+  }
+  for (const [key, why] of Object.entries(NOT_IN_BOOK)) if (top[key] !== undefined) at([key], why);
+  // The schema's own messages, with paths into the book; validated on a copy, as validation fills
+  // in defaults and a program's filled-in defaults must not override what the top level sets.
+  const v = validate();
+  if (!v(structuredClone(data))) throw schemaError(v.errors ?? [], file, parsed.lineOf);
+  const entries = top.programs as Obj[];
+  const ids = new Map<string, number>();
+  entries.forEach((p, i) => {
+    const id = p.id as string;
+    const twin = ids.get(id.toLowerCase());
+    if (twin !== undefined) at(['programs', i, 'id'], `program id ${id} is used by programs[${twin}] too (ids differing only in case are one folder on many systems)`);
+    ids.set(id.toLowerCase(), i);
+  });
+  const shared: Obj = {};
+  for (const [k, val] of Object.entries(top)) if (!(BOOK_ONLY as readonly string[]).includes(k)) shared[k] = val;
+  const inputs = new Set(read);
+  const investorOf = new Map<string, string>();
+  const programs = entries.map((entry, i): BookProgram => {
+    const id = entry.id as string;
+    const name = (entry.name as string | undefined) ?? id;
+    const doc: Obj = structuredClone(shared);
+    for (const [k, val] of Object.entries(entry)) {
+      if (k === 'id' || k === 'name' || k === 'description') continue;
+      doc[k] = MERGED.has(k) && doc[k] !== undefined ? deepMerge(doc[k]!, structuredClone(val)) : structuredClone(val);
+    }
+    doc.name = name;
+    doc.description = (entry.description as string | undefined) ?? '';
+    // A path of the program's document is in its entry when the entry sets it, else at the top level.
+    const inBook = (path: ReadonlyArray<string | number>): Array<string | number> => {
+      let node: Json | undefined = entry;
+      for (const k of path) {
+        if (node === null || typeof node !== 'object') break;
+        node = (node as Record<string | number, Json>)[k];
+        if (node === undefined) break;
+      }
+      return path.length > 0 && typeof path[0] === 'string' && entry[path[0]] !== undefined && (node !== undefined || !MERGED.has(path[0])) ? ['programs', i, ...path] : [...path];
+    };
+    let scenario: Scenario;
+    try {
+      scenario = readScenario({ data: doc, lineOf: (path) => parsed.lineOf(inBook(path)) }, file, opts, read, sourceBytes);
+    } catch (e) {
+      if (e instanceof InputError && e.file === file) {
+        const segments = e.path === '' ? [] : e.path.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~')).map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+        const mapped = inBook(segments);
+        throw new InputError(file, pointer(mapped), e.expected, e.line ?? parsed.lineOf(mapped), e.more);
+      }
+      throw e;
+    }
+    for (const inv of scenario.investors) {
+      const other = investorOf.get(inv.id);
+      if (other !== undefined) at(['programs', i, 'investors'], `investor ${inv.id} is in program ${other} too: an investor belongs to one program (a person in two programs is two investors, with two ids)`);
+      investorOf.set(inv.id, id);
+    }
+    for (const f of scenario.inputs) inputs.add(f);
+    return { id, name, scenario: { ...scenario, locate: (path) => { const m = inBook(path); return { path: pointer(m), line: parsed.lineOf(m) }; } } };
+  });
+  const netting = (top.netting as Netting | undefined) ?? 'broker-wide';
+  const hash = createHash('sha256').update(`netting:${netting}\n`);
+  for (const p of programs) hash.update(`${p.id}:${p.scenario.hash}\n`);
+  const normalized: Obj = { ...shared, netting, programs: programs.map((p) => ({ id: p.id, name: p.name })) };
+  return { file, name: top.name as string, description: (top.description as string | undefined) ?? '', netting, programs, hash: hash.digest('hex'), inputs: [...inputs], normalized };
+}
