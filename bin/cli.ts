@@ -14,6 +14,7 @@ import { type Io, type Terminal, terminal } from './terminal.js';
 import { type JobsProgress, jobsProgress, runProgress } from './progress.js';
 import type { ServerTime } from '../engine/time.js';
 import type { Executor } from '../sim/jobs.js';
+import type { BookCommandContext } from './book.js';
 
 export type { Io } from './terminal.js';
 
@@ -88,7 +89,16 @@ function heed(c: CommandLine, warnings: readonly ScenarioWarning[], t: Terminal)
 // The modules that run and render (jsdom, Observable Plot, danfojs among their imports) load only
 // when a command needs them, so --help, --version, validate and a bad command line answer at once.
 
+/** A broker's book (a scenario with `programs`) goes to bin/book.ts; undefined for a scenario. */
+async function bookContext(c: CommandLine, t: Terminal): Promise<BookCommandContext | undefined> {
+  const { isBookFile } = await import('../sim/book.js');
+  if (!isBookFile(c.scenario)) return undefined;
+  return { load: loadOptions(c), output: () => outputOptions(c, t), heed: (w) => heed(c, w, t), arg, strictRefusal: (w) => new StrictRefusal(c, w) };
+}
+
 async function runCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
+  const book = await bookContext(c, t);
+  if (book) return (await import('./book.js')).runBookCommand(c, t, book);
   const m = await scenarioModules();
   const { OUTPUT_FILES, runToDirectory } = await import('../sim/run-output.js');
   const scenario = m.loadScenario(c.scenario, loadOptions(c));
@@ -167,6 +177,8 @@ async function monteCarlo(c: CommandLine, scenario: Scenario, seeds: number, t: 
 }
 
 async function compareCommand(c: CommandLine, t: Terminal, io: Io): Promise<void> {
+  const book = await bookContext(c, t);
+  if (book) return (await import('./book.js')).compareBookCommand(c, t, book);
   const m = await scenarioModules();
   const loaded = m.loadVariants(c.scenario, loadOptions(c));
   heed(c, m.variantChecks(loaded.base, loaded.variants, true), t);
@@ -276,6 +288,8 @@ async function workerCommand(c: CommandLine, t: Terminal): Promise<number> {
 }
 
 async function validateCommand(c: CommandLine, t: Terminal): Promise<void> {
+  const book = await bookContext(c, t);
+  if (book) return (await import('./book.js')).validateBookCommand(c, t, book);
   const m = await scenarioModules();
   const { base: s, variants } = m.loadVariants(c.scenario, loadOptions(c));
   // A sweep section: every cell loaded once, as `mamlab sweep` would before running anything; its cells' warnings join the variants'.

@@ -1,0 +1,241 @@
+// A broker's book (DOMAIN §12, docs/book.md): two programs' legs netted at one instant, by hand;
+// per-program netting leaving each program exactly as it runs alone; invariants in every program
+// after every event and the book's market position after every instant; the loader's rules and
+// messages; the programs' files combined with a program column.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Dec } from '../engine/decimal.js';
+import { ConservationTally, checkInvariants } from '../engine/invariants.js';
+import type { JournalEntry } from '../engine/journal.js';
+import type { BookOrder } from '../engine/book-desk.js';
+import { formatServerTime } from '../engine/time.js';
+import { type Book, parseBook } from '../sim/book.js';
+import { combineCsv, writeBookFiles } from '../sim/book-output.js';
+import { runBook } from '../sim/book-run.js';
+import { InputError } from '../sim/input-error.js';
+import { writeRunFiles } from '../sim/run-output.js';
+import { parseScenario } from '../sim/scenario.js';
+import { csvRecords, maxPerformanceRate } from './helpers.js';
+
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'mamlab-book-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/**
+ * Two programs on one EURUSD quote per day. Monday 10:00 (bid 1.10000, ask 1.10020): A's master
+ * buys 1.00 and its follower a1 (20,000 against the master's 10,000) 2.00, so A's net is a buy of
+ * 3.00; B's master sells 0.50 and b1 (5,005 against 10,000) 0.25025, so B's net is a sell of
+ * 0.75025. Tuesday 10:00 (bid 1.10500, ask 1.10520) both close.
+ */
+function bookText(netting: string, extra = ''): string {
+  return `
+name: Two desks
+seed: 1
+start: "2024-03-04T00:05:00"
+end: "2024-03-06T00:05:00"
+instruments: [EURUSD]
+netting: ${netting}
+prices:
+  EURUSD: { ticks: [["2024-03-04T09:00:00", "1.10000", "1.10020"], ["2024-03-05T09:00:00", "1.10500", "1.10520"]] }
+programs:
+  - id: A
+    name: Program A
+    program: { structure: signal, allocation: proportional, masterDeposit: "10000", performanceFee: "0.2" }
+    investors: [{ id: a1, model: mam, deposit: "20000" }]
+    orders:
+      - { at: "2024-03-04T10:00:00", action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "1.00" }
+      - { at: "2024-03-05T10:00:00", action: close, ticket: T1 }
+  - id: B
+    program: { structure: signal, allocation: proportional, masterDeposit: "10000", performanceFee: "0.3" }
+    investors: [{ id: b1, model: mam, deposit: "5005" }]
+    orders:
+      - { at: "2024-03-04T10:00:00", action: open, ticket: T1, symbol: EURUSD, side: sell, volume: "0.50" }
+      - { at: "2024-03-05T10:00:00", action: close, ticket: T1 }
+${extra}`;
+}
+
+const FILE = join(tmpdir(), 'two-desks.yaml');
+const load = (netting: string, extra = ''): Book => parseBook(bookText(netting, extra), FILE);
+
+/** Runs a book with the invariants of every program checked after every event; returns the desk's orders. */
+function checkedBook(book: Book): { orders: BookOrder[]; broken: string[]; run: ReturnType<typeof runBook>; fills: Map<string, string[]> } {
+  const orders: BookOrder[] = [];
+  const broken: string[] = [];
+  const fills = new Map<string, string[]>();
+  const tallies = new Map<string, { tally: ConservationTally; entries: JournalEntry[] }>();
+  // What reached the market so far per symbol: Σ external of the book's orders (broker-wide) or of the programs' (per program).
+  const sent = new Map<string, Dec>();
+  const run = runBook(book, (bp) => {
+    const entries: JournalEntry[] = [];
+    const tally = new ConservationTally({
+      event: () => {}, trade: (t) => fills.set(`${bp.id} ${t.account}`, [...(fills.get(`${bp.id} ${t.account}`) ?? []), `${t.openPrice.toString()}→${t.closePrice.toString()}`]),
+      execution: (_time, o) => {
+        if (book.netting === 'per-program') sent.set(o.symbol, (sent.get(o.symbol) ?? new Dec(0)).plus(o.external));
+      },
+    }, { maxPerformanceRate: maxPerformanceRate(bp.scenario) });
+    tallies.set(bp.id, { tally, entries });
+    return { sink: tally, attach: (p) => p.journal.onEntry((e) => entries.push(e)) };
+  }, {
+    afterEach: (id, label, time, p) => {
+      const t = tallies.get(id)!;
+      for (const b of checkInvariants(p, t.tally, t.entries)) broken.push(`${id} ${formatServerTime(time)} after ${label}: ${b}`);
+    },
+    afterInstant: (time, os, _end, r) => {
+      orders.push(...os);
+      for (const o of os) sent.set(o.symbol, (sent.get(o.symbol) ?? new Dec(0)).plus(o.external));
+      // The market holds what was sent: the programs' exposure through their executives plus the house's residual.
+      for (const [symbol, x] of sent) {
+        const held = r.exposure(symbol).plus(r.house(symbol));
+        if (!x.eq(held)) broken.push(`${formatServerTime(time)} ${symbol}: sent ${x.toString()}, held ${held.toString()}`);
+        if (!x.mod('0.01').isZero()) broken.push(`${formatServerTime(time)} ${symbol}: the market holds ${x.toString()}, not whole lot steps`);
+      }
+    },
+  });
+  return { orders, broken, run, fills };
+}
+
+describe('netting two programs at one instant (by hand)', () => {
+  it('broker-wide: one external order of the book net, the house taking the residual once', () => {
+    const { orders, broken, run, fills } = checkedBook(load('broker-wide'));
+    expect(broken).toEqual([]);
+    expect(orders).toHaveLength(2);
+    const [open, close] = orders as [BookOrder, BookOrder];
+    // Net 3.00 − 0.75025 = 2.24975 buy, at ask; the house sells 2.24975 − 2.24 = 0.00975, so 2.24 lots go out.
+    expect(open.programs.map((p) => `${p.program} ${p.net.toString()} @ ${p.price.toString()}`)).toEqual(['A 3 @ 1.1002', 'B -0.75025 @ 1.1']);
+    expect([open.side, open.price.toString(), open.net.toString(), open.house.toString(), open.external.toString()]).toEqual(['buy', '1.1002', '2.24975', '-0.00975', '2.24']);
+    // 2.24 lots × the half spread 0.0001 × 100,000 = 22.40 USD paid against the mid.
+    expect(open.externalSpread.toString()).toBe('22.4');
+    // Tuesday: net sell 2.24975 at bid; the house buys its 0.00975 back, and 2.24 go out.
+    expect([close.side, close.price.toString(), close.net.toString(), close.house.toString(), close.external.toString(), close.externalSpread.toString()]).toEqual(['sell', '1.105', '-2.24975', '0.00975', '-2.24', '22.4']);
+    const t = run.desk.tally;
+    expect([t.orders, t.externalVolume.toString(), t.externalSpread.toString()]).toEqual([2, '4.48', '44.8']);
+    // Gross 3.75025 against a net of 2.24975, twice: 1.5005 lots each time never reached the market.
+    expect(t.internalizedVolume.toString()).toBe('3.001');
+    // The house was short 0.00975 from 1.10020 and bought back at 1.10500: −0.0048 × 0.00975 × 100,000 = −4.68.
+    expect(t.residualRealized.toString()).toBe('-4.68');
+    // Each program fills at its own net's price: A's buys at ask, B's sells at bid, both the same per policy.
+    expect(fills.get('A master')).toEqual(['1.1002→1.105']);
+    expect(fills.get('B mam:b1')).toEqual(['1.1→1.1052']);
+  });
+
+  it('per program: each executive sends its own order and its house keeps its own residual', () => {
+    const { orders, broken, run, fills } = checkedBook(load('per-program'));
+    expect(broken).toEqual([]);
+    expect(orders).toEqual([]);
+    // A: 3.00 out and back (whole steps); B: 0.75025 → 0.75 out, its house buying 0.00025 at 1.10000 and selling it at 1.10520.
+    const t = run.desk.tally;
+    expect([t.orders, t.externalVolume.toString(), t.internalizedVolume.toString(), t.externalSpread.toString()]).toEqual([4, '7.5', '0', '75']);
+    expect(fills.get('A master')).toEqual(['1.1002→1.105']);
+    expect(fills.get('B mam:b1')).toEqual(['1.1→1.1052']);
+    expect(fills.get('B house')).toEqual(['1.1→1.1052']);
+  });
+
+  it('summary.json: the book, by program, and B\'s own residual per program', () => {
+    const dir = tmp();
+    const s = writeBookFiles(load('per-program'), dir);
+    // (1.10520 − 1.10000) × 0.00025 × 100,000 = 0.13 to B's house.
+    expect(s.book.residual.byProgram.B).toEqual({ realized: '0.1300000', floating: '0.0000000' });
+    expect(s.book.residual.total.realized).toBe('0.1300000');
+    expect(s.book.market).toEqual({ programOrders: 4, programVolume: '7.5005000', externalOrders: 4, externalVolume: '7.5000000', internalizedVolume: '0.0000000', externalSpread: '75.0000000' });
+    const wide = writeBookFiles(load('broker-wide'), tmp());
+    expect(wide.book.residual.book).toEqual({ realized: '-4.6800000', floating: '0.0000000' });
+    expect(wide.book.residual.byProgram.B).toEqual({ realized: '0.0000000', floating: '0.0000000' });
+    expect(wide.book.revenue.externalSpread).toBe('44.8000000');
+    // The same fills either way: the programs' own broker figures other than the residual do not move.
+    expect(wide.book.revenue.byKind.spread).toBe(s.book.revenue.byKind.spread);
+    const aum = csvRecords(readFileSync(join(dir, 'aum.csv'), 'utf8'));
+    expect(aum.map((r) => `${r.date} ${r.program}`)).toEqual(['2024-03-04 A', '2024-03-04 B', '2024-03-05 A', '2024-03-05 B', '2024-03-06 A', '2024-03-06 B']);
+  });
+});
+
+/** Every file under a folder, by its path inside it. */
+function files(dir: string, base = dir): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) for (const [k, v] of files(p, base)) out.set(k, v);
+    else out.set(relative(base, p), readFileSync(p, 'utf8'));
+  }
+  return out;
+}
+
+describe('per-program netting leaves each program as it runs alone', () => {
+  it('every file of programs/<id>/ is byte-identical to a run of that program alone', () => {
+    const book = load('per-program');
+    const dir = tmp();
+    writeBookFiles(book, dir);
+    for (const p of book.programs) {
+      const alone = tmp();
+      writeRunFiles(p.scenario, alone);
+      const mine = files(join(dir, 'programs', p.id)), theirs = files(alone);
+      expect([...mine.keys()]).toEqual([...theirs.keys()]);
+      for (const [f, text] of theirs) expect(mine.get(f), `${p.id}/${f}`).toBe(text);
+    }
+  });
+});
+
+describe('the book file', () => {
+  const fails = (text: string): InputError => {
+    try {
+      parseBook(text, FILE);
+    } catch (e) {
+      if (e instanceof InputError) return e;
+      throw e;
+    }
+    throw new Error('expected an InputError');
+  };
+
+  it('refuses investors at the top level, naming where they belong', () => {
+    const e = fails(bookText('broker-wide').replace('programs:', 'investors: [{ id: x, model: mam, deposit: "1" }]\nprograms:'));
+    expect(e.path).toBe('/investors');
+    expect(e.expected).toMatch(/belongs to a program/);
+  });
+
+  it('refuses an investor in two programs and a program id used twice', () => {
+    expect(fails(bookText('broker-wide').replace('id: b1', 'id: a1')).expected).toMatch(/investor a1 is in program A too/);
+    const twice = fails(bookText('broker-wide').replace('  - id: B', '  - id: a'));
+    expect([twice.path, twice.expected]).toEqual(['/programs/1/id', 'program id a is used by programs[0] too (ids differing only in case are one folder on many systems)']);
+  });
+
+  it('names the path inside the program for a program\'s own field, and the top level for a shared one', () => {
+    const own = fails(bookText('broker-wide').replace('masterDeposit: "10000", performanceFee: "0.3"', 'masterDeposit: "10000", performanceFee: "1.3"'));
+    expect(own.path).toBe('/programs/1/program/performanceFee');
+    expect(own.line).toBe(bookText('broker-wide').split('\n').findIndex((l) => l.includes('"0.3"')) + 1);
+    const unknown = fails(bookText('broker-wide').replace('symbol: EURUSD, side: sell', 'symbol: GBPUSD, side: sell'));
+    expect(unknown.path).toMatch(/^\/programs\/1\/orders\/0/);
+  });
+
+  it('a single scenario refuses `netting`, and loadScenario points a book to loadBook', () => {
+    const single = `name: x\nstart: "2024-03-04T00:05:00"\nend: "2024-03-05T00:05:00"\ninstruments: [EURUSD]\nprices: { EURUSD: { ticks: [["2024-03-04T09:00:00", "1.1", "1.1002"]] } }\nprogram: { structure: signal, allocation: proportional, masterDeposit: "1000" }\nnetting: per-program\n`;
+    expect(() => parseScenario(single, FILE)).toThrow(/`netting` is a broker's book's policy/);
+    expect(() => parseScenario(bookText('broker-wide'), FILE)).toThrow(/broker's book of several programs/);
+  });
+
+  it('top-level policies are every program\'s defaults, and a program\'s own win', () => {
+    const book = load('broker-wide', '').programs;
+    expect(book.map((p) => p.scenario.policies.performanceFee.period)).toEqual(['monthly', 'monthly']);
+    const text = bookText('broker-wide').replace('programs:', 'policies: { performanceFee: { period: weekly } }\nprograms:').replace('    investors: [{ id: b1', '    policies: { performanceFee: { period: daily } }\n    investors: [{ id: b1');
+    expect(parseBook(text, FILE).programs.map((p) => p.scenario.policies.performanceFee.period)).toEqual(['weekly', 'daily']);
+  });
+});
+
+describe('combined CSV files', () => {
+  it('lead every record with its program, keeping quoted line breaks and characters split across chunks', () => {
+    const dir = tmp();
+    const a = join(dir, 'a.csv'), b = join(dir, 'b.csv');
+    // A long first field puts the multi-byte character across the 64 KiB read boundary.
+    const long = 'x'.repeat((1 << 16) - 9);
+    writeFileSync(a, `h1,h2\n${long},"é"\n"two\nlines",2\n`);
+    writeFileSync(b, 'h1,h2\n"a ""quoted"", b",3\n');
+    combineCsv([{ program: 'P1', path: a }, { program: 'P2', path: b }], join(dir, 'all.csv'));
+    expect(readFileSync(join(dir, 'all.csv'), 'utf8')).toBe(`program,h1,h2\nP1,${long},"é"\nP1,"two\nlines",2\nP2,"a ""quoted"", b",3\n`);
+  });
+});
