@@ -13,6 +13,9 @@ import { type DaySnapshot, type RunEvent, runEvent } from './sim/run-stream.js';
 import { type LoadOptions, type Scenario, type ScenarioVariants, loadScenario } from './sim/scenario.js';
 import { type ScenarioWarning, staticChecks } from './sim/static-checks.js';
 import { type SweepOptions, type SweepResult, sweepToDirectory } from './sim/sweep.js';
+import type { Book } from './sim/book.js';
+import { bookToDirectory } from './sim/book-output.js';
+import type { BookSummary } from './reports/book-summary.js';
 
 export { loadScenario, parseScenario, loadVariants } from './sim/scenario.js';
 export type { LoadOptions, Scenario, ScenarioVariants, InvestorSpec, OrderSpec, FlowSpec } from './sim/scenario.js';
@@ -106,4 +109,20 @@ export function sweep(file: string, opts: SweepOptions & { readonly out: string 
 export function monteCarlo(source: string | Scenario, opts: MonteCarloOptions & { readonly out: string }): Promise<MonteCarloResult> {
   needsOut('monteCarlo', opts);
   return monteCarloToDirectory(source, opts.out, opts);
+}
+
+export { loadBook, parseBook, loadBookVariants, isBookFile } from './sim/book.js';
+export type { Book, BookProgram, Netting } from './sim/book.js';
+export type { BookSummary, BookFigures, BookProgramSummary } from './reports/book-summary.js';
+export type { LeaderboardRow, LeaderboardEntry } from './reports/leaderboard.js';
+export { BOOK_FILES, COMBINED_FILES } from './sim/book-output.js';
+
+/**
+ * Runs a broker's book (a file path, or one `loadBook` returned) into `out`, as `mamlab run` does
+ * for a book file (docs/book.md): each program's outputs under programs/<id>/, the book's beside
+ * them. Returns the book's summary. Throws `InputError` on bad input, before anything is written.
+ */
+export function runBook(source: string | Book, opts: LoadOptions & { readonly out: string; readonly onNote?: OutputOptions['onNote'] }): BookSummary {
+  if (typeof opts?.out !== 'string') throw new TypeError('runBook writes its outputs into a folder: pass { out: DIR }');
+  return bookToDirectory(source, opts.out, opts).summary;
 }

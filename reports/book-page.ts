@@ -22,7 +22,7 @@ export const TIE_RULE = "Ranked by the master's time-weighted return, higher fir
 export const TIE_RULE_SHORT = "Ranked by the master's time-weighted return; a tie goes to the lower drawdown, then the higher AUM, the more investors, the higher fees, then the program id.";
 
 /** The book page's own rules beside the run report's look. */
-const BOOK_CSS = `.neg{color:#a40e26}th.n{text-align:right}tr.total td{font-weight:600;border-top:1px solid #8c959f}table.fit{width:auto;min-width:60%}
+const BOOK_CSS = `.neg{color:#a40e26}th.n{text-align:right}tr.total td{font-weight:600;border-top:1px solid #8c959f}table.fit{width:auto;min-width:60%}table.revenue td:first-child{white-space:nowrap}
 .card small{display:block;color:#57606a}h1 + p.lede{font-size:1.02rem;margin-top:.2rem}.netting{border-left:3px solid #d0d7de;padding:.2rem .8rem;margin:.8rem 0}`;
 
 /** Text of an amount in cents as the reports show it ('' when none). */
@@ -59,10 +59,10 @@ const bold = (cells: readonly unknown[]): Total => ({ total: cells });
 
 /**
  * The run report's table (reports/html.ts `table`: its markup and cells) with the numeric
- * columns' headers right-aligned over their figures, total rows set apart, and `fit` for a table
- * as wide as its figures rather than the page.
+ * columns' headers right-aligned over their figures, total rows set apart, `fit` for a table as wide
+ * as its figures rather than the page, `revenue` for one whose row labels never wrap.
  */
-function grid(headers: readonly string[], rows: ReadonlyArray<readonly unknown[] | Total>, numeric: ReadonlySet<number>, fit = false): string {
+function grid(headers: readonly string[], rows: ReadonlyArray<readonly unknown[] | Total>, numeric: ReadonlySet<number>, cls: '' | 'fit' | 'revenue' = ''): string {
   const n = (i: number): string => (numeric.has(i) ? ' class="n"' : '');
   const th = headers.map((h, i) => `<th${n(i)}>${esc(h)}</th>`).join('');
   const body = rows.map((r) => {
@@ -70,7 +70,7 @@ function grid(headers: readonly string[], rows: ReadonlyArray<readonly unknown[]
     const cells = total ? r.total : r;
     return `<tr${total ? ' class="total"' : ''}>${cells.map((c, i) => `<td${n(i)}>${cell(c)}</td>`).join('')}</tr>`;
   }).join('\n');
-  return `<div class="wide"><table${fit ? ' class="fit"' : ''}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+  return `<div class="wide"><table${cls ? ` class="${cls}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 /** A program's page, relative to the book's folder. */
@@ -117,9 +117,9 @@ function revenueSection(s: BookSummary, programs: ReturnType<typeof programsOf>)
   const perProgram = s.book.netting === 'per-program';
   return `<h2>The broker's book</h2>
 <h3>Revenue by kind</h3>
-${grid(['USD', ...programs.map((p) => p.name), "book's residual", 'total'], rows, numeric)}
+${grid(['USD', ...programs.map((p) => p.name), "book's residual", 'total'], rows, numeric, 'revenue')}
 <p class="meta">Each program's column is its own broker figures (its report's broker view); the book's residual is the P&amp;L of the lots below the lot step that the book's house held ${perProgram ? '(zero here: netting per program, each program\'s house holds its own, in its column)' : 'once for every program (netting broker-wide)'}. Net = spread + commissions + swaps − rebates paid − negative balances absorbed + residual realized + residual floating.</p>
-${grid(['after hedging', 'USD'], after, new Set([1]), true)}
+${grid(['after hedging', 'USD'], after, new Set([1]), 'fit')}
 <p class="meta">The external spread is what sending the book's net to the market cost; it is reported beside the revenue, never inside it.</p>`;
 }
 
@@ -132,7 +132,7 @@ function marketSection(s: BookSummary): string {
     ['internalized: kept off the market by netting the programs against each other', '', lots(m.internalizedVolume), share(m.internalizedVolume)],
   ];
   return `<h2>What reached the market</h2>
-${grid(['', 'orders', 'volume (lots)', "share of the programs' volume"], rows, new Set([1, 2, 3]), true)}
+${grid(['', 'orders', 'volume (lots)', "share of the programs' volume"], rows, new Set([1, 2, 3]), 'fit')}
 <p class="meta">External spread paid on the external orders: ${cell(money(m.externalSpread))} USD. Every external order, with the programs it nets and the house's part, is in book-orders.csv.</p>`;
 }
 
@@ -152,10 +152,10 @@ function exposureSection(s: BookSummary, programs: ReturnType<typeof programsOf>
   });
   return `<h2>Exposure</h2>
 <h3>Residual exposure</h3>
-${grid(['house', 'realized (USD)', 'floating (USD)', 'total (USD)'], residualRows, new Set([1, 2, 3]), true)}
+${grid(['house', 'realized (USD)', 'floating (USD)', 'total (USD)'], residualRows, new Set([1, 2, 3]), 'fit')}
 <p class="meta">The residual: the part of an order below the lot step, which the broker's house holds instead of the market. Netting ${esc(s.book.netting)}: ${s.book.netting === 'per-program' ? "each program's own house holds it" : "the book's house holds it once for every program"}.</p>
 <h3>Net exposure by symbol</h3>
-${exposureRows.length ? grid(['symbol', 'clients at the end', 'house at the end', 'market at the end', 'peak clients', 'peak on'], exposureRows, new Set([1, 2, 3, 4]), true) : '<p>No program held a position.</p>'}
+${exposureRows.length ? grid(['symbol', 'clients at the end', 'house at the end', 'market at the end', 'peak clients', 'peak on'], exposureRows, new Set([1, 2, 3, 4]), 'fit') : '<p>No program held a position.</p>'}
 <p class="meta">Lots, buy positive. Clients: every program's net position through its executive; house: the broker's residual; market: what that leaves with the liquidity provider. The peak is the largest clients' position (either way) at a server day's end; every day is in book-exposure.csv.</p>`;
 }
 
@@ -165,7 +165,7 @@ function aumSection(s: BookSummary, programs: ReturnType<typeof programsOf>): st
     bold(['all programs', String(s.book.aum.investors), money(s.book.aum.total), money(s.book.managerFees.total)]),
   ];
   return `<h2>Investors' money and managers' fees</h2>
-${grid(['program', 'investors at the end', 'AUM at the end (USD)', "manager's fees (USD)"], rows, new Set([1, 2, 3]), true)}
+${grid(['program', 'investors at the end', 'AUM at the end (USD)', "manager's fees (USD)"], rows, new Set([1, 2, 3]), 'fit')}
 <p class="meta">AUM: the active investors' equity at the end, in USD; each program's every day (investors, deposits, withdrawals, net result, the master's equity and return) is in aum.csv. Fees: what each manager earned in fees over the run.</p>`;
 }
 

@@ -10,7 +10,8 @@ import type { Summary } from './summary.js';
 /** The broker figures of a program's summary (summary.json `broker`), in the order broker.csv has them. */
 export const BROKER_KINDS = ['spread', 'commissions', 'swaps', 'rebatesPaid', 'negativeBalance', 'residualRealized', 'residualFloating', 'net'] as const;
 
-export interface BookProgramSummary extends Summary {
+/** A program's summary in the book's: as its own summary.json has it, the version said once at the top. */
+export interface BookProgramSummary extends Omit<Summary, 'mamlab'> {
   readonly id: string;
   readonly name: string;
 }

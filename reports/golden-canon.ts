@@ -18,6 +18,9 @@ export const COMPARED_FILES = {
   run: ['summary.json', 'journal.csv', 'trades.csv', 'statements.csv', 'events.csv', 'executions.csv', 'fee-account.csv', 'costs.csv', 'rebates.csv', 'broker.csv', 'margin.csv', 'equity.csv', 'periods.csv'],
   comparison: ['comparison.csv', 'earnings.csv'],
   'monte-carlo': ['montecarlo.json', 'seeds.csv'],
+  /** A broker's book: its own files (each program's are a `run` case of their own). */
+  book: ['summary.json', 'book-orders.csv', 'book-exposure.csv', 'aum.csv'],
+  'book-comparison': ['comparison.csv'],
 } as const;
 
 export type CaseKind = keyof typeof COMPARED_FILES;
@@ -43,6 +46,9 @@ export const ROW_KEYS: Readonly<Record<string, readonly string[]>> = {
   'earnings.csv': ['variant', 'party'],
   'seeds.csv': ['seed'],
   'population.csv': ['id'],
+  'book-orders.csv': ['time', 'symbol'],
+  'book-exposure.csv': ['date', 'symbol'],
+  'aum.csv': ['date', 'program'],
 };
 
 export function sha256(text: string | Buffer): string {
@@ -52,9 +58,11 @@ export function sha256(text: string | Buffer): string {
 /** A file's compared form, from the text mamlab wrote. */
 export function canonical(name: string, text: string): string {
   if (name === 'summary.json') {
-    const s = JSON.parse(text) as Record<string, unknown> & { scenario?: Record<string, unknown> };
+    const s = JSON.parse(text) as Record<string, unknown> & { scenario?: Record<string, unknown>; programs?: unknown };
     delete s.mamlab;
     if (s.scenario) delete s.scenario.hash;
+    // A book's: each program's summary inside it too.
+    if (Array.isArray(s.programs)) for (const p of s.programs as Array<{ scenario?: Record<string, unknown> }>) if (p.scenario) delete p.scenario.hash;
     return JSON.stringify(s, null, 2) + '\n';
   }
   if (SAMPLED_FILES.includes(name)) return sampleByDay(text);

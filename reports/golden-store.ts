@@ -9,6 +9,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameS
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InputError, PathError } from '../sim/input-error.js';
 import type { Scenario } from '../sim/scenario.js';
+
+/** What a golden is recorded from: a scenario, or a broker's book (its file, name, seed and the files it reads). */
+export type GoldenSource = Pick<Scenario, 'file' | 'name' | 'inputs' | 'seed'>;
 import type { GoldenCase, ProducedCases } from '../sim/golden-cases.js';
 import { sha256 } from './golden-canon.js';
 import { PACKAGE_ROOT, VERSION } from '../sim/package-root.js';
@@ -49,7 +52,7 @@ export interface GoldenHeader {
 const posix = (p: string): string => p.split(sep).join('/');
 
 /** The scenario file and what it reads, hashed as they are now. */
-export function inputHashes(s: Scenario): { scenario: GoldenHeader['scenario']; inputs: InputHash[] } {
+export function inputHashes(s: GoldenSource): { scenario: GoldenHeader['scenario']; inputs: InputHash[] } {
   const scenarioDir = dirname(resolve(s.file));
   const name = (real: string): string => {
     const rel = relative(scenarioDir, real);

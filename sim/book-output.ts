@@ -162,7 +162,8 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
       writer.close();
       const summary = buildSummary(bp.scenario, r.program, writer);
       writeRunReport(bp.scenario, join(dir, 'programs', r.id), summary, writer, {});
-      return { id: r.id, name: bp.name, ...summary };
+      const { mamlab: _version, ...figures } = summary;
+      return { id: r.id, name: bp.name, ...figures };
     });
     const end = new Map(symbols.flatMap((s) => {
       const clients = run.exposure(s), house = run.house(s);

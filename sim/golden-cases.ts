@@ -17,6 +17,10 @@ import { COMPARED_FILES, type CaseKind, canonical } from '../reports/golden-cano
 import { monteCarloToDirectory } from './monte-carlo.js';
 import { writeRunFiles } from './run-output.js';
 import type { Summary } from '../reports/summary.js';
+import type { GoldenSource } from '../reports/golden-store.js';
+import { type Book, isBookFile, loadBookVariants } from './book.js';
+import { writeBookFiles } from './book-output.js';
+import { compareBookToDirectory } from './book-compare.js';
 
 /** Seeds a Monte Carlo scenario's golden covers unless told otherwise: enough to pin the distribution code, few enough to read. */
 export const DEFAULT_GOLDEN_SEEDS = 3;
@@ -35,8 +39,8 @@ export interface GoldenCase {
 }
 
 export interface ProducedCases {
-  /** The scenario as loaded at its own seed. */
-  readonly scenario: Scenario;
+  /** The scenario as loaded at its own seed (a book: its file, name, seed and inputs). */
+  readonly scenario: GoldenSource;
   /** How many seeds a Monte Carlo scenario's golden covers; null for other scenarios. */
   readonly seeds: number | null;
   readonly cases: readonly GoldenCase[];
@@ -55,6 +59,7 @@ function readCompared(kind: CaseKind, dir: string): Map<string, string> {
 /** Runs everything the scenario's golden compares and returns it; throws InputError for a bad scenario, as `run` does. */
 export async function produceCases(file: string, opts: CaseOptions = {}): Promise<ProducedCases> {
   const load = opts.dataDirs?.length ? { dataDirs: [...opts.dataDirs] } : {};
+  if (isBookFile(file)) return produceBookCases(file, load);
   const first = loadVariants(file, load);
   const base = first.base;
   const mc = base.monteCarloSeeds;
@@ -94,6 +99,40 @@ export async function produceCases(file: string, opts: CaseOptions = {}): Promis
       cases.push({ id: 'monte-carlo', kind: 'monte-carlo', variant: null, seed: base.seed, files: readCompared('monte-carlo', dir), summary: null });
     }
     return { scenario: base, seeds, cases };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A broker's book's cases: `book` (the book's own files) and `program-ID` (each program's, as a
+ * run of it writes them) for the book as written; for each variant `variant-NAME` and
+ * `variant-NAME-program-ID`, as `mamlab compare` writes them; and `comparison`.
+ */
+async function produceBookCases(file: string, load: { dataDirs?: string[] }): Promise<ProducedCases> {
+  const { base, variants } = loadBookVariants(file, load);
+  const first = base.programs[0]!.scenario;
+  const work = mkdtempSync(join(tmpdir(), 'mamlab-golden-'));
+  try {
+    const cases: GoldenCase[] = [];
+    const bookCases = (prefix: string, book: Book, dir: string, variant: string | null): void => {
+      cases.push({ id: prefix || 'book', kind: 'book', variant, seed: first.seed, files: readCompared('book', dir), summary: null });
+      for (const p of book.programs) {
+        const at = join(dir, 'programs', p.id);
+        cases.push({ id: `${prefix ? `${prefix}-` : ''}program-${p.id}`, kind: 'run', variant, seed: p.scenario.seed, files: readCompared('run', at), summary: JSON.parse(readFileSync(join(at, 'summary.json'), 'utf8')) as Summary });
+      }
+    };
+    const dir = join(work, 'book');
+    mkdirSync(dir);
+    writeBookFiles(base, dir);
+    bookCases('', base, dir, null);
+    if (variants.length) {
+      const cmp = join(work, 'comparison');
+      compareBookToDirectory(base, variants, cmp);
+      for (const v of variants) bookCases(`variant-${v.name}`, v.book, join(cmp, `variant-${v.name}`), v.name);
+      cases.push({ id: 'comparison', kind: 'book-comparison', variant: null, seed: first.seed, files: readCompared('book-comparison', cmp), summary: null });
+    }
+    return { scenario: { file: base.file, name: base.name, inputs: base.inputs, seed: first.seed }, seeds: null, cases };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
