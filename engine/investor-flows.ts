@@ -97,7 +97,7 @@ export class InvestorFlows {
     if (!t) return undefined;
     // The copy family sized on balances (`copyBasis: balance`) compares balances.
     const size = this.p.valuation.masterSize();
-    const reference = this.s.config.policies.copyBasis === 'balance' && allocationFamily(this.s.config.allocation) === 'copy' ? size.balance : size.equity;
+    const reference = this.s.config.policies.copyBasis === 'balance' && allocationFamily(this.s.allocation) === 'copy' ? size.balance : size.equity;
     return new Money(ceilToQuantum(t.minLot.value.times(reference.value).div(t.volume.value), this.s.q));
   }
 
@@ -200,7 +200,7 @@ export class InvestorFlows {
       // Resizing the pool's open positions for the new money costs the spread; the depositor
       // bears it (units are bought with what is left), so the NAV of everyone else is unchanged.
       if (this.s.config.policies.pammDeposit === 'reallocate') {
-        const resize = allocationFamily(this.s.config.allocation) === 'copy' ? () => this.p.resizing.reallocatePool(time)
+        const resize = allocationFamily(this.s.allocation) === 'copy' ? () => this.p.resizing.reallocatePool(time)
           : this.p.resizing.resplits() ? () => this.p.resizing.resplitBlocks(time, inv.account, `${inv.id}'s deposit into the pool`)
           : () => this.p.resizing.growPool(time, amount.minus(entry).value, before.value);
         this.p.costs.actingFor([{ id: inv.id, weight: new Dec(1) }], resize);

@@ -1,7 +1,8 @@
 // Master orders (DOMAIN §3 allocation, §4 orders): the master's market, pending, modify, cancel
 // and close orders, their validation (lot rules, stops, order count) and the allocation of an
 // open over the followers. Every refusal is an `order-rejected` event with its reason.
-import { allocate, AllocationError, type AllocationNote, proportionalPart, splitOnGrain } from './allocation.js';
+import { allocate, AllocationError, type AllocationNote, allocationFamily, proportionalPart, splitOnGrain } from './allocation.js';
+import type { AllocationMethod } from './policies.js';
 import { Dec } from './decimal.js';
 import type { CloseCause } from './events.js';
 import type { Instrument, Side } from './instrument.js';
@@ -50,7 +51,7 @@ export class MasterOrders {
     if (!this.s.quotes.get(symbol)) return this.rejectOrder(time, ticket, symbol, `no price for ${symbol} yet`);
     const unconverted = this.noConversionQuote(symbol);
     if (unconverted) return this.rejectOrder(time, ticket, symbol, unconverted);
-    const lotMethod = this.s.config.allocation === 'lot';
+    const lotMethod = this.s.allocation === 'lot';
     if (volume === undefined && !lotMethod) return this.rejectOrder(time, ticket, symbol, 'an open needs a volume');
     if (volume !== undefined) {
       const lotRule = masterLotRule(this.s.instrument(symbol), volume);
@@ -66,7 +67,7 @@ export class MasterOrders {
     const followers = this.p.valuation.linked().map((a) => this.p.valuation.follower(a, overrides.get(a.id)));
     let alloc;
     try {
-      alloc = allocate(this.s.config.allocation, volume ?? Volume.zero, this.p.valuation.masterSize(), followers, this.p.valuation.sizing(symbol));
+      alloc = allocate(this.s.allocation, volume ?? Volume.zero, this.p.valuation.masterSize(), followers, this.p.valuation.sizing(symbol));
     } catch (e) {
       if (e instanceof AllocationError) return this.rejectOrder(time, ticket, symbol, e.message);
       throw e;
@@ -107,7 +108,7 @@ export class MasterOrders {
     // A block is what its parts hold: report that, and the ordered volume where the lot limits or risk gates changed it.
     const opened = this.s.config.structure === 'block' ? Volume.sum(parts.map((p) => p.volume)) : masterVolume;
     const changed = opened.eq(masterVolume) ? '' : `; ordered ${masterVolume.toString()}, the lot limits and risk gates made the block ${opened.toString()} (see the allocation and copy events)`;
-    this.s.emit({ time, kind: 'master-open', ticket, symbol, volume: opened, reason: `${side} ${opened.toString()} allocated to ${parts.length} follower(s) by ${this.s.config.allocation} (${this.s.config.policies.roundingMode})${changed}` });
+    this.s.emit({ time, kind: 'master-open', ticket, symbol, volume: opened, reason: `${side} ${opened.toString()} allocated to ${parts.length} follower(s) by ${this.s.allocation} (${this.s.config.policies.roundingMode})${changed}` });
   }
 
   /**
@@ -261,6 +262,19 @@ export class MasterOrders {
   rejectMasterOrder(time: ServerTime, ticket: string, symbol: string | undefined, reason: string): void {
     this.p.execution.flush();
     this.rejectOrder(time, ticket, symbol, reason);
+  }
+
+  /**
+   * An admin change of the allocation method (DOMAIN §12, seed 002's API), within the method's
+   * family: master orders, joins and resizes from now on allocate by it; what is open keeps the
+   * volumes it was given.
+   */
+  changeAllocation(time: ServerTime, method: AllocationMethod): void {
+    this.p.execution.flush();
+    const before = this.s.allocation;
+    if (allocationFamily(method) !== allocationFamily(before)) throw new Error(`allocation change from ${before} to ${method}: another family`);
+    this.s.allocation = method;
+    this.s.emit({ time, kind: 'terms-changed', reason: `allocation method ${before} → ${method}, for master orders, joins and resizes from now on` });
   }
 
   /** Every allocation note becomes an event with its reason. */

@@ -269,11 +269,14 @@ export class ProgramState {
   readonly multiCurrency: boolean;
   /** The master's and the manager's fee account's currency. */
   readonly programCurrency: string;
+  /** The allocation method in force: the program's, until an admin event changes it (MasterOrders.changeAllocation). */
+  allocation: AllocationMethod;
   /** Conversions between two currencies, found once (key `FROM>TO`). */
   private readonly between = new Map<string, Conversion>();
 
   constructor(readonly config: ProgramConfig, readonly sink: EngineSink) {
     this.q = config.quantum;
+    this.allocation = config.allocation;
     this.multiCurrency = [...(config.currencies?.values() ?? [])].some((c) => c !== BASE_CURRENCY);
     this.programCurrency = config.currencies?.get(SYSTEM_ACCOUNTS.master) ?? BASE_CURRENCY;
     for (const inst of config.instruments.values()) {

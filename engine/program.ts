@@ -7,6 +7,7 @@
 // public face for the runner, the reports and the tests, each handed to the part that owns it.
 import { AccountMargin, type MarginSnapshot } from './account-margin.js';
 import type { AllocationTerms } from './allocation.js';
+import type { AllocationMethod } from './policies.js';
 import { Clients } from './clients.js';
 import { Dec } from './decimal.js';
 import type { CloseCause, EngineSink } from './events.js';
@@ -95,6 +96,9 @@ export class Program {
   cancelOrder(time: ServerTime, ticket: string): void { this.p.risk.touched(); this.p.orders.cancelOrder(time, ticket); }
   masterClose(time: ServerTime, ticket: string, volume?: Volume, cause: CloseCause = 'master-close'): void { this.p.risk.touched(); this.p.orders.masterClose(time, ticket, volume, cause); this.settled(time); }
   rejectMasterOrder(time: ServerTime, ticket: string, symbol: string | undefined, reason: string): void { this.p.risk.touched(); this.p.orders.rejectMasterOrder(time, ticket, symbol, reason); }
+  changeAllocation(time: ServerTime, method: AllocationMethod): void { this.p.risk.touched(); this.p.orders.changeAllocation(time, method); }
+  /** The allocation method in force. */
+  get allocation(): AllocationMethod { return this.s.allocation; }
 
   // Investor flows (investor-flows.ts)
 

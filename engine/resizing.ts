@@ -16,14 +16,14 @@ export class Resizing {
   /** Copy family: what one follower should hold of an open master trade now (notes go to events). */
   private copyTarget(time: ServerTime, accountId: string, t: MasterTrade): { volume: Volume; exact: Dec } {
     const acc = this.s.accounts.get(accountId)!;
-    const alloc = allocate(this.s.config.allocation, this.p.valuation.masterVolume(t.ticket), this.p.valuation.masterSize(), [this.p.valuation.follower(acc)], this.p.valuation.sizing(t.symbol));
+    const alloc = allocate(this.s.allocation, this.p.valuation.masterVolume(t.ticket), this.p.valuation.masterSize(), [this.p.valuation.follower(acc)], this.p.valuation.sizing(t.symbol));
     this.p.orders.noteEvents(time, t.ticket, t.symbol, alloc.notes);
     return { volume: alloc.parts[0]?.volume ?? Volume.zero, exact: alloc.exact.get(accountId)! };
   }
 
   /** Copy family: a MAM account joining under open trades gets them copied at the current price. */
   copyOpenTrades(time: ServerTime, accountId: string): void {
-    if (allocationFamily(this.s.config.allocation) !== 'copy') return;
+    if (allocationFamily(this.s.allocation) !== 'copy') return;
     for (const t of this.s.masterTrades.values()) {
       const { volume: v, exact } = this.copyTarget(time, accountId, t);
       if (!v.isPositive()) {
@@ -111,7 +111,7 @@ export class Resizing {
   /** Whether flows re-split open blocks: `openBlocks: re-split` in a block program whose split weighs equity or balance. */
   resplits(): boolean {
     const c = this.s.config;
-    return c.structure === 'block' && c.policies.openBlocks === 're-split' && (c.allocation === 'equity' || c.allocation === 'balance');
+    return c.structure === 'block' && c.policies.openBlocks === 're-split' && (this.s.allocation === 'equity' || this.s.allocation === 'balance');
   }
 
   /**
@@ -128,7 +128,7 @@ export class Resizing {
     const untouched = new Set<string>();
     // Only a part's own money moving re-splits: a deposit into an account that holds nothing (a join) leaves the blocks alone.
     if (!this.resplits() || !this.s.accounts.get(mover)?.positions.length) return untouched;
-    const byBalance = this.s.config.allocation === 'balance';
+    const byBalance = this.s.allocation === 'balance';
     for (const t of [...this.s.masterTrades.values()]) {
       const holders = [...this.s.accounts.values()].filter((a) => a.positions.some((p) => p.masterTicket === t.ticket));
       if (!holders.some((a) => a.id === mover)) continue;
