@@ -66,6 +66,13 @@ export interface BookFigures {
   readonly aum: { readonly total: string; readonly byProgram: Readonly<Record<string, string>>; readonly investors: number };
   /** The managers' fees, by program and in total. */
   readonly managerFees: { readonly total: string; readonly byProgram: Readonly<Record<string, string>> };
+  /**
+   * Each IB's earnings across the book: rebates (net of cashback it passed on) and the shares of
+   * managers' fees it was paid, in total and by program.
+   */
+  readonly ibs: Readonly<Record<string, { readonly rebates: string; readonly feeShares: string; readonly total: string; readonly byProgram: Readonly<Record<string, string>> }>>;
+  /** The client accounts outside the programs (`accounts`): their first cash, the cash they hold at the end, and the program each is in then (null: none). */
+  readonly accounts: ReadonlyArray<{ readonly id: string; readonly deposit: string; readonly cash: string; readonly program: string | null }>;
 }
 
 export interface BookSummary {
@@ -85,6 +92,7 @@ export interface BookTallies {
   readonly aum: ReadonlyMap<string, { aum: Dec; investors: number }>;
   readonly peak: ReadonlyMap<string, { date: string; clients: Dec }>;
   readonly end: ReadonlyMap<string, { clients: Dec; house: Dec }>;
+  readonly accounts: ReadonlyArray<{ id: string; deposit: Dec; cash: Dec; program: string | null }>;
 }
 
 const sumOf = (xs: readonly string[]): Dec => xs.reduce((x, s) => x.plus(s), new Dec(0));
@@ -101,7 +109,8 @@ export function buildBookSummary(meta: BookSummary['scenario'], version: string,
     byKind[k] = m(total);
   }
   const net = new Dec(byKind.net!);
-  const feesOf = (p: BookProgramSummary): Dec => sumOf(Object.values(p.manager.feesByKind));
+  // What the manager charged its investors (before fee shares to IBs); its rebates are the broker's, not a fee.
+  const feesOf = (p: BookProgramSummary): Dec => sumOf(Object.entries(p.manager.feesByKind).filter(([k]) => k !== 'rebate').map(([, v]) => v));
   const entries = programs.map((p) => ({
     id: p.id, name: p.name, return: p.master.timeWeightedReturn, maxDrawdown: p.master.maxDrawdown,
     aum: m(t.aum.get(p.id)?.aum ?? new Dec(0)), investors: t.aum.get(p.id)?.investors ?? 0, fees: m(feesOf(p)),
@@ -138,7 +147,31 @@ export function buildBookSummary(meta: BookSummary['scenario'], version: string,
       },
       aum: { total: m(sumOf(entries.map((e) => e.aum))), byProgram: Object.fromEntries(entries.map((e) => [e.id, e.aum])), investors: entries.reduce((n, e) => n + e.investors, 0) },
       managerFees: { total: m(sumOf(entries.map((e) => e.fees))), byProgram: Object.fromEntries(entries.map((e) => [e.id, e.fees])) },
+      ibs: ibEarnings(programs, m),
+      accounts: t.accounts.map((a) => ({ id: a.id, deposit: m(a.deposit), cash: m(a.cash), program: a.program })),
     },
     leaderboard: leaderboard(entries),
   };
+}
+
+/** Each IB's rebates and fee shares across the programs (summary.json `rebates.receivers`, `manager.feeSharesPaid`), ids in code-unit order. */
+function ibEarnings(programs: readonly BookProgramSummary[], m: (x: Dec) => string): BookFigures['ibs'] {
+  const ibs = new Map<string, { rebates: Dec; feeShares: Dec; byProgram: Map<string, Dec> }>();
+  const add = (account: string, program: string, kind: 'rebates' | 'feeShares', amount: string): void => {
+    if (!account.startsWith('ib:')) return;
+    const id = account.slice(3);
+    const t = ibs.get(id) ?? { rebates: new Dec(0), feeShares: new Dec(0), byProgram: new Map<string, Dec>() };
+    t[kind] = t[kind].plus(amount);
+    t.byProgram.set(program, (t.byProgram.get(program) ?? new Dec(0)).plus(amount));
+    ibs.set(id, t);
+  };
+  for (const p of programs) {
+    const receivers = ((p.rebates as { receivers?: Array<{ account: string; net: string }> }).receivers ?? []);
+    for (const r of receivers) add(r.account, p.id, 'rebates', r.net);
+    for (const [account, amount] of Object.entries(p.manager.feeSharesPaid)) add(account, p.id, 'feeShares', amount);
+  }
+  return Object.fromEntries([...ibs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, t]) => [id, {
+    rebates: m(t.rebates), feeShares: m(t.feeShares), total: m(t.rebates.plus(t.feeShares)),
+    byProgram: Object.fromEntries(programs.filter((p) => t.byProgram.has(p.id)).map((p) => [p.id, m(t.byProgram.get(p.id)!)])),
+  }]));
 }

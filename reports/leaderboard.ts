@@ -7,7 +7,8 @@
 // - drawdown: the master's maximum drawdown, lower first;
 // - aum: investors' equity at the end, higher first;
 // - investors: active investors at the end, more first;
-// - fees: what the manager earned in fees, higher first.
+// - fees: what the manager charged its investors (performance, management, entry, subscription,
+//   volume fees; before fee shares paid to IBs, its rebates not counted), higher first.
 // The board itself is by return. A tie on a figure goes to the next figure in the order
 // return → drawdown → aum → investors → fees (starting after the figure ranked on, then
 // wrapping round), and a tie on every figure to the program id in code-unit order; so no two
@@ -28,7 +29,7 @@ export interface LeaderboardEntry {
   /** Investors' equity at the end, USD, a decimal string on the quantum. */
   readonly aum: string;
   readonly investors: number;
-  /** The manager's fees over the run, USD, a decimal string on the quantum. */
+  /** What the manager charged its investors in fees over the run (rebates not counted), USD, a decimal string on the quantum. */
   readonly fees: string;
 }
 

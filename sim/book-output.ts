@@ -173,7 +173,10 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
     const summary = buildBookSummary(
       { name: book.name, description: book.description, netting: book.netting, programs: book.programs.length, seed: first.seed, start: formatServerTime(first.start), end: formatServerTime(first.end) },
       VERSION, q, programs,
-      { desk: run.desk.tally, deskFloating: run.desk.houseFloating().value, programOrders, programVolume, aum: new Map([...aum].map(([id, t]) => [id, { aum: t.aum, investors: t.investors }])), peak, end },
+      {
+        desk: run.desk.tally, deskFloating: run.desk.houseFloating().value, programOrders, programVolume, aum: new Map([...aum].map(([id, t]) => [id, { aum: t.aum, investors: t.investors }])), peak, end,
+        accounts: book.admin.accounts.map((a) => ({ id: a.id, deposit: a.deposit.value, cash: run.admin.cash.get(a.id)!, program: run.admin.where.get(a.id) ?? null })),
+      },
     );
     for (const f of COMBINED_FILES) combineCsv(book.programs.map((p) => ({ program: p.id, path: join(dir, 'programs', p.id, f) })), join(dir, f));
     writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');

@@ -5,7 +5,8 @@
 import type { BookDesk as Desk, BookOrder } from '../engine/book-desk.js';
 import { BookDesk } from '../engine/book-desk.js';
 import { Dec } from '../engine/decimal.js';
-import type { EngineSink } from '../engine/events.js';
+import type { EngineEvent, EngineSink } from '../engine/events.js';
+import { AdminRun } from './book-admin.js';
 import type { ExternalOrder } from '../engine/executive.js';
 import type { Program } from '../engine/program.js';
 import { type ServerTime, dayOf, endsDay, formatServerTime } from '../engine/time.js';
@@ -30,16 +31,21 @@ export interface ProgramSetup {
 export interface BookRun {
   readonly programs: ReadonlyArray<{ readonly id: string; readonly program: Program }>;
   readonly desk: Desk;
+  /** The accounts outside the programs: their cash, and where each is. */
+  readonly admin: AdminRun;
   /** Every symbol the book's programs trade through their executives, in instrument order. */
   exposure(symbol: string): Dec;
   /** The house's residual in a symbol: the book's (netting broker-wide) or every program's house. */
   house(symbol: string): Dec;
 }
 
-/** A sink that tells the desk of every executive order besides passing everything on. */
-function deskSink(sink: EngineSink, onExecution: (time: ServerTime, o: ExternalOrder) => void): EngineSink {
+/** A sink that tells the desk of every executive order, and the admin of every event, besides passing everything on. */
+function deskSink(sink: EngineSink, onExecution: (time: ServerTime, o: ExternalOrder) => void, onEvent: (e: EngineEvent) => void): EngineSink {
   return {
-    event: (e) => sink.event(e),
+    event: (e) => {
+      sink.event(e);
+      onEvent(e);
+    },
     trade: (t) => sink.trade(t),
     execution: (time, o) => {
       sink.execution(time, o);
@@ -61,15 +67,19 @@ export function runBook(book: Book, setup: (bp: BookProgram) => ProgramSetup, ho
     slippage: (symbol, time) => first.stress.slippage(symbol, time),
     quoteToUsd: (symbol, amount) => market!.quoteToUsd(symbol, amount),
   });
+  const admin = new AdminRun(book.admin);
   const runs = book.programs.map((bp) => {
     const s = setup(bp);
-    const run = new ProgramRun(bp.scenario, deskSink(s.sink, (time, o) => desk.record(bp.id, time, o)), {
+    const toAdmin = (e: EngineEvent): void => {
+      if (e.kind === 'withdrawal' && e.amount) admin.withdrawal(bp.id, e.investor, e.amount);
+    };
+    const run = new ProgramRun(bp.scenario, deskSink(s.sink, (time, o) => desk.record(bp.id, time, o), toAdmin), {
       ...s.hooks,
       afterEach: (label, time, p) => {
         s.hooks?.afterEach?.(label, time, p);
         hooks.afterEach?.(bp.id, label, time, p);
       },
-    }, s.attach, { exactRisk: s.exactRisk ?? false, residual: book.netting === 'broker-wide' ? 'book' : 'house' });
+    }, s.attach, { exactRisk: s.exactRisk ?? false, residual: book.netting === 'broker-wide' ? 'book' : 'house', extra: admin.actions(bp.id, bp.scenario) });
     return { id: bp.id, run };
   });
   // The programs run on the same prices: any one's quote book is the market's.
@@ -84,7 +94,7 @@ export function runBook(book: Book, setup: (bp: BookProgram) => ProgramSetup, ho
     }
     return t;
   };
-  const view: BookRun = { programs: runs.map((r) => ({ id: r.id, program: r.run.program })), desk, exposure, house };
+  const view: BookRun = { programs: runs.map((r) => ({ id: r.id, program: r.run.program })), desk, admin, exposure, house };
   for (let now = nextOf(); now !== undefined;) {
     // Programs in book order: each runs the whole instant, then the desk nets what they executed in it.
     for (const r of runs) if (r.run.next() === now) r.run.step(now);

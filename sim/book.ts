@@ -11,6 +11,7 @@ import { checkDataDirs } from './input-files.js';
 import type { Json, Obj } from './reader.js';
 import { type LoadOptions, type Scenario, deepMerge, readScenario, readScenarioFile } from './scenario.js';
 import { schemaError, validate } from './scenario-schema.js';
+import { type BookAdmin, feeChanges, readAdmin } from './book-admin.js';
 import { type Parsed, parseText } from './scenario-text.js';
 
 export const NETTING_POLICIES = ['broker-wide', 'per-program'] as const;
@@ -34,6 +35,8 @@ export interface Book {
   readonly hash: string;
   /** Absolute real paths of every file the load read. */
   readonly inputs: readonly string[];
+  /** Accounts outside the programs and the admin operations on them and on the programs (sim/book-admin.ts). */
+  readonly admin: BookAdmin;
   /** The file as written, defaults filled in per program: what the run echoes (each program's own under programs/). */
   readonly normalized: Obj;
 }
@@ -49,7 +52,7 @@ const NOT_IN_BOOK: Readonly<Record<string, string>> = {
 /** The fields of a program entry that merge into the top level's (objects key by key); the rest replace it. */
 const MERGED = new Set(['program', 'policies', 'costs', 'risk']);
 /** Book-only fields, not part of any program's scenario. */
-const BOOK_ONLY = ['programs', 'netting', 'variants'] as const;
+const BOOK_ONLY = ['programs', 'netting', 'variants', 'accounts', 'admin'] as const;
 
 /** Whether a scenario document is a broker's book. */
 export function isBookData(data: Json): boolean {
@@ -89,6 +92,10 @@ export function loadBookVariants(file: string, opts: LoadOptions = {}): { base: 
     const twin = seen.get(name.toLowerCase());
     if (twin !== undefined) throw new InputError(file, pointer(['variants', i, 'name']), twin === name ? `variant name ${name} is used twice` : `variant names ${twin} and ${name} differ only in case: they would be one output folder on many systems`);
     seen.set(name.toLowerCase(), name);
+    // A variant changes what is broker-wide (or every program's default); a program's own terms are compared as programs of one book.
+    for (const key of ['program', 'clients']) {
+      if (v[key] !== undefined) throw new InputError(file, pointer(['variants', i, key]), `a book's variant sets netting, policies, risk, stress, costs or rebates for every program; a program's own \`${key}\` goes in its entry under \`programs\` (to compare two terms, make them two programs of the book)`, parsed.lineOf(['variants', i, key]));
+    }
     const { variants: _v, ...rest } = raw;
     let merged: Obj = { ...rest, name: `${raw.name as string} · ${name}` };
     if (v.description !== undefined) merged.description = v.description;
@@ -132,20 +139,21 @@ function readBook(parsed: Parsed, file: string, opts: LoadOptions, read: string[
   });
   const shared: Obj = {};
   for (const [k, val] of Object.entries(top)) if (!(BOOK_ONLY as readonly string[]).includes(k)) shared[k] = val;
+  // Each program's document, built first: the admin `fees` operations join its term changes.
+  const docs = new Map(entries.map((entry) => [entry.id as string, programDoc(shared, entry)]));
+  const ownChanges = new Map([...docs].map(([id, d]) => [id, ((d.program as Obj).termChanges as Json[] | undefined)?.length ?? 0]));
+  const adminFees = feeChanges((top.admin as Obj[] | undefined) ?? [], docs);
   const inputs = new Set(read);
   const investorOf = new Map<string, string>();
   const programs = entries.map((entry, i): BookProgram => {
     const id = entry.id as string;
     const name = (entry.name as string | undefined) ?? id;
-    const doc: Obj = structuredClone(shared);
-    for (const [k, val] of Object.entries(entry)) {
-      if (k === 'id' || k === 'name' || k === 'description') continue;
-      doc[k] = MERGED.has(k) && doc[k] !== undefined ? deepMerge(doc[k]!, structuredClone(val)) : structuredClone(val);
-    }
-    doc.name = name;
-    doc.description = (entry.description as string | undefined) ?? '';
-    // A path of the program's document is in its entry when the entry sets it, else at the top level.
+    const doc = docs.get(id)!;
+    // A path of the program's document is in its entry when the entry sets it, else at the top level;
+    // a term change an admin `fees` operation added is that operation.
     const inBook = (path: ReadonlyArray<string | number>): Array<string | number> => {
+      const own = ownChanges.get(id)!;
+      if (path[0] === 'program' && path[1] === 'termChanges' && typeof path[2] === 'number' && path[2] >= own) return ['admin', adminFees.get(id)![path[2] - own]!, ...path.slice(3)];
       let node: Json | undefined = entry;
       for (const k of path) {
         if (node === null || typeof node !== 'object') break;
@@ -161,7 +169,9 @@ function readBook(parsed: Parsed, file: string, opts: LoadOptions, read: string[
       if (e instanceof InputError && e.file === file) {
         const segments = e.path === '' ? [] : e.path.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~')).map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
         const mapped = inBook(segments);
-        throw new InputError(file, pointer(mapped), e.expected, e.line ?? parsed.lineOf(mapped), e.more);
+        // A broker-wide default one program refuses: the message names that program.
+        const whose = mapped[0] === 'programs' || mapped[0] === 'admin' ? '' : `in program ${id}: `;
+        throw new InputError(file, pointer(mapped), `${whose}${e.expected}`, e.line ?? parsed.lineOf(mapped), e.more);
       }
       throw e;
     }
@@ -173,9 +183,22 @@ function readBook(parsed: Parsed, file: string, opts: LoadOptions, read: string[
     for (const f of scenario.inputs) inputs.add(f);
     return { id, name, scenario: { ...scenario, locate: (path) => { const m = inBook(path); return { path: pointer(m), line: parsed.lineOf(m) }; } } };
   });
+  const admin = readAdmin(top, file, parsed.lineOf, new Map(programs.map((p) => [p.id, p.scenario])), investorOf);
   const netting = (top.netting as Netting | undefined) ?? 'broker-wide';
-  const hash = createHash('sha256').update(`netting:${netting}\n`);
+  const hash = createHash('sha256').update(`netting:${netting}\n`).update(`accounts:${JSON.stringify(top.accounts ?? [])}\nadmin:${JSON.stringify(top.admin ?? [])}\n`);
   for (const p of programs) hash.update(`${p.id}:${p.scenario.hash}\n`);
   const normalized: Obj = { ...shared, netting, programs: programs.map((p) => ({ id: p.id, name: p.name })) };
-  return { file, name: top.name as string, description: (top.description as string | undefined) ?? '', netting, programs, hash: hash.digest('hex'), inputs: [...inputs], normalized };
+  return { file, name: top.name as string, description: (top.description as string | undefined) ?? '', netting, programs, admin, hash: hash.digest('hex'), inputs: [...inputs], normalized };
+}
+
+/** A program's document: the book's broker-wide fields with the entry's own (objects in MERGED merged key by key). */
+function programDoc(shared: Obj, entry: Obj): Obj {
+  const doc: Obj = structuredClone(shared);
+  for (const [k, val] of Object.entries(entry)) {
+    if (k === 'id' || k === 'name' || k === 'description') continue;
+    doc[k] = MERGED.has(k) && doc[k] !== undefined ? deepMerge(doc[k]!, structuredClone(val)) : structuredClone(val);
+  }
+  doc.name = (entry.name as string | undefined) ?? (entry.id as string);
+  doc.description = (entry.description as string | undefined) ?? '';
+  return doc;
 }

@@ -111,6 +111,39 @@ export function requestExecutesAt(model: 'mam' | 'pamm', at: ServerTime, pammFlo
   return model === 'pamm' && pammFlows === 'rollover' ? nextPammWindow(at) : nextMarketOpen(at, week);
 }
 
+/** An action a book adds to a program's schedule (an admin event: sim/book-admin.ts). */
+export interface ExtraAction {
+  readonly time: ServerTime;
+  readonly priority: number;
+  readonly label: string;
+  readonly apply: (p: Program) => void;
+}
+
+export { PRIORITY };
+
+/**
+ * An investor's request placed at `at` as the calendar executes it (requestExecutesAt): a
+ * `placed` event when it waits, then `exec` where it executes, or an `expired` event at the end
+ * of the run when that is after it.
+ */
+export function requestActions(s: Scenario, model: 'mam' | 'pamm', at: ServerTime, investor: string, what: string, exec: (p: Program, t: ServerTime) => void): ExtraAction[] {
+  const out: ExtraAction[] = [];
+  const when = requestExecutesAt(model, at, s.policies.pammFlows, s.tradingWeek);
+  if (when !== at) {
+    const why = model === 'pamm' && s.policies.pammFlows === 'rollover' ? 'PAMM requests execute in the rollover window (Mon–Sat 00:00–00:15 server time)' : `market closed: ${model === 'pamm' ? 'PAMM requests (pammFlows: instant)' : 'MAM requests'} execute at the next open`;
+    out.push({ time: at, priority: PRIORITY.placed, label: `${what} placed`, apply: (p) => p.requestPlaced(at, investor, what, when, why) });
+  }
+  if (when > s.end) {
+    out.push({ time: s.end, priority: PRIORITY.flow, label: `${what} not executed`, apply: (p) => p.requestExpired(s.end, investor, what, formatServerTime(when)) });
+    return out;
+  }
+  out.push({ time: when, priority: PRIORITY.flow, label: what, apply: (p) => {
+    p.requestExecuted(when, investor, what, at);
+    exec(p, when);
+  } });
+  return out;
+}
+
 /** Every scripted action with the time it takes effect, in a deterministic order. */
 export function scheduleActions(s: Scenario): Action[] {
   const actions: Action[] = [];
@@ -123,19 +156,7 @@ export function scheduleActions(s: Scenario): Action[] {
   if (s.structure === 'signal') add(s.start, PRIORITY.start, 'master funded', (p) => p.fundMaster(s.start, s.masterDeposit));
 
   const request = (at: ServerTime, investor: string, what: string, exec: (p: Program, t: ServerTime) => void): void => {
-    const when = requestExecutesAt(model.get(investor)!, at, s.policies.pammFlows, s.tradingWeek);
-    if (when !== at) {
-      const why = model.get(investor) === 'pamm' && s.policies.pammFlows === 'rollover' ? 'PAMM requests execute in the rollover window (Mon–Sat 00:00–00:15 server time)' : `market closed: ${model.get(investor) === 'pamm' ? 'PAMM requests (pammFlows: instant)' : 'MAM requests'} execute at the next open`;
-      add(at, PRIORITY.placed, `${what} placed`, (p) => p.requestPlaced(at, investor, what, when, why));
-    }
-    if (when > s.end) {
-      add(s.end, PRIORITY.flow, `${what} not executed`, (p) => p.requestExpired(s.end, investor, what, formatServerTime(when)));
-      return;
-    }
-    add(when, PRIORITY.flow, what, (p) => {
-      p.requestExecuted(when, investor, what, at);
-      exec(p, when);
-    });
+    for (const a of requestActions(s, model.get(investor)!, at, investor, what, exec)) add(a.time, a.priority, a.label, a.apply);
   };
 
   for (const inv of s.investors) {
@@ -280,10 +301,12 @@ export class ProgramRun {
   private ti = 0;
   private ai = 0;
 
-  constructor(private readonly s: Scenario, sink: EngineSink, private readonly hooks: RunHooks = {}, attach?: (p: Program) => void, options: { readonly exactRisk?: boolean; readonly residual?: 'house' | 'book' } = {}) {
+  constructor(private readonly s: Scenario, sink: EngineSink, private readonly hooks: RunHooks = {}, attach?: (p: Program) => void, options: { readonly exactRisk?: boolean; readonly residual?: 'house' | 'book'; readonly extra?: readonly ExtraAction[] } = {}) {
     this.program = programFor(s, sink, options.exactRisk ?? false, options.residual);
     attach?.(this.program);
-    this.actions = scheduleActions(s);
+    const own = scheduleActions(s);
+    // A book's admin events join the schedule after the program's own actions of the same instant and priority.
+    this.actions = options.extra?.length ? [...own, ...options.extra.map((a, i) => ({ ...a, seq: own.length + i }))].sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq) : own;
     // The strategy's factory is called once per run: its state never carries from one run (or seed) to the next.
     this.strategy = s.strategy ? new StrategyRun(s.strategy, s.seed, s.instruments.get(s.strategy.symbol)!, s.structure, s.start, new Set(s.orders.map((o) => o.ticket)), new Set(s.clients.flatMap((c) => c.trades.map((t) => t.ticket)))) : undefined;
   }

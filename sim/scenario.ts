@@ -280,7 +280,9 @@ export function readScenario(parsed: Parsed, file: string, opts: LoadOptions, re
   // The policies the file sets itself (validation fills in the rest): the static checks warn about those that have no effect.
   // A broker's book holds several programs: sim/book.ts reads it, one program at a time, through here.
   if ((data as Obj).programs !== undefined) throw new InputError(file, '/programs', "this is a broker's book of several programs: `mamlab run`, `compare` and `validate` read it (docs/book.md); from code, loadBook");
-  if ((data as Obj).netting !== undefined) throw new InputError(file, '/netting', "`netting` is a broker's book's policy: it applies to a scenario with `programs` (docs/book.md)", parsed.lineOf(['netting']));
+  for (const key of ['netting', 'accounts', 'admin']) {
+    if ((data as Obj)[key] !== undefined) throw new InputError(file, `/${key}`, `\`${key}\` is a broker's book's: it applies to a scenario with \`programs\` (docs/book.md)`, parsed.lineOf([key]));
+  }
   const writtenPolicies = policyNames((data as Obj).policies);
   const v = validate();
   if (!v(data)) throw schemaError(v.errors ?? [], file, parsed.lineOf);

@@ -51,6 +51,8 @@ function summary(netting = 'broker-wide'): BookSummary {
       },
       aum: { total: '1242140.9712345', byProgram: { alpha: '1234567.8912345', beta: '500.0000000', gamma: '7073.0800000' }, investors: 16 },
       managerFees: { total: '250.5000000', byProgram: { alpha: '250.5000000', beta: '0.0000000', gamma: '0.0000000' } },
+      ibs: {},
+      accounts: [],
     },
     leaderboard: board,
   };

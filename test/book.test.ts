@@ -215,7 +215,7 @@ describe('the book file', () => {
 
   it('a single scenario refuses `netting`, and loadScenario points a book to loadBook', () => {
     const single = `name: x\nstart: "2024-03-04T00:05:00"\nend: "2024-03-05T00:05:00"\ninstruments: [EURUSD]\nprices: { EURUSD: { ticks: [["2024-03-04T09:00:00", "1.1", "1.1002"]] } }\nprogram: { structure: signal, allocation: proportional, masterDeposit: "1000" }\nnetting: per-program\n`;
-    expect(() => parseScenario(single, FILE)).toThrow(/`netting` is a broker's book's policy/);
+    expect(() => parseScenario(single, FILE)).toThrow(/`netting` is a broker's book's: it applies to a scenario with `programs`/);
     expect(() => parseScenario(bookText('broker-wide'), FILE)).toThrow(/broker's book of several programs/);
   });
 
