@@ -6,18 +6,13 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Dec } from '../engine/decimal.js';
-import { ConservationTally, checkInvariants } from '../engine/invariants.js';
-import type { JournalEntry } from '../engine/journal.js';
 import type { BookOrder } from '../engine/book-desk.js';
-import { formatServerTime } from '../engine/time.js';
 import { type Book, parseBook } from '../sim/book.js';
 import { combineCsv, writeBookFiles } from '../sim/book-output.js';
-import { runBook } from '../sim/book-run.js';
 import { InputError } from '../sim/input-error.js';
 import { writeRunFiles } from '../sim/run-output.js';
 import { parseScenario } from '../sim/scenario.js';
-import { csvRecords, maxPerformanceRate } from './helpers.js';
+import { checkedBook, csvRecords } from './helpers.js';
 
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -64,43 +59,6 @@ ${extra}`;
 
 const FILE = join(tmpdir(), 'two-desks.yaml');
 const load = (netting: string, extra = ''): Book => parseBook(bookText(netting, extra), FILE);
-
-/** Runs a book with the invariants of every program checked after every event; returns the desk's orders. */
-function checkedBook(book: Book): { orders: BookOrder[]; broken: string[]; run: ReturnType<typeof runBook>; fills: Map<string, string[]> } {
-  const orders: BookOrder[] = [];
-  const broken: string[] = [];
-  const fills = new Map<string, string[]>();
-  const tallies = new Map<string, { tally: ConservationTally; entries: JournalEntry[] }>();
-  // What reached the market so far per symbol: Σ external of the book's orders (broker-wide) or of the programs' (per program).
-  const sent = new Map<string, Dec>();
-  const run = runBook(book, (bp) => {
-    const entries: JournalEntry[] = [];
-    const tally = new ConservationTally({
-      event: () => {}, trade: (t) => fills.set(`${bp.id} ${t.account}`, [...(fills.get(`${bp.id} ${t.account}`) ?? []), `${t.openPrice.toString()}→${t.closePrice.toString()}`]),
-      execution: (_time, o) => {
-        if (book.netting === 'per-program') sent.set(o.symbol, (sent.get(o.symbol) ?? new Dec(0)).plus(o.external));
-      },
-    }, { maxPerformanceRate: maxPerformanceRate(bp.scenario) });
-    tallies.set(bp.id, { tally, entries });
-    return { sink: tally, attach: (p) => p.journal.onEntry((e) => entries.push(e)) };
-  }, {
-    afterEach: (id, label, time, p) => {
-      const t = tallies.get(id)!;
-      for (const b of checkInvariants(p, t.tally, t.entries)) broken.push(`${id} ${formatServerTime(time)} after ${label}: ${b}`);
-    },
-    afterInstant: (time, os, _end, r) => {
-      orders.push(...os);
-      for (const o of os) sent.set(o.symbol, (sent.get(o.symbol) ?? new Dec(0)).plus(o.external));
-      // The market holds what was sent: the programs' exposure through their executives plus the house's residual.
-      for (const [symbol, x] of sent) {
-        const held = r.exposure(symbol).plus(r.house(symbol));
-        if (!x.eq(held)) broken.push(`${formatServerTime(time)} ${symbol}: sent ${x.toString()}, held ${held.toString()}`);
-        if (!x.mod('0.01').isZero()) broken.push(`${formatServerTime(time)} ${symbol}: the market holds ${x.toString()}, not whole lot steps`);
-      }
-    },
-  });
-  return { orders, broken, run, fills };
-}
 
 describe('netting two programs at one instant (by hand)', () => {
   it('broker-wide: one external order of the book net, the house taking the residual once', () => {
@@ -237,5 +195,54 @@ describe('combined CSV files', () => {
     writeFileSync(b, 'h1,h2\n"a ""quoted"", b",3\n');
     combineCsv([{ program: 'P1', path: a }, { program: 'P2', path: b }], join(dir, 'all.csv'));
     expect(readFileSync(join(dir, 'all.csv'), 'utf8')).toBe(`program,h1,h2\nP1,${long},"é"\nP1,"two\nlines",2\nP2,"a ""quoted"", b",3\n`);
+  });
+});
+
+describe('admin operations (seed 002\'s admin API)', () => {
+  const admin = (ops: string, accounts = '[{ id: c1, deposit: "10000" }]'): string => `${bookText('broker-wide')}accounts: ${accounts}\nadmin:\n${ops}`;
+  const ops = [
+    '  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A }',
+    '  - { at: "2024-03-05T12:00:00", action: unlink, account: c1 }',
+    '  - { at: "2024-03-04T11:00:00", action: fees, program: B, performanceFee: "0.4" }',
+  ].join('\n') + '\n';
+
+  it('an account linked under an open trade copies it, and unlinked takes its pay-out back to its cash', () => {
+    const book = parseBook(admin(ops), FILE);
+    const { broken } = checkedBook(book);
+    expect(broken).toEqual([]);
+    const dir = tmp();
+    const s = writeBookFiles(book, dir);
+    // At 12:00 the master holds 1.00 lot bought at 1.10020, valued at bid 1.10000: equity 10,000 − 20 = 9,980.
+    // c1's 10,000 copies 1.00 × 10,000 / 9,980 = 1.0020040 lots (7 decimals); at 1.10500 it makes
+    // 1.002004 × 0.0048 × 100,000 = 480.96192; leaving, 20% of it (96.192384) is the fee, and 10,384.769536 is paid out.
+    const trades = csvRecords(readFileSync(join(dir, 'programs', 'A', 'trades.csv'), 'utf8')).filter((t) => t.account === 'mam:c1');
+    expect(trades.map((t) => [t.volume, t.open_price, t.close_price, t.profit])).toEqual([['1.0020040', '1.10020', '1.10500', '480.9619200']]);
+    expect(s.book.accounts).toEqual([{ id: 'c1', deposit: '10000.0000000', cash: '10384.7695360', program: null }]);
+    // The fee change is B's term change, as if B's program had it.
+    expect(book.programs[1]!.scenario.termChanges.map((c) => c.performanceFee?.toString())).toEqual(['0.4']);
+  });
+
+  const refused = (text: string): InputError => {
+    try {
+      parseBook(text, FILE);
+    } catch (e) {
+      if (e instanceof InputError) return e;
+      throw e;
+    }
+    throw new Error('expected an InputError');
+  };
+
+  it('refuses what a run could not do, naming the operation', () => {
+    const twice = refused(admin('  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A }\n  - { at: "2024-03-04T13:00:00", action: link, account: c1, program: B }\n'));
+    expect([twice.path, twice.expected]).toEqual(['/admin/1', 'account c1 is in program A at that time: unlink it first']);
+    expect(refused(admin('  - { at: "2024-03-04T12:00:00", action: unlink, account: c1 }\n')).expected).toBe('account c1 is in no program at that time: link it first');
+    expect(refused(admin('  - { at: "2024-03-04T12:00:00", action: link, account: zz, program: A }\n')).path).toBe('/admin/0/account');
+    expect(refused(admin('  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A, model: pamm }\n')).expected).toBe('program A has no PAMM pool: link the account as mam');
+    const family = refused(admin('  - { at: "2024-03-04T12:00:00", action: allocation, program: A, allocation: equity }\n'));
+    expect([family.path, family.expected]).toEqual(['/admin/0/allocation', 'program A is a signal program: its methods are the copy family\'s (proportional here)']);
+    // A fee change is checked as a program's term change, and the message names the operation.
+    const fee = refused(admin('  - { at: "2024-03-04T12:00:00", action: fees, program: B, performanceFee: "1.5" }\n'));
+    expect(fee.path).toBe('/admin/0/performanceFee');
+    expect(refused(admin(ops, '[{ id: a1, deposit: "5" }]')).expected).toBe('a1 is an investor of program A: an account outside the programs needs an id of its own');
   });
 });

@@ -10,6 +10,9 @@ import type { JournalEntry } from '../engine/journal.js';
 import type { Program } from '../engine/program.js';
 import { formatServerTime } from '../engine/time.js';
 import { runScenario } from '../sim/runner.js';
+import type { BookOrder } from '../engine/book-desk.js';
+import type { Book } from '../sim/book.js';
+import { runBook } from '../sim/book-run.js';
 import { loadScenario, type Scenario } from '../sim/scenario.js';
 import { type ChartPoint, ChartSampler, type HealthPoint } from '../reports/chart-data.js';
 
@@ -116,3 +119,43 @@ export function sampleOf(points: readonly ChartPoint[], health: readonly HealthP
   }
   return s;
 }
+
+/** Runs a book with the invariants of every program checked after every event; returns the desk's orders. */
+export function checkedBook(book: Book): { orders: BookOrder[]; broken: string[]; checks: number; run: ReturnType<typeof runBook>; fills: Map<string, string[]> } {
+  let checks = 0;
+  const orders: BookOrder[] = [];
+  const broken: string[] = [];
+  const fills = new Map<string, string[]>();
+  const tallies = new Map<string, { tally: ConservationTally; entries: JournalEntry[] }>();
+  // What reached the market so far per symbol: Σ external of the book's orders (broker-wide) or of the programs' (per program).
+  const sent = new Map<string, Dec>();
+  const run = runBook(book, (bp) => {
+    const entries: JournalEntry[] = [];
+    const tally = new ConservationTally({
+      event: () => {}, trade: (t) => fills.set(`${bp.id} ${t.account}`, [...(fills.get(`${bp.id} ${t.account}`) ?? []), `${t.openPrice.toString()}→${t.closePrice.toString()}`]),
+      execution: (_time, o) => {
+        if (book.netting === 'per-program') sent.set(o.symbol, (sent.get(o.symbol) ?? new Dec(0)).plus(o.external));
+      },
+    }, { maxPerformanceRate: maxPerformanceRate(bp.scenario) });
+    tallies.set(bp.id, { tally, entries });
+    return { sink: tally, attach: (p) => p.journal.onEntry((e) => entries.push(e)) };
+  }, {
+    afterEach: (id, label, time, p) => {
+      checks++;
+      const t = tallies.get(id)!;
+      for (const b of checkInvariants(p, t.tally, t.entries)) broken.push(`${id} ${formatServerTime(time)} after ${label}: ${b}`);
+    },
+    afterInstant: (time, os, _end, r) => {
+      orders.push(...os);
+      for (const o of os) sent.set(o.symbol, (sent.get(o.symbol) ?? new Dec(0)).plus(o.external));
+      // The market holds what was sent: the programs' exposure through their executives plus the house's residual.
+      for (const [symbol, x] of sent) {
+        const held = r.exposure(symbol).plus(r.house(symbol));
+        if (!x.eq(held)) broken.push(`${formatServerTime(time)} ${symbol}: sent ${x.toString()}, held ${held.toString()}`);
+        if (!x.mod('0.01').isZero()) broken.push(`${formatServerTime(time)} ${symbol}: the market holds ${x.toString()}, not whole lot steps`);
+      }
+    },
+  });
+  return { orders, broken, checks, run, fills };
+}
+

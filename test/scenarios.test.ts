@@ -6,10 +6,19 @@ import { Dec } from '../engine/decimal.js';
 import type { Program } from '../engine/program.js';
 import { runToDirectory } from '../sim/run-output.js';
 import { loadVariants } from '../sim/scenario.js';
-import { bundledScenarios, checkedRun, scenarioPath } from './helpers.js';
+import { isBookFile, loadBook } from '../sim/book.js';
+import { bundledScenarios, checkedBook, checkedRun, scenarioPath } from './helpers.js';
 
 describe('every bundled scenario keeps the books after every event', () => {
   for (const file of bundledScenarios()) {
+    if (isBookFile(scenarioPath(file))) {
+      it(`${file} (a book): every program's books after every event, the market's position after every instant`, () => {
+        const r = checkedBook(loadBook(scenarioPath(file)));
+        expect(r.broken).toEqual([]);
+        expect(r.checks).toBeGreaterThan(5);
+      });
+      continue;
+    }
     it(`${file}: double entry, conservation, equity = balance + open P&L, PAMM values and units`, () => {
       const r = checkedRun(scenarioPath(file));
       expect(r.broken).toEqual([]);
