@@ -23,8 +23,18 @@ async function bookWarnings(book: import('../sim/book.js').Book): Promise<Scenar
   return book.programs.flatMap((p) => staticChecks(p.scenario));
 }
 
+/** Money to the cent for the terminal (summary.json has every digit). */
+async function centsOf(): Promise<(text: string) => string> {
+  const { cents } = await import('../reports/html.js');
+  return (text) => {
+    const c = cents(text);
+    return typeof c === 'string' ? c : c.text;
+  };
+}
+
 export async function runBookCommand(c: CommandLine, t: Terminal, x: BookCommandContext): Promise<void> {
   const [{ loadBook }, { BOOK_FILES, COMBINED_FILES, bookToDirectory }, { humanAmount }] = await Promise.all([import('../sim/book.js'), import('../sim/book-output.js'), import('../reports/html.js')]);
+  const usd = await centsOf();
   const book = loadBook(c.scenario, x.load);
   x.heed(await bookWarnings(book));
   if (c.seeds !== undefined && !c.single) throw new (await import('../sim/input-error.js')).InputError('--seeds', '', "a book has no Monte Carlo runs yet: run it at several --seed values, or one program as a scenario of its own");
@@ -36,8 +46,9 @@ export async function runBookCommand(c: CommandLine, t: Terminal, x: BookCommand
   t.out([
     `${s.scenario.name}: ${s.programs.length} programs, netting ${b.netting}`,
     'leaderboard (by the master\'s return):',
-    ...s.leaderboard.map((l) => `  ${String(l.rank).padStart(2)}. ${l.name.padEnd(width)}  return ${pct(l.return).padStart(8)}  drawdown ${pct(l.maxDrawdown).padStart(7)}  AUM ${humanAmount(l.aum).padStart(16)}  investors ${String(l.investors).padStart(5)}  fees ${humanAmount(l.fees).padStart(14)}`),
-    `broker net ${humanAmount(b.revenue.net)}; external spread ${humanAmount(b.revenue.externalSpread)}, net after it ${humanAmount(b.revenue.netAfterExternalSpread)}`,
+    ...s.leaderboard.map((l) => `  ${String(l.rank).padStart(2)}. ${l.name.padEnd(width)}  return ${pct(l.return).padStart(8)}  drawdown ${pct(l.maxDrawdown).padStart(7)}  AUM ${usd(l.aum).padStart(16)}  investors ${String(l.investors).padStart(5)}  fees ${usd(l.fees).padStart(12)}`),
+    `broker net ${usd(b.revenue.net)}; external spread ${usd(b.revenue.externalSpread)}, net after it ${usd(b.revenue.netAfterExternalSpread)} (USD)`,
+    ...(b.accounts.length ? [`accounts outside the programs: ${b.accounts.map((a) => `${a.id} ${a.program ? `in ${a.program}` : `cash ${usd(a.cash)}`}`).join(', ')}`] : []),
     `market: ${b.market.externalOrders} external orders, ${humanAmount(b.market.externalVolume)} lots, for ${b.market.programOrders} program orders, ${humanAmount(b.market.programVolume)} lots (${humanAmount(b.market.internalizedVolume)} lots netted inside the book)`,
     `wrote ${[...BOOK_FILES, ...COMBINED_FILES].join(', ')} to ${x.arg(c.out!)}`,
   ].join('\n') + '\n');
@@ -45,6 +56,7 @@ export async function runBookCommand(c: CommandLine, t: Terminal, x: BookCommand
 
 export async function compareBookCommand(c: CommandLine, t: Terminal, x: BookCommandContext): Promise<void> {
   const [{ loadBookVariants }, { compareBookToDirectory }, { humanAmount }] = await Promise.all([import('../sim/book.js'), import('../sim/book-compare.js'), import('../reports/html.js')]);
+  const usd = await centsOf();
   const { base, variants } = loadBookVariants(c.scenario, x.load);
   if (variants.length === 0) throw new (await import('../sim/input-error.js')).InputError(c.scenario, '/variants', 'compare runs a book\'s variants, and this book has none: add `variants: [{ name: per-program, netting: per-program }, …]`');
   x.heed((await Promise.all(variants.map((v) => bookWarnings(v.book)))).flat());
@@ -56,7 +68,7 @@ export async function compareBookCommand(c: CommandLine, t: Terminal, x: BookCom
     `${'variant'.padEnd(width)}  netting       external orders  external lots  netted lots  external spread   broker net  after spread`,
     ...r.rows.map((row) => {
       const k = row.cells;
-      return `${row.variant.padEnd(width)}  ${k.netting.padEnd(12)}  ${k.external_orders.padStart(15)}  ${humanAmount(k.external_volume).padStart(13)}  ${humanAmount(k.internalized_volume).padStart(11)}  ${humanAmount(k.external_spread).padStart(15)}  ${humanAmount(k.broker_net).padStart(11)}  ${humanAmount(k.net_after_external_spread).padStart(12)}`;
+      return `${row.variant.padEnd(width)}  ${k.netting.padEnd(12)}  ${k.external_orders.padStart(15)}  ${humanAmount(k.external_volume).padStart(13)}  ${humanAmount(k.internalized_volume).padStart(11)}  ${usd(k.external_spread).padStart(15)}  ${usd(k.broker_net).padStart(11)}  ${usd(k.net_after_external_spread).padStart(12)}`;
     }),
     `wrote comparison.csv and ${r.rows.length} variant books to ${x.arg(c.out!)}`,
   ].join('\n') + '\n');
