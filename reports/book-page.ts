@@ -1,13 +1,14 @@
 // A broker's book's pages (DOMAIN §12): report.html, the book on one self-contained page in the
 // run report's look (header, leaderboard, the broker's revenue by program, what reached the
-// market, residual and net exposure, AUM and managers' fees), and leaderboard.html, a snippet a
+// market, residual and net exposure, AUM and managers' fees, the IBs' earnings across the book and
+// the client accounts outside the programs), and leaderboard.html, a snippet a
 // broker pastes into a marketing page (one root div, its style scoped under it, no script, no
 // network). Pure and deterministic: the same summary gives the same bytes; every string of the
 // scenario (names, descriptions, ids) is escaped.
 import { Dec } from '../engine/decimal.js';
 import type { BookSummary } from './book-summary.js';
 import { BASE_CSS, type Raw, cell, cents, esc, pctOrDash, unitsText } from './html.js';
-import type { LeaderboardRow } from './leaderboard.js';
+import { LEADERBOARD_ORDER_TEXT, type LeaderboardRow } from './leaderboard.js';
 
 /** What each netting policy means, in one sentence. */
 export const NETTING_TEXT: Readonly<Record<string, string>> = {
@@ -15,15 +16,12 @@ export const NETTING_TEXT: Readonly<Record<string, string>> = {
   'per-program': 'Each program nets its own orders and keeps its own house, exactly as it would run alone: the book only adds the programs up, so two managers trading against each other both reach the market and pay the spread twice.',
 };
 
-/** The leaderboard's order and tie rule (reports/leaderboard.ts), in one line. */
-export const TIE_RULE = "Ranked by the master's time-weighted return, higher first; a tie goes to the lower maximum drawdown, then the higher AUM, the more investors, the higher fees, and last the program id, so no two programs share a rank.";
-
-/** The tie rule in a footnote's words. */
-export const TIE_RULE_SHORT = "Ranked by the master's time-weighted return; a tie goes to the lower drawdown, then the higher AUM, the more investors, the higher fees, then the program id.";
+/** What a program's fees are, on the board and beside its AUM (reports/leaderboard.ts `fees`). */
+const FEES_TEXT = 'Fees: what each manager charged its investors over the run (performance, management, entry, subscription and volume fees, before the shares of them paid to IBs); the rebates a manager earns on its volume are not fees and are not counted.';
 
 /** The book page's own rules beside the run report's look. */
 const BOOK_CSS = `.neg{color:#a40e26}th.n{text-align:right}tr.total td{font-weight:600;border-top:1px solid #8c959f}table.fit{width:auto;min-width:60%}table.revenue td:first-child{white-space:nowrap}
-.card small{display:block;color:#57606a}h1 + p.lede{font-size:1.02rem;margin-top:.2rem}.netting{border-left:3px solid #d0d7de;padding:.2rem .8rem;margin:.8rem 0}`;
+.cards .card{flex:1 1 0}.card small{display:block;color:#57606a}h1 + p.lede{font-size:1.02rem;margin-top:.2rem}.netting{border-left:3px solid #d0d7de;padding:.2rem .8rem;margin:.8rem 0}`;
 
 /** Text of an amount in cents as the reports show it ('' when none). */
 const centsText = (x: string | undefined): string => {
@@ -165,15 +163,40 @@ function aumSection(s: BookSummary, programs: ReturnType<typeof programsOf>): st
     bold(['all programs', String(s.book.aum.investors), money(s.book.aum.total), money(s.book.managerFees.total)]),
   ];
   return `<h2>Investors' money and managers' fees</h2>
-${grid(['program', 'investors at the end', 'AUM at the end (USD)', "manager's fees (USD)"], rows, new Set([1, 2, 3]), 'fit')}
-<p class="meta">AUM: the active investors' equity at the end, in USD; each program's every day (investors, deposits, withdrawals, net result, the master's equity and return) is in aum.csv. Fees: what each manager earned in fees over the run.</p>`;
+${grid(['program', 'investors at the end', 'AUM at the end (USD)', "fees charged to investors (USD)"], rows, new Set([1, 2, 3]), 'fit')}
+<p class="meta">AUM: the active investors' equity at the end, in USD; each program's every day (investors, deposits, withdrawals, net result, the master's equity and return) is in aum.csv. ${esc(FEES_TEXT)}</p>`;
+}
+
+function ibsSection(s: BookSummary, programs: ReturnType<typeof programsOf>): string {
+  const ibs = Object.entries(s.book.ibs);
+  if (!ibs.length) return '';
+  const rows: Array<unknown[] | Total> = ibs.map(([id, ib]) => [id, ...programs.map((p) => money(ib.byProgram[p.id])), money(ib.rebates), money(ib.feeShares), money(ib.total)]);
+  if (ibs.length > 1) {
+    const all = ibs.map(([, ib]) => ib);
+    const inProgram = (id: string): string => (all.some((ib) => ib.byProgram[id] !== undefined) ? sum(all.map((ib) => ib.byProgram[id])) : '');
+    rows.push(bold(['all IBs', ...programs.map((p) => money(inProgram(p.id))), money(sum(all.map((ib) => ib.rebates))), money(sum(all.map((ib) => ib.feeShares))), money(sum(all.map((ib) => ib.total)))]));
+  }
+  const numeric = new Set(programs.map((_, i) => i + 1).concat([programs.length + 1, programs.length + 2, programs.length + 3]));
+  return `<h2>IBs across the book</h2>
+${grid(['IB', ...programs.map((p) => p.name), 'rebates', 'fee shares', 'total'], rows, numeric, 'revenue')}
+<p class="meta">USD each IB earned over the run: rebates on the volume of the investors it referred, net of any cashback it passed on (part of the broker's rebates paid above), and its shares of the fees those investors paid the managers (part of the managers' fees above); a program's column is both together, blank where the IB earned nothing. Every rebate is in rebates.csv, every fee share in events.csv.</p>\n`;
+}
+
+function accountsSection(s: BookSummary, programs: ReturnType<typeof programsOf>): string {
+  const accounts = s.book.accounts;
+  if (!accounts.length) return '';
+  const names = new Map(programs.map((p) => [p.id, p.name]));
+  const rows = accounts.map((a) => [a.id, money(a.deposit), a.program === null ? 'outside' : programLink(a.program, names.get(a.program) ?? a.program), money(a.cash)]);
+  return `<h2>Accounts outside the programs</h2>
+${grid(['account', 'first deposit (USD)', 'at the end', 'cash at the end (USD)'], rows, new Set([1, 3]), 'fit')}
+<p class="meta">Client accounts of the broker that admin operations link to a program and unlink from it. At the end: the program the account is in then, or outside every program; cash: what it holds outside the programs then. Each link and unlink, with what was paid in and out, is in that program's events.csv.</p>\n`;
 }
 
 function leaderboardSection(s: BookSummary): string {
   const rows = s.leaderboard.map((r) => [String(r.rank), programLink(r.id, r.name || r.id), percent(r.return), percent(r.maxDrawdown), money(r.aum), String(r.investors), money(r.fees)]);
   return `<h2>Leaderboard</h2>
-${rows.length ? grid(['rank', 'program', 'return', 'max drawdown', 'AUM (USD)', 'investors', 'fees (USD)'], rows, new Set([2, 3, 4, 5, 6])) : '<p>No programs.</p>'}
-<p class="meta">${esc(TIE_RULE)} Return: the master's time-weighted return over the run; max drawdown: the master's. Each program's name opens its own report. leaderboard.html has this board as a snippet to embed.</p>`;
+${rows.length ? grid(['rank', 'program', 'return', 'max drawdown', 'AUM (USD)', 'investors', 'fees charged (USD)'], rows, new Set([2, 3, 4, 5, 6])) : '<p>No programs.</p>'}
+<p class="meta">${esc(LEADERBOARD_ORDER_TEXT)} Return: the master's time-weighted return over the run; max drawdown: the master's. ${esc(FEES_TEXT)} Each program's name opens its own report. leaderboard.html has this board as a snippet to embed.</p>`;
 }
 
 /** The book's report.html. */
@@ -202,14 +225,14 @@ ${sc.description ? `<p class="lede">${esc(sc.description)}</p>\n` : ''}<p class=
 <div class="card">Investors' money at the end<b>${cell(money(s.book.aum.total))}</b><small>USD · ${esc(s.book.aum.investors)} investor${s.book.aum.investors === 1 ? '' : 's'} in ${n} program${n === 1 ? '' : 's'}</small></div>
 <div class="card">Broker's net revenue<b>${cell(money(r.net))}</b><small>USD · ${cell(money(r.netAfterExternalSpread))} after the external spread</small></div>
 <div class="card">Reached the market<b>${esc(unitsText(m.externalVolume))} lots</b><small>of ${esc(unitsText(m.programVolume))} the programs traded · ${esc(unitsText(m.internalizedVolume))} internalized</small></div>
-<div class="card">Managers' fees<b>${cell(money(s.book.managerFees.total))}</b><small>USD, all programs</small></div>
+<div class="card">Managers' fees<b>${cell(money(s.book.managerFees.total))}</b><small>USD charged to investors, all programs</small></div>
 </div>
 ${leaderboardSection(s)}
 ${revenueSection(s, programs)}
 ${marketSection(s)}
 ${exposureSection(s, programs)}
 ${aumSection(s, programs)}
-<h2>Files</h2>
+${ibsSection(s, programs)}${accountsSection(s, programs)}<h2>Files</h2>
 <p class="meta">summary.json has every figure exact (amounts here are in cents: hover one for its exact value). book-orders.csv: the book's external orders; book-exposure.csv: the exposure per symbol at each server day's end; aum.csv: each program's investors and AUM a day; the programs' CSV files together, each row led by its program's id, beside them; each program's full output under programs/&lt;id&gt;/.</p>
 </body>
 </html>
@@ -247,7 +270,7 @@ ${SNIPPET_CSS}
 ${rows.length ? rows.join('\n') : '<tr><td colspan="6">No programs.</td></tr>'}
 </tbody>
 </table></div>
-<p class="mamlab-lb-note">${esc(`${day(sc.start)} to ${day(sc.end)} (server time). ${TIE_RULE_SHORT}`)}</p>
+<p class="mamlab-lb-note">${esc(`${day(sc.start)} to ${day(sc.end)} (server time). ${LEADERBOARD_ORDER_TEXT}`)}</p>
 </div>
 `;
 }

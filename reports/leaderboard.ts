@@ -18,6 +18,21 @@ import { Dec } from '../engine/decimal.js';
 export const LEADERBOARD_FIGURES = ['return', 'drawdown', 'aum', 'investors', 'fees'] as const;
 export type LeaderboardFigure = (typeof LEADERBOARD_FIGURES)[number];
 
+/** How each figure breaks a tie on the board by return, in the words the pages use. */
+const TIE_WORDS: Readonly<Record<LeaderboardFigure, string>> = {
+  return: "the master's time-weighted return, higher first",
+  drawdown: 'the lower maximum drawdown',
+  aum: 'the higher AUM',
+  investors: 'the more investors',
+  fees: 'the higher fees charged to investors',
+};
+
+/**
+ * The board's order and tie rule in one sentence, stated here once for every page that shows the
+ * board (the book's report.html and leaderboard.html); it follows LEADERBOARD_FIGURES' order.
+ */
+export const LEADERBOARD_ORDER_TEXT = `Ranked by ${TIE_WORDS.return}; a tie goes to ${LEADERBOARD_FIGURES.slice(1).map((f) => TIE_WORDS[f]).join(', then ')}, and last to the program id, so no two programs share a rank.`;
+
 /** One program's figures, as its summary gives them. */
 export interface LeaderboardEntry {
   readonly id: string;

@@ -1,19 +1,36 @@
 // The book's pages (reports/book-page.ts) from a BookSummary written by hand: report.html links
 // each program's report and lists the board in rank order with percentages from the fractions;
 // leaderboard.html is a self-contained snippet (one root div, scoped style, no script, no
-// network); both escape every name and give the same bytes for the same summary.
+// network); both escape every name and give the same bytes for the same summary. The IBs' earnings
+// across the book and the accounts outside the programs get a section each, left out when empty.
 import { describe, expect, it } from 'vitest';
 import { renderBookPage, renderLeaderboardSnippet } from '../reports/book-page.js';
 import type { BookSummary } from '../reports/book-summary.js';
-import type { LeaderboardRow } from '../reports/leaderboard.js';
+import { LEADERBOARD_ORDER_TEXT, type LeaderboardRow } from '../reports/leaderboard.js';
+import { esc } from '../reports/html.js';
 
 const NASTY = 'Alpha <script>alert(1)</script> & "Sons"';
+/** An IB id and an account id that need escaping (ids sort in code-unit order: '<' before 'a'). */
+const NASTY_IB = '<b>harbor</b> & "co"';
+const NASTY_ACCOUNT = "pia <img src=x onerror=alert(1)> & 'q'";
 
 const zeros = { spread: '0.0000000', commissions: '0.0000000', swaps: '0.0000000', rebatesPaid: '0.0000000', negativeBalance: '0.0000000', residualRealized: '0.0000000', residualFloating: '0.0000000', net: '0.0000000' };
 const ranks = (n: number): LeaderboardRow['ranks'] => ({ return: n, drawdown: n, aum: n, investors: n, fees: n });
 
+/** Two IBs (the summary's order: code-unit order of the ids), one earning in alpha only, one in beta and gamma with fee shares. */
+const IBS: BookSummary['book']['ibs'] = {
+  [NASTY_IB]: { rebates: '72.7497992', feeShares: '101.7908390', total: '174.5406382', byProgram: { beta: '150.4720296', gamma: '24.0686086' } },
+  atlas: { rebates: '16.5000000', feeShares: '0.0000000', total: '16.5000000', byProgram: { alpha: '16.5000000' } },
+};
+
+/** One account in gamma at the end with no cash left outside, one outside every program. */
+const ACCOUNTS: BookSummary['book']['accounts'] = [
+  { id: NASTY_ACCOUNT, deposit: '15000.0000000', cash: '0.0000000', program: 'gamma' },
+  { id: 'quinn', deposit: '2500.5000000', cash: '2612.3456789', program: null },
+];
+
 /** Three programs, listed in book order (beta, alpha, gamma); the board ranks them alpha, gamma, beta. */
-function summary(netting = 'broker-wide'): BookSummary {
+function summary(netting = 'broker-wide', extra: Partial<Pick<BookSummary['book'], 'ibs' | 'accounts'>> = {}): BookSummary {
   const board: LeaderboardRow[] = [
     { id: 'alpha', name: NASTY, return: 0.0237, maxDrawdown: 0.00864, aum: '1234567.8912345', investors: 12, fees: '250.5000000', rank: 1, ranks: ranks(1) },
     { id: 'gamma', name: 'Gamma Fund', return: 0.01044, maxDrawdown: 0.125, aum: '7073.0800000', investors: 1, fees: '0.0000000', rank: 2, ranks: ranks(2) },
@@ -51,8 +68,8 @@ function summary(netting = 'broker-wide'): BookSummary {
       },
       aum: { total: '1242140.9712345', byProgram: { alpha: '1234567.8912345', beta: '500.0000000', gamma: '7073.0800000' }, investors: 16 },
       managerFees: { total: '250.5000000', byProgram: { alpha: '250.5000000', beta: '0.0000000', gamma: '0.0000000' } },
-      ibs: {},
-      accounts: [],
+      ibs: extra.ibs ?? IBS,
+      accounts: extra.accounts ?? ACCOUNTS,
     },
     leaderboard: board,
   };
@@ -98,8 +115,72 @@ describe('book report.html', () => {
     for (const p of ['2.37%', '0.86%', '1.04%', '12.50%', '20.00%']) expect(board).toContain(`>${p}<`);
     expect(board).toContain('<span class="neg">-5.12%</span>');
     expect(board).toContain('1,234,567.89');
-    // The tie rule is stated under the board.
-    expect(board).toMatch(/tie goes to the lower maximum drawdown, then the higher AUM, the more investors, the higher fees, and last the program id/);
+    // The tie rule is stated under the board, in reports/leaderboard.ts's words, and only there.
+    expect(LEADERBOARD_ORDER_TEXT).toMatch(/tie goes to the lower maximum drawdown, then the higher AUM, then the more investors, then the higher fees charged to investors, and last to the program id/);
+    expect(board).toContain(esc(LEADERBOARD_ORDER_TEXT));
+    expect(page.split(esc(LEADERBOARD_ORDER_TEXT))).toHaveLength(2);
+    // Fees: what the manager charged its investors, rebates not counted.
+    expect(board).toContain('fees charged (USD)');
+    expect(board).toMatch(/Fees: what each manager charged its investors over the run .*the rebates a manager earns on its volume are not fees and are not counted/);
+    expect(board).not.toMatch(/earned in fees/);
+  });
+
+  /** A section of the page: from its heading to the next. */
+  const section = (p: string, h2: string): string => {
+    const at = p.indexOf(`<h2>${h2}</h2>`);
+    expect(at, h2).toBeGreaterThan(-1);
+    return p.slice(at, p.indexOf('<h2>', at + 1));
+  };
+  /** A table's body rows, each as its cells' inner HTML. */
+  const rowsOf = (html: string): string[][] => [...html.matchAll(/<tr(?: class="total")?>((?:<td[^>]*>.*?<\/td>)+)<\/tr>/g)].map((m) => [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]!));
+
+  it("shows each IB's earnings across the book: by program, rebates, fee shares and total, in the summary's order", () => {
+    const ibs = section(page, 'IBs across the book');
+    // One column per program in book order, then rebates, fee shares and total.
+    expect(ibs).toMatch(/<th>IB<\/th><th class="n">Beta &amp; Co<\/th><th class="n">Alpha &lt;script&gt;.*?<\/th><th class="n">Gamma Fund<\/th><th class="n">rebates<\/th><th class="n">fee shares<\/th><th class="n">total<\/th>/);
+    const rows = rowsOf(ibs);
+    expect(rows).toEqual([
+      // The IB id escaped; blank where it earned nothing; the exact value on hover.
+      ['&lt;b&gt;harbor&lt;/b&gt; &amp; &quot;co&quot;', '<span title="150.4720296">150.47</span>', '', '<span title="24.0686086">24.07</span>', '<span title="72.7497992">72.75</span>', '<span title="101.790839">101.79</span>', '<span title="174.5406382">174.54</span>'],
+      ['atlas', '', '16.50', '', '16.50', '0.00', '16.50'],
+      // All IBs: 16.5 + 72.7497992 = 89.2497992 of rebates, 16.5 + 174.5406382 = 191.0406382 in total.
+      ['all IBs', '<span title="150.4720296">150.47</span>', '16.50', '<span title="24.0686086">24.07</span>', '<span title="89.2497992">89.25</span>', '<span title="101.790839">101.79</span>', '<span title="191.0406382">191.04</span>'],
+    ]);
+    expect(ibs).toContain('<tr class="total"><td>all IBs</td>');
+    expect(ibs).not.toContain('<b>harbor');
+    expect(ibs).toMatch(/rebates on the volume of the investors it referred, net of any cashback it passed on/);
+    expect(ibs).toMatch(/shares of the fees those investors paid the managers/);
+  });
+
+  it('leaves out the total row when there is one IB', () => {
+    const one = section(renderBookPage(summary('broker-wide', { ibs: { atlas: IBS.atlas! } })), 'IBs across the book');
+    expect(rowsOf(one)).toEqual([['atlas', '', '16.50', '', '16.50', '0.00', '16.50']]);
+    expect(one).not.toContain('all IBs');
+  });
+
+  it('lists the accounts outside the programs: first deposit, where each is at the end, cash at the end', () => {
+    const acc = section(page, 'Accounts outside the programs');
+    expect(acc).toContain('<th>account</th><th class="n">first deposit (USD)</th><th>at the end</th><th class="n">cash at the end (USD)</th>');
+    expect(rowsOf(acc)).toEqual([
+      // The account id escaped; its program by name, linking that program's report.
+      ['pia &lt;img src=x onerror=alert(1)&gt; &amp; &#39;q&#39;', '15,000.00', '<a href="programs/gamma/report.html">Gamma Fund</a>', '0.00'],
+      ['quinn', '2,500.50', 'outside', '<span title="2,612.3456789">2,612.35</span>'],
+    ]);
+    expect(acc).not.toContain('<img');
+    expect(acc).toMatch(/link and unlink.*is in that program's events\.csv/);
+  });
+
+  it('leaves out the IB and account sections when the book has none', () => {
+    const none = renderBookPage(summary('broker-wide', { ibs: {}, accounts: [] }));
+    expect(none).not.toContain('IBs across the book');
+    expect(none).not.toContain('Accounts outside the programs');
+    expect(none).toContain('<h2>Files</h2>');
+    const noIbs = renderBookPage(summary('broker-wide', { ibs: {} }));
+    expect(noIbs).not.toContain('IBs across the book');
+    expect(noIbs).toContain('<h2>Accounts outside the programs</h2>');
+    const noAccounts = renderBookPage(summary('broker-wide', { accounts: [] }));
+    expect(noAccounts).toContain('<h2>IBs across the book</h2>');
+    expect(noAccounts).not.toContain('Accounts outside the programs');
   });
 
   it("states the netting policy, the period, the programs and the broker's book", () => {
@@ -120,9 +201,11 @@ describe('book report.html', () => {
     expect(page).toContain('<span class="neg">-0.0066</span>');
     expect(page).toContain('<span class="neg">-2.8933</span>');
     expect(page).toContain('2024-03-05');
-    // AUM in total and the managers' fees.
+    // AUM in total and the managers' fees, which are what they charged their investors.
     expect(page).toContain('1,242,140.97');
     expect(page).toContain('250.50');
+    expect(page).toContain('USD charged to investors, all programs');
+    expect(section(page, "Investors' money and managers' fees")).toContain('fees charged to investors (USD)');
   });
 
   it('explains per-program netting when the book has it', () => {
@@ -180,7 +263,7 @@ describe('book leaderboard.html', () => {
     expect(rows[2]!.rest).toContain('<span class="mamlab-lb-neg">-5.12%</span>');
     expect(rows[2]!.rest).toContain('>20.00%<');
     expect(snippet).toContain('2024-03-04 to 2024-03-08');
-    expect(snippet).toMatch(/a tie goes to the lower drawdown, then the higher AUM, the more investors, the higher fees, then the program id/);
+    expect(snippet).toContain(esc(LEADERBOARD_ORDER_TEXT));
     // No links: the snippet lives on another site, where the book's folders are not.
     expect(snippet).not.toContain('href=');
   });
