@@ -124,5 +124,6 @@ export { BOOK_FILES, COMBINED_FILES } from './sim/book-output.js';
  */
 export function runBook(source: string | Book, opts: LoadOptions & { readonly out: string; readonly onNote?: OutputOptions['onNote'] }): BookSummary {
   if (typeof opts?.out !== 'string') throw new TypeError('runBook writes its outputs into a folder: pass { out: DIR }');
+  if (typeof source !== 'string' && (opts.seed !== undefined || opts.dataDirs !== undefined)) throw new TypeError('seed and dataDirs apply when runBook reads the book: pass them to loadBook, or pass runBook the file');
   return bookToDirectory(source, opts.out, opts).summary;
 }

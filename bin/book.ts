@@ -20,7 +20,8 @@ const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 /** Every program's static warnings, their paths into the book. */
 async function bookWarnings(book: import('../sim/book.js').Book): Promise<ScenarioWarning[]> {
   const { staticChecks } = await import('../sim/static-checks.js');
-  return book.programs.flatMap((p) => staticChecks(p.scenario));
+  // A warning about a broker-wide default (or a variant's) names the program it is about.
+  return book.programs.flatMap((p) => staticChecks(p.scenario).map((w) => (w.path.startsWith('/programs/') ? w : { ...w, message: `in program ${p.id}: ${w.message}` })));
 }
 
 /** Money to the cent for the terminal (summary.json has every digit). */
@@ -38,7 +39,7 @@ export async function runBookCommand(c: CommandLine, t: Terminal, x: BookCommand
   const book = loadBook(c.scenario, x.load);
   x.heed(await bookWarnings(book));
   if (c.seeds !== undefined && !c.single) throw new (await import('../sim/input-error.js')).InputError('--seeds', '', "a book has no Monte Carlo runs yet: run it at several --seed values, or one program as a scenario of its own");
-  const r = bookToDirectory(book, c.out!, x.output());
+  const r = bookToDirectory(book, c.out!, { ...x.output(), ...(c.equityRows ? { rows: c.equityRows } : {}), ...(c.investorPages ? { investorPages: c.investorPages } : {}), ...(c.pdf ? { pdf: true } : {}) });
   if (c.json) return t.out(`${JSON.stringify(r.summary, null, 2)}\n`);
   if (c.quiet) return;
   const s = r.summary, b = s.book;
@@ -57,6 +58,7 @@ export async function runBookCommand(c: CommandLine, t: Terminal, x: BookCommand
 export async function compareBookCommand(c: CommandLine, t: Terminal, x: BookCommandContext): Promise<void> {
   const [{ loadBookVariants }, { compareBookToDirectory }, { humanAmount }] = await Promise.all([import('../sim/book.js'), import('../sim/book-compare.js'), import('../reports/html.js')]);
   const usd = await centsOf();
+  if (c.seeds !== undefined) throw new (await import('../sim/input-error.js')).InputError('--seeds', '', 'a book has no Monte Carlo runs yet: compare runs each variant once, at the book\'s seed (or --seed)');
   const { base, variants } = loadBookVariants(c.scenario, x.load);
   if (variants.length === 0) throw new (await import('../sim/input-error.js')).InputError(c.scenario, '/variants', 'compare runs a book\'s variants, and this book has none: add `variants: [{ name: per-program, netting: per-program }, …]`');
   x.heed((await Promise.all(variants.map((v) => bookWarnings(v.book)))).flat());

@@ -1,17 +1,21 @@
 // The broker's executive desk over a book of programs (DOMAIN §2, §12). Each program's executive
 // account nets its own legs and fills them at its own net's price (execution.ts); the desk sees
 // those program orders as they execute. Netting `broker-wide`, at the end of each instant it nets
-// the programs' orders in one instrument into one external order, at the price the book's net
-// gets (ask for a net buy, bid for a net sell, mid when the programs cross), and takes the part of
-// the book's exposure below the lot step into the house once. Netting `per-program`, each program
-// keeps its own executive and house (each runs exactly as it would alone): the desk only counts.
+// the programs' orders in one instrument into one external order and takes the part of the book's
+// exposure below the lot step into the house once. The order goes out where the programs' orders
+// on its side were filled: at their volume-weighted price, rounded half-up to the instrument's
+// digits (a market order's ask or bid, a stop's level, a stress window's slippage included), so
+// netting never prices one program's fills from another's quotes (each program resolves its own
+// bars: DOMAIN §10's intrabar policy). Netting `per-program`, each program keeps its own executive
+// and house (each runs exactly as it would alone): the desk only counts.
 //
 // Why a program's legs keep their own net's price: a manager's investors' results never depend
 // on what another manager traded at the same instant (docs/book.md). What netting changes is
 // what reaches the market: the volume sent out, the house's residual, and the spread the
 // external orders pay against the mid to the broker's liquidity provider,
-//   externalSpread = Σ_orders |external| × |P − mid| × contract size   (quote currency, then USD)
-// with P the external order's price (stress slippage included). Two programs that cross (A buys
+//   externalSpread = Σ_orders |external| × |P − M| × contract size   (quote currency, then USD)
+// with P the external order's price and M the mid the programs' orders on its side saw, weighted
+// as P is (per program: the program's own order and mid). Two programs that cross (A buys
 // 1 lot, B sells 1 lot) send nothing out broker-wide, and pay no external spread; per program
 // they send 1 lot each way and pay the spread twice. (The programs' own broker figures count the
 // spread inside client fills as the broker's income, DOMAIN §2; the external spread is what
@@ -19,20 +23,18 @@
 import { Dec } from './decimal.js';
 import type { ExternalOrder } from './executive.js';
 import { type Instrument, type Side, sideSign } from './instrument.js';
-import { type Quote, fillPrice, markPrice, mid } from './quotes.js';
 import type { ServerTime } from './time.js';
 import { Money, Price } from './values.js';
 
 export type BookNetting = 'broker-wide' | 'per-program';
 
-/** What the desk needs from the market: the instruments, the current quote, money in USD. */
+/** What the desk needs from the market: the instruments, and money in a symbol's quote currency as USD. */
 export interface DeskMarket {
   instrument(symbol: string): Instrument;
-  quote(symbol: string): Quote;
-  /** Stress slippage against a fill of `symbol` at `time` (price units), zero outside stress windows. */
-  slippage(symbol: string, time: ServerTime): Dec;
-  /** Profit in the instrument's quote currency as USD at the mid of the moment, rounded to the quantum (Valuation's rule). */
+  /** An amount in the symbol's quote currency as USD at the mid of the moment, rounded half-up to the quantum. */
   quoteToUsd(symbol: string, amount: Dec): Money;
+  /** Where a position of `side` would close now (the house's floating residual at the end). */
+  mark(symbol: string, side: Side): Price;
 }
 
 /** One order the book sends to the market. */
@@ -75,28 +77,23 @@ export interface DeskTally {
 }
 
 export class BookDesk {
-  private pending: Array<{ program: string; time: ServerTime; order: ExternalOrder }> = [];
+  private pending: Array<{ program: string; time: ServerTime; order: ExternalOrder; mid: Dec }> = [];
   private readonly house = new Map<string, HouseLot[]>();
   readonly tally: DeskTally = { orders: 0, externalVolume: new Dec(0), internalizedVolume: new Dec(0), externalSpread: Money.zero, residualRealized: Money.zero };
-  /** Per program: signed volume its orders sent, and how much of it the book netted away. */
-  readonly byProgram = new Map<string, { orders: number; volume: Dec }>();
 
   constructor(readonly netting: BookNetting, private readonly market: DeskMarket) {}
 
-  /** A program's executive executed `order` (its own net at its own price). */
-  record(program: string, time: ServerTime, order: ExternalOrder): void {
-    const t = this.byProgram.get(program) ?? { orders: 0, volume: new Dec(0) };
-    t.orders++;
-    t.volume = t.volume.plus(order.volume.value);
-    this.byProgram.set(program, t);
+  /** A program's executive executed `order` (its own net at its own price) when that program's mid was `mid`. */
+  record(program: string, time: ServerTime, order: ExternalOrder, mid: Dec): void {
     if (this.netting === 'per-program') {
       // Each program's order goes out as it is: its external volume already holds its own house's residual.
+      if (order.external.isZero()) return;
       this.tally.orders++;
       this.tally.externalVolume = this.tally.externalVolume.plus(order.external.abs());
-      this.tally.externalSpread = this.tally.externalSpread.plus(this.spreadCost(order.symbol, order.external, order.price));
+      this.tally.externalSpread = this.tally.externalSpread.plus(this.spreadCost(order.symbol, order.external, order.price.value.minus(mid)));
       return;
     }
-    this.pending.push({ program, time, order });
+    this.pending.push({ program, time, order, mid });
   }
 
   /**
@@ -113,15 +110,17 @@ export class BookDesk {
     return symbols.map((symbol) => this.net(time, symbol, pending.filter((p) => p.order.symbol === symbol), exposure(symbol)));
   }
 
-  private net(time: ServerTime, symbol: string, orders: ReadonlyArray<{ program: string; order: ExternalOrder }>, exposure: Dec): BookOrder {
+  private net(time: ServerTime, symbol: string, orders: ReadonlyArray<{ program: string; order: ExternalOrder; mid: Dec }>, exposure: Dec): BookOrder {
     const inst = this.market.instrument(symbol);
     const programs = orders.map(({ program, order }) => ({ program, net: order.external, price: order.price }));
     const net = programs.reduce((x, p) => x.plus(p.net), new Dec(0));
     const side: BookOrder['side'] = net.isZero() ? 'cross' : net.isPositive() ? 'buy' : 'sell';
-    const q = this.market.quote(symbol);
-    let price = side === 'cross' ? new Price(mid(q)) : fillPrice(q, side);
-    const slip = side === 'cross' ? new Dec(0) : this.market.slippage(symbol, time);
-    if (!slip.isZero()) price = new Price(price.value.plus(slip.times(sideSign(side as Side))));
+    // The orders on the net's side (every order when they cross) price it: their volume-weighted price and mid.
+    const priced = orders.filter((o) => side === 'cross' || o.order.external.s === net.s);
+    const weight = priced.reduce((x, o) => x.plus(o.order.external.abs()), new Dec(0));
+    const weighted = (f: (o: (typeof priced)[number]) => Dec): Dec => (weight.isZero() ? f(priced[0]!) : priced.reduce((x, o) => x.plus(o.order.external.abs().times(f(o))), new Dec(0)).div(weight));
+    const price = new Price(weighted((o) => o.order.price.value).toDecimalPlaces(inst.digits, Dec.ROUND_HALF_UP));
+    const midSeen = weighted((o) => o.mid);
     // The house holds the opposite of the book's exposure below the lot step (execution.ts's rule, once for the book).
     const step = inst.lotStep.value;
     const target = exposure.div(step).trunc().times(step).minus(exposure);
@@ -129,9 +128,9 @@ export class BookDesk {
     this.moveHouse(symbol, house, price);
     const external = net.plus(house);
     if (!external.mod(step).isZero()) throw new Error(`book desk: external order ${external.toString()} ${symbol} is not in whole lot steps`);
-    const externalSpread = this.spreadCost(symbol, external, price);
+    const externalSpread = this.spreadCost(symbol, external, price.value.minus(midSeen));
     const grossVolume = programs.reduce((x, p) => x.plus(p.net.abs()), new Dec(0));
-    this.tally.orders++;
+    if (!external.isZero()) this.tally.orders++;
     this.tally.externalVolume = this.tally.externalVolume.plus(external.abs());
     this.tally.internalizedVolume = this.tally.internalizedVolume.plus(grossVolume.minus(net.abs()));
     this.tally.externalSpread = this.tally.externalSpread.plus(externalSpread);
@@ -139,10 +138,10 @@ export class BookDesk {
   }
 
   /** |volume| × |price − mid| × contract size, USD: what an external order pays against the mid. */
-  private spreadCost(symbol: string, volume: Dec, price: Price): Money {
+  private spreadCost(symbol: string, volume: Dec, fromMid: Dec): Money {
     if (volume.isZero()) return Money.zero;
     const inst = this.market.instrument(symbol);
-    return this.market.quoteToUsd(symbol, volume.abs().times(price.value.minus(mid(this.market.quote(symbol))).abs()).times(inst.contractSize));
+    return this.market.quoteToUsd(symbol, volume.abs().times(fromMid.abs()).times(inst.contractSize));
   }
 
   /** Signed volume the house holds in a symbol (buy positive). */
@@ -161,7 +160,7 @@ export class BookDesk {
     for (const [symbol, lots] of this.house) {
       const inst = this.market.instrument(symbol);
       for (const l of lots) {
-        const close = markPrice(this.market.quote(symbol), l.side);
+        const close = this.market.mark(symbol, l.side);
         m = m.plus(this.market.quoteToUsd(symbol, l.volume.times(inst.contractSize).times(close.value.minus(l.openPrice.value)).times(sideSign(l.side))));
       }
     }

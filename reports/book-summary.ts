@@ -64,11 +64,11 @@ export interface BookFigures {
   };
   /** Investors' equity at the end (aum.csv has every server day), in total and by program; investors active at the end. */
   readonly aum: { readonly total: string; readonly byProgram: Readonly<Record<string, string>>; readonly investors: number };
-  /** The managers' fees, by program and in total. */
+  /** The managers' fees (charged to investors, rebates not counted; USD at the end's mid), by program and in total. */
   readonly managerFees: { readonly total: string; readonly byProgram: Readonly<Record<string, string>> };
   /**
    * Each IB's earnings across the book: rebates (net of cashback it passed on) and the shares of
-   * managers' fees it was paid, in total and by program.
+   * managers' fees it was paid, in total and by program (USD at the end's mid).
    */
   readonly ibs: Readonly<Record<string, { readonly rebates: string; readonly feeShares: string; readonly total: string; readonly byProgram: Readonly<Record<string, string>> }>>;
   /** The client accounts outside the programs (`accounts`): their first cash, the cash they hold at the end, and the program each is in then (null: none). */
@@ -93,6 +93,8 @@ export interface BookTallies {
   readonly peak: ReadonlyMap<string, { date: string; clients: Dec }>;
   readonly end: ReadonlyMap<string, { clients: Dec; house: Dec }>;
   readonly accounts: ReadonlyArray<{ id: string; deposit: Dec; cash: Dec; program: string | null }>;
+  /** An amount a program's account holds (its fee account `fees`, an IB's `ib:ID`) in USD at the end's mid, on the quantum. */
+  readonly usd: (program: string, account: string, amount: string) => Dec;
 }
 
 const sumOf = (xs: readonly string[]): Dec => xs.reduce((x, s) => x.plus(s), new Dec(0));
@@ -110,7 +112,7 @@ export function buildBookSummary(meta: BookSummary['scenario'], version: string,
   }
   const net = new Dec(byKind.net!);
   // What the manager charged its investors (before fee shares to IBs); its rebates are the broker's, not a fee.
-  const feesOf = (p: BookProgramSummary): Dec => sumOf(Object.entries(p.manager.feesByKind).filter(([k]) => k !== 'rebate').map(([, v]) => v));
+  const feesOf = (p: BookProgramSummary): Dec => t.usd(p.id, 'fees', sumOf(Object.entries(p.manager.feesByKind).filter(([k]) => k !== 'rebate').map(([, v]) => v)).toString());
   const entries = programs.map((p) => ({
     id: p.id, name: p.name, return: p.master.timeWeightedReturn, maxDrawdown: p.master.maxDrawdown,
     aum: m(t.aum.get(p.id)?.aum ?? new Dec(0)), investors: t.aum.get(p.id)?.investors ?? 0, fees: m(feesOf(p)),
@@ -147,7 +149,7 @@ export function buildBookSummary(meta: BookSummary['scenario'], version: string,
       },
       aum: { total: m(sumOf(entries.map((e) => e.aum))), byProgram: Object.fromEntries(entries.map((e) => [e.id, e.aum])), investors: entries.reduce((n, e) => n + e.investors, 0) },
       managerFees: { total: m(sumOf(entries.map((e) => e.fees))), byProgram: Object.fromEntries(entries.map((e) => [e.id, e.fees])) },
-      ibs: ibEarnings(programs, m),
+      ibs: ibEarnings(programs, m, t.usd),
       accounts: t.accounts.map((a) => ({ id: a.id, deposit: m(a.deposit), cash: m(a.cash), program: a.program })),
     },
     leaderboard: leaderboard(entries),
@@ -155,11 +157,12 @@ export function buildBookSummary(meta: BookSummary['scenario'], version: string,
 }
 
 /** Each IB's rebates and fee shares across the programs (summary.json `rebates.receivers`, `manager.feeSharesPaid`), ids in code-unit order. */
-function ibEarnings(programs: readonly BookProgramSummary[], m: (x: Dec) => string): BookFigures['ibs'] {
+function ibEarnings(programs: readonly BookProgramSummary[], m: (x: Dec) => string, usd: BookTallies['usd']): BookFigures['ibs'] {
   const ibs = new Map<string, { rebates: Dec; feeShares: Dec; byProgram: Map<string, Dec> }>();
   const add = (account: string, program: string, kind: 'rebates' | 'feeShares', amount: string): void => {
     if (!account.startsWith('ib:')) return;
     const id = account.slice(3);
+    amount = usd(program, account, amount).toString();
     const t = ibs.get(id) ?? { rebates: new Dec(0), feeShares: new Dec(0), byProgram: new Map<string, Dec>() };
     t[kind] = t[kind].plus(amount);
     t.byProgram.set(program, (t.byProgram.get(program) ?? new Dec(0)).plus(amount));

@@ -36,6 +36,14 @@ export interface BookAdmin {
   readonly events: readonly AdminEvent[];
 }
 
+/** The fields each operation takes. */
+const FIELDS: Readonly<Record<string, readonly string[]>> = {
+  link: ['at', 'action', 'account', 'program', 'model'],
+  unlink: ['at', 'action', 'account', 'program'],
+  allocation: ['at', 'action', 'program', 'allocation'],
+  fees: ['at', 'action', 'program', 'performanceFee', 'managementFee'],
+};
+
 /** Methods an admin change or a linked account may use: those that need nothing of each investor. */
 const NO_TERMS: ReadonlySet<AllocationMethod> = new Set(['equity', 'balance', 'proportional']);
 
@@ -85,9 +93,15 @@ export function readAdmin(top: Obj, file: string, lineOf: (path: ReadonlyArray<s
   const allocation = new Map([...programs].map(([id, s]) => [id, s.allocation]));
   /** Per account: the program it is in (or is joining), its model, and when its join or leave executes. */
   const state = new Map<string, { program: string | null; model: 'mam' | 'pamm'; executes: ServerTime }>();
+  /** Per account: the programs it has been in (a program takes an investor id once). */
+  const been = new Map<string, Set<string>>();
   const events: AdminEvent[] = [];
   for (const { e, i, at } of ordered) {
     const path: Path = ['admin', i];
+    // A field another operation takes is a mistake here, not something to ignore.
+    for (const key of Object.keys(e)) {
+      if (!FIELDS[e.action as string]!.includes(key)) r.fail([...path, key], `a ${e.action as string} operation takes ${FIELDS[e.action as string]!.join(', ')}; \`${key}\` belongs to another`);
+    }
     const need = (key: string): string => {
       if (typeof e[key] !== 'string') r.fail(path, `a ${e.action as string} operation names its ${key}`);
       return e[key] as string;
@@ -120,11 +134,16 @@ export function readAdmin(top: Obj, file: string, lineOf: (path: ReadonlyArray<s
       const id = e.program as string;
       const model = (e.model as 'mam' | 'pamm' | undefined) ?? 'mam';
       if (now?.program) r.fail(path, `account ${account} is in program ${now.program} at that time: unlink it first`);
-      if (now && at < now.executes) r.fail([...path, 'at'], `account ${account}'s unlink executes at ${formatServerTime(now.executes)}: its cash is back only then`);
+      const joins = requestExecutesAt(model, at, s.policies.pammFlows, s.tradingWeek);
+      // Strictly later: at the same instant the programs run in book order, and the cash might not be back yet.
+      if (now && joins <= now.executes) r.fail([...path, 'at'], `account ${account}'s unlink executes at ${formatServerTime(now.executes)} and this link would at ${formatServerTime(joins)}: a link must execute after the cash is back`);
+      if (model === 'pamm' && s.policies.pammDeposit === 'no-action') r.fail([...path, 'model'], `program ${id} holds PAMM deposits out of open trades (pammDeposit: no-action): linking an account into its pool is not supported yet`);
+      if (been.get(account)?.has(id)) r.fail([...path, 'program'], `account ${account} was in program ${id} before: a program takes an investor id once, so it cannot rejoin`);
       if (model === 'pamm' && !s.pool) r.fail([...path, 'model'], `program ${id} has no PAMM pool: link the account as mam`);
       if (s.currencies.byAccount.size > 0) r.fail([...path, 'program'], `program ${id} holds accounts in other currencies than USD: an account's cash is USD, so it links only to a program all in USD`);
       if (model === 'mam' && !NO_TERMS.has(allocation.get(id)!)) r.fail(path, `program ${id} allocates by ${allocation.get(id)!} then, which needs each follower's terms: change its allocation first, or link the account as a PAMM member`);
-      state.set(account, { program: id, model, executes: requestExecutesAt(model, at, s.policies.pammFlows, s.tradingWeek) });
+      state.set(account, { program: id, model, executes: joins });
+      been.set(account, (been.get(account) ?? new Set<string>()).add(id));
       events.push({ action: 'link', at, account, program: id, model });
     } else if (e.action === 'unlink') {
       if (!now?.program) r.fail(path, `account ${account} is in no program at that time: link it first`);
@@ -145,7 +164,9 @@ export class AdminRun {
   /** Where each account is at the end of what has run: a program's id, or null for outside every program. */
   readonly where = new Map<string, string | null>();
   /** The account whose leave is executing, and in which program: its withdrawals return to its cash. */
-  private leaving: { account: string; program: string } | undefined;
+  private leaving: { account: string; program: string; detached: boolean } | undefined;
+  /** The account whose join is executing, in which program, and whether the program took it. */
+  private joining: { account: string; program: string; joined: boolean } | undefined;
 
   constructor(private readonly admin: BookAdmin) {
     for (const a of admin.accounts) {
@@ -164,19 +185,28 @@ export class AdminRun {
         out.push({ time: e.at, priority: PRIORITY.termChange, label: `allocation ${e.allocation}`, apply: (p) => p.changeAllocation(e.at, e.allocation) });
       } else if (e.action === 'link') {
         out.push(...requestActions(s, e.model, e.at, e.account, `${e.account} link`, (p: Program, t: ServerTime) => {
-          // All its cash goes in when the join executes.
+          // All its cash goes in when the join executes; a join the program refuses (below its
+          // minimum, say: the request-rejected event says why) leaves the cash where it was.
           const cash = this.cash.get(e.account)!;
-          this.cash.set(e.account, new Dec(0));
-          this.where.set(e.account, program);
           const by = referral.get(e.account);
-          p.join(t, e.account, e.model, new Money(cash), false, {}, by !== undefined ? { referredBy: by } : {});
+          this.joining = { account: e.account, program, joined: false };
+          try {
+            p.join(t, e.account, e.model, new Money(cash), false, {}, by !== undefined ? { referredBy: by } : {});
+            if (this.joining.joined) {
+              this.cash.set(e.account, new Dec(0));
+              this.where.set(e.account, program);
+            }
+          } finally {
+            this.joining = undefined;
+          }
         }));
       } else {
         out.push(...requestActions(s, e.model, e.at, e.account, `${e.account} unlink`, (p: Program, t: ServerTime) => {
-          this.leaving = { account: e.account, program };
+          this.leaving = { account: e.account, program, detached: false };
           try {
             p.leave(t, e.account);
-            this.where.set(e.account, null);
+            // Detached (onLeave: detach, with trades open), it keeps them in the program's detached account.
+            if (!this.leaving.detached) this.where.set(e.account, null);
           } finally {
             this.leaving = undefined;
           }
@@ -186,9 +216,11 @@ export class AdminRun {
     return out;
   }
 
-  /** A program's withdrawal event: an unlinking account's pay-out returns to its cash. */
-  withdrawal(program: string, investor: string | undefined, amount: Money): void {
-    if (!this.leaving || this.leaving.program !== program || this.leaving.account !== investor) return;
+  /** A program's event: an unlinking account's pay-out returns to its cash; a linking account's join is taken. */
+  event(program: string, kind: string, investor: string | undefined, amount: Money | undefined): void {
+    if (kind === 'join' && this.joining?.program === program && this.joining.account === investor) this.joining.joined = true;
+    if (kind === 'detach' && this.leaving?.program === program && this.leaving.account === investor) this.leaving.detached = true;
+    if (kind !== 'withdrawal' || !amount || !this.leaving || this.leaving.program !== program || this.leaving.account !== investor) return;
     this.cash.set(investor, this.cash.get(investor)!.plus(amount.value));
   }
 }

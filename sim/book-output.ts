@@ -11,14 +11,18 @@ import type { BookOrder } from '../engine/book-desk.js';
 import { Dec } from '../engine/decimal.js';
 import type { Program } from '../engine/program.js';
 import { formatQ } from '../engine/quantum.js';
+import { Money } from '../engine/values.js';
 import { formatServerTime } from '../engine/time.js';
 import { type BookProgramSummary, type BookSummary, buildBookSummary } from '../reports/book-summary.js';
 import { renderBookPage, renderLeaderboardSnippet } from '../reports/book-page.js';
 import { CsvWriter, priceCell } from '../reports/csv.js';
 import { type OutputOptions, withOutputSync } from '../reports/output-dir.js';
-import { ReturnIndex, RunWriter } from '../reports/run-writer.js';
+import { RunWriter } from '../reports/run-writer.js';
 import { writeRunReport } from '../reports/run.js';
 import { buildSummary } from '../reports/summary.js';
+import { checkInvestorPages } from '../reports/investor-select.js';
+import { checkPrinter } from '../reports/pdf.js';
+import type { RunFileOptions } from './run-output.js';
 import { type Book, loadBook } from './book.js';
 import { type BookRunHooks, runBook } from './book-run.js';
 import { VERSION } from './package-root.js';
@@ -33,10 +37,10 @@ export const COMBINED_FILES = ['journal.csv', 'trades.csv', 'equity.csv', 'event
 export const BOOK_COLUMNS = {
   orders: ['time', 'symbol', 'side', 'price', 'programs', 'net', 'house', 'external', 'external_spread'],
   exposure: ['date', 'symbol', 'clients', 'house', 'market'],
-  aum: ['date', 'program', 'investors', 'aum', 'deposits', 'withdrawals', 'net_result', 'master_equity', 'return'],
+  aum: ['date', 'program', 'investors', 'aum', 'deposits', 'withdrawals', 'net_result', 'master_equity', 'master_return'],
 } as const;
 
-export interface BookFileOptions {
+export interface BookFileOptions extends Pick<RunFileOptions, 'rows' | 'investorPages' | 'pdf'> {
   /** Every risk check exact at every price (tests). */
   readonly exactRisk?: boolean;
   /** Tests: after every quote or action of a program, and after every instant of the book. */
@@ -52,19 +56,20 @@ export interface BookResult {
 /** Runs a book (a file, or one already loaded) and writes its outputs into `outDir`. */
 export function bookToDirectory(source: string | Book, outDir: string, opts: LoadOptions & OutputOptions & BookFileOptions = {}): BookResult {
   const book = typeof source === 'string' ? loadBook(source, opts) : source;
+  // Pages asked for investors a program lacks are refused before the run, as a run refuses them.
+  for (const p of book.programs) checkInvestorPages(opts.investorPages, p.scenario.investors.map((i) => i.id));
+  if (opts.pdf) checkPrinter();
   const summary = withOutputSync({ target: outDir, command: 'run', scenarioHash: book.hash, inputs: book.inputs, onNote: opts.onNote }, (dir) => writeBookFiles(book, dir, opts));
   return { book, summary, outDir };
 }
 
-/** Per program, per server day: its investors' money (USD), as aum.csv has it. */
+/** Per program: its investors' money (USD) so far, as aum.csv has it at each server day's end. */
 class AumTally {
   deposits = new Dec(0);
+  /** Withdrawals, and the equity of accounts detached from the program (it leaves with them). */
   withdrawals = new Dec(0);
   aum = new Dec(0);
   investors = 0;
-  readonly index = new ReturnIndex();
-  /** Investor money in (+) or out (−) since the last day's end: not performance. */
-  flow(x: Dec): void { this.index.addFlow(x); }
 }
 
 /** Investors' equity in USD and how many are active. */
@@ -99,14 +104,19 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
       const pdir = join(dir, 'programs', bp.id);
       mkdirSync(pdir, { recursive: true });
       const s = bp.scenario;
-      const writer = new RunWriter(pdir, s.quantum, s.instruments, s.structure, undefined, 'daily', s.risk ? Number(s.risk.stopOut) : undefined);
+      const writer = new RunWriter(pdir, s.quantum, s.instruments, s.structure, undefined, opts.rows ?? 'daily', s.risk ? Number(s.risk.stopOut) : undefined);
       writers.set(bp.id, writer);
       const tally = new AumTally();
       aum.set(bp.id, tally);
       const master = s.structure === 'signal' ? 'master' : undefined;
+      let program: Program | undefined;
       return {
         sink: {
-          event: (e) => writer.event(e), trade: (t) => writer.trade(t), statement: (x) => writer.statement(x), cost: (c) => writer.cost(c), rebate: (r) => writer.rebate(r),
+          event: (e) => {
+            writer.event(e);
+            // A detached account leaves the program with its equity: for AUM, a withdrawal.
+            if (e.kind === 'detach' && e.amount && e.account) tally.withdrawals = tally.withdrawals.plus(program!.toUsd(e.amount, program!.currencyOf(e.account)).value);
+          }, trade: (t) => writer.trade(t), statement: (x) => writer.statement(x), cost: (c) => writer.cost(c), rebate: (r) => writer.rebate(r),
           execution: (time, o) => {
             writer.execution(time, o);
             programOrders++;
@@ -118,13 +128,16 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
             writer.snapshot(time, p, next);
           },
         },
-        attach: (p) => p.journal.onEntry((e) => {
-          writer.entry(e);
-          // Investors' deposits and withdrawals move AUM without being performance (the master's own funding is not an investor's).
-          const usd = (e.usd ?? e.amount).value;
-          if (e.reason === 'deposit' && e.to !== master) tally.deposits = tally.deposits.plus(usd), tally.flow(usd);
-          if (e.reason === 'withdrawal' && e.from !== master) tally.withdrawals = tally.withdrawals.plus(usd), tally.flow(usd.neg());
-        }),
+        attach: (p) => {
+          program = p;
+          p.journal.onEntry((e) => {
+            writer.entry(e);
+            // Investors' deposits and withdrawals (the master's own funding is not an investor's).
+            const usd = (e.usd ?? e.amount).value;
+            if (e.reason === 'deposit' && e.to !== master) tally.deposits = tally.deposits.plus(usd);
+            if (e.reason === 'withdrawal' && e.from !== master) tally.withdrawals = tally.withdrawals.plus(usd);
+          });
+        },
         ...(opts.exactRisk !== undefined ? { exactRisk: opts.exactRisk } : {}),
       };
     }, {
@@ -139,9 +152,9 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
           const now = investorMoney(r.program, book.programs.find((b) => b.id === r.id)!.scenario.pool?.id);
           t.aum = now.aum;
           t.investors = now.investors;
-          t.index.observe(now.aum);
-          const masterEquity = r.program.accountIds().includes('master') ? m(r.program.equity('master').value) : '';
-          aumCsv.row([date, r.id, now.investors, m(now.aum), m(t.deposits), m(t.withdrawals), m(now.aum.minus(t.deposits).plus(t.withdrawals)), masterEquity, t.index.exact.minus(1).toDecimalPlaces(10).toFixed(10)]);
+          // The master's equity in USD and its time-weighted return so far: the manager's track record, as the leaderboard ranks it.
+          const masterEquity = r.program.accountIds().includes('master') ? m(r.program.toUsd(r.program.equity('master'), r.program.currencyOf('master')).value) : '';
+          aumCsv.row([date, r.id, now.investors, m(now.aum), m(t.deposits), m(t.withdrawals), m(now.aum.minus(t.deposits).plus(t.withdrawals)), masterEquity, writers.get(r.id)!.master.exact.minus(1).toDecimalPlaces(10).toFixed(10)]);
         }
         for (const symbol of symbols) {
           const clients = run.exposure(symbol), house = run.house(symbol);
@@ -161,7 +174,7 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
       writer.writePeriods(bp.scenario.policies.performanceFee.period);
       writer.close();
       const summary = buildSummary(bp.scenario, r.program, writer);
-      writeRunReport(bp.scenario, join(dir, 'programs', r.id), summary, writer, {});
+      writeRunReport(bp.scenario, join(dir, 'programs', r.id), summary, writer, { ...(opts.investorPages !== undefined ? { investorPages: opts.investorPages } : {}), ...(opts.pdf ? { pdf: true } : {}) });
       const { mamlab: _version, ...figures } = summary;
       return { id: r.id, name: bp.name, ...figures };
     });
@@ -176,6 +189,10 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
       {
         desk: run.desk.tally, deskFloating: run.desk.houseFloating().value, programOrders, programVolume, aum: new Map([...aum].map(([id, t]) => [id, { aum: t.aum, investors: t.investors }])), peak, end,
         accounts: book.admin.accounts.map((a) => ({ id: a.id, deposit: a.deposit.value, cash: run.admin.cash.get(a.id)!, program: run.admin.where.get(a.id) ?? null })),
+        usd: (program, account, amount) => {
+          const p = run.programs.find((r) => r.id === program)!.program;
+          return p.toUsd(new Money(new Dec(amount)), p.currencyOf(account)).value;
+        },
       },
     );
     for (const f of COMBINED_FILES) combineCsv(book.programs.map((p) => ({ program: p.id, path: join(dir, 'programs', p.id, f) })), join(dir, f));

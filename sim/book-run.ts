@@ -5,6 +5,9 @@
 import type { BookDesk as Desk, BookOrder } from '../engine/book-desk.js';
 import { BookDesk } from '../engine/book-desk.js';
 import { Dec } from '../engine/decimal.js';
+import { markPrice, mid } from '../engine/quotes.js';
+import { roundToQuantum } from '../engine/quantum.js';
+import { Money } from '../engine/values.js';
 import type { EngineEvent, EngineSink } from '../engine/events.js';
 import { AdminRun } from './book-admin.js';
 import type { ExternalOrder } from '../engine/executive.js';
@@ -61,19 +64,24 @@ function deskSink(sink: EngineSink, onExecution: (time: ServerTime, o: ExternalO
 export function runBook(book: Book, setup: (bp: BookProgram) => ProgramSetup, hooks: BookRunHooks = {}): BookRun {
   const first = book.programs[0]!.scenario;
   let market: Program | undefined;
+  // Conversions to USD at the exact mid of the moment (the first program's quotes: every program
+  // has the same prices, and a conversion pair's bar path differs only in the order its extremes come).
   const desk = new BookDesk(book.netting, {
     instrument: (symbol) => first.instruments.get(symbol)!,
-    quote: (symbol) => market!.quotes.require(symbol),
-    slippage: (symbol, time) => first.stress.slippage(symbol, time),
-    quoteToUsd: (symbol, amount) => market!.quoteToUsd(symbol, amount),
+    quoteToUsd: (symbol, amount) => {
+      const ccy = first.instruments.get(symbol)!.quote;
+      return new Money(roundToQuantum(amount.times(market!.rate(ccy, 'USD')), first.quantum));
+    },
+    mark: (symbol, side) => markPrice(market!.quotes.require(symbol), side),
   });
   const admin = new AdminRun(book.admin);
   const runs = book.programs.map((bp) => {
     const s = setup(bp);
     const toAdmin = (e: EngineEvent): void => {
-      if (e.kind === 'withdrawal' && e.amount) admin.withdrawal(bp.id, e.investor, e.amount);
+      admin.event(bp.id, e.kind, e.investor, e.amount);
     };
-    const run = new ProgramRun(bp.scenario, deskSink(s.sink, (time, o) => desk.record(bp.id, time, o), toAdmin), {
+    // The desk learns each order with the mid its own program saw then.
+    const run: ProgramRun = new ProgramRun(bp.scenario, deskSink(s.sink, (time, o) => desk.record(bp.id, time, o, mid(run.program.quotes.require(o.symbol))), toAdmin), {
       ...s.hooks,
       afterEach: (label, time, p) => {
         s.hooks?.afterEach?.(label, time, p);

@@ -107,7 +107,7 @@ export function loadBookVariants(file: string, opts: LoadOptions = {}): { base: 
     try {
       return { name, description: (v.description as string | undefined) ?? '', book: readBook({ data: structuredClone(merged), lineOf: (path) => parsed.lineOf(inVariant(path) ? ['variants', i, ...path] : path) }, file, opts, [f.realPath], f.bytes) };
     } catch (e) {
-      if (e instanceof InputError) throw new InputError(file, `/variants/${i} (${name}) → ${e.path}`, e.expected, undefined, e.more);
+      if (e instanceof InputError) throw new InputError(file, `/variants/${i} (${name}) → ${e.path}`, e.expected, e.line, e.more);
       throw e;
     }
   });
@@ -196,9 +196,22 @@ function programDoc(shared: Obj, entry: Obj): Obj {
   const doc: Obj = structuredClone(shared);
   for (const [k, val] of Object.entries(entry)) {
     if (k === 'id' || k === 'name' || k === 'description') continue;
-    doc[k] = MERGED.has(k) && doc[k] !== undefined ? deepMerge(doc[k]!, structuredClone(val)) : structuredClone(val);
+    // Costs merge rate by rate: a program's commission for a class (or swap for a symbol) replaces the top level's whole.
+    if (k === 'costs' && doc.costs !== undefined) doc.costs = mergeCosts(doc.costs as Obj, val as Obj);
+    else doc[k] = MERGED.has(k) && doc[k] !== undefined ? deepMerge(doc[k]!, structuredClone(val)) : structuredClone(val);
   }
   doc.name = (entry.name as string | undefined) ?? (entry.id as string);
   doc.description = (entry.description as string | undefined) ?? '';
   return doc;
+}
+
+/** A program's `costs` over the top level's: each schedule (commission by class, swaps by symbol) merges entry by entry, each entry replaced whole. */
+function mergeCosts(top: Obj, own: Obj): Obj {
+  const out: Obj = structuredClone(top);
+  for (const [k, v] of Object.entries(own)) {
+    const base = out[k];
+    const plain = (x: Json | undefined): x is Obj => x !== null && x !== undefined && typeof x === 'object' && !Array.isArray(x);
+    out[k] = plain(base) && plain(v) ? { ...base, ...structuredClone(v) } : structuredClone(v);
+  }
+  return out;
 }
