@@ -12,6 +12,7 @@ import { combineCsv, writeBookFiles } from '../sim/book-output.js';
 import { InputError } from '../sim/input-error.js';
 import { writeRunFiles } from '../sim/run-output.js';
 import { parseScenario } from '../sim/scenario.js';
+import { Dec } from '../engine/decimal.js';
 import { checkedBook, csvRecords } from './helpers.js';
 
 const dirs: string[] = [];
@@ -244,5 +245,101 @@ describe('admin operations (seed 002\'s admin API)', () => {
     const fee = refused(admin('  - { at: "2024-03-04T12:00:00", action: fees, program: B, performanceFee: "1.5" }\n'));
     expect(fee.path).toBe('/admin/0/performanceFee');
     expect(refused(admin(ops, '[{ id: a1, deposit: "5" }]')).expected).toBe('a1 is an investor of program A: an account outside the programs needs an id of its own');
+  });
+});
+
+describe('the desk prices from the programs\' own fills', () => {
+  it('two stops at two levels: the book\'s order goes out at their volume-weighted price, against the mids the programs saw', () => {
+    const text = `
+name: Two stops
+seed: 1
+start: "2024-03-04T00:05:00"
+end: "2024-03-06T00:05:00"
+instruments: [EURUSD]
+policies: { intrabar: open-high-low-close }
+prices:
+  EURUSD: { timeframe: H1, spread: 10, bars: [["2024-03-04T09:00:00", "1.10000", "1.10000", "1.10000", "1.10000"], ["2024-03-04T11:00:00", "1.10000", "1.10000", "1.09500", "1.09500"]] }
+programs:
+  - id: A
+    program: { structure: signal, allocation: proportional, masterDeposit: "10000" }
+    orders: [{ at: "2024-03-04T10:00:00", action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "1.00", sl: "1.09700" }]
+  - id: B
+    program: { structure: signal, allocation: proportional, masterDeposit: "10000" }
+    orders: [{ at: "2024-03-04T10:00:00", action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "1.00", sl: "1.09800" }]
+`;
+    const { orders, broken, run } = checkedBook(parseBook(text, FILE));
+    expect(broken).toEqual([]);
+    // The bar falls through both stops on its way to 1.09500: A sells at 1.09700, B at 1.09800; the book sells
+    // 2 lots at (1.09700 + 1.09800) / 2 = 1.09750, not at the low's bid the book would see at the end of the instant.
+    const stop = orders[1]!;
+    expect([stop.side, stop.price.toString(), stop.external.toString()]).toEqual(['sell', '1.0975', '-2']);
+    // Each stop filled with its program's quote at its level (bid = the level, ask 10 points above it):
+    // mids 1.09705 and 1.09805, weighted 1.09755; 2 lots × 0.00005 × 100,000 = 10. The buys at 10:00: ask
+    // 1.10010 against mid 1.10005, 2 lots × 0.00005 × 100,000 = 10 more.
+    expect(stop.externalSpread.toString()).toBe('10');
+    expect(run.desk.tally.externalSpread.toString()).toBe('20');
+  });
+
+  it('a program in EUR: its manager\'s fees join the book in USD at the end\'s mid', () => {
+    const text = `
+name: EUR program
+seed: 1
+start: "2024-03-04T00:05:00"
+end: "2024-03-08T00:05:00"
+instruments: [EURUSD]
+prices:
+  EURUSD: { ticks: [["2024-03-04T00:05:00", "1.10000", "1.10020"], ["2024-03-05T09:00:00", "1.20000", "1.20020"], ["2024-03-06T09:00:00", "1.20000", "1.20020"]] }
+policies: { performanceFee: { period: daily } }
+programs:
+  - id: E
+    program: { structure: signal, allocation: proportional, masterDeposit: "10000", performanceFee: "0.5", currency: EUR }
+    investors: [{ id: e1, model: mam, deposit: "10000" }]
+    orders:
+      - { at: "2024-03-04T10:00:00", action: open, ticket: T1, symbol: EURUSD, side: buy, volume: "1.00" }
+      - { at: "2024-03-05T10:00:00", action: close, ticket: T1 }
+`;
+    const s = writeBookFiles(parseBook(text, FILE), tmp());
+    const eur = new Dec(s.programs[0]!.manager.feesByKind['performance-fee']!);
+    expect(eur.isPositive()).toBe(true);
+    // At the end EURUSD is 1.20000 / 1.20020: the mid 1.2001 converts, rounded half-up to the quantum.
+    expect(s.leaderboard[0]!.fees).toBe(eur.times('1.2001').toDecimalPlaces(7, Dec.ROUND_HALF_UP).toFixed(7));
+    expect(s.book.managerFees.total).toBe(s.leaderboard[0]!.fees);
+  });
+});
+
+describe('admin operations that a program refuses or keeps', () => {
+  const withAdmin = (ops: string, programA = ''): string => `${bookText('broker-wide').replace('performanceFee: "0.2" }', `performanceFee: "0.2"${programA} }`)}accounts: [{ id: c1, deposit: "10000" }]\nadmin:\n${ops}`;
+
+  it('a join the program refuses leaves the cash with the account', () => {
+    const book = parseBook(withAdmin('  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A }\n', ', terms: { minimumMamInvestment: "50000" }').replace('deposit: "20000" }]', 'deposit: "60000" }]'), FILE);
+    const s = writeBookFiles(book, tmp());
+    expect(s.book.accounts).toEqual([{ id: 'c1', deposit: '10000.0000000', cash: '10000.0000000', program: null }]);
+  });
+
+  it('unlinked under onLeave: detach, the account stays in the program with its trades', () => {
+    const text = withAdmin('  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A }\n  - { at: "2024-03-04T13:00:00", action: unlink, account: c1 }\n').replace('    investors: [{ id: a1', '    policies: { onLeave: detach }\n    investors: [{ id: a1');
+    const s = writeBookFiles(parseBook(text, FILE), tmp());
+    expect(s.book.accounts).toEqual([{ id: 'c1', deposit: '10000.0000000', cash: '0.0000000', program: 'A' }]);
+  });
+
+  it('refuses a link back into a program the account left, and a link at the instant its unlink executes', () => {
+    const back = (() => {
+      try {
+        parseBook(withAdmin('  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A }\n  - { at: "2024-03-04T13:00:00", action: unlink, account: c1 }\n  - { at: "2024-03-04T14:00:00", action: link, account: c1, program: A }\n'), FILE);
+      } catch (e) {
+        return (e as InputError).expected;
+      }
+      return '';
+    })();
+    expect(back).toBe('account c1 was in program A before: a program takes an investor id once, so it cannot rejoin');
+    const same = (() => {
+      try {
+        parseBook(withAdmin('  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A }\n  - { at: "2024-03-04T13:00:00", action: unlink, account: c1 }\n  - { at: "2024-03-04T13:00:00", action: link, account: c1, program: B }\n'), FILE);
+      } catch (e) {
+        return (e as InputError).expected;
+      }
+      return '';
+    })();
+    expect(same).toBe("account c1's unlink executes at 2024-03-04T13:00:00 and this link would at 2024-03-04T13:00:00: a link must execute after the cash is back");
   });
 });
