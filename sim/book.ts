@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { InputError, pointer } from './input-error.js';
 import { checkDataDirs } from './input-files.js';
 import type { Json, Obj } from './reader.js';
-import { type LoadOptions, type Scenario, deepMerge, readScenario, readScenarioFile } from './scenario.js';
+import { type LoadOptions, type PriceBlock, type Scenario, deepMerge, readScenario, readScenarioFile } from './scenario.js';
 import { schemaError, validate } from './scenario-schema.js';
 import { type BookAdmin, feeChanges, readAdmin } from './book-admin.js';
 import { type Parsed, parseText } from './scenario-text.js';
@@ -145,6 +145,8 @@ function readBook(parsed: Parsed, file: string, opts: LoadOptions, read: string[
   const adminFees = feeChanges((top.admin as Obj[] | undefined) ?? [], docs);
   const inputs = new Set(read);
   const investorOf = new Map<string, string>();
+  // The programs' prices are broker-wide: read (or generated) once and shared.
+  const prices = new Map<string, PriceBlock>();
   const programs = entries.map((entry, i): BookProgram => {
     const id = entry.id as string;
     const name = (entry.name as string | undefined) ?? id;
@@ -164,7 +166,7 @@ function readBook(parsed: Parsed, file: string, opts: LoadOptions, read: string[
     };
     let scenario: Scenario;
     try {
-      scenario = readScenario({ data: doc, lineOf: (path) => parsed.lineOf(inBook(path)) }, file, opts, read, sourceBytes);
+      scenario = readScenario({ data: doc, lineOf: (path) => parsed.lineOf(inBook(path)) }, file, opts, read, sourceBytes, prices);
     } catch (e) {
       if (e instanceof InputError && e.file === file) {
         const segments = e.path === '' ? [] : e.path.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~')).map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));

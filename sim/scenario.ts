@@ -267,7 +267,15 @@ function realOf(path: string): string {
 }
 
 /** Reads one program's document (a scenario, or one program of a book: sim/book.ts). */
-export function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: string[], sourceBytes: Uint8Array): Scenario {
+/** The prices, stress and daily symbols one document's price section amounts to, and the files read for it: what a book's programs share. */
+export interface PriceBlock {
+  readonly ticks: Quotes;
+  readonly stress: Stress;
+  readonly dailySymbols: ReadonlySet<string>;
+  readonly files: readonly InputFile[];
+}
+
+export function readScenario(parsed: Parsed, file: string, opts: LoadOptions, read: string[], sourceBytes: Uint8Array, sharedPrices?: Map<string, PriceBlock>): Scenario {
   const inputs = new Set(read);
   const sources = createHash('sha256').update(sourceBytes);
   const preset = (name: string): Obj => {
@@ -352,10 +360,15 @@ export function readScenario(parsed: Parsed, file: string, opts: LoadOptions, re
     sources.update(f.bytes);
     inputs.add(f.realPath);
   };
-  for (const inst of instruments.values()) {
+  // A book's programs have the same price section (it is broker-wide): read once, shared by all.
+  const priceKey = sharedPrices ? canonical({ prices: doc.prices!, instruments: doc.instruments!, stress: doc.stress ?? null, seed: doc.seed!, serverTime: doc.serverTime ?? null, tradingWeek: doc.tradingWeek ?? null }) : '';
+  const shared = sharedPrices?.get(priceKey);
+  const filesRead: InputFile[] = [];
+  if (shared) for (const f of shared.files) onFile(f);
+  for (const inst of shared ? [] : instruments.values()) {
     const src = prices[inst.symbol] as PriceSourceInput | undefined;
     if (!src) r.fail(['prices'], `no price source for ${inst.symbol}`);
-    const ticks = loadPriceSource(src, inst, { file, baseDir, zone, seed, lineOf: parsed.lineOf, dataDirs: opts.dataDirs, budget: MAX_QUOTES - quotes, onFile, week: tradingWeek });
+    const ticks = loadPriceSource(src, inst, { file, baseDir, zone, seed, lineOf: parsed.lineOf, dataDirs: opts.dataDirs, budget: MAX_QUOTES - quotes, onFile: (f) => { filesRead.push(f); onFile(f); }, week: tradingWeek });
     if ((src as { timeframe?: string }).timeframe === 'D1') dailySymbols.add(inst.symbol);
     quotes += ticks.length;
     streams.push(ticks);
@@ -363,8 +376,10 @@ export function readScenario(parsed: Parsed, file: string, opts: LoadOptions, re
   // Stress effects (seeded per effect) shift, widen or slip the prices; a flash crash adds its bottom tick.
   // Extra ticks come after every base quote at the same time (the merge is stable in list order).
   const bySymbol = new Map([...instruments.keys()].map((sym, i) => [sym, streams[i]!] as const));
-  const stress = doc.stress ? buildStress(doc.stress as unknown as StressSpec[], instruments, bySymbol, { file, zone, seed, lineOf: parsed.lineOf }) : NO_STRESS;
-  const ticks = mergeQuotes(stress.extraTicks.length ? [...streams, new ArrayQuotes(stress.extraTicks)] : streams);
+  const stress = shared ? shared.stress : doc.stress ? buildStress(doc.stress as unknown as StressSpec[], instruments, bySymbol, { file, zone, seed, lineOf: parsed.lineOf }) : NO_STRESS;
+  const ticks = shared ? shared.ticks : mergeQuotes(stress.extraTicks.length ? [...streams, new ArrayQuotes(stress.extraTicks)] : streams);
+  if (shared) for (const s of shared.dailySymbols) dailySymbols.add(s);
+  else sharedPrices?.set(priceKey, { ticks, stress, dailySymbols, files: filesRead });
 
   // Program terms
   const structure = program.structure as Structure;
