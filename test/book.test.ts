@@ -61,6 +61,17 @@ ${extra}`;
 const FILE = join(tmpdir(), 'two-desks.yaml');
 const load = (netting: string, extra = ''): Book => parseBook(bookText(netting, extra), FILE);
 
+/** The InputError a book's text is refused with. */
+function refused(text: string): InputError {
+  try {
+    parseBook(text, FILE);
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+
 describe('netting two programs at one instant (by hand)', () => {
   it('broker-wide: one external order of the book net, the house taking the residual once', () => {
     const { orders, broken, run, fills } = checkedBook(load('broker-wide'));
@@ -142,33 +153,23 @@ describe('per-program netting leaves each program as it runs alone', () => {
 });
 
 describe('the book file', () => {
-  const fails = (text: string): InputError => {
-    try {
-      parseBook(text, FILE);
-    } catch (e) {
-      if (e instanceof InputError) return e;
-      throw e;
-    }
-    throw new Error('expected an InputError');
-  };
-
   it('refuses investors at the top level, naming where they belong', () => {
-    const e = fails(bookText('broker-wide').replace('programs:', 'investors: [{ id: x, model: mam, deposit: "1" }]\nprograms:'));
+    const e = refused(bookText('broker-wide').replace('programs:', 'investors: [{ id: x, model: mam, deposit: "1" }]\nprograms:'));
     expect(e.path).toBe('/investors');
     expect(e.expected).toMatch(/belongs to a program/);
   });
 
   it('refuses an investor in two programs and a program id used twice', () => {
-    expect(fails(bookText('broker-wide').replace('id: b1', 'id: a1')).expected).toMatch(/investor a1 is in program A too/);
-    const twice = fails(bookText('broker-wide').replace('  - id: B', '  - id: a'));
+    expect(refused(bookText('broker-wide').replace('id: b1', 'id: a1')).expected).toMatch(/investor a1 is in program A too/);
+    const twice = refused(bookText('broker-wide').replace('  - id: B', '  - id: a'));
     expect([twice.path, twice.expected]).toEqual(['/programs/1/id', 'program id a is used by programs[0] too (ids differing only in case are one folder on many systems)']);
   });
 
   it('names the path inside the program for a program\'s own field, and the top level for a shared one', () => {
-    const own = fails(bookText('broker-wide').replace('masterDeposit: "10000", performanceFee: "0.3"', 'masterDeposit: "10000", performanceFee: "1.3"'));
+    const own = refused(bookText('broker-wide').replace('masterDeposit: "10000", performanceFee: "0.3"', 'masterDeposit: "10000", performanceFee: "1.3"'));
     expect(own.path).toBe('/programs/1/program/performanceFee');
     expect(own.line).toBe(bookText('broker-wide').split('\n').findIndex((l) => l.includes('"0.3"')) + 1);
-    const unknown = fails(bookText('broker-wide').replace('symbol: EURUSD, side: sell', 'symbol: GBPUSD, side: sell'));
+    const unknown = refused(bookText('broker-wide').replace('symbol: EURUSD, side: sell', 'symbol: GBPUSD, side: sell'));
     expect(unknown.path).toMatch(/^\/programs\/1\/orders\/0/);
   });
 
@@ -222,16 +223,6 @@ describe('admin operations (seed 002\'s admin API)', () => {
     // The fee change is B's term change, as if B's program had it.
     expect(book.programs[1]!.scenario.termChanges.map((c) => c.performanceFee?.toString())).toEqual(['0.4']);
   });
-
-  const refused = (text: string): InputError => {
-    try {
-      parseBook(text, FILE);
-    } catch (e) {
-      if (e instanceof InputError) return e;
-      throw e;
-    }
-    throw new Error('expected an InputError');
-  };
 
   it('refuses what a run could not do, naming the operation', () => {
     const twice = refused(admin('  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A }\n  - { at: "2024-03-04T13:00:00", action: link, account: c1, program: B }\n'));
@@ -323,23 +314,9 @@ describe('admin operations that a program refuses or keeps', () => {
   });
 
   it('refuses a link back into a program the account left, and a link at the instant its unlink executes', () => {
-    const back = (() => {
-      try {
-        parseBook(withAdmin('  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A }\n  - { at: "2024-03-04T13:00:00", action: unlink, account: c1 }\n  - { at: "2024-03-04T14:00:00", action: link, account: c1, program: A }\n'), FILE);
-      } catch (e) {
-        return (e as InputError).expected;
-      }
-      return '';
-    })();
+    const back = refused(withAdmin('  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A }\n  - { at: "2024-03-04T13:00:00", action: unlink, account: c1 }\n  - { at: "2024-03-04T14:00:00", action: link, account: c1, program: A }\n')).expected;
     expect(back).toBe('account c1 was in program A before: a program takes an investor id once, so it cannot rejoin');
-    const same = (() => {
-      try {
-        parseBook(withAdmin('  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A }\n  - { at: "2024-03-04T13:00:00", action: unlink, account: c1 }\n  - { at: "2024-03-04T13:00:00", action: link, account: c1, program: B }\n'), FILE);
-      } catch (e) {
-        return (e as InputError).expected;
-      }
-      return '';
-    })();
+    const same = refused(withAdmin('  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A }\n  - { at: "2024-03-04T13:00:00", action: unlink, account: c1 }\n  - { at: "2024-03-04T13:00:00", action: link, account: c1, program: B }\n')).expected;
     expect(same).toBe("account c1's unlink executes at 2024-03-04T13:00:00 and this link would at 2024-03-04T13:00:00: a link must execute after the cash is back");
   });
 });
