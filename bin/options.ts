@@ -81,14 +81,14 @@ const ONE_SCENARIO = { usage: 'SCENARIO', names: 'SCENARIO', min: 1, max: 1 } as
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   run: {
     brief: 'run a scenario, or its Monte Carlo seeds, and write results',
-    summary: "run a scenario and write its results; with --seeds N (or the scenario's monteCarlo) run N seeds and write the distributions",
+    summary: "run a scenario and write its results; with --seeds N (or the scenario's monteCarlo) run N seeds and write the distributions; a broker's book (a file with programs) writes each program's results and the book's, with its leaderboard (docs/book.md)",
     options: ['out', 'seed', 'seeds', 'single', 'workers', 'equity-rows', 'investor-pages', 'pdf', 'json', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
     positional: ONE_SCENARIO,
   },
   compare: {
     brief: "run a scenario's variants side by side and compare them",
-    summary: "run every variant of a scenario and write comparison.csv, earnings.csv, comparison.html and each variant's full run; with --seeds N each variant's distributions over N seeds too",
+    summary: "run every variant of a scenario and write comparison.csv, earnings.csv, comparison.html and each variant's full run; with --seeds N each variant's distributions over N seeds too; a broker's book's variants (netting policies, say) run as books, side by side in comparison.csv",
     options: ['out', 'seed', 'seeds', 'workers', 'queue', 'equity-rows', 'json', 'strict', 'quiet', 'data-dir'],
     requiresOut: true,
     positional: ONE_SCENARIO,
@@ -102,7 +102,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   validate: {
     brief: 'check a scenario without running it, and list its warnings',
-    summary: 'check a scenario file (schema, references, prices, variants) without running it, and list its warnings',
+    summary: "check a scenario file or a broker's book (schema, references, prices, variants, admin operations) without running it, and list its warnings",
     options: ['strict', 'quiet', 'data-dir'],
     requiresOut: false,
     positional: ONE_SCENARIO,
