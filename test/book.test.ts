@@ -14,6 +14,7 @@ import { writeRunFiles } from '../sim/run-output.js';
 import { parseScenario } from '../sim/scenario.js';
 import { Dec } from '../engine/decimal.js';
 import { checkedBook, csvRecords } from './helpers.js';
+import { mamlab } from './cli.js';
 
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -318,5 +319,28 @@ describe('admin operations that a program refuses or keeps', () => {
     expect(back).toBe('account c1 was in program A before: a program takes an investor id once, so it cannot rejoin');
     const same = refused(withAdmin('  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A }\n  - { at: "2024-03-04T13:00:00", action: unlink, account: c1 }\n  - { at: "2024-03-04T13:00:00", action: link, account: c1, program: B }\n')).expected;
     expect(same).toBe("account c1's unlink executes at 2024-03-04T13:00:00 and this link would at 2024-03-04T13:00:00: a link must execute after the cash is back");
+  });
+});
+
+describe('the command line on a book', () => {
+  it('run writes the book and each program, validate lists it, a bad book exits 2 naming the path and writes nothing', () => {
+    const dir = tmp();
+    const file = join(dir, 'book.yaml');
+    writeFileSync(file, bookText('broker-wide'));
+    const v = mamlab(['validate', file]);
+    expect([v.status, v.stdout]).toEqual([0, 'ok: Two desks (a book of 2 programs, netting broker-wide: A 1 investor, 2 orders; B 1 investor, 2 orders)\n']);
+    const out = join(dir, 'out');
+    const r = mamlab(['run', file, '--out', out]);
+    expect(r.status).toBe(0);
+    // The external orders: 2.24 out and 2.24 back (the two hand-computed above), for the programs' four orders.
+    expect(r.stdout).toContain('market: 2 external orders, 4.48 lots, for 4 program orders, 7.5005 lots (3.001 lots netted inside the book)');
+    for (const f of ['summary.json', 'report.html', 'leaderboard.html', 'book-orders.csv', 'aum.csv', 'trades.csv', 'programs/A/summary.json', 'programs/B/report.html']) expect(statSync(join(out, f)).isFile(), f).toBe(true);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, bookText('broker-wide').replace('masterDeposit: "10000", performanceFee: "0.3"', 'masterDeposit: "-5", performanceFee: "0.3"'));
+    const b = mamlab(['run', bad, '--out', join(dir, 'never')]);
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(/^error: .*bad\.yaml:\d+: \/programs\/1\/program\/masterDeposit: /);
+    expect(b.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(() => statSync(join(dir, 'never'))).toThrow();
   });
 });
