@@ -122,7 +122,7 @@ export { BOOK_FILES, COMBINED_FILES } from './sim/book-output.js';
  * for a book file (docs/book.md): each program's outputs under programs/<id>/, the book's beside
  * them. Returns the book's summary. Throws `InputError` on bad input, before anything is written.
  */
-export function runBook(source: string | Book, opts: LoadOptions & { readonly out: string; readonly onNote?: OutputOptions['onNote'] }): BookSummary {
+export function runBook(source: string | Book, opts: LoadOptions & Pick<RunOptions, 'rows' | 'investorPages' | 'pdf'> & { readonly out: string; readonly onNote?: OutputOptions['onNote'] }): BookSummary {
   if (typeof opts?.out !== 'string') throw new TypeError('runBook writes its outputs into a folder: pass { out: DIR }');
   if (typeof source !== 'string' && (opts.seed !== undefined || opts.dataDirs !== undefined)) throw new TypeError('seed and dataDirs apply when runBook reads the book: pass them to loadBook, or pass runBook the file');
   return bookToDirectory(source, opts.out, opts).summary;

@@ -62,7 +62,7 @@ export async function compareBookCommand(c: CommandLine, t: Terminal, x: BookCom
   const { base, variants } = loadBookVariants(c.scenario, x.load);
   if (variants.length === 0) throw new (await import('../sim/input-error.js')).InputError(c.scenario, '/variants', 'compare runs a book\'s variants, and this book has none: add `variants: [{ name: per-program, netting: per-program }, …]`');
   x.heed((await Promise.all(variants.map((v) => bookWarnings(v.book)))).flat());
-  const r = compareBookToDirectory(base, variants, c.out!, x.output());
+  const r = compareBookToDirectory(base, variants, c.out!, { ...x.output(), ...(c.equityRows ? { rows: c.equityRows } : {}) });
   if (c.json) return t.out(`${JSON.stringify({ rows: r.rows.map((row) => row.cells) }, null, 2)}\n`);
   if (c.quiet) return;
   const width = Math.max(...r.rows.map((row) => row.variant.length), 7);

@@ -8,6 +8,7 @@ import type { BookSummary } from '../reports/book-summary.js';
 import { type OutputOptions, withOutputSync } from '../reports/output-dir.js';
 import { markResult } from '../reports/output-marker.js';
 import type { Book } from './book.js';
+import type { EquityRows } from '../reports/run-writer.js';
 import { writeBookFiles } from './book-output.js';
 import { mkdirSync } from 'node:fs';
 
@@ -45,7 +46,7 @@ export interface BookComparison {
 }
 
 /** Runs every variant of a book into `outDir` (variant-NAME/ each) and writes comparison.csv. */
-export function compareBookToDirectory(base: Book, variants: ReadonlyArray<{ name: string; book: Book }>, outDir: string, opts: OutputOptions = {}): BookComparison {
+export function compareBookToDirectory(base: Book, variants: ReadonlyArray<{ name: string; book: Book }>, outDir: string, opts: OutputOptions & { readonly rows?: EquityRows } = {}): BookComparison {
   const inputs = [...new Set(variants.flatMap((v) => v.book.inputs))];
   return withOutputSync({ target: outDir, command: 'compare', scenarioHash: base.hash, inputs, onNote: opts.onNote }, (dir) => {
     const summaries = new Map<string, BookSummary>();
@@ -53,7 +54,7 @@ export function compareBookToDirectory(base: Book, variants: ReadonlyArray<{ nam
     for (const v of variants) {
       const sub = join(dir, `variant-${v.name}`);
       mkdirSync(sub, { recursive: true });
-      const s = writeBookFiles(v.book, sub);
+      const s = writeBookFiles(v.book, sub, opts.rows ? { rows: opts.rows } : {});
       markResult(sub, { command: 'run', scenarioHash: v.book.hash });
       summaries.set(v.name, s);
       rows.push(row(v.name, s));

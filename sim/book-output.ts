@@ -56,8 +56,8 @@ export interface BookResult {
 /** Runs a book (a file, or one already loaded) and writes its outputs into `outDir`. */
 export function bookToDirectory(source: string | Book, outDir: string, opts: LoadOptions & OutputOptions & BookFileOptions = {}): BookResult {
   const book = typeof source === 'string' ? loadBook(source, opts) : source;
-  // Pages asked for investors a program lacks are refused before the run, as a run refuses them.
-  for (const p of book.programs) checkInvestorPages(opts.investorPages, p.scenario.investors.map((i) => i.id));
+  // Pages asked for investors the book lacks are refused before the run, as a run refuses them.
+  checkInvestorPages(opts.investorPages, book.programs.flatMap((p) => p.scenario.investors.map((i) => i.id)));
   if (opts.pdf) checkPrinter();
   const summary = withOutputSync({ target: outDir, command: 'run', scenarioHash: book.hash, inputs: book.inputs, onNote: opts.onNote }, (dir) => writeBookFiles(book, dir, opts));
   return { book, summary, outDir };
@@ -153,7 +153,7 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
           t.aum = now.aum;
           t.investors = now.investors;
           // The master's equity in USD and its time-weighted return so far: the manager's track record, as the leaderboard ranks it.
-          const masterEquity = r.program.accountIds().includes('master') ? m(r.program.toUsd(r.program.equity('master'), r.program.currencyOf('master')).value) : '';
+          const masterEquity = book.programs.find((b) => b.id === r.id)!.scenario.structure === 'signal' ? m(r.program.toUsd(r.program.equity('master'), r.program.currencyOf('master')).value) : '';
           aumCsv.row([date, r.id, now.investors, m(now.aum), m(t.deposits), m(t.withdrawals), m(now.aum.minus(t.deposits).plus(t.withdrawals)), masterEquity, writers.get(r.id)!.master.exact.minus(1).toDecimalPlaces(10).toFixed(10)]);
         }
         for (const symbol of symbols) {
@@ -174,7 +174,7 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
       writer.writePeriods(bp.scenario.policies.performanceFee.period);
       writer.close();
       const summary = buildSummary(bp.scenario, r.program, writer);
-      writeRunReport(bp.scenario, join(dir, 'programs', r.id), summary, writer, { ...(opts.investorPages !== undefined ? { investorPages: opts.investorPages } : {}), ...(opts.pdf ? { pdf: true } : {}) });
+      writeRunReport(bp.scenario, join(dir, 'programs', r.id), summary, writer, { ...(opts.investorPages !== undefined ? { investorPages: pagesIn(opts.investorPages, bp.scenario.investors.map((i) => i.id)) } : {}), ...(opts.pdf ? { pdf: true } : {}) });
       const { mamlab: _version, ...figures } = summary;
       return { id: r.id, name: bp.name, ...figures };
     });
@@ -205,6 +205,14 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
     for (const w of writers.values()) w.abandon();
     throw e;
   }
+}
+
+/** A page choice for one program: a list of ids keeps the program's own (none of them: `none`); a keyword applies to each. */
+function pagesIn(choice: string, ids: readonly string[]): string {
+  if (['auto', 'all', 'none'].includes(choice) || choice.startsWith('top:')) return choice;
+  const own = new Set(ids);
+  const mine = choice.split(',').map((x) => x.trim()).filter((x) => own.has(x));
+  return mine.length ? mine.join(',') : 'none';
 }
 
 function orderRow(o: BookOrder, instruments: Book['programs'][number]['scenario']['instruments'], m: (x: Dec) => string): string[] {
