@@ -19,7 +19,11 @@
 // 1 lot, B sells 1 lot) send nothing out broker-wide, and pay no external spread; per program
 // they send 1 lot each way and pay the spread twice. (The programs' own broker figures count the
 // spread inside client fills as the broker's income, DOMAIN §2; the external spread is what
-// hedging the book costs, reported beside it, never inside it.)
+// hedging the book costs, reported beside it, never inside it.) The house's residual lots fill at
+// the order's price too, so their P&L at fill prices holds the half-spread the clients' spread
+// already counts: `houseSpread`, Σ house legs v × (M − P) × contract size (buy positive), is that
+// part, taken off once when the broker's result after hedging is reckoned:
+//   net after hedging = spread + … + residual P&L − externalSpread − houseSpread
 import { Dec } from './decimal.js';
 import type { ExternalOrder } from './executive.js';
 import { type Instrument, type Side, sideSign } from './instrument.js';
@@ -74,12 +78,14 @@ export interface DeskTally {
   externalSpread: Money;
   /** P&L of the book house's residual lots closed (netting broker-wide only; per program it is in each program's broker figures). */
   residualRealized: Money;
+  /** What the house's residual legs got against the mid at their fills (every house's, either policy): counted in the clients' spread too. */
+  houseSpread: Money;
 }
 
 export class BookDesk {
   private pending: Array<{ program: string; time: ServerTime; order: ExternalOrder; mid: Dec }> = [];
   private readonly house = new Map<string, HouseLot[]>();
-  readonly tally: DeskTally = { orders: 0, externalVolume: new Dec(0), internalizedVolume: new Dec(0), externalSpread: Money.zero, residualRealized: Money.zero };
+  readonly tally: DeskTally = { orders: 0, externalVolume: new Dec(0), internalizedVolume: new Dec(0), externalSpread: Money.zero, residualRealized: Money.zero, houseSpread: Money.zero };
 
   constructor(readonly netting: BookNetting, private readonly market: DeskMarket) {}
 
@@ -87,6 +93,7 @@ export class BookDesk {
   record(program: string, time: ServerTime, order: ExternalOrder, mid: Dec): void {
     if (this.netting === 'per-program') {
       // Each program's order goes out as it is: its external volume already holds its own house's residual.
+      this.tally.houseSpread = this.tally.houseSpread.plus(this.signedSpread(order.symbol, order.house, mid.minus(order.price.value)));
       if (order.external.isZero()) return;
       this.tally.orders++;
       this.tally.externalVolume = this.tally.externalVolume.plus(order.external.abs());
@@ -134,7 +141,14 @@ export class BookDesk {
     this.tally.externalVolume = this.tally.externalVolume.plus(external.abs());
     this.tally.internalizedVolume = this.tally.internalizedVolume.plus(grossVolume.minus(net.abs()));
     this.tally.externalSpread = this.tally.externalSpread.plus(externalSpread);
+    this.tally.houseSpread = this.tally.houseSpread.plus(this.signedSpread(symbol, house, midSeen.minus(price.value)));
     return { time, symbol, side, price, programs, net, house, external, externalSpread };
+  }
+
+  /** Signed volume × (mid − price) × contract size, USD: what a fill got against the mid (a buy below it gains). */
+  private signedSpread(symbol: string, volume: Dec, midMinusPrice: Dec): Money {
+    if (volume.isZero()) return Money.zero;
+    return this.market.quoteToUsd(symbol, volume.times(midMinusPrice).times(this.market.instrument(symbol).contractSize));
   }
 
   /** |volume| × |price − mid| × contract size, USD: what an external order pays against the mid. */

@@ -110,7 +110,8 @@ function revenueSection(s: BookSummary, programs: ReturnType<typeof programsOf>)
   const after: Array<unknown[] | Total> = [
     ['net revenue (above)', money(r.net)],
     ['external spread: what the external orders paid the liquidity provider against the mid (−)', money(r.externalSpread)],
-    bold(['net after external spread', money(r.netAfterExternalSpread)]),
+    ["the houses' residual legs' spread: counted in the clients' spread and in the residual's P&L both, taken off once (−)", money(r.houseSpread)],
+    bold(['net after hedging', money(r.netAfterExternalSpread)]),
   ];
   const perProgram = s.book.netting === 'per-program';
   return `<h2>The broker's book</h2>
@@ -118,7 +119,7 @@ function revenueSection(s: BookSummary, programs: ReturnType<typeof programsOf>)
 ${grid(['USD', ...programs.map((p) => p.name), "book's residual", 'total'], rows, numeric, 'revenue')}
 <p class="meta">Each program's column is its own broker figures (its report's broker view); the book's residual is the P&amp;L of the lots below the lot step that the book's house held ${perProgram ? '(zero here: netting per program, each program\'s house holds its own, in its column)' : 'once for every program (netting broker-wide)'}. Net = spread + commissions + swaps − rebates paid − negative balances absorbed + residual realized + residual floating.</p>
 ${grid(['after hedging', 'USD'], after, new Set([1]), 'fit')}
-<p class="meta">The external spread is what sending the book's net to the market cost; it is reported beside the revenue, never inside it.</p>`;
+<p class="meta">The external spread is what sending the book's net to the market cost; it is reported beside the revenue, never inside it. The residual's P&amp;L is taken at its fill prices, which hold the half-spread the clients paid on those lots: it is taken off once here.</p>`;
 }
 
 function marketSection(s: BookSummary): string {
@@ -129,9 +130,13 @@ function marketSection(s: BookSummary): string {
     ['external orders: what reached the market', String(m.externalOrders), lots(m.externalVolume), share(m.externalVolume)],
     ['internalized: kept off the market by netting the programs against each other', '', lots(m.internalizedVolume), share(m.internalizedVolume)],
   ];
+  // What the house kept (or gave back) is the rest: external = programs − internalized + house.
+  const house = new Dec(m.externalVolume).minus(new Dec(m.programVolume).minus(m.internalizedVolume)).toString();
+  rows.splice(2, 0, ["the house's residual: lots it added to (+) or kept out of (−) the external orders", '', lots(house), share(house)]);
+  const perProgram = s.book.netting === 'per-program';
   return `<h2>What reached the market</h2>
 ${grid(['', 'orders', 'volume (lots)', "share of the programs' volume"], rows, new Set([1, 2, 3]), 'fit')}
-<p class="meta">External spread paid on the external orders: ${cell(money(m.externalSpread))} USD. Every external order, with the programs it nets and the house's part, is in book-orders.csv.</p>`;
+<p class="meta">External spread paid on the external orders: ${cell(money(m.externalSpread))} USD. ${perProgram ? "Netting per program, each program's executive sent its own orders: they are in programs/&lt;id&gt;/executions.csv (its external column), and book-orders.csv has none." : 'Every external order, with the programs it nets and the house\'s part, is in book-orders.csv.'}</p>`;
 }
 
 function exposureSection(s: BookSummary, programs: ReturnType<typeof programsOf>): string {
@@ -157,13 +162,18 @@ ${exposureRows.length ? grid(['symbol', 'clients at the end', 'house at the end'
 <p class="meta">Lots, buy positive. Clients: every program's net position through its executive; house: the broker's residual; market: what that leaves with the liquidity provider. The peak is the largest clients' position (either way) at a server day's end; every day is in book-exposure.csv.</p>`;
 }
 
+/** A program's risk events as a short text (stop-out 1, margin-call 2), or a dash. */
+function riskText(events: Readonly<Record<string, number>> | undefined): string {
+  return events ? Object.entries(events).map(([k, n]) => `${k} ${n}`).join(', ') : '–';
+}
+
 function aumSection(s: BookSummary, programs: ReturnType<typeof programsOf>): string {
   const rows: Array<unknown[] | Total> = [
-    ...programs.map((p) => [programLink(p.id, p.name), String(p.row?.investors ?? ''), money(s.book.aum.byProgram[p.id]), money(s.book.managerFees.byProgram[p.id])]),
-    bold(['all programs', String(s.book.aum.investors), money(s.book.aum.total), money(s.book.managerFees.total)]),
+    ...programs.map((p) => [programLink(p.id, p.name), String(p.row?.investors ?? ''), money(s.book.aum.byProgram[p.id]), money(s.book.managerFees.byProgram[p.id]), money(s.book.managerRebates.byProgram[p.id]), riskText(s.book.riskEvents[p.id])]),
+    bold(['all programs', String(s.book.aum.investors), money(s.book.aum.total), money(s.book.managerFees.total), money(s.book.managerRebates.total), '']),
   ];
   return `<h2>Investors' money and managers' fees</h2>
-${grid(['program', 'investors at the end', 'AUM at the end (USD)', "fees charged to investors (USD)"], rows, new Set([1, 2, 3]), 'fit')}
+${grid(['program', 'investors at the end', 'AUM at the end (USD)', 'fees charged to investors (USD)', 'rebates earned (USD)', 'risk events'], rows, new Set([1, 2, 3, 4]), 'fit')}
 <p class="meta">AUM: the active investors' equity at the end, in USD; each program's every day (investors, deposits, withdrawals, net result, the master's equity and return) is in aum.csv. ${esc(FEES_TEXT)}</p>`;
 }
 

@@ -38,6 +38,9 @@ export interface BookFigures {
     readonly bookResidual: { readonly realized: string; readonly floating: string };
     readonly net: string;
     readonly externalSpread: string;
+    /** What the houses' residual legs got against the mid at their fills: in `spread` (the clients paid it) and in the residual's P&L both, so taken off once. */
+    readonly houseSpread: string;
+    /** net − externalSpread − houseSpread: what the broker keeps once the book is hedged. */
     readonly netAfterExternalSpread: string;
   };
   /** Negative balances the broker absorbed, by program and in total. */
@@ -66,6 +69,10 @@ export interface BookFigures {
   readonly aum: { readonly total: string; readonly byProgram: Readonly<Record<string, string>>; readonly investors: number };
   /** The managers' fees (charged to investors, rebates not counted; USD at the end's mid), by program and in total. */
   readonly managerFees: { readonly total: string; readonly byProgram: Readonly<Record<string, string>> };
+  /** The rebates each manager earned on its programs' volume (USD at the end's mid): beside the fees, not in them. */
+  readonly managerRebates: { readonly total: string; readonly byProgram: Readonly<Record<string, string>> };
+  /** Per program, the risk events of its accounts by kind (margin-call, stop-out, limit-breach, hard-stop, …), counted over its accounts; programs with none are left out. */
+  readonly riskEvents: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /**
    * Each IB's earnings across the book: rebates (net of cashback it passed on) and the shares of
    * managers' fees it was paid, in total and by program (USD at the end's mid).
@@ -117,6 +124,7 @@ export function buildBookSummary(meta: BookSummary['scenario'], version: string,
     id: p.id, name: p.name, return: p.master.timeWeightedReturn, maxDrawdown: p.master.maxDrawdown,
     aum: m(t.aum.get(p.id)?.aum ?? new Dec(0)), investors: t.aum.get(p.id)?.investors ?? 0, fees: m(feesOf(p)),
   }));
+  const rebates = programs.map((p) => [p.id, m(t.usd(p.id, 'fees', p.manager.feesByKind.rebate ?? '0'))] as [string, string]);
   const residualOf = (p: BookProgramSummary): { realized: string; floating: string } => ({ realized: p.broker.residualRealized ?? m(new Dec(0)), floating: p.broker.residualFloating ?? m(new Dec(0)) });
   return {
     mamlab: { version },
@@ -130,7 +138,8 @@ export function buildBookSummary(meta: BookSummary['scenario'], version: string,
         bookResidual: { realized: m(bookRealized), floating: m(bookFloating) },
         net: m(net),
         externalSpread: m(t.desk.externalSpread.value),
-        netAfterExternalSpread: m(net.minus(t.desk.externalSpread.value)),
+        houseSpread: m(t.desk.houseSpread.value),
+        netAfterExternalSpread: m(net.minus(t.desk.externalSpread.value).minus(t.desk.houseSpread.value)),
       },
       negativeBalanceAbsorbed: { total: byKind.negativeBalance!, byProgram: Object.fromEntries(programs.map((p) => [p.id, p.broker.negativeBalance ?? m(new Dec(0))])) },
       market: {
@@ -149,6 +158,8 @@ export function buildBookSummary(meta: BookSummary['scenario'], version: string,
       },
       aum: { total: m(sumOf(entries.map((e) => e.aum))), byProgram: Object.fromEntries(entries.map((e) => [e.id, e.aum])), investors: entries.reduce((n, e) => n + e.investors, 0) },
       managerFees: { total: m(sumOf(entries.map((e) => e.fees))), byProgram: Object.fromEntries(entries.map((e) => [e.id, e.fees])) },
+      managerRebates: { total: m(sumOf(rebates.map(([, v]) => v))), byProgram: Object.fromEntries(rebates) },
+      riskEvents: riskEventsOf(programs),
       ibs: ibEarnings(programs, m, t.usd),
       accounts: t.accounts.map((a) => ({ id: a.id, deposit: m(a.deposit), cash: m(a.cash), program: a.program })),
     },
@@ -177,4 +188,15 @@ function ibEarnings(programs: readonly BookProgramSummary[], m: (x: Dec) => stri
     rebates: m(t.rebates), feeShares: m(t.feeShares), total: m(t.rebates.plus(t.feeShares)),
     byProgram: Object.fromEntries(programs.filter((p) => t.byProgram.has(p.id)).map((p) => [p.id, m(t.byProgram.get(p.id)!)])),
   }]));
+}
+
+/** Each program's risk events by kind, summed over its accounts (summary.json `risk.events`), kinds in code-unit order. */
+function riskEventsOf(programs: readonly BookProgramSummary[]): BookFigures['riskEvents'] {
+  const out: Record<string, Record<string, number>> = {};
+  for (const p of programs) {
+    const kinds = new Map<string, number>();
+    for (const byKind of Object.values(p.risk?.events ?? {})) for (const [k, n] of Object.entries(byKind)) kinds.set(k, (kinds.get(k) ?? 0) + n);
+    if (kinds.size) out[p.id] = Object.fromEntries([...kinds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+  return out;
 }

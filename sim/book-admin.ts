@@ -87,7 +87,7 @@ export function readAdmin(top: Obj, file: string, lineOf: (path: ReadonlyArray<s
   });
   const list = (top.admin as Obj[] | undefined) ?? [];
   const timed = list.map((e, i) => ({ e, i, at: r.time(e.at, ['admin', i, 'at'], first.zone) }));
-  for (const { i, at } of timed) if (at < first.start || at > first.end) r.fail(['admin', i, 'at'], 'expected a time between the scenario start and end');
+  for (const { i, at } of timed) if (at < first.start || at > first.end) r.fail(['admin', i, 'at'], `expected a time between the start ${formatServerTime(first.start)} and the end ${formatServerTime(first.end)}, got ${formatServerTime(at)}`);
   // Placed in time order (the list's order among equal times): each account's links and unlinks are checked in that order.
   const ordered = [...timed].sort((a, b) => a.at - b.at || a.i - b.i);
   const allocation = new Map([...programs].map(([id, s]) => [id, s.allocation]));

@@ -187,7 +187,9 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
       { name: book.name, description: book.description, netting: book.netting, programs: book.programs.length, seed: first.seed, start: formatServerTime(first.start), end: formatServerTime(first.end) },
       VERSION, q, programs,
       {
-        desk: run.desk.tally, deskFloating: run.desk.houseFloating().value, programOrders, programVolume, aum: new Map([...aum].map(([id, t]) => [id, { aum: t.aum, investors: t.investors }])), peak, end,
+        desk: run.desk.tally, deskFloating: run.desk.houseFloating().value, programOrders, programVolume, aum: new Map([...aum].map(([id, t]) => [id, { aum: t.aum, investors: t.investors }])),
+        // In instrument order, as `end` is.
+        peak: new Map(symbols.filter((x) => peak.has(x)).map((x) => [x, peak.get(x)!])), end,
         accounts: book.admin.accounts.map((a) => ({ id: a.id, deposit: a.deposit.value, cash: run.admin.cash.get(a.id)!, program: run.admin.where.get(a.id) ?? null })),
         usd: (program, account, amount) => {
           const p = run.programs.find((r) => r.id === program)!.program;

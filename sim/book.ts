@@ -10,7 +10,7 @@ import { InputError, pointer } from './input-error.js';
 import { checkDataDirs } from './input-files.js';
 import type { Json, Obj } from './reader.js';
 import { type LoadOptions, type PriceBlock, type Scenario, deepMerge, readScenario, readScenarioFile } from './scenario.js';
-import { schemaError, validate } from './scenario-schema.js';
+import { schemaError, schemaDefinition as validateSchemaOf, validate } from './scenario-schema.js';
 import { type BookAdmin, feeChanges, readAdmin } from './book-admin.js';
 import { type Parsed, parseText } from './scenario-text.js';
 
@@ -49,6 +49,8 @@ const NOT_IN_BOOK: Readonly<Record<string, string>> = {
   sweep: 'a book cannot be swept yet: sweep one program as a scenario of its own',
   monteCarlo: 'a book has no Monte Carlo seeds yet: run one program as a scenario of its own, or the book at several --seed values',
 };
+/** Top-level fields that are the broker's, never a program's. */
+const BROKER_WIDE = new Set(['seed', 'precision', 'serverTime', 'tradingWeek', 'start', 'end', 'instruments', 'prices', 'stress', 'rebates', 'clients', 'netting', 'accounts', 'admin', 'variants', 'monteCarlo', 'sweep']);
 /** The fields of a program entry that merge into the top level's (objects key by key); the rest replace it. */
 const MERGED = new Set(['program', 'policies', 'costs', 'risk']);
 /** Book-only fields, not part of any program's scenario. */
@@ -122,8 +124,17 @@ function readBook(parsed: Parsed, file: string, opts: LoadOptions, read: string[
     throw new InputError(file, pointer(path), expected, parsed.lineOf(path));
   };
   for (const key of PROGRAM_ONLY) {
-    if (top[key] !== undefined) at([key], `in a broker's book \`${key}\` belongs to a program: move it into its entry under \`programs\` (each investor belongs to one program; a person in two programs is two investors)`);
+    const why = key === 'investors' || key === 'flows' ? 'each investor belongs to one program; a person in two programs is two investors' : `each program has its own ${key === 'program' ? 'structure, allocation and terms' : key === 'orders' ? "master and its orders" : 'strategy'}`;
+    if (top[key] !== undefined) at([key], `in a broker's book \`${key}\` belongs to a program: move it into its entry under \`programs\` (${why})`);
   }
+  // The reverse mistake: what is broker-wide written inside a program.
+  const allowed = new Set(Object.keys((validateSchemaOf('bookProgram').properties ?? {}) as Obj));
+  (Array.isArray(top.programs) ? (top.programs as Json[]) : []).forEach((entry, i) => {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return;
+    for (const key of Object.keys(entry)) {
+      if (!allowed.has(key) && BROKER_WIDE.has(key)) at(['programs', i, key], `in a broker's book \`${key}\` is broker-wide: move it to the top level, where it applies to every program`);
+    }
+  });
   for (const [key, why] of Object.entries(NOT_IN_BOOK)) if (top[key] !== undefined) at([key], why);
   // The schema's own messages, with paths into the book; validated on a copy, as validation fills
   // in defaults and a program's filled-in defaults must not override what the top level sets.
@@ -177,9 +188,12 @@ function readBook(parsed: Parsed, file: string, opts: LoadOptions, read: string[
       }
       throw e;
     }
-    for (const inv of scenario.investors) {
+    for (const [k, inv] of scenario.investors.entries()) {
       const other = investorOf.get(inv.id);
-      if (other !== undefined) at(['programs', i, 'investors'], `investor ${inv.id} is in program ${other} too: an investor belongs to one program (a person in two programs is two investors, with two ids)`);
+      // The investor's own line when the entry lists it as written (a generated one: its group's).
+      const written = (entry.investors as Obj[] | undefined)?.[k];
+      const where: Array<string | number> = written && written.id === inv.id ? ['programs', i, 'investors', k, 'id'] : ['programs', i, 'investors'];
+      if (other !== undefined) at(where, `investor ${inv.id} is in program ${other} too: an investor belongs to one program (a person in two programs is two investors, with two ids)`);
       investorOf.set(inv.id, id);
     }
     for (const f of scenario.inputs) inputs.add(f);

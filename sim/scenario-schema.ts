@@ -48,6 +48,12 @@ export function validate(): ValidateFunction {
   return validator;
 }
 
+/** A definition of the schema (`definitions.NAME`), as written. */
+export function schemaDefinition(name: string): { properties?: Record<string, unknown> } {
+  validate();
+  return (rootSchema.definitions![name] ?? {}) as { properties?: Record<string, unknown> };
+}
+
 const KIND_RANK: Record<string, number> = { additionalProperties: 0, required: 1, enum: 2, type: 3, pattern: 4, magnitude: 5 };
 
 function explain(e: ErrorObject): { path: string; text: string } {

@@ -53,6 +53,7 @@ function summary(netting = 'broker-wide', extra: Partial<Pick<BookSummary['book'
         bookResidual: { realized: '-1234.7821000', floating: '0.0000000' },
         net: '-1177.5025000',
         externalSpread: '51.9600000',
+        houseSpread: '0.0000000',
         netAfterExternalSpread: '-1229.4625000',
       },
       negativeBalanceAbsorbed: { total: '0.0000000', byProgram: { alpha: '0.0000000', beta: '0.0000000', gamma: '0.0000000' } },
@@ -68,6 +69,8 @@ function summary(netting = 'broker-wide', extra: Partial<Pick<BookSummary['book'
       },
       aum: { total: '1242140.9712345', byProgram: { alpha: '1234567.8912345', beta: '500.0000000', gamma: '7073.0800000' }, investors: 16 },
       managerFees: { total: '250.5000000', byProgram: { alpha: '250.5000000', beta: '0.0000000', gamma: '0.0000000' } },
+      managerRebates: { total: '40.0000000', byProgram: { alpha: '40.0000000', beta: '0.0000000', gamma: '0.0000000' } },
+      riskEvents: { beta: { 'margin-call': 2, 'stop-out': 1 } },
       ibs: extra.ibs ?? IBS,
       accounts: extra.accounts ?? ACCOUNTS,
     },
@@ -133,6 +136,24 @@ describe('book report.html', () => {
   };
   /** A table's body rows, each as its cells' inner HTML. */
   const rowsOf = (html: string): string[][] => [...html.matchAll(/<tr(?: class="total")?>((?:<td[^>]*>.*?<\/td>)+)<\/tr>/g)].map((m) => [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]!));
+
+  it('shows each manager\'s rebates beside its fees, and each program\'s risk events', () => {
+    const aum = section(page, "Investors' money and managers' fees");
+    expect(aum).toContain('<th class="n">rebates earned (USD)</th><th>risk events</th>');
+    const rows = rowsOf(aum);
+    // beta (first in book order) had two margin calls and a stop-out; the others none.
+    expect(rows.map((r) => r[r.length - 1])).toEqual(['margin-call 2, stop-out 1', '–', '–', '']);
+    expect(rows[rows.length - 1]![4]).toBe('40.00');
+  });
+
+  it('takes the houses\' residual spread off once after hedging, and says where per-program orders are', () => {
+    expect(section(page, "The broker's book")).toMatch(/the houses(&#39;|')? residual legs(&#39;|')? spread/);
+    const market = section(page, 'What reached the market');
+    // The house's row makes the shares add up: 8.66 external = 11.5466 − 2.88 internalized + (−0.0066) house.
+    expect(market).toMatch(/the house(&#39;|')?s residual/);
+    const perProgram = renderBookPage(summary('per-program'));
+    expect(section(perProgram, 'What reached the market')).toContain('programs/&lt;id&gt;/executions.csv');
+  });
 
   it("shows each IB's earnings across the book: by program, rebates, fee shares and total, in the summary's order", () => {
     const ibs = section(page, 'IBs across the book');

@@ -120,6 +120,15 @@ describe('netting two programs at one instant (by hand)', () => {
     expect(wide.book.residual.book).toEqual({ realized: '-4.6800000', floating: '0.0000000' });
     expect(wide.book.residual.byProgram.B).toEqual({ realized: '0.0000000', floating: '0.0000000' });
     expect(wide.book.revenue.externalSpread).toBe('44.8000000');
+    // The house's legs fill at the order's price, which holds the half-spread the clients' spread counts too:
+    // broker-wide it sold 0.00975 at 1.10020 (mid 1.10010) and bought it back at 1.10500 (mid 1.10510),
+    // 2 × 0.00975 × 0.0001 × 100,000 = 0.195; per program B's house bought 0.00025 at 1.10000 (mid 1.10010)
+    // and sold at 1.10520 (mid 1.10510), 2 × 0.00025 × 0.0001 × 100,000 = 0.005. Taken off once after hedging.
+    expect(wide.book.revenue.houseSpread).toBe('0.1950000');
+    expect(s.book.revenue.houseSpread).toBe('0.0050000');
+    expect(new Dec(wide.book.revenue.netAfterExternalSpread).toString()).toBe(new Dec(wide.book.revenue.net).minus('44.8').minus('0.195').toString());
+    // So the broker keeps, after hedging, its spread on what went out... and the residual at mids: −0.005 × 0.00975 × 100,000 = −4.875.
+    expect(new Dec(wide.book.revenue.byKind.spread!).minus(wide.book.revenue.externalSpread).plus(wide.book.residual.book.realized).minus(wide.book.revenue.houseSpread).toString()).toBe(new Dec(wide.book.revenue.byKind.spread!).minus('44.8').minus('4.875').toString());
     // The same fills either way: the programs' own broker figures other than the residual do not move.
     expect(wide.book.revenue.byKind.spread).toBe(s.book.revenue.byKind.spread);
     const aum = csvRecords(readFileSync(join(dir, 'aum.csv'), 'utf8'));
