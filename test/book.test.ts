@@ -169,6 +169,16 @@ describe('the book file', () => {
     expect(e.expected).toMatch(/belongs to a program/);
   });
 
+  it('says where a broker-wide field goes when a program holds it, and names a duplicate investor on its own line', () => {
+    const text = bookText('broker-wide').replace('  - id: B\n', '  - id: B\n    rebates: { plan: { fx-major: { perLot: "5" } } }\n');
+    const e = refused(text);
+    expect([e.path, e.expected]).toEqual(['/programs/1/rebates', "in a broker's book `rebates` is broker-wide: move it to the top level, where it applies to every program"]);
+    const dup = bookText('broker-wide').replace('id: b1', 'id: a1');
+    const d = refused(dup);
+    expect([d.path, d.line]).toEqual(['/programs/1/investors/0/id', dup.split('\n').findIndex((l) => l.includes('investors: [{ id: a1') && l.includes('5005')) + 1]);
+    expect(refused(bookText('broker-wide').replace('programs:', 'orders: []\nprograms:')).expected).toBe("in a broker's book `orders` belongs to a program: move it into its entry under `programs` (each program has its own master and its orders)");
+  });
+
   it('refuses an investor in two programs and a program id used twice', () => {
     expect(refused(bookText('broker-wide').replace('id: b1', 'id: a1')).expected).toMatch(/investor a1 is in program A too/);
     const twice = refused(bookText('broker-wide').replace('  - id: B', '  - id: a'));
@@ -239,6 +249,7 @@ describe('admin operations (seed 002\'s admin API)', () => {
     expect([twice.path, twice.expected]).toEqual(['/admin/1', 'account c1 is in program A at that time: unlink it first']);
     expect(refused(admin('  - { at: "2024-03-04T12:00:00", action: unlink, account: c1 }\n')).expected).toBe('account c1 is in no program at that time: link it first');
     expect(refused(admin('  - { at: "2024-03-04T12:00:00", action: link, account: zz, program: A }\n')).path).toBe('/admin/0/account');
+    expect(refused(admin('  - { at: "2024-03-09T12:00:00", action: link, account: c1, program: A }\n')).expected).toBe('expected a time between the start 2024-03-04T00:05:00 and the end 2024-03-06T00:05:00, got 2024-03-09T12:00:00');
     expect(refused(admin('  - { at: "2024-03-04T12:00:00", action: link, account: c1, program: A, model: pamm }\n')).expected).toBe('program A has no PAMM pool: link the account as mam');
     const family = refused(admin('  - { at: "2024-03-04T12:00:00", action: allocation, program: A, allocation: equity }\n'));
     expect([family.path, family.expected]).toEqual(['/admin/0/allocation', 'program A is a signal program: its methods are the copy family\'s (proportional here)']);
