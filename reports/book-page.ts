@@ -233,7 +233,7 @@ ${sc.description ? `<p class="lede">${esc(sc.description)}</p>\n` : ''}<p class=
 <p class="netting"><b>Netting ${esc(sc.netting)}.</b> ${netting ? esc(netting) : ''}</p>
 <div class="cards">
 <div class="card">Investors' money at the end<b>${cell(money(s.book.aum.total))}</b><small>USD · ${esc(s.book.aum.investors)} investor${s.book.aum.investors === 1 ? '' : 's'} in ${n} program${n === 1 ? '' : 's'}</small></div>
-<div class="card">Broker's net revenue<b>${cell(money(r.net))}</b><small>USD · ${cell(money(r.netAfterExternalSpread))} after the external spread</small></div>
+<div class="card">Broker's net revenue<b>${cell(money(r.net))}</b><small>USD · ${cell(money(r.netAfterExternalSpread))} after hedging</small></div>
 <div class="card">Reached the market<b>${esc(unitsText(m.externalVolume))} lots</b><small>of ${esc(unitsText(m.programVolume))} the programs traded · ${esc(unitsText(m.internalizedVolume))} internalized</small></div>
 <div class="card">Managers' fees<b>${cell(money(s.book.managerFees.total))}</b><small>USD charged to investors, all programs</small></div>
 </div>
