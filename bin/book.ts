@@ -91,7 +91,7 @@ export async function validateBookCommand(c: CommandLine, t: Terminal, x: BookCo
   if (c.strict && unique.length) throw x.strictRefusal(unique);
   if (!c.quiet) {
     const n = (k: number, w: string): string => `${k} ${w}${k === 1 ? '' : 's'}`;
-    t.out(`ok: ${base.name} (a book of ${n(base.programs.length, 'program')}, netting ${base.netting}: ${base.programs.map((p) => `${p.id} ${n(p.scenario.investors.length, 'investor')}, ${n(p.scenario.orders.length, 'order')}${p.scenario.strategy ? `, strategy ${p.scenario.strategy.name}` : ''}`).join('; ')}${variants.length ? `; ${n(variants.length, 'variant')}` : ''})\n`);
+    t.out(`ok: ${base.name} (a book of ${n(base.programs.length, 'program')}, netting ${base.netting}: ${base.programs.map((p) => `${p.id} ${n(p.scenario.investors.length, 'investor')}, ${n(p.scenario.orders.length, 'order')}${p.scenario.strategy ? `, strategy ${p.scenario.strategy.name}` : ''}`).join('; ')}${base.admin.accounts.length ? `; ${n(base.admin.accounts.length, 'account')} outside the programs` : ''}${base.admin.events.length ? `, ${n(base.admin.events.length, 'admin operation')} (links, unlinks, allocation changes; fee changes are the programs' term changes)` : ''}${variants.length ? `; ${n(variants.length, 'variant')}` : ''})\n`);
   }
   if (unique.length === 0) return;
   t.out(`${unique.length} warning${unique.length === 1 ? '' : 's'}: the run goes ahead and rejects each with an event in events.csv; --strict refuses the book\n`);

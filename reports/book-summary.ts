@@ -84,7 +84,8 @@ export interface BookFigures {
 
 export interface BookSummary {
   readonly mamlab: { readonly version: string };
-  readonly scenario: { readonly name: string; readonly description: string; readonly netting: string; readonly programs: number; readonly seed: number; readonly start: string; readonly end: string };
+  /** The book: its name, description, file (the name, as a run's summary gives it), hash (sim/book.ts Book.hash), netting, programs, seed and period. */
+  readonly scenario: { readonly name: string; readonly description: string; readonly file: string; readonly hash: string; readonly netting: string; readonly programs: number; readonly seed: number; readonly start: string; readonly end: string };
   readonly programs: readonly BookProgramSummary[];
   readonly book: BookFigures;
   readonly leaderboard: readonly LeaderboardRow[];

@@ -5,7 +5,7 @@
 // by day, the programs' CSV files together with a `program` column, the book page and the
 // leaderboard snippet. Staged and renamed into place only when complete, as a run is.
 import { closeSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { BookOrder } from '../engine/book-desk.js';
 import { Dec } from '../engine/decimal.js';
@@ -184,7 +184,7 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
     }));
     for (const w of all) w.close();
     const summary = buildBookSummary(
-      { name: book.name, description: book.description, netting: book.netting, programs: book.programs.length, seed: first.seed, start: formatServerTime(first.start), end: formatServerTime(first.end) },
+      { name: book.name, description: book.description, file: basename(book.file), hash: book.hash, netting: book.netting, programs: book.programs.length, seed: first.seed, start: formatServerTime(first.start), end: formatServerTime(first.end) },
       VERSION, q, programs,
       {
         desk: run.desk.tally, deskFloating: run.desk.houseFloating().value, programOrders, programVolume, aum: new Map([...aum].map(([id, t]) => [id, { aum: t.aum, investors: t.investors }])),

@@ -38,7 +38,7 @@ function summary(netting = 'broker-wide', extra: Partial<Pick<BookSummary['book'
   ];
   return {
     mamlab: { version: '0.1.0' },
-    scenario: { name: 'Book <b>One</b> & Two', description: 'Desc <img src=x onerror=alert(1)>', netting, programs: 3, seed: 7, start: '2024-03-04T00:05:00', end: '2024-03-08T00:05:00' },
+    scenario: { name: 'Book <b>One</b> & Two', description: 'Desc <img src=x onerror=alert(1)>', file: 'book.yaml', hash: 'f'.repeat(64), netting, programs: 3, seed: 7, start: '2024-03-04T00:05:00', end: '2024-03-08T00:05:00' },
     programs: [
       { id: 'beta', name: 'Beta & Co' },
       { id: 'alpha', name: NASTY },
