@@ -1,5 +1,6 @@
 // The commands on a broker's book (docs/book.md): `run`, `compare` and `validate` take a book file
 // (a scenario with `programs`) as they take a scenario, with the book's own output and summary.
+import { InputError } from '../sim/input-error.js';
 import type { ScenarioWarning } from '../sim/static-checks.js';
 import type { LoadOptions } from '../sim/scenario.js';
 import type { OutputOptions } from '../reports/output-dir.js';
@@ -38,7 +39,7 @@ export async function runBookCommand(c: CommandLine, t: Terminal, x: BookCommand
   const usd = await centsOf();
   const book = loadBook(c.scenario, x.load);
   x.heed(await bookWarnings(book));
-  if (c.seeds !== undefined && !c.single) throw new (await import('../sim/input-error.js')).InputError('--seeds', '', "a book has no Monte Carlo runs yet: run it at several --seed values, or one program as a scenario of its own");
+  if (c.seeds !== undefined && !c.single) throw new InputError('--seeds', '', "a book has no Monte Carlo runs yet: run it at several --seed values, or one program as a scenario of its own");
   const r = bookToDirectory(book, c.out!, { ...x.output(), ...(c.equityRows ? { rows: c.equityRows } : {}), ...(c.investorPages ? { investorPages: c.investorPages } : {}), ...(c.pdf ? { pdf: true } : {}) });
   if (c.json) return t.out(`${JSON.stringify(r.summary, null, 2)}\n`);
   if (c.quiet) return;
@@ -59,9 +60,9 @@ export async function runBookCommand(c: CommandLine, t: Terminal, x: BookCommand
 export async function compareBookCommand(c: CommandLine, t: Terminal, x: BookCommandContext): Promise<void> {
   const [{ loadBookVariants }, { compareBookToDirectory }, { humanAmount }] = await Promise.all([import('../sim/book.js'), import('../sim/book-compare.js'), import('../reports/html.js')]);
   const usd = await centsOf();
-  if (c.seeds !== undefined) throw new (await import('../sim/input-error.js')).InputError('--seeds', '', 'a book has no Monte Carlo runs yet: compare runs each variant once, at the book\'s seed (or --seed)');
+  if (c.seeds !== undefined) throw new InputError('--seeds', '', 'a book has no Monte Carlo runs yet: compare runs each variant once, at the book\'s seed (or --seed)');
   const { base, variants } = loadBookVariants(c.scenario, x.load);
-  if (variants.length === 0) throw new (await import('../sim/input-error.js')).InputError(c.scenario, '/variants', 'compare runs a book\'s variants, and this book has none: add `variants: [{ name: per-program, netting: per-program }, …]`');
+  if (variants.length === 0) throw new InputError(c.scenario, '/variants', 'compare runs a book\'s variants, and this book has none: add `variants: [{ name: per-program, netting: per-program }, …]`');
   x.heed((await Promise.all(variants.map((v) => bookWarnings(v.book)))).flat());
   const r = compareBookToDirectory(base, variants, c.out!, { ...x.output(), ...(c.equityRows ? { rows: c.equityRows } : {}) });
   if (c.json) return t.out(`${JSON.stringify({ rows: r.rows.map((row) => row.cells) }, null, 2)}\n`);

@@ -26,9 +26,9 @@
 //   net after hedging = spread + … + residual P&L − externalSpread − houseSpread
 import { Dec } from './decimal.js';
 import type { ExternalOrder } from './executive.js';
-import { type Instrument, type Side, sideSign } from './instrument.js';
+import { type Instrument, type Side, quoteProfit, sideSign } from './instrument.js';
 import type { ServerTime } from './time.js';
-import { Money, Price } from './values.js';
+import { Money, Price, Volume } from './values.js';
 
 export type BookNetting = 'broker-wide' | 'per-program';
 
@@ -153,9 +153,7 @@ export class BookDesk {
 
   /** |volume| × |price − mid| × contract size, USD: what an external order pays against the mid. */
   private spreadCost(symbol: string, volume: Dec, fromMid: Dec): Money {
-    if (volume.isZero()) return Money.zero;
-    const inst = this.market.instrument(symbol);
-    return this.market.quoteToUsd(symbol, volume.abs().times(fromMid.abs()).times(inst.contractSize));
+    return this.signedSpread(symbol, volume.abs(), fromMid.abs());
   }
 
   /** Signed volume the house holds in a symbol (buy positive). */
@@ -163,35 +161,29 @@ export class BookDesk {
     return (this.house.get(symbol) ?? []).reduce((x, l) => x.plus(l.volume.times(sideSign(l.side))), new Dec(0));
   }
 
-  /** Every symbol the house holds something in, in the order it first did. */
-  houseSymbols(): string[] {
-    return [...this.house.keys()];
-  }
-
   /** The house's open residual valued where it would close now, USD. */
   houseFloating(): Money {
     let m = Money.zero;
     for (const [symbol, lots] of this.house) {
-      const inst = this.market.instrument(symbol);
-      for (const l of lots) {
-        const close = this.market.mark(symbol, l.side);
-        m = m.plus(this.market.quoteToUsd(symbol, l.volume.times(inst.contractSize).times(close.value.minus(l.openPrice.value)).times(sideSign(l.side))));
-      }
+      for (const l of lots) m = m.plus(this.lotProfit(symbol, l, l.volume, this.market.mark(symbol, l.side)));
     }
     return m;
+  }
+
+  /** The P&L of `volume` of a house lot closed at `close`, USD (instrument.ts quoteProfit, converted). */
+  private lotProfit(symbol: string, lot: HouseLot, volume: Dec, close: Price): Money {
+    return this.market.quoteToUsd(symbol, quoteProfit(this.market.instrument(symbol), lot.side, new Volume(volume), lot.openPrice, close));
   }
 
   /** Moves the house by `change` (signed) at `price`: closes its oldest opposite lots first, opens the rest. */
   private moveHouse(symbol: string, change: Dec, price: Price): void {
     if (change.isZero()) return;
-    const inst = this.market.instrument(symbol);
     const lots = this.house.get(symbol) ?? [];
     let left = change;
     for (const l of lots) {
       if (left.isZero() || sideSign(l.side) * left.s >= 0) continue;
       const v = Dec.min(l.volume, left.abs());
-      const profit = this.market.quoteToUsd(symbol, v.times(inst.contractSize).times(price.value.minus(l.openPrice.value)).times(sideSign(l.side)));
-      this.tally.residualRealized = this.tally.residualRealized.plus(profit);
+      this.tally.residualRealized = this.tally.residualRealized.plus(this.lotProfit(symbol, l, v, price));
       l.volume = l.volume.minus(v);
       left = left.minus(v.times(-sideSign(l.side)));
     }

@@ -134,7 +134,11 @@ export class Execution {
    * self-trading clients', who fill on their own outside the executive account (kept as legs fill).
    */
   private exposure(symbol: string, house: boolean): Dec {
-    if (!house) return this.s.clientExposure.get(symbol) ?? new Dec(0);
+    return house ? this.houseExposure(symbol) : this.s.clientExposure.get(symbol) ?? new Dec(0);
+  }
+
+  /** Signed volume the house holds in a symbol as the executive's residual (buy positive). */
+  houseExposure(symbol: string): Dec {
     let x = new Dec(0);
     for (const p of this.s.accounts.get(SYSTEM_ACCOUNTS.house)!.positions) if (p.symbol === symbol) x = x.plus(p.volume.value.times(sideSign(p.side)));
     return x;

@@ -13,12 +13,12 @@ import { Dec } from './decimal.js';
 import type { CloseCause, EngineSink } from './events.js';
 import { Execution } from './execution.js';
 import { Fees } from './fees.js';
-import { type Side, sideSign } from './instrument.js';
+import type { Side } from './instrument.js';
 import { InvestorFlows } from './investor-flows.js';
 import type { Journal } from './journal.js';
 import { MasterOrders, type OrderOptions } from './master-orders.js';
 import type { PendingType } from './orders.js';
-import { ACCOUNT_CURRENCY, type InvestmentModel, type Parts, type Position, type ProgramConfig, ProgramState, type Referral, SYSTEM_ACCOUNTS } from './program-state.js';
+import { ACCOUNT_CURRENCY, type InvestmentModel, type Parts, type Position, type ProgramConfig, ProgramState, type Referral } from './program-state.js';
 import type { Quote, QuoteBook } from './quotes.js';
 import { Resizing } from './resizing.js';
 import { RiskChecks } from './risk-checks.js';
@@ -162,15 +162,8 @@ export class Program {
   investorEquity(id: string): Money { return this.p.valuation.investorEquity(id); }
   masterVolume(masterTicket: string): Volume { return this.p.valuation.masterVolume(masterTicket); }
   masterExposure(symbol: string): Dec { return this.p.valuation.masterExposure(symbol); }
-  /** An amount in a symbol's quote currency as USD at the mid of the moment, as a profit is converted (a book's desk: engine/book-desk.ts). */
-  quoteToUsd(symbol: string, amount: Dec): Money { return this.s.quotes.toAccount(amount, this.s.conversions.get(symbol)!, this.s.q, this.s.config.policies.conversionSide); }
-  /** Signed volume per symbol the house holds as the executive's residual (buy positive). */
-  houseExposure(): Map<string, Dec> {
-    this.p.execution.flush();
-    const out = new Map<string, Dec>();
-    for (const p of this.s.accounts.get(SYSTEM_ACCOUNTS.house)!.positions) out.set(p.symbol, (out.get(p.symbol) ?? new Dec(0)).plus(p.volume.value.times(sideSign(p.side))));
-    return out;
-  }
+  /** Signed volume the house holds in a symbol as the executive's residual (buy positive). */
+  houseExposure(symbol: string): Dec { this.p.execution.flush(); return this.p.execution.houseExposure(symbol); }
 
   // Margin (account-margin.ts)
 

@@ -17,12 +17,11 @@ import { type BookProgramSummary, type BookSummary, buildBookSummary } from '../
 import { renderBookPage, renderLeaderboardSnippet } from '../reports/book-page.js';
 import { CsvWriter, priceCell } from '../reports/csv.js';
 import { type OutputOptions, withOutputSync } from '../reports/output-dir.js';
-import { RunWriter } from '../reports/run-writer.js';
+import type { RunWriter } from '../reports/run-writer.js';
 import { writeRunReport } from '../reports/run.js';
-import { buildSummary } from '../reports/summary.js';
 import { checkInvestorPages } from '../reports/investor-select.js';
 import { checkPrinter } from '../reports/pdf.js';
-import type { RunFileOptions } from './run-output.js';
+import { type RunFileOptions, finishRun, runWriter } from './run-output.js';
 import { type Book, loadBook } from './book.js';
 import { type BookRunHooks, runBook } from './book-run.js';
 import { VERSION } from './package-root.js';
@@ -65,6 +64,8 @@ export function bookToDirectory(source: string | Book, outDir: string, opts: Loa
 
 /** Per program: its investors' money (USD) so far, as aum.csv has it at each server day's end. */
 class AumTally {
+  /** `pool`: the program's pool account, if it has one; `signal`: whether its master trades an account of its own. */
+  constructor(readonly pool: string | undefined, readonly signal: boolean) {}
   deposits = new Dec(0);
   /** Withdrawals, and the equity of accounts detached from the program (it leaves with them). */
   withdrawals = new Dec(0);
@@ -97,6 +98,8 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
   const aum = new Map<string, AumTally>();
   const symbols = [...first.instruments.keys()];
   const peak = new Map<string, { date: string; clients: Dec }>();
+  /** Per symbol, the exposure at the latest server day's end (the run ends at one): what `end` reports. */
+  const latest = new Map<string, { clients: Dec; house: Dec }>();
   let programOrders = 0, programVolume = new Dec(0);
   const all = [ordersCsv, exposureCsv, aumCsv];
   try {
@@ -104,11 +107,11 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
       const pdir = join(dir, 'programs', bp.id);
       mkdirSync(pdir, { recursive: true });
       const s = bp.scenario;
-      const writer = new RunWriter(pdir, s.quantum, s.instruments, s.structure, undefined, opts.rows ?? 'daily', s.risk ? Number(s.risk.stopOut) : undefined);
+      const writer = runWriter(s, pdir, opts.rows);
       writers.set(bp.id, writer);
-      const tally = new AumTally();
+      const tally = new AumTally(s.pool?.id, s.structure === 'signal');
       aum.set(bp.id, tally);
-      const master = s.structure === 'signal' ? 'master' : undefined;
+      const master = tally.signal ? 'master' : undefined;
       let program: Program | undefined;
       return {
         sink: {
@@ -149,17 +152,18 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
         const date = formatServerTime(time).slice(0, 10);
         for (const r of run.programs) {
           const t = aum.get(r.id)!;
-          const now = investorMoney(r.program, book.programs.find((b) => b.id === r.id)!.scenario.pool?.id);
+          const now = investorMoney(r.program, t.pool);
           t.aum = now.aum;
           t.investors = now.investors;
           // The master's equity in USD and its time-weighted return so far: the manager's track record, as the leaderboard ranks it.
-          const masterEquity = book.programs.find((b) => b.id === r.id)!.scenario.structure === 'signal' ? m(r.program.toUsd(r.program.equity('master'), r.program.currencyOf('master')).value) : '';
+          const masterEquity = t.signal ? m(r.program.toUsd(r.program.equity('master'), r.program.currencyOf('master')).value) : '';
           aumCsv.row([date, r.id, now.investors, m(now.aum), m(t.deposits), m(t.withdrawals), m(now.aum.minus(t.deposits).plus(t.withdrawals)), masterEquity, writers.get(r.id)!.master.exact.minus(1).toDecimalPlaces(10).toFixed(10)]);
         }
         for (const symbol of symbols) {
           const clients = run.exposure(symbol), house = run.house(symbol);
           if (clients.isZero() && house.isZero() && !peak.has(symbol)) continue;
           exposureCsv.row([date, symbol, m(clients), m(house), m(clients.plus(house))]);
+          latest.set(symbol, { clients, house });
           const p = peak.get(symbol);
           if (!p || clients.abs().gt(p.clients.abs())) peak.set(symbol, { date, clients });
         }
@@ -169,19 +173,11 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
     const programs: BookProgramSummary[] = run.programs.map((r) => {
       const bp = book.programs.find((b) => b.id === r.id)!;
       const writer = writers.get(r.id)!;
-      writer.writeOpenPositions(r.program);
-      writer.costs.close(r.program);
-      writer.writePeriods(bp.scenario.policies.performanceFee.period);
-      writer.close();
-      const summary = buildSummary(bp.scenario, r.program, writer);
+      const summary = finishRun(bp.scenario, r.program, writer);
       writeRunReport(bp.scenario, join(dir, 'programs', r.id), summary, writer, { ...(opts.investorPages !== undefined ? { investorPages: pagesIn(opts.investorPages, bp.scenario.investors.map((i) => i.id)) } : {}), ...(opts.pdf ? { pdf: true } : {}) });
       const { mamlab: _version, ...figures } = summary;
       return { id: r.id, name: bp.name, ...figures };
     });
-    const end = new Map(symbols.flatMap((s) => {
-      const clients = run.exposure(s), house = run.house(s);
-      return clients.isZero() && house.isZero() && !peak.has(s) ? [] : [[s, { clients, house }] as const];
-    }));
     for (const w of all) w.close();
     const summary = buildBookSummary(
       { name: book.name, description: book.description, file: basename(book.file), hash: book.hash, netting: book.netting, programs: book.programs.length, seed: first.seed, start: formatServerTime(first.start), end: formatServerTime(first.end) },
@@ -189,7 +185,8 @@ export function writeBookFiles(book: Book, dir: string, opts: BookFileOptions = 
       {
         desk: run.desk.tally, deskFloating: run.desk.houseFloating().value, programOrders, programVolume, aum: new Map([...aum].map(([id, t]) => [id, { aum: t.aum, investors: t.investors }])),
         // In instrument order, as `end` is.
-        peak: new Map(symbols.filter((x) => peak.has(x)).map((x) => [x, peak.get(x)!])), end,
+        peak: new Map(symbols.filter((x) => peak.has(x)).map((x) => [x, peak.get(x)!])),
+        end: new Map(symbols.filter((x) => latest.has(x)).map((x) => [x, latest.get(x)!])),
         accounts: book.admin.accounts.map((a) => ({ id: a.id, deposit: a.deposit.value, cash: run.admin.cash.get(a.id)!, program: run.admin.where.get(a.id) ?? null })),
         usd: (program, account, amount) => {
           const p = run.programs.find((r) => r.id === program)!.program;

@@ -2,8 +2,7 @@
 // in lockstep (sim/runner.ts ProgramRun), each with its own sink, and the book's desk
 // (engine/book-desk.ts) sees every program's executive orders; at the end of each instant it sends
 // the book's external orders. Netting `per-program` leaves every program exactly as it runs alone.
-import type { BookDesk as Desk, BookOrder } from '../engine/book-desk.js';
-import { BookDesk } from '../engine/book-desk.js';
+import { BookDesk, type BookOrder } from '../engine/book-desk.js';
 import { Dec } from '../engine/decimal.js';
 import { markPrice, mid } from '../engine/quotes.js';
 import { roundToQuantum } from '../engine/quantum.js';
@@ -12,7 +11,7 @@ import type { EngineEvent, EngineSink } from '../engine/events.js';
 import { AdminRun } from './book-admin.js';
 import type { ExternalOrder } from '../engine/executive.js';
 import type { Program } from '../engine/program.js';
-import { type ServerTime, dayOf, endsDay, formatServerTime } from '../engine/time.js';
+import { type ServerTime, endsDay } from '../engine/time.js';
 import type { Book, BookProgram } from './book.js';
 import { ProgramRun, type RunHooks } from './runner.js';
 
@@ -33,10 +32,10 @@ export interface ProgramSetup {
 
 export interface BookRun {
   readonly programs: ReadonlyArray<{ readonly id: string; readonly program: Program }>;
-  readonly desk: Desk;
+  readonly desk: BookDesk;
   /** The accounts outside the programs: their cash, and where each is. */
   readonly admin: AdminRun;
-  /** Every symbol the book's programs trade through their executives, in instrument order. */
+  /** The signed open volume in a symbol of every program's accounts through their executives (buy positive). */
   exposure(symbol: string): Dec;
   /** The house's residual in a symbol: the book's (netting broker-wide) or every program's house. */
   house(symbol: string): Dec;
@@ -63,16 +62,14 @@ function deskSink(sink: EngineSink, onExecution: (time: ServerTime, o: ExternalO
 /** Runs the book to its end; `setup` gives each program its sink and hooks. */
 export function runBook(book: Book, setup: (bp: BookProgram) => ProgramSetup, hooks: BookRunHooks = {}): BookRun {
   const first = book.programs[0]!.scenario;
-  let market: Program | undefined;
-  // Conversions to USD at the exact mid of the moment (the first program's quotes: every program
-  // has the same prices, and a conversion pair's bar path differs only in the order its extremes come).
+  // The programs run on the same prices: the first's quote book is the market's. Conversions to
+  // USD at its exact mid of the moment (a conversion pair's bar path differs between programs only
+  // in the order its extremes come).
+  const market = (): Program => runs[0]!.run.program;
   const desk = new BookDesk(book.netting, {
     instrument: (symbol) => first.instruments.get(symbol)!,
-    quoteToUsd: (symbol, amount) => {
-      const ccy = first.instruments.get(symbol)!.quote;
-      return new Money(roundToQuantum(amount.times(market!.rate(ccy, 'USD')), first.quantum));
-    },
-    mark: (symbol, side) => markPrice(market!.quotes.require(symbol), side),
+    quoteToUsd: (symbol, amount) => new Money(roundToQuantum(amount.times(market().rate(first.instruments.get(symbol)!.quote, 'USD')), first.quantum)),
+    mark: (symbol, side) => markPrice(market().quotes.require(symbol), side),
   });
   const admin = new AdminRun(book.admin);
   const runs = book.programs.map((bp) => {
@@ -90,10 +87,8 @@ export function runBook(book: Book, setup: (bp: BookProgram) => ProgramSetup, ho
     }, s.attach, { exactRisk: s.exactRisk ?? false, residual: book.netting === 'broker-wide' ? 'book' : 'house', extra: admin.actions(bp.id, bp.scenario) });
     return { id: bp.id, run };
   });
-  // The programs run on the same prices: any one's quote book is the market's.
-  market = runs[0]!.run.program;
   const exposure = (symbol: string): Dec => runs.reduce((x, r) => x.plus(r.run.program.executiveExposure().get(symbol) ?? new Dec(0)), new Dec(0));
-  const house = (symbol: string): Dec => (book.netting === 'broker-wide' ? desk.houseExposure(symbol) : runs.reduce((x, r) => x.plus(r.run.program.houseExposure().get(symbol) ?? new Dec(0)), new Dec(0)));
+  const house = (symbol: string): Dec => (book.netting === 'broker-wide' ? desk.houseExposure(symbol) : runs.reduce((x, r) => x.plus(r.run.program.houseExposure(symbol)), new Dec(0)));
   const nextOf = (): ServerTime | undefined => {
     let t: ServerTime | undefined;
     for (const r of runs) {
@@ -113,10 +108,3 @@ export function runBook(book: Book, setup: (bp: BookProgram) => ProgramSetup, ho
   }
   return view;
 }
-
-/** The server day of an instant, `YYYY-MM-DD`. */
-export function dateOf(time: ServerTime): string {
-  return formatServerTime(time).slice(0, 10);
-}
-
-export { dayOf };

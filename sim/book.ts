@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { InputError, pointer } from './input-error.js';
 import { checkDataDirs } from './input-files.js';
 import type { Json, Obj } from './reader.js';
-import { type LoadOptions, type PriceBlock, type Scenario, deepMerge, readScenario, readScenarioFile } from './scenario.js';
+import { type LoadOptions, type PriceBlock, type Scenario, claimVariantName, deepMerge, mergeVariant, readScenario, readScenarioFile } from './scenario.js';
 import { schemaError, schemaDefinition as validateSchemaOf, validate } from './scenario-schema.js';
 import { type BookAdmin, feeChanges, readAdmin } from './book-admin.js';
 import { type Parsed, parseText } from './scenario-text.js';
@@ -91,20 +91,14 @@ export function loadBookVariants(file: string, opts: LoadOptions = {}): { base: 
   const seen = new Map<string, string>();
   const variants = list.map((v, i) => {
     const name = v.name as string;
-    const twin = seen.get(name.toLowerCase());
-    if (twin !== undefined) throw new InputError(file, pointer(['variants', i, 'name']), twin === name ? `variant name ${name} is used twice` : `variant names ${twin} and ${name} differ only in case: they would be one output folder on many systems`);
-    seen.set(name.toLowerCase(), name);
+    claimVariantName(seen, name, i, file);
     // A variant changes what is broker-wide (or every program's default); a program's own terms are compared as programs of one book.
     for (const key of ['program', 'clients']) {
       if (v[key] !== undefined) throw new InputError(file, pointer(['variants', i, key]), `a book's variant sets netting, policies, risk, stress, costs or rebates for every program; a program's own \`${key}\` goes in its entry under \`programs\` (to compare two terms, make them two programs of the book)`, parsed.lineOf(['variants', i, key]));
     }
-    const { variants: _v, ...rest } = raw;
-    let merged: Obj = { ...rest, name: `${raw.name as string} · ${name}` };
-    if (v.description !== undefined) merged.description = v.description;
+    // Merged as a scenario's variant is (policies, risk, stress, costs, rebates), with the book's netting.
+    const merged = mergeVariant(raw, v);
     if (v.netting !== undefined) merged.netting = v.netting;
-    for (const key of ['policies', 'risk'] as const) if (v[key] !== undefined) merged = deepMerge(merged, { [key]: v[key]! }) as Obj;
-    if (v.stress !== undefined) merged.stress = v.stress;
-    for (const key of ['costs', 'rebates'] as const) if (v[key] !== undefined) merged[key] = { ...((merged[key] as Obj | undefined) ?? {}), ...(v[key] as Obj) };
     const inVariant = (path: ReadonlyArray<string | number>): boolean => path.length > 0 && typeof path[0] === 'string' && v[path[0]] !== undefined;
     try {
       return { name, description: (v.description as string | undefined) ?? '', book: readBook({ data: structuredClone(merged), lineOf: (path) => parsed.lineOf(inVariant(path) ? ['variants', i, ...path] : path) }, file, opts, [f.realPath], f.bytes) };

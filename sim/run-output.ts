@@ -13,6 +13,7 @@ import { writeRunReport } from '../reports/run.js';
 import { type EquityRows, RunWriter } from '../reports/run-writer.js';
 import { type Summary, buildSummary } from '../reports/summary.js';
 import { runScenario } from './runner.js';
+import type { Program } from '../engine/program.js';
 import { type DaySnapshot, daySnapshot } from './run-stream.js';
 import { type LoadOptions, type Scenario, loadScenario } from './scenario.js';
 
@@ -67,7 +68,7 @@ export interface RunFileOptions {
 /** Runs a loaded scenario; its CSV files go to `dir` (none when null). Returns the summary and the writer that saw the run. */
 function runWithWriter(scenario: Scenario, dir: CsvDir, opts: RunFileOptions): { summary: Summary; writer: RunWriter } {
   const { onEvent, rows, onInstant, onDay } = opts;
-  const writer = new RunWriter(dir, scenario.quantum, scenario.instruments, scenario.structure, onEvent, rows, scenario.risk ? Number(scenario.risk.stopOut) : undefined);
+  const writer = runWriter(scenario, dir, rows, onEvent);
   let program: ReturnType<typeof runScenario>;
   try {
     program = runScenario(scenario, writer, {
@@ -77,6 +78,21 @@ function runWithWriter(scenario: Scenario, dir: CsvDir, opts: RunFileOptions): {
         onInstant?.(time);
       },
     }, (p) => p.journal.onEntry((e) => writer.entry(e)), { exactRisk: opts.exactRisk ?? false });
+  } catch (e) {
+    writer.abandon();
+    throw e;
+  }
+  return { summary: finishRun(scenario, program, writer), writer };
+}
+
+/** The writer a run of `scenario` writes its CSV files with (into `dir`; none when null). */
+export function runWriter(scenario: Scenario, dir: CsvDir, rows?: EquityRows, onEvent?: (e: EngineEvent) => void): RunWriter {
+  return new RunWriter(dir, scenario.quantum, scenario.instruments, scenario.structure, onEvent, rows, scenario.risk ? Number(scenario.risk.stopOut) : undefined);
+}
+
+/** After the last instant: the open positions, costs and fee periods written, the files closed, and the run's summary. */
+export function finishRun(scenario: Scenario, program: Program, writer: RunWriter): Summary {
+  try {
     writer.writeOpenPositions(program);
     writer.costs.close(program);
     writer.writePeriods(scenario.policies.performanceFee.period);
@@ -85,7 +101,7 @@ function runWithWriter(scenario: Scenario, dir: CsvDir, opts: RunFileOptions): {
     writer.abandon();
     throw e;
   }
-  return { summary: buildSummary(scenario, program, writer), writer };
+  return buildSummary(scenario, program, writer);
 }
 
 /** Runs a loaded scenario and writes the output contract into `dir`. */

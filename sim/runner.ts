@@ -320,7 +320,7 @@ export class ProgramRun {
 
   /** Runs every quote and action of the instant `now` (nothing when the run has nothing then). */
   step(now: ServerTime): void {
-    const { s, program: p, hooks, actions, ticks } = { s: this.s, program: this.program, hooks: this.hooks, actions: this.actions, ticks: this.s.ticks };
+    const s = this.s, p = this.program, hooks = this.hooks, actions = this.actions, ticks = s.ticks;
     const act = (a: Action): void => {
       a.apply(p);
       p.flush();

@@ -16,8 +16,7 @@ const DECIMAL_RE = /^-?[0-9]+(\.[0-9]+)?$/;
 
 /** The schema's rule for an id (`definitions.id`), for ids made outside the document: a strategy's tickets. */
 export function idPattern(): RegExp {
-  validate();
-  return new RegExp((rootSchema.definitions!.id as { pattern: string }).pattern);
+  return new RegExp((schemaDefinition('id') as { pattern: string }).pattern);
 }
 
 /** `"magnitude": "<kind>"`: a decimal (string or number) within its kind's range; malformed text is left to `pattern`. */

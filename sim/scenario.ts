@@ -668,15 +668,22 @@ export function loadVariants(file: string, opts: LoadOptions = {}): ScenarioVari
   const list = (raw.variants as Obj[] | undefined) ?? [];
   const names = new Map<string, string>();
   const variants = list.map((v, i) => {
-    const name = v.name as string;
-    // A variant's name is its output folder: names that differ only in case are one folder on macOS and Windows.
-    const key = name.toLowerCase();
-    const twin = names.get(key);
-    if (twin !== undefined) throw new InputError(file, pointer(['variants', i, 'name']), twin === name ? `variant name ${name} is used twice` : `variant names ${twin} and ${name} differ only in case: they would be one output folder on many systems`);
-    names.set(key, name);
+    claimVariantName(names, v.name as string, i, file);
     return readVariant(raw, i, file, opts, f, parsed.lineOf);
   });
   return { base, variants };
+}
+
+/**
+ * Records variant `i`'s name in `names` (lower case → as written), refusing one taken already: a
+ * variant's name is its output folder, and names that differ only in case are one folder on
+ * macOS and Windows.
+ */
+export function claimVariantName(names: Map<string, string>, name: string, i: number, file: string): void {
+  const key = name.toLowerCase();
+  const twin = names.get(key);
+  if (twin !== undefined) throw new InputError(file, pointer(['variants', i, 'name']), twin === name ? `variant name ${name} is used twice` : `variant names ${twin} and ${name} differ only in case: they would be one output folder on many systems`);
+  names.set(key, name);
 }
 
 /**
@@ -684,7 +691,7 @@ export function loadVariants(file: string, opts: LoadOptions = {}): ScenarioVari
  * `stress` replacing the scenario's, the fields of its `costs` and `rebates` and its `clients`
  * replacing the scenario's.
  */
-function mergeVariant(raw: Obj, v: Obj): Obj {
+export function mergeVariant(raw: Obj, v: Obj): Obj {
   const { variants: _ignored, ...rest } = raw;
   let merged = rest as Obj;
   for (const key of ['program', 'policies', 'risk'] as const) if (v[key] !== undefined) merged = deepMerge(merged, { [key]: v[key]! }) as Obj;
